@@ -1,0 +1,120 @@
+#include "events/record.h"
+
+#include <cstring>
+
+namespace taskledger::record {
+namespace {
+
+void PutFixed64(std::string* out, uint64_t v) {
+  char buf[8];
+  std::memcpy(buf, &v, 8);  // little-endian host (x86-64, aarch64)
+  out->append(buf, 8);
+}
+
+void PutString(std::string* out, std::string_view s) {
+  uint64_t n = s.size();
+  while (n >= 0x80) {
+    out->push_back(static_cast<char>(n | 0x80));
+    n >>= 7;
+  }
+  out->push_back(static_cast<char>(n));
+  out->append(s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+
+  bool Fixed64(uint64_t* v) {
+    if (end_ - p_ < 8) return false;
+    std::memcpy(v, p_, 8);
+    p_ += 8;
+    return true;
+  }
+  bool Bytes(size_t n, std::string_view* out) {
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    *out = {p_, n};
+    p_ += n;
+    return true;
+  }
+  bool String(std::string_view* out) {
+    uint64_t n = 0;
+    for (int shift = 0; shift <= 35; shift += 7) {
+      if (p_ == end_) return false;
+      const uint8_t b = static_cast<uint8_t>(*p_++);
+      n |= uint64_t{b & 0x7Fu} << shift;
+      if ((b & 0x80) == 0) return Bytes(n, out);
+    }
+    return false;
+  }
+  bool AtEnd() const { return p_ == end_; }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace
+
+std::string Encode(const EventView& e, const Hash& previous, Sha256& hasher, Hash* hash_out) {
+  std::string v;
+  v.reserve(kBodyOffset + 48 + 16 + e.stream.size() + e.type.size() + e.actor.size() +
+            e.correlation_id.size() + e.causation_id.size() + e.data.size() + 12);
+  v.push_back(static_cast<char>(kFormat));
+  v.append(32, '\0');
+  PutFixed64(&v, e.position);
+  PutFixed64(&v, e.version);
+  PutFixed64(&v, static_cast<uint64_t>(e.recorded_at_ms));
+  v.append(e.id.AsBytes());
+  PutString(&v, e.stream);
+  PutString(&v, e.type);
+  PutString(&v, e.actor);
+  PutString(&v, e.correlation_id);
+  PutString(&v, e.causation_id);
+  PutString(&v, e.data);
+  const Hash h = hasher.Digest(
+      std::string_view(reinterpret_cast<const char*>(previous.data()), previous.size()), Body(v));
+  std::memcpy(v.data() + kHashOffset, h.data(), h.size());
+  if (hash_out != nullptr) *hash_out = h;
+  return v;
+}
+
+bool Decode(std::string_view value, EventView* out) {
+  if (value.size() < kBodyOffset || static_cast<uint8_t>(value[0]) != kFormat) return false;
+  std::memcpy(out->hash.data(), value.data() + kHashOffset, 32);
+  Reader r(Body(value));
+  uint64_t recorded_at = 0;
+  std::string_view id;
+  if (!r.Fixed64(&out->position) || !r.Fixed64(&out->version) || !r.Fixed64(&recorded_at) ||
+      !r.Bytes(16, &id) || !r.String(&out->stream) || !r.String(&out->type) ||
+      !r.String(&out->actor) || !r.String(&out->correlation_id) ||
+      !r.String(&out->causation_id) || !r.String(&out->data) || !r.AtEnd()) {
+    return false;
+  }
+  out->recorded_at_ms = static_cast<int64_t>(recorded_at);
+  out->id = Uuid::FromBytes(id);
+  return true;
+}
+
+std::string BigEndian(uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) s[i] = static_cast<char>(v & 0xFF);
+  return s;
+}
+
+uint64_t FromBigEndian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+std::string StreamKey(std::string_view stream, uint64_t version) {
+  std::string k;
+  k.reserve(stream.size() + 9);
+  k.append(stream);
+  k.push_back('\0');
+  k.append(BigEndian(version));
+  return k;
+}
+
+}  // namespace taskledger::record

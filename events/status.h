@@ -1,0 +1,100 @@
+// Status and Result<T>: expected failures as values (leveldb's Status, absl's StatusOr).
+// Exceptions are for what should stop the process; everything a caller can act on is a Status.
+#pragma once
+
+#include <cassert>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace taskledger {
+
+class [[nodiscard]] Status {
+ public:
+  enum class Code {
+    kOk,
+    kNotFound,
+    kInvalidArgument,
+    kWrongExpectedVersion,  // optimistic concurrency: the stream is not at the expected version
+    kIdempotencyConflict,   // an event id already stored with different content
+    kCorruption,            // stored bytes or the hash chain are not what was written
+    kIOError,               // the storage layer failed
+    kReadOnly,              // writes refused after a failed sync, until the store is reopened
+    kBusy,
+  };
+
+  Status() = default;
+  static Status Ok() { return Status(); }
+  static Status NotFound(std::string m) { return Status(Code::kNotFound, std::move(m)); }
+  static Status InvalidArgument(std::string m) {
+    return Status(Code::kInvalidArgument, std::move(m));
+  }
+  static Status WrongExpectedVersion(std::string m) {
+    return Status(Code::kWrongExpectedVersion, std::move(m));
+  }
+  static Status IdempotencyConflict(std::string m) {
+    return Status(Code::kIdempotencyConflict, std::move(m));
+  }
+  static Status Corruption(std::string m) { return Status(Code::kCorruption, std::move(m)); }
+  static Status IOError(std::string m) { return Status(Code::kIOError, std::move(m)); }
+  static Status ReadOnly(std::string m) { return Status(Code::kReadOnly, std::move(m)); }
+  static Status Busy(std::string m) { return Status(Code::kBusy, std::move(m)); }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  std::string ToString() const;
+
+ private:
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+const char* CodeName(Status::Code code);
+
+inline std::string Status::ToString() const {
+  if (ok()) return "OK";
+  return std::string(CodeName(code_)) + ": " + message_;
+}
+
+inline const char* CodeName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return "OK";
+    case Status::Code::kNotFound: return "NotFound";
+    case Status::Code::kInvalidArgument: return "InvalidArgument";
+    case Status::Code::kWrongExpectedVersion: return "WrongExpectedVersion";
+    case Status::Code::kIdempotencyConflict: return "IdempotencyConflict";
+    case Status::Code::kCorruption: return "Corruption";
+    case Status::Code::kIOError: return "IOError";
+    case Status::Code::kReadOnly: return "ReadOnly";
+    case Status::Code::kBusy: return "Busy";
+  }
+  return "Unknown";
+}
+
+// Either a value or a non-ok Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
+
+  bool ok() const { return value_.has_value(); }
+  const Status& status() const { return status_; }
+  T& value() & { assert(ok()); return *value_; }
+  const T& value() const& { assert(ok()); return *value_; }
+  T&& value() && { assert(ok()); return std::move(*value_); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::optional<T> value_;
+  Status status_;
+};
+
+}  // namespace taskledger
