@@ -39,6 +39,26 @@ EventStore::Impl::~Impl() {
   db->Close().PermitUncheckedError();
 }
 
+Result<std::optional<uint64_t>> EventStore::Impl::LastStreamVersion(
+    std::string_view stream) const {
+  const std::string last = record::StreamKey(stream, UINT64_MAX);
+  const rocksdb::Slice lower(last.data(), stream.size() + 1);  // "stream \0"
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, streams));
+  it->SeekForPrev(last);
+  if (!it->Valid()) {
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the stream index");
+    return std::optional<uint64_t>();
+  }
+  const std::string_view key = it->key().ToStringView();
+  if (key.size() != last.size() || !key.starts_with(lower.ToStringView())) {
+    return Status::Corruption("malformed stream index key for stream '" + std::string(stream) +
+                              "'");
+  }
+  return std::optional<uint64_t>(record::FromBigEndian(key.substr(stream.size() + 1)));
+}
+
 Status EventStore::Impl::FromRocks(const rocksdb::Status& s, std::string_view what) const {
   const std::string m = std::string(what) + ": " + s.ToString();
   if (s.IsNotFound()) return Status::NotFound(m);
@@ -128,6 +148,19 @@ EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 EventStore::~EventStore() {
   {
+    std::lock_guard lock(impl_->queue_mu);
+    impl_->stopping = true;
+  }
+  impl_->queue_cv.notify_all();
+  if (impl_->committer.joinable()) impl_->committer.join();
+  // Flush memtables on a clean close so the next open has no WAL to replay. RocksDB does not do
+  // this itself when the WAL is on; a crash instead replays at most max_total_wal_size.
+  if (std::lock_guard lock(impl_->queue_mu); impl_->write_error.ok()) {
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    impl_->db->Flush(flush, impl_->handles).PermitUncheckedError();
+  }
+  {
     std::lock_guard lock(impl_->head_mu);
     impl_->closing = true;
   }
@@ -144,9 +177,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Sto
   impl->db.reset(raw);
   impl->log = impl->handles[0];
   impl->streams = impl->handles[1];
-  impl->stream_heads = impl->handles[2];
-  impl->ids = impl->handles[3];
-  impl->meta = impl->handles[4];
+  impl->ids = impl->handles[2];
+  impl->meta = impl->handles[3];
 
   Head head;
   std::string value;
@@ -166,6 +198,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Sto
   }
   impl->tail = head;
   impl->head = head;
+  impl->committer = std::thread([p = impl.get()] { p->RunCommitter(); });
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 
@@ -245,13 +278,7 @@ Head EventStore::head() const {
 }
 
 Result<std::optional<uint64_t>> EventStore::StreamVersion(std::string_view stream) const {
-  std::string v;
-  const rocksdb::Status st = impl_->db->Get(rocksdb::ReadOptions(), impl_->stream_heads,
-                                            rocksdb::Slice(stream.data(), stream.size()), &v);
-  if (st.IsNotFound()) return std::optional<uint64_t>();
-  if (!st.ok()) return impl_->FromRocks(st, "reading stream head");
-  if (v.size() != 8) return Status::Corruption("unreadable stream head");
-  return std::optional<uint64_t>(record::FromBigEndian(v));
+  return impl_->LastStreamVersion(stream);
 }
 
 Result<uint64_t> EventStore::PositionAt(int64_t unix_ms) const {
@@ -343,6 +370,11 @@ VerifyReport EventStore::Verify(uint64_t from_position) const {
     return fail(report.head.position, "the head hash does not match the last record");
   }
   return report;
+}
+
+WriteStats EventStore::write_stats() const {
+  return WriteStats{impl_->stat_appends.load(), impl_->stat_events.load(),
+                    impl_->stat_groups.load(), impl_->stat_write_micros.load()};
 }
 
 Status EventStore::write_status() const {

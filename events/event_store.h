@@ -43,6 +43,10 @@ struct StoreOptions {
   uint64_t tail_check_records = 1024;
   // Shared block cache for all column families. Default: 64 MiB.
   size_t block_cache_bytes = 64u << 20;
+  // Longest a commit may wait for writers who were answered by the previous commit and are
+  // likely to append again, so they share its sync; only while they keep arriving, and never
+  // when one writer is alone. Zero disables the delay. Default: 200 µs.
+  std::chrono::microseconds max_commit_delay{200};
   // Upper bound on the bytes one group commit writes. Default: 4 MiB.
   size_t max_group_bytes = 4u << 20;
   // Limits on what one append may carry. Defaults: 1,000 events, 1 MiB of data per event.
@@ -68,6 +72,14 @@ struct [[nodiscard]] AppendResult {
   bool ok() const { return status.ok(); }
 };
 
+// Counters since open, for metrics and benchmarks.
+struct WriteStats {
+  uint64_t appends = 0;        // Append calls that wrote events
+  uint64_t events = 0;         // events written
+  uint64_t groups = 0;         // synced batches (group commits)
+  uint64_t write_micros = 0;   // time inside the synced RocksDB writes
+};
+
 struct VerifyReport {
   bool ok = true;
   uint64_t checked = 0;             // records whose hash was recomputed
@@ -87,8 +99,16 @@ class EventStore {
 
   // Appends `events` to `stream` if its version matches `expected`. Stream ids are 1-512 bytes of
   // UTF-8 without control characters; types are 1-200 bytes; data must be a JSON value.
+  // Blocks until the append is durable or refused.
   AppendResult Append(std::string_view stream, ExpectedVersion expected,
                       std::vector<NewEvent> events);
+  // The same without blocking: `done` gets the result, on the calling thread when the append is
+  // refused before queueing (invalid, store closing), otherwise on the store's committer thread
+  // after the group holding it is synced. `done` must be quick and must not block on another
+  // append (it holds up every later commit); it may call AppendAsync. Appends queued before the
+  // store is destroyed are committed and answered before the destructor returns.
+  void AppendAsync(std::string_view stream, ExpectedVersion expected, std::vector<NewEvent> events,
+                   std::function<void(AppendResult)> done);
 
   // Up to `max_count` events of `stream` from `from_version` on. An unknown stream is empty.
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, uint64_t from_version,
@@ -112,14 +132,17 @@ class EventStore {
   // Blocks until the head passes `after`, the timeout expires or the store shuts down; returns
   // the head position then.
   uint64_t WaitForAppend(uint64_t after, std::chrono::milliseconds timeout) const;
-  // `fn(head_position)` runs after every committed group, on the committing thread. It must be
-  // quick and must not append (the committing writer waits for it).
+  // `fn(head_position)` runs after every committed group, on the committer thread. It must be
+  // quick and must not call Append (which would wait for the thread running it); AppendAsync is
+  // allowed.
   SubscriptionId Subscribe(std::function<void(uint64_t)> fn);
   void Unsubscribe(SubscriptionId id);
 
   // Walks the chain from `from_position` (1: everything) and reports the first record whose
   // position, hash, or stream version is wrong.
   VerifyReport Verify(uint64_t from_position = 1) const;
+
+  WriteStats write_stats() const;
 
   // Non-ok once a write or sync has failed: appends are refused until the store is reopened.
   Status write_status() const;

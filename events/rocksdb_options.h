@@ -13,14 +13,13 @@ namespace taskledger {
 // Column families. All of an append's keys go into one WriteBatch across them.
 inline constexpr const char* kLogFamily = "log";                   // BE position -> record
 inline constexpr const char* kStreamFamily = "streams";            // stream \0 BE version -> BE position
-inline constexpr const char* kStreamHeadFamily = "stream_heads";   // stream -> BE last version
 inline constexpr const char* kIdFamily = "ids";                    // event id (16 bytes) -> BE position
 inline constexpr const char* kMetaFamily = "meta";                 // "head" -> position, hash, time
 inline constexpr const char* kHeadKey = "head";
 
 struct RocksDbSetup {
   rocksdb::DBOptions db;
-  // In the order above: log, streams, stream_heads, ids, meta, then "default" (unused, required).
+  // In the order above: log, streams, ids, meta, then "default" (unused, required).
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
 };
 

@@ -4,10 +4,16 @@
 
 #include <rocksdb/db.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
+#include <functional>
 #include <mutex>
+#include <thread>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -16,15 +22,20 @@
 
 namespace taskledger {
 
-// One caller of Append, queued until its events are committed by itself or by another leader.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// One queued append, owned by the queue until the committer has written it and called `done`.
 struct Writer {
-  std::string_view stream;
-  ExpectedVersion expected;
-  std::vector<NewEvent>* events;
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
   size_t bytes = 0;
+  bool fresh_ids = false;  // the store assigned every id, so none needs an idempotency lookup
   AppendResult result;
-  bool done = false;  // guarded by Impl::queue_mu
-  std::condition_variable cv;
+  std::function<void(AppendResult)> done;
 };
 
 struct EventStore::Impl {
@@ -32,10 +43,17 @@ struct EventStore::Impl {
 
   Status FromRocks(const rocksdb::Status& s, std::string_view what) const;
   int64_t NowMs() const;
+  // The last version of `stream` from the stream index (nullopt: no events). A stream's last
+  // version is not stored separately: that would be one more random-key insert per append, the
+  // most expensive kind for the memtable.
+  Result<std::optional<uint64_t>> LastStreamVersion(std::string_view stream) const;
 
+  // The committer thread: takes every queued append (up to max_group_bytes), commits them in one
+  // synced batch, and reports each result. Returns when `stopping` is set and the queue is empty.
+  void RunCommitter();
   // Commits what it can of `group` in one synced batch and fills in every writer's result.
-  // Called only by the writer at the front of the queue, without queue_mu held.
-  void CommitGroup(const std::vector<Writer*>& group);
+  // Called only on the committer thread.
+  void CommitGroup(const std::vector<std::unique_ptr<Writer>>& group);
   // Makes `h` the visible head, wakes waiters and runs subscriptions.
   void Publish(const Head& h);
 
@@ -44,16 +62,24 @@ struct EventStore::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db closes
   rocksdb::ColumnFamilyHandle* log = nullptr;
   rocksdb::ColumnFamilyHandle* streams = nullptr;
-  rocksdb::ColumnFamilyHandle* stream_heads = nullptr;
   rocksdb::ColumnFamilyHandle* ids = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
 
-  // The writer queue. The front writer is the leader; only it touches `tail` and `hasher`.
+  // The append queue, drained by the committer thread, which alone touches the
+  // committer-only members below.
   std::mutex queue_mu;
-  std::deque<Writer*> writers;  // guarded by queue_mu
-  Status write_error;           // guarded by queue_mu; non-ok refuses every later append
-  Head tail;                    // leader-only: the last committed head
-  Sha256 hasher;                // leader-only
+  std::condition_variable queue_cv;
+  std::deque<std::unique_ptr<Writer>> writers;  // guarded by queue_mu
+  Status write_error;  // guarded by queue_mu; non-ok refuses every later append
+  bool stopping = false;  // guarded by queue_mu
+  std::thread committer;
+  Head tail;                    // committer-only: the last committed head
+  Sha256 hasher;                // committer-only
+  // Last versions of recently written streams, so appends skip the stream-head lookup.
+  // Committer-only; updated only after a successful write; cleared when it outgrows the limit.
+  static constexpr size_t kMaxCachedStreams = 1 << 18;
+  std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> stream_versions;
+  std::atomic<uint64_t> stat_appends{0}, stat_events{0}, stat_groups{0}, stat_write_micros{0};
 
   // The head readers see. A position is published only after its batch is synced.
   mutable std::mutex head_mu;
