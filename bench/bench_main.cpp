@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   bool drop_caches = false;
   int repeat = 3;
   app.add_option("mode", mode, "all, append, replay, raw, coldstart")
-      ->check(CLI::IsMember({"all", "append", "replay", "raw", "coldstart"}));
+      ->check(CLI::IsMember({"all", "append", "replay", "raw", "coldstart", "crash-append"}));
   app.add_option("--dir", dir, "scratch directory (its contents are replaced)");
   app.add_option("--appends", appends, "events appended by modes 1, 2 and 4a-c");
   app.add_option("--writers", writers, "concurrent writers in mode 2");
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   std::filesystem::create_directories(dir);
-  std::printf("%-34s %10s %-8s %11s %15s\n", "mode", "count", "", "time", "rate");
+  if (mode != "crash-append") std::printf("%-34s %10s %-8s %11s %15s\n", "mode", "count", "", "time", "rate");
   // The disk's sync latency varies from second to second on a virtual machine, so the append
   // modes and their raw counterparts run interleaved, `repeat` times, and ratios use medians.
   std::vector<double> single, threads, in_flight, raw_put, raw_batch;
@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
     std::printf("  3  / 4d  replay vs raw iterator scan               %5.0f%%  (target >= 70%%)\n",
                 100 * replay / raw_scan);
   }
+  if (mode == "crash-append") CrashAppend(dir, appends);
   if (mode == "coldstart") ColdStart(dir + "/coldstart", coldstart_events, drop_caches);
   return 0;
 }

@@ -15,6 +15,8 @@ double AppendInFlight(const std::string& dir, int in_flight, uint64_t n);
 void FillLog(const std::string& dir, uint64_t n);
 double Replay(const std::string& dir, uint64_t n);
 void Verify(const std::string& dir, uint64_t n);
+// Appends `n` events and exits without closing the store (ColdStart's crash).
+[[noreturn]] void CrashAppend(const std::string& dir, uint64_t n);
 void ColdStart(const std::string& dir, uint64_t n, bool drop_caches);
 
 // Plain RocksDB with the same record bytes (raw_bench.cpp).
