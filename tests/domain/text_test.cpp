@@ -1,0 +1,24 @@
+#include <catch2/catch.hpp>
+
+#include "domain/text.h"
+
+using taskledger::domain::Fold;
+using taskledger::domain::IsUtf8;
+
+TEST_CASE("folding removes Vietnamese diacritics, case and extra spaces", "[domain][text]") {
+  CHECK(Fold("Sở Giáo dục và Đào tạo") == "so giao duc va dao tao");
+  CHECK(Fold("  UBND   xã,\tphường ") == "ubnd xa, phuong");
+  CHECK(Fold("ĐẶC KHU") == "dac khu");
+  CHECK(Fold("Năm học 2026 – 2027") == "nam hoc 2026 - 2027");
+  CHECK(Fold("Quý I/2026") == "quy i/2026");
+  // Decomposed (NFD) input: "Sở" as S, o, combining horn, combining hook above.
+  CHECK(Fold("S\x6f\xcc\x9b\xcc\x89") == "so");
+  CHECK(Fold("Ít nhất 01 tin, bài/tuần") == "it nhat 01 tin, bai/tuan");
+}
+
+TEST_CASE("UTF-8 validation rejects malformed and overlong sequences", "[domain][text]") {
+  CHECK(IsUtf8("Hải Phòng"));
+  CHECK_FALSE(IsUtf8("\xc3"));
+  CHECK_FALSE(IsUtf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(IsUtf8("\xed\xa0\x80"));      // surrogate
+}
