@@ -22,6 +22,9 @@ class [[nodiscard]] Status {
     kIOError,               // the storage layer failed
     kReadOnly,              // writes refused after a failed sync, until the store is reopened
     kBusy,
+    kPermissionDenied,    // the actor's role may not do this
+    kFailedPrecondition,  // not allowed in the current state (e.g. completing a cancelled task)
+    kAlreadyExists,
   };
 
   Status() = default;
@@ -40,6 +43,13 @@ class [[nodiscard]] Status {
   static Status IOError(std::string m) { return Status(Code::kIOError, std::move(m)); }
   static Status ReadOnly(std::string m) { return Status(Code::kReadOnly, std::move(m)); }
   static Status Busy(std::string m) { return Status(Code::kBusy, std::move(m)); }
+  static Status PermissionDenied(std::string m) {
+    return Status(Code::kPermissionDenied, std::move(m));
+  }
+  static Status FailedPrecondition(std::string m) {
+    return Status(Code::kFailedPrecondition, std::move(m));
+  }
+  static Status AlreadyExists(std::string m) { return Status(Code::kAlreadyExists, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -71,6 +81,9 @@ inline const char* CodeName(Status::Code code) {
     case Status::Code::kIOError: return "IOError";
     case Status::Code::kReadOnly: return "ReadOnly";
     case Status::Code::kBusy: return "Busy";
+    case Status::Code::kPermissionDenied: return "PermissionDenied";
+    case Status::Code::kFailedPrecondition: return "FailedPrecondition";
+    case Status::Code::kAlreadyExists: return "AlreadyExists";
   }
   return "Unknown";
 }

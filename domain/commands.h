@@ -1,0 +1,98 @@
+// Commands: what users ask for, decided against the Ledger's state and `now` into events.
+// Decide() is pure: no clock, no storage. The caller appends the decision's events to its stream
+// with its expected version, so a decision made on stale state is refused by the log.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/ledger.h"
+#include "domain/model.h"
+#include "events/event.h"
+#include "events/status.h"
+
+namespace taskledger::domain {
+
+enum class ActorRole { kCoordinator, kAgency, kAuditor };
+std::string_view ToString(ActorRole role);
+
+struct Actor {
+  ActorRole role = ActorRole::kAuditor;
+  std::string agency;  // kAgency: the agency acted for
+  std::string name;    // who, for the trail ("token:ops-laptop", "import")
+  // The event's actor field: "coordinator:<name>", "agency:<id>:<name>", "auditor:<name>".
+  std::string Label() const;
+};
+
+struct RegisterAgency { Agency agency; bool update = false; };
+struct CreatePlan { Plan plan; };  // task_ids ignored
+struct AddSections { std::string plan; std::vector<Section> sections; };
+struct CreateTask {
+  std::string plan, code, title, section;
+  std::vector<std::string> lead, coordinating;
+  std::string deliverable;
+  std::string deadline;                         // the phrase as written
+  std::vector<std::string> targets;
+  std::vector<std::string> occurrence_targets;  // per occurrence, for yearly ladders
+};
+struct EditTask {
+  std::string task;
+  std::optional<std::string> title, deliverable, section;
+  std::optional<std::vector<std::string>> targets;
+  std::string reason;
+};
+struct Reassign {
+  std::string task;
+  std::vector<std::string> lead, coordinating;
+  std::string reason;
+};
+struct ChangeDeadline { std::string task, deadline, reason; };
+struct StartWork { std::string task, occurrence; };
+struct ReportProgress {
+  std::string task, occurrence;
+  int percent = 0;
+  std::string narrative;
+  std::string indicators_json = "{}";  // a JSON object of indicator values
+};
+struct SubmitDeliverable { std::string task, occurrence; Deliverable deliverable; };
+struct ReviewDeliverable {
+  std::string task, occurrence, deliverable;
+  bool accept = false;
+  std::string comment;
+};
+struct CancelOccurrence { std::string task, occurrence, reason; };
+struct RequestExtension {
+  std::string task, occurrence, request;  // request: a fresh id chosen by the caller
+  Date due;
+  std::string reason;
+};
+struct DecideExtension {
+  std::string task, occurrence, request;
+  bool grant = false;
+  std::optional<Date> due;  // granted due date; default: the one requested
+  std::string comment;
+};
+struct AddComment { std::string task, occurrence, text; };
+
+using Command = std::variant<RegisterAgency, CreatePlan, AddSections, CreateTask, EditTask,
+                             Reassign, ChangeDeadline, StartWork, ReportProgress,
+                             SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
+                             RequestExtension, DecideExtension, AddComment>;
+
+struct Decision {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
+  std::vector<std::string> warnings;  // accepted, but worth telling ("several lead agencies")
+};
+
+// kPermissionDenied when the actor's role may not do it, kNotFound for unknown ids,
+// kInvalidArgument for bad input (with the field named), kFailedPrecondition when the
+// occurrence's state does not allow it.
+Result<Decision> Decide(const Ledger& state, const Command& command, const Actor& actor,
+                        int64_t now_ms);
+
+}  // namespace taskledger::domain

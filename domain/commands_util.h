@@ -1,0 +1,52 @@
+// Helpers shared by the command deciders. Private to domain/.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "domain/commands.h"
+#include "domain/text.h"
+
+namespace taskledger::domain::detail {
+
+inline NewEvent MakeEvent(std::string_view type, const nlohmann::json& data, const Actor& actor) {
+  NewEvent e;
+  e.type = std::string(type);
+  e.data = data.dump();
+  e.actor = actor.Label();
+  return e;
+}
+
+inline Status Invalid(std::string_view field, std::string_view what) {
+  return Status::InvalidArgument(std::string(field) + ": " + std::string(what));
+}
+
+inline Status RequireText(std::string_view field, std::string_view value, size_t max = 4000) {
+  if (Trim(value).empty()) return Invalid(field, "is required");
+  if (value.size() > max) return Invalid(field, "is longer than " + std::to_string(max) + " bytes");
+  if (!IsUtf8(value)) return Invalid(field, "is not valid UTF-8");
+  return Status::Ok();
+}
+
+inline Status RequireCoordinator(const Actor& a, std::string_view what) {
+  if (a.role == ActorRole::kCoordinator) return Status::Ok();
+  return Status::PermissionDenied("only a coordinator may " + std::string(what));
+}
+
+// Every agency id must be registered.
+inline Status RequireAgencies(const Ledger& s, std::string_view field,
+                              const std::vector<std::string>& ids) {
+  for (const std::string& id : ids) {
+    if (!s.FindAgency(id)) return Invalid(field, "unknown agency '" + id + "'");
+  }
+  return Status::Ok();
+}
+
+inline Result<const Task*> FindTask(const Ledger& s, std::string_view id) {
+  const Task* t = s.FindTask(id);
+  if (!t) return Status::NotFound("no task '" + std::string(id) + "'");
+  return t;
+}
+
+}  // namespace taskledger::domain::detail

@@ -1,0 +1,241 @@
+// Deciding the occurrence lifecycle: start, progress, deliverables and their review,
+// cancellation, extensions and comments.
+//
+//   not started -> in progress -> submitted -> completed (accepted)
+//                       ^             |
+//                       +-- returned -+          cancelled (coordinator, with a reason)
+#include <algorithm>
+
+#include "domain/commands.h"
+#include "domain/commands_util.h"
+#include "domain/event_types.h"
+
+namespace taskledger::domain {
+
+using detail::FindTask;
+using detail::Invalid;
+using detail::MakeEvent;
+using detail::RequireText;
+using nlohmann::json;
+
+namespace {
+
+// The task and occurrence a command names, with the actor's right to act on it checked.
+struct Target {
+  const Task* task;
+  const Occurrence* occurrence;
+};
+
+enum class Who { kLead, kLeadOrCoordinating, kCoordinator };
+
+Result<Target> Resolve(const Ledger& s, std::string_view task_id, std::string_view key,
+                       const Actor& a, Who who, std::string_view what) {
+  auto t = FindTask(s, task_id);
+  if (!t.ok()) return t.status();
+  const Task* task = *t;
+  if (a.role == ActorRole::kAgency) {
+    const std::optional<Role> role = s.RoleOf(a.agency, *task);
+    if (who == Who::kCoordinator || !role ||
+        (who == Who::kLead && *role != Role::kLead)) {
+      const char* needed = who == Who::kCoordinator ? "a coordinator"
+                           : who == Who::kLead      ? "the lead agency"
+                                                    : "a lead or coordinating agency";
+      return Status::PermissionDenied("only " + std::string(needed) + " of task " + task->id +
+                                      " may " + std::string(what));
+    }
+  }
+  const Occurrence* o = nullptr;
+  if (key.empty()) {
+    // A single-occurrence task needs no occurrence named.
+    int live = 0;
+    for (const Occurrence& x : task->occurrences) {
+      if (!x.dropped) {
+        ++live;
+        o = &x;
+      }
+    }
+    if (live != 1) return Invalid("occurrence", "task " + task->id + " has several; name one");
+  } else {
+    o = task->Find(key);
+    if (!o) return Status::NotFound("task " + task->id + " has no occurrence '" + std::string(key) + "'");
+  }
+  return Target{task, o};
+}
+
+Status RequireOpen(const Target& t, std::string_view what) {
+  if (t.occurrence->open()) return Status::Ok();
+  return Status::FailedPrecondition("occurrence " + t.occurrence->key + " of task " +
+                                    t.task->id + " is " + std::string(ToString(t.occurrence->status)) +
+                                    "; cannot " + std::string(what));
+}
+
+Decision On(const Target& t, std::string_view type, json data, const Actor& a) {
+  data["occurrence"] = t.occurrence->key;
+  Decision d;
+  d.stream = ev::TaskStream(t.task->id);
+  d.expected = ExpectedVersion::Exact(t.task->version);
+  d.events.push_back(MakeEvent(type, data, a));
+  return d;
+}
+
+Result<Decision> Start(const Ledger& s, const StartWork& c, const Actor& a) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kLead, "start work");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "start work"); !st.ok()) return st;
+  if (t->occurrence->status != OccurrenceStatus::kNotStarted) {
+    return Status::FailedPrecondition("occurrence " + t->occurrence->key + " is already " +
+                                      std::string(ToString(t->occurrence->status)));
+  }
+  return On(*t, ev::kTaskStarted, json::object(), a);
+}
+
+Result<Decision> Progress(const Ledger& s, const ReportProgress& c, const Actor& a) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kLeadOrCoordinating, "report progress");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "report progress"); !st.ok()) return st;
+  if (c.percent < 0 || c.percent > 100) return Invalid("percent", "must be 0 to 100");
+  if (c.narrative.size() > 20000 || !IsUtf8(c.narrative)) {
+    return Invalid("narrative", "must be UTF-8 text of at most 20,000 bytes");
+  }
+  json indicators = json::parse(c.indicators_json, nullptr, /*allow_exceptions=*/false);
+  if (!indicators.is_object()) return Invalid("indicators", "must be a JSON object");
+  return On(*t, ev::kTaskProgressReported,
+            {{"percent", c.percent}, {"narrative", c.narrative}, {"indicators", indicators}}, a);
+}
+
+Result<Decision> Submit(const Ledger& s, const SubmitDeliverable& c, const Actor& a) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kLead, "submit deliverables");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "submit a deliverable"); !st.ok()) return st;
+  const Deliverable& d = c.deliverable;
+  if (d.id.empty() || d.id.size() > 64) return Invalid("deliverable.id", "is required");
+  if (Status st = RequireText("deliverable.name", d.name, 500); !st.ok()) return st;
+  for (const Deliverable& x : t->occurrence->deliverables) {
+    if (x.id == d.id) return Status::AlreadyExists("deliverable '" + d.id + "' exists");
+  }
+  json j = {{"id", d.id}, {"name", d.name}};
+  if (!d.sha256.empty()) j["sha256"] = d.sha256;
+  if (d.size) j["size"] = d.size;
+  if (!d.note.empty()) j["note"] = d.note;
+  return On(*t, ev::kTaskDeliverableSubmitted, {{"deliverable", j}}, a);
+}
+
+Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor& a,
+                        int64_t now_ms) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kCoordinator, "review deliverables");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "review a deliverable"); !st.ok()) return st;
+  const auto& ds = t->occurrence->deliverables;
+  auto d = std::find_if(ds.begin(), ds.end(), [&](const Deliverable& x) { return x.id == c.deliverable; });
+  if (d == ds.end()) return Status::NotFound("no deliverable '" + c.deliverable + "'");
+  if (!d->review.empty()) {
+    return Status::FailedPrecondition("deliverable '" + c.deliverable + "' was already " + d->review);
+  }
+  if (!c.accept) {
+    if (Status st = RequireText("comment", c.comment); !st.ok()) {
+      return Invalid("comment", "returning a deliverable needs a comment saying why");
+    }
+  }
+  json j = {{"deliverable", c.deliverable},
+            {"decision", c.accept ? "accepted" : "returned"},
+            {"comment", c.comment}};
+  if (c.accept) {
+    // On time or late against the due date in force now, after any extensions.
+    const Date today = DateAtUtcMs(now_ms);
+    j["completed_on"] = ToIso(today);
+    j["late"] = t->occurrence->due.has_value() && today > *t->occurrence->due;
+    if (t->occurrence->due) j["due"] = ToIso(*t->occurrence->due);
+  }
+  return On(*t, ev::kTaskDeliverableReviewed, j, a);
+}
+
+Result<Decision> Cancel(const Ledger& s, const CancelOccurrence& c, const Actor& a) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kCoordinator, "cancel");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "cancel"); !st.ok()) return st;
+  if (Status st = RequireText("reason", c.reason); !st.ok()) return st;
+  return On(*t, ev::kTaskCancelled, {{"reason", c.reason}}, a);
+}
+
+Result<Decision> Request(const Ledger& s, const RequestExtension& c, const Actor& a) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kLead, "request an extension");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "request an extension"); !st.ok()) return st;
+  if (Status st = RequireText("reason", c.reason); !st.ok()) return st;
+  if (c.request.empty() || c.request.size() > 64) return Invalid("request", "an id is required");
+  const Occurrence& o = *t->occurrence;
+  if (!o.due) return Status::FailedPrecondition("occurrence " + o.key + " has no due date to extend");
+  if (!(c.due > *o.due)) return Invalid("due", "must be after the current due date " + ToIso(*o.due));
+  for (const ExtensionRequest& r : o.extensions) {
+    if (r.id == c.request) return Status::AlreadyExists("request '" + c.request + "' exists");
+    if (r.decision.empty()) {
+      return Status::FailedPrecondition("request '" + r.id + "' is still awaiting a decision");
+    }
+  }
+  return On(*t, ev::kTaskExtensionRequested,
+            {{"request", c.request}, {"due", ToIso(c.due)}, {"current_due", ToIso(*o.due)},
+             {"reason", c.reason}},
+            a);
+}
+
+Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const Actor& a) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kCoordinator, "decide extensions");
+  if (!t.ok()) return t.status();
+  const auto& rs = t->occurrence->extensions;
+  auto r = std::find_if(rs.begin(), rs.end(), [&](const ExtensionRequest& x) { return x.id == c.request; });
+  if (r == rs.end()) return Status::NotFound("no extension request '" + c.request + "'");
+  if (!r->decision.empty()) {
+    return Status::FailedPrecondition("request '" + c.request + "' was already " + r->decision);
+  }
+  if (Status st = RequireOpen(*t, "extend"); !st.ok()) return st;
+  json j = {{"request", c.request}, {"decision", c.grant ? "granted" : "refused"},
+            {"comment", c.comment}};
+  if (c.grant) {
+    const Date due = c.due.value_or(r->requested_due);
+    if (t->occurrence->due && !(due > *t->occurrence->due)) {
+      return Invalid("due", "must be after the current due date");
+    }
+    j["due"] = ToIso(due);
+    if (t->occurrence->due) j["previous_due"] = ToIso(*t->occurrence->due);
+  } else if (Status st = RequireText("comment", c.comment); !st.ok()) {
+    return Invalid("comment", "refusing an extension needs a comment saying why");
+  }
+  return On(*t, ev::kTaskExtensionDecided, j, a);
+}
+
+Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a) {
+  auto task = FindTask(s, c.task);
+  if (!task.ok()) return task.status();
+  if (a.role == ActorRole::kAgency && !s.RoleOf(a.agency, **task)) {
+    return Status::PermissionDenied("only agencies involved in task " + c.task + " may comment");
+  }
+  if (Status st = RequireText("text", c.text, 20000); !st.ok()) return st;
+  json j = {{"text", c.text}};
+  if (!c.occurrence.empty()) {
+    if (!(*task)->Find(c.occurrence)) {
+      return Status::NotFound("task " + c.task + " has no occurrence '" + c.occurrence + "'");
+    }
+    j["occurrence"] = c.occurrence;
+  }
+  Decision d;
+  d.stream = ev::TaskStream(c.task);
+  d.expected = ExpectedVersion::Exact((*task)->version);
+  d.events.push_back(MakeEvent(ev::kTaskCommented, j, a));
+  return d;
+}
+
+}  // namespace
+
+Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms) {
+  if (auto* x = std::get_if<StartWork>(&c)) return Start(s, *x, a);
+  if (auto* x = std::get_if<ReportProgress>(&c)) return Progress(s, *x, a);
+  if (auto* x = std::get_if<SubmitDeliverable>(&c)) return Submit(s, *x, a);
+  if (auto* x = std::get_if<ReviewDeliverable>(&c)) return Review(s, *x, a, now_ms);
+  if (auto* x = std::get_if<CancelOccurrence>(&c)) return Cancel(s, *x, a);
+  if (auto* x = std::get_if<RequestExtension>(&c)) return Request(s, *x, a);
+  if (auto* x = std::get_if<DecideExtension>(&c)) return DecideRequest(s, *x, a);
+  if (auto* x = std::get_if<AddComment>(&c)) return Comment(s, *x, a);
+  return Status::InvalidArgument("unknown command");
+}
+
+}  // namespace taskledger::domain

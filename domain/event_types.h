@@ -1,0 +1,31 @@
+// The event types of the plan domain, and the streams they are appended to. The JSON shape of
+// each event's data is documented next to its encoder in codec.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace taskledger::domain::ev {
+
+inline constexpr std::string_view kAgencyRegistered = "agency.registered";
+inline constexpr std::string_view kAgencyUpdated = "agency.updated";
+inline constexpr std::string_view kPlanCreated = "plan.created";
+inline constexpr std::string_view kPlanSectionsAdded = "plan.sections_added";
+inline constexpr std::string_view kTaskCreated = "task.created";
+inline constexpr std::string_view kTaskEdited = "task.edited";
+inline constexpr std::string_view kTaskReassigned = "task.reassigned";
+inline constexpr std::string_view kTaskDeadlineChanged = "task.deadline_changed";
+inline constexpr std::string_view kTaskStarted = "task.started";
+inline constexpr std::string_view kTaskProgressReported = "task.progress_reported";
+inline constexpr std::string_view kTaskDeliverableSubmitted = "task.deliverable_submitted";
+inline constexpr std::string_view kTaskDeliverableReviewed = "task.deliverable_reviewed";
+inline constexpr std::string_view kTaskCancelled = "task.cancelled";
+inline constexpr std::string_view kTaskExtensionRequested = "task.extension_requested";
+inline constexpr std::string_view kTaskExtensionDecided = "task.extension_decided";
+inline constexpr std::string_view kTaskCommented = "task.commented";
+
+inline std::string AgencyStream(std::string_view id) { return "agency-" + std::string(id); }
+inline std::string PlanStream(std::string_view id) { return "plan-" + std::string(id); }
+inline std::string TaskStream(std::string_view id) { return "task-" + std::string(id); }
+
+}  // namespace taskledger::domain::ev

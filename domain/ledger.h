@@ -1,0 +1,138 @@
+// The Ledger: every projection of the plan domain, folded incrementally from the event log.
+//
+// Apply() folds one event; a Ledger built from events recorded up to instant T is the domain as
+// it stood at T, which is how every "as of" query is answered. Folding never reads a clock.
+// Thread-safety: none; callers serialise Apply() against queries (the server keeps one Ledger
+// behind a shared mutex and folds on one thread).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/model.h"
+#include "events/event.h"
+#include "events/status.h"
+
+namespace taskledger::domain {
+
+enum class Role { kLead, kCoordinating };
+std::string_view ToString(Role role);
+
+// One open occurrence in an agency's list.
+struct AgencyItem {
+  const Task* task;
+  const Occurrence* occurrence;
+  Role role;
+  std::string via;             // the group through which the agency sees it; empty if direct
+  std::optional<int64_t> days_left;  // negative: days overdue; none: no due date
+};
+
+struct DueItem {
+  const Task* task;
+  const Occurrence* occurrence;
+};
+
+struct ReportLine {
+  const Task* task;
+  const Occurrence* occurrence;
+  Category category;
+};
+
+struct CategoryCounts {
+  int counts[kCategoryCount] = {};
+  int& operator[](Category c) { return counts[static_cast<int>(c)]; }
+  int operator[](Category c) const { return counts[static_cast<int>(c)]; }
+  int total() const;
+};
+
+struct PlanReport {
+  const Plan* plan;
+  Date as_of;
+  CategoryCounts totals;
+  std::map<std::string, CategoryCounts> by_section;      // section code
+  std::map<std::string, CategoryCounts> by_lead;         // primary lead agency id
+  std::vector<ReportLine> lines;                         // every occurrence, in plan order
+};
+
+struct AgencyQuery {
+  std::optional<Role> role;  // none: both
+  size_t limit = 100;
+  bool include_undated = true;  // ongoing and unscheduled, after everything dated
+};
+
+class Ledger {
+ public:
+  Ledger();
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Folds `e`. Events of unknown types are skipped; a known type with unreadable data is
+  // kCorruption and changes nothing.
+  Status Apply(const EventView& e);
+  uint64_t position() const { return position_; }
+  int64_t last_recorded_at_ms() const { return last_recorded_at_ms_; }
+
+  const Agency* FindAgency(std::string_view id) const;
+  const Plan* FindPlan(std::string_view id) const;
+  const Task* FindTask(std::string_view id) const;
+  // Agency ids by folded name or alias ("so gd&dt"); empty when none matches.
+  std::vector<std::string> MatchAgency(std::string_view name) const;
+  std::vector<const Agency*> Agencies() const;  // by id
+  std::vector<const Plan*> Plans() const;       // by id
+  size_t task_count() const { return tasks_.size(); }
+  // The groups `agency` belongs to.
+  std::vector<std::string> GroupsOf(std::string_view agency) const;
+  // Whether `agency` leads or coordinates `task`, directly or through a group.
+  std::optional<Role> RoleOf(std::string_view agency, const Task& task) const;
+
+  // "Who owns what, due when": open occurrences `agency` leads or coordinates, directly or through
+  // a group, ordered by due date (then task id, occurrence), with days left as of `today`.
+  std::vector<AgencyItem> AgencyTasks(std::string_view agency, Date today,
+                                      const AgencyQuery& query = {}) const;
+  // Open occurrences due in [from, to], by due date.
+  std::vector<DueItem> DueBetween(Date from, Date to, size_t limit = SIZE_MAX) const;
+  // Open occurrences due before `as_of`.
+  std::vector<DueItem> Overdue(Date as_of, size_t limit = SIZE_MAX) const;
+  // The plan's report in the official groups as of `as_of`. For the report as it stood then,
+  // call it on a Ledger folded up to the end of that day.
+  Result<PlanReport> Report(std::string_view plan, Date as_of) const;
+
+ private:
+  struct IndexKey {
+    int32_t due_days;  // days since epoch; INT32_MAX when undated
+    const Task* task;
+    uint32_t occurrence;
+    bool operator<(const IndexKey& o) const;
+  };
+  struct AgencyIndex {
+    std::set<IndexKey> lead, coordinating;
+  };
+
+  Status ApplyAgency(const EventView& e);
+  Status ApplyPlan(const EventView& e);
+  Status ApplyTask(const EventView& e);
+  void Index(const Task& t, uint32_t occurrence);
+  void Unindex(const Task& t, uint32_t occurrence);
+  void IndexAll(const Task& t);
+  void UnindexAll(const Task& t);
+
+  uint64_t position_ = 0;
+  int64_t last_recorded_at_ms_ = 0;
+  std::map<std::string, std::unique_ptr<Agency>, std::less<>> agencies_;
+  std::unordered_map<std::string, std::vector<std::string>> agency_names_;  // folded -> ids
+  std::unordered_map<std::string, std::vector<std::string>> groups_of_;     // member -> groups
+  std::map<std::string, std::unique_ptr<Plan>, std::less<>> plans_;
+  std::unordered_map<std::string, std::unique_ptr<Task>> tasks_;  // stable addresses
+  std::unordered_map<std::string, AgencyIndex> by_agency_;
+  std::set<IndexKey> due_;  // open, dated occurrences
+};
+
+}  // namespace taskledger::domain

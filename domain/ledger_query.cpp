@@ -1,0 +1,204 @@
+// The Ledger's indexes and the queries they answer.
+#include <algorithm>
+#include <climits>
+
+#include "domain/ledger.h"
+#include "domain/text.h"
+
+namespace taskledger::domain {
+
+std::string_view ToString(Role role) { return role == Role::kLead ? "lead" : "coordinating"; }
+
+int CategoryCounts::total() const {
+  int n = 0;
+  for (int c : counts) n += c;
+  return n;
+}
+
+Ledger::Ledger() = default;
+Ledger::~Ledger() = default;
+
+bool Ledger::IndexKey::operator<(const IndexKey& o) const {
+  if (due_days != o.due_days) return due_days < o.due_days;
+  if (task != o.task) return task->id < o.task->id;
+  return occurrence < o.occurrence;
+}
+
+void Ledger::Index(const Task& t, uint32_t i) {
+  const Occurrence& o = t.occurrences[i];
+  if (!o.open()) return;
+  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, &t, i};
+  if (o.due) due_.insert(key);
+  for (const std::string& a : t.lead) by_agency_[a].lead.insert(key);
+  for (const std::string& a : t.coordinating) by_agency_[a].coordinating.insert(key);
+}
+
+void Ledger::Unindex(const Task& t, uint32_t i) {
+  const Occurrence& o = t.occurrences[i];
+  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, &t, i};
+  due_.erase(key);
+  for (const std::string& a : t.lead) {
+    if (auto it = by_agency_.find(a); it != by_agency_.end()) it->second.lead.erase(key);
+  }
+  for (const std::string& a : t.coordinating) {
+    if (auto it = by_agency_.find(a); it != by_agency_.end()) it->second.coordinating.erase(key);
+  }
+}
+
+void Ledger::IndexAll(const Task& t) {
+  for (uint32_t i = 0; i < t.occurrences.size(); ++i) Index(t, i);
+}
+
+void Ledger::UnindexAll(const Task& t) {
+  for (uint32_t i = 0; i < t.occurrences.size(); ++i) Unindex(t, i);
+}
+
+const Agency* Ledger::FindAgency(std::string_view id) const {
+  auto it = agencies_.find(id);
+  return it == agencies_.end() ? nullptr : it->second.get();
+}
+
+const Plan* Ledger::FindPlan(std::string_view id) const {
+  auto it = plans_.find(id);
+  return it == plans_.end() ? nullptr : it->second.get();
+}
+
+const Task* Ledger::FindTask(std::string_view id) const {
+  auto it = tasks_.find(std::string(id));
+  return it == tasks_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> Ledger::MatchAgency(std::string_view name) const {
+  auto it = agency_names_.find(Fold(name));
+  if (it == agency_names_.end()) return {};
+  std::vector<std::string> ids = it->second;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+std::vector<const Agency*> Ledger::Agencies() const {
+  std::vector<const Agency*> out;
+  for (const auto& [id, a] : agencies_) out.push_back(a.get());
+  return out;
+}
+
+std::vector<const Plan*> Ledger::Plans() const {
+  std::vector<const Plan*> out;
+  for (const auto& [id, p] : plans_) out.push_back(p.get());
+  return out;
+}
+
+std::vector<std::string> Ledger::GroupsOf(std::string_view agency) const {
+  auto it = groups_of_.find(std::string(agency));
+  return it == groups_of_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::optional<Role> Ledger::RoleOf(std::string_view agency, const Task& task) const {
+  std::vector<std::string> as = GroupsOf(agency);
+  as.emplace_back(agency);
+  const auto in = [&](const std::vector<std::string>& list) {
+    return std::any_of(as.begin(), as.end(), [&](const std::string& a) {
+      return std::find(list.begin(), list.end(), a) != list.end();
+    });
+  };
+  if (in(task.lead)) return Role::kLead;
+  if (in(task.coordinating)) return Role::kCoordinating;
+  return std::nullopt;
+}
+
+std::vector<AgencyItem> Ledger::AgencyTasks(std::string_view agency, Date today,
+                                            const AgencyQuery& q) const {
+  // Merge the sorted index sets of the agency and of each group it belongs to, lead before
+  // coordinating for the same occurrence, and stop at the limit.
+  struct Cursor {
+    std::set<IndexKey>::const_iterator it, end;
+    Role role;
+    const std::string* via;
+  };
+  static const std::string kDirect;
+  std::vector<std::string> sources = GroupsOf(agency);
+  std::vector<Cursor> cursors;
+  const auto add = [&](const std::string& id, const std::string* via) {
+    auto it = by_agency_.find(id);
+    if (it == by_agency_.end()) return;
+    if (!q.role || *q.role == Role::kLead) {
+      cursors.push_back({it->second.lead.begin(), it->second.lead.end(), Role::kLead, via});
+    }
+    if (!q.role || *q.role == Role::kCoordinating) {
+      cursors.push_back({it->second.coordinating.begin(), it->second.coordinating.end(),
+                         Role::kCoordinating, via});
+    }
+  };
+  const std::string self(agency);
+  add(self, &kDirect);
+  for (const std::string& g : sources) add(g, &g);
+
+  std::vector<AgencyItem> out;
+  const int64_t today_days = DaysFromCivil(today);
+  const IndexKey* last = nullptr;
+  while (out.size() < q.limit) {
+    Cursor* best = nullptr;
+    for (Cursor& c : cursors) {
+      if (c.it == c.end) continue;
+      if (!best || *c.it < *best->it ||
+          (!(*best->it < *c.it) && c.role == Role::kLead && best->role != Role::kLead)) {
+        best = &c;
+      }
+    }
+    if (!best) break;
+    const IndexKey& k = *best->it;
+    ++best->it;
+    if (last && !(*last < k) && !(k < *last)) continue;  // seen through another source
+    last = &k;
+    if (k.due_days == INT32_MAX && !q.include_undated) break;
+    const Occurrence& o = k.task->occurrences[k.occurrence];
+    std::optional<int64_t> days_left;
+    if (o.due) days_left = k.due_days - today_days;
+    out.push_back(AgencyItem{k.task, &o, best->role, *best->via, days_left});
+  }
+  return out;
+}
+
+std::vector<DueItem> Ledger::DueBetween(Date from, Date to, size_t limit) const {
+  std::vector<DueItem> out;
+  const IndexKey lo{static_cast<int32_t>(DaysFromCivil(from)), nullptr, 0};
+  const int32_t hi = static_cast<int32_t>(DaysFromCivil(to));
+  for (auto it = due_.lower_bound(lo); it != due_.end() && it->due_days <= hi; ++it) {
+    if (out.size() >= limit) break;
+    out.push_back(DueItem{it->task, &it->task->occurrences[it->occurrence]});
+  }
+  return out;
+}
+
+std::vector<DueItem> Ledger::Overdue(Date as_of, size_t limit) const {
+  std::vector<DueItem> out;
+  const int32_t before = static_cast<int32_t>(DaysFromCivil(as_of));
+  for (auto it = due_.begin(); it != due_.end() && it->due_days < before; ++it) {
+    if (out.size() >= limit) break;
+    out.push_back(DueItem{it->task, &it->task->occurrences[it->occurrence]});
+  }
+  return out;
+}
+
+Result<PlanReport> Ledger::Report(std::string_view plan_id, Date as_of) const {
+  const Plan* plan = FindPlan(plan_id);
+  if (!plan) return Status::NotFound("no plan '" + std::string(plan_id) + "'");
+  PlanReport r{plan, as_of, {}, {}, {}, {}};
+  for (const std::string& id : plan->task_ids) {
+    const Task* t = FindTask(id);
+    if (!t) continue;
+    for (const Occurrence& o : t->occurrences) {
+      if (o.dropped) continue;
+      const Category c = Classify(o, as_of);
+      r.totals[c]++;
+      r.by_section[t->section][c]++;
+      r.by_lead[t->lead.empty() ? std::string() : t->lead.front()][c]++;
+      r.lines.push_back(ReportLine{t, &o, c});
+    }
+  }
+  return r;
+}
+
+}  // namespace taskledger::domain
+

@@ -1,0 +1,129 @@
+// The plan domain's state: agencies, plans, tasks and their occurrences, as folded from events.
+// Plain data; the rules live in commands.cpp (deciding) and ledger_apply.cpp (folding).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/date.h"
+#include "domain/deadline.h"
+
+namespace taskledger::domain {
+
+enum class AgencyKind { kDepartment, kCommittee, kInstitution, kGroup };
+std::string_view ToString(AgencyKind kind);
+std::optional<AgencyKind> ParseAgencyKind(std::string_view text);
+
+struct Agency {
+  std::string id;  // stable slug: "so-gddt-hp"
+  std::string name;     // Vietnamese, as written
+  std::string name_en;
+  AgencyKind kind = AgencyKind::kDepartment;
+  std::string parent;                // optional
+  std::vector<std::string> aliases;  // other spellings: "Sở GD&ĐT"
+  std::vector<std::string> members;  // kGroup: the agencies that see its tasks
+};
+
+struct Section {
+  std::string code;    // "I", "A.I", "A.I.1"
+  std::string title;
+  std::string parent;  // code of the enclosing section, empty at the top
+};
+
+struct Plan {
+  std::string id;
+  std::string title;
+  std::string number;     // "68/KH-SGDĐT"
+  std::string authority;  // issuing agency id or name
+  std::optional<Date> issued;
+  PlanPeriod period;
+  std::vector<Section> sections;
+  std::vector<std::string> targets;
+  std::vector<std::string> task_ids;  // in import order
+  int64_t created_at_ms = 0;
+};
+
+enum class OccurrenceStatus { kNotStarted, kInProgress, kSubmitted, kCompleted, kCancelled };
+std::string_view ToString(OccurrenceStatus status);
+
+// The official groups of a report (DOMAIN.md), plus the two that are not yet countable.
+enum class Category {
+  kCompletedOnTime,
+  kCompletedLate,
+  kInProgressWithinDeadline,
+  kOverdue,
+  kNotYetDue,    // its period has not started
+  kUnscheduled,  // ongoing or no date yet
+  kCancelled,
+};
+std::string_view ToString(Category category);
+inline constexpr int kCategoryCount = 7;
+
+struct Deliverable {
+  std::string id;
+  std::string name;
+  std::string sha256;  // of the file, when one was attached
+  int64_t size = 0;
+  std::string note;
+  std::string submitted_by;
+  int64_t submitted_at_ms = 0;
+  std::string review;  // "", "accepted", "returned"
+  std::string review_comment;
+};
+
+struct ExtensionRequest {
+  std::string id;
+  Date requested_due;
+  std::string reason;
+  std::string requested_by;
+  std::string decision;  // "", "granted", "refused"
+};
+
+struct Occurrence {
+  std::string key;
+  std::optional<Date> start;
+  std::optional<Date> due;           // in force (after extensions)
+  std::optional<Date> original_due;  // as scheduled
+  std::string target;                // the milestone's own target ("20% trường …")
+  OccurrenceStatus status = OccurrenceStatus::kNotStarted;
+  std::optional<Date> completed_on;  // Vietnam date of acceptance
+  bool completed_late = false;       // against the due date in force at acceptance
+  int percent = 0;
+  std::string last_progress;
+  std::vector<Deliverable> deliverables;
+  std::vector<ExtensionRequest> extensions;
+  bool dropped = false;  // no longer in the schedule after a deadline change
+
+  bool open() const {
+    return !dropped && status != OccurrenceStatus::kCompleted &&
+           status != OccurrenceStatus::kCancelled;
+  }
+};
+
+struct Task {
+  std::string id;  // "<plan>:<code>"
+  std::string plan;
+  std::string code;
+  std::string title;
+  std::string section;
+  std::vector<std::string> lead;  // the first is the primary lead
+  std::vector<std::string> coordinating;
+  std::string deliverable;
+  Schedule schedule;
+  std::vector<std::string> targets;
+  std::vector<Occurrence> occurrences;
+  uint64_t version = 0;  // the task stream's last version
+  int64_t updated_at_ms = 0;
+
+  const Occurrence* Find(std::string_view key) const;
+  Occurrence* Find(std::string_view key);
+};
+
+// Where an occurrence stands on `as_of` (a Vietnam date).
+Category Classify(const Occurrence& o, Date as_of);
+
+}  // namespace taskledger::domain
