@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/domain_bench.h"
 #include "bench/log_bench.h"
 
 namespace {
@@ -35,14 +36,18 @@ int main(int argc, char** argv) {
   uint64_t coldstart_events = 10'000'000;
   bool drop_caches = false;
   int repeat = 3;
-  app.add_option("mode", mode, "all, append, replay, raw, coldstart")
-      ->check(CLI::IsMember({"all", "append", "replay", "raw", "coldstart", "crash-append"}));
+  uint64_t domain_tasks = 100'000;
+  uint64_t domain_events = 1'000'000;
+  app.add_option("mode", mode, "all, append, replay, raw, coldstart, domain")
+      ->check(CLI::IsMember({"all", "append", "replay", "raw", "coldstart", "crash-append", "domain"}));
   app.add_option("--dir", dir, "scratch directory (its contents are replaced)");
   app.add_option("--appends", appends, "events appended by modes 1, 2 and 4a-c");
   app.add_option("--writers", writers, "concurrent writers in mode 2");
   app.add_option("--replay-events", replay_events, "size of the replayed log");
   app.add_option("--coldstart-events", coldstart_events, "size of the log opened cold");
   app.add_option("--repeat", repeat, "runs of the append and raw write modes")->check(CLI::Range(1, 20));
+  app.add_option("--domain-tasks", domain_tasks, "tasks in the domain benchmark");
+  app.add_option("--domain-events", domain_events, "events in the domain benchmark");
   app.add_flag("--drop-caches", drop_caches, "drop the page cache before the cold open (root)");
   CLI11_PARSE(app, argc, argv);
 
@@ -81,6 +86,7 @@ int main(int argc, char** argv) {
                 100 * replay / raw_scan);
   }
   if (mode == "crash-append") CrashAppend(dir, appends);
+  if (mode == "all" || mode == "domain") FoldBench(domain_tasks, domain_events, dir + "/domain");
   if (mode == "coldstart") ColdStart(dir + "/coldstart", coldstart_events, drop_caches);
   return 0;
 }

@@ -77,6 +77,12 @@ class Ledger {
   // Folds `e`. Events of unknown types are skipped; a known type with unreadable data is
   // kCorruption and changes nothing.
   Status Apply(const EventView& e);
+  // Replaying many events (start-up, "as of" queries): between BeginReplay() and EndReplay()
+  // Apply() leaves the query indexes alone and EndReplay() rebuilds them once, sorted in bulk,
+  // which is several times faster than keeping them current event by event. Queries are only
+  // valid outside a replay.
+  void BeginReplay();
+  void EndReplay();
   uint64_t position() const { return position_; }
   int64_t last_recorded_at_ms() const { return last_recorded_at_ms_; }
 
@@ -106,10 +112,15 @@ class Ledger {
   Result<PlanReport> Report(std::string_view plan, Date as_of) const;
 
  private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct IndexKey {
     int32_t due_days;  // days since epoch; INT32_MAX when undated
-    const Task* task;
+    uint32_t seq;      // the task's creation order: a cheap, stable tie-break
     uint32_t occurrence;
+    const Task* task;
     bool operator<(const IndexKey& o) const;
   };
   struct AgencyIndex {
@@ -126,12 +137,16 @@ class Ledger {
 
   uint64_t position_ = 0;
   int64_t last_recorded_at_ms_ = 0;
+  uint32_t next_task_seq_ = 0;
+  bool replaying_ = false;
   std::map<std::string, std::unique_ptr<Agency>, std::less<>> agencies_;
   std::unordered_map<std::string, std::vector<std::string>> agency_names_;  // folded -> ids
-  std::unordered_map<std::string, std::vector<std::string>> groups_of_;     // member -> groups
+  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>>
+      groups_of_;  // member -> groups
   std::map<std::string, std::unique_ptr<Plan>, std::less<>> plans_;
-  std::unordered_map<std::string, std::unique_ptr<Task>> tasks_;  // stable addresses
-  std::unordered_map<std::string, AgencyIndex> by_agency_;
+  std::unordered_map<std::string, std::unique_ptr<Task>, StringHash, std::equal_to<>>
+      tasks_;  // stable addresses
+  std::unordered_map<std::string, AgencyIndex, StringHash, std::equal_to<>> by_agency_;
   std::set<IndexKey> due_;  // open, dated occurrences
 };
 

@@ -191,14 +191,15 @@ Status Ledger::ApplyPlan(const EventView& e) {
 
 Status Ledger::ApplyTask(const EventView& e) {
   if (!e.stream.starts_with("task-")) return Status::Corruption("task event outside a task stream");
-  const std::string id(e.stream.substr(5));
+  const std::string_view id = e.stream.substr(5);
   element j;
   if (Parser().parse(e.data.data(), e.data.size()).get(j)) {
     return Status::Corruption("unreadable " + std::string(e.type));
   }
   if (e.type == ev::kTaskCreated) {
     auto t = std::make_unique<Task>();
-    t->id = id;
+    t->id = std::string(id);
+    t->seq = next_task_seq_++;
     t->plan = std::string(Str(j, "plan"));
     t->code = std::string(Str(j, "code"));
     t->title = std::string(Str(j, "title"));
@@ -212,16 +213,18 @@ Status Ledger::ApplyTask(const EventView& e) {
     t->occurrences = ReadOccurrences(j);
     t->version = e.version;
     t->updated_at_ms = e.recorded_at_ms;
-    if (auto p = plans_.find(t->plan); p != plans_.end()) p->second->task_ids.push_back(id);
+    if (auto p = plans_.find(t->plan); p != plans_.end()) p->second->task_ids.push_back(t->id);
     if (auto old = tasks_.find(id); old != tasks_.end()) UnindexAll(*old->second);
     Task& ref = *t;
-    tasks_[id] = std::move(t);
+    tasks_[ref.id] = std::move(t);
     IndexAll(ref);
     return Status::Ok();
   }
 
   auto found = tasks_.find(id);
-  if (found == tasks_.end()) return Status::Corruption(std::string(e.type) + " before task.created");
+  if (found == tasks_.end()) {
+    return Status::Corruption(std::string(e.type) + " before task.created");
+  }
   Task& t = *found->second;
   t.version = e.version;
   t.updated_at_ms = e.recorded_at_ms;
@@ -269,7 +272,7 @@ Status Ledger::ApplyTask(const EventView& e) {
   if (occ == t.occurrences.end()) {
     if (e.type == ev::kTaskCommented) return Status::Ok();  // a comment on the task as a whole
     return Status::Corruption(std::string(e.type) + " for unknown occurrence '" +
-                              std::string(key) + "' of task " + id);
+                              std::string(key) + "' of task " + t.id);
   }
   Occurrence& o = *occ;
   const auto index = static_cast<uint32_t>(occ - t.occurrences.begin());
@@ -278,7 +281,7 @@ Status Ledger::ApplyTask(const EventView& e) {
     if (o.status == OccurrenceStatus::kNotStarted) o.status = OccurrenceStatus::kInProgress;
   } else if (e.type == ev::kTaskProgressReported) {
     o.percent = static_cast<int>(Int(j, "percent", o.percent));
-    o.last_progress = std::string(Str(j, "narrative"));
+    o.last_progress.assign(Str(j, "narrative"));
     if (o.status == OccurrenceStatus::kNotStarted) o.status = OccurrenceStatus::kInProgress;
   } else if (e.type == ev::kTaskDeliverableSubmitted) {
     element d;

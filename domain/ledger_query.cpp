@@ -20,22 +20,55 @@ Ledger::~Ledger() = default;
 
 bool Ledger::IndexKey::operator<(const IndexKey& o) const {
   if (due_days != o.due_days) return due_days < o.due_days;
-  if (task != o.task) return task->id < o.task->id;
+  if (seq != o.seq) return seq < o.seq;
   return occurrence < o.occurrence;
 }
 
+void Ledger::BeginReplay() { replaying_ = true; }
+
+void Ledger::EndReplay() {
+  if (!replaying_) return;
+  replaying_ = false;
+  std::vector<IndexKey> due;
+  std::unordered_map<std::string, std::pair<std::vector<IndexKey>, std::vector<IndexKey>>> agency;
+  for (const auto& [id, t] : tasks_) {
+    for (uint32_t i = 0; i < t->occurrences.size(); ++i) {
+      const Occurrence& o = t->occurrences[i];
+      if (!o.open()) continue;
+      const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX,
+                         t->seq, i, t.get()};
+      if (o.due) due.push_back(key);
+      for (const std::string& a : t->lead) agency[a].first.push_back(key);
+      for (const std::string& a : t->coordinating) agency[a].second.push_back(key);
+    }
+  }
+  // Sorted input lets std::set build in linear time.
+  std::sort(due.begin(), due.end());
+  due_ = std::set<IndexKey>(due.begin(), due.end());
+  by_agency_.clear();
+  for (auto& [id, keys] : agency) {
+    std::sort(keys.first.begin(), keys.first.end());
+    std::sort(keys.second.begin(), keys.second.end());
+    AgencyIndex& index = by_agency_[id];
+    index.lead = std::set<IndexKey>(keys.first.begin(), keys.first.end());
+    index.coordinating = std::set<IndexKey>(keys.second.begin(), keys.second.end());
+  }
+}
+
 void Ledger::Index(const Task& t, uint32_t i) {
+  if (replaying_) return;
   const Occurrence& o = t.occurrences[i];
   if (!o.open()) return;
-  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, &t, i};
+  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, t.seq, i, &t};
   if (o.due) due_.insert(key);
   for (const std::string& a : t.lead) by_agency_[a].lead.insert(key);
   for (const std::string& a : t.coordinating) by_agency_[a].coordinating.insert(key);
 }
 
 void Ledger::Unindex(const Task& t, uint32_t i) {
+  if (replaying_) return;
   const Occurrence& o = t.occurrences[i];
-  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, &t, i};
+  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, t.seq, i, &t};
   due_.erase(key);
   for (const std::string& a : t.lead) {
     if (auto it = by_agency_.find(a); it != by_agency_.end()) it->second.lead.erase(key);
@@ -64,7 +97,7 @@ const Plan* Ledger::FindPlan(std::string_view id) const {
 }
 
 const Task* Ledger::FindTask(std::string_view id) const {
-  auto it = tasks_.find(std::string(id));
+  auto it = tasks_.find(id);
   return it == tasks_.end() ? nullptr : it->second.get();
 }
 
@@ -90,7 +123,7 @@ std::vector<const Plan*> Ledger::Plans() const {
 }
 
 std::vector<std::string> Ledger::GroupsOf(std::string_view agency) const {
-  auto it = groups_of_.find(std::string(agency));
+  auto it = groups_of_.find(agency);
   return it == groups_of_.end() ? std::vector<std::string>{} : it->second;
 }
 
@@ -130,8 +163,7 @@ std::vector<AgencyItem> Ledger::AgencyTasks(std::string_view agency, Date today,
                          Role::kCoordinating, via});
     }
   };
-  const std::string self(agency);
-  add(self, &kDirect);
+  add(std::string(agency), &kDirect);
   for (const std::string& g : sources) add(g, &g);
 
   std::vector<AgencyItem> out;
@@ -162,7 +194,7 @@ std::vector<AgencyItem> Ledger::AgencyTasks(std::string_view agency, Date today,
 
 std::vector<DueItem> Ledger::DueBetween(Date from, Date to, size_t limit) const {
   std::vector<DueItem> out;
-  const IndexKey lo{static_cast<int32_t>(DaysFromCivil(from)), nullptr, 0};
+  const IndexKey lo{static_cast<int32_t>(DaysFromCivil(from)), 0, 0, nullptr};
   const int32_t hi = static_cast<int32_t>(DaysFromCivil(to));
   for (auto it = due_.lower_bound(lo); it != due_.end() && it->due_days <= hi; ++it) {
     if (out.size() >= limit) break;

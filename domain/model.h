@@ -118,6 +118,7 @@ struct Task {
   std::vector<Occurrence> occurrences;
   uint64_t version = 0;  // the task stream's last version
   int64_t updated_at_ms = 0;
+  uint32_t seq = 0;  // creation order in the log; breaks ties between equal due dates
 
   const Occurrence* Find(std::string_view key) const;
   Occurrence* Find(std::string_view key);

@@ -62,10 +62,12 @@ class DomainFixture {
   // A Ledger folded from the events recorded up to `unix_ms` only.
   std::unique_ptr<Ledger> AsOf(int64_t unix_ms) const {
     auto l = std::make_unique<Ledger>();
+    l->BeginReplay();
     for (const RecordedEvent& r : log_) {
       if (r.recorded_at_ms > unix_ms) break;
       REQUIRE(l->Apply(View(r)).ok());
     }
+    l->EndReplay();
     return l;
   }
 
