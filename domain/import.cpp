@@ -1,0 +1,265 @@
+// Turning matrix rows into commands: sections, agencies, new and changed tasks.
+#include "domain/import.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "domain/text.h"
+
+namespace taskledger::domain {
+namespace {
+
+std::vector<std::string> SplitOn(std::string_view s, std::string_view seps) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || seps.find(s[i]) != std::string_view::npos) {
+      std::string_view piece = Trim(s.substr(start, i - start));
+      while (!piece.empty() && (piece.back() == '.' || piece.back() == ',')) piece.remove_suffix(1);
+      if (!piece.empty()) out.emplace_back(piece);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+bool IsCode(std::string_view code) {
+  if (code.empty() || code.size() > 40) return false;
+  return std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == '_';
+  });
+}
+
+AgencyKind GuessKind(std::string_view name) {
+  const std::string f = Fold(name);
+  if (f.starts_with("cac ") || f.find("co so giao duc") != std::string::npos) {
+    return AgencyKind::kGroup;
+  }
+  if (f.starts_with("ubnd") || f.starts_with("uy ban") || f.starts_with("hoi dong")) {
+    return AgencyKind::kCommittee;
+  }
+  if (f.starts_with("truong") || f.starts_with("dai hoc") || f.starts_with("hoc vien")) {
+    return AgencyKind::kInstitution;
+  }
+  return AgencyKind::kDepartment;
+}
+
+// The enclosing section of `code` among `known`: its longest proper dotted prefix.
+std::string ParentOf(const std::string& code, const std::set<std::string>& known) {
+  for (size_t dot = code.rfind('.'); dot != std::string::npos && dot > 0;
+       dot = code.rfind('.', dot - 1)) {
+    const std::string prefix = code.substr(0, dot);
+    if (known.count(prefix)) return prefix;
+    if (dot == 0) break;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string Slug(std::string_view name) {
+  std::string out;
+  for (char c : Fold(name)) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (alnum) {
+      out.push_back(c);
+    } else if (!out.empty() && out.back() != '-') {
+      out.push_back('-');
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.size() > 80) out.resize(80);
+  return out;
+}
+
+std::vector<std::string> SplitAgencyNames(const Ledger& state, std::string_view cell) {
+  std::vector<std::string> names;
+  for (const std::string& piece : SplitOn(cell, ";\n")) {
+    if (!state.MatchAgency(piece).empty()) {
+      names.push_back(piece);
+      continue;
+    }
+    // Greedy: the longest comma-joined run that is a known name, else one part alone.
+    const std::vector<std::string> parts = SplitOn(piece, ",");
+    for (size_t i = 0; i < parts.size();) {
+      size_t best = i;
+      std::string joined;
+      std::string best_name = parts[i];
+      for (size_t j = i; j < parts.size(); ++j) {
+        joined += (j == i ? "" : ", ") + parts[j];
+        if (!state.MatchAgency(joined).empty()) {
+          best = j;
+          best_name = joined;
+        }
+      }
+      names.push_back(best_name);
+      i = best + 1;
+    }
+  }
+  return names;
+}
+
+ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
+                      const std::vector<MatrixRow>& rows, const ImportOptions& options) {
+  ImportPlan out;
+  const Plan* plan = state.FindPlan(plan_id);
+  if (!plan) {
+    out.problems.push_back({0, "", "no plan '" + std::string(plan_id) + "'"});
+    return out;
+  }
+  std::set<std::string> sections;
+  for (const Section& s : plan->sections) sections.insert(s.code);
+  std::vector<Section> new_sections;
+  std::map<std::string, std::string> new_agency_ids;  // folded name -> id
+  std::vector<Command> agency_commands, task_commands;
+  std::set<std::string> codes;
+  std::string current_section;
+
+  // Agency ids for the names in a cell, or problems.
+  const auto resolve = [&](const MatrixRow& r, const char* column, const std::string& cell) {
+    std::vector<std::string> ids;
+    for (const std::string& name : SplitAgencyNames(state, cell)) {
+      const std::vector<std::string> found = state.MatchAgency(name);
+      if (found.size() == 1) {
+        ids.push_back(found.front());
+      } else if (found.size() > 1) {
+        out.problems.push_back({r.row, column, "\"" + name + "\" matches several agencies"});
+      } else if (auto known = new_agency_ids.find(Fold(name)); known != new_agency_ids.end()) {
+        ids.push_back(known->second);
+      } else if (options.create_unknown_agencies) {
+        std::string id = Slug(name);
+        while (state.FindAgency(id) || std::any_of(new_agency_ids.begin(), new_agency_ids.end(),
+                                                   [&](const auto& p) { return p.second == id; })) {
+          id += "-2";
+        }
+        if (id.empty()) {
+          out.problems.push_back({r.row, column, "\"" + name + "\" is not an agency name"});
+          continue;
+        }
+        new_agency_ids[Fold(name)] = id;
+        Agency a;
+        a.id = id;
+        a.name = name;
+        a.kind = GuessKind(name);
+        agency_commands.push_back(RegisterAgency{a, false});
+        out.new_agencies.push_back(id);
+        ids.push_back(id);
+      } else {
+        out.problems.push_back({r.row, column, "unknown agency \"" + name +
+                                                   "\" (register it, or import with "
+                                                   "create_agencies=true)"});
+      }
+    }
+    std::vector<std::string> unique;
+    for (const std::string& id : ids) {
+      if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(id);
+    }
+    return unique;
+  };
+
+  for (const MatrixRow& r : rows) {
+    const bool section_row = !r.code.empty() && !r.title.empty() && r.lead.empty() &&
+                             r.coordinating.empty() && r.deliverable.empty() && r.deadline.empty();
+    if (section_row) {
+      if (!IsCode(r.code)) {
+        out.problems.push_back({r.row, "TT", "\"" + r.code + "\" is not a section code"});
+        continue;
+      }
+      current_section = r.code;
+      if (!sections.count(r.code)) {
+        sections.insert(r.code);
+        new_sections.push_back(Section{r.code, r.title, ParentOf(r.code, sections)});
+      }
+      continue;
+    }
+    if (r.code.empty() && r.title.empty() && r.lead.empty() && r.deadline.empty()) continue;
+
+    // A task row. Codes restart in each section ("1", "2" under "II"), so qualify them.
+    std::string section = r.section.empty() ? current_section : r.section;
+    std::string code = r.code;
+    if (code.empty()) {
+      out.problems.push_back({r.row, "TT", "a task needs a code"});
+    } else if (!IsCode(code)) {
+      out.problems.push_back({r.row, "TT", "\"" + code + "\" is not a task code"});
+    } else if (!section.empty() && !code.starts_with(section + ".")) {
+      code = section + "." + code;
+    }
+    if (!section.empty() && !sections.count(section)) {
+      out.problems.push_back({r.row, "Mục", "unknown section \"" + section + "\""});
+    }
+    if (!code.empty() && !codes.insert(code).second) {
+      out.problems.push_back({r.row, "TT", "task " + code + " appears twice"});
+    }
+    if (Trim(r.title).empty()) out.problems.push_back({r.row, "Nhiệm vụ", "is empty"});
+    std::vector<std::string> lead = resolve(r, "Cơ quan chủ trì", r.lead);
+    std::vector<std::string> coordinating = resolve(r, "Cơ quan phối hợp", r.coordinating);
+    std::erase_if(coordinating, [&](const std::string& c) {
+      return std::find(lead.begin(), lead.end(), c) != lead.end();
+    });
+    if (Trim(r.lead).empty()) out.problems.push_back({r.row, "Cơ quan chủ trì", "is empty"});
+    auto schedule = ParseDeadline(r.deadline);
+    if (!schedule.ok()) {
+      out.problems.push_back({r.row, "Thời gian hoàn thành", schedule.status().message()});
+    } else if (Expand(*schedule, plan->period).empty()) {
+      out.problems.push_back({r.row, "Thời gian hoàn thành",
+                              "\"" + r.deadline + "\" has no occurrence within the plan's period"});
+    }
+    if (lead.size() > 1) {
+      out.warnings.push_back("row " + std::to_string(r.row) + ": several lead agencies; '" +
+                             lead.front() + "' is the primary lead");
+    }
+
+    const Task* existing = state.FindTask(std::string(plan_id) + ":" + code);
+    const std::vector<std::string> targets = SplitOn(r.targets, ";\n");
+    if (!existing) {
+      CreateTask c;
+      c.plan = std::string(plan_id);
+      c.code = code;
+      c.title = r.title;
+      c.section = section;
+      c.lead = lead;
+      c.coordinating = coordinating;
+      c.deliverable = r.deliverable;
+      c.deadline = r.deadline;
+      c.targets = targets;
+      c.occurrence_targets = SplitOn(r.occurrence_targets, ";\n");
+      task_commands.push_back(std::move(c));
+      ++out.tasks_created;
+      continue;
+    }
+    // Re-import: only what changed becomes an event.
+    bool changed = false;
+    if (existing->title != r.title || existing->deliverable != r.deliverable ||
+        existing->section != section || existing->targets != targets) {
+      EditTask e;
+      e.task = existing->id;
+      if (existing->title != r.title) e.title = r.title;
+      if (existing->deliverable != r.deliverable) e.deliverable = r.deliverable;
+      if (existing->section != section) e.section = section;
+      if (existing->targets != targets) e.targets = targets;
+      e.reason = options.reason;
+      task_commands.push_back(std::move(e));
+      changed = true;
+    }
+    if (existing->lead != lead || existing->coordinating != coordinating) {
+      task_commands.push_back(Reassign{existing->id, lead, coordinating, options.reason});
+      changed = true;
+    }
+    if (existing->schedule.text != std::string(Trim(r.deadline))) {
+      task_commands.push_back(ChangeDeadline{existing->id, r.deadline, options.reason});
+      changed = true;
+    }
+    changed ? ++out.tasks_changed : ++out.tasks_unchanged;
+  }
+
+  out.sections_added = static_cast<int>(new_sections.size());
+  out.commands = std::move(agency_commands);
+  if (!new_sections.empty()) out.commands.push_back(AddSections{std::string(plan_id), new_sections});
+  for (Command& c : task_commands) out.commands.push_back(std::move(c));
+  if (!out.problems.empty()) out.commands.clear();
+  return out;
+}
+
+}  // namespace taskledger::domain

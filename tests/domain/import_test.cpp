@@ -1,0 +1,156 @@
+// Importing task matrices: CSV dialects, sections, agency matching, problems, re-import.
+#include <catch2/catch.hpp>
+
+#include "domain/csv.h"
+#include "domain/import.h"
+#include "tests/domain/domain_fixture.h"
+
+using namespace taskledger;
+using namespace taskledger::testing;
+
+namespace {
+
+// Imports `rows` into plan hp-ta through the fixture, as the server will.
+ImportPlan Import(DomainFixture& f, const std::vector<MatrixRow>& rows, bool create = false) {
+  ImportOptions options;
+  options.create_unknown_agencies = create;
+  ImportPlan plan = PlanImport(f.ledger(), "hp-ta", rows, options);
+  for (const Command& c : plan.commands) f.Do(c);
+  return plan;
+}
+
+std::vector<MatrixRow> Csv(const std::string& text) {
+  std::vector<ImportProblem> problems;
+  auto rows = ReadMatrixCsv(text, &problems);
+  REQUIRE(problems.empty());
+  return rows;
+}
+
+const char* kMatrix =
+    "\xEF\xBB\xBFTT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn thành\r\n"
+    "I;Tuyên truyền;;;;\r\n"
+    "1;\"Kế hoạch thông tin; tuyên truyền\";Sở GD&ĐT;Sở Tài chính, Cơ sở giáo dục;Kế hoạch;Năm 2026\r\n"
+    "2;\"Xây dựng chuyên mục\n(nhiều dòng)\";Sở Giáo dục và Đào tạo;;\"Ít nhất 01 tin, bài/tuần\";Thường xuyên\r\n"
+    "II;Cơ chế;;;;\r\n"
+    "1;Nghị quyết;so-tc;;Nghị quyết;Giai đoạn 2025-2030\r\n";
+
+}  // namespace
+
+TEST_CASE("CSV as Excel writes it: BOM, semicolons, quotes and line breaks in cells",
+          "[domain][import]") {
+  auto rows = ParseCsv("\xEF\xBB\xBF" "a;b;c\r\n1;\"x;y\";\"say \"\"hi\"\"\nagain\"\r\n\r\n2;;\n");
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 3);
+  CHECK((*rows)[1].cells == std::vector<std::string>{"1", "x;y", "say \"hi\"\nagain"});
+  CHECK((*rows)[2].line == 5);
+  CHECK((*rows)[2].cells.size() == 3);
+  CHECK(ParseCsv("a,b\n\"open,1\n").status().message() == "line 2: a quoted cell is never closed");
+  CHECK_FALSE(ParseCsv("a,b\n\xff,1\n").ok());
+  CHECK(WriteCsvRow({"a", "b,c", "d\"e"}) == "a,\"b,c\",\"d\"\"e\"\r\n");
+}
+
+TEST_CASE("a matrix imports its sections and tasks with qualified codes", "[domain][import]") {
+  DomainFixture f;
+  f.Seed();
+  const ImportPlan plan = Import(f, Csv(kMatrix));
+  REQUIRE(plan.problems.empty());
+  CHECK(plan.tasks_created == 3);
+  CHECK(plan.sections_added == 0);  // I and II exist already
+  const Task* t = f.ledger().FindTask("hp-ta:I.1");
+  REQUIRE(t);
+  CHECK(t->title == "Kế hoạch thông tin; tuyên truyền");
+  CHECK(t->lead == std::vector<std::string>{"so-gddt"});
+  CHECK(t->coordinating == std::vector<std::string>{"so-tc", "co-so-gd"});
+  CHECK(t->schedule.text == "Năm 2026");
+  CHECK(f.ledger().FindTask("hp-ta:I.2")->deliverable == "Ít nhất 01 tin, bài/tuần");
+  CHECK(f.ledger().FindTask("hp-ta:II.1")->section == "II");
+
+  // The same file again writes nothing.
+  const ImportPlan again = Import(f, Csv(kMatrix));
+  CHECK(again.commands.empty());
+  CHECK(again.tasks_unchanged == 3);
+
+  // A changed deadline and lead become events on the existing task.
+  std::string changed = kMatrix;
+  changed.replace(changed.find("Năm 2026"), std::string("Năm 2026").size(), "tháng 6/2026");
+  const ImportPlan update = Import(f, Csv(changed));
+  CHECK(update.tasks_changed == 1);
+  CHECK(update.commands.size() == 1);
+  CHECK(f.ledger().FindTask("hp-ta:I.1")->schedule.text == "tháng 6/2026");
+}
+
+TEST_CASE("a bad matrix reports every problem with row and column and writes nothing",
+          "[domain][import]") {
+  DomainFixture f;
+  f.Seed();
+  const std::string bad =
+      "Task,Lead,Coordinating,Deliverable,Deadline,Code\n"
+      "Good one,so-gddt,,Plan,2026,A.1\n"
+      "No deadline,so-gddt,,Plan,sớm nhất có thể,A.2\n"
+      "Unknown lead,Sở Không Có,,Plan,2026,A.3\n"
+      ",so-gddt,,Plan,2026,A.4\n"
+      "Dup,so-gddt,,Plan,2026,A.1\n";
+  const size_t before = f.log().size();
+  const ImportPlan plan = Import(f, Csv(bad));
+  CHECK(plan.commands.empty());
+  CHECK(f.log().size() == before);
+  REQUIRE(plan.problems.size() == 4);
+  CHECK(plan.problems[0].row == 3);
+  CHECK(plan.problems[0].column == "Thời gian hoàn thành");
+  CHECK_THAT(plan.problems[0].message, Catch::Contains("accepted forms"));
+  CHECK(plan.problems[1].row == 4);
+  CHECK(plan.problems[1].column == "Cơ quan chủ trì");
+  CHECK(plan.problems[2].row == 5);
+  CHECK(plan.problems[2].column == "Nhiệm vụ");
+  CHECK(plan.problems[3].row == 6);
+  CHECK_THAT(plan.problems[3].message, Catch::Contains("appears twice"));
+
+  std::vector<ImportProblem> problems;
+  ReadMatrixCsv("TT,Something\n1,x\n", &problems);
+  REQUIRE(problems.size() == 3);  // task, lead and deadline columns missing
+  CHECK(problems[0].column == "Nhiệm vụ");
+}
+
+TEST_CASE("unknown agencies are created when asked, and names with commas stay whole",
+          "[domain][import]") {
+  DomainFixture f;
+  f.Seed();
+  f.Do(RegisterAgency{{"ubnd-xa", "UBND xã, phường, đặc khu", "", AgencyKind::kGroup, "", {}, {}}});
+  const std::string csv =
+      "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Kết quả,Thời gian hoàn thành\n"
+      "I.9,Biển trường song ngữ,Sở Nội vụ,\"UBND xã, phường, đặc khu, Sở Tài chính\",100%,Năm học 2026 – 2027\n";
+  const ImportPlan refused = Import(f, Csv(csv));
+  REQUIRE(refused.problems.size() == 1);
+  CHECK_THAT(refused.problems[0].message, Catch::Contains("Sở Nội vụ"));
+  const ImportPlan created = Import(f, Csv(csv), /*create=*/true);
+  REQUIRE(created.problems.empty());
+  CHECK(created.new_agencies == std::vector<std::string>{"so-noi-vu"});
+  const Task* t = f.ledger().FindTask("hp-ta:I.9");
+  REQUIRE(t);
+  CHECK(t->lead == std::vector<std::string>{"so-noi-vu"});
+  CHECK(t->coordinating == std::vector<std::string>{"ubnd-xa", "so-tc"});
+  CHECK(f.ledger().FindAgency("so-noi-vu")->name == "Sở Nội vụ");
+}
+
+TEST_CASE("JSON matrices carry the same rows, lists allowed", "[domain][import]") {
+  DomainFixture f;
+  f.Seed();
+  std::vector<ImportProblem> problems;
+  const auto rows = ReadMatrixJson(R"({"rows":[
+      {"code":"III","title":"Đội ngũ"},
+      {"code":"1","title":"Rà soát","lead":["so-gddt"],"coordinating":["so-tc","co-so-gd"],
+       "deliverable":"Báo cáo","deadline":"2021; 2023; 2025",
+       "occurrence_targets":["10% trường","20% trường","50% trường"]}]})",
+                                   &problems);
+  REQUIRE(problems.empty());
+  const ImportPlan plan = Import(f, rows);
+  REQUIRE(plan.problems.empty());
+  CHECK(plan.sections_added == 1);
+  const Task* t = f.ledger().FindTask("hp-ta:III.1");
+  REQUIRE(t);
+  REQUIRE(t->occurrences.size() == 3);
+  CHECK(t->occurrences[2].target == "50% trường");
+  CHECK(f.ledger().FindPlan("hp-ta")->sections.back().code == "III");
+  ReadMatrixJson("{not json", &problems);
+  CHECK(problems.size() == 1);
+}
