@@ -1,0 +1,83 @@
+// The demo matrices in deploy/demo load completely, with their sections, tasks and agencies.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "domain/import.h"
+#include "domain/manifest.h"
+#include "tests/domain/domain_fixture.h"
+
+using namespace taskledger;
+using namespace taskledger::testing;
+
+namespace {
+
+std::string Slurp(const std::string& name) {
+  std::ifstream in(std::string(DEMO_DIR) + "/" + name, std::ios::binary);
+  REQUIRE(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Loads every agency and plan of the demo into `f`; returns the import of each plan.
+std::map<std::string, ImportPlan> LoadDemo(DomainFixture& f) {
+  auto agencies = ReadAgencies(Slurp("agencies.json"));
+  REQUIRE(agencies.ok());
+  for (const Agency& a : *agencies) f.Do(RegisterAgency{a, false});
+  auto plans = ReadPlanManifests(Slurp("plans.json"));
+  REQUIRE(plans.ok());
+  std::map<std::string, ImportPlan> out;
+  for (const PlanManifest& m : *plans) {
+    f.Do(CreatePlan{m.plan});
+    std::vector<ImportProblem> problems;
+    const std::string text = Slurp(m.matrix);
+    const auto rows = m.matrix.ends_with(".json") ? ReadMatrixJson(text, &problems)
+                                                  : ReadMatrixCsv(text, &problems);
+    REQUIRE(problems.empty());
+    ImportPlan plan = PlanImport(f.ledger(), m.plan.id, rows, ImportOptions{});
+    for (const ImportProblem& p : plan.problems) {
+      FAIL_CHECK(m.matrix << " row " << p.row << " [" << p.column << "] " << p.message);
+    }
+    for (const Command& c : plan.commands) f.Do(c);
+    out[m.plan.id] = std::move(plan);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the Hai Phong appendix loads all nine sections and forty tasks", "[domain][demo]") {
+  DomainFixture f;
+  const auto imports = LoadDemo(f);
+  const ImportPlan& hp = imports.at("hp-tieng-anh-2025");
+  CHECK(hp.sections_added == 9);
+  CHECK(hp.tasks_created == 40);
+  const Plan* plan = f.ledger().FindPlan("hp-tieng-anh-2025");
+  REQUIRE(plan);
+  CHECK(plan->sections.size() == 9);
+  CHECK(plan->sections[6].code == "VII");
+  std::map<std::string, int> per_section;
+  for (const std::string& id : plan->task_ids) per_section[f.ledger().FindTask(id)->section]++;
+  CHECK(per_section == std::map<std::string, int>{{"I", 6}, {"II", 3}, {"III", 5}, {"IV", 4},
+                                                  {"V", 3}, {"VI", 4}, {"VII", 7}, {"VIII", 3},
+                                                  {"IX", 5}});
+  const Task* t = f.ledger().FindTask("hp-tieng-anh-2025:I.2");
+  REQUIRE(t);
+  CHECK(t->lead == std::vector<std::string>{"bao-pttt-hp"});
+  CHECK(t->coordinating ==
+        std::vector<std::string>{"so-gddt-hp", "cac-so-nganh-hp", "co-quan-lien-quan-hp"});
+  CHECK(t->schedule.kind == ScheduleKind::kOngoing);
+  const Task* biling = f.ledger().FindTask("hp-tieng-anh-2025:I.5");
+  CHECK(biling->schedule.text == "Năm 2026-2027");
+  CHECK(biling->occurrences.front().due == Date{2027, 12, 31});
+  const Task* recruit = f.ledger().FindTask("hp-tieng-anh-2025:III.3");
+  CHECK(recruit->lead == std::vector<std::string>{"so-gddt-hp", "so-nv-hp"});
+  CHECK(recruit->occurrences.size() == 11);  // yearly over 2025-2035
+  CHECK(f.ledger().FindTask("hp-tieng-anh-2025:IV.2")->schedule.kind == ScheduleKind::kUnscheduled);
+  // A school sees the tasks of the "Cơ sở giáo dục" group.
+  const auto school = f.ledger().AgencyTasks("thpt-tran-phu-hp", {2026, 1, 1});
+  CHECK(school.size() >= 20);
+  CHECK(school.front().via == "co-so-gd-hp");
+}
