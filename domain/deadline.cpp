@@ -17,6 +17,7 @@ struct Patterns {
   regex vn_date{R"(^(?:ngay |truoc ngay |truoc |den ngay |han |by |before |due )?(\d{1,2})/(\d{1,2})/(\d{4})$)"};
   regex from_date{R"(^(?:tu ngay |tu |bat dau tu |from |starting )(\d{1,2})/(\d{1,2})/(\d{4})$)"};
   regex from_iso{R"(^(?:from |starting )(\d{4})-(\d{2})-(\d{2})$)"};
+  regex from_month{R"(^(?:tu |bat dau tu |from |starting )thang (\d{1,2})(?:/| nam )(\d{4})$)"};
   regex month{R"(^(?:cuoi |truoc |trong |den |han |by |by end of |end of )?thang (\d{1,2})(?:/| nam | - )(\d{4})$)"};
   regex iso_month{R"(^(?:by |by end of |end of )?(\d{4})-(\d{2})$)"};
   regex en_month{R"(^(?:by |by end of |end of |in )?(january|february|march|april|may|june|july|august|september|october|november|december) (\d{4})$)"};
@@ -86,7 +87,7 @@ const std::vector<std::string_view> kDeadlineForms = {
     "Năm 2026", "Năm 2026-2027", "Giai đoạn 2025-2030", "Đến năm 2030", "2021; 2023; 2025",
     "Hàng năm", "01 lần/năm", "Thường xuyên", "Ít nhất 01 tin, bài/tuần", "Hàng tháng",
     "Hàng quý", "Sau mỗi học kỳ", "Theo lộ trình …", "tháng 3/2025", "cuối tháng 3 năm 2025",
-    "31/12/2025", "từ 20/01/2025", "Từ tháng 4/2025 đến 6/2025", "Năm học 2026 – 2027",
+    "31/12/2025", "từ 20/01/2025", "từ tháng 6/2025", "Từ tháng 4/2025 đến 6/2025", "Năm học 2026 – 2027",
     "Quý I/2026", "2026-06-30", "by 2026-06-30", "2026-03", "March 2026", "2026-Q1",
     "2026-01-01/2026-06-30", "annually", "every semester", "quarterly", "monthly", "weekly",
     "ongoing", "unscheduled"};
@@ -183,6 +184,13 @@ Result<Schedule> ParseDeadline(std::string_view text) {
     const bool iso = m[1].length() == 4;
     const auto d = iso ? date(Num(m[1]), Num(m[2]), Num(m[3])) : date(Num(m[3]), Num(m[2]), Num(m[1]));
     if (!d) return Unknown(text, "no such date");
+    s.kind = ScheduleKind::kOngoing;
+    s.start = d;
+    return s;
+  }
+  if (std::regex_match(f, m, p.from_month)) {
+    const auto d = date(Num(m[2]), Num(m[1]), 1);
+    if (!d) return Unknown(text, "no such month");
     s.kind = ScheduleKind::kOngoing;
     s.start = d;
     return s;

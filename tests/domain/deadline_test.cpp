@@ -109,6 +109,9 @@ TEST_CASE("recurring, ongoing and unscheduled phrases", "[domain][deadline]") {
     INFO(text);
     CHECK(Parse(text).kind == ScheduleKind::kOngoing);
   }
+  const Schedule from_month = Parse("Từ tháng 6/2025");
+  CHECK(from_month.kind == ScheduleKind::kOngoing);
+  CHECK(from_month.start == Date{2025, 6, 1});
   const Schedule from = Parse("từ 20/01/2025");
   CHECK(from.kind == ScheduleKind::kOngoing);
   CHECK(from.start == Date{2025, 1, 20});

@@ -65,6 +65,9 @@ TEST_CASE("the Hai Phong appendix loads all nine sections and forty tasks", "[do
                                                   {"IX", 5}});
   const Task* t = f.ledger().FindTask("hp-tieng-anh-2025:I.2");
   REQUIRE(t);
+  REQUIRE(f.ledger().FindTask("hp-tieng-anh-2025:I.5"));
+  REQUIRE(f.ledger().FindTask("hp-tieng-anh-2025:III.3"));
+  REQUIRE(f.ledger().FindTask("hp-tieng-anh-2025:IV.2"));
   CHECK(t->lead == std::vector<std::string>{"bao-pttt-hp"});
   CHECK(t->coordinating ==
         std::vector<std::string>{"so-gddt-hp", "cac-so-nganh-hp", "co-quan-lien-quan-hp"});
@@ -80,4 +83,31 @@ TEST_CASE("the Hai Phong appendix loads all nine sections and forty tasks", "[do
   const auto school = f.ledger().AgencyTasks("thpt-tran-phu-hp", {2026, 1, 1});
   CHECK(school.size() >= 20);
   CHECK(school.front().via == "co-so-gd-hp");
+}
+
+TEST_CASE("the Ha Noi plan 68/KH-SGDĐT keeps its dated milestones", "[domain][demo]") {
+  DomainFixture f;
+  const auto imports = LoadDemo(f);
+  const ImportPlan& hn = imports.at("hn-68-2025");
+  CHECK(hn.sections_added == 4);
+  CHECK(hn.tasks_created == 15);
+  const auto due = [&](const char* code) {
+    const Task* t = f.ledger().FindTask(std::string("hn-68-2025:") + code);
+    REQUIRE(t);
+    return t->occurrences.front();
+  };
+  CHECK(due("V.1").due == Date{2025, 1, 31});
+  CHECK(due("V.2").start == Date{2025, 1, 20});
+  CHECK(due("V.3").due == Date{2025, 3, 31});
+  CHECK(due("V.4").start == Date{2025, 3, 1});
+  CHECK(due("V.5").start == Date{2025, 4, 1});
+  CHECK(due("V.5").due == Date{2025, 6, 30});
+  const Task* review = f.ledger().FindTask("hn-68-2025:V.7");
+  REQUIRE(review);
+  CHECK(review->schedule.every == Period::kSemester);
+  CHECK(review->occurrences.size() == 4);  // semesters ending Jan and May of 2025 and 2026
+  CHECK(f.ledger().FindPlan("hn-68-2025")->number == "68/KH-SGDĐT");
+  // Names with commas inside resolve to one agency each.
+  CHECK(f.ledger().FindTask("hn-68-2025:V.1")->coordinating ==
+        std::vector<std::string>{"phong-gddt-qh-hn", "thpt-gdnn-hn"});
 }
