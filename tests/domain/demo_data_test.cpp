@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "domain/import.h"
@@ -110,4 +111,28 @@ TEST_CASE("the Ha Noi plan 68/KH-SGDĐT keeps its dated milestones", "[domain][d
   // Names with commas inside resolve to one agency each.
   CHECK(f.ledger().FindTask("hn-68-2025:V.1")->coordinating ==
         std::vector<std::string>{"phong-gddt-qh-hn", "thpt-gdnn-hn"});
+}
+
+TEST_CASE("the Cambridge pilot's roadmap is one task per school year", "[domain][demo]") {
+  DomainFixture f;
+  const auto imports = LoadDemo(f);
+  const ImportPlan& cam = imports.at("hp-cambridge-2026");
+  CHECK(cam.sections_added == 3);
+  CHECK(cam.tasks_created == 15);
+  const Plan* plan = f.ledger().FindPlan("hp-cambridge-2026");
+  REQUIRE(plan);
+  CHECK(plan->sections[2].parent == "V");
+  for (int y = 2026; y <= 2030; ++y) {
+    const Task* t = f.ledger().FindTask("hp-cambridge-2026:V.1." + std::to_string(y - 2025));
+    REQUIRE(t);
+    CHECK(t->occurrences.front().start == Date{y, 9, 1});
+    CHECK(t->occurrences.front().due == Date{y + 1, 5, 31});
+  }
+  // The Hai Phong department leads tasks in both Hai Phong plans.
+  int hp_plans = 0;
+  std::set<std::string> seen;
+  for (const auto& item : f.ledger().AgencyTasks("so-gddt-hp", {2026, 1, 1}, {std::nullopt, 1000, true})) {
+    if (seen.insert(item.task->plan).second) ++hp_plans;
+  }
+  CHECK(hp_plans == 2);
 }
