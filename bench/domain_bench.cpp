@@ -120,8 +120,11 @@ std::vector<RecordedEvent> MakeDomainLog(uint64_t tasks, uint64_t total_events) 
         break;
       }
     }
-    if (!o) continue;
     now += 1000;
+    if (!o) {  // everything done: a comment on the task as a whole keeps the mix going
+      g.Do(AddComment{id, "", "Đã hoàn thành, lưu hồ sơ"}, coordinator, now);
+      continue;
+    }
     const Actor lead{ActorRole::kAgency, t->lead.front(), "bench"};
     const uint64_t dice = rng() % 100;
     if (dice < 70) {
