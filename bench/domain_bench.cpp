@@ -19,18 +19,6 @@ namespace {
 
 using namespace taskledger::domain;
 
-EventView View(const RecordedEvent& r) {
-  EventView v;
-  v.position = r.position;
-  v.stream = r.stream;
-  v.version = r.version;
-  v.type = r.type;
-  v.recorded_at_ms = r.recorded_at_ms;
-  v.actor = r.actor;
-  v.data = r.data;
-  return v;
-}
-
 // Decides commands against a Ledger and records their events, as the server would.
 class Generator {
  public:
@@ -50,7 +38,7 @@ class Generator {
       r.actor = std::move(e.actor);
       r.data = std::move(e.data);
       log_.push_back(std::move(r));
-      if (!ledger_.Apply(View(log_.back())).ok()) std::exit(1);
+      if (!ledger_.Apply(ViewOf(log_.back())).ok()) std::exit(1);
     }
   }
   Ledger& ledger() { return ledger_; }
@@ -160,7 +148,7 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
     Ledger ledger;
     Stopwatch clock;
     for (const RecordedEvent& r : log) {
-      if (!ledger.Apply(View(r)).ok()) std::exit(1);
+      if (!ledger.Apply(ViewOf(r)).ok()) std::exit(1);
     }
     PrintRow("6a. fold, indexes kept current", log.size(), clock.Seconds(), "events",
              std::to_string(ledger.task_count()) + " tasks");
@@ -173,7 +161,7 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
     for (const RecordedEvent& r : log) {
       const bool created = r.type == "task.created";
       const auto start = created ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-      if (!ledger.Apply(View(r)).ok()) std::exit(1);
+      if (!ledger.Apply(ViewOf(r)).ok()) std::exit(1);
       if (created) {
         created_seconds +=
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

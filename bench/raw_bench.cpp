@@ -52,6 +52,21 @@ class RecordMaker {
   Hash previous_{};
 };
 
+// The first `n` records, built before timing starts.
+std::vector<std::string> MakeValues(uint64_t n) {
+  RecordMaker maker;
+  std::vector<std::string> values;
+  values.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) values.push_back(maker.Next(i));
+  return values;
+}
+
+rocksdb::WriteOptions SyncWrite() {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return sync;
+}
+
 void Check(const rocksdb::Status& s, const char* what) {
   if (!s.ok()) {
     std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
@@ -63,11 +78,8 @@ void Check(const rocksdb::Status& s, const char* what) {
 
 double RawSyncPut(const std::string& dir, uint64_t n) {
   auto db = OpenRaw(dir, true);
-  RecordMaker maker;
-  std::vector<std::string> values;
-  for (uint64_t i = 0; i < n; ++i) values.push_back(maker.Next(i));
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
+  const std::vector<std::string> values = MakeValues(n);
+  const rocksdb::WriteOptions sync = SyncWrite();
   ResetPeakRss();
   Stopwatch clock;
   for (uint64_t i = 0; i < n; ++i) Check(db->Put(sync, record::BigEndian(i + 1), values[i]), "put");
@@ -76,11 +88,8 @@ double RawSyncPut(const std::string& dir, uint64_t n) {
 
 double RawSyncPutThreads(const std::string& dir, int threads, uint64_t n) {
   auto db = OpenRaw(dir, true);
-  RecordMaker maker;
-  std::vector<std::string> values;
-  for (uint64_t i = 0; i < n; ++i) values.push_back(maker.Next(i));
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
+  const std::vector<std::string> values = MakeValues(n);
+  const rocksdb::WriteOptions sync = SyncWrite();
   ResetPeakRss();
   std::atomic<uint64_t> next{0};
   Stopwatch clock;
@@ -100,11 +109,8 @@ double RawSyncPutThreads(const std::string& dir, int threads, uint64_t n) {
 
 double RawSyncBatch(const std::string& dir, int batch, uint64_t n) {
   auto db = OpenRaw(dir, true);
-  RecordMaker maker;
-  std::vector<std::string> values;
-  for (uint64_t i = 0; i < n; ++i) values.push_back(maker.Next(i));
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
+  const std::vector<std::string> values = MakeValues(n);
+  const rocksdb::WriteOptions sync = SyncWrite();
   ResetPeakRss();
   Stopwatch clock;
   for (uint64_t i = 0; i < n; i += batch) {
@@ -134,8 +140,7 @@ double RawScan(const std::string& dir, uint64_t n) {
   if (!filled) {
     auto db = OpenRaw(dir, true);
     RecordMaker maker;
-    rocksdb::WriteOptions sync;
-    sync.sync = true;
+    const rocksdb::WriteOptions sync = SyncWrite();
     for (uint64_t i = 0; i < n; i += 1000) {
       rocksdb::WriteBatch b;
       for (uint64_t j = i; j < std::min<uint64_t>(n, i + 1000); ++j) {

@@ -11,15 +11,15 @@
 
 namespace taskledger::domain {
 
+using detail::DecideWork;
 using detail::FindTask;
+using detail::IsCode;
 using detail::Invalid;
 using detail::MakeEvent;
 using detail::RequireAgencies;
 using detail::RequireCoordinator;
 using detail::RequireText;
 using nlohmann::json;
-
-Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);
 
 std::string_view ToString(ActorRole role) {
   switch (role) {
@@ -43,14 +43,6 @@ bool IsSlug(std::string_view id) {
   if (id.empty() || id.size() > 100) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-  });
-}
-
-bool IsCode(std::string_view code) {
-  if (code.empty() || code.size() > 40) return false;
-  return std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
   });
 }
 

@@ -3,12 +3,26 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "domain/commands.h"
 #include "domain/text.h"
 
 namespace taskledger::domain::detail {
+
+// Decides the occurrence lifecycle commands (commands_work.cpp); Decide() hands them over.
+Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);
+
+// Task and section codes: "III.2", "A.I.1.3", "V.2.1.a".
+inline bool IsCode(std::string_view code) {
+  if (code.empty() || code.size() > 40) return false;
+  return std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '-' || c == '_';
+  });
+}
 
 inline NewEvent MakeEvent(std::string_view type, const nlohmann::json& data, const Actor& actor) {
   NewEvent e;

@@ -226,7 +226,8 @@ Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a) {
 
 }  // namespace
 
-Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms) {
+Result<Decision> detail::DecideWork(const Ledger& s, const Command& c, const Actor& a,
+                                    int64_t now_ms) {
   if (auto* x = std::get_if<StartWork>(&c)) return Start(s, *x, a);
   if (auto* x = std::get_if<ReportProgress>(&c)) return Progress(s, *x, a);
   if (auto* x = std::get_if<SubmitDeliverable>(&c)) return Submit(s, *x, a);

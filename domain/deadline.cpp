@@ -141,6 +141,11 @@ Result<Schedule> ParseDeadline(std::string_view text) {
     if (!PlausibleYear(y) || !IsValidDate(y, mo, d)) return std::nullopt;
     return Date{y, mo, d};
   };
+  // A date matched as year-month-day (ISO) or day/month/year (Vietnamese), in groups 1-3.
+  const auto matched_date = [&]() -> std::optional<Date> {
+    if (m[1].length() == 4) return date(Num(m[1]), Num(m[2]), Num(m[3]));
+    return date(Num(m[3]), Num(m[2]), Num(m[1]));
+  };
   const auto month_end = [&](int y, int mo) -> std::optional<Date> {
     if (!PlausibleYear(y) || mo < 1 || mo > 12) return std::nullopt;
     return Date{y, mo, LastDayOfMonth(y, mo)};
@@ -175,14 +180,12 @@ Result<Schedule> ParseDeadline(std::string_view text) {
   }
 
   if (std::regex_match(f, m, p.iso_date) || std::regex_match(f, m, p.vn_date)) {
-    const bool iso = m[1].length() == 4;
-    const auto d = iso ? date(Num(m[1]), Num(m[2]), Num(m[3])) : date(Num(m[3]), Num(m[2]), Num(m[1]));
+    const auto d = matched_date();
     if (!d) return Unknown(text, "no such date");
     return due(*d, ToIso(*d));
   }
   if (std::regex_match(f, m, p.from_date) || std::regex_match(f, m, p.from_iso)) {
-    const bool iso = m[1].length() == 4;
-    const auto d = iso ? date(Num(m[1]), Num(m[2]), Num(m[3])) : date(Num(m[3]), Num(m[2]), Num(m[1]));
+    const auto d = matched_date();
     if (!d) return Unknown(text, "no such date");
     s.kind = ScheduleKind::kOngoing;
     s.start = d;

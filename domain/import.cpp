@@ -5,10 +5,13 @@
 #include <map>
 #include <set>
 
+#include "domain/commands_util.h"
 #include "domain/text.h"
 
 namespace taskledger::domain {
 namespace {
+
+using detail::IsCode;
 
 std::vector<std::string> SplitOn(std::string_view s, std::string_view seps) {
   std::vector<std::string> out;
@@ -22,14 +25,6 @@ std::vector<std::string> SplitOn(std::string_view s, std::string_view seps) {
     }
   }
   return out;
-}
-
-bool IsCode(std::string_view code) {
-  if (code.empty() || code.size() > 40) return false;
-  return std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
-  });
 }
 
 AgencyKind GuessKind(std::string_view name) {

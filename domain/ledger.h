@@ -127,6 +127,7 @@ class Ledger {
     std::set<IndexKey> lead, coordinating;
   };
 
+  static IndexKey KeyOf(const Task& t, uint32_t occurrence);
   Status ApplyAgency(const EventView& e);
   Status ApplyPlan(const EventView& e);
   Status ApplyTask(const EventView& e);

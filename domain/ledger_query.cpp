@@ -24,6 +24,11 @@ bool Ledger::IndexKey::operator<(const IndexKey& o) const {
   return occurrence < o.occurrence;
 }
 
+Ledger::IndexKey Ledger::KeyOf(const Task& t, uint32_t i) {
+  const Occurrence& o = t.occurrences[i];
+  return IndexKey{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, t.seq, i, &t};
+}
+
 void Ledger::BeginReplay() { replaying_ = true; }
 
 void Ledger::EndReplay() {
@@ -35,8 +40,7 @@ void Ledger::EndReplay() {
     for (uint32_t i = 0; i < t->occurrences.size(); ++i) {
       const Occurrence& o = t->occurrences[i];
       if (!o.open()) continue;
-      const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX,
-                         t->seq, i, t.get()};
+      const IndexKey key = KeyOf(*t, i);
       if (o.due) due.push_back(key);
       for (const std::string& a : t->lead) agency[a].first.push_back(key);
       for (const std::string& a : t->coordinating) agency[a].second.push_back(key);
@@ -59,7 +63,7 @@ void Ledger::Index(const Task& t, uint32_t i) {
   if (replaying_) return;
   const Occurrence& o = t.occurrences[i];
   if (!o.open()) return;
-  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, t.seq, i, &t};
+  const IndexKey key = KeyOf(t, i);
   if (o.due) due_.insert(key);
   for (const std::string& a : t.lead) by_agency_[a].lead.insert(key);
   for (const std::string& a : t.coordinating) by_agency_[a].coordinating.insert(key);
@@ -67,8 +71,7 @@ void Ledger::Index(const Task& t, uint32_t i) {
 
 void Ledger::Unindex(const Task& t, uint32_t i) {
   if (replaying_) return;
-  const Occurrence& o = t.occurrences[i];
-  const IndexKey key{o.due ? static_cast<int32_t>(DaysFromCivil(*o.due)) : INT32_MAX, t.seq, i, &t};
+  const IndexKey key = KeyOf(t, i);
   due_.erase(key);
   for (const std::string& a : t.lead) {
     if (auto it = by_agency_.find(a); it != by_agency_.end()) it->second.lead.erase(key);
@@ -152,7 +155,7 @@ std::vector<AgencyItem> Ledger::AgencyTasks(std::string_view agency, Date today,
   static const std::string kDirect;
   std::vector<std::string> sources = GroupsOf(agency);
   std::vector<Cursor> cursors;
-  const auto add = [&](const std::string& id, const std::string* via) {
+  const auto add = [&](std::string_view id, const std::string* via) {
     auto it = by_agency_.find(id);
     if (it == by_agency_.end()) return;
     if (!q.role || *q.role == Role::kLead) {
@@ -163,7 +166,7 @@ std::vector<AgencyItem> Ledger::AgencyTasks(std::string_view agency, Date today,
                          Role::kCoordinating, via});
     }
   };
-  add(std::string(agency), &kDirect);
+  add(agency, &kDirect);
   for (const std::string& g : sources) add(g, &g);
 
   std::vector<AgencyItem> out;

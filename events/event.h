@@ -59,6 +59,13 @@ struct EventView {
   }
 };
 
+// A view of an owned record, for code that folds RecordedEvents through an EventView interface.
+inline EventView ViewOf(const RecordedEvent& r) {
+  return EventView{r.position, r.stream,       r.version, r.id,   r.type,
+                   r.recorded_at_ms, r.actor, r.correlation_id, r.causation_id, r.data,
+                   r.hash};
+}
+
 // Optimistic concurrency for an append.
 class ExpectedVersion {
  public:

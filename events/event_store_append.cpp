@@ -107,6 +107,60 @@ bool SameContent(std::string_view stream, const NewEvent& e, std::string_view ot
   return stream == other_stream && e.type == type && e.data == data;
 }
 
+// What an append's event ids say: positions already holding them (a retry), or a conflict.
+struct IdCheck {
+  Status problem;
+  std::vector<uint64_t> positions;
+  std::optional<uint64_t> version;
+  bool staged = false;  // found in this group, not yet durable
+};
+
+using StagedIds = std::unordered_map<Uuid, Staged, UuidHash>;
+
+IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds& staged) {
+  IdCheck out;
+  for (const NewEvent& e : w.events) {
+    if (auto s = staged.find(e.id); s != staged.end()) {
+      if (!SameContent(w.stream, e, s->second.stream, s->second.event->type,
+                       s->second.event->data)) {
+        out.problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
+                                                  " is already used with different content");
+        return out;
+      }
+      out.positions.push_back(s->second.position);
+      out.version = s->second.version;
+      out.staged = true;
+      continue;
+    }
+    std::string pos;
+    rocksdb::Status st = impl.db->Get(rocksdb::ReadOptions(), impl.ids, e.id.AsBytes(), &pos);
+    if (st.IsNotFound()) continue;
+    if (!st.ok() || pos.size() != 8) {
+      out.problem = st.ok() ? Status::Corruption("unreadable id index entry")
+                            : impl.FromRocks(st, "id lookup");
+      return out;
+    }
+    std::string value;
+    st = impl.db->Get(rocksdb::ReadOptions(), impl.log, pos, &value);
+    EventView stored;
+    if (!st.ok() || !record::Decode(value, &stored)) {
+      out.problem = st.ok() ? Status::Corruption("unreadable record for a stored id")
+                            : impl.FromRocks(st, "reading a stored event");
+      return out;
+    }
+    if (!SameContent(w.stream, e, stored.stream, stored.type, stored.data)) {
+      out.problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
+                                                " is already stored at position " +
+                                                std::to_string(stored.position) +
+                                                " with different content");
+      return out;
+    }
+    out.positions.push_back(stored.position);
+    out.version = stored.version;
+  }
+  return out;
+}
+
 }  // namespace
 
 void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& group) {
@@ -114,70 +168,30 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
   Head next = tail;
   next.recorded_at_ms = std::max(NowMs(), tail.recorded_at_ms);
   std::unordered_map<std::string_view, std::optional<uint64_t>> versions;
-  std::unordered_map<Uuid, Staged, UuidHash> staged;
+  StagedIds staged;
   std::vector<Writer*> in_batch;
 
   for (const auto& owned : group) {
     Writer* w = owned.get();
     std::vector<NewEvent>& events = w->events;
-    // Idempotency (ids the store just assigned are new: 74 random bits and the current time): which of these ids are stored already, or staged by an earlier writer?
-    std::vector<uint64_t> found_positions;
-    std::optional<uint64_t> found_version;
-    bool staged_hit = false;
-    Status problem;
-    for (const NewEvent& e : events) {
-      if (w->fresh_ids) break;
-      if (auto s = staged.find(e.id); s != staged.end()) {
-        if (!SameContent(w->stream, e, s->second.stream, s->second.event->type,
-                         s->second.event->data)) {
-          problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
-                                                " is already used with different content");
-          break;
-        }
-        found_positions.push_back(s->second.position);
-        found_version = s->second.version;
-        staged_hit = true;
-        continue;
-      }
-      std::string pos;
-      rocksdb::Status st = db->Get(rocksdb::ReadOptions(), ids, e.id.AsBytes(), &pos);
-      if (st.IsNotFound()) continue;
-      if (!st.ok() || pos.size() != 8) {
-        problem = st.ok() ? Status::Corruption("unreadable id index entry") : FromRocks(st, "id lookup");
-        break;
-      }
-      std::string value;
-      st = db->Get(rocksdb::ReadOptions(), log, pos, &value);
-      EventView stored;
-      if (!st.ok() || !record::Decode(value, &stored)) {
-        problem = st.ok() ? Status::Corruption("unreadable record for a stored id")
-                          : FromRocks(st, "reading a stored event");
-        break;
-      }
-      if (!SameContent(w->stream, e, stored.stream, stored.type, stored.data)) {
-        problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
-                                              " is already stored at position " +
-                                              std::to_string(stored.position) +
-                                              " with different content");
-        break;
-      }
-      found_positions.push_back(stored.position);
-      found_version = stored.version;
-    }
-    if (problem.ok() && !found_positions.empty() && found_positions.size() != events.size()) {
-      problem = Status::IdempotencyConflict(
+    // Idempotency: ids the store just assigned are new (74 random bits and the current time);
+    // others may be stored already, or staged by an earlier writer of this group.
+    IdCheck seen;
+    if (!w->fresh_ids) seen = CheckIds(*this, *w, staged);
+    if (seen.problem.ok() && !seen.positions.empty() && seen.positions.size() != events.size()) {
+      seen.problem = Status::IdempotencyConflict(
           "some but not all of the append's event ids are already stored");
     }
-    if (!problem.ok()) {
-      w->result.status = problem;
+    if (!seen.problem.ok()) {
+      w->result.status = seen.problem;
       continue;
     }
-    if (!found_positions.empty()) {  // a retry of an append that already happened
-      w->result.first_position = found_positions.front();
-      w->result.last_position = found_positions.back();
-      w->result.stream_version = found_version;
+    if (!seen.positions.empty()) {  // a retry of an append that already happened
+      w->result.first_position = seen.positions.front();
+      w->result.last_position = seen.positions.back();
+      w->result.stream_version = seen.version;
       w->result.duplicate = true;
-      if (staged_hit) in_batch.push_back(w);  // only as durable as the batch it rides in
+      if (seen.staged) in_batch.push_back(w);  // only as durable as the batch it rides in
       continue;
     }
 

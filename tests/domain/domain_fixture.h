@@ -43,7 +43,7 @@ class DomainFixture {
       r.actor = e.actor;
       r.data = e.data;
       log_.push_back(r);
-      REQUIRE(ledger_.Apply(View(log_.back())).ok());
+      REQUIRE(ledger_.Apply(ViewOf(log_.back())).ok());
     }
     versions_[d->stream] = *current;
     return d;
@@ -65,7 +65,7 @@ class DomainFixture {
     l->BeginReplay();
     for (const RecordedEvent& r : log_) {
       if (r.recorded_at_ms > unix_ms) break;
-      REQUIRE(l->Apply(View(r)).ok());
+      REQUIRE(l->Apply(ViewOf(r)).ok());
     }
     l->EndReplay();
     return l;
@@ -107,18 +107,6 @@ class DomainFixture {
   const std::vector<RecordedEvent>& log() const { return log_; }
 
  private:
-  static EventView View(const RecordedEvent& r) {
-    EventView v;
-    v.position = r.position;
-    v.stream = r.stream;
-    v.version = r.version;
-    v.type = r.type;
-    v.recorded_at_ms = r.recorded_at_ms;
-    v.actor = r.actor;
-    v.data = r.data;
-    return v;
-  }
-
   Ledger ledger_;
   std::vector<RecordedEvent> log_;
   std::map<std::string, uint64_t> versions_;
