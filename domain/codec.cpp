@@ -10,7 +10,9 @@ nlohmann::json ToJson(const Schedule& s) {
   if (!s.milestones.empty()) {
     j["milestones"] = nlohmann::json::array();
     for (const Milestone& m : s.milestones) {
-      j["milestones"].push_back({{"key", m.key}, {"due", ToIso(m.due)}});
+      nlohmann::json x = {{"key", m.key}, {"due", ToIso(m.due)}};
+      if (m.start) x["start"] = ToIso(*m.start);
+      j["milestones"].push_back(std::move(x));
     }
   }
   return j;

@@ -81,10 +81,43 @@ Status Unknown(std::string_view text, std::string_view why = {}) {
 
 bool PlausibleYear(int y) { return y >= 1900 && y <= 2200; }
 
+// "2019 - 2021; 2020 - 2022; 2021 - 2023", "tháng 3/2025; tháng 9/2025": each part a single
+// dated phrase (a date, month, year or window), due dates strictly increasing.
+Result<Schedule> ParseMilestoneList(Schedule s) {
+  s.kind = ScheduleKind::kMilestones;
+  size_t from = 0;
+  while (from <= s.text.size()) {
+    size_t semi = s.text.find(';', from);
+    if (semi == std::string::npos) semi = s.text.size();
+    const std::string_view part = Trim(std::string_view(s.text).substr(from, semi - from));
+    from = semi + 1;
+    if (part.empty()) continue;
+    Result<Schedule> one = ParseDeadline(part);
+    if (!one.ok() || (one->kind != ScheduleKind::kDue && one->kind != ScheduleKind::kWindow)) {
+      return Unknown(s.text, "\"" + std::string(part) + "\" is not a dated milestone");
+    }
+    Milestone m = one->milestones.front();
+    if (one->kind == ScheduleKind::kWindow) {
+      m.start = one->start;
+      const bool whole_years = m.start->month == 1 && m.start->day == 1 && m.due.month == 12 &&
+                               m.due.day == 31;
+      m.key = whole_years ? YearKey(m.start->year) + "-" + YearKey(m.due.year)
+                          : ToIso(*m.start) + "/" + ToIso(m.due);
+    }
+    if (!s.milestones.empty() && !(s.milestones.back().due < m.due)) {
+      return Unknown(s.text, "milestone due dates must increase");
+    }
+    s.milestones.push_back(std::move(m));
+  }
+  if (s.milestones.size() < 2) return Unknown(s.text, "a milestone list needs two or more");
+  return s;
+}
+
 }  // namespace
 
 const std::vector<std::string_view> kDeadlineForms = {
     "Năm 2026", "Năm 2026-2027", "Giai đoạn 2025-2030", "Đến năm 2030", "2021; 2023; 2025",
+    "2019 - 2021; 2020 - 2022",
     "Hàng năm", "01 lần/năm", "Thường xuyên", "Ít nhất 01 tin, bài/tuần", "Hàng tháng",
     "Hàng quý", "Sau mỗi học kỳ", "Theo lộ trình …", "tháng 3/2025", "cuối tháng 3 năm 2025",
     "31/12/2025", "từ 20/01/2025", "từ tháng 6/2025", "Từ tháng 4/2025 đến 6/2025", "Năm học 2026 – 2027",
@@ -277,6 +310,7 @@ Result<Schedule> ParseDeadline(std::string_view text) {
     }
     return s;
   }
+  if (s.text.find(';') != std::string::npos) return ParseMilestoneList(std::move(s));
   return Unknown(text);
 }
 
@@ -294,7 +328,7 @@ std::vector<OccurrenceSpec> Expand(const Schedule& s, const PlanPeriod& period) 
     case ScheduleKind::kMilestones: {
       std::optional<Date> start = s.start;
       for (const Milestone& ms : s.milestones) {
-        out.push_back(OccurrenceSpec{ms.key, start, ms.due});
+        out.push_back(OccurrenceSpec{ms.key, ms.start ? ms.start : start, ms.due});
         start = AddDays(ms.due, 1);
       }
       break;

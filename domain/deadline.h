@@ -15,7 +15,8 @@ namespace taskledger::domain {
 enum class ScheduleKind {
   kDue,          // one due date ("Năm 2026", "tháng 3/2025", "2026-06-30", "Quý I/2026")
   kWindow,       // a start and a due date ("Giai đoạn 2025-2030", "Năm học 2026-2027")
-  kMilestones,   // several due dates, each its own occurrence ("2021; 2023; 2025")
+  kMilestones,   // several due dates, each its own occurrence ("2021; 2023; 2025",
+                 // "2019 - 2021; 2020 - 2022": any dated phrases separated by ';')
   kRecurring,    // every period over the plan or a window ("Hàng năm", "…/tuần", "Sau mỗi học kỳ")
   kOngoing,      // no single due date, reported periodically ("Thường xuyên", "từ 20/01/2025")
   kUnscheduled,  // no date yet ("Theo lộ trình của Bộ GDĐT")
@@ -27,8 +28,9 @@ std::string_view ToString(ScheduleKind kind);
 std::string_view ToString(Period period);
 
 struct Milestone {
-  std::string key;  // stable within the task: "2026", "2026-03-31", "2026-Q1"
+  std::string key;  // stable within the task: "2026", "2026-03-31", "2026-Q1", "2019-2021"
   Date due;
+  std::optional<Date> start;  // its own window ("2019 - 2021; 2020 - 2022"), else after the last
 };
 
 // A parsed deadline. `text` is the phrase exactly as written and is always kept.

@@ -52,6 +52,92 @@ std::string ParentOf(const std::string& code, const std::set<std::string>& known
   return {};
 }
 
+// What plans append to a name to say which of them ("Các huyện, thành phố có nhu cầu và đủ điều
+// kiện thực hiện"), folded, longest first. The task still goes to the named agency or group.
+constexpr std::string_view kQualifiers[] = {
+    "co nhu cau va du dieu kien thuc hien", "co du dieu kien thuc hien", "du dieu kien thuc hien",
+    "tham gia thuc hien chuong trinh",      "tham gia thuc hien",        "co nhu cau",
+    "tren dia ban tinh",                    "tren dia ban thanh pho",    "tren dia ban"};
+
+// `name` without a trailing qualifier, word for word (Fold keeps the words).
+std::string StripQualifier(const std::string& name) {
+  const std::string folded = Fold(name);
+  for (std::string_view q : kQualifiers) {
+    if (folded.size() <= q.size() || !folded.ends_with(q) || folded[folded.size() - q.size() - 1] != ' ') {
+      continue;
+    }
+    const auto words = std::count(q.begin(), q.end(), ' ') + 1;
+    std::string_view out = Trim(name);
+    for (int i = 0; i < words; ++i) {
+      const size_t space = out.find_last_of(" \t");
+      if (space == std::string_view::npos) return name;
+      out = Trim(out.substr(0, space));
+    }
+    return std::string(out);
+  }
+  return name;
+}
+
+// The top of an agency's parent chain: the authority it belongs to ("ubnd-hp").
+std::string RootOf(const Ledger& state, const std::string& id) {
+  std::string at = id;
+  for (int depth = 0; depth < 16; ++depth) {
+    const Agency* a = state.FindAgency(at);
+    if (!a || a->parent.empty()) break;
+    at = a->parent;
+  }
+  return at;
+}
+
+// A task row gathered with the ladder rows under it.
+struct TaskRow {
+  MatrixRow row;
+  std::vector<std::string> occurrence_targets;
+};
+
+bool IsLadderRow(const MatrixRow& r) {
+  return r.code.empty() && Trim(r.title).empty() && !Trim(r.deadline).empty();
+}
+
+// Folds ladder rows into the task above them: their deadlines become the task's milestones
+// ("2021; 2022; …") and their deliverable or target cells the occurrences' targets.
+std::vector<TaskRow> GatherLadders(const std::vector<MatrixRow>& rows,
+                                   std::vector<ImportProblem>* problems,
+                                   std::vector<std::string>* warnings) {
+  std::vector<TaskRow> out;
+  bool in_ladder = false;
+  for (const MatrixRow& r : rows) {
+    if (!IsLadderRow(r)) {
+      out.push_back(TaskRow{r, SplitOn(r.occurrence_targets, ";\n")});
+      in_ladder = false;
+      continue;
+    }
+    if (out.empty() || out.back().row.code.empty() || out.back().row.title.empty()) {
+      problems->push_back({r.row, "TT", "a row with a deadline but no code or task belongs to a "
+                                        "task above it, and there is none"});
+      continue;
+    }
+    TaskRow& task = out.back();
+    if (!in_ladder) {
+      task.row.deadline.clear();
+      task.occurrence_targets.clear();
+      in_ladder = true;
+    }
+    task.row.deadline += (task.row.deadline.empty() ? "" : "; ") + std::string(Trim(r.deadline));
+    task.occurrence_targets.emplace_back(Trim(r.targets.empty() ? r.deliverable : r.targets));
+    for (auto [mine, theirs] : {std::pair{&task.row.lead, &r.lead},
+                                std::pair{&task.row.coordinating, &r.coordinating}}) {
+      if (Trim(*mine).empty()) {
+        *mine = *theirs;
+      } else if (!Trim(*theirs).empty() && Fold(*mine) != Fold(*theirs)) {
+        warnings->push_back("row " + std::to_string(r.row) + ": its agencies differ from task " +
+                            task.row.code + "'s; the task's are used");
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Slug(std::string_view name) {
@@ -71,7 +157,17 @@ std::string Slug(std::string_view name) {
 
 std::vector<std::string> SplitAgencyNames(const Ledger& state, std::string_view cell) {
   std::vector<std::string> names;
-  for (const std::string& piece : SplitOn(cell, ";\n")) {
+  for (std::string piece : SplitOn(cell, ";\n")) {
+    // Cells list agencies as bullets ("- Sở Y tế", "+ Các huyện").
+    while (!piece.empty() && (piece.front() == '-' || piece.front() == '+' || piece.front() == '*')) {
+      piece = std::string(Trim(std::string_view(piece).substr(1)));
+    }
+    if (piece.empty()) continue;
+    if (!state.MatchAgency(piece).empty()) {
+      names.push_back(piece);
+      continue;
+    }
+    piece = StripQualifier(piece);
     if (!state.MatchAgency(piece).empty()) {
       names.push_back(piece);
       continue;
@@ -111,12 +207,26 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
   std::vector<Command> agency_commands, task_commands;
   std::set<std::string> codes;
   std::string current_section;
+  const std::string scope = RootOf(state, plan->authority);
 
   // Agency ids for the names in a cell, or problems.
   const auto resolve = [&](const MatrixRow& r, const char* column, const std::string& cell) {
     std::vector<std::string> ids;
     for (const std::string& name : SplitAgencyNames(state, cell)) {
-      const std::vector<std::string> found = state.MatchAgency(name);
+      // Agencies under an authority belong to its plans; the same name elsewhere ("Sở Giáo dục và
+      // Đào tạo" of another province) is not a match. Agencies without a parent serve every plan.
+      // An agency of the plan's own authority is preferred to one without a parent.
+      std::vector<std::string> own, everyone, elsewhere;
+      for (const std::string& id : state.MatchAgency(name)) {
+        const std::string root = RootOf(state, id);
+        (root == id ? everyone : root == scope ? own : elsewhere).push_back(id);
+      }
+      const std::vector<std::string>& found = own.empty() ? everyone : own;
+      if (found.empty() && !elsewhere.empty()) {
+        out.problems.push_back({r.row, column, "\"" + name + "\" names an agency of another authority (" +
+                                                   elsewhere.front() + "), not of " + scope});
+        continue;
+      }
       if (found.size() == 1) {
         ids.push_back(found.front());
       } else if (found.size() > 1) {
@@ -138,6 +248,7 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
         a.id = id;
         a.name = name;
         a.kind = GuessKind(name);
+        if (state.FindAgency(scope)) a.parent = scope;
         agency_commands.push_back(RegisterAgency{a, false});
         out.new_agencies.push_back(id);
         ids.push_back(id);
@@ -154,7 +265,8 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
     return unique;
   };
 
-  for (const MatrixRow& r : rows) {
+  for (const TaskRow& gathered : GatherLadders(rows, &out.problems, &out.warnings)) {
+    const MatrixRow& r = gathered.row;
     const bool section_row = !r.code.empty() && !r.title.empty() && r.lead.empty() &&
                              r.coordinating.empty() && r.deliverable.empty() && r.deadline.empty();
     if (section_row) {
@@ -170,6 +282,13 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       continue;
     }
     if (r.code.empty() && r.title.empty() && r.lead.empty() && r.deadline.empty()) continue;
+    if (r.code.empty() && r.lead.empty() && r.coordinating.empty() && r.deliverable.empty() &&
+        r.deadline.empty()) {
+      // An unnumbered heading inside a section ("Lớp 1 và lớp 2"): kept in the file, not tracked.
+      out.warnings.push_back("row " + std::to_string(r.row) + ": heading \"" + r.title +
+                             "\" has no code and is not a task or section");
+      continue;
+    }
 
     // A task row. Codes restart in each section ("1", "2" under "II"), so qualify them.
     std::string section = r.section.empty() ? current_section : r.section;
@@ -219,7 +338,7 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       c.deliverable = r.deliverable;
       c.deadline = r.deadline;
       c.targets = targets;
-      c.occurrence_targets = SplitOn(r.occurrence_targets, ";\n");
+      c.occurrence_targets = gathered.occurrence_targets;
       task_commands.push_back(std::move(c));
       ++out.tasks_created;
       continue;

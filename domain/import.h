@@ -14,6 +14,9 @@
 namespace taskledger::domain {
 
 // One row of a matrix, as read. A row with a code and a title and nothing else starts a section.
+// A row with neither code nor title but a deadline is a rung of a ladder: it belongs to the task
+// above it and becomes one of its occurrences, its deliverable (or target) cell that occurrence's
+// target ("10% cơ sở … | 2021", "20% … | 2022"), as plans write yearly ladders.
 struct MatrixRow {
   int row = 0;  // CSV line, or 1-based index in JSON
   std::string code, title, lead, coordinating, deliverable, deadline, section, targets;

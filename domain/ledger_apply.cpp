@@ -66,7 +66,9 @@ Schedule ReadSchedule(const element& j) {
   array ms;
   if (j["milestones"].get(ms) == simdjson::SUCCESS) {
     for (element m : ms) {
-      if (auto due = DateField(m, "due")) s.milestones.push_back({std::string(Str(m, "key")), *due});
+      if (auto due = DateField(m, "due")) {
+        s.milestones.push_back({std::string(Str(m, "key")), *due, DateField(m, "start")});
+      }
     }
   }
   return s;

@@ -177,3 +177,27 @@ TEST_CASE("schedules expand into occurrences over the plan period", "[domain][de
   REQUIRE(ongoing.size() == 1);
   CHECK_FALSE(ongoing[0].due.has_value());
 }
+
+TEST_CASE("milestone lists of windows and dates, as ladders of recruitment write them",
+          "[domain][deadline]") {
+  const Schedule s = Parse("2019 - 2021; 2020 - 2022; 2021 - 2023");
+  REQUIRE(s.kind == ScheduleKind::kMilestones);
+  REQUIRE(s.milestones.size() == 3);
+  CHECK(s.milestones[1].key == "2020-2022");
+  CHECK(s.milestones[1].start == Date{2020, 1, 1});
+  CHECK(s.milestones[1].due == Date{2022, 12, 31});
+  const auto occ = Expand(s, PlanPeriod{{2017, 1, 1}, {2025, 12, 31}});
+  REQUIRE(occ.size() == 3);
+  CHECK(occ[2].start == Date{2021, 1, 1});  // each window keeps its own start
+
+  const Schedule dated = Parse("tháng 3/2025; 30/09/2025; Quý IV/2025");
+  REQUIRE(dated.milestones.size() == 3);
+  CHECK(dated.milestones[0].key == "2025-03");
+  CHECK(dated.milestones[2].due == Date{2025, 12, 31});
+  CHECK(Expand(dated, PlanPeriod{{2025, 1, 1}, {2025, 12, 31}})[1].start == Date{2025, 4, 1});
+
+  for (const char* bad : {"2023; 2021", "2021; Thường xuyên", "2021; bogus", "2021-2023; 2022"}) {
+    INFO(bad);
+    CHECK(ParseDeadline(bad).status().code() == taskledger::Status::Code::kInvalidArgument);
+  }
+}

@@ -136,3 +136,50 @@ TEST_CASE("the Cambridge pilot's roadmap is one task per school year", "[domain]
   }
   CHECK(hp_plans == 2);
 }
+
+TEST_CASE("the Bac Kan matrix loads every numbered row, its ladders as occurrences",
+          "[domain][demo]") {
+  DomainFixture f;
+  const auto imports = LoadDemo(f);
+  const ImportPlan& bk = imports.at("bk-ngoai-ngu-2018");
+  CHECK(bk.sections_added == 36);
+  CHECK(bk.tasks_created == 88);
+  CHECK(bk.new_agencies.empty());
+  const Plan* plan = f.ledger().FindPlan("bk-ngoai-ngu-2018");
+  REQUIRE(plan);
+  std::map<std::string, int> per_group;
+  for (const std::string& id : plan->task_ids) per_group[f.ledger().FindTask(id)->section.substr(0, 1)]++;
+  CHECK(per_group == std::map<std::string, int>{{"A", 29}, {"B", 6}, {"C", 12}, {"D", 10},
+                                                {"E", 9}, {"F", 11}, {"G", 4}, {"H", 7}});
+  const auto task = [&](const std::string& code) {
+    const Task* t = f.ledger().FindTask("bk-ngoai-ngu-2018:" + code);
+    REQUIRE(t);
+    return t;
+  };
+  // "Sở Giáo dục và Đào tạo" is Bac Kan's own department here, not Hai Phong's.
+  CHECK(task("A.I.1.1")->lead == std::vector<std::string>{"so-gddt-bk"});
+  CHECK(task("A.I.1.3")->schedule.kind == ScheduleKind::kMilestones);
+  CHECK(task("A.I.1.3")->occurrences.size() == 3);
+  // The yearly ladder: 10% of vocational institutions in 2021 … 50% in 2025, one task.
+  const Task* ladder = task("A.I.3.4");
+  REQUIRE(ladder->occurrences.size() == 5);
+  CHECK(ladder->occurrences[0].key == "2021");
+  CHECK(ladder->occurrences[0].target.starts_with("10% các cơ sở giáo dục nghề nghiệp"));
+  CHECK(ladder->occurrences[4].due == Date{2025, 12, 31});
+  CHECK(ladder->occurrences[4].target.starts_with("50%"));
+  CHECK(ladder->lead == std::vector<std::string>{"so-ldtbxh-bk", "so-yt-bk", "cac-huyen-bk",
+                                                 "co-so-gdnn-bk"});
+  // A ladder of overlapping windows: recruitment 2019-2021, 2020-2022, 2021-2023.
+  const Task* recruit = task("C.I.4");
+  REQUIRE(recruit->occurrences.size() == 3);
+  CHECK(recruit->occurrences[1].key == "2020-2022");
+  CHECK(recruit->occurrences[1].start == Date{2020, 1, 1});
+  CHECK(recruit->occurrences[1].due == Date{2022, 12, 31});
+  CHECK(recruit->coordinating == std::vector<std::string>{"so-nv-bk"});
+  // Qualified names ("… có nhu cầu và đủ điều kiện thực hiện") go to the named group.
+  CHECK(task("A.I.1.2")->lead == std::vector<std::string>{"cac-huyen-bk", "truong-mn-bk"});
+  // A district sees the tasks of "Các huyện, thành phố".
+  const auto district = f.ledger().AgencyTasks("ubnd-na-ri-bk", {2019, 1, 1});
+  CHECK(district.size() >= 40);
+  CHECK(district.front().via == "cac-huyen-bk");
+}

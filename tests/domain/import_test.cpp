@@ -154,3 +154,62 @@ TEST_CASE("JSON matrices carry the same rows, lists allowed", "[domain][import]"
   ReadMatrixJson("{not json", &problems);
   CHECK(problems.size() == 1);
 }
+
+TEST_CASE("ladder rows become the occurrences of the task above, with their own targets",
+          "[domain][import]") {
+  DomainFixture f;
+  f.Seed();
+  const std::string csv =
+      "TT,Nhiệm vụ,Kết quả/Sản phẩm,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian hoàn thành\n"
+      "II.4,Triển khai chương trình ngoại ngữ,,,,2025 - 2027\n"
+      ",,10% cơ sở giáo dục,Sở GD&ĐT,Sở Tài chính,2025\n"
+      ",,20% cơ sở giáo dục,Sở GD&ĐT,Sở Tài chính,2026\n"
+      ",,30% cơ sở giáo dục,Sở GD&ĐT,Sở Tài chính,2027\n"
+      ",Lớp 3 - 12,,,,\n"
+      "II.5,Tổng kết,Báo cáo,Cơ sở giáo dục có nhu cầu và đủ điều kiện thực hiện,,2026\n";
+  const ImportPlan plan = Import(f, Csv(csv));
+  for (const ImportProblem& p : plan.problems) FAIL_CHECK(p.row << " " << p.column << " " << p.message);
+  CHECK(plan.tasks_created == 2);
+  CHECK(plan.warnings.size() == 1);  // the unnumbered heading
+  const Task* t = f.ledger().FindTask("hp-ta:II.4");
+  REQUIRE(t);
+  CHECK(t->lead == std::vector<std::string>{"so-gddt"});  // from the rungs: the task row has none
+  CHECK(t->schedule.text == "2025; 2026; 2027");
+  REQUIRE(t->occurrences.size() == 3);
+  CHECK(t->occurrences[1].target == "20% cơ sở giáo dục");
+  CHECK(f.ledger().FindTask("hp-ta:II.5")->lead == std::vector<std::string>{"co-so-gd"});
+  CHECK(Import(f, Csv(csv)).commands.empty());  // unchanged on re-import
+
+  const ImportPlan orphan = Import(f, Csv("TT,Nhiệm vụ,Cơ quan chủ trì,Thời gian hoàn thành\n"
+                                          ",,Sở Tài chính,2026\n"));
+  REQUIRE(orphan.problems.size() == 1);
+  CHECK(orphan.problems[0].row == 2);
+}
+
+TEST_CASE("a name shared by several provinces resolves to the plan authority's own agency",
+          "[domain][import]") {
+  DomainFixture f;
+  f.Seed();  // so-gddt "Sở Giáo dục và Đào tạo", without a parent: any plan may name it
+  f.Do(RegisterAgency{{"ubnd-bk", "UBND tỉnh Bắc Kạn", "", AgencyKind::kCommittee, "", {}, {}}});
+  f.Do(RegisterAgency{{"so-gddt-bk", "Sở Giáo dục và Đào tạo", "", AgencyKind::kDepartment,
+                       "ubnd-bk", {}, {}}});
+  f.Do(RegisterAgency{{"so-yt-bk", "Sở Y tế", "", AgencyKind::kDepartment, "ubnd-bk", {}, {}}});
+  domain::Plan bk;
+  bk.id = "bk";
+  bk.title = "Kế hoạch Bắc Kạn";
+  bk.authority = "ubnd-bk";
+  bk.period = {{2018, 1, 1}, {2025, 12, 31}};
+  f.Do(CreatePlan{bk});
+  const std::string csv = "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian hoàn thành\n"
+                          "1,Hướng dẫn,Sở Giáo dục và Đào tạo,Sở Y tế,2019\n";
+  const ImportPlan in_bk = PlanImport(f.ledger(), "bk", Csv(csv), {});
+  REQUIRE(in_bk.problems.empty());
+  const auto& created = std::get<CreateTask>(in_bk.commands.front());
+  CHECK(created.lead == std::vector<std::string>{"so-gddt-bk"});
+  CHECK(created.coordinating == std::vector<std::string>{"so-yt-bk"});
+  // Hai Phong's plan has no Sở Y tế of its own, and Bắc Kạn's is not its to assign.
+  const ImportPlan in_hp = PlanImport(f.ledger(), "hp-ta", Csv(csv), {});
+  REQUIRE(in_hp.problems.size() == 1);
+  CHECK(in_hp.problems[0].column == "Cơ quan phối hợp");
+  CHECK_THAT(in_hp.problems[0].message, Catch::Contains("another authority"));
+}
