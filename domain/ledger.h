@@ -145,8 +145,9 @@ class Ledger {
   std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>>
       groups_of_;  // member -> groups
   std::map<std::string, std::unique_ptr<Plan>, std::less<>> plans_;
-  std::unordered_map<std::string, std::unique_ptr<Task>, StringHash, std::equal_to<>>
-      tasks_;  // stable addresses
+  // Keyed by a view of the task's own id (never changed once created): a lookup that compares
+  // keys touches only the Task it is about to use, one cache miss fewer per event on replay.
+  std::unordered_map<std::string_view, std::unique_ptr<Task>, StringHash> tasks_;
   std::unordered_map<std::string, AgencyIndex, StringHash, std::equal_to<>> by_agency_;
   std::set<IndexKey> due_;  // open, dated occurrences
 };

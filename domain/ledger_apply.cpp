@@ -216,9 +216,12 @@ Status Ledger::ApplyTask(const EventView& e) {
     t->version = e.version;
     t->updated_at_ms = e.recorded_at_ms;
     if (auto p = plans_.find(t->plan); p != plans_.end()) p->second->task_ids.push_back(t->id);
-    if (auto old = tasks_.find(id); old != tasks_.end()) UnindexAll(*old->second);
+    if (auto old = tasks_.find(id); old != tasks_.end()) {
+      UnindexAll(*old->second);
+      tasks_.erase(old);
+    }
     Task& ref = *t;
-    tasks_[ref.id] = std::move(t);
+    tasks_.emplace(std::string_view(ref.id), std::move(t));
     IndexAll(ref);
     return Status::Ok();
   }
