@@ -94,7 +94,9 @@ Result<Schedule> ParseMilestoneList(Schedule s) {
     if (part.empty()) continue;
     Result<Schedule> one = ParseDeadline(part);
     if (!one.ok() || (one->kind != ScheduleKind::kDue && one->kind != ScheduleKind::kWindow)) {
-      return Unknown(s.text, "\"" + std::string(part) + "\" is not a dated milestone");
+      std::string why = "\"";
+      why.append(part).append("\" is not a dated milestone");
+      return Unknown(s.text, why);
     }
     Milestone m = one->milestones.front();
     if (one->kind == ScheduleKind::kWindow) {

@@ -1,0 +1,180 @@
+#include "server/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "domain/text.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::string UrlDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else if (s[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.push_back(UrlDecode(path.substr(start, slash - start)));
+    start = slash + 1;
+  }
+  return out;
+}
+
+std::string ActorLabel(const TokenRecord& t) {
+  return t.name.empty() ? "token:" + t.id : t.name + " (token " + t.id + ")";
+}
+
+}  // namespace
+
+void Call::Json(http::status status, const json& body) const {
+  Response res{status, req.version()};
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  reply(std::move(res));
+}
+
+Api::Api(App& app) : app_(app) {
+  Add(http::verb::get, "/healthz", [this](Call& c) {
+    c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
+  }, /*public_route=*/true);
+  AddReadRoutes();
+  AddCommandRoutes();
+}
+
+void Api::Add(http::verb method, std::string pattern, Handler handler, bool public_route) {
+  routes_.push_back(Route{method, Split(pattern), public_route, std::move(handler)});
+}
+
+size_t Api::BodyLimit(const Request& header) const {
+  const std::string_view target = header.target();
+  // Deliverable uploads carry files; everything else is small JSON or a matrix.
+  if (target.find("/deliverables") != std::string_view::npos &&
+      header.method() == http::verb::post) {
+    return 20u << 20;
+  }
+  return 1u << 20;
+}
+
+void Api::Handle(Request&& req, Reply reply) {
+  const auto start = std::chrono::steady_clock::now();
+  auto call = std::make_shared<Call>();
+  const std::string method(req.method_string());
+  const std::string target(req.target());
+  call->req = std::move(req);
+  // The reply records the request once it is answered: one log line, metrics. Never the token.
+  call->reply = [this, start, method, target, call_actor = std::make_shared<std::string>(),
+                 reply = std::move(reply), weak = std::weak_ptr<Call>(call)](Response res) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    const int status = res.result_int();
+    ++stats_.requests;
+    if (status >= 500) ++stats_.server_errors;
+    else if (status >= 400) ++stats_.client_errors;
+    stats_.latency_micros_sum += micros;
+    static constexpr int64_t kBounds[] = {500, 1000, 5000, 10000, 50000, 100000, 500000};
+    int b = 0;
+    while (b < 7 && micros > kBounds[b]) ++b;
+    ++stats_.latency_buckets[b];
+    std::string actor = "-";
+    if (auto c = weak.lock(); c && !c->who.id.empty()) actor = c->actor.Label();
+    const std::string path = target.substr(0, target.find('?'));
+    if (status == 401 || status == 403) {
+      spdlog::warn("{} {} {} {}us {} refused", method, path, status, micros, actor);
+    } else {
+      spdlog::info("{} {} {} {}us {}", method, path, status, micros, actor);
+    }
+    reply(std::move(res));
+  };
+
+  const std::string_view full = call->req.target();
+  const size_t q = full.find('?');
+  call->path = UrlDecode(full.substr(0, q));
+  if (q != std::string_view::npos) {
+    std::string_view rest = full.substr(q + 1);
+    while (!rest.empty()) {
+      const size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      const size_t eq = pair.find('=');
+      call->query[UrlDecode(pair.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : UrlDecode(pair.substr(eq + 1));
+      if (amp == std::string_view::npos) break;
+      rest = rest.substr(amp + 1);
+    }
+  }
+  if (!domain::IsUtf8(call->path)) return call->Fail(BadRequest("the path is not UTF-8"));
+
+  const std::vector<std::string> segments = Split(call->path);
+  const Route* match = nullptr;
+  bool path_known = false;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    bool ok = true;
+    std::vector<std::string> params;
+    for (size_t i = 0; i < segments.size() && ok; ++i) {
+      if (r.segments[i] == "{}") {
+        ok = !segments[i].empty();
+        params.push_back(segments[i]);
+      } else {
+        ok = r.segments[i] == segments[i];
+      }
+    }
+    if (!ok) continue;
+    path_known = true;
+    if (r.method != call->req.method()) continue;
+    match = &r;
+    call->params = std::move(params);
+    break;
+  }
+  if (!match) {
+    if (path_known) {
+      return call->Fail(MakeProblem(http::status::method_not_allowed, "method-not-allowed",
+                                    "Method not allowed",
+                                    method + " is not supported on " + call->path));
+    }
+    return call->Fail(NotFound("no such resource: " + call->path));
+  }
+  if (!match->public_route) {
+    const std::string_view auth = call->req[http::field::authorization];
+    if (!auth.starts_with("Bearer ")) {
+      return call->Fail(Unauthorized("send 'Authorization: Bearer <token>'"));
+    }
+    auto who = app_.Authenticate(domain::Trim(auth.substr(7)));
+    if (!who) return call->Fail(Unauthorized("the token is not valid, or was revoked"));
+    call->who = *who;
+    call->actor.role = who->role;
+    call->actor.agency = who->agency;
+    call->actor.name = ActorLabel(*who);
+  }
+  try {
+    match->handler(*call);
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", method, call->path, e.what());
+    call->Fail(MakeProblem(http::status::internal_server_error, "internal", "Internal error",
+                           "the server failed to answer; the log is unchanged unless a 2xx "
+                           "was returned"));
+  }
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,66 @@
+// The HTTP API (v1): routing, authentication, and the handlers that turn requests into Ledger
+// reads and commands. Every error leaves through problem.h.
+//
+// Thread-safety: Handle() may be called concurrently from any thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/app.h"
+#include "server/http_server.h"
+#include "server/problem.h"
+
+namespace taskledger::server {
+
+// One request on its way through the API.
+struct Call {
+  Request req;
+  std::string path;                          // decoded, without the query
+  std::map<std::string, std::string> query;  // decoded
+  std::vector<std::string> params;           // the {} segments of the route, decoded
+  TokenRecord who;
+  domain::Actor actor;
+  Reply reply;
+
+  void Json(http::status status, const nlohmann::json& body) const;
+  void Fail(const Problem& p) const { reply(p.ToResponse(req.version())); }
+};
+
+class Api {
+ public:
+  explicit Api(App& app);
+  void Handle(Request&& req, Reply reply);
+  size_t BodyLimit(const Request& header) const;
+
+  struct Stats {
+    std::atomic<uint64_t> requests{0}, client_errors{0}, server_errors{0};
+    std::atomic<uint64_t> latency_buckets[8] = {};  // ≤0.5, 1, 5, 10, 50, 100, 500 ms, more
+    std::atomic<uint64_t> latency_micros_sum{0};
+  };
+  Stats& stats() { return stats_; }
+
+ private:
+  using Handler = std::function<void(Call&)>;
+  struct Route {
+    http::verb method;
+    std::vector<std::string> segments;  // "{}" matches one segment
+    bool public_route;
+    Handler handler;
+  };
+  void Add(http::verb method, std::string pattern, Handler handler, bool public_route = false);
+  void AddCommandRoutes();
+  void AddReadRoutes();
+
+  App& app_;
+  std::vector<Route> routes_;
+  Stats stats_;
+};
+
+}  // namespace taskledger::server

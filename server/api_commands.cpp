@@ -1,0 +1,321 @@
+// Write routes: every one decides a domain command as the caller and answers once its events are
+// durable and folded. If-Match (the task's version, from its ETag) and Idempotency-Key apply.
+#include "domain/csv.h"
+#include "domain/import.h"
+#include "events/sha256.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "server/views.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+using namespace domain;
+
+namespace {
+
+// Runs `command` and answers 201 with the task (or `view` of the outcome) when it is durable.
+void Run(App& app, Call& c, Command command, std::string task_id = {}) {
+  CommandOptions o;
+  o.token_id = c.who.id;
+  o.idempotency_key = std::string(c.req["Idempotency-Key"]);
+  o.fingerprint = std::string(c.req.method_string()) + " " + c.path + "\n" + c.req.body();
+  if (auto m = c.req[http::field::if_match]; !m.empty()) {
+    std::string v(m);
+    std::erase(v, '"');
+    try {
+      o.if_match = std::stoull(v);
+    } catch (const std::exception&) {
+      return c.Fail(BadRequest("If-Match must be the task's ETag (its version)", "If-Match"));
+    }
+  }
+  auto call = std::make_shared<Call>(c);
+  app.Execute(std::move(command), c.actor, std::move(o),
+              [&app, call, task_id](Result<CommandOutcome> r) {
+                if (!r.ok()) return call->Fail(FromStatus(r.status()));
+                json j = {{"stream", r->stream},
+                          {"positions", {r->first_position, r->last_position}},
+                          {"version", r->version},
+                          {"replayed", r->replayed},
+                          {"warnings", r->warnings}};
+                if (!task_id.empty()) {
+                  app.Read([&](const Ledger& l, const TokenTable&) {
+                    if (const Task* t = l.FindTask(task_id)) j["task"] = TaskView(*t, Today(app), true);
+                  });
+                }
+                Response res{r->replayed ? http::status::ok : http::status::created, call->req.version()};
+                res.set(http::field::content_type, "application/json; charset=utf-8");
+                res.set(http::field::etag, "\"" + std::to_string(r->version) + "\"");
+                if (r->replayed) res.set("Idempotent-Replayed", "true");
+                res.body() = j.dump(-1, ' ', false, json::error_handler_t::replace);
+                call->reply(std::move(res));
+              });
+}
+
+std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bool required) {
+  auto text = Text(c, j, key, required);
+  if (!text) return std::nullopt;
+  if (text->empty() && !required) return Date{};
+  auto d = ParseIsoDate(*text);
+  if (!d) c.Fail(BadRequest(std::string(key) + " must be a date YYYY-MM-DD", key));
+  return d;
+}
+
+}  // namespace
+
+void Api::AddCommandRoutes() {
+  Add(http::verb::post, "/v1/agencies", [this](Call& c) {
+    auto j = JsonBody(c, {"id", "name", "name_en", "kind", "parent", "aliases", "members"});
+    if (!j) return;
+    Agency a;
+    auto id = Text(c, *j, "id", true), name = Text(c, *j, "name", true);
+    auto name_en = Text(c, *j, "name_en", false), kind = Text(c, *j, "kind", false);
+    auto parent = Text(c, *j, "parent", false);
+    if (!id || !name || !name_en || !kind || !parent) return;
+    auto aliases = TextList(c, *j, "aliases", false), members = TextList(c, *j, "members", false);
+    if (!aliases || !members) return;
+    a.id = *id;
+    a.name = *name;
+    a.name_en = *name_en;
+    a.parent = *parent;
+    a.aliases = *aliases;
+    a.members = *members;
+    if (!kind->empty()) {
+      auto k = ParseAgencyKind(*kind);
+      if (!k) return c.Fail(BadRequest("kind must be department, committee, institution or group", "kind"));
+      a.kind = *k;
+    }
+    Run(app_, c, RegisterAgency{a, false});
+  });
+
+  Add(http::verb::post, "/v1/plans", [this](Call& c) {
+    auto j = JsonBody(c, {"id", "title", "number", "authority", "issued", "period", "targets"});
+    if (!j) return;
+    Plan p;
+    auto id = Text(c, *j, "id", true), title = Text(c, *j, "title", true);
+    auto number = Text(c, *j, "number", false), authority = Text(c, *j, "authority", false);
+    if (!id || !title || !number || !authority) return;
+    auto targets = TextList(c, *j, "targets", false);
+    if (!targets) return;
+    auto issued = DateMember(c, *j, "issued", false);
+    if (!issued) return;
+    if (!j->contains("period") || !(*j)["period"].is_object()) {
+      return c.Fail(BadRequest("period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}", "period"));
+    }
+    auto start = DateMember(c, (*j)["period"], "start", true);
+    if (!start) return;
+    auto end = DateMember(c, (*j)["period"], "end", true);
+    if (!end) return;
+    p.id = *id;
+    p.title = *title;
+    p.number = *number;
+    p.authority = *authority;
+    if (*issued != Date{}) p.issued = *issued;
+    p.period = {*start, *end};
+    p.targets = *targets;
+    Run(app_, c, CreatePlan{p});
+  });
+
+  Add(http::verb::post, "/v1/plans/{}/import", [this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
+    const bool dry_run = c.query.count("dry_run") && c.query.at("dry_run") == "true";
+    ImportOptions options;
+    options.create_unknown_agencies =
+        c.query.count("create_agencies") && c.query.at("create_agencies") == "true";
+    if (c.query.count("reason")) options.reason = c.query.at("reason");
+    std::vector<ImportProblem> problems;
+    const std::string_view type = c.req[http::field::content_type];
+    const std::vector<MatrixRow> rows = type.starts_with("application/json")
+                                            ? ReadMatrixJson(c.req.body(), &problems)
+                                            : ReadMatrixCsv(c.req.body(), &problems);
+    ImportPlan plan;
+    if (problems.empty()) {
+      plan = app_.Read([&](const Ledger& l, const TokenTable&) {
+        if (!l.FindPlan(c.params[0])) return ImportPlan{};
+        return PlanImport(l, c.params[0], rows, options);
+      });
+      if (plan.commands.empty() && plan.problems.empty() && plan.tasks_unchanged == 0 &&
+          app_.Read([&](const Ledger& l, const TokenTable&) { return !l.FindPlan(c.params[0]); })) {
+        return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+      }
+      problems = plan.problems;
+    }
+    if (!problems.empty()) {
+      Problem p = MakeProblem(http::status::unprocessable_entity, "import-invalid",
+                              "The matrix has problems; nothing was imported",
+                              std::to_string(problems.size()) + " problem(s), first: row " +
+                                  std::to_string(problems.front().row) + " " +
+                                  problems.front().column + ": " + problems.front().message);
+      for (const ImportProblem& x : problems) p.errors.push_back({{}, x.row, x.column, x.message});
+      return c.Fail(p);
+    }
+    json summary = {{"dry_run", dry_run},
+                    {"sections_added", plan.sections_added},
+                    {"tasks_created", plan.tasks_created},
+                    {"tasks_changed", plan.tasks_changed},
+                    {"tasks_unchanged", plan.tasks_unchanged},
+                    {"new_agencies", plan.new_agencies},
+                    {"warnings", plan.warnings}};
+    if (dry_run) return c.Json(http::status::ok, summary);
+    auto done = app_.ExecuteAll(plan.commands, c.actor);
+    if (!done.ok()) return c.Fail(FromStatus(done.status()));
+    summary["events"] = done->size();
+    summary["head"] = app_.store().head().position;
+    c.Json(http::status::created, summary);
+  });
+
+  Add(http::verb::post, "/v1/tokens", [this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
+    auto j = JsonBody(c, {"role", "agency", "name"});
+    if (!j) return;
+    auto role = Text(c, *j, "role", true), agency = Text(c, *j, "agency", false),
+         name = Text(c, *j, "name", false);
+    if (!role || !agency || !name) return;
+    auto r = ParseRole(*role);
+    if (!r) return c.Fail(BadRequest("role must be coordinator, agency or auditor", "role"));
+    if ((*r == ActorRole::kAgency) != !agency->empty()) {
+      return c.Fail(BadRequest("an agency token needs an agency, and only it", "agency"));
+    }
+    if (!agency->empty() &&
+        !app_.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(*agency) != nullptr; })) {
+      return c.Fail(NotFound("no agency '" + *agency + "'"));
+    }
+    NewToken t = MintToken(*r, *agency, *name, c.actor.Label());
+    if (Status s = app_.AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
+      return c.Fail(FromStatus(s));
+    }
+    c.Json(http::status::created, {{"id", t.record.id}, {"token", t.token}, {"role", *role},
+                                   {"agency", *agency}, {"note", "shown once; only its hash is kept"}});
+  });
+
+  // Commands on a task's occurrence. `occurrence` defaults to the task's only one.
+  const auto occurrence = [this](const Call& c, const json& j) -> std::optional<std::string> {
+    auto key = Text(c, j, "occurrence", false);
+    if (!key) return std::nullopt;
+    if (!key->empty()) return key;
+    auto only = app_.Read([&](const Ledger& l, const TokenTable&) -> std::optional<std::string> {
+      const Task* t = l.FindTask(c.params[0]);
+      if (!t) return std::string("1");  // Decide will say the task does not exist
+      std::vector<std::string> open;
+      for (const Occurrence& o : t->occurrences) if (o.open()) open.push_back(o.key);
+      if (open.size() == 1) return open.front();
+      return std::nullopt;
+    });
+    if (!only) c.Fail(BadRequest("this task has several open occurrences; say which", "occurrence"));
+    return only;
+  };
+
+  Add(http::verb::post, "/v1/tasks/{}/status", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "status", "reason"});
+    if (!j) return;
+    auto status = Text(c, *j, "status", true), reason = Text(c, *j, "reason", false);
+    if (!status || !reason) return;
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    if (*status == "in_progress") return Run(app_, c, StartWork{c.params[0], *occ}, c.params[0]);
+    if (*status == "cancelled") return Run(app_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
+    c.Fail(BadRequest("status must be in_progress or cancelled (completion is a review of a "
+                      "deliverable)", "status"));
+  });
+  Add(http::verb::post, "/v1/tasks/{}/progress", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "percent", "narrative", "indicators"});
+    if (!j) return;
+    if (!j->contains("percent") || !(*j)["percent"].is_number_integer()) {
+      return c.Fail(BadRequest("percent must be an integer 0-100", "percent"));
+    }
+    auto narrative = Text(c, *j, "narrative", false);
+    if (!narrative) return;
+    if (j->contains("indicators") && !(*j)["indicators"].is_object()) {
+      return c.Fail(BadRequest("indicators must be an object", "indicators"));
+    }
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    ReportProgress cmd{c.params[0], *occ, (*j)["percent"].get<int>(), *narrative,
+                       j->contains("indicators") ? (*j)["indicators"].dump() : "{}"};
+    Run(app_, c, cmd, c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/deliverables", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "id", "name", "sha256", "size", "note"});
+    if (!j) return;
+    auto id = Text(c, *j, "id", false), name = Text(c, *j, "name", true),
+         sha = Text(c, *j, "sha256", false), note = Text(c, *j, "note", false);
+    if (!id || !name || !sha || !note) return;
+    if (j->contains("size") && !(*j)["size"].is_number_integer()) {
+      return c.Fail(BadRequest("size must be an integer", "size"));
+    }
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    Deliverable d;
+    d.id = id->empty() ? Uuid::NewV7(app_.NowMs()).ToString() : *id;
+    d.name = *name;
+    d.sha256 = *sha;
+    d.size = j->value("size", int64_t{0});
+    d.note = *note;
+    Run(app_, c, SubmitDeliverable{c.params[0], *occ, d}, c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/deliverables/{}/review", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "decision", "comment"});
+    if (!j) return;
+    auto decision = Text(c, *j, "decision", true), comment = Text(c, *j, "comment", false);
+    if (!decision || !comment) return;
+    if (*decision != "accepted" && *decision != "returned") {
+      return c.Fail(BadRequest("decision must be accepted or returned", "decision"));
+    }
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    Run(app_, c, ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
+        c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/assignment", [this](Call& c) {
+    auto j = JsonBody(c, {"lead", "coordinating", "reason"});
+    if (!j) return;
+    auto lead = TextList(c, *j, "lead", true), coordinating = TextList(c, *j, "coordinating", false);
+    auto reason = Text(c, *j, "reason", true);
+    if (!lead || !coordinating || !reason) return;
+    Run(app_, c, Reassign{c.params[0], *lead, *coordinating, *reason}, c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/deadline", [this](Call& c) {
+    auto j = JsonBody(c, {"deadline", "reason"});
+    if (!j) return;
+    auto deadline = Text(c, *j, "deadline", true), reason = Text(c, *j, "reason", true);
+    if (!deadline || !reason) return;
+    Run(app_, c, ChangeDeadline{c.params[0], *deadline, *reason}, c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/extension-requests", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "id", "due", "reason"});
+    if (!j) return;
+    auto id = Text(c, *j, "id", false), reason = Text(c, *j, "reason", true);
+    if (!id || !reason) return;
+    auto due = DateMember(c, *j, "due", true);
+    if (!due) return;
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    const std::string rid = id->empty() ? Uuid::NewV7(app_.NowMs()).ToString() : *id;
+    Run(app_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason}, c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/extension-requests/{}/decision", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "decision", "due", "comment"});
+    if (!j) return;
+    auto decision = Text(c, *j, "decision", true), comment = Text(c, *j, "comment", false);
+    if (!decision || !comment) return;
+    if (*decision != "granted" && *decision != "refused") {
+      return c.Fail(BadRequest("decision must be granted or refused", "decision"));
+    }
+    auto due = DateMember(c, *j, "due", false);
+    if (!due) return;
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    DecideExtension cmd{c.params[0], *occ, c.params[1], *decision == "granted",
+                        *due == Date{} ? std::nullopt : std::optional<Date>(*due), *comment};
+    Run(app_, c, cmd, c.params[0]);
+  });
+  Add(http::verb::post, "/v1/tasks/{}/comments", [this](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "text"});
+    if (!j) return;
+    auto text = Text(c, *j, "text", true), occ = Text(c, *j, "occurrence", false);
+    if (!text || !occ) return;
+    Run(app_, c, AddComment{c.params[0], *occ, *text}, c.params[0]);
+  });
+}
+
+}  // namespace taskledger::server

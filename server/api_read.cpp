@@ -1,0 +1,314 @@
+// Read routes: agencies, plans, tasks, reports, the log and its audit.
+#include <spdlog/spdlog.h>
+
+#include "domain/codec.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "server/views.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+using namespace domain;
+
+namespace {
+
+constexpr size_t kMaxLimit = 1000;
+
+bool LimitParam(const Call& c, size_t* limit, size_t* offset) {
+  *limit = 100;
+  *offset = 0;
+  try {
+    if (auto it = c.query.find("limit"); it != c.query.end()) {
+      const long v = std::stol(it->second);
+      if (v < 1 || v > static_cast<long>(kMaxLimit)) throw std::out_of_range("limit");
+      *limit = static_cast<size_t>(v);
+    }
+    if (auto it = c.query.find("cursor"); it != c.query.end() && !it->second.empty()) {
+      *offset = std::stoul(it->second);
+    }
+  } catch (const std::exception&) {
+    c.Fail(BadRequest("limit must be 1-1000 and cursor a value from next_cursor", "limit"));
+    return false;
+  }
+  return true;
+}
+
+// One page of `items` and the cursor to the next.
+json Page(std::vector<json> items, size_t limit, size_t offset) {
+  json page = json::array();
+  for (size_t i = offset; i < items.size() && i < offset + limit; ++i) page.push_back(std::move(items[i]));
+  json out = {{"items", std::move(page)}};
+  out["next_cursor"] = offset + limit < items.size() ? json(std::to_string(offset + limit)) : json(nullptr);
+  return out;
+}
+
+}  // namespace
+
+void Api::AddReadRoutes() {
+  Add(http::verb::get, "/v1/agencies", [this](Call& c) {
+    json items = json::array();
+    app_.Read([&](const Ledger& l, const TokenTable&) {
+      for (const Agency* a : l.Agencies()) items.push_back(AgencyView(*a));
+    });
+    c.Json(http::status::ok, {{"items", std::move(items)}});
+  });
+  Add(http::verb::get, "/v1/agencies/{}", [this](Call& c) {
+    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Agency* a = l.FindAgency(c.params[0]);
+      if (!a) return false;
+      json j = AgencyView(*a);
+      j["groups"] = l.GroupsOf(a->id);
+      c.Json(http::status::ok, j);
+      return true;
+    });
+    if (!found) c.Fail(NotFound("no agency '" + c.params[0] + "'"));
+  });
+  Add(http::verb::get, "/v1/plans", [this](Call& c) {
+    json items = json::array();
+    app_.Read([&](const Ledger& l, const TokenTable&) {
+      for (const Plan* p : l.Plans()) items.push_back(PlanView(*p, false));
+    });
+    c.Json(http::status::ok, {{"items", std::move(items)}});
+  });
+  Add(http::verb::get, "/v1/plans/{}", [this](Call& c) {
+    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Plan* p = l.FindPlan(c.params[0]);
+      if (p) c.Json(http::status::ok, PlanView(*p, true));
+      return p != nullptr;
+    });
+    if (!found) c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+  });
+
+  // Tasks: by agency (ordered by due), or by plan (in plan order), filtered, paged.
+  const auto list_tasks = [this](Call& c, std::string agency) {
+    std::optional<Date> due_before, due_after, as_of;
+    size_t limit, offset;
+    if (!DateParam(c, "due_before", &due_before) || !DateParam(c, "due_after", &due_after) ||
+        !LimitParam(c, &limit, &offset)) {
+      return;
+    }
+    const std::string plan = c.query.count("plan") ? c.query.at("plan") : "";
+    const std::string status = c.query.count("status") ? c.query.at("status") : "";
+    const std::string role = c.query.count("role") ? c.query.at("role") : "";
+    const bool overdue = c.query.count("overdue") && c.query.at("overdue") == "true";
+    if (!role.empty() && role != "lead" && role != "coordinating") {
+      return c.Fail(BadRequest("role must be lead or coordinating", "role"));
+    }
+    if (c.who.role == ActorRole::kAgency) {
+      if (!agency.empty() && agency != c.who.agency) {
+        return c.Fail(Forbidden("an agency token sees only its own agency's tasks"));
+      }
+      agency = c.who.agency;
+    }
+    const Date today = Today(app_);
+    std::vector<json> items;
+    const bool ok = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const auto keep = [&](const json& t) {
+        if (!plan.empty() && t["plan"] != plan) return false;
+        if (!status.empty() && t["status"] != status) return false;
+        if (overdue && t["category"] != "overdue") return false;
+        const std::optional<Date> next =
+            t["next_due"].is_string() ? ParseIsoDate(t["next_due"].get<std::string>()) : std::nullopt;
+        if (due_before && (!next || !(*next < *due_before))) return false;
+        if (due_after && (!next || !(*due_after < *next))) return false;
+        return true;
+      };
+      if (!agency.empty()) {
+        if (!l.FindAgency(agency)) return false;
+        AgencyQuery q;
+        if (role == "lead") q.role = Role::kLead;
+        if (role == "coordinating") q.role = Role::kCoordinating;
+        q.limit = SIZE_MAX;
+        std::set<std::string> seen;
+        for (const AgencyItem& item : l.AgencyTasks(agency, today, q)) {
+          if (!seen.insert(item.task->id).second) continue;  // one line per task, at its next due
+          json t = TaskView(*item.task, today, false);
+          t["role"] = ToString(item.role);
+          if (!item.via.empty()) t["via"] = item.via;
+          if (keep(t)) items.push_back(std::move(t));
+        }
+        return true;
+      }
+      for (const Plan* p : l.Plans()) {
+        for (const std::string& id : p->task_ids) {
+          json t = TaskView(*l.FindTask(id), today, false);
+          if (keep(t)) items.push_back(std::move(t));
+        }
+      }
+      return true;
+    });
+    if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
+    c.Json(http::status::ok, Page(std::move(items), limit, offset));
+  };
+  Add(http::verb::get, "/v1/tasks", [list_tasks](Call& c) {
+    list_tasks(c, c.query.count("agency") ? c.query.at("agency") : "");
+  });
+  Add(http::verb::get, "/v1/agencies/{}/tasks", [list_tasks](Call& c) { list_tasks(c, c.params[0]); });
+
+  Add(http::verb::get, "/v1/tasks/{}", [this](Call& c) {
+    std::optional<Date> as_of;
+    if (!DateParam(c, "as_of", &as_of)) return;
+    const Date today = as_of.value_or(Today(app_));
+    if (as_of) {
+      // The task as it stood at the end of that day: its stream folded up to then.
+      auto stream = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
+      if (!stream.ok()) return c.Fail(FromStatus(stream.status()));
+      const int64_t until = EndOfDayUtcMs(*as_of);
+      Ledger past;
+      for (const RecordedEvent& e : *stream) {
+        if (e.recorded_at_ms > until) break;
+        if (Status s = past.Apply(ViewOf(e)); !s.ok()) return c.Fail(FromStatus(s));
+      }
+      const Task* t = past.FindTask(c.params[0]);
+      if (!t) return c.Fail(NotFound("task '" + c.params[0] + "' did not exist on " + ToIso(*as_of)));
+      const bool visible = app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
+      if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
+      json j = TaskView(*t, today, true);
+      j["as_of"] = ToIso(*as_of);
+      return c.Json(http::status::ok, j);
+    }
+    int result = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Task* t = l.FindTask(c.params[0]);
+      if (!t) return 404;
+      if (!CanSee(c, l, *t)) return 403;
+      Response res{http::status::ok, c.req.version()};
+      res.set(http::field::content_type, "application/json; charset=utf-8");
+      res.set(http::field::etag, "\"" + std::to_string(t->version) + "\"");
+      res.body() = TaskView(*t, today, true).dump(-1, ' ', false, json::error_handler_t::replace);
+      c.reply(std::move(res));
+      return 200;
+    });
+    if (result == 404) c.Fail(NotFound("no task '" + c.params[0] + "'"));
+    if (result == 403) c.Fail(Forbidden("this task is not your agency's"));
+  });
+
+  Add(http::verb::get, "/v1/tasks/{}/history", [this](Call& c) {
+    const int visible = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Task* t = l.FindTask(c.params[0]);
+      return !t ? 404 : CanSee(c, l, *t) ? 200 : 403;
+    });
+    if (visible == 404) return c.Fail(NotFound("no task '" + c.params[0] + "'"));
+    if (visible == 403) return c.Fail(Forbidden("this task is not your agency's"));
+    auto events = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
+    if (!events.ok()) return c.Fail(FromStatus(events.status()));
+    json items = json::array();
+    for (const RecordedEvent& e : *events) {
+      items.push_back({{"position", e.position},
+                       {"version", e.version},
+                       {"type", e.type},
+                       {"recorded_at_ms", e.recorded_at_ms},
+                       {"actor", e.actor},
+                       {"data", json::parse(e.data, nullptr, false)}});
+    }
+    c.Json(http::status::ok, {{"task", c.params[0]}, {"events", std::move(items)}});
+  });
+
+  Add(http::verb::get, "/v1/plans/{}/report", [this](Call& c) {
+    std::optional<Date> as_of;
+    if (!DateParam(c, "as_of", &as_of)) return;
+    const std::string format = c.query.count("format") ? c.query.at("format") : "json";
+    if (format != "json" && format != "csv") {
+      return c.Fail(BadRequest("format must be json or csv", "format"));
+    }
+    const Date date = as_of.value_or(Today(app_));
+    const auto answer = [&](const Ledger& l) {
+      auto report = l.Report(c.params[0], date);
+      if (!report.ok()) return c.Fail(FromStatus(report.status()));
+      if (format == "csv") {
+        Response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, "text/csv; charset=utf-8");
+        res.set(http::field::content_disposition,
+                "attachment; filename=\"" + c.params[0] + "-" + ToIso(date) + ".csv\"");
+        res.body() = ReportCsv(*report);
+        return c.reply(std::move(res));
+      }
+      c.Json(http::status::ok, ReportView(*report));
+    };
+    if (!as_of || !(*as_of < Today(app_))) {
+      return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
+    }
+    // As it stood then: the log up to the end of that day, folded afresh.
+    auto until = app_.store().PositionAt(EndOfDayUtcMs(*as_of));
+    if (!until.ok()) return c.Fail(FromStatus(until.status()));
+    Ledger past;
+    past.BeginReplay();
+    if (*until > 0) {
+      Status s = app_.store().Scan(1, *until, [&](const EventView& e) { return past.Apply(e).ok(); });
+      if (!s.ok()) return c.Fail(FromStatus(s));
+    }
+    past.EndReplay();
+    answer(past);
+  });
+
+  Add(http::verb::get, "/v1/events", [this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
+    uint64_t after = 0;
+    size_t limit = 100, offset = 0;
+    try {
+      if (c.query.count("after")) after = std::stoull(c.query.at("after"));
+    } catch (const std::exception&) {
+      return c.Fail(BadRequest("after must be a log position", "after"));
+    }
+    if (!LimitParam(c, &limit, &offset)) return;
+    auto events = app_.store().ReadAll(after + 1, limit);
+    if (!events.ok()) return c.Fail(FromStatus(events.status()));
+    json items = json::array();
+    for (const RecordedEvent& e : *events) {
+      items.push_back({{"position", e.position}, {"stream", e.stream}, {"version", e.version},
+                       {"id", e.id.ToString()}, {"type", e.type}, {"recorded_at_ms", e.recorded_at_ms},
+                       {"actor", e.actor}, {"hash", ToHex(e.hash)},
+                       {"data", json::parse(e.data, nullptr, false)}});
+    }
+    c.Json(http::status::ok, {{"items", std::move(items)}, {"head", app_.store().head().position}});
+  });
+  Add(http::verb::get, "/v1/audit/head", [this](Call& c) {
+    const Head h = app_.store().head();
+    c.Json(http::status::ok, {{"position", h.position}, {"hash", ToHex(h.hash)},
+                              {"recorded_at_ms", h.recorded_at_ms}});
+  });
+  Add(http::verb::get, "/v1/audit/verify", [this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
+    const VerifyReport r = app_.store().Verify();
+    json j = {{"ok", r.ok}, {"checked", r.checked}, {"head", {{"position", r.head.position},
+                                                              {"hash", ToHex(r.head.hash)}}}};
+    if (!r.ok) {
+      j["first_bad_position"] = r.first_bad_position;
+      j["problem"] = r.problem;
+    }
+    c.Json(http::status::ok, j);
+  });
+  Add(http::verb::get, "/metrics", [this](Call& c) {
+    const Head h = app_.store().head();
+    const WriteStats w = app_.store().write_stats();
+    std::string m;
+    const auto line = [&](const std::string& name, uint64_t v) { m += name + " " + std::to_string(v) + "\n"; };
+    m += "# TYPE taskledger_requests_total counter\n";
+    line("taskledger_requests_total", stats_.requests);
+    line("taskledger_requests_client_errors_total", stats_.client_errors);
+    line("taskledger_requests_server_errors_total", stats_.server_errors);
+    m += "# TYPE taskledger_request_seconds histogram\n";
+    static const char* kLe[] = {"0.0005", "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "+Inf"};
+    uint64_t cumulative = 0;
+    for (int i = 0; i < 8; ++i) {
+      cumulative += stats_.latency_buckets[i];
+      m += "taskledger_request_seconds_bucket{le=\"" + std::string(kLe[i]) + "\"} " +
+           std::to_string(cumulative) + "\n";
+    }
+    m += "taskledger_request_seconds_sum " + std::to_string(stats_.latency_micros_sum / 1e6) + "\n";
+    line("taskledger_request_seconds_count", stats_.requests);
+    line("taskledger_appends_total", w.appends);
+    line("taskledger_events_appended_total", w.events);
+    line("taskledger_group_commits_total", w.groups);
+    line("taskledger_log_position", h.position);
+    const uint64_t folded = app_.folded_position();
+    line("taskledger_projection_position", folded);
+    line("taskledger_projection_lag_events", h.position > folded ? h.position - folded : 0);
+    Response res{http::status::ok, c.req.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.body() = std::move(m);
+    c.reply(std::move(res));
+  });
+}
+
+}  // namespace taskledger::server

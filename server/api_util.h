@@ -1,0 +1,31 @@
+// Helpers shared by the API's handlers: request bodies, dates, visibility.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/date.h"
+#include "domain/ledger.h"
+#include "server/api.h"
+
+namespace taskledger::server {
+
+// The body as a JSON object with only `allowed` members; otherwise a problem naming what is
+// wrong (malformed JSON with its byte offset, bad UTF-8, an unknown field).
+std::optional<nlohmann::json> JsonBody(const Call& c, const std::vector<std::string>& allowed);
+// Typed members: a problem is sent and nullopt returned when the member has the wrong type.
+std::optional<std::string> Text(const Call& c, const nlohmann::json& j, const char* key,
+                                bool required);
+std::optional<std::vector<std::string>> TextList(const Call& c, const nlohmann::json& j,
+                                                 const char* key, bool required);
+// A "YYYY-MM-DD" query parameter or member; sends 400 naming it when malformed.
+bool DateParam(const Call& c, const char* name, std::optional<domain::Date>* out);
+// Today in Vietnam.
+domain::Date Today(const App& app);
+// Whether the caller may read `task`: coordinators and auditors all, agencies their own.
+bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t);
+bool RequireRole(const Call& c, std::initializer_list<domain::ActorRole> roles);
+
+}  // namespace taskledger::server

@@ -1,0 +1,192 @@
+#include "server/app.h"
+
+#include <chrono>
+#include <future>
+#include <stdexcept>
+
+#include "events/sha256.h"
+
+namespace taskledger::server {
+namespace {
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Idempotency keys travel in the events' correlation id, so they are durable with the events
+// and rebuilt on start-up: "idem:<token id>:<key digest>:<request digest>".
+constexpr std::string_view kIdemPrefix = "idem:";
+
+std::string Digest16(std::string_view text) {
+  thread_local Sha256 sha;
+  return ToHex(sha.Digest(text)).substr(0, 32);
+}
+
+}  // namespace
+
+struct Pending {
+  domain::Command command;
+  domain::Actor actor;
+  CommandOptions options;
+  std::function<void(Result<CommandOutcome>)> done;
+  std::string idem_slot;  // "token:keydigest", empty without a key
+  int attempts = 0;
+};
+
+App::App(AppOptions options)
+    : options_(std::move(options)),
+      clock_(options_.clock_ms ? options_.clock_ms : std::function<int64_t()>(SystemNowMs)) {}
+
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::Open(AppOptions options) {
+  std::unique_ptr<App> app(new App(std::move(options)));
+  StoreOptions so = app->options_.store;
+  if (!so.clock_ms && app->options_.clock_ms) so.clock_ms = app->options_.clock_ms;
+  auto store = EventStore::Open(app->options_.data_dir, so);
+  if (!store.ok()) return store.status();
+  app->store_ = std::move(*store);
+  app->ledger_.BeginReplay();
+  app->CatchUp(app->store_->head().position);
+  app->ledger_.EndReplay();
+  return app;
+}
+
+uint64_t App::folded_position() const {
+  std::shared_lock lock(mu_);
+  return ledger_.position();
+}
+
+void App::CatchUp(uint64_t to_position) {
+  std::unique_lock lock(mu_);
+  if (ledger_.position() >= to_position) return;
+  Status s = store_->Scan(ledger_.position() + 1, to_position, [&](const EventView& e) {
+    if (Status a = ledger_.Apply(e); !a.ok()) return false;
+    tokens_.Apply(e);
+    if (e.correlation_id.starts_with(kIdemPrefix)) {
+      const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
+      const size_t last_colon = rest.rfind(':');
+      if (last_colon != std::string_view::npos) {
+        const std::string slot(rest.substr(0, last_colon));
+        CommandOutcome& o = idem_[slot];
+        if (o.first_position == 0) o.first_position = e.position;
+        o.last_position = e.position;
+        o.stream = std::string(e.stream);
+        o.version = e.version;
+        idem_fingerprints_[slot] = std::string(rest.substr(last_colon + 1));
+      }
+    }
+    return true;
+  });
+  if (!s.ok() || ledger_.position() < to_position) {
+    // The log holds something the domain cannot fold: stop serving stale state loudly.
+    throw std::runtime_error("folding the log stopped at position " +
+                             std::to_string(ledger_.position()) + ": " + s.ToString());
+  }
+}
+
+std::optional<TokenRecord> App::Authenticate(std::string_view token) const {
+  std::shared_lock lock(mu_);
+  return tokens_.Check(token);
+}
+
+void App::Execute(domain::Command command, domain::Actor actor, CommandOptions options,
+                  std::function<void(Result<CommandOutcome>)> done) {
+  auto p = std::make_shared<Pending>();
+  p->command = std::move(command);
+  p->actor = std::move(actor);
+  p->options = std::move(options);
+  p->done = std::move(done);
+  if (!p->options.idempotency_key.empty()) {
+    p->idem_slot = p->options.token_id + ":" + Digest16(p->options.idempotency_key);
+    {
+      std::shared_lock lock(mu_);
+      if (auto it = idem_.find(p->idem_slot); it != idem_.end()) {
+        if (idem_fingerprints_.at(p->idem_slot) != Digest16(p->options.fingerprint)) {
+          lock.unlock();
+          return p->done(Status::IdempotencyConflict(
+              "Idempotency-Key was first used for a different request"));
+        }
+        CommandOutcome o = it->second;
+        o.replayed = true;
+        lock.unlock();
+        return p->done(o);
+      }
+    }
+    std::lock_guard lock(inflight_mu_);
+    if (!inflight_keys_.insert(p->idem_slot).second) {
+      return p->done(Status::Busy("a request with this Idempotency-Key is still in progress"));
+    }
+  }
+  Attempt(std::move(p));
+}
+
+void App::Attempt(std::shared_ptr<Pending> p) {
+  const auto finish = [this](const std::shared_ptr<Pending>& p, Result<CommandOutcome> r) {
+    if (!p->idem_slot.empty()) {
+      std::lock_guard lock(inflight_mu_);
+      inflight_keys_.erase(p->idem_slot);
+    }
+    p->done(std::move(r));
+  };
+  ++p->attempts;
+  Result<domain::Decision> decision = [&] {
+    std::shared_lock lock(mu_);
+    return domain::Decide(ledger_, p->command, p->actor, clock_());
+  }();
+  if (!decision.ok()) return finish(p, decision.status());
+  domain::Decision d = std::move(*decision);
+  if (p->options.if_match && d.expected.kind() != ExpectedVersion::Kind::kNoStream) {
+    d.expected = ExpectedVersion::Exact(*p->options.if_match);
+  }
+  if (!p->idem_slot.empty()) {
+    const std::string correlation = std::string(kIdemPrefix) + p->idem_slot + ":" +
+                                    Digest16(p->options.fingerprint);
+    for (NewEvent& e : d.events) e.correlation_id = correlation;
+  }
+  const std::string stream = d.stream;
+  const ExpectedVersion expected = d.expected;
+  auto warnings = std::make_shared<std::vector<std::string>>(std::move(d.warnings));
+  store_->AppendAsync(stream, expected, std::move(d.events),
+                      [this, p, stream, warnings, finish](AppendResult r) {
+                        if (r.status.code() == Status::Code::kWrongExpectedVersion &&
+                            !p->options.if_match && p->attempts < 5) {
+                          return Attempt(p);  // decided on stale state: decide again
+                        }
+                        if (!r.ok()) return finish(p, r.status);
+                        CatchUp(r.last_position);
+                        CommandOutcome o;
+                        o.stream = stream;
+                        o.first_position = r.first_position;
+                        o.last_position = r.last_position;
+                        o.version = r.stream_version.value_or(0);
+                        o.warnings = std::move(*warnings);
+                        finish(p, std::move(o));
+                      });
+}
+
+Result<std::vector<CommandOutcome>> App::ExecuteAll(const std::vector<domain::Command>& commands,
+                                                    const domain::Actor& actor) {
+  std::vector<CommandOutcome> out;
+  for (const domain::Command& c : commands) {
+    std::promise<Result<CommandOutcome>> promise;
+    auto future = promise.get_future();
+    Execute(c, actor, {}, [&](Result<CommandOutcome> r) { promise.set_value(std::move(r)); });
+    Result<CommandOutcome> r = future.get();
+    if (!r.ok()) return r.status();
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Status App::AppendAndFold(const std::string& stream, ExpectedVersion expected,
+                          std::vector<NewEvent> events) {
+  AppendResult r = store_->Append(stream, expected, std::move(events));
+  if (!r.ok()) return r.status;
+  CatchUp(r.last_position);
+  return Status::Ok();
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,98 @@
+// The running TaskLedger: the event log, the Ledger folded from it, the token table, and the one
+// way commands reach the log. HTTP knows nothing of RocksDB; the domain knows nothing of HTTP.
+//
+// Consistency: every append goes through AppendAsync, and its completion (on the store's single
+// committer thread, in log order) folds the log up to that append into the Ledger before the
+// caller is answered, so a client always reads its own writes.
+// Thread-safety: all methods may be called from any thread. The Ledger, tokens and idempotency
+// keys are guarded by mu_ (shared for reads, exclusive for folding).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+
+#include "domain/commands.h"
+#include "domain/ledger.h"
+#include "events/event_store.h"
+#include "server/tokens.h"
+
+namespace taskledger::server {
+
+struct AppOptions {
+  std::string data_dir = "./data";
+  StoreOptions store;
+  std::function<int64_t()> clock_ms;  // default: the system clock
+};
+
+struct CommandOptions {
+  std::optional<uint64_t> if_match;  // the task stream version the caller saw
+  std::string idempotency_key;       // empty: none
+  std::string fingerprint;           // of the request, to tell a retry from a different request
+  std::string token_id;              // scopes idempotency keys to their caller
+};
+
+struct CommandOutcome {
+  std::string stream;
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  uint64_t version = 0;  // the stream's version after the command
+  bool replayed = false;  // an Idempotency-Key retry: nothing appended
+  std::vector<std::string> warnings;
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Open(AppOptions options);
+  ~App();
+
+  EventStore& store() { return *store_; }
+  int64_t NowMs() const { return clock_(); }
+
+  // Runs `fn(ledger, tokens)` under the shared lock.
+  template <class F>
+  auto Read(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(ledger_, tokens_);
+  }
+
+  // Decides `command` as `actor` against the current state and appends its events; `done` gets
+  // the outcome once they are durable and folded (on the committer thread, or at once when
+  // refused). A stale decision (someone else changed the task first) is decided again, unless
+  // the caller sent If-Match, which then fails with kWrongExpectedVersion.
+  void Execute(domain::Command command, domain::Actor actor, CommandOptions options,
+               std::function<void(Result<CommandOutcome>)> done);
+  // Several commands as one all-or-nothing batch per stream, in order (imports); blocking.
+  Result<std::vector<CommandOutcome>> ExecuteAll(const std::vector<domain::Command>& commands,
+                                                 const domain::Actor& actor);
+  // Appends prepared events (tokens) and folds them; blocking.
+  Status AppendAndFold(const std::string& stream, ExpectedVersion expected,
+                       std::vector<NewEvent> events);
+
+  // The principal for a bearer token, if valid.
+  std::optional<TokenRecord> Authenticate(std::string_view token) const;
+
+  uint64_t folded_position() const;
+
+ private:
+  explicit App(AppOptions options);
+  void CatchUp(uint64_t to_position);
+  void Attempt(std::shared_ptr<struct Pending> p);
+
+  AppOptions options_;
+  std::function<int64_t()> clock_;
+  std::unique_ptr<EventStore> store_;
+  mutable std::shared_mutex mu_;
+  domain::Ledger ledger_;                       // by mu_
+  TokenTable tokens_;                           // by mu_
+  std::map<std::string, CommandOutcome> idem_;  // by mu_: "token:key" -> first outcome
+  std::map<std::string, std::string> idem_fingerprints_;  // by mu_
+  std::mutex inflight_mu_;
+  std::set<std::string> inflight_keys_;  // by inflight_mu_
+};
+
+}  // namespace taskledger::server

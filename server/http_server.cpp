@@ -1,0 +1,220 @@
+#include "server/http_server.h"
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <mutex>
+#include <optional>
+#include <set>
+
+namespace taskledger::server {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class Session;
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(net::io_context& io, HttpLimits l, HttpHandlers h)
+      : io(io), limits(l), handlers(std::move(h)), acceptor(net::make_strand(io)) {}
+
+  void Accept();
+
+  net::io_context& io;
+  const HttpLimits limits;
+  const HttpHandlers handlers;
+  tcp::acceptor acceptor;
+  std::atomic<size_t> open{0};
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;  // by mu
+};
+
+// One connection. Every operation runs on the stream's strand; the handler's Reply posts back to
+// it, so a response computed on another thread (after a durable append) is written in order.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<HttpServer::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+
+  ~Session() { server_->open--; }
+
+  void Start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Called on Stop(): close now if waiting for a request; otherwise after the response.
+  void Shutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->closing_ = true;
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+  void RefuseAndClose(http::status status, std::string detail) {
+    Send(server_->handlers.refuse(status, std::move(detail), 11), /*close=*/true);
+  }
+
+ private:
+  void ReadHeader() {
+    if (closing_) return;
+    parser_.emplace();
+    parser_->header_limit(server_->limits.max_header);
+    parser_->body_limit(server_->limits.max_body);
+    stream_.expires_after(first_request_ ? server_->limits.read_timeout
+                                         : server_->limits.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    first_request_ = false;
+    busy_ = true;
+    const auto& header = parser_->get();
+    Request probe(header.base());
+    const size_t limit = server_->handlers.body_limit(probe);
+    parser_->body_limit(limit);
+    if (const auto length = parser_->content_length(); length && *length > limit) {
+      return RefuseAndClose(http::status::payload_too_large,
+                            "the body is " + std::to_string(*length) + " bytes; the limit here is " +
+                                std::to_string(limit));
+    }
+    stream_.expires_after(server_->limits.read_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnReadError(beast::error_code ec) {
+    busy_ = true;
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof || closing_) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      return RefuseAndClose(http::status::payload_too_large, "the body is larger than allowed here");
+    }
+    if (ec == http::error::header_limit) {
+      return RefuseAndClose(http::status::request_header_fields_too_large,
+                            "the request line and headers exceed " +
+                                std::to_string(server_->limits.max_header) + " bytes");
+    }
+    return RefuseAndClose(http::status::bad_request, "malformed HTTP request: " + ec.message());
+  }
+
+  void OnRead(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    stream_.expires_never();  // the handler may wait for a durable append
+    Request req = parser_->release();
+    const bool keep_alive = req.keep_alive();
+    auto self = shared_from_this();
+    server_->handlers.handle(std::move(req), [self, keep_alive](Response res) {
+      net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
+        res.keep_alive(keep_alive && !self->closing_);
+        self->Send(std::move(res), !res.keep_alive());
+      });
+    });
+  }
+
+  void Send(Response res, bool close) {
+    res.prepare_payload();
+    auto msg = std::make_shared<Response>(std::move(res));
+    stream_.expires_after(server_->limits.read_timeout);
+    http::async_write(stream_, *msg,
+                      [self = shared_from_this(), msg, close](beast::error_code ec, size_t) {
+                        self->busy_ = false;
+                        if (ec || close || self->closing_) {
+                          beast::error_code ignored;
+                          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          return;
+                        }
+                        self->ReadHeader();
+                      });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpServer::Impl> server_;
+  bool first_request_ = true;
+  bool busy_ = false;
+  bool closing_ = false;
+};
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(
+      net::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+        if (self->stopping) return;
+        if (!ec) {
+          const size_t n = ++self->open;
+          auto session = std::make_shared<Session>(std::move(socket), self);
+          if (n > self->limits.max_connections) {
+            session->RefuseAndClose(http::status::service_unavailable,
+                                    "too many connections; try again shortly");
+          } else {
+            {
+              std::lock_guard lock(self->mu);
+              std::erase_if(self->sessions, [](const auto& w) { return w.expired(); });
+              self->sessions.insert(session);
+            }
+            session->Start();
+          }
+        }
+        self->Accept();
+      });
+}
+
+HttpServer::HttpServer(net::io_context& io, HttpLimits limits, HttpHandlers handlers)
+    : impl_(std::make_shared<Impl>(io, limits, std::move(handlers))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Listen(const std::string& host, uint16_t port) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("listen: '" + host + "' is not an IP address");
+  const tcp::endpoint endpoint(address, port);
+  auto& a = impl_->acceptor;
+  if (a.open(endpoint.protocol(), ec); ec) return Status::IOError("listen: " + ec.message());
+  if (a.set_option(net::socket_base::reuse_address(true), ec); ec) {
+    return Status::IOError("listen: " + ec.message());
+  }
+  if (a.bind(endpoint, ec); ec) {
+    return Status::IOError("listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  if (a.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return Status::IOError("listen: " + ec.message());
+  }
+  impl_->Accept();
+  return Status::Ok();
+}
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void HttpServer::Stop() {
+  if (impl_->stopping.exchange(true)) return;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  std::lock_guard lock(impl_->mu);
+  for (const auto& w : impl_->sessions) {
+    if (auto s = w.lock()) s->Shutdown();
+  }
+}
+
+size_t HttpServer::connections() const { return impl_->open; }
+
+}  // namespace taskledger::server

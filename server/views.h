@@ -1,0 +1,19 @@
+// JSON views of the domain for the API: what a task, an occurrence, an agency or a plan report
+// looks like on the wire. Pure functions of the Ledger and a date.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "domain/ledger.h"
+
+namespace taskledger::server {
+
+nlohmann::json AgencyView(const domain::Agency& a);
+nlohmann::json PlanView(const domain::Plan& p, bool with_sections);
+nlohmann::json OccurrenceView(const domain::Occurrence& o, domain::Date today);
+// A task with its schedule, status and category as of `today`; `occurrences` adds each one.
+nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences);
+nlohmann::json ReportView(const domain::PlanReport& r);
+std::string ReportCsv(const domain::PlanReport& r);
+
+}  // namespace taskledger::server
