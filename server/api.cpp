@@ -83,8 +83,8 @@ void Api::Handle(Request&& req, Reply reply) {
   const std::string target(req.target());
   call->req = std::move(req);
   // The reply records the request once it is answered: one log line, metrics. Never the token.
-  call->reply = [this, start, method, target, call_actor = std::make_shared<std::string>(),
-                 reply = std::move(reply), weak = std::weak_ptr<Call>(call)](Response res) {
+  call->reply = [this, start, method, target, reply = std::move(reply),
+                 weak = std::weak_ptr<Call>(call)](Response res) {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - start)
                             .count();

@@ -19,7 +19,9 @@ void Run(App& app, Call& c, Command command, std::string task_id = {}) {
   CommandOptions o;
   o.token_id = c.who.id;
   o.idempotency_key = std::string(c.req["Idempotency-Key"]);
-  o.fingerprint = std::string(c.req.method_string()) + " " + c.path + "\n" + c.req.body();
+  if (!o.idempotency_key.empty()) {
+    o.fingerprint = std::string(c.req.method_string()) + " " + c.path + "\n" + c.req.body();
+  }
   if (auto m = c.req[http::field::if_match]; !m.empty()) {
     std::string v(m);
     std::erase(v, '"');
@@ -29,10 +31,10 @@ void Run(App& app, Call& c, Command command, std::string task_id = {}) {
       return c.Fail(BadRequest("If-Match must be the task's ETag (its version)", "If-Match"));
     }
   }
-  auto call = std::make_shared<Call>(c);
+  const unsigned version = c.req.version();
   app.Execute(std::move(command), c.actor, std::move(o),
-              [&app, call, task_id](Result<CommandOutcome> r) {
-                if (!r.ok()) return call->Fail(FromStatus(r.status()));
+              [&app, reply = c.reply, version, task_id](Result<CommandOutcome> r) {
+                if (!r.ok()) return reply(FromStatus(r.status()).ToResponse(version));
                 json j = {{"stream", r->stream},
                           {"positions", {r->first_position, r->last_position}},
                           {"version", r->version},
@@ -43,12 +45,12 @@ void Run(App& app, Call& c, Command command, std::string task_id = {}) {
                     if (const Task* t = l.FindTask(task_id)) j["task"] = TaskView(*t, Today(app), true);
                   });
                 }
-                Response res{r->replayed ? http::status::ok : http::status::created, call->req.version()};
+                Response res{r->replayed ? http::status::ok : http::status::created, version};
                 res.set(http::field::content_type, "application/json; charset=utf-8");
                 res.set(http::field::etag, "\"" + std::to_string(r->version) + "\"");
                 if (r->replayed) res.set("Idempotent-Replayed", "true");
                 res.body() = j.dump(-1, ' ', false, json::error_handler_t::replace);
-                call->reply(std::move(res));
+                reply(std::move(res));
               });
 }
 
@@ -130,14 +132,12 @@ void Api::AddCommandRoutes() {
                                             : ReadMatrixCsv(c.req.body(), &problems);
     ImportPlan plan;
     if (problems.empty()) {
-      plan = app_.Read([&](const Ledger& l, const TokenTable&) {
-        if (!l.FindPlan(c.params[0])) return ImportPlan{};
-        return PlanImport(l, c.params[0], rows, options);
+      std::optional<ImportPlan> planned = app_.Read([&](const Ledger& l, const TokenTable&) {
+        return l.FindPlan(c.params[0]) ? std::optional(PlanImport(l, c.params[0], rows, options))
+                                       : std::nullopt;
       });
-      if (plan.commands.empty() && plan.problems.empty() && plan.tasks_unchanged == 0 &&
-          app_.Read([&](const Ledger& l, const TokenTable&) { return !l.FindPlan(c.params[0]); })) {
-        return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
-      }
+      if (!planned) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+      plan = std::move(*planned);
       problems = plan.problems;
     }
     if (!problems.empty()) {

@@ -34,15 +34,6 @@ bool LimitParam(const Call& c, size_t* limit, size_t* offset) {
   return true;
 }
 
-// One page of `items` and the cursor to the next.
-json Page(std::vector<json> items, size_t limit, size_t offset) {
-  json page = json::array();
-  for (size_t i = offset; i < items.size() && i < offset + limit; ++i) page.push_back(std::move(items[i]));
-  json out = {{"items", std::move(page)}};
-  out["next_cursor"] = offset + limit < items.size() ? json(std::to_string(offset + limit)) : json(nullptr);
-  return out;
-}
-
 }  // namespace
 
 void Api::AddReadRoutes() {
@@ -82,7 +73,7 @@ void Api::AddReadRoutes() {
 
   // Tasks: by agency (ordered by due), or by plan (in plan order), filtered, paged.
   const auto list_tasks = [this](Call& c, std::string agency) {
-    std::optional<Date> due_before, due_after, as_of;
+    std::optional<Date> due_before, due_after;
     size_t limit, offset;
     if (!DateParam(c, "due_before", &due_before) || !DateParam(c, "due_after", &due_after) ||
         !LimitParam(c, &limit, &offset)) {
@@ -102,17 +93,30 @@ void Api::AddReadRoutes() {
       agency = c.who.agency;
     }
     const Date today = Today(app_);
-    std::vector<json> items;
+    json page;
     const bool ok = app_.Read([&](const Ledger& l, const TokenTable&) {
-      const auto keep = [&](const json& t) {
-        if (!plan.empty() && t["plan"] != plan) return false;
-        if (!status.empty() && t["status"] != status) return false;
-        if (overdue && t["category"] != "overdue") return false;
-        const std::optional<Date> next =
-            t["next_due"].is_string() ? ParseIsoDate(t["next_due"].get<std::string>()) : std::nullopt;
+      // Filters look at the task's current occurrence, as its view shows it.
+      const auto keep = [&](const Task& t) {
+        if (!plan.empty() && t.plan != plan) return false;
+        const Occurrence* cur = CurrentOccurrence(t);
+        if (!status.empty() && (!cur || ToString(cur->status) != status)) return false;
+        if (overdue && (!cur || Classify(*cur, today) != Category::kOverdue)) return false;
+        const std::optional<Date> next = cur && cur->open() ? cur->due : std::nullopt;
         if (due_before && (!next || !(*next < *due_before))) return false;
         if (due_after && (!next || !(*due_after < *next))) return false;
         return true;
+      };
+      std::vector<json> items;
+      size_t matched = 0;
+      const auto add = [&](const Task& t, const AgencyItem* item) {
+        if (!keep(t)) return;
+        if (matched++ < offset || items.size() >= limit) return;  // JSON only for the page
+        json v = TaskView(t, today, false);
+        if (item) {
+          v["role"] = ToString(item->role);
+          if (!item->via.empty()) v["via"] = item->via;
+        }
+        items.push_back(std::move(v));
       };
       if (!agency.empty()) {
         if (!l.FindAgency(agency)) return false;
@@ -120,26 +124,23 @@ void Api::AddReadRoutes() {
         if (role == "lead") q.role = Role::kLead;
         if (role == "coordinating") q.role = Role::kCoordinating;
         q.limit = SIZE_MAX;
-        std::set<std::string> seen;
+        std::set<std::string_view> seen;
         for (const AgencyItem& item : l.AgencyTasks(agency, today, q)) {
-          if (!seen.insert(item.task->id).second) continue;  // one line per task, at its next due
-          json t = TaskView(*item.task, today, false);
-          t["role"] = ToString(item.role);
-          if (!item.via.empty()) t["via"] = item.via;
-          if (keep(t)) items.push_back(std::move(t));
+          // One line per task, at its next due.
+          if (seen.insert(item.task->id).second) add(*item.task, &item);
         }
-        return true;
-      }
-      for (const Plan* p : l.Plans()) {
-        for (const std::string& id : p->task_ids) {
-          json t = TaskView(*l.FindTask(id), today, false);
-          if (keep(t)) items.push_back(std::move(t));
+      } else {
+        for (const Plan* p : l.Plans()) {
+          for (const std::string& id : p->task_ids) add(*l.FindTask(id), nullptr);
         }
       }
+      page = {{"items", std::move(items)},
+              {"next_cursor", matched > offset + limit ? json(std::to_string(offset + limit))
+                                                       : json(nullptr)}};
       return true;
     });
     if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
-    c.Json(http::status::ok, Page(std::move(items), limit, offset));
+    c.Json(http::status::ok, page);
   };
   Add(http::verb::get, "/v1/tasks", [list_tasks](Call& c) {
     list_tasks(c, c.query.count("agency") ? c.query.at("agency") : "");

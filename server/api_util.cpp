@@ -27,7 +27,6 @@ std::optional<json> JsonBody(const Call& c, const std::vector<std::string>& allo
     return std::nullopt;
   }
   Problem unknown = BadRequest("unknown fields");
-  unknown.errors.clear();
   for (const auto& [k, v] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
       unknown.errors.push_back({k, 0, {}, "unknown field"});

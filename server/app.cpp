@@ -19,7 +19,8 @@ int64_t SystemNowMs() {
 // and rebuilt on start-up: "idem:<token id>:<key digest>:<request digest>".
 constexpr std::string_view kIdemPrefix = "idem:";
 
-std::string Digest16(std::string_view text) {
+// 16 bytes of SHA-256, in hex.
+std::string ShortDigest(std::string_view text) {
   thread_local Sha256 sha;
   return ToHex(sha.Digest(text)).substr(0, 32);
 }
@@ -31,7 +32,8 @@ struct Pending {
   domain::Actor actor;
   CommandOptions options;
   std::function<void(Result<CommandOutcome>)> done;
-  std::string idem_slot;  // "token:keydigest", empty without a key
+  std::string idem_slot;    // "token:keydigest", empty without a key
+  std::string fingerprint;  // digest of the request, with a key
   int attempts = 0;
 };
 
@@ -69,13 +71,13 @@ void App::CatchUp(uint64_t to_position) {
       const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
       const size_t last_colon = rest.rfind(':');
       if (last_colon != std::string_view::npos) {
-        const std::string slot(rest.substr(0, last_colon));
-        CommandOutcome& o = idem_[slot];
+        IdemEntry& entry = idem_[std::string(rest.substr(0, last_colon))];
+        CommandOutcome& o = entry.outcome;
         if (o.first_position == 0) o.first_position = e.position;
         o.last_position = e.position;
         o.stream = std::string(e.stream);
         o.version = e.version;
-        idem_fingerprints_[slot] = std::string(rest.substr(last_colon + 1));
+        entry.fingerprint = std::string(rest.substr(last_colon + 1));
       }
     }
     return true;
@@ -100,16 +102,17 @@ void App::Execute(domain::Command command, domain::Actor actor, CommandOptions o
   p->options = std::move(options);
   p->done = std::move(done);
   if (!p->options.idempotency_key.empty()) {
-    p->idem_slot = p->options.token_id + ":" + Digest16(p->options.idempotency_key);
+    p->idem_slot = p->options.token_id + ":" + ShortDigest(p->options.idempotency_key);
+    p->fingerprint = ShortDigest(p->options.fingerprint);
     {
       std::shared_lock lock(mu_);
       if (auto it = idem_.find(p->idem_slot); it != idem_.end()) {
-        if (idem_fingerprints_.at(p->idem_slot) != Digest16(p->options.fingerprint)) {
+        if (it->second.fingerprint != p->fingerprint) {
           lock.unlock();
           return p->done(Status::IdempotencyConflict(
               "Idempotency-Key was first used for a different request"));
         }
-        CommandOutcome o = it->second;
+        CommandOutcome o = it->second.outcome;
         o.replayed = true;
         lock.unlock();
         return p->done(o);
@@ -143,7 +146,7 @@ void App::Attempt(std::shared_ptr<Pending> p) {
   }
   if (!p->idem_slot.empty()) {
     const std::string correlation = std::string(kIdemPrefix) + p->idem_slot + ":" +
-                                    Digest16(p->options.fingerprint);
+                                    p->fingerprint;
     for (NewEvent& e : d.events) e.correlation_id = correlation;
   }
   const std::string stream = d.stream;

@@ -89,8 +89,11 @@ class App {
   mutable std::shared_mutex mu_;
   domain::Ledger ledger_;                       // by mu_
   TokenTable tokens_;                           // by mu_
-  std::map<std::string, CommandOutcome> idem_;  // by mu_: "token:key" -> first outcome
-  std::map<std::string, std::string> idem_fingerprints_;  // by mu_
+  struct IdemEntry {
+    CommandOutcome outcome;   // of the first request with the key
+    std::string fingerprint;  // digest of that request
+  };
+  std::map<std::string, IdemEntry> idem_;  // by mu_: "token:key digest" -> first request
   std::mutex inflight_mu_;
   std::set<std::string> inflight_keys_;  // by inflight_mu_
 };

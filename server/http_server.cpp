@@ -77,9 +77,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     first_request_ = false;
     busy_ = true;
-    const auto& header = parser_->get();
-    Request probe(header.base());
-    const size_t limit = server_->handlers.body_limit(probe);
+    const size_t limit = server_->handlers.body_limit(parser_->get());
     parser_->body_limit(limit);
     if (const auto length = parser_->content_length(); length && *length > limit) {
       return RefuseAndClose(http::status::payload_too_large,
@@ -119,8 +117,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     server_->handlers.handle(std::move(req), [self, keep_alive](Response res) {
       net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
-        res.keep_alive(keep_alive && !self->closing_);
-        self->Send(std::move(res), !res.keep_alive());
+        const bool keep = keep_alive && !self->closing_;
+        res.keep_alive(keep);
+        self->Send(std::move(res), !keep);
       });
     });
   }

@@ -14,11 +14,15 @@ namespace {
 
 using nlohmann::json;
 
-std::string RandomBase64Url(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+std::string RandomBytes(size_t n) {
+  std::string raw(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(n)) != 1) {
     throw std::runtime_error("RAND_bytes failed");  // no entropy: nothing safe to do
   }
+  return raw;
+}
+
+std::string Base64Url(std::string_view raw) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
@@ -36,11 +40,7 @@ std::string RandomBase64Url(size_t bytes) {
   return out;
 }
 
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
+std::string Hex(std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned char c : raw) {
@@ -69,8 +69,8 @@ std::string TokenStream(std::string_view id) { return "token-" + std::string(id)
 NewToken MintToken(domain::ActorRole role, std::string agency, std::string name,
                    std::string actor) {
   NewToken t;
-  t.record.id = RandomHex(6);
-  t.token = "tl_" + t.record.id + "_" + RandomBase64Url(32);
+  t.record.id = Hex(RandomBytes(6));
+  t.token = "tl_" + t.record.id + "_" + Base64Url(RandomBytes(32));
   t.record.hash_hex = HashHex(t.token);
   t.record.role = role;
   t.record.agency = std::move(agency);

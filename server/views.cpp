@@ -12,8 +12,9 @@ namespace {
 
 json DateOrNull(const std::optional<Date>& d) { return d ? json(ToIso(*d)) : json(nullptr); }
 
-// The occurrence a task is "at": the first open one by due date, else the last one.
-const Occurrence* Current(const Task& t) {
+}  // namespace
+
+const Occurrence* CurrentOccurrence(const Task& t) {
   const Occurrence* best = nullptr;
   for (const Occurrence& o : t.occurrences) {
     if (!o.open()) continue;
@@ -25,8 +26,6 @@ const Occurrence* Current(const Task& t) {
   }
   return nullptr;
 }
-
-}  // namespace
 
 json AgencyView(const Agency& a) { return ToJson(a); }
 
@@ -89,7 +88,7 @@ json OccurrenceView(const Occurrence& o, Date today) {
 }
 
 json TaskView(const Task& t, Date today, bool occurrences) {
-  const Occurrence* cur = Current(t);
+  const Occurrence* cur = CurrentOccurrence(t);
   json j = {{"id", t.id},
             {"plan", t.plan},
             {"code", t.code},
