@@ -41,7 +41,7 @@ std::vector<std::string> Split(std::string_view path) {
 }
 
 std::string ActorLabel(const TokenRecord& t) {
-  return t.name.empty() ? "token:" + t.id : t.name + " (token " + t.id + ")";
+  return t.name.empty() ? "token " + t.id : t.name + " (token " + t.id + ")";
 }
 
 }  // namespace

@@ -188,6 +188,37 @@ void Api::AddCommandRoutes() {
                                    {"agency", *agency}, {"note", "shown once; only its hash is kept"}});
   });
 
+  Add(http::verb::get, "/v1/tokens", [this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
+    json items = json::array();
+    app_.Read([&](const Ledger&, const TokenTable& t) {
+      for (const auto& [id, r] : t.all()) {
+        items.push_back({{"id", id}, {"role", ToString(r.role)}, {"agency", r.agency},
+                         {"name", r.name}, {"created_at_ms", r.created_at_ms},
+                         {"revoked", r.revoked}});
+      }
+    });
+    c.Json(http::status::ok, {{"items", std::move(items)}});
+  });
+  Add(http::verb::delete_, "/v1/tokens/{}", [this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
+    const int state = app_.Read([&](const Ledger&, const TokenTable& t) {
+      const TokenRecord* r = t.Find(c.params[0]);
+      return !r ? 404 : r->revoked ? 409 : 200;
+    });
+    if (state == 404) return c.Fail(NotFound("no token '" + c.params[0] + "'"));
+    if (state == 409) {
+      return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
+                                "token " + c.params[0] + " is revoked already"));
+    }
+    if (Status s = app_.AppendAndFold(TokenStream(c.params[0]), ExpectedVersion::Exists(),
+                                      {RevokeEvent(c.params[0], c.actor.Label())});
+        !s.ok()) {
+      return c.Fail(FromStatus(s));
+    }
+    c.Json(http::status::ok, {{"id", c.params[0]}, {"revoked", true}});
+  });
+
   // Commands on a task's occurrence. `occurrence` defaults to the task's only one.
   const auto occurrence = [this](const Call& c, const json& j) -> std::optional<std::string> {
     auto key = Text(c, j, "occurrence", false);

@@ -66,7 +66,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (closing_) return;
     parser_.emplace();
     parser_->header_limit(server_->limits.max_header);
-    parser_->body_limit(server_->limits.max_body);
+    // The body limit depends on the route, known once the header is read (OnHeader); until
+    // then none, or the parser would refuse a large Content-Length before we can say why.
+    parser_->body_limit(boost::none);
     stream_.expires_after(first_request_ ? server_->limits.read_timeout
                                          : server_->limits.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,

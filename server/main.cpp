@@ -7,9 +7,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <iostream>
 #include <thread>
 
+#include "domain/date.h"
 #include "server/api.h"
 #include "server/app.h"
 #include "server/demo.h"
@@ -24,15 +26,38 @@ using namespace taskledger::server;
 
 namespace {
 
+std::string clock_start;  // --clock-start
+
+std::function<int64_t()> ClockFrom(const std::string& start);
+
 std::unique_ptr<App> OpenOrDie(const std::string& dir) {
   AppOptions o;
   o.data_dir = dir;
+  o.clock_ms = ClockFrom(clock_start);
   auto app = App::Open(o);
   if (!app.ok()) {
     std::cerr << "taskledger: cannot open " << dir << ": " << app.status().ToString() << "\n";
     std::exit(2);
   }
   return std::move(*app);
+}
+
+// A clock that reads `start` (a date, at 08:00 in Vietnam) now and runs on from there. Tests and
+// demonstrations use it to serve "as if" on a given day; empty: the system clock.
+std::function<int64_t()> ClockFrom(const std::string& start) {
+  if (start.empty()) return {};
+  const auto date = domain::ParseIsoDate(start);
+  if (!date) {
+    std::cerr << "taskledger: --clock-start wants YYYY-MM-DD\n";
+    std::exit(2);
+  }
+  const int64_t origin = domain::StartOfDayUtcMs(*date) + 8 * 3600 * 1000;
+  const auto began = std::chrono::steady_clock::now();
+  return [origin, began] {
+    return origin + std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - began)
+                        .count();
+  };
 }
 
 int Serve(const std::string& data_dir, const std::string& listen, bool demo,
@@ -95,6 +120,11 @@ int Serve(const std::string& data_dir, const std::string& listen, bool demo,
 int main(int argc, char** argv) {
   CLI::App cli{"TaskLedger: who must deliver what, by when"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // options of the whole tool may follow the subcommand
+  cli.add_option("--clock-start", clock_start,
+                 "act as if today were this date (YYYY-MM-DD, from 08:00 in Vietnam), for tests "
+                 "and demonstrations")
+      ->envname("TASKLEDGER_CLOCK_START");
   std::string data_dir = "./data";
   const auto data_opt = [&](CLI::App* sub) {
     sub->add_option("--data-dir", data_dir, "the store's directory")
@@ -169,8 +199,7 @@ int main(int argc, char** argv) {
       std::cerr << "taskledger: no agency '" << agency << "'\n";
       return 2;
     }
-    NewToken t = MintToken(*r, agency, name.empty() ? role + (agency.empty() ? "" : ":" + agency) : name,
-                           "cli:token");
+    NewToken t = MintToken(*r, agency, name, "cli:token");
     if (Status s = app->AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
       std::cerr << "taskledger: " << s.ToString() << "\n";
       return 1;

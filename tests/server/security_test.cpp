@@ -1,0 +1,173 @@
+// Who may do what: tokens, roles, agencies, optimistic concurrency and idempotent retries,
+// each over real HTTP against the demo plans.
+#include <catch2/catch.hpp>
+
+#include "tests/server/server_fixture.h"
+
+using namespace taskledger::testing;
+using nlohmann::json;
+
+namespace {
+
+// A Hải Phòng task led by so-gddt-hp, and a Bắc Kạn one it has nothing to do with.
+const char* kHpTask = "hp-tieng-anh-2025:I.1";
+
+std::string BkTask(ApiFixture& f) {
+  HttpResult r = f.Get(f.coordinator, "/v1/tasks?plan=bk-ngoai-ngu-2018&limit=1");
+  REQUIRE(r.status == 200);
+  return r.json()["items"][0]["id"];
+}
+
+void RequireProblem(const HttpResult& r, int status) {
+  INFO(r.body);
+  REQUIRE(r.status == status);
+  CHECK(r.header("content-type") == "application/problem+json");
+  const json p = r.json();
+  CHECK(p["status"] == status);
+  CHECK(p["type"].get<std::string>().rfind("https://", 0) == 0);
+  CHECK_FALSE(p["title"].get<std::string>().empty());
+  CHECK_FALSE(p["detail"].get<std::string>().empty());
+}
+
+}  // namespace
+
+TEST_CASE("every route but health wants a valid token", "[server][integration][security]") {
+  ApiFixture f;
+  CHECK(f.Get("", "/healthz").status == 200);
+  for (const char* path : {"/v1/agencies", "/v1/plans", "/v1/tasks", "/v1/events",
+                           "/v1/audit/head", "/metrics", "/v1/tasks/hp-tieng-anh-2025:I.1"}) {
+    INFO(path);
+    const HttpResult none = f.Get("", path);
+    RequireProblem(none, 401);
+    CHECK(none.header("www-authenticate").rfind("Bearer", 0) == 0);
+    RequireProblem(f.Get("tl_000000000000_bm90LWEtdG9rZW4", path), 401);
+  }
+  RequireProblem(f.Post("", "/v1/tasks/hp-tieng-anh-2025:I.1/comments", "{}"), 401);
+}
+
+TEST_CASE("an agency sees and acts on its own tasks only", "[server][integration][security]") {
+  ApiFixture f;
+  const std::string bk = BkTask(f);
+
+  // Reads.
+  HttpResult r = f.Get(f.agency_hp, "/v1/tasks?limit=1000");
+  REQUIRE(r.status == 200);
+  const json listed = r.json();
+  for (const json& t : listed["items"]) CHECK(t["plan"] != "bk-ngoai-ngu-2018");
+  RequireProblem(f.Get(f.agency_hp, "/v1/agencies/so-gddt-bk/tasks"), 403);
+  RequireProblem(f.Get(f.agency_hp, "/v1/tasks?agency=so-gddt-bk"), 403);
+  RequireProblem(f.Get(f.agency_hp, "/v1/tasks/" + bk), 403);
+  RequireProblem(f.Get(f.agency_hp, "/v1/tasks/" + bk + "/history"), 403);
+  CHECK(f.Get(f.agency_hp, std::string("/v1/tasks/") + kHpTask).status == 200);
+
+  // Writes: another agency's task, a coordinator's command, an auditor writing.
+  const uint64_t head = f.HeadPosition();
+  RequireProblem(f.PostJson(f.agency_hp, "/v1/tasks/" + bk + "/comments", {{"text", "xin chào"}}), 403);
+  RequireProblem(f.PostJson(f.agency_bk, std::string("/v1/tasks/") + kHpTask + "/progress",
+                            {{"percent", 10}}),
+                 403);
+  RequireProblem(f.PostJson(f.agency_hp, std::string("/v1/tasks/") + kHpTask + "/deadline",
+                            {{"deadline", "Năm 2030"}, {"reason", "muốn lùi"}}),
+                 403);
+  RequireProblem(f.PostJson(f.agency_hp, "/v1/plans",
+                            {{"id", "x"}, {"title", "x"},
+                             {"period", {{"start", "2026-01-01"}, {"end", "2026-12-31"}}}}),
+                 403);
+  RequireProblem(f.PostJson(f.agency_hp, "/v1/tokens", {{"role", "coordinator"}}), 403);
+  RequireProblem(f.PostJson(f.auditor, std::string("/v1/tasks/") + kHpTask + "/comments",
+                            {{"text", "kiểm tra"}}),
+                 403);
+  CHECK(f.HeadPosition() == head);
+
+  // The refusals were logged, and no token ever was.
+  const std::string log = f.server->log();
+  CHECK(log.find("403") != std::string::npos);
+  CHECK(log.find("refused") != std::string::npos);
+  for (const std::string& t : {f.coordinator, f.auditor, f.agency_hp, f.agency_bk}) {
+    CHECK(log.find(t) == std::string::npos);
+    CHECK(log.find(t.substr(t.rfind('_') + 1)) == std::string::npos);  // nor its secret part
+  }
+
+  // What it may do, it can.
+  r = f.PostJson(f.agency_hp, std::string("/v1/tasks/") + kHpTask + "/comments",
+                 {{"text", "Đã gửi dự thảo kế hoạch"}});
+  REQUIRE(r.status == 201);
+  CHECK(f.HeadPosition() == head + 1);
+}
+
+TEST_CASE("tokens are created by a coordinator, shown once, and revoked",
+          "[server][integration][security]") {
+  ApiFixture f;
+  HttpResult r = f.PostJson(f.coordinator, "/v1/tokens",
+                            {{"role", "agency"}, {"agency", "so-tc-hp"}, {"name", "Sở Tài chính"}});
+  REQUIRE(r.status == 201);
+  const std::string token = r.json()["token"], id = r.json()["id"];
+  CHECK(f.Get(token, "/v1/agencies/so-tc-hp/tasks").status == 200);
+
+  r = f.Get(f.coordinator, "/v1/tokens");
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find(token) == std::string::npos);  // listed without the secret
+  CHECK(r.body.find(id) != std::string::npos);
+
+  RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}}), 400);
+  RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}, {"agency", "không-có"}}), 404);
+  RequireProblem(HttpCall(f.server->port(), "DELETE", "/v1/tokens/" + id, {},
+                          {{"Authorization", "Bearer " + f.agency_hp}}),
+                 403);
+  r = HttpCall(f.server->port(), "DELETE", "/v1/tokens/" + id, {},
+               {{"Authorization", "Bearer " + f.coordinator}});
+  REQUIRE(r.status == 200);
+  RequireProblem(f.Get(token, "/v1/agencies/so-tc-hp/tasks"), 401);
+  f.Restart();
+  RequireProblem(f.Get(token, "/v1/agencies/so-tc-hp/tasks"), 401);
+}
+
+TEST_CASE("If-Match refuses a command on a task that changed since it was read",
+          "[server][integration]") {
+  ApiFixture f;
+  const std::string path = std::string("/v1/tasks/") + kHpTask;
+  const std::string etag = f.Get(f.agency_hp, path).header("etag");
+  REQUIRE_FALSE(etag.empty());
+
+  // Someone else comments first.
+  REQUIRE(f.PostJson(f.coordinator, path + "/comments", {{"text", "Đề nghị báo cáo sớm"}}).status == 201);
+  const uint64_t head = f.HeadPosition();
+  HttpResult r = f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", etag}});
+  RequireProblem(r, 412);
+  CHECK(f.HeadPosition() == head);
+
+  // With the version it now has, it goes through, and the new ETag is one more.
+  const std::string fresh = f.Get(f.agency_hp, path).header("etag");
+  r = f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", fresh}});
+  REQUIRE(r.status == 201);
+  const auto version = [](const std::string& e) { return std::stoull(e.substr(1, e.size() - 2)); };
+  CHECK(version(r.header("etag")) == version(fresh) + 1);
+  RequireProblem(f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", "abc"}}), 400);
+}
+
+TEST_CASE("a retried command with the same Idempotency-Key appends nothing",
+          "[server][integration]") {
+  ApiFixture f;
+  const std::string path = std::string("/v1/tasks/") + kHpTask + "/comments";
+  const json body = {{"text", "Gửi lại do mất kết nối"}};
+  HttpResult first = f.PostJson(f.agency_hp, path, body, {{"Idempotency-Key", "k-1"}});
+  REQUIRE(first.status == 201);
+  const uint64_t head = f.HeadPosition();
+
+  HttpResult again = f.PostJson(f.agency_hp, path, body, {{"Idempotency-Key", "k-1"}});
+  REQUIRE(again.status == 200);
+  CHECK(again.header("idempotent-replayed") == "true");
+  CHECK(again.json()["positions"] == first.json()["positions"]);
+  CHECK(f.HeadPosition() == head);
+
+  // The same key with another body is a client error; another caller's key is its own.
+  RequireProblem(f.PostJson(f.agency_hp, path, {{"text", "khác"}}, {{"Idempotency-Key", "k-1"}}), 422);
+  CHECK(f.PostJson(f.coordinator, path, body, {{"Idempotency-Key", "k-1"}}).status == 201);
+  CHECK(f.HeadPosition() == head + 1);
+
+  // Keys outlive a restart.
+  f.Restart();
+  again = f.PostJson(f.agency_hp, path, body, {{"Idempotency-Key", "k-1"}});
+  CHECK(again.status == 200);
+  CHECK(f.HeadPosition() == head + 1);
+}
