@@ -54,13 +54,19 @@ void Call::Json(http::status status, const json& body) const {
   reply(std::move(res));
 }
 
-Api::Api(App& app) : app_(app) {
+Api::Api(App& app, ApiOptions options)
+    : app_(app),
+      limiter_(options.rate_per_second, options.rate_burst),
+      feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); })) {
   Add(http::verb::get, "/healthz", [this](Call& c) {
     c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
   }, /*public_route=*/true);
   AddReadRoutes();
+  AddStreamRoutes();
   AddCommandRoutes();
 }
+
+Api::~Api() { Shutdown(); }
 
 void Api::Add(http::verb method, std::string pattern, Handler handler, bool public_route) {
   routes_.push_back(Route{method, Split(pattern), public_route, std::move(handler)});
@@ -76,15 +82,16 @@ size_t Api::BodyLimit(const Request& header) const {
   return 1u << 20;
 }
 
-void Api::Handle(Request&& req, Reply reply) {
+void Api::Handle(Request&& req, Responder responder) {
   const auto start = std::chrono::steady_clock::now();
   auto call = std::make_shared<Call>();
   const std::string method(req.method_string());
   const std::string target(req.target());
   call->req = std::move(req);
-  // The reply records the request once it is answered: one log line, metrics. Never the token.
-  call->reply = [this, start, method, target, reply = std::move(reply),
-                 weak = std::weak_ptr<Call>(call)](Response res) {
+  // The reply records the request once it is answered (a stream: once it starts): one log line,
+  // metrics. Never the token.
+  auto actor_label = std::make_shared<std::string>("-");  // set once authenticated
+  auto record = [this, start, method, target, actor_label](const Response& res) {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - start)
                             .count();
@@ -97,15 +104,21 @@ void Api::Handle(Request&& req, Reply reply) {
     int b = 0;
     while (b < 7 && micros > kBounds[b]) ++b;
     ++stats_.latency_buckets[b];
-    std::string actor = "-";
-    if (auto c = weak.lock(); c && !c->who.id.empty()) actor = c->actor.Label();
+    const std::string& actor = *actor_label;
     const std::string path = target.substr(0, target.find('?'));
     if (status == 401 || status == 403) {
       spdlog::warn("{} {} {} {}us {} refused", method, path, status, micros, actor);
     } else {
       spdlog::info("{} {} {} {}us {}", method, path, status, micros, actor);
     }
+  };
+  call->reply = [record, reply = std::move(responder.reply)](Response res) {
+    record(res);
     reply(std::move(res));
+  };
+  call->stream = [record, stream = std::move(responder.stream)](Response head) {
+    record(head);
+    return stream(std::move(head));
   };
 
   const std::string_view full = call->req.target();
@@ -166,6 +179,19 @@ void Api::Handle(Request&& req, Reply reply) {
     call->actor.role = who->role;
     call->actor.agency = who->agency;
     call->actor.name = ActorLabel(*who);
+    *actor_label = call->actor.Label();
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+    if (const int64_t wait = limiter_.Take(who->id, now_ms); wait > 0) {
+      ++stats_.rate_limited;
+      Problem p = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
+                              "this token is over its request rate; retry in " +
+                                  std::to_string(wait) + " s");
+      Response res = p.ToResponse(call->req.version());
+      res.set(http::field::retry_after, std::to_string(wait));
+      return call->reply(std::move(res));
+    }
   }
   try {
     match->handler(*call);

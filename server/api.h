@@ -5,17 +5,21 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "server/app.h"
+#include "server/event_feed.h"
 #include "server/http_server.h"
 #include "server/problem.h"
+#include "server/rate_limiter.h"
 
 namespace taskledger::server {
 
@@ -28,19 +32,30 @@ struct Call {
   TokenRecord who;
   domain::Actor actor;
   Reply reply;
+  StartStream stream;  // instead of reply, for streamed responses
 
   void Json(http::status status, const nlohmann::json& body) const;
   void Fail(const Problem& p) const { reply(p.ToResponse(req.version())); }
 };
 
+struct ApiOptions {
+  // Requests per second per token, sustained; 0 turns the limit off. Default: 50.
+  double rate_per_second = 50;
+  // Requests a token may make at once before the sustained rate applies. Default: 200.
+  double rate_burst = 200;
+};
+
 class Api {
  public:
-  explicit Api(App& app);
-  void Handle(Request&& req, Reply reply);
+  explicit Api(App& app, ApiOptions options = {});
+  ~Api();
+  void Handle(Request&& req, Responder responder);
+  // Ends the streams (SSE, exports) so a graceful stop is not held up by them.
+  void Shutdown();
   size_t BodyLimit(const Request& header) const;
 
   struct Stats {
-    std::atomic<uint64_t> requests{0}, client_errors{0}, server_errors{0};
+    std::atomic<uint64_t> requests{0}, client_errors{0}, server_errors{0}, rate_limited{0};
     std::atomic<uint64_t> latency_buckets[8] = {};  // ≤0.5, 1, 5, 10, 50, 100, 500 ms, more
     std::atomic<uint64_t> latency_micros_sum{0};
   };
@@ -57,10 +72,17 @@ class Api {
   void Add(http::verb method, std::string pattern, Handler handler, bool public_route = false);
   void AddCommandRoutes();
   void AddReadRoutes();
+  void AddStreamRoutes();
 
   App& app_;
   std::vector<Route> routes_;
   Stats stats_;
+  RateLimiter limiter_;
+  std::unique_ptr<EventFeed> feed_;
+  std::mutex exports_mu_;
+  std::condition_variable exports_cv_;
+  size_t exports_active_ = 0;      // by exports_mu_
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace taskledger::server

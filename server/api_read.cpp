@@ -73,10 +73,10 @@ void Api::AddReadRoutes() {
 
   // Tasks: by agency (ordered by due), or by plan (in plan order), filtered, paged.
   const auto list_tasks = [this](Call& c, std::string agency) {
-    std::optional<Date> due_before, due_after;
+    std::optional<Date> due_before, due_after, as_of;
     size_t limit, offset;
     if (!DateParam(c, "due_before", &due_before) || !DateParam(c, "due_after", &due_after) ||
-        !LimitParam(c, &limit, &offset)) {
+        !DateParam(c, "as_of", &as_of) || !LimitParam(c, &limit, &offset)) {
       return;
     }
     const std::string plan = c.query.count("plan") ? c.query.at("plan") : "";
@@ -92,9 +92,9 @@ void Api::AddReadRoutes() {
       }
       agency = c.who.agency;
     }
-    const Date today = Today(app_);
+    const Date today = as_of.value_or(Today(app_));
     json page;
-    const bool ok = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const auto list = [&](const Ledger& l) {
       // Filters look at the task's current occurrence, as its view shows it.
       const auto keep = [&](const Task& t) {
         if (!plan.empty() && t.plan != plan) return false;
@@ -137,8 +137,18 @@ void Api::AddReadRoutes() {
       page = {{"items", std::move(items)},
               {"next_cursor", matched > offset + limit ? json(std::to_string(offset + limit))
                                                        : json(nullptr)}};
+      if (as_of) page["as_of"] = ToIso(*as_of);
       return true;
-    });
+    };
+    bool ok = false;
+    if (as_of && *as_of < Today(app_)) {
+      // Who owned what, due when, on that day: the log up to then, folded afresh.
+      auto past = app_.LedgerAsOf(*as_of);
+      if (!past.ok()) return c.Fail(FromStatus(past.status()));
+      ok = list(**past);
+    } else {
+      ok = app_.Read([&](const Ledger& l, const TokenTable&) { return list(l); });
+    }
     if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
     c.Json(http::status::ok, page);
   };
@@ -230,16 +240,9 @@ void Api::AddReadRoutes() {
       return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
     }
     // As it stood then: the log up to the end of that day, folded afresh.
-    auto until = app_.store().PositionAt(EndOfDayUtcMs(*as_of));
-    if (!until.ok()) return c.Fail(FromStatus(until.status()));
-    Ledger past;
-    past.BeginReplay();
-    if (*until > 0) {
-      Status s = app_.store().Scan(1, *until, [&](const EventView& e) { return past.Apply(e).ok(); });
-      if (!s.ok()) return c.Fail(FromStatus(s));
-    }
-    past.EndReplay();
-    answer(past);
+    auto past = app_.LedgerAsOf(*as_of);
+    if (!past.ok()) return c.Fail(FromStatus(past.status()));
+    answer(**past);
   });
 
   Add(http::verb::get, "/v1/events", [this](Call& c) {
@@ -255,12 +258,7 @@ void Api::AddReadRoutes() {
     auto events = app_.store().ReadAll(after + 1, limit);
     if (!events.ok()) return c.Fail(FromStatus(events.status()));
     json items = json::array();
-    for (const RecordedEvent& e : *events) {
-      items.push_back({{"position", e.position}, {"stream", e.stream}, {"version", e.version},
-                       {"id", e.id.ToString()}, {"type", e.type}, {"recorded_at_ms", e.recorded_at_ms},
-                       {"actor", e.actor}, {"hash", ToHex(e.hash)},
-                       {"data", json::parse(e.data, nullptr, false)}});
-    }
+    for (const RecordedEvent& e : *events) items.push_back(LogEventView(e));
     c.Json(http::status::ok, {{"items", std::move(items)}, {"head", app_.store().head().position}});
   });
   Add(http::verb::get, "/v1/audit/head", [this](Call& c) {
@@ -288,6 +286,7 @@ void Api::AddReadRoutes() {
     line("taskledger_requests_total", stats_.requests);
     line("taskledger_requests_client_errors_total", stats_.client_errors);
     line("taskledger_requests_server_errors_total", stats_.server_errors);
+    line("taskledger_requests_rate_limited_total", stats_.rate_limited);
     m += "# TYPE taskledger_request_seconds histogram\n";
     static const char* kLe[] = {"0.0005", "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "+Inf"};
     uint64_t cumulative = 0;

@@ -192,4 +192,22 @@ Status App::AppendAndFold(const std::string& stream, ExpectedVersion expected,
   return Status::Ok();
 }
 
+Result<std::unique_ptr<domain::Ledger>> App::LedgerAsOf(domain::Date day) const {
+  auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
+  if (!until.ok()) return until.status();
+  auto past = std::make_unique<domain::Ledger>();
+  past->BeginReplay();
+  if (*until > 0) {
+    Status failed = Status::Ok();
+    Status s = store_->Scan(1, *until, [&](const EventView& e) {
+      failed = past->Apply(e);
+      return failed.ok();
+    });
+    if (!s.ok()) return s;
+    if (!failed.ok()) return failed;
+  }
+  past->EndReplay();
+  return past;
+}
+
 }  // namespace taskledger::server

@@ -78,6 +78,10 @@ class App {
 
   uint64_t folded_position() const;
 
+  // The Ledger as it stood at the end of `day` (Vietnam time): the log up to then, folded
+  // afresh. Costs a replay of that prefix.
+  Result<std::unique_ptr<domain::Ledger>> LedgerAsOf(domain::Date day) const;
+
  private:
   explicit App(AppOptions options);
   void CatchUp(uint64_t to_position);

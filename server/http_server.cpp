@@ -4,6 +4,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -49,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Shutdown() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       self->closing_ = true;
+      if (self->streaming_) return self->CloseStream();
       if (!self->busy_) {
         beast::error_code ec;
         self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -117,13 +120,142 @@ class Session : public std::enable_shared_from_this<Session> {
     Request req = parser_->release();
     const bool keep_alive = req.keep_alive();
     auto self = shared_from_this();
-    server_->handlers.handle(std::move(req), [self, keep_alive](Response res) {
+    Responder responder;
+    responder.reply = [self, keep_alive](Response res) {
       net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
         const bool keep = keep_alive && !self->closing_;
         res.keep_alive(keep);
         self->Send(std::move(res), !keep);
       });
+    };
+    responder.stream = [self](Response head) -> std::shared_ptr<Sink> {
+      auto sink = std::make_shared<SessionSink>(self);
+      net::post(self->stream_.get_executor(),
+                [self, head = std::move(head)]() mutable { self->StartStreaming(std::move(head)); });
+      return sink;
+    };
+    server_->handlers.handle(std::move(req), std::move(responder));
+  }
+
+ public:
+  // The stream side, for SessionSink. Queue and flags are guarded by out_mu_, as producers call
+  // from any thread; socket operations stay on the strand.
+  bool StreamWrite(std::string bytes) {
+    {
+      std::lock_guard lock(out_mu_);
+      if (out_closed_) return false;
+      if (out_bytes_ + bytes.size() > server_->limits.max_stream_queue) {
+        out_closed_ = cut_ = true;  // a client that does not read is cut off, not buffered for
+      } else {
+        out_bytes_ += bytes.size();
+        out_.push_back(std::move(bytes));
+      }
+    }
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+    return !StreamClosed();
+  }
+  bool StreamClosed() const {
+    std::lock_guard lock(out_mu_);
+    return out_closed_;
+  }
+  size_t StreamQueued() const {
+    std::lock_guard lock(out_mu_);
+    return out_bytes_;
+  }
+  void StreamClose() {
+    {
+      std::lock_guard lock(out_mu_);
+      if (out_closed_) return;
+      out_closed_ = true;  // write what is queued, then close
+    }
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+  }
+
+ private:
+  class SessionSink : public Sink {
+   public:
+    explicit SessionSink(std::shared_ptr<Session> s) : s_(std::move(s)) {}
+    ~SessionSink() override { s_->StreamClose(); }
+    bool Write(std::string bytes) override { return s_->StreamWrite(std::move(bytes)); }
+    void Close() override { s_->StreamClose(); }
+    bool closed() const override { return s_->StreamClosed(); }
+    size_t queued() const override { return s_->StreamQueued(); }
+
+   private:
+    std::shared_ptr<Session> s_;
+  };
+
+  void StartStreaming(Response head) {
+    streaming_ = true;
+    if (closing_) return CloseStream();
+    auto h = std::make_shared<http::response<http::empty_body>>(head.result(), head.version());
+    for (const auto& f : head) h->set(f.name_string(), f.value());
+    h->keep_alive(false);  // the body ends when the connection does
+    auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*h);
+    stream_.expires_after(server_->limits.stream_write_timeout);
+    http::async_write_header(stream_, *sr, [self = shared_from_this(), h, sr](beast::error_code ec, size_t) {
+      if (ec) return self->CloseStream();
+      self->header_sent_ = true;
+      self->stream_.expires_never();
+      self->WatchForHangUp();
+      self->Flush();
     });
+  }
+
+  // A stream's client sends nothing; a read ends only when it hangs up.
+  void WatchForHangUp() {
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->CloseStream();
+      self->WatchForHangUp();
+    });
+  }
+
+  // On the strand: writes the front of the queue, one write at a time; closes the stream once
+  // it is drained after Close(), or at once when it was cut off.
+  void Flush() {
+    if (!header_sent_ || writing_ || socket_closed_) return;
+    std::shared_ptr<std::string> next;
+    bool close = false;
+    {
+      std::lock_guard lock(out_mu_);
+      if (cut_) {
+        close = true;
+      } else if (!out_.empty()) {
+        next = std::make_shared<std::string>(std::move(out_.front()));
+        out_.pop_front();
+      } else {
+        close = out_closed_;
+      }
+    }
+    if (close) return CloseStream();
+    if (!next) return;
+    writing_ = true;
+    stream_.expires_after(server_->limits.stream_write_timeout);
+    net::async_write(stream_, net::buffer(*next), [self = shared_from_this(), next](beast::error_code ec, size_t) {
+      self->writing_ = false;
+      {
+        std::lock_guard lock(self->out_mu_);
+        self->out_bytes_ -= std::min(self->out_bytes_, next->size());
+      }
+      if (ec) return self->CloseStream();
+      self->stream_.expires_never();
+      self->Flush();
+    });
+  }
+
+  // On the strand: the stream is over (finished, cut off, or the client left).
+  void CloseStream() {
+    {
+      std::lock_guard lock(out_mu_);
+      out_closed_ = cut_ = true;
+      out_.clear();
+      out_bytes_ = 0;
+    }
+    if (socket_closed_ || writing_) return;  // a write in flight comes back here
+    socket_closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
   }
 
   void Send(Response res, bool close) {
@@ -149,6 +281,14 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool busy_ = false;
   bool closing_ = false;
+  // Streaming (on the strand).
+  bool streaming_ = false, header_sent_ = false, writing_ = false, socket_closed_ = false;
+  char scratch_[512];
+  mutable std::mutex out_mu_;
+  std::deque<std::string> out_;  // by out_mu_
+  size_t out_bytes_ = 0;         // by out_mu_
+  bool out_closed_ = false;      // by out_mu_: no more writes accepted
+  bool cut_ = false;             // by out_mu_: drop what is queued and close
 };
 
 void HttpServer::Impl::Accept() {

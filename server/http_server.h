@@ -24,6 +24,29 @@ using Response = http::response<http::string_body>;
 // Sends the response for one request. Call it exactly once, from any thread.
 using Reply = std::function<void(Response)>;
 
+// A response written piece by piece after its header (Server-Sent Events, exports): the
+// connection is the stream's until Close() or the client leaves, and is then closed.
+// Thread-safe: Write and Close may be called from any thread.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Queues `bytes` for the client. False once the stream is closed, or when more than the
+  // queue limit is waiting (a client that does not read), which closes it.
+  virtual bool Write(std::string bytes) = 0;
+  virtual void Close() = 0;
+  virtual bool closed() const = 0;
+  // Bytes queued and not yet written; producers pace themselves by it.
+  virtual size_t queued() const = 0;
+};
+// Sends `head` (status and headers; its body is ignored) and returns the sink for the rest.
+// Use it instead of Reply, once, from any thread.
+using StartStream = std::function<std::shared_ptr<Sink>(Response head)>;
+
+struct Responder {
+  Reply reply;
+  StartStream stream;
+};
+
 struct HttpLimits {
   // Request bodies, except where BodyLimit says otherwise. Default: 1 MiB.
   size_t max_body = 1u << 20;
@@ -35,11 +58,15 @@ struct HttpLimits {
   std::chrono::seconds idle_timeout{60};
   // Open connections; beyond it a connection is answered 503 and closed. Default: 1,024.
   size_t max_connections = 1024;
+  // Bytes a stream may have waiting for a slow client before it is cut off. Default: 4 MiB.
+  size_t max_stream_queue = 4u << 20;
+  // A stream's write that makes no progress for this long closes it. Default: 30 s.
+  std::chrono::seconds stream_write_timeout{30};
 };
 
 struct HttpHandlers {
-  // Answers a request.
-  std::function<void(Request&&, Reply)> handle;
+  // Answers a request, through responder.reply or responder.stream.
+  std::function<void(Request&&, Responder)> handle;
   // The body limit for a request, from its header (uploads may be larger than max_body).
   std::function<size_t(const Request&)> body_limit;
   // The response for an error found before a handler runs (413, 431, 400, 503): status, detail.

@@ -1,7 +1,9 @@
 // taskledger: the server and its offline tools, one executable.
 //   taskledger serve --data-dir DIR --listen HOST:PORT [--demo]
 //   taskledger token create --role coordinator|agency|auditor [--agency ID] --data-dir DIR
-//   taskledger verify --data-dir DIR          taskledger backup --data-dir DIR --to DIR
+//   taskledger import|export|verify|replay|backup|load-demo ...      (see --help)
+// Options come from flags, then TASKLEDGER_* environment variables, then a config file
+// (--config FILE or TASKLEDGER_CONFIG; TOML/INI, e.g. `[serve]` / `listen = "0.0.0.0:8080"`).
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -13,9 +15,9 @@
 
 #include "domain/date.h"
 #include "server/api.h"
-#include "server/app.h"
 #include "server/demo.h"
 #include "server/http_server.h"
+#include "server/tools.h"
 
 #ifndef TASKLEDGER_DEMO_DIR
 #define TASKLEDGER_DEMO_DIR "deploy/demo"
@@ -26,24 +28,8 @@ using namespace taskledger::server;
 
 namespace {
 
-std::string clock_start;  // --clock-start
-
-std::function<int64_t()> ClockFrom(const std::string& start);
-
-std::unique_ptr<App> OpenOrDie(const std::string& dir) {
-  AppOptions o;
-  o.data_dir = dir;
-  o.clock_ms = ClockFrom(clock_start);
-  auto app = App::Open(o);
-  if (!app.ok()) {
-    std::cerr << "taskledger: cannot open " << dir << ": " << app.status().ToString() << "\n";
-    std::exit(2);
-  }
-  return std::move(*app);
-}
-
 // A clock that reads `start` (a date, at 08:00 in Vietnam) now and runs on from there. Tests and
-// demonstrations use it to serve "as if" on a given day; empty: the system clock.
+// demonstrations use it to act "as if" on a given day; empty: the system clock.
 std::function<int64_t()> ClockFrom(const std::string& start) {
   if (start.empty()) return {};
   const auto date = domain::ParseIsoDate(start);
@@ -60,31 +46,37 @@ std::function<int64_t()> ClockFrom(const std::string& start) {
   };
 }
 
-int Serve(const std::string& data_dir, const std::string& listen, bool demo,
-          const std::string& demo_dir, unsigned threads, size_t max_connections) {
-  const size_t colon = listen.rfind(':');
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  bool demo = false;
+  std::string demo_dir = TASKLEDGER_DEMO_DIR;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  HttpLimits limits;
+  ApiOptions api;
+};
+
+int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
+  const size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "taskledger: --listen wants HOST:PORT\n";
     return 2;
   }
-  const std::string host = listen.substr(0, colon);
-  const int port = std::atoi(listen.c_str() + colon + 1);
-  std::unique_ptr<App> app = OpenOrDie(data_dir);
-  spdlog::info("opened {} at position {}", data_dir, app->store().head().position);
-  if (demo) {
-    auto r = LoadDemo(*app, demo_dir);
+  std::string host = o.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);  // [::1]
+  const int port = std::atoi(o.listen.c_str() + colon + 1);
+  spdlog::info("opened the store at position {}", app->store().head().position);
+  if (o.demo) {
+    auto r = LoadDemo(*app, o.demo_dir);
     if (!r.ok()) {
       std::cerr << "taskledger: demo: " << r.status().ToString() << "\n";
       return 2;
     }
     spdlog::info("{}", *r);
   }
-  Api api(*app);
-  boost::asio::io_context io(static_cast<int>(threads));
-  HttpLimits limits;
-  limits.max_connections = max_connections;
+  Api api(*app, o.api);
+  boost::asio::io_context io(static_cast<int>(o.threads));
   HttpHandlers handlers;
-  handlers.handle = [&api](Request&& req, Reply reply) { api.Handle(std::move(req), std::move(reply)); };
+  handlers.handle = [&api](Request&& req, Responder r) { api.Handle(std::move(req), std::move(r)); };
   handlers.body_limit = [&api](const Request& r) { return api.BodyLimit(r); };
   handlers.refuse = [](http::status s, std::string detail, unsigned version) {
     const char* type = s == http::status::payload_too_large ? "too-large"
@@ -93,21 +85,22 @@ int Serve(const std::string& data_dir, const std::string& listen, bool demo,
     return MakeProblem(s, type, std::string(http::obsolete_reason(s)), std::move(detail))
         .ToResponse(version);
   };
-  HttpServer server(io, limits, handlers);
+  HttpServer server(io, o.limits, handlers);
   if (Status s = server.Listen(host, static_cast<uint16_t>(port)); !s.ok()) {
     std::cerr << "taskledger: " << s.message() << "\n";
     return 2;
   }
   // Scripts and tests read this line for the port.
   std::cout << "listening on " << host << ":" << server.port() << std::endl;
-  spdlog::info("listening on {}:{} with {} threads", host, server.port(), threads);
+  spdlog::info("listening on {}:{} with {} threads", host, server.port(), o.threads);
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("signal {}: no new connections; finishing requests in flight", sig);
     server.Stop();
+    api.Shutdown();
   });
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  for (unsigned i = 1; i < o.threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
   app.reset();  // flushes and closes the store
@@ -121,6 +114,9 @@ int main(int argc, char** argv) {
   CLI::App cli{"TaskLedger: who must deliver what, by when"};
   cli.require_subcommand(1);
   cli.fallthrough();  // options of the whole tool may follow the subcommand
+  cli.set_config("--config", "", "a TOML/INI file of options ([serve] listen = \"...\")")
+      ->envname("TASKLEDGER_CONFIG");
+  std::string clock_start;
   cli.add_option("--clock-start", clock_start,
                  "act as if today were this date (YYYY-MM-DD, from 08:00 in Vietnam), for tests "
                  "and demonstrations")
@@ -132,17 +128,20 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   };
 
+  ServeOptions so;
   auto* serve = cli.add_subcommand("serve", "serve the HTTP API");
   data_opt(serve);
-  std::string listen = "127.0.0.1:8080", demo_dir = TASKLEDGER_DEMO_DIR;
-  bool demo = false;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  size_t max_connections = 1024;
-  serve->add_option("--listen", listen, "HOST:PORT")->envname("TASKLEDGER_LISTEN")->capture_default_str();
-  serve->add_flag("--demo", demo, "load the demo agencies and plans into a store that has none");
-  serve->add_option("--demo-dir", demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
-  serve->add_option("--threads", threads, "I/O threads")->envname("TASKLEDGER_THREADS")->capture_default_str();
-  serve->add_option("--max-connections", max_connections)->envname("TASKLEDGER_MAX_CONNECTIONS");
+  serve->add_option("--listen", so.listen, "HOST:PORT")->envname("TASKLEDGER_LISTEN")->capture_default_str();
+  serve->add_flag("--demo", so.demo, "load the demo agencies and plans into a store that has none");
+  serve->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
+  serve->add_option("--threads", so.threads, "I/O threads")->envname("TASKLEDGER_THREADS")->capture_default_str();
+  serve->add_option("--max-connections", so.limits.max_connections, "open connections at most")
+      ->envname("TASKLEDGER_MAX_CONNECTIONS")->capture_default_str();
+  serve->add_option("--rate-limit", so.api.rate_per_second,
+                    "requests per second per token, sustained (0: no limit)")
+      ->envname("TASKLEDGER_RATE_LIMIT")->capture_default_str();
+  serve->add_option("--rate-burst", so.api.rate_burst, "requests per token in a burst")
+      ->envname("TASKLEDGER_RATE_BURST")->capture_default_str();
 
   auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
   token->require_subcommand(1);
@@ -157,88 +156,57 @@ int main(int argc, char** argv) {
   std::string token_id;
   revoke->add_option("--id", token_id, "the token's id (tl_<id>_...)")->required();
 
-  auto* verify = cli.add_subcommand("verify", "walk the hash chain of a store");
+  auto* verify = cli.add_subcommand("verify", "walk the hash chain of a store, or of an export file");
   data_opt(verify);
+  std::string verify_file;
+  verify->add_option("--file", verify_file, "an export (JSON Lines) to check instead of a store");
+
   auto* backup = cli.add_subcommand("backup", "a consistent copy of a store (RocksDB checkpoint)");
   data_opt(backup);
   std::string backup_to;
   backup->add_option("--to", backup_to, "a directory that does not exist yet")->required();
 
+  auto* exp = cli.add_subcommand("export", "the log as JSON Lines, verifiable with verify --file");
+  data_opt(exp);
+  std::string export_out = "-";
+  uint64_t export_after = 0;
+  exp->add_option("--out", export_out, "a file (default: standard output)");
+  exp->add_option("--after", export_after, "only positions after this one");
+
+  auto* imp = cli.add_subcommand("import", "import a task matrix (CSV or JSON) into a plan");
+  data_opt(imp);
+  tools::ImportArgs ia;
+  imp->add_option("--plan", ia.plan, "the plan's id")->required();
+  imp->add_option("--file", ia.file, "the matrix (.csv, or .json)")->required();
+  imp->add_flag("--dry-run", ia.dry_run, "check and report; write nothing");
+  imp->add_flag("--create-agencies", ia.create_agencies, "register agencies the matrix names and the store lacks");
+  imp->add_option("--reason", ia.reason, "recorded on changes to existing tasks");
+
+  auto* replay = cli.add_subcommand("replay", "a plan's report, a task or an agency's tasks as of a day");
+  data_opt(replay);
+  tools::ReplayArgs ra;
+  replay->add_option("--as-of", ra.as_of, "YYYY-MM-DD")->required();
+  replay->add_option("--plan", ra.plan, "print this plan's report");
+  replay->add_option("--task", ra.task, "print this task");
+  replay->add_option("--agency", ra.agency, "print this agency's tasks by due date");
+  replay->add_option("--format", ra.format, "json, or csv for a report")->check(CLI::IsMember({"json", "csv"}));
+
   auto* load_demo = cli.add_subcommand("load-demo", "load the demo data offline (as serve --demo)");
   data_opt(load_demo);
-  load_demo->add_option("--demo-dir", demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
+  load_demo->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
 
   CLI11_PARSE(cli, argc, argv);
 
-  if (*load_demo) {
-    auto app = OpenOrDie(data_dir);
-    auto r = LoadDemo(*app, demo_dir);
-    if (!r.ok()) {
-      std::cerr << "taskledger: demo: " << r.status().ToString() << "\n";
-      return 2;
-    }
-    std::cout << *r << "\n";
-    return 0;
-  }
-
-  if (*serve) return Serve(data_dir, listen, demo, demo_dir, threads, max_connections);
-  if (*create) {
-    auto r = ParseRole(role);
-    if (!r) {
-      std::cerr << "taskledger: --role must be coordinator, agency or auditor\n";
-      return 2;
-    }
-    if ((*r == domain::ActorRole::kAgency) != !agency.empty()) {
-      std::cerr << "taskledger: --agency is needed for, and only for, --role agency\n";
-      return 2;
-    }
-    auto app = OpenOrDie(data_dir);
-    if (!agency.empty() && !app->Read([&](const domain::Ledger& l, const TokenTable&) {
-          return l.FindAgency(agency) != nullptr;
-        })) {
-      std::cerr << "taskledger: no agency '" << agency << "'\n";
-      return 2;
-    }
-    NewToken t = MintToken(*r, agency, name, "cli:token");
-    if (Status s = app->AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
-      std::cerr << "taskledger: " << s.ToString() << "\n";
-      return 1;
-    }
-    std::cout << role << (agency.empty() ? "" : " " + agency) << " token (id " << t.record.id
-              << ", shown once): " << t.token << "\n";
-    return 0;
-  }
-  if (*revoke) {
-    auto app = OpenOrDie(data_dir);
-    if (!app->Read([&](const domain::Ledger&, const TokenTable& t) { return t.Find(token_id) != nullptr; })) {
-      std::cerr << "taskledger: no token '" << token_id << "'\n";
-      return 2;
-    }
-    if (Status s = app->AppendAndFold(TokenStream(token_id), ExpectedVersion::Exists(),
-                                      {RevokeEvent(token_id, "cli:token")});
-        !s.ok()) {
-      std::cerr << "taskledger: " << s.ToString() << "\n";
-      return 1;
-    }
-    std::cout << "revoked " << token_id << "\n";
-    return 0;
-  }
-  if (*verify) {
-    auto app = OpenOrDie(data_dir);
-    const VerifyReport r = app->store().Verify();
-    std::cout << (r.ok ? "ok" : "BAD") << ": " << r.checked << " events checked, head "
-              << r.head.position << " " << ToHex(r.head.hash) << "\n";
-    if (!r.ok) std::cout << "first bad position " << r.first_bad_position << ": " << r.problem << "\n";
-    return r.ok ? 0 : 1;
-  }
-  if (*backup) {
-    auto app = OpenOrDie(data_dir);
-    if (Status s = app->store().Checkpoint(backup_to); !s.ok()) {
-      std::cerr << "taskledger: " << s.ToString() << "\n";
-      return 1;
-    }
-    std::cout << "backup of position " << app->store().head().position << " in " << backup_to << "\n";
-    return 0;
-  }
-  return 0;
+  if (*verify && !verify_file.empty()) return tools::VerifyFile(verify_file);
+  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start));
+  if (*serve) return Serve(std::move(app), so);
+  if (*load_demo) return tools::LoadDemoTool(*app, so.demo_dir);
+  if (*create) return tools::CreateToken(*app, role, agency, name);
+  if (*revoke) return tools::RevokeToken(*app, token_id);
+  if (*verify) return tools::VerifyStore(*app);
+  if (*backup) return tools::Backup(*app, backup_to);
+  if (*exp) return tools::Export(*app, export_after, export_out);
+  if (*imp) return tools::Import(*app, ia);
+  if (*replay) return tools::Replay(*app, ra);
+  return 2;
 }

@@ -2,6 +2,7 @@
 
 #include "domain/codec.h"
 #include "domain/csv.h"
+#include "events/sha256.h"
 
 namespace taskledger::server {
 
@@ -159,6 +160,18 @@ std::string ReportCsv(const PlanReport& r) {
                         std::string(ToString(l.category))});
   }
   return out;
+}
+
+json LogEventView(const RecordedEvent& e) {
+  return {{"position", e.position},
+          {"stream", e.stream},
+          {"version", e.version},
+          {"id", e.id.ToString()},
+          {"type", e.type},
+          {"recorded_at_ms", e.recorded_at_ms},
+          {"actor", e.actor},
+          {"hash", ToHex(e.hash)},
+          {"data", json::parse(e.data, nullptr, false)}};
 }
 
 }  // namespace taskledger::server

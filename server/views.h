@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/ledger.h"
+#include "events/event.h"
 
 namespace taskledger::server {
 
@@ -17,5 +18,8 @@ nlohmann::json OccurrenceView(const domain::Occurrence& o, domain::Date today);
 nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences);
 nlohmann::json ReportView(const domain::PlanReport& r);
 std::string ReportCsv(const domain::PlanReport& r);
+
+// An event of the log as the API shows it (/v1/events, the SSE stream, the export).
+nlohmann::json LogEventView(const RecordedEvent& e);
 
 }  // namespace taskledger::server

@@ -1,6 +1,10 @@
 #include "tests/server/server_fixture.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -68,6 +72,69 @@ HttpResult HttpCall(uint16_t port, const std::string& method, const std::string&
   beast::error_code ec;
   socket.shutdown(tcp::socket::shutdown_both, ec);
   return r;
+}
+
+SseClient::SseClient(uint16_t port, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers) {
+  fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  req += "\r\n";
+  REQUIRE(write(fd_, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
+  // The head, up to the blank line.
+  while (buffer_.find("\r\n\r\n") == std::string::npos) {
+    pollfd p{fd_, POLLIN, 0};
+    REQUIRE(poll(&p, 1, 5000) == 1);
+    char buf[4096];
+    const ssize_t n = read(fd_, buf, sizeof buf);
+    REQUIRE(n > 0);
+    buffer_.append(buf, static_cast<size_t>(n));
+  }
+  const size_t end = buffer_.find("\r\n\r\n");
+  head_ = buffer_.substr(0, end);
+  buffer_.erase(0, end + 4);
+  status_ = std::stoi(head_.substr(9, 3));
+}
+
+SseClient::~SseClient() {
+  if (fd_ >= 0) close(fd_);
+}
+
+std::optional<SseEvent> SseClient::Next(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    // A whole event is text up to a blank line; comments and retry lines carry no event.
+    while (true) {
+      const size_t end = buffer_.find("\n\n");
+      if (end == std::string::npos) break;
+      const std::string block = buffer_.substr(0, end);
+      buffer_.erase(0, end + 2);
+      SseEvent e;
+      std::istringstream lines(block);
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (line.rfind("id: ", 0) == 0) e.id = line.substr(4);
+        if (line.rfind("event: ", 0) == 0) e.type = line.substr(7);
+        if (line.rfind("data: ", 0) == 0) e.data += line.substr(6);
+      }
+      if (!e.id.empty() || !e.data.empty()) return e;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) return std::nullopt;
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) != 1) return std::nullopt;
+    char buf[65536];
+    const ssize_t n = read(fd_, buf, sizeof buf);
+    if (n <= 0) return std::nullopt;
+    buffer_.append(buf, static_cast<size_t>(n));
+  }
 }
 
 std::string ToolRun::last_word() const {
@@ -167,7 +234,8 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
-ApiFixture::ApiFixture(const std::string& clock_start) : clock_start_(clock_start) {
+ApiFixture::ApiFixture(const std::string& clock_start, std::vector<std::string> extra)
+    : clock_start_(clock_start), extra_(std::move(extra)) {
   const std::string data = dir.Sub("data");
   const auto token = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {"token", "create", "--data-dir", data, "--clock-start", clock_start_});
@@ -181,7 +249,13 @@ ApiFixture::ApiFixture(const std::string& clock_start) : clock_start_(clock_star
   auditor = token({"--role", "auditor", "--name", "Thanh tra"});
   agency_hp = token({"--role", "agency", "--agency", "so-gddt-hp"});
   agency_bk = token({"--role", "agency", "--agency", "so-gddt-bk"});
-  server = std::make_unique<ServerProcess>(data, std::vector<std::string>{"--clock-start", clock_start_});
+  server = std::make_unique<ServerProcess>(data, ServeArgs());
+}
+
+std::vector<std::string> ApiFixture::ServeArgs() const {
+  std::vector<std::string> args = {"--clock-start", clock_start_};
+  args.insert(args.end(), extra_.begin(), extra_.end());
+  return args;
 }
 
 ApiFixture::~ApiFixture() = default;
@@ -223,8 +297,7 @@ void ApiFixture::Restart(const std::string& clock_start) {
   if (!clock_start.empty()) clock_start_ = clock_start;
   REQUIRE(server->Stop() == 0);
   server.reset();
-  server = std::make_unique<ServerProcess>(dir.Sub("data"),
-                                           std::vector<std::string>{"--clock-start", clock_start_});
+  server = std::make_unique<ServerProcess>(dir.Sub("data"), ServeArgs());
 }
 
 }  // namespace taskledger::testing

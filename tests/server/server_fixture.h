@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -26,6 +27,26 @@ struct HttpResult {
 HttpResult HttpCall(uint16_t port, const std::string& method, const std::string& target,
                     const std::string& body = {},
                     const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// A Server-Sent Events client: sends the request, checks the response head, then reads events.
+struct SseEvent {
+  std::string id, type, data;
+};
+class SseClient {
+ public:
+  SseClient(uint16_t port, const std::string& target,
+            const std::vector<std::pair<std::string, std::string>>& headers);
+  ~SseClient();
+  int status() const { return status_; }
+  const std::string& head() const { return head_; }
+  // The next event, or nullopt when none arrives within `timeout_ms`.
+  std::optional<SseEvent> Next(int timeout_ms = 3000);
+
+ private:
+  int fd_ = -1;
+  int status_ = 0;
+  std::string head_, buffer_;
+};
 
 // Runs `taskledger args...` to completion; returns its exit code and stdout.
 struct ToolRun {
@@ -61,7 +82,9 @@ class ServerProcess {
 // of the API want it: `as(token)` sends requests with that bearer token.
 class ApiFixture {
  public:
-  explicit ApiFixture(const std::string& clock_start = "2026-03-02");
+  // `extra`: more flags for `serve`.
+  explicit ApiFixture(const std::string& clock_start = "2026-03-02",
+                      std::vector<std::string> extra = {});
   ~ApiFixture();
 
   HttpResult Get(const std::string& token, const std::string& target,
@@ -81,7 +104,9 @@ class ApiFixture {
   std::unique_ptr<ServerProcess> server;
 
  private:
+  std::vector<std::string> ServeArgs() const;
   std::string clock_start_;
+  std::vector<std::string> extra_;
 };
 
 }  // namespace taskledger::testing
