@@ -2,9 +2,11 @@
 // durable and folded. If-Match (the task's version, from its ETag) and Idempotency-Key apply.
 #include "domain/csv.h"
 #include "domain/import.h"
+#include "domain/text.h"
 #include "events/sha256.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "server/multipart.h"
 #include "server/views.h"
 
 namespace taskledger::server {
@@ -265,24 +267,70 @@ void Api::AddCommandRoutes() {
                        j->contains("indicators") ? (*j)["indicators"].dump() : "{}"};
     Run(app_, c, cmd, c.params[0]);
   });
+  // A deliverable: JSON metadata (the file is elsewhere), or multipart/form-data with the file
+  // itself (part "file", up to 20 MiB), stored by its SHA-256 before the event is appended.
   Add(http::verb::post, "/v1/tasks/{}/deliverables", [this, occurrence](Call& c) {
-    auto j = JsonBody(c, {"occurrence", "id", "name", "sha256", "size", "note"});
-    if (!j) return;
-    auto id = Text(c, *j, "id", false), name = Text(c, *j, "name", true),
-         sha = Text(c, *j, "sha256", false), note = Text(c, *j, "note", false);
-    if (!id || !name || !sha || !note) return;
-    if (j->contains("size") && !(*j)["size"].is_number_integer()) {
-      return c.Fail(BadRequest("size must be an integer", "size"));
-    }
-    auto occ = occurrence(c, *j);
-    if (!occ) return;
     Deliverable d;
-    d.id = id->empty() ? Uuid::NewV7(app_.NowMs()).ToString() : *id;
-    d.name = *name;
-    d.sha256 = *sha;
-    d.size = j->value("size", int64_t{0});
-    d.note = *note;
-    Run(app_, c, SubmitDeliverable{c.params[0], *occ, d}, c.params[0]);
+    std::string occ_key;
+    if (auto boundary = MultipartBoundary(c.req[http::field::content_type])) {
+      auto parts = ParseMultipart(c.req.body(), *boundary);
+      if (!parts.ok()) return c.Fail(BadRequest(parts.status().message()));
+      json fields = json::object();
+      const FormPart* file = nullptr;
+      for (const FormPart& p : *parts) {
+        if (p.name == "file") {
+          file = &p;
+        } else if (p.name == "occurrence" || p.name == "id" || p.name == "note" || p.name == "name") {
+          fields[p.name] = std::string(p.data);
+        } else {
+          return c.Fail(BadRequest("unknown part '" + p.name + "' (file, name, note, occurrence, id)", p.name));
+        }
+      }
+      if (!file) return c.Fail(BadRequest("the form has no 'file' part", "file"));
+      if (file->data.empty()) return c.Fail(BadRequest("the file is empty", "file"));
+      for (const auto& [k, v] : fields.items()) {
+        if (!domain::IsUtf8(v.get<std::string>())) return c.Fail(BadRequest(k + " is not UTF-8", k));
+      }
+      const std::string name = fields.value("name", file->filename);
+      if (name.empty() || !domain::IsUtf8(name)) {
+        return c.Fail(BadRequest("the file part needs a UTF-8 filename (or send a 'name' part)", "file"));
+      }
+      auto o = occurrence(c, fields);
+      if (!o) return;
+      occ_key = *o;
+      // Refuse before storing anything if the command cannot succeed for this caller.
+      const bool visible = app_.Read([&](const Ledger& l, const TokenTable&) {
+        const Task* t = l.FindTask(c.params[0]);
+        return t && CanSee(c, l, *t);
+      });
+      if (!visible) return c.Fail(NotFound("no task '" + c.params[0] + "' of yours"));
+      auto sha = app_.files().Put(file->data);
+      if (!sha.ok()) return c.Fail(FromStatus(sha.status()));
+      d.id = fields.value("id", std::string());
+      d.name = name;
+      d.sha256 = *sha;
+      d.size = static_cast<int64_t>(file->data.size());
+      d.note = fields.value("note", std::string());
+    } else {
+      auto j = JsonBody(c, {"occurrence", "id", "name", "sha256", "size", "note"});
+      if (!j) return;
+      auto id = Text(c, *j, "id", false), name = Text(c, *j, "name", true),
+           sha = Text(c, *j, "sha256", false), note = Text(c, *j, "note", false);
+      if (!id || !name || !sha || !note) return;
+      if (j->contains("size") && !(*j)["size"].is_number_integer()) {
+        return c.Fail(BadRequest("size must be an integer", "size"));
+      }
+      auto o = occurrence(c, *j);
+      if (!o) return;
+      occ_key = *o;
+      d.id = *id;
+      d.name = *name;
+      d.sha256 = *sha;
+      d.size = j->value("size", int64_t{0});
+      d.note = *note;
+    }
+    if (d.id.empty()) d.id = Uuid::NewV7(app_.NowMs()).ToString();
+    Run(app_, c, SubmitDeliverable{c.params[0], occ_key, d}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/deliverables/{}/review", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "decision", "comment"});

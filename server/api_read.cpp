@@ -215,6 +215,50 @@ void Api::AddReadRoutes() {
     c.Json(http::status::ok, {{"task", c.params[0]}, {"events", std::move(items)}});
   });
 
+  // A deliverable's file, as submitted (multipart uploads only; JSON metadata names a file kept
+  // elsewhere).
+  Add(http::verb::get, "/v1/tasks/{}/deliverables/{}/file", [this](Call& c) {
+    std::optional<Deliverable> found;
+    const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Task* t = l.FindTask(c.params[0]);
+      if (!t) return 404;
+      if (!CanSee(c, l, *t)) return 403;
+      for (const Occurrence& o : t->occurrences) {
+        for (const Deliverable& d : o.deliverables) {
+          if (d.id == c.params[1]) found = d;
+        }
+      }
+      return found ? 200 : 404;
+    });
+    if (state == 403) return c.Fail(Forbidden("this task is not your agency's"));
+    if (state == 404) return c.Fail(NotFound("no deliverable '" + c.params[1] + "' on task '" + c.params[0] + "'"));
+    if (found->sha256.empty()) return c.Fail(NotFound("deliverable '" + c.params[1] + "' has no file stored here"));
+    auto bytes = app_.files().Get(found->sha256);
+    if (!bytes.ok()) return c.Fail(FromStatus(bytes.status()));
+    Response res{http::status::ok, c.req.version()};
+    res.set(http::field::content_type, "application/octet-stream");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set(http::field::etag, "\"" + found->sha256 + "\"");
+    res.set("Digest", "sha-256=" + found->sha256);
+    // RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded.
+    std::string encoded, ascii;
+    for (unsigned char ch : found->name) {
+      if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+        encoded.push_back(static_cast<char>(ch));
+        ascii.push_back(static_cast<char>(ch));
+      } else {
+        static const char* kHex = "0123456789ABCDEF";
+        encoded += {'%', kHex[ch >> 4], kHex[ch & 15]};
+        if (ch < 0x80) ascii.push_back('_');
+      }
+    }
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"" + (ascii.empty() ? std::string("file") : ascii) +
+                "\"; filename*=UTF-8''" + encoded);
+    res.body() = std::move(*bytes);
+    c.reply(std::move(res));
+  });
+
   Add(http::verb::get, "/v1/plans/{}/report", [this](Call& c) {
     std::optional<Date> as_of;
     if (!DateParam(c, "as_of", &as_of)) return;

@@ -19,6 +19,7 @@
 #include "domain/commands.h"
 #include "domain/ledger.h"
 #include "events/event_store.h"
+#include "server/file_store.h"
 #include "server/tokens.h"
 
 namespace taskledger::server {
@@ -51,7 +52,10 @@ class App {
   ~App();
 
   EventStore& store() { return *store_; }
+  // Deliverable files, in <data_dir>/files.
+  FileStore& files() { return files_; }
   int64_t NowMs() const { return clock_(); }
+  const std::string& data_dir() const { return options_.data_dir; }
 
   // Runs `fn(ledger, tokens)` under the shared lock.
   template <class F>
@@ -90,6 +94,7 @@ class App {
   AppOptions options_;
   std::function<int64_t()> clock_;
   std::unique_ptr<EventStore> store_;
+  FileStore files_;
   mutable std::shared_mutex mu_;
   domain::Ledger ledger_;                       // by mu_
   TokenTable tokens_;                           // by mu_

@@ -61,6 +61,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void RefuseAndClose(http::status status, std::string detail) {
+    linger_ = true;
     Send(server_->handlers.refuse(status, std::move(detail), 11), /*close=*/true);
   }
 
@@ -268,10 +269,27 @@ class Session : public std::enable_shared_from_this<Session> {
                         if (ec || close || self->closing_) {
                           beast::error_code ignored;
                           self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          if (!ec && self->linger_) self->Linger(kLingerBytes);
                           return;
                         }
                         self->ReadHeader();
                       });
+  }
+
+  // After refusing a request whose body is still arriving (413), read and drop what the client
+  // keeps sending for a while, so it gets to read the answer instead of a connection reset.
+  static constexpr size_t kLingerBytes = 64u << 20;
+  void Linger(size_t left) {
+    stream_.expires_after(std::chrono::seconds(5));
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), left](beast::error_code ec, size_t n) {
+      if (ec || n >= left) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream_.close();
+        return;
+      }
+      self->Linger(left - n);
+    });
   }
 
   beast::tcp_stream stream_;
@@ -281,9 +299,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool busy_ = false;
   bool closing_ = false;
+  bool linger_ = false;
   // Streaming (on the strand).
   bool streaming_ = false, header_sent_ = false, writing_ = false, socket_closed_ = false;
-  char scratch_[512];
+  char scratch_[16384];
   mutable std::mutex out_mu_;
   std::deque<std::string> out_;  // by out_mu_
   size_t out_bytes_ = 0;         // by out_mu_

@@ -1,5 +1,6 @@
 #include "server/tools.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -103,6 +104,18 @@ int VerifyFile(const std::string& path) {
 
 int Backup(App& app, const std::string& to) {
   if (Status s = app.store().Checkpoint(to); !s.ok()) return Fail(s.ToString());
+  // Deliverable files: immutable and named by hash, so hard links are a consistent copy.
+  std::error_code ec;
+  const std::filesystem::path files = app.data_dir() + "/files";
+  if (std::filesystem::exists(files, ec)) {
+    std::filesystem::copy(files, to + "/files",
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::create_hard_links, ec);
+    if (ec) {
+      std::filesystem::copy(files, to + "/files", std::filesystem::copy_options::recursive, ec);
+    }
+    if (ec) return Fail("copying deliverable files: " + ec.message());
+  }
   std::cout << "backup of position " << app.store().head().position << " in " << to << "\n";
   return 0;
 }
