@@ -61,12 +61,30 @@ Api::Api(App& app, ApiOptions options)
   Add(http::verb::get, "/healthz", [this](Call& c) {
     c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
   }, /*public_route=*/true);
+  Add(http::verb::get, "/v1/openapi.json", [](Call& c) {
+    Response res{http::status::ok, c.req.version()};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::cache_control, "public, max-age=300");
+    res.body() = std::string(OpenApiJson());
+    c.reply(std::move(res));
+  }, /*public_route=*/true);
   AddReadRoutes();
   AddStreamRoutes();
   AddCommandRoutes();
 }
 
 Api::~Api() { Shutdown(); }
+
+std::vector<std::string> Api::RouteNames() const {
+  std::vector<std::string> out;
+  for (const Route& r : routes_) {
+    std::string name(http::to_string(r.method));
+    name += " ";
+    for (const std::string& s : r.segments) name += "/" + s;
+    out.push_back(std::move(name));
+  }
+  return out;
+}
 
 void Api::Add(http::verb method, std::string pattern, Handler handler, bool public_route) {
   routes_.push_back(Route{method, Split(pattern), public_route, std::move(handler)});

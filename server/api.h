@@ -38,6 +38,9 @@ struct Call {
   void Fail(const Problem& p) const { reply(p.ToResponse(req.version())); }
 };
 
+// The OpenAPI 3.1 document of this API (server/api_doc/openapi.json).
+std::string_view OpenApiJson();
+
 struct ApiOptions {
   // Requests per second per token, sustained; 0 turns the limit off. Default: 50.
   double rate_per_second = 50;
@@ -50,6 +53,8 @@ class Api {
   explicit Api(App& app, ApiOptions options = {});
   ~Api();
   void Handle(Request&& req, Responder responder);
+  // "GET /v1/tasks/{}" for each route, for checking the OpenAPI document against.
+  std::vector<std::string> RouteNames() const;
   // Ends the streams (SSE, exports) so a graceful stop is not held up by them.
   void Shutdown();
   size_t BodyLimit(const Request& header) const;
