@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev
   libsimdjson-dev libcli11-dev
 )
+packages+=("$@")  # callers add what they need besides (bench/http.sh: wrk)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -23,8 +23,13 @@ std::vector<std::string> Texts(const json& j, const char* key) {
 }
 
 Status At(size_t i, std::string_view field, std::string_view what) {
-  return Status::InvalidArgument("[" + std::to_string(i) + "]." + std::string(field) + ": " +
-                                 std::string(what));
+  std::string message = "[";
+  message += std::to_string(i);
+  message += "].";
+  message += field;
+  message += ": ";
+  message += what;
+  return Status::InvalidArgument(std::move(message));
 }
 
 }  // namespace

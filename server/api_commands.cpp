@@ -49,7 +49,7 @@ void Run(App& app, Call& c, Command command, std::string task_id = {}) {
                 }
                 Response res{r->replayed ? http::status::ok : http::status::created, version};
                 res.set(http::field::content_type, "application/json; charset=utf-8");
-                res.set(http::field::etag, "\"" + std::to_string(r->version) + "\"");
+                res.set(http::field::etag, VersionTag(r->version));
                 if (r->replayed) res.set("Idempotent-Replayed", "true");
                 res.body() = j.dump(-1, ' ', false, json::error_handler_t::replace);
                 reply(std::move(res));

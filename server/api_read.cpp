@@ -123,11 +123,21 @@ void Api::AddReadRoutes() {
         AgencyQuery q;
         if (role == "lead") q.role = Role::kLead;
         if (role == "coordinating") q.role = Role::kCoordinating;
-        q.limit = SIZE_MAX;
-        std::set<std::string_view> seen;
-        for (const AgencyItem& item : l.AgencyTasks(agency, today, q)) {
-          // One line per task, at its next due.
-          if (seen.insert(item.task->id).second) add(*item.task, &item);
+        // Ask for just enough items to fill the page and see whether another follows; a task
+        // with several open occurrences and the filters use up items, so ask again for more
+        // while the answer came back full and the page is not.
+        const size_t want = offset + limit + 1;
+        for (q.limit = 2 * want;; q.limit *= 4) {
+          items.clear();
+          matched = 0;
+          std::set<std::string_view> seen;
+          const std::vector<AgencyItem> found = l.AgencyTasks(agency, today, q);
+          for (const AgencyItem& item : found) {
+            // One line per task, at its next due.
+            if (seen.insert(item.task->id).second) add(*item.task, &item);
+            if (matched >= want) break;
+          }
+          if (matched >= want || found.size() < q.limit) break;
         }
       } else {
         for (const Plan* p : l.Plans()) {
@@ -185,7 +195,7 @@ void Api::AddReadRoutes() {
       if (!CanSee(c, l, *t)) return 403;
       Response res{http::status::ok, c.req.version()};
       res.set(http::field::content_type, "application/json; charset=utf-8");
-      res.set(http::field::etag, "\"" + std::to_string(t->version) + "\"");
+      res.set(http::field::etag, VersionTag(t->version));
       res.body() = TaskView(*t, today, true).dump(-1, ' ', false, json::error_handler_t::replace);
       c.reply(std::move(res));
       return 200;

@@ -85,6 +85,13 @@ bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t) {
   return l.RoleOf(c.who.agency, t).has_value();
 }
 
+std::string VersionTag(uint64_t version) {
+  std::string tag = "\"";
+  tag += std::to_string(version);
+  tag += '"';
+  return tag;
+}
+
 bool RequireRole(const Call& c, std::initializer_list<domain::ActorRole> roles) {
   if (std::find(roles.begin(), roles.end(), c.who.role) != roles.end()) return true;
   std::string names;

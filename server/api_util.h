@@ -26,6 +26,8 @@ bool DateParam(const Call& c, const char* name, std::optional<domain::Date>* out
 domain::Date Today(const App& app);
 // Whether the caller may read `task`: coordinators and auditors all, agencies their own.
 bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t);
+// An ETag for a stream version: "7" (quoted, as RFC 9110 wants).
+std::string VersionTag(uint64_t version);
 bool RequireRole(const Call& c, std::initializer_list<domain::ActorRole> roles);
 
 }  // namespace taskledger::server

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The HTTP benchmark of issue 4: a Release `taskledger serve` with the demo plans plus 100,000
+# generated tasks, and wrk against it on the same machine:
+#   1. GET /healthz                          (the floor: routing, no work)
+#   2. GET /v1/agencies/so-gddt-hp/tasks     (the query: who owns what, due when; first page)
+#   3. POST /v1/tasks/{id}/comments          (durable commands: each answered after fsync)
+# each at 64 connections, and prints requests/s, p99 and the ratios against the targets.
+#   bench/http.sh                 # 100,000 tasks, 15 s per run
+#   TASKS=20000 DURATION=5 bench/http.sh
+# The rate limit is off for the run (--rate-limit 0): one token drives all the load.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tasks="${TASKS:-100000}"
+duration="${DURATION:-15}"
+conns="${CONNECTIONS:-64}"
+threads="${WRK_THREADS:-2}"
+
+"$root/deploy/install-deps.sh" wrk python3 curl
+build_dir="${TASKLEDGER_BUILD_DIR:-$root/build-release}"
+cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build_dir" -j2 --target taskledger >/dev/null 2>&1 || cmake --build "$build_dir" -j2 --target taskledger
+bin="$build_dir/server/taskledger"
+
+work="$(mktemp -d /tmp/taskledger-http-bench-XXXXXX)"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+data="$work/data"
+"$bin" load-demo --data-dir "$data" >/dev/null
+token="$("$bin" token create --role coordinator --name bench --data-dir "$data" | awk '{print $NF}')"
+
+"$bin" serve --data-dir "$data" --listen 127.0.0.1:0 --rate-limit 0 >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.1; done
+port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/server.log")"
+base="http://127.0.0.1:$port"
+auth="Authorization: Bearer $token"
+
+# 100,000 tasks in a plan of their own, imported through the API in chunks under the 1 MiB body
+# limit: leads and coordinating agencies spread over Hải Phòng's departments and schools.
+curl -sf -H "$auth" -H 'Content-Type: application/json' "$base/v1/plans" -d '{
+  "id": "bench", "title": "Kế hoạch sinh cho đo hiệu năng", "authority": "ubnd-hp",
+  "period": {"start": "2025-01-01", "end": "2030-12-31"}}' >/dev/null
+echo "generating and importing $tasks tasks ..."
+start=$(date +%s.%N)
+python3 - "$tasks" "$work" <<'PY'
+import sys
+n, work = int(sys.argv[1]), sys.argv[2]
+agencies = ["Sở Giáo dục và Đào tạo", "Sở Tài chính", "Sở Nội vụ", "so-khcn-hp", "so-vhttdl-hp",
+            "so-ngv-hp", "thpt-tran-phu-hp"]
+deadlines = ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026", "Năm 2027",
+             "tháng 6/2026", "31/12/2026", "Hàng năm", "Năm 2026-2027", "Thường xuyên"]
+chunk = 5000
+for c in range(0, n, chunk):
+    sec = c // chunk + 1
+    rows = ["TT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn thành",
+            f"{sec};Phần {sec};;;;"]
+    for i in range(c, min(n, c + chunk)):
+        lead = agencies[i % 3 if i % 5 else 0]
+        coord = agencies[3 + i % 4]
+        rows.append(f"{sec}.{i - c + 1};Nhiệm vụ sinh số {i + 1};{lead};{coord};Báo cáo;{deadlines[i % 10]}")
+    open(f"{work}/chunk-{sec:03}.csv", "w", encoding="utf-8").write("\n".join(rows) + "\n")
+PY
+for f in "$work"/chunk-*.csv; do
+  curl -sS --fail-with-body -H "$auth" -H 'Content-Type: text/csv' --data-binary "@$f" "$base/v1/plans/bench/import" >/dev/null
+done
+end=$(date +%s.%N)
+echo "imported in $(python3 -c "print(f'{$end - $start:.1f}')") s; log head $(curl -sf -H "$auth" "$base/v1/audit/head" | python3 -c 'import json,sys; print(json.load(sys.stdin)["position"])')"
+
+cat >"$work/comment.lua" <<LUA
+local n = ${tasks} < 10000 and ${tasks} or 10000
+request = function()
+  local i = math.random(1, n)
+  local sec = math.floor((i - 1) / 5000) + 1
+  local code = sec .. "." .. ((i - 1) % 5000 + 1)
+  return wrk.format("POST", "/v1/tasks/bench:" .. code .. "/comments",
+    {["Authorization"] = "Bearer ${token}", ["Content-Type"] = "application/json"},
+    '{"text": "Đôn đốc tiến độ, lần đo hiệu năng"}')
+end
+LUA
+
+# wrk prints "Requests/sec: N" and, with --latency, " 99%  X.XXms".
+run() {  # name, extra wrk args...
+  local name="$1"; shift
+  wrk -t"$threads" -c"$conns" -d"${duration}s" --latency "$@" >"$work/$name.txt"
+  local rps p99 non2xx
+  rps="$(awk '/^Requests\/sec:/ {print $2}' "$work/$name.txt")"
+  p99="$(awk '$1 == "99%" {print $2}' "$work/$name.txt")"
+  non2xx="$(awk '/Non-2xx/ {print $NF}' "$work/$name.txt")"
+  printf "%-28s %12s req/s   p99 %9s   non-2xx %s\n" "$name" "$rps" "$p99" "${non2xx:-0}"
+  eval "${name//-/_}_rps=$rps"
+  eval "${name//-/_}_p99=$p99"
+}
+
+echo
+echo "wrk: $conns connections, $threads threads, ${duration}s each, server and wrk on the same $(nproc) cores"
+run healthz "$base/healthz"
+run agency-tasks -H "$auth" "$base/v1/agencies/so-gddt-hp/tasks"
+run post-comments -s "$work/comment.lua" "$base"
+appended="$(curl -sf -H "$auth" "$base/metrics" | awk '/^taskledger_group_commits_total/ {g=$2} /^taskledger_appends_total/ {a=$2} END {printf "%d appends in %d synced groups (%.1f per fsync)", a, g, a / (g ? g : 1)}')"
+echo "store: $appended"
+
+ms() { python3 -c "v='$1'; print(float(v[:-2]) if v.endswith('ms') else float(v[:-2]) / 1000 if v.endswith('us') else float(v[:-1]) * 1000)"; }
+python3 - "$healthz_rps" "$agency_tasks_rps" "$(ms "$agency_tasks_p99")" "$post_comments_rps" "$(ms "$post_comments_p99")" <<'PY'
+import sys
+h, q, qp99, c, cp99 = map(float, sys.argv[1:])
+print()
+print(f"task query / healthz       {q / h * 100:6.1f} %   (target >= 50 %)   {'met' if q >= 0.5 * h else 'MISSED'}")
+print(f"task query p99             {qp99:8.2f} ms (target < 5 ms)     {'met' if qp99 < 5 else 'MISSED'}")
+print(f"durable comment POSTs      {c:8.0f} /s (target >= 20,000/s) {'met' if c >= 20000 else 'MISSED'}; p99 {cp99:.2f} ms")
+PY
