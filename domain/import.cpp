@@ -376,4 +376,18 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
   return out;
 }
 
+ImportPlan PlanImportText(const Ledger& state, std::string_view plan, std::string_view text,
+                          MatrixFormat format, const ImportOptions& options) {
+  std::vector<ImportProblem> problems;
+  const std::vector<MatrixRow> rows = format == MatrixFormat::kJson ? ReadMatrixJson(text, &problems)
+                                                                    : ReadMatrixCsv(text, &problems);
+  if (!problems.empty()) {
+    ImportPlan out;
+    out.problems = std::move(problems);
+    out.unreadable = true;
+    return out;
+  }
+  return PlanImport(state, plan, rows, options);
+}
+
 }  // namespace taskledger::domain

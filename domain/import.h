@@ -40,6 +40,7 @@ struct ImportPlan {
   std::vector<std::string> new_agencies;
   std::vector<std::string> warnings;
   std::vector<ImportProblem> problems;  // non-empty: write nothing
+  bool unreadable = false;  // the problems are the text's own; nothing was planned
 };
 
 // Reads rows, matching headers in Vietnamese or English (diacritics and case aside).
@@ -50,6 +51,12 @@ std::vector<MatrixRow> ReadMatrixJson(std::string_view text, std::vector<ImportP
 
 ImportPlan PlanImport(const Ledger& state, std::string_view plan,
                       const std::vector<MatrixRow>& rows, const ImportOptions& options);
+
+enum class MatrixFormat { kCsv, kJson };
+// Reads `text` and plans its import; when the text itself has problems, those are the plan's
+// problems (`unreadable`) and nothing is planned.
+ImportPlan PlanImportText(const Ledger& state, std::string_view plan, std::string_view text,
+                          MatrixFormat format, const ImportOptions& options);
 
 // Agency names in a cell: split on ';' and new lines, then on commas only where the pieces are
 // not one known name ("UBND xã, phường, đặc khu" stays whole when it is an agency).

@@ -127,21 +127,17 @@ void Api::AddCommandRoutes() {
     options.create_unknown_agencies =
         c.query.count("create_agencies") && c.query.at("create_agencies") == "true";
     if (c.query.count("reason")) options.reason = c.query.at("reason");
-    std::vector<ImportProblem> problems;
-    const std::string_view type = c.req[http::field::content_type];
-    const std::vector<MatrixRow> rows = type.starts_with("application/json")
-                                            ? ReadMatrixJson(c.req.body(), &problems)
-                                            : ReadMatrixCsv(c.req.body(), &problems);
-    ImportPlan plan;
-    if (problems.empty()) {
-      std::optional<ImportPlan> planned = app_.Read([&](const Ledger& l, const TokenTable&) {
-        return l.FindPlan(c.params[0]) ? std::optional(PlanImport(l, c.params[0], rows, options))
-                                       : std::nullopt;
-      });
-      if (!planned) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
-      plan = std::move(*planned);
-      problems = plan.problems;
-    }
+    const MatrixFormat format = c.req[http::field::content_type].starts_with("application/json")
+                                    ? MatrixFormat::kJson
+                                    : MatrixFormat::kCsv;
+    bool plan_exists = false;
+    const ImportPlan plan = app_.Read([&](const Ledger& l, const TokenTable&) {
+      plan_exists = l.FindPlan(c.params[0]) != nullptr;
+      return PlanImportText(l, c.params[0], c.req.body(), format, options);
+    });
+    // A text that cannot be read is its own problem, whatever plan it was sent to.
+    if (!plan_exists && !plan.unreadable) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    const std::vector<ImportProblem>& problems = plan.problems;
     if (!problems.empty()) {
       Problem p = MakeProblem(http::status::unprocessable_entity, "import-invalid",
                               "The matrix has problems; nothing was imported",

@@ -1,32 +1,18 @@
 #include "server/demo.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "domain/import.h"
 #include "domain/manifest.h"
+#include "server/file_store.h"
 
 namespace taskledger::server {
 
 using namespace domain;
 
-namespace {
-
-Result<std::string> Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
-
 Result<std::string> LoadDemo(App& app, const std::string& dir) {
   const bool has_plans = app.Read([](const Ledger& l, const TokenTable&) { return !l.Plans().empty(); });
   if (has_plans) return std::string("demo: the store has plans already; nothing loaded");
   const Actor actor{ActorRole::kCoordinator, "", "demo"};
-  auto agencies_text = Slurp(dir + "/agencies.json");
+  auto agencies_text = ReadWholeFile(dir + "/agencies.json");
   if (!agencies_text.ok()) return agencies_text.status();
   auto agencies = ReadAgencies(*agencies_text);
   if (!agencies.ok()) return agencies.status();
@@ -36,25 +22,23 @@ Result<std::string> LoadDemo(App& app, const std::string& dir) {
     if (!known) commands.push_back(RegisterAgency{a, false});
   }
   if (auto r = app.ExecuteAll(commands, actor); !r.ok()) return r.status();
-  auto plans_text = Slurp(dir + "/plans.json");
+  auto plans_text = ReadWholeFile(dir + "/plans.json");
   if (!plans_text.ok()) return plans_text.status();
   auto plans = ReadPlanManifests(*plans_text);
   if (!plans.ok()) return plans.status();
   int tasks = 0;
   for (const PlanManifest& m : *plans) {
     if (auto r = app.ExecuteAll({CreatePlan{m.plan}}, actor); !r.ok()) return r.status();
-    auto matrix = Slurp(dir + "/" + m.matrix);
+    auto matrix = ReadWholeFile(dir + "/" + m.matrix);
     if (!matrix.ok()) return matrix.status();
-    std::vector<ImportProblem> problems;
-    const auto rows = m.matrix.ends_with(".json") ? ReadMatrixJson(*matrix, &problems)
-                                                  : ReadMatrixCsv(*matrix, &problems);
-    ImportPlan plan = app.Read([&](const Ledger& l, const TokenTable&) {
-      return PlanImport(l, m.plan.id, rows, ImportOptions{});
+    const MatrixFormat format = m.matrix.ends_with(".json") ? MatrixFormat::kJson : MatrixFormat::kCsv;
+    const ImportPlan plan = app.Read([&](const Ledger& l, const TokenTable&) {
+      return PlanImportText(l, m.plan.id, *matrix, format, ImportOptions{});
     });
-    problems.insert(problems.end(), plan.problems.begin(), plan.problems.end());
-    if (!problems.empty()) {
-      return Status::InvalidArgument(m.matrix + " row " + std::to_string(problems[0].row) + " " +
-                                     problems[0].column + ": " + problems[0].message);
+    if (!plan.problems.empty()) {
+      const ImportProblem& p = plan.problems.front();
+      return Status::InvalidArgument(m.matrix + " row " + std::to_string(p.row) + " " + p.column +
+                                     ": " + p.message);
     }
     if (auto r = app.ExecuteAll(plan.commands, actor); !r.ok()) return r.status();
     tasks += plan.tasks_created;

@@ -81,7 +81,6 @@ bool EventFeed::Serve(Client& c, uint64_t head,
 
 void EventFeed::Run() {
   auto last_keep_alive = std::chrono::steady_clock::now();
-  uint64_t seen = store_.head().position;
   while (!stopping_) {
     std::vector<std::shared_ptr<Client>> clients;
     {
@@ -98,12 +97,11 @@ void EventFeed::Run() {
       for (auto& c : clients) c->sink->Write(": keep-alive\n\n");
       last_keep_alive = now;
     }
-    seen = stored;
     if (behind || head < stored) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     } else {
       // Wakes on the next commit; new clients wait at most this long for their catch-up.
-      store_.WaitForAppend(seen, std::chrono::milliseconds(100));
+      store_.WaitForAppend(stored, std::chrono::milliseconds(100));
     }
   }
 }

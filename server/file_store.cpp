@@ -33,6 +33,14 @@ bool IsHex64(std::string_view s) {
 
 }  // namespace
 
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 FileStore::FileStore(std::string dir) : dir_(std::move(dir)) {}
 
 std::string FileStore::PathOf(std::string_view hex) const {
@@ -77,11 +85,9 @@ Result<std::string> FileStore::Put(std::string_view bytes) {
 
 Result<std::string> FileStore::Get(std::string_view hex) const {
   if (!IsHex64(hex)) return Status::NotFound("no such file");
-  std::ifstream in(PathOf(hex), std::ios::binary);
-  if (!in) return Status::NotFound("the file " + std::string(hex) + " is not stored here");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto bytes = ReadWholeFile(PathOf(hex));
+  if (!bytes.ok()) return Status::NotFound("the file " + std::string(hex) + " is not stored here");
+  return bytes;
 }
 
 }  // namespace taskledger::server

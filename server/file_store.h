@@ -14,6 +14,9 @@
 
 namespace taskledger::server {
 
+// The whole of a file; NotFound when it cannot be read.
+Result<std::string> ReadWholeFile(const std::string& path);
+
 class FileStore {
  public:
   explicit FileStore(std::string dir);

@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "domain/date.h"
 #include "domain/import.h"
 #include "events/sha256.h"
 #include "server/demo.h"
+#include "server/file_store.h"
 #include "server/log_export.h"
 #include "server/views.h"
 
@@ -142,25 +142,19 @@ int Export(App& app, uint64_t after, const std::string& out) {
 }
 
 int Import(App& app, const ImportArgs& a) {
-  std::ifstream in(a.file, std::ios::binary);
-  if (!in) return Fail("cannot read " + a.file, 2);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::vector<ImportProblem> problems;
-  const auto rows = a.file.ends_with(".json") ? ReadMatrixJson(text.str(), &problems)
-                                              : ReadMatrixCsv(text.str(), &problems);
+  auto text = ReadWholeFile(a.file);
+  if (!text.ok()) return Fail(text.status().message(), 2);
   ImportOptions options;
   options.create_unknown_agencies = a.create_agencies;
   options.reason = a.reason;
-  ImportPlan plan;
-  if (problems.empty()) {
-    auto planned = app.Read([&](const Ledger& l, const TokenTable&) {
-      return l.FindPlan(a.plan) ? std::optional(PlanImport(l, a.plan, rows, options)) : std::nullopt;
-    });
-    if (!planned) return Fail("no plan '" + a.plan + "'", 2);
-    plan = std::move(*planned);
-    problems = plan.problems;
-  }
+  const MatrixFormat format = a.file.ends_with(".json") ? MatrixFormat::kJson : MatrixFormat::kCsv;
+  bool plan_exists = false;
+  const ImportPlan plan = app.Read([&](const Ledger& l, const TokenTable&) {
+    plan_exists = l.FindPlan(a.plan) != nullptr;
+    return PlanImportText(l, a.plan, *text, format, options);
+  });
+  if (!plan_exists && !plan.unreadable) return Fail("no plan '" + a.plan + "'", 2);
+  const std::vector<ImportProblem>& problems = plan.problems;
   for (const ImportProblem& p : problems) {
     std::cerr << a.file << ": row " << p.row << (p.column.empty() ? "" : ", " + p.column) << ": "
               << p.message << "\n";
