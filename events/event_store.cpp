@@ -153,6 +153,12 @@ EventStore::~EventStore() {
   }
   impl_->queue_cv.notify_all();
   if (impl_->committer.joinable()) impl_->committer.join();
+  {
+    std::lock_guard lock(impl_->answer_mu);
+    impl_->notifier_stopping = true;
+  }
+  impl_->answer_cv.notify_all();
+  if (impl_->notifier.joinable()) impl_->notifier.join();
   // Flush memtables on a clean close so the next open has no WAL to replay. RocksDB does not do
   // this itself when the WAL is on; a crash instead replays at most max_total_wal_size.
   if (std::lock_guard lock(impl_->queue_mu); impl_->write_error.ok()) {
@@ -199,6 +205,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Sto
   impl->tail = head;
   impl->head = head;
   impl->committer = std::thread([p = impl.get()] { p->RunCommitter(); });
+  impl->notifier = std::thread([p = impl.get()] { p->RunNotifier(); });
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
 }
 

@@ -103,9 +103,9 @@ class EventStore {
   AppendResult Append(std::string_view stream, ExpectedVersion expected,
                       std::vector<NewEvent> events);
   // The same without blocking: `done` gets the result, on the calling thread when the append is
-  // refused before queueing (invalid, store closing), otherwise on the store's committer thread
-  // after the group holding it is synced. `done` must be quick and must not block on another
-  // append (it holds up every later commit); it may call AppendAsync. Appends queued before the
+  // refused before queueing (invalid, store closing), otherwise on the store's notifier thread
+  // after the group holding it is synced, in commit order. `done` must be quick and must not
+  // block on another append (it holds up every later answer); it may call AppendAsync. Appends queued before the
   // store is destroyed are committed and answered before the destructor returns.
   void AppendAsync(std::string_view stream, ExpectedVersion expected, std::vector<NewEvent> events,
                    std::function<void(AppendResult)> done);

@@ -3,7 +3,8 @@
 // fdatasync acknowledges every append that arrived while the previous one ran. leveldb's
 // DBImpl::Write does the same with a leader chosen among blocked callers; a dedicated thread also
 // serves callers that must not block (the HTTP server's I/O threads), and keeps the group whole
-// instead of splitting writers into alternating cohorts.
+// instead of splitting writers into alternating cohorts. A second thread, the notifier, runs the
+// callbacks of a committed group while the committer already writes the next one.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -373,8 +374,26 @@ void EventStore::Impl::RunCommitter() {
     } else {
       for (const auto& w : group) w->result = AppendResult{refused};
     }
-    for (const auto& w : group) w->done(std::move(w->result));
+    {
+      std::lock_guard lock(answer_mu);
+      answers.push_back(std::move(group));
+    }
+    answer_cv.notify_one();
     group.clear();
+  }
+}
+
+void EventStore::Impl::RunNotifier() {
+  for (;;) {
+    std::vector<std::unique_ptr<Writer>> group;
+    {
+      std::unique_lock lock(answer_mu);
+      answer_cv.wait(lock, [this] { return notifier_stopping || !answers.empty(); });
+      if (answers.empty()) return;  // stopping, and every committed group has been answered
+      group = std::move(answers.front());
+      answers.pop_front();
+    }
+    for (const auto& w : group) w->done(std::move(w->result));
   }
 }
 

@@ -47,15 +47,20 @@ std::string ActorLabel(const TokenRecord& t) {
 }  // namespace
 
 void Call::Json(http::status status, const json& body) const {
+  JsonText(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void Call::JsonText(http::status status, std::string body) const {
   Response res{status, req.version()};
   res.set(http::field::content_type, "application/json; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
-  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.body() = std::move(body);
   reply(std::move(res));
 }
 
 Api::Api(App& app, ApiOptions options)
     : app_(app),
+      post_(options.post ? std::move(options.post) : [](std::function<void()> f) { f(); }),
       limiter_(options.rate_per_second, options.rate_burst),
       feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); })) {
   Add(http::verb::get, "/healthz", [this](Call& c) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/app.h"
+#include "server/page_cache.h"
 #include "server/event_feed.h"
 #include "server/http_server.h"
 #include "server/problem.h"
@@ -35,6 +36,8 @@ struct Call {
   StartStream stream;  // instead of reply, for streamed responses
 
   void Json(http::status status, const nlohmann::json& body) const;
+  // A body already written as JSON text (JsonWriter).
+  void JsonText(http::status status, std::string body) const;
   void Fail(const Problem& p) const { reply(p.ToResponse(req.version())); }
 };
 
@@ -46,6 +49,9 @@ struct ApiOptions {
   double rate_per_second = 50;
   // Requests a token may make at once before the sustained rate applies. Default: 200.
   double rate_burst = 200;
+  // Runs a command's answer (reading the task, writing its JSON) off the store's notifier
+  // thread, which then goes straight on to answering the next group. Default: inline.
+  std::function<void(std::function<void()>)> post;
 };
 
 class Api {
@@ -80,10 +86,12 @@ class Api {
   void AddStreamRoutes();
 
   App& app_;
+  std::function<void(std::function<void()>)> post_;
   std::vector<Route> routes_;
   Stats stats_;
   RateLimiter limiter_;
   std::unique_ptr<EventFeed> feed_;
+  PageCache pages_;  // task lists as last rendered
   std::mutex exports_mu_;
   std::condition_variable exports_cv_;
   size_t exports_active_ = 0;      // by exports_mu_

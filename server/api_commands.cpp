@@ -17,7 +17,9 @@ using namespace domain;
 namespace {
 
 // Runs `command` and answers 201 with the task (or `view` of the outcome) when it is durable.
-void Run(App& app, Call& c, Command command, std::string task_id = {}) {
+// The answer is written on `post`'s thread, not on the store's notifier thread that reports the outcome.
+void Run(App& app, const std::function<void(std::function<void()>)>& post, Call& c,
+         Command command, std::string task_id = {}) {
   CommandOptions o;
   o.token_id = c.who.id;
   o.idempotency_key = std::string(c.req["Idempotency-Key"]);
@@ -34,25 +36,34 @@ void Run(App& app, Call& c, Command command, std::string task_id = {}) {
     }
   }
   const unsigned version = c.req.version();
+  const auto answer = [&app, reply = c.reply, version, task_id](Result<CommandOutcome> r) {
+    if (!r.ok()) return reply(FromStatus(r.status()).ToResponse(version));
+    Response res{r->replayed ? http::status::ok : http::status::created, version};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::etag, VersionTag(r->version));
+    if (r->replayed) res.set("Idempotent-Replayed", "true");
+    JsonWriter w(&res.body());
+    w.BeginObject()
+        .Field("stream", r->stream)
+        .Key("positions").BeginArray().Int(static_cast<int64_t>(r->first_position))
+        .Int(static_cast<int64_t>(r->last_position)).EndArray()
+        .Field("version", r->version)
+        .Field("replayed", r->replayed)
+        .Field("warnings", r->warnings);
+    if (!task_id.empty()) {
+      app.Read([&](const Ledger& l, const TokenTable&) {
+        if (const Task* t = l.FindTask(task_id)) {
+          w.Key("task");
+          WriteTask(w, *t, Today(app), true);
+        }
+      });
+    }
+    w.EndObject();
+    reply(std::move(res));
+  };
   app.Execute(std::move(command), c.actor, std::move(o),
-              [&app, reply = c.reply, version, task_id](Result<CommandOutcome> r) {
-                if (!r.ok()) return reply(FromStatus(r.status()).ToResponse(version));
-                json j = {{"stream", r->stream},
-                          {"positions", {r->first_position, r->last_position}},
-                          {"version", r->version},
-                          {"replayed", r->replayed},
-                          {"warnings", r->warnings}};
-                if (!task_id.empty()) {
-                  app.Read([&](const Ledger& l, const TokenTable&) {
-                    if (const Task* t = l.FindTask(task_id)) j["task"] = TaskView(*t, Today(app), true);
-                  });
-                }
-                Response res{r->replayed ? http::status::ok : http::status::created, version};
-                res.set(http::field::content_type, "application/json; charset=utf-8");
-                res.set(http::field::etag, VersionTag(r->version));
-                if (r->replayed) res.set("Idempotent-Replayed", "true");
-                res.body() = j.dump(-1, ' ', false, json::error_handler_t::replace);
-                reply(std::move(res));
+              [&post, answer](Result<CommandOutcome> r) {
+                post([answer, r = std::move(r)]() mutable { answer(std::move(r)); });
               });
 }
 
@@ -89,7 +100,7 @@ void Api::AddCommandRoutes() {
       if (!k) return c.Fail(BadRequest("kind must be department, committee, institution or group", "kind"));
       a.kind = *k;
     }
-    Run(app_, c, RegisterAgency{a, false});
+    Run(app_, post_, c, RegisterAgency{a, false});
   });
 
   Add(http::verb::post, "/v1/plans", [this](Call& c) {
@@ -117,7 +128,7 @@ void Api::AddCommandRoutes() {
     if (*issued != Date{}) p.issued = *issued;
     p.period = {*start, *end};
     p.targets = *targets;
-    Run(app_, c, CreatePlan{p});
+    Run(app_, post_, c, CreatePlan{p});
   });
 
   Add(http::verb::post, "/v1/plans/{}/import", [this](Call& c) {
@@ -241,8 +252,8 @@ void Api::AddCommandRoutes() {
     if (!status || !reason) return;
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    if (*status == "in_progress") return Run(app_, c, StartWork{c.params[0], *occ}, c.params[0]);
-    if (*status == "cancelled") return Run(app_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
+    if (*status == "in_progress") return Run(app_, post_, c, StartWork{c.params[0], *occ}, c.params[0]);
+    if (*status == "cancelled") return Run(app_, post_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
     c.Fail(BadRequest("status must be in_progress or cancelled (completion is a review of a "
                       "deliverable)", "status"));
   });
@@ -261,7 +272,7 @@ void Api::AddCommandRoutes() {
     if (!occ) return;
     ReportProgress cmd{c.params[0], *occ, (*j)["percent"].get<int>(), *narrative,
                        j->contains("indicators") ? (*j)["indicators"].dump() : "{}"};
-    Run(app_, c, cmd, c.params[0]);
+    Run(app_, post_, c, cmd, c.params[0]);
   });
   // A deliverable: JSON metadata (the file is elsewhere), or multipart/form-data with the file
   // itself (part "file", up to 20 MiB), stored by its SHA-256 before the event is appended.
@@ -326,7 +337,7 @@ void Api::AddCommandRoutes() {
       d.note = *note;
     }
     if (d.id.empty()) d.id = Uuid::NewV7(app_.NowMs()).ToString();
-    Run(app_, c, SubmitDeliverable{c.params[0], occ_key, d}, c.params[0]);
+    Run(app_, post_, c, SubmitDeliverable{c.params[0], occ_key, d}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/deliverables/{}/review", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "decision", "comment"});
@@ -338,7 +349,7 @@ void Api::AddCommandRoutes() {
     }
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    Run(app_, c, ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
+    Run(app_, post_, c, ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
         c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/assignment", [this](Call& c) {
@@ -347,14 +358,14 @@ void Api::AddCommandRoutes() {
     auto lead = TextList(c, *j, "lead", true), coordinating = TextList(c, *j, "coordinating", false);
     auto reason = Text(c, *j, "reason", true);
     if (!lead || !coordinating || !reason) return;
-    Run(app_, c, Reassign{c.params[0], *lead, *coordinating, *reason}, c.params[0]);
+    Run(app_, post_, c, Reassign{c.params[0], *lead, *coordinating, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/deadline", [this](Call& c) {
     auto j = JsonBody(c, {"deadline", "reason"});
     if (!j) return;
     auto deadline = Text(c, *j, "deadline", true), reason = Text(c, *j, "reason", true);
     if (!deadline || !reason) return;
-    Run(app_, c, ChangeDeadline{c.params[0], *deadline, *reason}, c.params[0]);
+    Run(app_, post_, c, ChangeDeadline{c.params[0], *deadline, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/extension-requests", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "id", "due", "reason"});
@@ -366,7 +377,7 @@ void Api::AddCommandRoutes() {
     auto occ = occurrence(c, *j);
     if (!occ) return;
     const std::string rid = id->empty() ? Uuid::NewV7(app_.NowMs()).ToString() : *id;
-    Run(app_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason}, c.params[0]);
+    Run(app_, post_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/extension-requests/{}/decision", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "decision", "due", "comment"});
@@ -382,14 +393,14 @@ void Api::AddCommandRoutes() {
     if (!occ) return;
     DecideExtension cmd{c.params[0], *occ, c.params[1], *decision == "granted",
                         *due == Date{} ? std::nullopt : std::optional<Date>(*due), *comment};
-    Run(app_, c, cmd, c.params[0]);
+    Run(app_, post_, c, cmd, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/comments", [this](Call& c) {
     auto j = JsonBody(c, {"occurrence", "text"});
     if (!j) return;
     auto text = Text(c, *j, "text", true), occ = Text(c, *j, "occurrence", false);
     if (!text || !occ) return;
-    Run(app_, c, AddComment{c.params[0], *occ, *text}, c.params[0]);
+    Run(app_, post_, c, AddComment{c.params[0], *occ, *text}, c.params[0]);
   });
 }
 

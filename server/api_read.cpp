@@ -1,4 +1,6 @@
 // Read routes: agencies, plans, tasks, reports, the log and its audit.
+#include <unordered_set>
+
 #include <spdlog/spdlog.h>
 
 #include "domain/codec.h"
@@ -32,6 +34,33 @@ bool LimitParam(const Call& c, size_t* limit, size_t* offset) {
     return false;
   }
   return true;
+}
+
+std::string ListTag(uint64_t position, Date today) {
+  std::string tag = "\"p";
+  tag += std::to_string(position);
+  tag += '-';
+  tag += ToIso(today);
+  tag += '"';
+  return tag;
+}
+
+Response ListResponse(const Call& c, std::string body, const std::string& tag) {
+  Response res{http::status::ok, c.req.version()};
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "private, no-cache");
+  res.set(http::field::vary, "Authorization");
+  res.set(http::field::etag, tag);
+  res.body() = std::move(body);
+  return res;
+}
+
+Response NotModified(const Call& c, const std::string& tag) {
+  Response res{http::status::not_modified, c.req.version()};
+  res.set(http::field::cache_control, "private, no-cache");
+  res.set(http::field::vary, "Authorization");
+  res.set(http::field::etag, tag);
+  return res;
 }
 
 }  // namespace
@@ -93,7 +122,22 @@ void Api::AddReadRoutes() {
       agency = c.who.agency;
     }
     const Date today = as_of.value_or(Today(app_));
-    json page;
+    const bool current = !as_of || !(*as_of < Today(app_));
+    // Today's lists change only when an event is folded: the ETag names the position and the
+    // day, a poll with it costs nothing, and a page rendered at this position is reused.
+    const uint64_t position = app_.folded_position();
+    std::string cache_key;
+    if (current) {
+      const std::string tag = ListTag(position, today);
+      if (c.req[http::field::if_none_match] == tag) return c.reply(NotModified(c, tag));
+      cache_key = agency + '\n' + ToIso(today);
+      for (const auto& [k, v] : c.query) cache_key += '\n' + k + '=' + v;
+      if (auto hit = pages_.Find(cache_key, position)) {
+        return c.reply(ListResponse(c, std::string(*hit), tag));
+      }
+    }
+    std::string page;
+    uint64_t rendered_at = 0;
     const auto list = [&](const Ledger& l) {
       // Filters look at the task's current occurrence, as its view shows it.
       const auto keep = [&](const Task& t) {
@@ -106,18 +150,15 @@ void Api::AddReadRoutes() {
         if (due_after && (!next || !(*due_after < *next))) return false;
         return true;
       };
-      std::vector<json> items;
+      // The page's tasks are picked first and written once, straight into the body.
+      std::vector<std::pair<const Task*, const AgencyItem*>> picked;
       size_t matched = 0;
       const auto add = [&](const Task& t, const AgencyItem* item) {
         if (!keep(t)) return;
-        if (matched++ < offset || items.size() >= limit) return;  // JSON only for the page
-        json v = TaskView(t, today, false);
-        if (item) {
-          v["role"] = ToString(item->role);
-          if (!item->via.empty()) v["via"] = item->via;
-        }
-        items.push_back(std::move(v));
+        if (matched++ < offset || picked.size() >= limit) return;
+        picked.emplace_back(&t, item);
       };
+      std::vector<AgencyItem> found;
       if (!agency.empty()) {
         if (!l.FindAgency(agency)) return false;
         AgencyQuery q;
@@ -128,10 +169,10 @@ void Api::AddReadRoutes() {
         // while the answer came back full and the page is not.
         const size_t want = offset + limit + 1;
         for (q.limit = 2 * want;; q.limit *= 4) {
-          items.clear();
+          picked.clear();
           matched = 0;
-          std::set<std::string_view> seen;
-          const std::vector<AgencyItem> found = l.AgencyTasks(agency, today, q);
+          std::unordered_set<std::string_view> seen;
+          found = l.AgencyTasks(agency, today, q);
           for (const AgencyItem& item : found) {
             // One line per task, at its next due.
             if (seen.insert(item.task->id).second) add(*item.task, &item);
@@ -144,14 +185,23 @@ void Api::AddReadRoutes() {
           for (const std::string& id : p->task_ids) add(*l.FindTask(id), nullptr);
         }
       }
-      page = {{"items", std::move(items)},
-              {"next_cursor", matched > offset + limit ? json(std::to_string(offset + limit))
-                                                       : json(nullptr)}};
-      if (as_of) page["as_of"] = ToIso(*as_of);
+      page.reserve(512 * (picked.size() + 1));  // a task is ~400 bytes of JSON
+      JsonWriter w(&page);
+      w.BeginObject().Key("items").BeginArray();
+      for (const auto& [task, item] : picked) WriteTask(w, *task, today, false, item);
+      w.EndArray().Key("next_cursor");
+      if (matched > offset + limit) {
+        w.String(std::to_string(offset + limit));
+      } else {
+        w.Null();
+      }
+      if (as_of) w.Field("as_of", ToIso(*as_of));
+      w.EndObject();
+      rendered_at = l.position();
       return true;
     };
     bool ok = false;
-    if (as_of && *as_of < Today(app_)) {
+    if (!current) {
       // Who owned what, due when, on that day: the log up to then, folded afresh.
       auto past = app_.LedgerAsOf(*as_of);
       if (!past.ok()) return c.Fail(FromStatus(past.status()));
@@ -160,7 +210,9 @@ void Api::AddReadRoutes() {
       ok = app_.Read([&](const Ledger& l, const TokenTable&) { return list(l); });
     }
     if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
-    c.Json(http::status::ok, page);
+    if (!current) return c.JsonText(http::status::ok, std::move(page));
+    pages_.Put(cache_key, rendered_at, std::make_shared<const std::string>(page));
+    c.reply(ListResponse(c, std::move(page), ListTag(rendered_at, today)));
   };
   Add(http::verb::get, "/v1/tasks", [list_tasks](Call& c) {
     list_tasks(c, c.query.count("agency") ? c.query.at("agency") : "");
@@ -196,7 +248,8 @@ void Api::AddReadRoutes() {
       Response res{http::status::ok, c.req.version()};
       res.set(http::field::content_type, "application/json; charset=utf-8");
       res.set(http::field::etag, VersionTag(t->version));
-      res.body() = TaskView(*t, today, true).dump(-1, ' ', false, json::error_handler_t::replace);
+      JsonWriter w(&res.body());
+      WriteTask(w, *t, today, true);
       c.reply(std::move(res));
       return 200;
     });
@@ -341,6 +394,8 @@ void Api::AddReadRoutes() {
     line("taskledger_requests_client_errors_total", stats_.client_errors);
     line("taskledger_requests_server_errors_total", stats_.server_errors);
     line("taskledger_requests_rate_limited_total", stats_.rate_limited);
+    line("taskledger_list_cache_hits_total", pages_.hits());
+    line("taskledger_list_cache_misses_total", pages_.misses());
     m += "# TYPE taskledger_request_seconds histogram\n";
     static const char* kLe[] = {"0.0005", "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "+Inf"};
     uint64_t cumulative = 0;
@@ -354,6 +409,8 @@ void Api::AddReadRoutes() {
     line("taskledger_appends_total", w.appends);
     line("taskledger_events_appended_total", w.events);
     line("taskledger_group_commits_total", w.groups);
+    m += "# TYPE taskledger_group_commit_write_seconds counter\n";
+    m += "taskledger_group_commit_write_seconds_total " + std::to_string(w.write_micros / 1e6) + "\n";
     line("taskledger_log_position", h.position);
     const uint64_t folded = app_.folded_position();
     line("taskledger_projection_position", folded);

@@ -160,7 +160,9 @@ void App::Attempt(std::shared_ptr<Pending> p) {
                           return Attempt(p);  // decided on stale state: decide again
                         }
                         if (!r.ok()) return finish(p, r.status);
-                        CatchUp(r.last_position);
+                        // Fold the whole group that carried this append at once: its other
+                        // writers, answered next, then find nothing left to fold.
+                        CatchUp(std::max(r.last_position, store_->head().position));
                         CommandOutcome o;
                         o.stream = stream;
                         o.first_position = r.first_position;

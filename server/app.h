@@ -1,8 +1,8 @@
 // The running TaskLedger: the event log, the Ledger folded from it, the token table, and the one
 // way commands reach the log. HTTP knows nothing of RocksDB; the domain knows nothing of HTTP.
 //
-// Consistency: every append goes through AppendAsync, and its completion (on the store's single
-// committer thread, in log order) folds the log up to that append into the Ledger before the
+// Consistency: every append goes through AppendAsync, and its completion (on the store's
+// notifier thread, in log order) folds the log up to that append into the Ledger before the
 // caller is answered, so a client always reads its own writes.
 // Thread-safety: all methods may be called from any thread. The Ledger, tokens and idempotency
 // keys are guarded by mu_ (shared for reads, exclusive for folding).
@@ -65,7 +65,7 @@ class App {
   }
 
   // Decides `command` as `actor` against the current state and appends its events; `done` gets
-  // the outcome once they are durable and folded (on the committer thread, or at once when
+  // the outcome once they are durable and folded (on the store's notifier thread, or at once when
   // refused). A stale decision (someone else changed the task first) is decided again, unless
   // the caller sent If-Match, which then fails with kWrongExpectedVersion.
   void Execute(domain::Command command, domain::Actor actor, CommandOptions options,

@@ -2,9 +2,11 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -16,7 +18,12 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-class Session;
+// What the server keeps of a session, whichever stream it runs over.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void Shutdown() = 0;
+};
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(net::io_context& io, HttpLimits l, HttpHandlers h)
@@ -30,34 +37,63 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   tcp::acceptor acceptor;
   std::atomic<size_t> open{0};
   std::atomic<bool> stopping{false};
+  std::optional<net::ssl::context> tls;  // set by EnableTls before Listen
   std::mutex mu;
-  std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;  // by mu
+  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;  // by mu
 };
 
-// One connection. Every operation runs on the stream's strand; the handler's Reply posts back to
-// it, so a response computed on another thread (after a durable append) is written in order.
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection, over plain TCP or TLS. Every operation runs on the stream's strand; the
+// handler's Reply posts back to it, so a response computed on another thread (after a durable
+// append) is written in order.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   Session(tcp::socket&& socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+      : stream_(MakeStream(std::move(socket), *server)), server_(std::move(server)) {}
 
-  ~Session() { server_->open--; }
+  ~Session() override { server_->open--; }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    net::dispatch(stream_.get_executor(), [self = Self()] {
+      if constexpr (kTls) {
+        // The handshake counts against the first request's read timeout.
+        self->Tcp().expires_after(self->server_->limits.read_timeout);
+        self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) return self->CloseSocket(tcp::socket::shutdown_both);
+          self->ReadHeader();
+        });
+      } else {
+        self->ReadHeader();
+      }
+    });
   }
 
   // Called on Stop(): close now if waiting for a request; otherwise after the response.
-  void Shutdown() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = Self()] {
       self->closing_ = true;
       if (self->streaming_) return self->CloseStream();
-      if (!self->busy_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
-      }
+      if (!self->busy_) self->CloseSocket(tcp::socket::shutdown_both);
     });
+  }
+
+  // Answers `status` and closes without reading a request (over TLS, after the handshake).
+  void Refuse(http::status status, std::string detail) {
+    if constexpr (kTls) {
+      Tcp().expires_after(server_->limits.read_timeout);
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              [self = Self(), status, detail = std::move(detail)](beast::error_code ec) mutable {
+                                if (ec) return self->CloseSocket(tcp::socket::shutdown_both);
+                                self->RefuseAndClose(status, std::move(detail));
+                              });
+    } else {
+      RefuseAndClose(status, std::move(detail));
+    }
   }
 
   void RefuseAndClose(http::status status, std::string detail) {
@@ -66,6 +102,26 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  static Stream MakeStream(tcp::socket&& socket, HttpServer::Impl& server) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *server.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  std::shared_ptr<Session> Self() { return this->shared_from_this(); }
+
+  // Ends the connection: `how` says which directions of the TCP socket to shut; a fully shut
+  // socket is closed too. Over TLS the close_notify is skipped: HTTP/1.1 frames every body
+  // itself, so a truncation attack has nothing to truncate, and a client that went away would
+  // otherwise hold the session until a timeout.
+  void CloseSocket(tcp::socket::shutdown_type how) {
+    beast::error_code ignored;
+    Tcp().socket().shutdown(how, ignored);
+    if (how == tcp::socket::shutdown_both) Tcp().close();
+  }
+
   void ReadHeader() {
     if (closing_) return;
     parser_.emplace();
@@ -73,10 +129,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // The body limit depends on the route, known once the header is read (OnHeader); until
     // then none, or the parser would refuse a large Content-Length before we can say why.
     parser_->body_limit(boost::none);
-    stream_.expires_after(first_request_ ? server_->limits.read_timeout
+    Tcp().expires_after(first_request_ ? server_->limits.read_timeout
                                          : server_->limits.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+                            beast::bind_front_handler(&Session::OnHeader, Self()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
@@ -90,9 +146,9 @@ class Session : public std::enable_shared_from_this<Session> {
                             "the body is " + std::to_string(*length) + " bytes; the limit here is " +
                                 std::to_string(limit));
     }
-    stream_.expires_after(server_->limits.read_timeout);
+    Tcp().expires_after(server_->limits.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Session::OnRead, Self()));
   }
 
   void OnReadError(beast::error_code ec) {
@@ -100,8 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
         ec == net::error::eof || closing_) {
-      beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      CloseSocket(tcp::socket::shutdown_both);
       return;
     }
     if (ec == http::error::body_limit) {
@@ -117,10 +172,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
-    stream_.expires_never();  // the handler may wait for a durable append
+    Tcp().expires_never();  // the handler may wait for a durable append
     Request req = parser_->release();
     const bool keep_alive = req.keep_alive();
-    auto self = shared_from_this();
+    auto self = Self();
     Responder responder;
     responder.reply = [self, keep_alive](Response res) {
       net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
@@ -152,7 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
         out_.push_back(std::move(bytes));
       }
     }
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+    net::post(stream_.get_executor(), [self = Self()] { self->Flush(); });
     return !StreamClosed();
   }
   bool StreamClosed() const {
@@ -169,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (out_closed_) return;
       out_closed_ = true;  // write what is queued, then close
     }
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Flush(); });
+    net::post(stream_.get_executor(), [self = Self()] { self->Flush(); });
   }
 
  private:
@@ -193,11 +248,11 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& f : head) h->set(f.name_string(), f.value());
     h->keep_alive(false);  // the body ends when the connection does
     auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*h);
-    stream_.expires_after(server_->limits.stream_write_timeout);
-    http::async_write_header(stream_, *sr, [self = shared_from_this(), h, sr](beast::error_code ec, size_t) {
+    Tcp().expires_after(server_->limits.stream_write_timeout);
+    http::async_write_header(stream_, *sr, [self = Self(), h, sr](beast::error_code ec, size_t) {
       if (ec) return self->CloseStream();
       self->header_sent_ = true;
-      self->stream_.expires_never();
+      self->Tcp().expires_never();
       self->WatchForHangUp();
       self->Flush();
     });
@@ -205,7 +260,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // A stream's client sends nothing; a read ends only when it hangs up.
   void WatchForHangUp() {
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t) {
+    stream_.async_read_some(net::buffer(scratch_), [self = Self()](beast::error_code ec, size_t) {
       if (ec) return self->CloseStream();
       self->WatchForHangUp();
     });
@@ -231,15 +286,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (close) return CloseStream();
     if (!next) return;
     writing_ = true;
-    stream_.expires_after(server_->limits.stream_write_timeout);
-    net::async_write(stream_, net::buffer(*next), [self = shared_from_this(), next](beast::error_code ec, size_t) {
+    Tcp().expires_after(server_->limits.stream_write_timeout);
+    net::async_write(stream_, net::buffer(*next), [self = Self(), next](beast::error_code ec, size_t) {
       self->writing_ = false;
       {
         std::lock_guard lock(self->out_mu_);
         self->out_bytes_ -= std::min(self->out_bytes_, next->size());
       }
       if (ec) return self->CloseStream();
-      self->stream_.expires_never();
+      self->Tcp().expires_never();
       self->Flush();
     });
   }
@@ -254,21 +309,18 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (socket_closed_ || writing_) return;  // a write in flight comes back here
     socket_closed_ = true;
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    CloseSocket(tcp::socket::shutdown_both);
   }
 
   void Send(Response res, bool close) {
     res.prepare_payload();
     auto msg = std::make_shared<Response>(std::move(res));
-    stream_.expires_after(server_->limits.read_timeout);
+    Tcp().expires_after(server_->limits.read_timeout);
     http::async_write(stream_, *msg,
-                      [self = shared_from_this(), msg, close](beast::error_code ec, size_t) {
+                      [self = Self(), msg, close](beast::error_code ec, size_t) {
                         self->busy_ = false;
                         if (ec || close || self->closing_) {
-                          beast::error_code ignored;
-                          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          self->CloseSocket(tcp::socket::shutdown_send);
                           if (!ec && self->linger_) self->Linger(kLingerBytes);
                           return;
                         }
@@ -280,19 +332,14 @@ class Session : public std::enable_shared_from_this<Session> {
   // keeps sending for a while, so it gets to read the answer instead of a connection reset.
   static constexpr size_t kLingerBytes = 64u << 20;
   void Linger(size_t left) {
-    stream_.expires_after(std::chrono::seconds(5));
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this(), left](beast::error_code ec, size_t n) {
-      if (ec || n >= left) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        self->stream_.close();
-        return;
-      }
+    Tcp().expires_after(std::chrono::seconds(5));
+    stream_.async_read_some(net::buffer(scratch_), [self = Self(), left](beast::error_code ec, size_t n) {
+      if (ec || n >= left) return self->CloseSocket(tcp::socket::shutdown_both);
       self->Linger(left - n);
     });
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
@@ -310,23 +357,31 @@ class Session : public std::enable_shared_from_this<Session> {
   bool cut_ = false;             // by out_mu_: drop what is queued and close
 };
 
+template <class Stream>
+void StartSession(tcp::socket&& socket, const std::shared_ptr<HttpServer::Impl>& server) {
+  const size_t n = ++server->open;
+  auto session = std::make_shared<Session<Stream>>(std::move(socket), server);
+  if (n > server->limits.max_connections) {
+    return session->Refuse(http::status::service_unavailable,
+                           "too many connections; try again shortly");
+  }
+  {
+    std::lock_guard lock(server->mu);
+    std::erase_if(server->sessions, [](const auto& w) { return w.expired(); });
+    server->sessions.insert(session);
+  }
+  session->Start();
+}
+
 void HttpServer::Impl::Accept() {
   acceptor.async_accept(
       net::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
         if (self->stopping) return;
         if (!ec) {
-          const size_t n = ++self->open;
-          auto session = std::make_shared<Session>(std::move(socket), self);
-          if (n > self->limits.max_connections) {
-            session->RefuseAndClose(http::status::service_unavailable,
-                                    "too many connections; try again shortly");
+          if (self->tls) {
+            StartSession<TlsStream>(std::move(socket), self);
           } else {
-            {
-              std::lock_guard lock(self->mu);
-              std::erase_if(self->sessions, [](const auto& w) { return w.expired(); });
-              self->sessions.insert(session);
-            }
-            session->Start();
+            StartSession<PlainStream>(std::move(socket), self);
           }
         }
         self->Accept();
@@ -337,6 +392,27 @@ HttpServer::HttpServer(net::io_context& io, HttpLimits limits, HttpHandlers hand
     : impl_(std::make_shared<Impl>(io, limits, std::move(handlers))) {}
 
 HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::EnableTls(const std::string& cert_file, const std::string& key_file) {
+  net::ssl::context ctx(net::ssl::context::tls_server);
+  // TLS 1.2 and 1.3 only, the server's cipher order.
+  ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                  net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                  net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use |
+                  SSL_OP_CIPHER_SERVER_PREFERENCE);
+  beast::error_code ec;
+  if (ctx.use_certificate_chain_file(cert_file, ec); ec) {
+    return Status::InvalidArgument("TLS certificate '" + cert_file + "': " + ec.message());
+  }
+  if (ctx.use_private_key_file(key_file, net::ssl::context::pem, ec); ec) {
+    return Status::InvalidArgument("TLS key '" + key_file + "': " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return Status::InvalidArgument("TLS key '" + key_file + "' does not match the certificate");
+  }
+  impl_->tls.emplace(std::move(ctx));
+  return Status::Ok();
+}
 
 Status HttpServer::Listen(const std::string& host, uint16_t port) {
   beast::error_code ec;

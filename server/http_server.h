@@ -78,6 +78,9 @@ class HttpServer {
   HttpServer(boost::asio::io_context& io, HttpLimits limits, HttpHandlers handlers);
   ~HttpServer();
 
+  // Serves HTTPS instead of HTTP: a PEM certificate chain and its private key. Call before
+  // Listen. TLS 1.2 and 1.3 only.
+  Status EnableTls(const std::string& cert_file, const std::string& key_file);
   // Binds and starts accepting. `port` 0 picks a free one; see port().
   Status Listen(const std::string& host, uint16_t port);
   uint16_t port() const;

@@ -6,6 +6,7 @@
 // (--config FILE or TASKLEDGER_CONFIG; TOML/INI, e.g. `[serve]` / `listen = "0.0.0.0:8080"`).
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +18,7 @@
 #include "server/api.h"
 #include "server/demo.h"
 #include "server/http_server.h"
+#include "server/log_sink.h"
 #include "server/tools.h"
 
 #ifndef TASKLEDGER_DEMO_DIR
@@ -51,11 +53,13 @@ struct ServeOptions {
   bool demo = false;
   std::string demo_dir = TASKLEDGER_DEMO_DIR;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::string tls_cert, tls_key;  // both or neither: HTTPS instead of HTTP
   HttpLimits limits;
   ApiOptions api;
 };
 
 int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
+  UseBufferedStdoutLog();
   const size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) {
     std::cerr << "taskledger: --listen wants HOST:PORT\n";
@@ -73,8 +77,10 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
     }
     spdlog::info("{}", *r);
   }
-  Api api(*app, o.api);
   boost::asio::io_context io(static_cast<int>(o.threads));
+  ApiOptions api_options = o.api;
+  api_options.post = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
+  Api api(*app, api_options);
   HttpHandlers handlers;
   handlers.handle = [&api](Request&& req, Responder r) { api.Handle(std::move(req), std::move(r)); };
   handlers.body_limit = [&api](const Request& r) { return api.BodyLimit(r); };
@@ -86,13 +92,21 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
         .ToResponse(version);
   };
   HttpServer server(io, o.limits, handlers);
+  if (!o.tls_cert.empty()) {
+    if (Status s = server.EnableTls(o.tls_cert, o.tls_key); !s.ok()) {
+      std::cerr << "taskledger: " << s.message() << "\n";
+      return 2;
+    }
+  }
   if (Status s = server.Listen(host, static_cast<uint16_t>(port)); !s.ok()) {
     std::cerr << "taskledger: " << s.message() << "\n";
     return 2;
   }
   // Scripts and tests read this line for the port.
   std::cout << "listening on " << host << ":" << server.port() << std::endl;
-  spdlog::info("listening on {}:{} with {} threads", host, server.port(), o.threads);
+  spdlog::info("listening on {}:{} ({}) with {} threads", host, server.port(),
+               o.tls_cert.empty() ? "HTTP" : "HTTPS", o.threads);
+  spdlog::default_logger()->flush();  // start-up lines at once; request lines in blocks
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("signal {}: no new connections; finishing requests in flight", sig);
@@ -105,6 +119,7 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   for (auto& t : pool) t.join();
   app.reset();  // flushes and closes the store
   spdlog::info("stopped cleanly");
+  spdlog::shutdown();  // flushes the log
   return 0;
 }
 
@@ -142,6 +157,13 @@ int main(int argc, char** argv) {
       ->envname("TASKLEDGER_RATE_LIMIT")->capture_default_str();
   serve->add_option("--rate-burst", so.api.rate_burst, "requests per token in a burst")
       ->envname("TASKLEDGER_RATE_BURST")->capture_default_str();
+  auto* cert = serve->add_option("--tls-cert", so.tls_cert,
+                                 "serve HTTPS with this PEM certificate chain (needs --tls-key)")
+                   ->envname("TASKLEDGER_TLS_CERT");
+  auto* key = serve->add_option("--tls-key", so.tls_key, "the certificate's PEM private key")
+                  ->envname("TASKLEDGER_TLS_KEY");
+  cert->needs(key);
+  key->needs(cert);
 
   auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
   token->require_subcommand(1);

@@ -13,6 +13,24 @@ namespace {
 
 json DateOrNull(const std::optional<Date>& d) { return d ? json(ToIso(*d)) : json(nullptr); }
 
+// The same text as domain::ToJson(Schedule), without building it first.
+void WriteSchedule(JsonWriter& w, const Schedule& s) {
+  w.BeginObject().Field("text", s.text).Field("kind", ToString(s.kind));
+  if (s.start) w.Field("start", ToIso(*s.start));
+  if (s.every != Period::kNone) w.Field("every", ToString(s.every));
+  if (s.until) w.Field("until", ToIso(*s.until));
+  if (!s.milestones.empty()) {
+    w.Key("milestones").BeginArray();
+    for (const Milestone& m : s.milestones) {
+      w.BeginObject().Field("key", m.key).Field("due", ToIso(m.due));
+      if (m.start) w.Field("start", ToIso(*m.start));
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
 }  // namespace
 
 const Occurrence* CurrentOccurrence(const Task& t) {
@@ -49,69 +67,107 @@ json PlanView(const Plan& p, bool with_sections) {
   return j;
 }
 
-json OccurrenceView(const Occurrence& o, Date today) {
-  json j = {{"key", o.key},
-            {"start", DateOrNull(o.start)},
-            {"due", DateOrNull(o.due)},
-            {"original_due", DateOrNull(o.original_due)},
-            {"status", ToString(o.status)},
-            {"category", ToString(Classify(o, today))},
-            {"percent", o.percent}};
-  if (!o.target.empty()) j["target"] = o.target;
-  if (o.due && o.open()) j["days_left"] = DaysBetween(today, *o.due);
+namespace {
+
+void WriteDate(JsonWriter& w, std::string_view key, const std::optional<Date>& d) {
+  w.Key(key);
+  if (d) {
+    w.String(ToIso(*d));
+  } else {
+    w.Null();
+  }
+}
+
+void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today) {
+  w.BeginObject().Field("key", o.key);
+  WriteDate(w, "start", o.start);
+  WriteDate(w, "due", o.due);
+  WriteDate(w, "original_due", o.original_due);
+  w.Field("status", ToString(o.status))
+      .Field("category", ToString(Classify(o, today)))
+      .Field("percent", o.percent);
+  if (!o.target.empty()) w.Field("target", o.target);
+  if (o.due && o.open()) w.Field("days_left", DaysBetween(today, *o.due));
   if (o.completed_on) {
-    j["completed_on"] = ToIso(*o.completed_on);
-    j["completed_late"] = o.completed_late;
+    w.Field("completed_on", ToIso(*o.completed_on)).Field("completed_late", o.completed_late);
   }
-  if (!o.last_progress.empty()) j["last_progress"] = o.last_progress;
-  json ds = json::array();
+  if (!o.last_progress.empty()) w.Field("last_progress", o.last_progress);
+  w.Key("deliverables").BeginArray();
   for (const Deliverable& d : o.deliverables) {
-    json x = {{"id", d.id},         {"name", d.name},
-              {"size", d.size},     {"submitted_by", d.submitted_by},
-              {"submitted_at_ms", d.submitted_at_ms}, {"review", d.review}};
-    if (!d.sha256.empty()) x["sha256"] = d.sha256;
-    if (!d.note.empty()) x["note"] = d.note;
-    if (!d.review_comment.empty()) x["review_comment"] = d.review_comment;
-    ds.push_back(std::move(x));
+    w.BeginObject()
+        .Field("id", d.id)
+        .Field("name", d.name)
+        .Field("size", d.size)
+        .Field("submitted_by", d.submitted_by)
+        .Field("submitted_at_ms", d.submitted_at_ms)
+        .Field("review", d.review);
+    if (!d.sha256.empty()) w.Field("sha256", d.sha256);
+    if (!d.note.empty()) w.Field("note", d.note);
+    if (!d.review_comment.empty()) w.Field("review_comment", d.review_comment);
+    w.EndObject();
   }
-  j["deliverables"] = std::move(ds);
-  json ex = json::array();
+  w.EndArray().Key("extension_requests").BeginArray();
   for (const ExtensionRequest& r : o.extensions) {
-    ex.push_back({{"id", r.id},
-                  {"requested_due", ToIso(r.requested_due)},
-                  {"reason", r.reason},
-                  {"requested_by", r.requested_by},
-                  {"decision", r.decision}});
+    w.BeginObject()
+        .Field("id", r.id)
+        .Field("requested_due", ToIso(r.requested_due))
+        .Field("reason", r.reason)
+        .Field("requested_by", r.requested_by)
+        .Field("decision", r.decision)
+        .EndObject();
   }
-  j["extension_requests"] = std::move(ex);
-  if (o.dropped) j["dropped"] = true;
-  return j;
+  w.EndArray();
+  if (o.dropped) w.Field("dropped", true);
+  w.EndObject();
+}
+
+}  // namespace
+
+void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const AgencyItem* seen) {
+  const Occurrence* cur = CurrentOccurrence(t);
+  const bool open = cur && cur->open();
+  w.BeginObject()
+      .Field("id", t.id)
+      .Field("plan", t.plan)
+      .Field("code", t.code)
+      .Field("title", t.title)
+      .Field("section", t.section)
+      .Field("lead", t.lead)
+      .Field("coordinating", t.coordinating)
+      .Field("deliverable", t.deliverable)
+      .Key("deadline");
+  WriteSchedule(w, t.schedule);
+  w.Field("targets", t.targets).Field("version", t.version).Key("next_due");
+  if (open && cur->due) {
+    w.String(ToIso(*cur->due));
+  } else {
+    w.Null();
+  }
+  if (cur) {
+    w.Field("occurrence", cur->key)
+        .Field("status", ToString(cur->status))
+        .Field("category", ToString(Classify(*cur, today)));
+    if (open && cur->due) w.Field("days_left", DaysBetween(today, *cur->due));
+  } else {
+    w.Key("occurrence").Null().Key("status").Null().Key("category").Null();
+  }
+  if (seen) {
+    w.Field("role", ToString(seen->role));
+    if (!seen->via.empty()) w.Field("via", seen->via);
+  }
+  if (occurrences) {
+    w.Key("occurrences").BeginArray();
+    for (const Occurrence& o : t.occurrences) WriteOccurrence(w, o, today);
+    w.EndArray();
+  }
+  w.EndObject();
 }
 
 json TaskView(const Task& t, Date today, bool occurrences) {
-  const Occurrence* cur = CurrentOccurrence(t);
-  json j = {{"id", t.id},
-            {"plan", t.plan},
-            {"code", t.code},
-            {"title", t.title},
-            {"section", t.section},
-            {"lead", t.lead},
-            {"coordinating", t.coordinating},
-            {"deliverable", t.deliverable},
-            {"deadline", ToJson(t.schedule)},
-            {"targets", t.targets},
-            {"version", t.version},
-            {"next_due", cur && cur->open() ? DateOrNull(cur->due) : json(nullptr)},
-            {"occurrence", cur ? json(cur->key) : json(nullptr)},
-            {"status", cur ? json(ToString(cur->status)) : json(nullptr)},
-            {"category", cur ? json(ToString(Classify(*cur, today))) : json(nullptr)}};
-  if (cur && cur->due && cur->open()) j["days_left"] = DaysBetween(today, *cur->due);
-  if (occurrences) {
-    json list = json::array();
-    for (const Occurrence& o : t.occurrences) list.push_back(OccurrenceView(o, today));
-    j["occurrences"] = std::move(list);
-  }
-  return j;
+  std::string text;
+  JsonWriter w(&text);
+  WriteTask(w, t, today, occurrences);
+  return json::parse(text);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include "domain/ledger.h"
 #include "events/event.h"
+#include "server/json_writer.h"
 
 namespace taskledger::server {
 
@@ -13,9 +14,12 @@ nlohmann::json AgencyView(const domain::Agency& a);
 nlohmann::json PlanView(const domain::Plan& p, bool with_sections);
 // The occurrence a task is "at": its first open one by due date, else its last one.
 const domain::Occurrence* CurrentOccurrence(const domain::Task& t);
-nlohmann::json OccurrenceView(const domain::Occurrence& o, domain::Date today);
 // A task with its schedule, status and category as of `today`; `occurrences` adds each one.
 nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences);
+// The same view written straight into `w`, for lists; `seen` adds how the agency sees the task
+// (its role, and the group it sees it through).
+void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool occurrences,
+               const domain::AgencyItem* seen = nullptr);
 nlohmann::json ReportView(const domain::PlanReport& r);
 std::string ReportCsv(const domain::PlanReport& r);
 

@@ -144,6 +144,12 @@ task_filters = [P("plan", "query", "plan id"), P("role", "query", "lead or coord
     P("limit", "query", "1-1000, default 100", {"type": "integer"}), P("cursor", "query", "next_cursor of the previous page")]
 paths["/v1/agencies/{agency}/tasks"]["get"]["parameters"] += task_filters
 paths["/v1/tasks"]["get"]["parameters"] += task_filters
+# Today's lists are revalidated by ETag: the log position and the day they were computed at.
+for route in ("/v1/agencies/{agency}/tasks", "/v1/tasks"):
+    get = paths[route]["get"]
+    get["parameters"].append(P("If-None-Match", "header", "an ETag from an earlier answer: 304 if nothing changed since"))
+    get["responses"]["200"]["headers"] = {"ETag": {"description": "the log position and day this page reflects", "schema": {"type": "string"}}}
+    get["responses"]["304"] = {"description": "Not modified since the ETag sent in If-None-Match"}
 
 doc = {
  "openapi": "3.1.0",
