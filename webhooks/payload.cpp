@@ -1,0 +1,92 @@
+#include "webhooks/payload.h"
+
+#include <nlohmann/json.hpp>
+
+namespace taskledger::webhooks {
+
+using nlohmann::json;
+using namespace domain;
+
+namespace {
+
+std::string IsoInstant(int64_t unix_ms) {
+  const int64_t days = (unix_ms >= 0 ? unix_ms : unix_ms - 86399999) / 86400000;
+  const Date d = CivilFromDays(days);
+  const int64_t ms = unix_ms - days * 86400000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", ToIso(d).c_str(),
+                static_cast<int>(ms / 3600000), static_cast<int>(ms / 60000 % 60),
+                static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
+  return buf;
+}
+
+// The task as a notification shows it; `text_budget` caps the title and the deliverable each.
+json TaskJson(const Task& t, const PayloadContext& c, size_t text_budget) {
+  json j = {{"id", t.id},
+            {"plan", t.plan},
+            {"code", t.code},
+            {"title", CutUtf8(t.title, text_budget)},
+            {"lead", t.lead},
+            {"coordinating", t.coordinating},
+            {"deliverable", CutUtf8(t.deliverable, text_budget)},
+            {"deadline", t.schedule.text}};
+  if (!c.base_url.empty()) j["link"] = c.base_url + "/tasks/" + t.id;
+  return j;
+}
+
+// Renders with the task's texts cut shorter until the body fits.
+template <class Build>
+std::string Fit(Build build) {
+  for (size_t budget = 8000;; budget /= 2) {
+    std::string body = build(budget).dump(-1, ' ', false, json::error_handler_t::replace);
+    if (body.size() <= kMaxPayloadBytes || budget < 64) return body;
+  }
+}
+
+json Envelope(std::string_view type, const PayloadContext& c, json data) {
+  return {{"type", type}, {"id", c.msg_id}, {"timestamp", IsoInstant(c.now_ms)},
+          {"data", std::move(data)}};
+}
+
+}  // namespace
+
+std::string CutUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  const std::string_view kEllipsis = "…";
+  size_t end = max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + std::string(kEllipsis);
+}
+
+std::string ReminderPayload(const Reminder& r, const PayloadContext& c) {
+  return Fit([&](size_t budget) {
+    json data = {{"task", TaskJson(*r.task, c, budget)},
+                 {"occurrence", r.occurrence->key},
+                 {"due", ToIso(r.due)},
+                 {"due_at", IsoInstant(EndOfDayUtcMs(r.due))},
+                 {"days_left", r.offset_days},
+                 {"status", ToString(r.occurrence->status)},
+                 {"reminder", r.key()}};
+    if (!r.occurrence->target.empty()) data["target"] = CutUtf8(r.occurrence->target, budget);
+    return Envelope(r.type(), c, std::move(data));
+  });
+}
+
+std::string ChangePayload(std::string_view type, const Task& t, std::string_view details,
+                          const PayloadContext& c) {
+  json extra = json::parse(details, nullptr, false);
+  if (!extra.is_object()) extra = json::object();
+  return Fit([&](size_t budget) {
+    json data = {{"task", TaskJson(t, c, budget)}, {"change", extra}};
+    std::string dumped = data.dump();
+    if (dumped.size() > kMaxPayloadBytes - 500) data["change"] = {{"truncated", true}};
+    return Envelope(type, c, std::move(data));
+  });
+}
+
+std::string PingPayload(const PayloadContext& c) {
+  return Envelope("webhook.ping", c, {{"message", "TaskLedger: kiểm tra kết nối / connection test"}})
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace taskledger::webhooks

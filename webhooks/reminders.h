@@ -1,0 +1,50 @@
+// Deadline reminders ("đôn đốc"), planned from the Ledger: which reminders fall due in a window
+// of time. Pure: the caller passes the instants, so a scheduler asks for (last scan, now] and a
+// test for any window it likes.
+//
+// A reminder belongs to one open occurrence with a due date and one offset: so many days before
+// the due date, on it, or every so many days after it while the occurrence stays open. It goes
+// out at `hour` o'clock Vietnam time (UTC+07:00) on its day. Its key names the task, the
+// occurrence, the due date in force and the offset: a deadline that moves (an extension, a
+// changed deadline) gives its reminders new keys, so they are planned again for the new date,
+// while the same reminder asked for twice has the same key and is sent once. A completed or
+// cancelled occurrence is no longer open and plans nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/ledger.h"
+
+namespace taskledger::webhooks {
+
+struct ReminderPolicy {
+  // Days before the due date a reminder goes out; 0 is the due date itself.
+  // Default: 30, 7, 1 and 0.
+  std::vector<int> days_before = {30, 7, 1, 0};
+  // While overdue, a reminder every this many days after the due date; 0 sends none.
+  // Default: 7.
+  int overdue_every_days = 7;
+  // The hour of the day, Vietnam time, reminders go out. Default: 8.
+  int hour = 8;
+};
+
+struct Reminder {
+  const domain::Task* task;
+  const domain::Occurrence* occurrence;
+  domain::Date due;
+  int offset_days;  // days before the due date (30 … 0); negative: days overdue (-7, -14, …)
+  int64_t at_ms;    // when it is due to go out, UTC ms
+
+  // "task.deadline.approaching", "task.deadline.today" or "task.overdue".
+  const char* type() const;
+  // "<task>|<occurrence>|<due>|<offset>": the same reminder always has the same key.
+  std::string key() const;
+};
+
+// Reminders due to go out in (after_ms, until_ms], ordered by at_ms (then task, occurrence).
+std::vector<Reminder> RemindersBetween(const domain::Ledger& ledger, const ReminderPolicy& policy,
+                                       int64_t after_ms, int64_t until_ms);
+
+}  // namespace taskledger::webhooks
