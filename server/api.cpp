@@ -74,6 +74,7 @@ Api::Api(App& app, ApiOptions options)
     c.reply(std::move(res));
   }, /*public_route=*/true);
   AddReadRoutes();
+  AddTaskListRoutes();
   AddStreamRoutes();
   AddCommandRoutes();
 }

@@ -83,6 +83,7 @@ class Api {
   void Add(http::verb method, std::string pattern, Handler handler, bool public_route = false);
   void AddCommandRoutes();
   void AddReadRoutes();
+  void AddTaskListRoutes();
   void AddStreamRoutes();
 
   App& app_;

@@ -66,6 +66,25 @@ std::optional<std::vector<std::string>> TextList(const Call& c, const json& j, c
   return v.get<std::vector<std::string>>();
 }
 
+bool LimitParam(const Call& c, size_t* limit, size_t* offset) {
+  *limit = 100;
+  *offset = 0;
+  try {
+    if (auto it = c.query.find("limit"); it != c.query.end()) {
+      const long v = std::stol(it->second);
+      if (v < 1 || v > static_cast<long>(kMaxPageLimit)) throw std::out_of_range("limit");
+      *limit = static_cast<size_t>(v);
+    }
+    if (auto it = c.query.find("cursor"); it != c.query.end() && !it->second.empty()) {
+      *offset = std::stoul(it->second);
+    }
+  } catch (const std::exception&) {
+    c.Fail(BadRequest("limit must be 1-1000 and cursor a value from next_cursor", "limit"));
+    return false;
+  }
+  return true;
+}
+
 bool DateParam(const Call& c, const char* name, std::optional<domain::Date>* out) {
   auto it = c.query.find(name);
   if (it == c.query.end() || it->second.empty()) return true;

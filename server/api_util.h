@@ -22,6 +22,10 @@ std::optional<std::vector<std::string>> TextList(const Call& c, const nlohmann::
                                                  const char* key, bool required);
 // A "YYYY-MM-DD" query parameter or member; sends 400 naming it when malformed.
 bool DateParam(const Call& c, const char* name, std::optional<domain::Date>* out);
+// ?limit= (1-kMaxPageLimit, default 100) and ?cursor= (an offset, from next_cursor); answers 400
+// and returns false when malformed.
+inline constexpr size_t kMaxPageLimit = 1000;
+bool LimitParam(const Call& c, size_t* limit, size_t* offset);
 // Today in Vietnam.
 domain::Date Today(const App& app);
 // Whether the caller may read `task`: coordinators and auditors all, agencies their own.

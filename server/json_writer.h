@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +36,6 @@ class JsonWriter {
   JsonWriter& Raw(std::string_view json);
   JsonWriter& Value(const nlohmann::json& j);
   JsonWriter& Strings(const std::vector<std::string>& list);
-  JsonWriter& StringOrNull(const std::optional<std::string>& s) { return s ? String(*s) : Null(); }
 
   // Key(k) and a value, for the common case.
   template <typename T>

@@ -137,12 +137,8 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
       .Field("deliverable", t.deliverable)
       .Key("deadline");
   WriteSchedule(w, t.schedule);
-  w.Field("targets", t.targets).Field("version", t.version).Key("next_due");
-  if (open && cur->due) {
-    w.String(ToIso(*cur->due));
-  } else {
-    w.Null();
-  }
+  w.Field("targets", t.targets).Field("version", t.version);
+  WriteDate(w, "next_due", open ? cur->due : std::nullopt);
   if (cur) {
     w.Field("occurrence", cur->key)
         .Field("status", ToString(cur->status))
