@@ -26,6 +26,7 @@ std::string_view ToString(ActorRole role) {
     case ActorRole::kCoordinator: return "coordinator";
     case ActorRole::kAgency: return "agency";
     case ActorRole::kAuditor: return "auditor";
+    case ActorRole::kSystem: return "system";
   }
   return "?";
 }
@@ -248,6 +249,9 @@ Result<Decision> DecideDeadline(const Ledger& s, const ChangeDeadline& c, const 
 Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms) {
   if (a.role == ActorRole::kAuditor) {
     return Status::PermissionDenied("auditors have read-only access");
+  }
+  if ((a.role == ActorRole::kSystem) != std::holds_alternative<RecordNotification>(c)) {
+    return Status::PermissionDenied("the server records notification outcomes, and only those");
   }
   if (auto* x = std::get_if<RegisterAgency>(&c)) return DecideAgency(s, *x, a);
   if (auto* x = std::get_if<CreatePlan>(&c)) return DecidePlan(s, *x, a);

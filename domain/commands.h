@@ -16,14 +16,16 @@
 
 namespace taskledger::domain {
 
-enum class ActorRole { kCoordinator, kAgency, kAuditor };
+// kSystem is the server itself (webhook outcomes); no token carries it.
+enum class ActorRole { kCoordinator, kAgency, kAuditor, kSystem };
 std::string_view ToString(ActorRole role);
 
 struct Actor {
   ActorRole role = ActorRole::kAuditor;
   std::string agency;  // kAgency: the agency acted for
   std::string name;    // who, for the trail ("token:ops-laptop", "import")
-  // The event's actor field: "coordinator:<name>", "agency:<id>:<name>", "auditor:<name>".
+  // The event's actor field: "coordinator:<name>", "agency:<id>:<name>", "auditor:<name>",
+  // "system:<name>".
   std::string Label() const;
 };
 
@@ -76,11 +78,18 @@ struct DecideExtension {
   std::string comment;
 };
 struct AddComment { std::string task, occurrence, text; };
+// What became of one webhook notification about a task (system actor only). Recording the same
+// (message, attempts) twice is refused with kAlreadyExists, so a recorder may retry blindly.
+struct RecordNotification {
+  std::string task, occurrence;  // occurrence empty: about the task as a whole
+  Notification notification;
+};
 
 using Command = std::variant<RegisterAgency, CreatePlan, AddSections, CreateTask, EditTask,
                              Reassign, ChangeDeadline, StartWork, ReportProgress,
                              SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
-                             RequestExtension, DecideExtension, AddComment>;
+                             RequestExtension, DecideExtension, AddComment,
+                             RecordNotification>;
 
 struct Decision {
   std::string stream;

@@ -224,6 +224,32 @@ Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a) {
   return d;
 }
 
+Result<Decision> Notified(const Ledger& s, const RecordNotification& c, const Actor& a) {
+  auto task = FindTask(s, c.task);
+  if (!task.ok()) return task.status();
+  const Notification& n = c.notification;
+  if (!c.occurrence.empty() && !(*task)->Find(c.occurrence)) {
+    return Status::NotFound("task " + c.task + " has no occurrence '" + c.occurrence + "'");
+  }
+  if (n.message.empty() || n.endpoint.empty()) return Invalid("message", "is required");
+  for (const Notification& old : (*task)->notifications) {
+    if (old.message == n.message && old.attempts == n.attempts && old.delivered == n.delivered) {
+      return Status::AlreadyExists("notification " + n.message + " is already recorded");
+    }
+  }
+  json j = {{"message", n.message}, {"endpoint", n.endpoint}, {"agency", n.agency},
+            {"type", n.type},       {"attempts", n.attempts}, {"status", n.status},
+            {"at", n.at_ms}};
+  if (!c.occurrence.empty()) j["occurrence"] = c.occurrence;
+  if (n.error.size() > 2000 || !IsUtf8(n.error)) return Invalid("error", "over 2000 bytes or not UTF-8");
+  if (!n.error.empty()) j["error"] = n.error;
+  Decision d;
+  d.stream = ev::TaskStream(c.task);
+  d.events.push_back(MakeEvent(
+      n.delivered ? ev::kTaskNotificationDelivered : ev::kTaskNotificationFailed, j, a));
+  return d;
+}
+
 }  // namespace
 
 Result<Decision> detail::DecideWork(const Ledger& s, const Command& c, const Actor& a,
@@ -233,6 +259,7 @@ Result<Decision> detail::DecideWork(const Ledger& s, const Command& c, const Act
   if (auto* x = std::get_if<SubmitDeliverable>(&c)) return Submit(s, *x, a);
   if (auto* x = std::get_if<ReviewDeliverable>(&c)) return Review(s, *x, a, now_ms);
   if (auto* x = std::get_if<CancelOccurrence>(&c)) return Cancel(s, *x, a);
+  if (auto* x = std::get_if<RecordNotification>(&c)) return Notified(s, *x, a);
   if (auto* x = std::get_if<RequestExtension>(&c)) return Request(s, *x, a);
   if (auto* x = std::get_if<DecideExtension>(&c)) return DecideRequest(s, *x, a);
   if (auto* x = std::get_if<AddComment>(&c)) return Comment(s, *x, a);

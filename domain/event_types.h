@@ -23,6 +23,10 @@ inline constexpr std::string_view kTaskCancelled = "task.cancelled";
 inline constexpr std::string_view kTaskExtensionRequested = "task.extension_requested";
 inline constexpr std::string_view kTaskExtensionDecided = "task.extension_decided";
 inline constexpr std::string_view kTaskCommented = "task.commented";
+// A webhook notification's outcome, recorded by the server so an auditor can see who was told
+// what and when: delivered to an endpoint, or failed after its last attempt.
+inline constexpr std::string_view kTaskNotificationDelivered = "task.notification_delivered";
+inline constexpr std::string_view kTaskNotificationFailed = "task.notification_failed";
 
 inline std::string AgencyStream(std::string_view id) { return "agency-" + std::string(id); }
 inline std::string PlanStream(std::string_view id) { return "plan-" + std::string(id); }

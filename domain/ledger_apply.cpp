@@ -232,6 +232,22 @@ Status Ledger::ApplyTask(const EventView& e) {
   }
   Task& t = *found->second;
   t.version = e.version;
+  if (e.type == ev::kTaskNotificationDelivered || e.type == ev::kTaskNotificationFailed) {
+    // The server's record of telling someone: not a change to the work, so updated_at stays.
+    Notification n;
+    n.occurrence = std::string(Str(j, "occurrence"));
+    n.message = std::string(Str(j, "message"));
+    n.endpoint = std::string(Str(j, "endpoint"));
+    n.agency = std::string(Str(j, "agency"));
+    n.type = std::string(Str(j, "type"));
+    n.delivered = e.type == ev::kTaskNotificationDelivered;
+    n.attempts = static_cast<int>(Int(j, "attempts"));
+    n.status = static_cast<int>(Int(j, "status"));
+    n.error = std::string(Str(j, "error"));
+    n.at_ms = Int(j, "at", e.recorded_at_ms);
+    t.notifications.push_back(std::move(n));
+    return Status::Ok();
+  }
   t.updated_at_ms = e.recorded_at_ms;
 
   if (e.type == ev::kTaskEdited) {

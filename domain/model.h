@@ -83,6 +83,20 @@ struct ExtensionRequest {
   std::string decision;  // "", "granted", "refused"
 };
 
+// One webhook notification's outcome, as recorded on the task.
+struct Notification {
+  std::string occurrence;  // empty: about the task as a whole
+  std::string message;     // the webhook-id receivers saw
+  std::string endpoint;    // the subscription's id
+  std::string agency;      // whom it was for
+  std::string type;        // "task.deadline.approaching", "task.assigned", …
+  bool delivered = false;  // false: failed after its last attempt
+  int attempts = 0;
+  int status = 0;          // the last HTTP status; 0: no answer
+  std::string error;       // why it failed
+  int64_t at_ms = 0;       // delivered, or given up, at
+};
+
 struct Occurrence {
   std::string key;
   std::optional<Date> start;
@@ -116,6 +130,7 @@ struct Task {
   Schedule schedule;
   std::vector<std::string> targets;
   std::vector<Occurrence> occurrences;
+  std::vector<Notification> notifications;  // in the order recorded
   uint64_t version = 0;  // the task stream's last version
   int64_t updated_at_ms = 0;
   uint32_t seq = 0;  // creation order in the log; breaks ties between equal due dates

@@ -77,6 +77,7 @@ Api::Api(App& app, ApiOptions options)
   AddTaskListRoutes();
   AddStreamRoutes();
   AddCommandRoutes();
+  AddWebhookRoutes();
 }
 
 Api::~Api() { Shutdown(); }

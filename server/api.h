@@ -85,6 +85,7 @@ class Api {
   void AddReadRoutes();
   void AddTaskListRoutes();
   void AddStreamRoutes();
+  void AddWebhookRoutes();
 
   App& app_;
   std::function<void(std::function<void()>)> post_;

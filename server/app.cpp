@@ -25,6 +25,30 @@ std::string ShortDigest(std::string_view text) {
   return ToHex(sha.Digest(text)).substr(0, 32);
 }
 
+// The webhooks' view of the App.
+class AppHost final : public webhooks::Host {
+ public:
+  explicit AppHost(App& app) : app_(app) {}
+  int64_t NowMs() const override { return app_.NowMs(); }
+  void Read(const std::function<void(const domain::Ledger&, const webhooks::Registry&)>& fn)
+      const override {
+    app_.ReadWebhooks([&](const domain::Ledger& l, const webhooks::Registry& r) { fn(l, r); });
+  }
+  EventStore& store() override { return app_.store(); }
+  void Execute(domain::Command command, std::function<void(Status)> done) override {
+    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "webhooks"},
+                 {}, [done = std::move(done)](Result<CommandOutcome> r) {
+                   done(r.ok() ? Status::Ok() : r.status());
+                 });
+  }
+  Status Append(domain::Decision d) override {
+    return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
+  }
+
+ private:
+  App& app_;
+};
+
 }  // namespace
 
 struct Pending {
@@ -42,7 +66,37 @@ App::App(AppOptions options)
       clock_(options_.clock_ms ? options_.clock_ms : std::function<int64_t()>(SystemNowMs)),
       files_(options_.data_dir + "/files") {}
 
-App::~App() = default;
+App::~App() { StopWebhooks(0); }
+
+Status App::StartWebhooks(webhooks::ServiceOptions options) {
+  if (webhooks_) return Status::Ok();
+  webhook_host_ = std::make_unique<AppHost>(*this);
+  auto service = webhooks::Service::Open(options_.data_dir + "/webhooks", *webhook_host_,
+                                         std::move(options));
+  if (!service.ok()) return service.status();
+  if (Status s = (*service)->Start(); !s.ok()) return s;
+  webhooks_ = std::move(*service);
+  return Status::Ok();
+}
+
+void App::StopWebhooks(int64_t drain_ms) {
+  if (webhooks_) webhooks_->Stop(drain_ms);
+}
+
+void App::Submit(domain::Decision d, std::function<void(Result<CommandOutcome>)> done) {
+  const std::string stream = d.stream;
+  store_->AppendAsync(stream, d.expected, std::move(d.events),
+                      [this, stream, done = std::move(done)](AppendResult r) {
+                        if (!r.ok()) return done(r.status);
+                        CatchUp(std::max(r.last_position, store_->head().position));
+                        CommandOutcome o;
+                        o.stream = stream;
+                        o.first_position = r.first_position;
+                        o.last_position = r.last_position;
+                        o.version = r.stream_version.value_or(0);
+                        done(std::move(o));
+                      });
+}
 
 Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   std::unique_ptr<App> app(new App(std::move(options)));
@@ -68,6 +122,7 @@ void App::CatchUp(uint64_t to_position) {
   Status s = store_->Scan(ledger_.position() + 1, to_position, [&](const EventView& e) {
     if (Status a = ledger_.Apply(e); !a.ok()) return false;
     tokens_.Apply(e);
+    webhook_registry_.Apply(e);
     if (e.correlation_id.starts_with(kIdemPrefix)) {
       const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
       const size_t last_colon = rest.rfind(':');

@@ -21,6 +21,8 @@
 #include "events/event_store.h"
 #include "server/file_store.h"
 #include "server/tokens.h"
+#include "webhooks/service.h"
+#include "webhooks/subscription.h"
 
 namespace taskledger::server {
 
@@ -63,6 +65,12 @@ class App {
     std::shared_lock lock(mu_);
     return fn(ledger_, tokens_);
   }
+  // Runs `fn(ledger, webhook subscriptions)` under the shared lock.
+  template <class F>
+  auto ReadWebhooks(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(ledger_, webhook_registry_);
+  }
 
   // Decides `command` as `actor` against the current state and appends its events; `done` gets
   // the outcome once they are durable and folded (on the store's notifier thread, or at once when
@@ -76,6 +84,17 @@ class App {
   // Appends prepared events (tokens) and folds them; blocking.
   Status AppendAndFold(const std::string& stream, ExpectedVersion expected,
                        std::vector<NewEvent> events);
+  // Appends a decision made elsewhere (webhook subscriptions); `done` as for Execute.
+  void Submit(domain::Decision decision, std::function<void(Result<CommandOutcome>)> done);
+
+  // Starts delivering webhooks, with the outbox in <data_dir>/webhooks. Serve only: the offline
+  // tools never send anything.
+  Status StartWebhooks(webhooks::ServiceOptions options);
+  // Finishes the deliveries in flight (up to `drain_ms`) and stops; pending ones wait for the
+  // next start.
+  void StopWebhooks(int64_t drain_ms);
+  // The running webhooks service; null unless started.
+  webhooks::Service* webhooks() { return webhooks_.get(); }
 
   // The principal for a bearer token, if valid.
   std::optional<TokenRecord> Authenticate(std::string_view token) const;
@@ -98,6 +117,7 @@ class App {
   mutable std::shared_mutex mu_;
   domain::Ledger ledger_;                       // by mu_
   TokenTable tokens_;                           // by mu_
+  webhooks::Registry webhook_registry_;         // by mu_
   struct IdemEntry {
     CommandOutcome outcome;   // of the first request with the key
     std::string fingerprint;  // digest of that request
@@ -105,6 +125,8 @@ class App {
   std::map<std::string, IdemEntry> idem_;  // by mu_: "token:key digest" -> first request
   std::mutex inflight_mu_;
   std::set<std::string> inflight_keys_;  // by inflight_mu_
+  std::unique_ptr<webhooks::Host> webhook_host_;
+  std::unique_ptr<webhooks::Service> webhooks_;
 };
 
 }  // namespace taskledger::server

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "domain/date.h"
+#include "domain/text.h"
 #include "server/api.h"
 #include "server/demo.h"
 #include "server/http_server.h"
@@ -48,6 +49,95 @@ std::function<int64_t()> ClockFrom(const std::string& start) {
   };
 }
 
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    out.emplace_back(domain::Trim(text.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// "250ms", "5s", "5m", "2h", "5d", or plain milliseconds.
+std::optional<int64_t> DurationMs(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const int64_t n = std::stoll(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "ms") return n;
+  if (unit == "s") return n * 1000;
+  if (unit == "m") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  if (unit == "d") return n * 86'400'000;
+  return std::nullopt;
+}
+
+// The webhook options as typed, checked into ServiceOptions at start-up.
+struct WebhookFlags {
+  std::string retry = "0,5s,5m,30m,2h,5h,10h,10h";
+  std::string reminder_days = "30,7,1,0";
+  int overdue_every = 7;
+  int reminder_hour = 8;
+  std::string addresses = "public";
+  std::string ca_file;
+  int timeout_s = 15;
+  int per_endpoint = 4;
+  int overall = 256;
+  std::string disable_after = "5d";
+  double jitter = 0.2;
+  std::string public_url;
+};
+
+std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
+  webhooks::ServiceOptions o;
+  const auto fail = [](const std::string& what) {
+    std::cerr << "taskledger: " << what << "\n";
+    return std::nullopt;
+  };
+  o.retry_ms.clear();
+  for (const std::string& part : SplitCommas(f.retry)) {
+    auto ms = DurationMs(part);
+    if (!ms) return fail("--webhook-retry wants durations like 0,5s,5m,2h: '" + part + "'");
+    o.retry_ms.push_back(*ms);
+  }
+  if (o.retry_ms.empty() || o.retry_ms.size() > 20) return fail("--webhook-retry: 1 to 20 attempts");
+  o.reminders.days_before.clear();
+  for (const std::string& part : SplitCommas(f.reminder_days)) {
+    const std::string& t = part;
+    if (t.empty() || t.size() > 3 || !std::all_of(t.begin(), t.end(), ::isdigit)) {
+      return fail("--webhook-reminder-days wants days like 30,7,1,0");
+    }
+    o.reminders.days_before.push_back(std::stoi(t));
+  }
+  o.reminders.overdue_every_days = f.overdue_every;
+  o.reminders.hour = f.reminder_hour;
+  if (f.reminder_hour < 0 || f.reminder_hour > 23) return fail("--webhook-reminder-hour: 0-23");
+  if (f.overdue_every < 0) return fail("--webhook-overdue-every: 0 (none) or more days");
+  auto policy = webhooks::ParseAddressPolicy(f.addresses);
+  if (!policy.ok()) return fail("--webhook-addresses: " + policy.status().message());
+  o.client.addresses = *policy;
+  o.client.ca_file = f.ca_file;
+  if (f.timeout_s < 1 || f.timeout_s > 120) return fail("--webhook-timeout: 1-120 seconds");
+  o.client.timeout_ms = f.timeout_s * 1000LL;
+  if (f.per_endpoint < 1 || f.overall < f.per_endpoint) {
+    return fail("--webhook-per-endpoint must be at least 1 and --webhook-concurrency at least that");
+  }
+  o.per_endpoint = f.per_endpoint;
+  o.overall = f.overall;
+  auto disable = DurationMs(f.disable_after);
+  if (!disable || *disable <= 0) return fail("--webhook-disable-after wants a duration like 5d");
+  o.disable_after_ms = *disable;
+  if (f.jitter < 0 || f.jitter > 0.5) return fail("--webhook-jitter: 0 to 0.5");
+  o.jitter = f.jitter;
+  o.base_url = f.public_url;
+  while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
+  return o;
+}
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   bool demo = false;
@@ -56,9 +146,12 @@ struct ServeOptions {
   std::string tls_cert, tls_key;  // both or neither: HTTPS instead of HTTP
   HttpLimits limits;
   ApiOptions api;
+  WebhookFlags webhooks;
 };
 
 int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
+  const auto webhook_options = WebhookOptions(o.webhooks);
+  if (!webhook_options) return 2;
   UseBufferedStdoutLog();
   const size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) {
@@ -76,6 +169,10 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
       return 2;
     }
     spdlog::info("{}", *r);
+  }
+  if (Status s = app->StartWebhooks(*webhook_options); !s.ok()) {
+    std::cerr << "taskledger: webhooks: " << s.message() << "\n";
+    return 2;
   }
   boost::asio::io_context io(static_cast<int>(o.threads));
   ApiOptions api_options = o.api;
@@ -117,6 +214,7 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   for (unsigned i = 1; i < o.threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  app->StopWebhooks(5000);  // attempts in flight finish; pending ones resume at the next start
   app.reset();  // flushes and closes the store
   spdlog::info("stopped cleanly");
   spdlog::shutdown();  // flushes the log
@@ -164,6 +262,40 @@ int main(int argc, char** argv) {
                   ->envname("TASKLEDGER_TLS_KEY");
   cert->needs(key);
   key->needs(cert);
+  WebhookFlags& wf = so.webhooks;
+  serve->add_option("--public-url", wf.public_url,
+                    "where people reach this server, for links in notifications")
+      ->envname("TASKLEDGER_PUBLIC_URL");
+  serve->add_option("--webhook-retry", wf.retry,
+                    "delays before each delivery attempt (the first: immediately)")
+      ->envname("TASKLEDGER_WEBHOOK_RETRY")->capture_default_str();
+  serve->add_option("--webhook-reminder-days", wf.reminder_days,
+                    "days before a due date that reminders go out (0: on the day)")
+      ->envname("TASKLEDGER_WEBHOOK_REMINDER_DAYS")->capture_default_str();
+  serve->add_option("--webhook-overdue-every", wf.overdue_every,
+                    "while overdue, a reminder every this many days (0: none)")
+      ->envname("TASKLEDGER_WEBHOOK_OVERDUE_EVERY")->capture_default_str();
+  serve->add_option("--webhook-reminder-hour", wf.reminder_hour,
+                    "the hour (Vietnam time) reminders go out")
+      ->envname("TASKLEDGER_WEBHOOK_REMINDER_HOUR")->capture_default_str();
+  serve->add_option("--webhook-addresses", wf.addresses,
+                    "which endpoint addresses deliveries may reach: public, private (and LAN), "
+                    "loopback (and this machine); link-local never")
+      ->envname("TASKLEDGER_WEBHOOK_ADDRESSES")->capture_default_str();
+  serve->add_option("--webhook-ca", wf.ca_file,
+                    "a PEM file of extra CAs to trust for HTTPS endpoints (beside the system's)")
+      ->envname("TASKLEDGER_WEBHOOK_CA");
+  serve->add_option("--webhook-timeout", wf.timeout_s, "seconds an attempt may take")
+      ->envname("TASKLEDGER_WEBHOOK_TIMEOUT")->capture_default_str();
+  serve->add_option("--webhook-per-endpoint", wf.per_endpoint, "attempts in flight per endpoint")
+      ->envname("TASKLEDGER_WEBHOOK_PER_ENDPOINT")->capture_default_str();
+  serve->add_option("--webhook-concurrency", wf.overall, "attempts in flight overall")
+      ->envname("TASKLEDGER_WEBHOOK_CONCURRENCY")->capture_default_str();
+  serve->add_option("--webhook-disable-after", wf.disable_after,
+                    "disable an endpoint failing this long without a success")
+      ->envname("TASKLEDGER_WEBHOOK_DISABLE_AFTER")->capture_default_str();
+  serve->add_option("--webhook-jitter", wf.jitter, "retry delays move by up to this fraction")
+      ->envname("TASKLEDGER_WEBHOOK_JITTER")->capture_default_str();
 
   auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
   token->require_subcommand(1);

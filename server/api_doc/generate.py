@@ -151,6 +151,49 @@ for route in ("/v1/agencies/{agency}/tasks", "/v1/tasks"):
     get["responses"]["200"]["headers"] = {"ETag": {"description": "the log position and day this page reflects", "schema": {"type": "string"}}}
     get["responses"]["304"] = {"description": "Not modified since the ETag sent in If-None-Match"}
 
+# Webhooks: subscriptions, secrets, test pings, deliveries.
+WH_ID = P("webhook", "path", "webhook id, wh_…")
+POLICY = {"type": ["object", "null"], "description": "reminder offsets for this endpoint; null: the server's",
+          "properties": {"days_before": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 365}},
+                         "overdue_every_days": {"type": "integer", "minimum": 0}, "hour": {"type": "integer", "minimum": 0, "maximum": 23}}}
+TYPES = {"type": "array", "items": {"enum": ["task.deadline.approaching", "task.deadline.today", "task.overdue", "task.assigned",
+         "task.reassigned", "task.deadline.changed", "task.extension.decided", "task.deliverable.reviewed", "task.comment.added"]},
+         "description": "the notifications wanted; empty or left out: all"}
+WH_BODY = lambda req: body({"url": {"type": "string", "description": "http:// or https:// (certificates verified)"},
+    "agency": {"type": "string", "description": "whose tasks; an agency token may leave it out"}, "description": S,
+    "types": TYPES, "enabled": {"type": "boolean"}, "reminders": POLICY}, req)
+WH_ROLES = " Coordinators manage every webhook, an agency its own; auditors read."
+paths["/v1/webhooks"] = {
+  "get": {"summary": "Webhook subscriptions the caller may see", "parameters": [P("agency", "query", "only this agency's")],
+          "responses": {"200": ok("Webhooks", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Webhook")}, "types": LIST}})}},
+  "post": {"summary": "Subscribe an endpoint to an agency's notifications",
+           "description": "The answer carries the signing secret (whsec_…), shown this once. Deliveries follow the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature)." + WH_ROLES,
+           "requestBody": {"required": True, "content": {"application/json": {"schema": WH_BODY(["url"])}}},
+           "responses": {"201": ok("Subscribed; Location names it", REF("Webhook")), "400": PROBLEM, "403": PROBLEM, "422": PROBLEM}}}
+paths["/v1/webhooks/{webhook}"] = {
+  "get": {"summary": "A webhook, with its health (failing since, last error, why disabled)", "parameters": [WH_ID],
+          "responses": {"200": ok("Webhook", REF("Webhook")), "404": PROBLEM}},
+  "patch": {"summary": "Change a webhook's URL, types, reminders, or enable it again" + WH_ROLES[:0], "parameters": [WH_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": WH_BODY([])}}},
+            "responses": {"200": ok("Changed", REF("Webhook")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}},
+  "delete": {"summary": "Delete a webhook and its secret; pending deliveries fail", "parameters": [WH_ID],
+             "responses": {"204": {"description": "Deleted"}, "403": PROBLEM, "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/rotate-secret"] = {"post": {"summary": "A new signing secret; for 24 hours both sign (webhook-signature carries both)",
+  "parameters": [WH_ID], "responses": {"200": ok("The webhook with secret and previous_secret_valid_until_ms", REF("Webhook")), "403": PROBLEM, "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/test"] = {"post": {"summary": "Send a ping (webhook.ping) now", "parameters": [WH_ID],
+  "responses": {"202": ok("Queued", REF("Delivery")), "403": PROBLEM, "404": PROBLEM, "422": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/deliveries"] = {"get": {"summary": "Deliveries to this endpoint, newest first",
+  "parameters": [WH_ID, P("state", "query", "pending, delivered or failed"), P("limit", "query", "1-1000, default 100", {"type": "integer"}),
+                 P("after", "query", "next of the previous page")],
+  "responses": {"200": ok("Deliveries", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Delivery")}, "next": {"type": ["string", "null"]}}}), "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/deliveries/{delivery}"] = {"get": {"summary": "One delivery with every attempt (status, latency, response excerpt) and its payload",
+  "parameters": [WH_ID, P("delivery", "path", "message id, msg_…")], "responses": {"200": ok("Delivery", REF("Delivery")), "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver"] = {"post": {"summary": "Send a delivery again, same webhook-id, fresh retry schedule",
+  "parameters": [WH_ID, P("delivery", "path", "message id")], "responses": {"202": ok("Queued", REF("Delivery")), "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/recover"] = {"post": {"summary": "Send again every failed delivery created since a time",
+  "parameters": [WH_ID, P("since", "query", "YYYY-MM-DD (from the start of that day in Vietnam) or Unix ms", required=True)],
+  "responses": {"202": ok("How many", {"type": "object", "properties": {"resent": {"type": "integer"}, "since_ms": {"type": "integer"}}}), "400": PROBLEM, "404": PROBLEM}}}
+
 doc = {
  "openapi": "3.1.0",
  "info": {"title": "TaskLedger API", "version": "1",
@@ -175,6 +218,15 @@ doc = {
      "TaskPage": {"type": "object", "properties": {"items": {"type": "array", "items": REF("Task")}, "next_cursor": {"type": ["string", "null"]}, "as_of": DATE}},
      "Report": {"type": "object", "properties": {"plan": REF("Plan"), "as_of": DATE, "totals": OBJ, "by_section": OBJ, "by_lead": OBJ, "lines": {"type": "array", "items": OBJ}}},
      "ImportSummary": {"type": "object", "properties": {"dry_run": {"type": "boolean"}, "sections_added": {"type": "integer"}, "tasks_created": {"type": "integer"}, "tasks_changed": {"type": "integer"}, "tasks_unchanged": {"type": "integer"}, "new_agencies": LIST, "warnings": LIST}},
+     "Webhook": {"type": "object", "properties": {"id": S, "url": S, "agency": S, "description": S, "types": LIST, "all_types": {"type": "boolean"},
+        "enabled": {"type": "boolean"}, "disabled_reason": {"type": ["string", "null"]}, "reminders": POLICY, "reminders_own": {"type": "boolean"},
+        "created_at_ms": {"type": "integer"}, "created_by": S, "updated_at_ms": {"type": "integer"}, "secret_rotated_at_ms": {"type": ["integer", "null"]},
+        "version": {"type": "integer"}, "health": OBJ, "secret": {"type": "string", "description": "only when created or rotated"}}},
+     "Delivery": {"type": "object", "properties": {"id": {"type": "string", "description": "the webhook-id receivers see"}, "type": S, "agency": S,
+        "task": {"type": ["string", "null"]}, "occurrence": {"type": ["string", "null"]}, "state": {"enum": ["pending", "delivered", "failed"]},
+        "attempts": {"type": "integer"}, "next_attempt_at_ms": {"type": ["integer", "null"]}, "last_status": {"type": ["integer", "null"]},
+        "last_error": {"type": ["string", "null"]}, "created_at_ms": {"type": "integer"}, "due_at_ms": {"type": "integer"}, "done_at_ms": {"type": ["integer", "null"]},
+        "attempt_log": {"type": "array", "items": OBJ}, "payload": OBJ}},
      "CommandResult": {"type": "object", "properties": {"stream": S, "positions": {"type": "array", "items": {"type": "integer"}}, "version": {"type": "integer"}, "replayed": {"type": "boolean"}, "warnings": LIST, "task": REF("Task")}},
    }}}
 

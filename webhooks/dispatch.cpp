@@ -1,0 +1,166 @@
+// Dispatch: the log's task events and the Ledger's due dates, turned into messages for the
+// subscriptions of the agencies involved.
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "domain/event_types.h"
+#include "webhooks/payload.h"
+#include "webhooks/service_impl.h"
+
+namespace taskledger::webhooks {
+
+using Impl = Service::Impl;
+using nlohmann::json;
+
+namespace {
+
+// The notification a task event gives, or nothing.
+std::string_view ChangeType(std::string_view event_type) {
+  namespace ev = domain::ev;
+  if (event_type == ev::kTaskCreated) return "task.assigned";
+  if (event_type == ev::kTaskReassigned) return "task.reassigned";
+  if (event_type == ev::kTaskDeadlineChanged) return "task.deadline.changed";
+  if (event_type == ev::kTaskExtensionDecided) return "task.extension.decided";
+  if (event_type == ev::kTaskDeliverableReviewed) return "task.deliverable.reviewed";
+  if (event_type == ev::kTaskCommented) return "task.comment.added";
+  return {};
+}
+
+// The agencies that hear about `t`: its lead and coordinating agencies, the members of any group
+// among them, and `extra` (the agencies a reassignment took it from).
+std::set<std::string> Involved(const domain::Ledger& ledger, const domain::Task& t,
+                               const std::vector<std::string>& extra = {}) {
+  std::set<std::string> out;
+  const auto add = [&](const std::string& id) {
+    if (!out.insert(id).second) return;
+    if (const domain::Agency* a = ledger.FindAgency(id)) {
+      for (const std::string& member : a->members) out.insert(member);
+    }
+  };
+  for (const auto& id : t.lead) add(id);
+  for (const auto& id : t.coordinating) add(id);
+  for (const auto& id : extra) add(id);
+  return out;
+}
+
+std::string PolicyKey(const ReminderPolicy& p) {
+  std::string k;
+  for (int d : p.days_before) k += std::to_string(d) + ",";
+  return k + "/" + std::to_string(p.overdue_every_days) + "/" + std::to_string(p.hour);
+}
+
+}  // namespace
+
+bool Impl::Dispatch() {
+  const int64_t now = host.NowMs();
+  std::vector<Message> fresh;
+  uint64_t new_log = log_cursor;
+  std::optional<int64_t> new_clock;
+  bool more = false;
+  Status failed = Status::Ok();
+
+  const auto make = [&](const Subscription& s, std::string type, const domain::Task& t,
+                        std::string occurrence, std::string key, int64_t due_ms) -> Message& {
+    Message& m = fresh.emplace_back();
+    m.id = MessageIdFor(s.id, key);
+    m.endpoint = s.id;
+    m.agency = s.agency;
+    m.type = std::move(type);
+    m.task = t.id;
+    m.occurrence = std::move(occurrence);
+    m.key = std::move(key);
+    m.created_ms = now;
+    m.due_ms = due_ms;
+    m.next_ms = now;
+    return m;
+  };
+
+  host.Read([&](const domain::Ledger& ledger, const Registry& registry) {
+    const bool anyone = registry.live_count() > 0;
+    const uint64_t folded = ledger.position();
+    if (folded > log_cursor) {
+      new_log = std::min(folded, log_cursor + 2000);
+      more = new_log < folded;
+      if (anyone) {
+        failed = host.store().Scan(log_cursor + 1, new_log, [&](const EventView& e) {
+          const std::string_view type = ChangeType(e.type);
+          if (type.empty() || !e.stream.starts_with("task-")) return true;
+          const domain::Task* t = ledger.FindTask(e.stream.substr(5));
+          if (!t) return true;
+          json data = json::parse(e.data, nullptr, false);
+          if (!data.is_object()) data = json::object();
+          std::vector<std::string> extra = data.value("previous_lead", std::vector<std::string>{});
+          for (auto& a : data.value("previous_coordinating", std::vector<std::string>{})) {
+            extra.push_back(std::move(a));
+          }
+          const std::string occurrence = data.value("occurrence", "");
+          json details = {{"event", e.id.ToString()},
+                          {"position", e.position},
+                          {"by", e.actor},
+                          {"at_ms", e.recorded_at_ms},
+                          {"data", std::move(data)}};
+          const std::string details_text = details.dump(-1, ' ', false, json::error_handler_t::replace);
+          std::set<std::string> told;
+          for (const std::string& agency : Involved(ledger, *t, extra)) {
+            for (const Subscription* s : registry.Live(agency)) {
+              if (s->created_position >= e.position || !s->Wants(type)) continue;
+              if (!told.insert(s->id).second) continue;
+              Message& m = make(*s, std::string(type), *t, occurrence,
+                                "log:" + std::to_string(e.position), e.recorded_at_ms);
+              m.body = ChangePayload(type, *t, details_text,
+                                     PayloadContext{m.id, e.recorded_at_ms, options.base_url});
+            }
+          }
+          return true;
+        });
+      }
+    }
+    if (now > clock_cursor) {
+      new_clock = now;
+      if (!anyone) return;
+      // Subscriptions grouped by the reminder policy in force for them.
+      struct Group {
+        ReminderPolicy policy;
+        std::map<std::string, std::vector<const Subscription*>, std::less<>> by_agency;
+      };
+      std::map<std::string, Group> groups;
+      for (const Subscription* s : registry.All()) {
+        if (!s->enabled) continue;
+        const ReminderPolicy& p = s->reminders ? *s->reminders : options.reminders;
+        Group& g = groups[PolicyKey(p)];
+        g.policy = p;
+        g.by_agency[s->agency].push_back(s);
+      }
+      for (const auto& [key, g] : groups) {
+        for (const Reminder& r : RemindersBetween(ledger, g.policy, clock_cursor, now)) {
+          for (const std::string& agency : Involved(ledger, *r.task)) {
+            auto subs = g.by_agency.find(agency);
+            if (subs == g.by_agency.end()) continue;
+            for (const Subscription* s : subs->second) {
+              if (!s->Wants(r.type())) continue;
+              Message& m = make(*s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
+              m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, options.base_url});
+            }
+          }
+        }
+      }
+    }
+  });
+  if (!failed.ok()) {
+    spdlog::error("webhooks: reading the log: {}", failed.ToString());
+    return false;
+  }
+  if (new_log == log_cursor && !new_clock) return false;
+  auto added = outbox->Enqueue(std::move(fresh), Outbox::Cursors{new_log, new_clock}, false);
+  if (!added.ok()) {
+    spdlog::error("webhooks: {}", added.status().ToString());  // cursors unmoved: next tick
+    return false;
+  }
+  log_cursor = new_log;
+  if (new_clock) clock_cursor = *new_clock;
+  stats.enqueued.fetch_add(added->size(), std::memory_order_relaxed);
+  for (Message& m : *added) Add(std::move(m));
+  return more;
+}
+
+}  // namespace taskledger::webhooks

@@ -1,0 +1,132 @@
+// The outbox: what is due to be sent, what became of each attempt, and the signing secrets, in a
+// RocksDB store of its own (<data dir>/webhooks), beside the event log and never inside it.
+//
+// Durability. Everything the outbox holds is either derived from the log (notifications of log
+// events and reminders, enqueued in one batch with the cursor that says how far the log and the
+// clock were read) or a record of work done (attempts). RocksDB recovers a consistent prefix of
+// its writes, so a lost tail is re-derived on start-up from the cursors, and a delivery whose
+// record was lost is sent again under the same webhook-id: at least once, never lost. Writes a
+// user is told about (a new secret, a redelivery asked for) are synced.
+//
+// Thread-safety: all methods may be called from any thread; read-modify-write of one message is
+// the caller's to serialise (the delivery engine owns pending messages).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/status.h"
+
+namespace taskledger::webhooks {
+
+enum class MessageState { kPending, kDelivered, kFailed };
+std::string_view ToString(MessageState s);
+
+struct Message {
+  std::string id;         // "msg_…": the webhook-id, the same on every attempt
+  std::string endpoint;   // the subscription's id
+  std::string agency;
+  std::string type;       // "task.overdue", "webhook.ping", …
+  std::string task, occurrence;  // what it is about; empty for pings
+  std::string key;        // what makes it unique for its endpoint; empty: nothing (pings)
+  std::string body;       // the JSON sent
+  int64_t created_ms = 0;  // enqueued
+  int64_t due_ms = 0;      // when it was meant to go out (a reminder's instant, a change's time)
+  MessageState state = MessageState::kPending;
+  int attempts = 0;
+  int round_base = 0;      // attempts made before the latest redelivery: the schedule restarts
+  int64_t next_ms = 0;     // pending: when the next attempt is due
+  int last_status = 0;     // the last HTTP status; 0: none
+  std::string last_error;
+  int64_t done_ms = 0;     // delivered or given up at
+  // Set by the engine when saving an outcome that still has to reach the event log; kept as
+  // an index entry (see Unrecorded()) rather than in the record.
+  bool unrecorded = false;
+};
+
+struct Attempt {
+  int n = 0;  // 1, 2, …
+  int64_t at_ms = 0;
+  int status = 0;  // HTTP status; 0: no answer
+  int64_t latency_ms = 0;
+  std::string error;     // timeout, refused, TLS, …; empty on 2xx
+  std::string response;  // the start of the answer's body
+};
+
+// The signing secrets of one endpoint: during a rotation the previous one signs too, until
+// `previous_until_ms`.
+struct Secrets {
+  std::string current, previous;
+  int64_t previous_until_ms = 0;
+};
+
+// How an endpoint has been doing: failing since the first failure after its last success.
+struct Health {
+  int64_t failing_since_ms = 0;  // 0: not failing
+  int64_t last_success_ms = 0;
+  int64_t last_failure_ms = 0;
+  std::string last_error;
+};
+
+class Outbox {
+ public:
+  static Result<std::unique_ptr<Outbox>> Open(const std::string& dir);
+  ~Outbox();
+
+  // Adds `messages` except those whose (endpoint, key) was ever enqueued before, and moves the
+  // cursors given, in one write. Returns the messages actually added.
+  struct Cursors {
+    std::optional<uint64_t> log;    // log positions up to here are turned into messages
+    std::optional<int64_t> clock;   // reminders due up to this instant are enqueued
+  };
+  Result<std::vector<Message>> Enqueue(std::vector<Message> messages, Cursors cursors, bool sync);
+  // Stores `m` (its new state), `attempt` if any, and keeps the pending and unrecorded indexes
+  // in step; `previous_next_ms` is the pending index entry to drop (0: none).
+  Status Save(const Message& m, const Attempt* attempt, int64_t previous_next_ms, bool sync);
+
+  Result<Message> Get(const std::string& id) const;
+  // All pending messages, by next attempt.
+  Result<std::vector<Message>> Pending() const;
+  // Messages whose outcome is not in the event log yet.
+  Result<std::vector<Message>> Unrecorded() const;
+  // The outcome of `id` is in the event log now.
+  Status MarkRecorded(const std::string& id);
+  // An endpoint's messages, newest first, after `cursor` (empty: from the newest). A page's
+  // cursor is PageCursor() of its last message.
+  Result<std::vector<Message>> List(const std::string& endpoint, size_t limit,
+                                    std::string_view cursor = {}) const;
+  // Calls fn on the endpoint's messages created at or after `since_ms`, oldest first.
+  Status ForEachSince(const std::string& endpoint, int64_t since_ms,
+                      const std::function<void(const Message&)>& fn) const;
+  Result<std::vector<Attempt>> Attempts(const std::string& id) const;
+
+  Cursors cursors() const;
+
+  Status PutSecrets(const std::string& endpoint, const Secrets& s);  // synced
+  std::optional<Secrets> GetSecrets(const std::string& endpoint) const;
+  Status DeleteSecrets(const std::string& endpoint);  // synced
+
+  Status PutHealth(const std::string& endpoint, const Health& h);
+  Health GetHealth(const std::string& endpoint) const;
+
+
+ private:
+  struct Impl;
+  explicit Outbox(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The id of a keyed message: the same (endpoint, key) always names the same message.
+std::string MessageIdFor(std::string_view endpoint, std::string_view key);
+// Where a listing that ended with `m` goes on from: "<created ms>.<id>".
+std::string PageCursor(const Message& m);
+// A fresh random message id (pings).
+std::string NewMessageId();
+// A fresh endpoint (subscription) id: "wh_" + 16 hex digits.
+std::string NewEndpointId();
+
+}  // namespace taskledger::webhooks
