@@ -293,9 +293,21 @@ uint64_t ApiFixture::HeadPosition() {
   return r.json()["position"].get<uint64_t>();
 }
 
-void ApiFixture::Restart(const std::string& clock_start) {
+HttpResult ApiFixture::Send(const std::string& token, const std::string& method,
+                            const std::string& target, const nlohmann::json& body) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!body.is_null()) headers.emplace_back("Content-Type", "application/json");
+  return HttpCall(server->port(), method, target, body.is_null() ? std::string() : body.dump(),
+                  WithAuth(token, headers));
+}
+
+void ApiFixture::Restart(const std::string& clock_start, bool crash) {
   if (!clock_start.empty()) clock_start_ = clock_start;
-  REQUIRE(server->Stop() == 0);
+  if (crash) {
+    server->Kill();
+  } else {
+    REQUIRE(server->Stop() == 0);
+  }
   server.reset();
   server = std::make_unique<ServerProcess>(dir.Sub("data"), ServeArgs());
 }

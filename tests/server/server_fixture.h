@@ -95,9 +95,11 @@ class ApiFixture {
                       const nlohmann::json& body,
                       const std::vector<std::pair<std::string, std::string>>& headers = {});
   uint64_t HeadPosition();
-  // Stops the server (cleanly) and starts a new one over the same directory, on another day
-  // when `clock_start` is given.
-  void Restart(const std::string& clock_start = {});
+  // Stops the server (cleanly, or with SIGKILL when `crash`) and starts a new one over the same
+  // directory, on another day when `clock_start` is given.
+  void Restart(const std::string& clock_start = {}, bool crash = false);
+  HttpResult Send(const std::string& token, const std::string& method, const std::string& target,
+                  const nlohmann::json& body = nullptr);
 
   TempDir dir;
   std::string coordinator, auditor, agency_hp, agency_bk;  // tokens
