@@ -242,6 +242,27 @@ void Api::AddReadRoutes() {
     const uint64_t folded = app_.folded_position();
     line("taskledger_projection_position", folded);
     line("taskledger_projection_lag_events", h.position > folded ? h.position - folded : 0);
+    if (const webhooks::Service* wh = app_.webhooks()) {
+      const webhooks::ServiceStats& ws = wh->stats();
+      line("taskledger_webhook_messages_enqueued_total", ws.enqueued);
+      line("taskledger_webhook_attempts_total", ws.attempts);
+      line("taskledger_webhook_delivered_total", ws.delivered);
+      line("taskledger_webhook_failed_attempts_total", ws.failed_attempts);
+      line("taskledger_webhook_gave_up_total", ws.gave_up);
+      line("taskledger_webhook_endpoints_disabled_total", ws.disabled);
+      line("taskledger_webhook_pending", static_cast<uint64_t>(std::max<int64_t>(0, ws.pending)));
+      line("taskledger_webhook_in_flight", static_cast<uint64_t>(std::max<int64_t>(0, ws.in_flight)));
+      m += "# TYPE taskledger_webhook_delivery_delay_seconds histogram\n";
+      static const char* kDelayLe[] = {"0.1", "0.5", "1", "2", "5", "30", "300", "+Inf"};
+      uint64_t delivered = 0;
+      for (int i = 0; i < 8; ++i) {
+        delivered += ws.delay_buckets[i];
+        m += "taskledger_webhook_delivery_delay_seconds_bucket{le=\"" + std::string(kDelayLe[i]) +
+             "\"} " + std::to_string(delivered) + "\n";
+      }
+      m += "taskledger_webhook_delivery_delay_seconds_sum " + std::to_string(ws.delay_ms_sum / 1e3) + "\n";
+      line("taskledger_webhook_delivery_delay_seconds_count", delivered);
+    }
     Response res{http::status::ok, c.req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.body() = std::move(m);

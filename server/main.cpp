@@ -31,16 +31,20 @@ using namespace taskledger::server;
 
 namespace {
 
-// A clock that reads `start` (a date, at 08:00 in Vietnam) now and runs on from there. Tests and
-// demonstrations use it to act "as if" on a given day; empty: the system clock.
+// A clock that reads `start` now and runs on from there: a date (from 08:00 in Vietnam) or a
+// date and time in Vietnam, "2026-03-02T07:59:55". Tests, benchmarks and demonstrations use it
+// to act "as if" at that moment; empty: the system clock.
 std::function<int64_t()> ClockFrom(const std::string& start) {
   if (start.empty()) return {};
-  const auto date = domain::ParseIsoDate(start);
-  if (!date) {
-    std::cerr << "taskledger: --clock-start wants YYYY-MM-DD\n";
+  const auto date = domain::ParseIsoDate(std::string_view(start).substr(0, 10));
+  int h = 8, m = 0, sec = 0;
+  const bool timed = start.size() > 10;
+  if (!date || (timed && std::sscanf(start.c_str() + 10, "T%d:%d:%d", &h, &m, &sec) < 2) ||
+      h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) {
+    std::cerr << "taskledger: --clock-start wants YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]\n";
     std::exit(2);
   }
-  const int64_t origin = domain::StartOfDayUtcMs(*date) + 8 * 3600 * 1000;
+  const int64_t origin = domain::StartOfDayUtcMs(*date) + ((h * 60LL + m) * 60 + sec) * 1000;
   const auto began = std::chrono::steady_clock::now();
   return [origin, began] {
     return origin + std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -231,8 +235,8 @@ int main(int argc, char** argv) {
       ->envname("TASKLEDGER_CONFIG");
   std::string clock_start;
   cli.add_option("--clock-start", clock_start,
-                 "act as if today were this date (YYYY-MM-DD, from 08:00 in Vietnam), for tests "
-                 "and demonstrations")
+                 "act as if it were now this date (YYYY-MM-DD, from 08:00) or moment "
+                 "(YYYY-MM-DDTHH:MM[:SS]) in Vietnam, for tests, benchmarks and demonstrations")
       ->envname("TASKLEDGER_CLOCK_START");
   std::string data_dir = "./data";
   const auto data_opt = [&](CLI::App* sub) {

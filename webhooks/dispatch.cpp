@@ -51,7 +51,7 @@ std::string PolicyKey(const ReminderPolicy& p) {
 
 }  // namespace
 
-bool Impl::Dispatch() {
+void Impl::Dispatch() {
   const int64_t now = host.NowMs();
   std::vector<Message> fresh;
   uint64_t new_log = log_cursor;
@@ -148,19 +148,44 @@ bool Impl::Dispatch() {
   });
   if (!failed.ok()) {
     spdlog::error("webhooks: reading the log: {}", failed.ToString());
-    return false;
+    return;
   }
-  if (new_log == log_cursor && !new_clock) return false;
-  auto added = outbox->Enqueue(std::move(fresh), Outbox::Cursors{new_log, new_clock}, false);
+  if (new_log == log_cursor && !new_clock) return;
+  dispatching = true;
+  EnqueueFrom(std::make_shared<std::vector<Message>>(std::move(fresh)), 0,
+              Outbox::Cursors{new_log, new_clock}, more);
+}
+
+void Impl::EnqueueFrom(std::shared_ptr<std::vector<Message>> fresh, size_t from,
+                       Outbox::Cursors cursors, bool more) {
+  // Stored and started a few hundred at a time, the loop running in between: the first
+  // deliveries of a large batch (everyone's 08:00 reminders) go out while the rest is stored.
+  // The cursors move with the last part only; a crash before then derives the batch again, and
+  // the parts already stored are recognised by their keys and not enqueued twice.
+  constexpr size_t kPart = 500;
+  const size_t to = std::min(fresh->size(), from + kPart);
+  const bool last = to == fresh->size();
+  std::vector<Message> part(std::make_move_iterator(fresh->begin() + static_cast<ptrdiff_t>(from)),
+                            std::make_move_iterator(fresh->begin() + static_cast<ptrdiff_t>(to)));
+  auto added = outbox->Enqueue(std::move(part), last ? cursors : Outbox::Cursors{}, false);
   if (!added.ok()) {
     spdlog::error("webhooks: {}", added.status().ToString());  // cursors unmoved: next tick
-    return false;
+    dispatching = false;
+    return;
   }
-  log_cursor = new_log;
-  if (new_clock) clock_cursor = *new_clock;
   stats.enqueued.fetch_add(added->size(), std::memory_order_relaxed);
   for (Message& m : *added) Add(std::move(m));
-  return more;
+  Pump();
+  if (last) {
+    if (cursors.log) log_cursor = *cursors.log;
+    if (cursors.clock) clock_cursor = *cursors.clock;
+    dispatching = false;
+    if (more) boost::asio::post(io, [self = shared_from_this()] { self->Tick(); });
+    return;
+  }
+  boost::asio::post(io, [self = shared_from_this(), fresh, to, cursors, more] {
+    if (!self->stopping) self->EnqueueFrom(fresh, to, cursors, more);
+  });
 }
 
 }  // namespace taskledger::webhooks

@@ -17,6 +17,7 @@ namespace {
 
 // Keys, one letter of kind first:
 //   m<id>                          message (JSON)
+//   b<id>                          its body, as sent
 //   q<BE next_ms><id>              pending, by next attempt
 //   r<id>                          outcome not yet in the event log
 //   e<endpoint>\0<BE created><id>  an endpoint's messages, by creation
@@ -37,13 +38,24 @@ uint64_t FromBigEndian(std::string_view s) {
   return v;
 }
 
-std::string MessageKey(std::string_view id) { return "m" + std::string(id); }
-std::string QueueKey(int64_t next_ms, std::string_view id) {
-  return "q" + BigEndian(static_cast<uint64_t>(next_ms)) + std::string(id);
+// A key of one letter of kind and `parts` after it. (Appending, rather than "m" + string, also
+// keeps GCC 12's false -Wrestrict quiet.)
+template <class... Parts>
+std::string Key(char kind, const Parts&... parts) {
+  std::string k(1, kind);
+  (k.append(parts), ...);
+  return k;
 }
-std::string UnrecordedKey(std::string_view id) { return "r" + std::string(id); }
+
+std::string MessageKey(std::string_view id) { return Key('m', id); }
+std::string QueueKey(int64_t next_ms, std::string_view id) {
+  return Key('q', BigEndian(static_cast<uint64_t>(next_ms)), id);
+}
+std::string UnrecordedKey(std::string_view id) { return Key('r', id); }
+// The body, as sent, stored once beside the record (which changes with every attempt).
+std::string BodyKey(std::string_view id) { return Key('b', id); }
 std::string EndpointPrefix(std::string_view endpoint) {
-  std::string k = "e" + std::string(endpoint);
+  std::string k = Key('e', endpoint);
   k.push_back('\0');
   return k;
 }
@@ -51,12 +63,12 @@ std::string EndpointKey(const Message& m) {
   return EndpointPrefix(m.endpoint) + BigEndian(static_cast<uint64_t>(m.created_ms)) + m.id;
 }
 std::string DedupeKey(std::string_view endpoint, std::string_view key) {
-  std::string k = "k" + std::string(endpoint);
+  std::string k = Key('k', endpoint);
   k.push_back('\0');
   return k + std::string(key);
 }
 std::string AttemptPrefix(std::string_view id) {
-  std::string k = "a" + std::string(id);
+  std::string k = Key('a', id);
   k.push_back('\0');
   return k;
 }
@@ -64,7 +76,7 @@ std::string AttemptPrefix(std::string_view id) {
 std::string Encode(const Message& m) {
   return json{{"id", m.id},           {"endpoint", m.endpoint},  {"agency", m.agency},
               {"type", m.type},       {"task", m.task},          {"occurrence", m.occurrence},
-              {"key", m.key},         {"body", m.body},          {"created", m.created_ms},
+              {"key", m.key},         {"created", m.created_ms},
               {"due", m.due_ms},      {"state", ToString(m.state)}, {"attempts", m.attempts},
               {"round", m.round_base}, {"next", m.next_ms},    {"status", m.last_status}, {"error", m.last_error},
               {"done", m.done_ms}}
@@ -82,7 +94,6 @@ Result<Message> Decode(std::string_view text) {
   m.task = j.value("task", "");
   m.occurrence = j.value("occurrence", "");
   m.key = j.value("key", "");
-  m.body = j.value("body", "");
   m.created_ms = j.value("created", int64_t{0});
   m.due_ms = j.value("due", int64_t{0});
   const std::string state = j.value("state", "pending");
@@ -194,6 +205,7 @@ Result<std::vector<Message>> Outbox::Enqueue(std::vector<Message> messages, Curs
       batch.Put(dk, m.id);
     }
     batch.Put(MessageKey(m.id), Encode(m));
+    batch.Put(BodyKey(m.id), m.body);
     batch.Put(QueueKey(m.next_ms, m.id), "");
     batch.Put(EndpointKey(m), "");
     added.push_back(std::move(m));
@@ -232,7 +244,11 @@ Result<Message> Outbox::Get(const std::string& id) const {
   const auto s = impl_->db->Get(rocksdb::ReadOptions(), MessageKey(id), &value);
   if (s.IsNotFound()) return Status::NotFound("no delivery '" + id + "'");
   if (Status st = impl_->From(s, "reading a message"); !st.ok()) return st;
-  return Decode(value);
+  auto m = Decode(value);
+  if (!m.ok()) return m;
+  const auto b = impl_->db->Get(rocksdb::ReadOptions(), BodyKey(id), &m->body);
+  if (!b.ok() && !b.IsNotFound()) return impl_->From(b, "reading a message body");
+  return m;
 }
 
 Result<std::vector<Message>> Outbox::Pending() const {
@@ -355,12 +371,12 @@ Status Outbox::PutSecrets(const std::string& endpoint, const Secrets& s) {
                              {"previous", s.previous},
                              {"previous_until", s.previous_until_ms}}
                             .dump();
-  return impl_->From(impl_->db->Put(Write(true), "s" + endpoint, v), "storing a secret");
+  return impl_->From(impl_->db->Put(Write(true), Key('s', endpoint), v), "storing a secret");
 }
 
 std::optional<Secrets> Outbox::GetSecrets(const std::string& endpoint) const {
   std::string v;
-  if (!impl_->db->Get(rocksdb::ReadOptions(), "s" + endpoint, &v).ok()) return std::nullopt;
+  if (!impl_->db->Get(rocksdb::ReadOptions(), Key('s', endpoint), &v).ok()) return std::nullopt;
   const json j = json::parse(v, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   return Secrets{j.value("current", ""), j.value("previous", ""),
@@ -368,7 +384,7 @@ std::optional<Secrets> Outbox::GetSecrets(const std::string& endpoint) const {
 }
 
 Status Outbox::DeleteSecrets(const std::string& endpoint) {
-  return impl_->From(impl_->db->Delete(Write(true), "s" + endpoint), "deleting a secret");
+  return impl_->From(impl_->db->Delete(Write(true), Key('s', endpoint)), "deleting a secret");
 }
 
 Status Outbox::PutHealth(const std::string& endpoint, const Health& h) {
@@ -377,13 +393,13 @@ Status Outbox::PutHealth(const std::string& endpoint, const Health& h) {
                              {"last_failure", h.last_failure_ms},
                              {"last_error", h.last_error}}
                             .dump(-1, ' ', false, json::error_handler_t::replace);
-  return impl_->From(impl_->db->Put(Write(false), "h" + endpoint, v), "storing health");
+  return impl_->From(impl_->db->Put(Write(false), Key('h', endpoint), v), "storing health");
 }
 
 Health Outbox::GetHealth(const std::string& endpoint) const {
   std::string v;
   Health h;
-  if (!impl_->db->Get(rocksdb::ReadOptions(), "h" + endpoint, &v).ok()) return h;
+  if (!impl_->db->Get(rocksdb::ReadOptions(), Key('h', endpoint), &v).ok()) return h;
   const json j = json::parse(v, nullptr, false);
   if (!j.is_object()) return h;
   h.failing_since_ms = j.value("failing_since", int64_t{0});

@@ -100,9 +100,7 @@ void Service::Wake() {
 
 void Service::Impl::Tick() {
   if (stopping) return;
-  while (Dispatch()) {
-    if (stopping) return;
-  }
+  if (!dispatching) Dispatch();
   Pump();
   Arm();
 }

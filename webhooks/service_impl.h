@@ -66,9 +66,12 @@ struct Service::Impl : std::enable_shared_from_this<Service::Impl> {
   Result<Message> Resend(Message m);
 
   // dispatch.cpp
-  // Turns log events after log_cursor and reminders due after clock_cursor into messages;
-  // true when more of the log is left for another round.
-  bool Dispatch();
+  // Turns log events after log_cursor and reminders due after clock_cursor into messages, and
+  // stores and starts them in parts (EnqueueFrom); a Tick while parts remain does not dispatch.
+  void Dispatch();
+  void EnqueueFrom(std::shared_ptr<std::vector<Message>> fresh, size_t from,
+                   Outbox::Cursors cursors, bool more);
+  bool dispatching = false;
 
   // delivery.cpp
   void Add(Message m);  // a pending message, into its endpoint's queue

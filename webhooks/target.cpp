@@ -63,7 +63,7 @@ Result<Target> ParseTarget(std::string_view url) {
   const size_t slash = std::min(rest.find('/'), rest.find('?'));
   std::string_view authority = rest.substr(0, slash);
   t.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  if (t.target.front() == '?') t.target.insert(0, "/");
+  if (t.target.front() == '?') t.target.insert(t.target.begin(), '/');
   if (authority.find('@') != std::string_view::npos) {
     return Bad("must not carry a user name or password");
   }
@@ -96,8 +96,8 @@ Result<Target> ParseTarget(std::string_view url) {
     t.port = static_cast<uint16_t>(port);
   }
   const bool v6 = t.host.find(':') != std::string::npos;
-  t.host_header = v6 ? "[" + t.host + "]" : t.host;
-  if (t.port != (t.tls ? 443 : 80)) t.host_header += ":" + std::to_string(t.port);
+  t.host_header = v6 ? std::string("[").append(t.host).append("]") : t.host;
+  if (t.port != (t.tls ? 443 : 80)) t.host_header.append(":").append(std::to_string(t.port));
   return t;
 }
 
