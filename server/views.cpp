@@ -155,6 +155,25 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
     w.Key("occurrences").BeginArray();
     for (const Occurrence& o : t.occurrences) WriteOccurrence(w, o, today);
     w.EndArray();
+    // Who was told what, and when (webhooks): the latest 50, oldest first; the full list is
+    // in the task's history.
+    w.Key("notifications").BeginArray();
+    const size_t n = t.notifications.size();
+    for (size_t i = n > 50 ? n - 50 : 0; i < n; ++i) {
+      const Notification& x = t.notifications[i];
+      w.BeginObject()
+          .Field("occurrence", x.occurrence)
+          .Field("type", x.type)
+          .Field("agency", x.agency)
+          .Field("endpoint", x.endpoint)
+          .Field("message", x.message)
+          .Field("delivered", x.delivered)
+          .Field("attempts", static_cast<int64_t>(x.attempts))
+          .Field("at_ms", x.at_ms);
+      if (!x.error.empty()) w.Field("error", x.error);
+      w.EndObject();
+    }
+    w.EndArray();
   }
   w.EndObject();
 }
@@ -177,6 +196,26 @@ json Counts(const CategoryCounts& c) {
   return j;
 }
 
+// What the agencies were told about one occurrence (and about its task as a whole).
+struct Told {
+  int delivered = 0, failed = 0;
+  int64_t last_delivered_ms = 0;
+};
+
+Told TellingOf(const Task& t, const Occurrence& o) {
+  Told told;
+  for (const Notification& n : t.notifications) {
+    if (!n.occurrence.empty() && n.occurrence != o.key) continue;
+    if (n.delivered) {
+      ++told.delivered;
+      told.last_delivered_ms = std::max(told.last_delivered_ms, n.at_ms);
+    } else {
+      ++told.failed;
+    }
+  }
+  return told;
+}
+
 }  // namespace
 
 json ReportView(const PlanReport& r) {
@@ -196,6 +235,11 @@ json ReportView(const PlanReport& r) {
                      {"due", DateOrNull(l.occurrence->due)},
                      {"status", ToString(l.occurrence->status)},
                      {"category", ToString(l.category)}});
+    const Told told = TellingOf(*l.task, *l.occurrence);
+    lines.back()["notified"] = {
+        {"delivered", told.delivered},
+        {"failed", told.failed},
+        {"last_delivered_at_ms", told.last_delivered_ms ? json(told.last_delivered_ms) : json(nullptr)}};
   }
   j["lines"] = std::move(lines);
   return j;
@@ -203,13 +247,16 @@ json ReportView(const PlanReport& r) {
 
 std::string ReportCsv(const PlanReport& r) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
-  out += WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Mốc", "Hạn", "Trạng thái", "Nhóm"});
+  out += WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Mốc", "Hạn", "Trạng thái", "Nhóm",
+                      "Đã thông báo (lần)", "Thông báo gần nhất"});
   for (const ReportLine& l : r.lines) {
+    const Told told = TellingOf(*l.task, *l.occurrence);
     out += WriteCsvRow({l.task->code, l.task->title,
                         l.task->lead.empty() ? "" : l.task->lead.front(), l.occurrence->key,
                         l.occurrence->due ? ToIso(*l.occurrence->due) : "",
                         std::string(ToString(l.occurrence->status)),
-                        std::string(ToString(l.category))});
+                        std::string(ToString(l.category)), std::to_string(told.delivered),
+                        told.last_delivered_ms ? ToIso(DateAtUtcMs(told.last_delivered_ms)) : ""});
   }
   return out;
 }

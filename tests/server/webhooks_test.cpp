@@ -374,6 +374,18 @@ TEST_CASE("reminders follow an extension and are not sent twice across restarts"
   CHECK(told[0]["data"]["type"] == "task.deadline.approaching");
   CHECK(told[0]["data"]["occurrence"] == "1");
   CHECK(told[0]["data"]["endpoint"] == id);
+
+  // And on the task and in the plan's report.
+  r = f.Get(f.agency_hp, "/v1/tasks/" + task);
+  REQUIRE(r.status == 200);
+  const json notes = r.json()["notifications"];
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[1]["type"] == "task.deadline.approaching");
+  CHECK(notes[1]["delivered"] == true);
+  r = f.Get(f.coordinator, "/v1/plans/nh-2026/report");
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["lines"][0]["notified"]["delivered"] == 2);
+  CHECK(r.json()["lines"][0]["notified"]["last_delivered_at_ms"].is_number());
 }
 
 TEST_CASE("a slow receiver does not hold up a fast one", "[server][webhooks][integration]") {
