@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 #include <charconv>
+#include <filesystem>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
@@ -181,6 +182,12 @@ Outbox::~Outbox() = default;
 
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir) {
   auto impl = std::make_unique<Impl>();
+  // The signing secrets are in here: owner only, whatever the umask.
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  if (ec) return Status::IOError("webhook outbox: cannot restrict " + dir + ": " + ec.message());
   rocksdb::Options o;
   o.create_if_missing = true;
   o.keep_log_file_num = 3;

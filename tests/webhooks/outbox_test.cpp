@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "tests/support/temp_dir.h"
 
 using namespace taskledger;
@@ -55,6 +57,10 @@ TEST_CASE("a keyed message is enqueued once, also after the outbox is reopened",
   REQUIRE(pending->size() == 3);
   CHECK(pending->front().next_ms == 1000);
   CHECK(pending->back().body.find("Báo cáo") != std::string::npos);
+  // It holds the signing secrets: nobody but the owner may look in.
+  const auto perms = std::filesystem::status(path).permissions();
+  CHECK((perms & std::filesystem::perms::group_all) == std::filesystem::perms::none);
+  CHECK((perms & std::filesystem::perms::others_all) == std::filesystem::perms::none);
 }
 
 TEST_CASE("saving an outcome moves a message out of the pending set and keeps its attempts",
