@@ -88,14 +88,20 @@ void App::Submit(domain::Decision d, std::function<void(Result<CommandOutcome>)>
   store_->AppendAsync(stream, d.expected, std::move(d.events),
                       [this, stream, done = std::move(done)](AppendResult r) {
                         if (!r.ok()) return done(r.status);
-                        CatchUp(std::max(r.last_position, store_->head().position));
-                        CommandOutcome o;
-                        o.stream = stream;
-                        o.first_position = r.first_position;
-                        o.last_position = r.last_position;
-                        o.version = r.stream_version.value_or(0);
-                        done(std::move(o));
+                        done(Folded(stream, r));
                       });
+}
+
+CommandOutcome App::Folded(const std::string& stream, const AppendResult& r) {
+  // Fold the whole group that carried this append at once: its other writers, answered next,
+  // then find nothing left to fold.
+  CatchUp(std::max(r.last_position, store_->head().position));
+  CommandOutcome o;
+  o.stream = stream;
+  o.first_position = r.first_position;
+  o.last_position = r.last_position;
+  o.version = r.stream_version.value_or(0);
+  return o;
 }
 
 Result<std::unique_ptr<App>> App::Open(AppOptions options) {
@@ -215,14 +221,7 @@ void App::Attempt(std::shared_ptr<Pending> p) {
                           return Attempt(p);  // decided on stale state: decide again
                         }
                         if (!r.ok()) return finish(p, r.status);
-                        // Fold the whole group that carried this append at once: its other
-                        // writers, answered next, then find nothing left to fold.
-                        CatchUp(std::max(r.last_position, store_->head().position));
-                        CommandOutcome o;
-                        o.stream = stream;
-                        o.first_position = r.first_position;
-                        o.last_position = r.last_position;
-                        o.version = r.stream_version.value_or(0);
+                        CommandOutcome o = Folded(stream, r);
                         o.warnings = std::move(*warnings);
                         finish(p, std::move(o));
                       });

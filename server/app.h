@@ -108,6 +108,8 @@ class App {
  private:
   explicit App(AppOptions options);
   void CatchUp(uint64_t to_position);
+  // Folds the log up to (at least) a durable append and describes it.
+  CommandOutcome Folded(const std::string& stream, const AppendResult& r);
   void Attempt(std::shared_ptr<struct Pending> p);
 
   AppOptions options_;

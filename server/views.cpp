@@ -121,6 +121,20 @@ void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today) {
   w.EndObject();
 }
 
+void WriteNotification(JsonWriter& w, const Notification& x) {
+  w.BeginObject()
+      .Field("occurrence", x.occurrence)
+      .Field("type", x.type)
+      .Field("agency", x.agency)
+      .Field("endpoint", x.endpoint)
+      .Field("message", x.message)
+      .Field("delivered", x.delivered)
+      .Field("attempts", static_cast<int64_t>(x.attempts))
+      .Field("at_ms", x.at_ms);
+  if (!x.error.empty()) w.Field("error", x.error);
+  w.EndObject();
+}
+
 }  // namespace
 
 void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const AgencyItem* seen) {
@@ -159,20 +173,7 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
     // in the task's history.
     w.Key("notifications").BeginArray();
     const size_t n = t.notifications.size();
-    for (size_t i = n > 50 ? n - 50 : 0; i < n; ++i) {
-      const Notification& x = t.notifications[i];
-      w.BeginObject()
-          .Field("occurrence", x.occurrence)
-          .Field("type", x.type)
-          .Field("agency", x.agency)
-          .Field("endpoint", x.endpoint)
-          .Field("message", x.message)
-          .Field("delivered", x.delivered)
-          .Field("attempts", static_cast<int64_t>(x.attempts))
-          .Field("at_ms", x.at_ms);
-      if (!x.error.empty()) w.Field("error", x.error);
-      w.EndObject();
-    }
+    for (size_t i = n > 50 ? n - 50 : 0; i < n; ++i) WriteNotification(w, t.notifications[i]);
     w.EndArray();
   }
   w.EndObject();

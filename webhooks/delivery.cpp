@@ -12,7 +12,7 @@ using Impl = Service::Impl;
 
 namespace {
 
-std::string Instant(int64_t ms) {
+std::string VietnamDay(int64_t ms) {
   return domain::ToIso(domain::DateAtUtcMs(ms)) + " (Vietnam time)";
 }
 
@@ -61,6 +61,7 @@ Health& Impl::HealthOf(const std::string& id, Endpoint& e) {
 
 void Impl::StartAttempt(Message& m, Endpoint& e, int64_t now) {
   std::string url, why;
+  int64_t rotated_at = 0;
   host.Read([&](const domain::Ledger&, const Registry& r) {
     const Subscription* s = r.Find(m.endpoint);
     if (!s || s->deleted) {
@@ -72,24 +73,34 @@ void Impl::StartAttempt(Message& m, Endpoint& e, int64_t now) {
       why = "the endpoint no longer wants " + m.type;
     } else {
       url = s->url;
+      rotated_at = s->secret_rotated_at_ms;
     }
   });
   if (url.empty()) return GiveUp(m, why);
-  auto target = ParseTarget(url);
-  if (!target.ok()) return GiveUp(m, target.status().message());
-  if (e.url != url) {
+  if (!e.target || e.url != url) {
+    auto target = ParseTarget(url);
+    if (!target.ok()) return GiveUp(m, target.status().message());
     if (!e.url.empty()) client.Forget(m.endpoint);
     e.url = url;
+    e.target = *target;
   }
-  const std::optional<Secrets> secrets = outbox->GetSecrets(m.endpoint);
-  std::vector<std::string> keys;
-  if (secrets) {
-    if (auto k = SecretKey(secrets->current); k.ok()) keys.push_back(*k);
-    if (!secrets->previous.empty() && now < secrets->previous_until_ms) {
-      if (auto k = SecretKey(secrets->previous); k.ok()) keys.push_back(*k);
+  // The keys are read from the outbox once, and again after a rotation is folded (the new
+  // secret is stored before its event, and the old one signs on meanwhile).
+  if (!e.keys || e.keys_rotated_at != rotated_at) {
+    e.keys.reset();
+    if (const std::optional<Secrets> secrets = outbox->GetSecrets(m.endpoint)) {
+      auto current = SecretKey(secrets->current);
+      auto previous = SecretKey(secrets->previous);
+      if (current.ok()) {
+        e.keys = Endpoint::Keys{*current, previous.ok() ? *previous : std::string(),
+                                secrets->previous_until_ms};
+      }
     }
+    e.keys_rotated_at = rotated_at;
   }
-  if (keys.empty()) return GiveUp(m, "the endpoint has no signing secret");
+  if (!e.keys) return GiveUp(m, "the endpoint has no signing secret");
+  std::vector<std::string> keys = {e.keys->current};
+  if (!e.keys->previous.empty() && now < e.keys->previous_until_ms) keys.push_back(e.keys->previous);
   const int64_t timestamp = now / 1000;
   Headers headers = {{"webhook-id", m.id},
                      {"webhook-timestamp", std::to_string(timestamp)},
@@ -100,7 +111,7 @@ void Impl::StartAttempt(Message& m, Endpoint& e, int64_t now) {
   stats.attempts.fetch_add(1, std::memory_order_relaxed);
   std::weak_ptr<Impl> weak = weak_from_this();
   const std::string id = m.id;
-  client.Post(m.endpoint, *target, m.body, std::move(headers),
+  client.Post(m.endpoint, *e.target, m.body, std::move(headers),
               [weak, id, now](HttpOutcome o) {
                 if (auto self = weak.lock()) self->Attempted(id, now, std::move(o));
               });
@@ -150,9 +161,9 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
     h.last_error = m.last_error;
     const int64_t delay = DelayBefore(m);
     if (o.status == 410) {
-      disable_reason = "the endpoint answered 410 Gone on " + Instant(now);
+      disable_reason = "the endpoint answered 410 Gone on " + VietnamDay(now);
     } else if (now - h.failing_since_ms >= options.disable_after_ms) {
-      disable_reason = "failing since " + Instant(h.failing_since_ms) + " without a success; last error: " + m.last_error;
+      disable_reason = "failing since " + VietnamDay(h.failing_since_ms) + " without a success; last error: " + m.last_error;
     }
     if (o.status == 410 || delay < 0) {
       m.state = MessageState::kFailed;
@@ -164,7 +175,6 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
       m.next_ms = now + delay;
     }
   }
-  m.unrecorded = m.state != MessageState::kPending && !m.task.empty();
   if (Status s = outbox->Save(m, &attempt, previous_next, false); !s.ok()) {
     spdlog::error("webhooks: {}", s.ToString());
   }
@@ -177,7 +187,7 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
     Message done = std::move(m);
     pending.erase(it);
     stats.pending.store(static_cast<int64_t>(pending.size()), std::memory_order_relaxed);
-    if (done.unrecorded) Record(done);
+    if (!done.task.empty()) Record(done);
   }
   if (!disable_reason.empty()) Disable(endpoint, disable_reason);
   PumpEndpoint(e, now);
@@ -189,7 +199,6 @@ void Impl::GiveUp(Message& m, std::string why) {
   m.state = MessageState::kFailed;
   m.last_error = std::move(why);
   m.done_ms = host.NowMs();
-  m.unrecorded = !m.task.empty();
   stats.gave_up.fetch_add(1, std::memory_order_relaxed);
   if (Status s = outbox->Save(m, nullptr, previous_next, false); !s.ok()) {
     spdlog::error("webhooks: {}", s.ToString());
@@ -197,7 +206,7 @@ void Impl::GiveUp(Message& m, std::string why) {
   Message done = std::move(m);
   pending.erase(done.id);
   stats.pending.store(static_cast<int64_t>(pending.size()), std::memory_order_relaxed);
-  if (done.unrecorded) Record(done);
+  if (!done.task.empty()) Record(done);
 }
 
 void Impl::Record(const Message& m) {

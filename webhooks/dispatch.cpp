@@ -49,19 +49,15 @@ std::string PolicyKey(const ReminderPolicy& p) {
   return k + "/" + std::to_string(p.overdue_every_days) + "/" + std::to_string(p.hour);
 }
 
-}  // namespace
+// The messages of one dispatch round, as they are made.
+struct Batch {
+  int64_t now;
+  const std::string& base_url;
+  std::vector<Message> messages;
 
-void Impl::Dispatch() {
-  const int64_t now = host.NowMs();
-  std::vector<Message> fresh;
-  uint64_t new_log = log_cursor;
-  std::optional<int64_t> new_clock;
-  bool more = false;
-  Status failed = Status::Ok();
-
-  const auto make = [&](const Subscription& s, std::string type, const domain::Task& t,
-                        std::string occurrence, std::string key, int64_t due_ms) -> Message& {
-    Message& m = fresh.emplace_back();
+  Message& Make(const Subscription& s, std::string type, const domain::Task& t,
+                std::string occurrence, std::string key, int64_t due_ms) {
+    Message& m = messages.emplace_back();
     m.id = MessageIdFor(s.id, key);
     m.endpoint = s.id;
     m.agency = s.agency;
@@ -69,12 +65,85 @@ void Impl::Dispatch() {
     m.task = t.id;
     m.occurrence = std::move(occurrence);
     m.key = std::move(key);
-    m.created_ms = now;
+    m.created_ms = m.next_ms = now;
     m.due_ms = due_ms;
-    m.next_ms = now;
     return m;
-  };
+  }
+};
 
+// The notification one log event gives the subscriptions that hear about its task.
+void AddChange(const EventView& e, const domain::Ledger& ledger, const Registry& registry,
+               Batch& batch) {
+  const std::string_view type = ChangeType(e.type);
+  if (type.empty() || !e.stream.starts_with("task-")) return;
+  const domain::Task* t = ledger.FindTask(e.stream.substr(5));
+  if (!t) return;
+  json data = json::parse(e.data, nullptr, false);
+  if (!data.is_object()) data = json::object();
+  std::vector<std::string> extra = data.value("previous_lead", std::vector<std::string>{});
+  for (auto& a : data.value("previous_coordinating", std::vector<std::string>{})) {
+    extra.push_back(std::move(a));
+  }
+  const std::string occurrence = data.value("occurrence", "");
+  const std::string details = json{{"event", e.id.ToString()},
+                                   {"position", e.position},
+                                   {"by", e.actor},
+                                   {"at_ms", e.recorded_at_ms},
+                                   {"data", std::move(data)}}
+                                  .dump(-1, ' ', false, json::error_handler_t::replace);
+  std::set<std::string> told;
+  for (const std::string& agency : Involved(ledger, *t, extra)) {
+    for (const Subscription* s : registry.Live(agency)) {
+      if (s->created_position >= e.position || !s->Wants(type) || !told.insert(s->id).second) {
+        continue;
+      }
+      Message& m = batch.Make(*s, std::string(type), *t, occurrence,
+                              "log:" + std::to_string(e.position), e.recorded_at_ms);
+      m.body = ChangePayload(type, *t, details,
+                             PayloadContext{m.id, e.recorded_at_ms, batch.base_url});
+    }
+  }
+}
+
+// The reminders due in (after_ms, batch.now] to the subscriptions that want them, each under the
+// reminder policy in force for it.
+void AddReminders(const domain::Ledger& ledger, const Registry& registry,
+                  const ReminderPolicy& server_policy, int64_t after_ms, Batch& batch) {
+  struct Group {
+    ReminderPolicy policy;
+    std::map<std::string, std::vector<const Subscription*>, std::less<>> by_agency;
+  };
+  std::map<std::string, Group> groups;
+  for (const Subscription* s : registry.All()) {
+    if (!s->enabled) continue;
+    const ReminderPolicy& p = s->reminders ? *s->reminders : server_policy;
+    Group& g = groups[PolicyKey(p)];
+    g.policy = p;
+    g.by_agency[s->agency].push_back(s);
+  }
+  for (const auto& [key, g] : groups) {
+    for (const Reminder& r : RemindersBetween(ledger, g.policy, after_ms, batch.now)) {
+      for (const std::string& agency : Involved(ledger, *r.task)) {
+        auto subs = g.by_agency.find(agency);
+        if (subs == g.by_agency.end()) continue;
+        for (const Subscription* s : subs->second) {
+          if (!s->Wants(r.type())) continue;
+          Message& m = batch.Make(*s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
+          m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, batch.base_url});
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void Impl::Dispatch() {
+  Batch batch{host.NowMs(), options.base_url, {}};
+  uint64_t new_log = log_cursor;
+  std::optional<int64_t> new_clock;
+  bool more = false;
+  Status failed = Status::Ok();
   host.Read([&](const domain::Ledger& ledger, const Registry& registry) {
     const bool anyone = registry.live_count() > 0;
     const uint64_t folded = ledger.position();
@@ -83,67 +152,14 @@ void Impl::Dispatch() {
       more = new_log < folded;
       if (anyone) {
         failed = host.store().Scan(log_cursor + 1, new_log, [&](const EventView& e) {
-          const std::string_view type = ChangeType(e.type);
-          if (type.empty() || !e.stream.starts_with("task-")) return true;
-          const domain::Task* t = ledger.FindTask(e.stream.substr(5));
-          if (!t) return true;
-          json data = json::parse(e.data, nullptr, false);
-          if (!data.is_object()) data = json::object();
-          std::vector<std::string> extra = data.value("previous_lead", std::vector<std::string>{});
-          for (auto& a : data.value("previous_coordinating", std::vector<std::string>{})) {
-            extra.push_back(std::move(a));
-          }
-          const std::string occurrence = data.value("occurrence", "");
-          json details = {{"event", e.id.ToString()},
-                          {"position", e.position},
-                          {"by", e.actor},
-                          {"at_ms", e.recorded_at_ms},
-                          {"data", std::move(data)}};
-          const std::string details_text = details.dump(-1, ' ', false, json::error_handler_t::replace);
-          std::set<std::string> told;
-          for (const std::string& agency : Involved(ledger, *t, extra)) {
-            for (const Subscription* s : registry.Live(agency)) {
-              if (s->created_position >= e.position || !s->Wants(type)) continue;
-              if (!told.insert(s->id).second) continue;
-              Message& m = make(*s, std::string(type), *t, occurrence,
-                                "log:" + std::to_string(e.position), e.recorded_at_ms);
-              m.body = ChangePayload(type, *t, details_text,
-                                     PayloadContext{m.id, e.recorded_at_ms, options.base_url});
-            }
-          }
+          AddChange(e, ledger, registry, batch);
           return true;
         });
       }
     }
-    if (now > clock_cursor) {
-      new_clock = now;
-      if (!anyone) return;
-      // Subscriptions grouped by the reminder policy in force for them.
-      struct Group {
-        ReminderPolicy policy;
-        std::map<std::string, std::vector<const Subscription*>, std::less<>> by_agency;
-      };
-      std::map<std::string, Group> groups;
-      for (const Subscription* s : registry.All()) {
-        if (!s->enabled) continue;
-        const ReminderPolicy& p = s->reminders ? *s->reminders : options.reminders;
-        Group& g = groups[PolicyKey(p)];
-        g.policy = p;
-        g.by_agency[s->agency].push_back(s);
-      }
-      for (const auto& [key, g] : groups) {
-        for (const Reminder& r : RemindersBetween(ledger, g.policy, clock_cursor, now)) {
-          for (const std::string& agency : Involved(ledger, *r.task)) {
-            auto subs = g.by_agency.find(agency);
-            if (subs == g.by_agency.end()) continue;
-            for (const Subscription* s : subs->second) {
-              if (!s->Wants(r.type())) continue;
-              Message& m = make(*s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
-              m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, options.base_url});
-            }
-          }
-        }
-      }
+    if (batch.now > clock_cursor) {
+      new_clock = batch.now;
+      if (anyone) AddReminders(ledger, registry, options.reminders, clock_cursor, batch);
     }
   });
   if (!failed.ok()) {
@@ -152,7 +168,7 @@ void Impl::Dispatch() {
   }
   if (new_log == log_cursor && !new_clock) return;
   dispatching = true;
-  EnqueueFrom(std::make_shared<std::vector<Message>>(std::move(fresh)), 0,
+  EnqueueFrom(std::make_shared<std::vector<Message>>(std::move(batch.messages)), 0,
               Outbox::Cursors{new_log, new_clock}, more);
 }
 

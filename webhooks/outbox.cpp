@@ -163,6 +163,34 @@ struct Outbox::Impl {
     return Status::IOError("webhook outbox: " + std::string(what) + ": " + s.ToString());
   }
 
+  // The message `id`; its body too when `body`.
+  Result<Message> Load(const std::string& id, bool body) const {
+    std::string value;
+    const auto s = db->Get(rocksdb::ReadOptions(), MessageKey(id), &value);
+    if (s.IsNotFound()) return Status::NotFound("no delivery '" + id + "'");
+    if (Status st = From(s, "reading a message"); !st.ok()) return st;
+    auto m = Decode(value);
+    if (!m.ok() || !body) return m;
+    const auto b = db->Get(rocksdb::ReadOptions(), BodyKey(id), &m->body);
+    if (!b.ok() && !b.IsNotFound()) return From(b, "reading a message body");
+    return m;
+  }
+
+  // The messages an index names: keys starting with `prefix`, the id from byte `id_at` on.
+  Result<std::vector<Message>> LoadAll(const std::string& prefix, size_t id_at, bool bodies) const {
+    std::vector<Message> out;
+    Status failed = Status::Ok();
+    Status s = Scan(prefix, "", [&](std::string_view k, std::string_view) {
+      auto m = Load(std::string(k.substr(id_at)), bodies);
+      if (!m.ok()) failed = m.status();
+      if (m.ok()) out.push_back(std::move(*m));
+      return failed.ok();
+    });
+    if (!s.ok()) return s;
+    if (!failed.ok()) return failed;
+    return out;
+  }
+
   // Calls fn(key, value) for keys starting with `prefix` from `start` on; fn returns false to
   // stop.
   template <class F>
@@ -232,7 +260,8 @@ Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_n
   batch.Put(MessageKey(m.id), Encode(m));
   if (previous_next_ms > 0) batch.Delete(QueueKey(previous_next_ms, m.id));
   if (m.state == MessageState::kPending) batch.Put(QueueKey(m.next_ms, m.id), "");
-  if (m.unrecorded) batch.Put(UnrecordedKey(m.id), "");
+  // A task's notification that is done has its outcome to record in the event log.
+  if (m.state != MessageState::kPending && !m.task.empty()) batch.Put(UnrecordedKey(m.id), "");
   if (attempt) {
     const std::string a = json{{"n", attempt->n},
                                {"at", attempt->at_ms},
@@ -246,50 +275,14 @@ Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_n
   return impl_->From(impl_->db->Write(Write(sync), &batch), "saving message " + m.id);
 }
 
-Result<Message> Outbox::Get(const std::string& id) const {
-  std::string value;
-  const auto s = impl_->db->Get(rocksdb::ReadOptions(), MessageKey(id), &value);
-  if (s.IsNotFound()) return Status::NotFound("no delivery '" + id + "'");
-  if (Status st = impl_->From(s, "reading a message"); !st.ok()) return st;
-  auto m = Decode(value);
-  if (!m.ok()) return m;
-  const auto b = impl_->db->Get(rocksdb::ReadOptions(), BodyKey(id), &m->body);
-  if (!b.ok() && !b.IsNotFound()) return impl_->From(b, "reading a message body");
-  return m;
-}
+Result<Message> Outbox::Get(const std::string& id) const { return impl_->Load(id, true); }
 
 Result<std::vector<Message>> Outbox::Pending() const {
-  std::vector<Message> out;
-  Status failed = Status::Ok();
-  Status s = impl_->Scan("q", "", [&](std::string_view k, std::string_view) {
-    auto m = Get(std::string(k.substr(9)));
-    if (!m.ok()) {
-      failed = m.status();
-      return false;
-    }
-    if (m->state == MessageState::kPending) out.push_back(std::move(*m));
-    return true;
-  });
-  if (!s.ok()) return s;
-  if (!failed.ok()) return failed;
-  return out;
+  return impl_->LoadAll("q", 9, /*bodies=*/true);  // to be sent: with what to send
 }
 
 Result<std::vector<Message>> Outbox::Unrecorded() const {
-  std::vector<Message> out;
-  Status failed = Status::Ok();
-  Status s = impl_->Scan("r", "", [&](std::string_view k, std::string_view) {
-    auto m = Get(std::string(k.substr(1)));
-    if (!m.ok()) {
-      failed = m.status();
-      return false;
-    }
-    out.push_back(std::move(*m));
-    return true;
-  });
-  if (!s.ok()) return s;
-  if (!failed.ok()) return failed;
-  return out;
+  return impl_->LoadAll("r", 1, /*bodies=*/false);
 }
 
 std::string PageCursor(const Message& m) {
@@ -324,7 +317,7 @@ Result<std::vector<Message>> Outbox::List(const std::string& endpoint, size_t li
   for (; it->Valid() && out.size() < limit; it->Prev()) {
     const std::string_view k = it->key().ToStringView();
     if (!k.starts_with(prefix)) break;
-    auto m = Get(std::string(k.substr(prefix.size() + 8)));
+    auto m = impl_->Load(std::string(k.substr(prefix.size() + 8)), /*body=*/false);
     if (!m.ok()) return m.status();
     out.push_back(std::move(*m));
   }

@@ -43,9 +43,6 @@ struct Message {
   int last_status = 0;     // the last HTTP status; 0: none
   std::string last_error;
   int64_t done_ms = 0;     // delivered or given up at
-  // Set by the engine when saving an outcome that still has to reach the event log; kept as
-  // an index entry (see Unrecorded()) rather than in the record.
-  bool unrecorded = false;
 };
 
 struct Attempt {
@@ -85,18 +82,18 @@ class Outbox {
   };
   Result<std::vector<Message>> Enqueue(std::vector<Message> messages, Cursors cursors, bool sync);
   // Stores `m` (its new state), `attempt` if any, and keeps the pending and unrecorded indexes
-  // in step; `previous_next_ms` is the pending index entry to drop (0: none).
+  // in step (a finished message about a task is unrecorded until MarkRecorded); `previous_next_ms` is the pending index entry to drop (0: none).
   Status Save(const Message& m, const Attempt* attempt, int64_t previous_next_ms, bool sync);
 
   Result<Message> Get(const std::string& id) const;
   // All pending messages, by next attempt.
   Result<std::vector<Message>> Pending() const;
-  // Messages whose outcome is not in the event log yet.
+  // Messages (without bodies) whose outcome is not in the event log yet.
   Result<std::vector<Message>> Unrecorded() const;
   // The outcome of `id` is in the event log now.
   Status MarkRecorded(const std::string& id);
-  // An endpoint's messages, newest first, after `cursor` (empty: from the newest). A page's
-  // cursor is PageCursor() of its last message.
+  // An endpoint's messages (without bodies), newest first, after `cursor` (empty: from the
+  // newest). A page's cursor is PageCursor() of its last message.
   Result<std::vector<Message>> List(const std::string& endpoint, size_t limit,
                                     std::string_view cursor = {}) const;
   // Calls fn on the endpoint's messages created at or after `since_ms`, oldest first.

@@ -77,7 +77,6 @@ TEST_CASE("saving an outcome moves a message out of the pending set and keeps it
   REQUIRE((*box)->Save(m, &first, 1000, false).ok());
   m.attempts = 2;
   m.state = MessageState::kDelivered;
-  m.unrecorded = true;
   const Attempt second{2, 6000, 204, 3, "", ""};
   REQUIRE((*box)->Save(m, &second, 6000, false).ok());
   CHECK((*box)->Pending()->empty());
