@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-"$root/deploy/install-deps.sh" python3  # python3: the example webhook receiver's test
+"$root/deploy/install-deps.sh" python3 python3-icalendar  # the example webhook receiver's test; calendar feeds read back independently
 
 sanitize="${TASKLEDGER_SANITIZE:-}"
 build_dir="${TASKLEDGER_BUILD_DIR:-$root/build}"

@@ -60,7 +60,9 @@ void Call::JsonText(http::status status, std::string body) const {
 
 Api::Api(App& app, ApiOptions options)
     : app_(app),
+      options_(options),
       post_(options.post ? std::move(options.post) : [](std::function<void()> f) { f(); }),
+      web_(options.web_dir),
       limiter_(options.rate_per_second, options.rate_burst),
       feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); })) {
   Add(http::verb::get, "/healthz", [this](Call& c) {
@@ -78,6 +80,7 @@ Api::Api(App& app, ApiOptions options)
   AddStreamRoutes();
   AddCommandRoutes();
   AddWebhookRoutes();
+  AddDashboardRoutes();
 }
 
 Api::~Api() { Shutdown(); }
@@ -162,6 +165,9 @@ void Api::Handle(Request&& req, Responder responder) {
     }
   }
   if (!domain::IsUtf8(call->path)) return call->Fail(BadRequest("the path is not UTF-8"));
+  // Everything outside the API is the dashboard's files, public like the page itself: the page
+  // holds no data, and signs in to the API with a token.
+  if (auto page = web_.Serve(call->req, call->path)) return call->reply(std::move(*page));
 
   const std::vector<std::string> segments = Split(call->path);
   const Route* match = nullptr;

@@ -16,11 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "server/app.h"
+#include "server/calendar.h"
 #include "server/page_cache.h"
 #include "server/event_feed.h"
 #include "server/http_server.h"
 #include "server/problem.h"
 #include "server/rate_limiter.h"
+#include "server/static_files.h"
 
 namespace taskledger::server {
 
@@ -52,6 +54,13 @@ struct ApiOptions {
   // Runs a command's answer (reading the task, writing its JSON) off the store's notifier
   // thread, which then goes straight on to answering the next group. Default: inline.
   std::function<void(std::function<void()>)> post;
+  // The built web dashboard (clients/web/dist), served at "/". Empty: "/" says it is not built.
+  std::string web_dir;
+  // Where users reach the server ("https://taskledger.example.vn"), for links in calendar feeds
+  // and calendar-key answers. Empty: paths only.
+  std::string public_url;
+  // Calendar feeds' alarms: the webhook reminders' offsets and hour.
+  CalendarOptions calendar;
 };
 
 class Api {
@@ -86,9 +95,12 @@ class Api {
   void AddTaskListRoutes();
   void AddStreamRoutes();
   void AddWebhookRoutes();
+  void AddDashboardRoutes();
 
   App& app_;
+  ApiOptions options_;
   std::function<void(std::function<void()>)> post_;
+  StaticFiles web_;
   std::vector<Route> routes_;
   Stats stats_;
   RateLimiter limiter_;

@@ -203,7 +203,8 @@ void Api::AddCommandRoutes() {
     app_.Read([&](const Ledger&, const TokenTable& t) {
       for (const auto& [id, r] : t.all()) {
         items.push_back({{"id", id}, {"role", ToString(r.role)}, {"agency", r.agency},
-                         {"name", r.name}, {"created_at_ms", r.created_at_ms},
+                         {"name", r.name}, {"scope", r.scope.empty() ? "api" : r.scope},
+                         {"created_at_ms", r.created_at_ms},
                          {"revoked", r.revoked}});
       }
     });

@@ -4,6 +4,7 @@
 #include "domain/codec.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "server/documents.h"
 #include "server/views.h"
 
 namespace taskledger::server {
@@ -153,8 +154,8 @@ void Api::AddReadRoutes() {
     std::optional<Date> as_of;
     if (!DateParam(c, "as_of", &as_of)) return;
     const std::string format = c.query.count("format") ? c.query.at("format") : "json";
-    if (format != "json" && format != "csv") {
-      return c.Fail(BadRequest("format must be json or csv", "format"));
+    if (format != "json" && format != "csv" && format != "html") {
+      return c.Fail(BadRequest("format must be json, csv or html", "format"));
     }
     const Date date = as_of.value_or(Today(app_));
     const auto answer = [&](const Ledger& l) {
@@ -166,6 +167,15 @@ void Api::AddReadRoutes() {
         res.set(http::field::content_disposition,
                 "attachment; filename=\"" + c.params[0] + "-" + ToIso(date) + ".csv\"");
         res.body() = ReportCsv(*report);
+        return c.reply(std::move(res));
+      }
+      if (format == "html") {
+        // The printable official report: a document of its own, styled inline, no scripts.
+        Response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, "text/html; charset=utf-8");
+        res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        res.set("X-Content-Type-Options", "nosniff");
+        res.body() = ReportHtml(l, *report);
         return c.reply(std::move(res));
       }
       c.Json(http::status::ok, ReportView(*report));

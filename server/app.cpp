@@ -151,9 +151,10 @@ void App::CatchUp(uint64_t to_position) {
   }
 }
 
-std::optional<TokenRecord> App::Authenticate(std::string_view token) const {
+std::optional<TokenRecord> App::Authenticate(std::string_view token,
+                                             std::string_view scope) const {
   std::shared_lock lock(mu_);
-  return tokens_.Check(token);
+  return tokens_.Check(token, scope);
 }
 
 void App::Execute(domain::Command command, domain::Actor actor, CommandOptions options,

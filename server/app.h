@@ -96,8 +96,9 @@ class App {
   // The running webhooks service; null unless started.
   webhooks::Service* webhooks() { return webhooks_.get(); }
 
-  // The principal for a bearer token, if valid.
-  std::optional<TokenRecord> Authenticate(std::string_view token) const;
+  // The principal for a bearer token (or, with scope "calendar", a feed key), if valid.
+  std::optional<TokenRecord> Authenticate(std::string_view token,
+                                          std::string_view scope = {}) const;
 
   uint64_t folded_position() const;
 

@@ -180,6 +180,9 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   }
   boost::asio::io_context io(static_cast<int>(o.threads));
   ApiOptions api_options = o.api;
+  api_options.public_url = webhook_options->base_url;
+  api_options.calendar.alarm_days_before = webhook_options->reminders.days_before;
+  api_options.calendar.alarm_hour = webhook_options->reminders.hour;
   api_options.post = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
   Api api(*app, api_options);
   HttpHandlers handlers;
@@ -250,6 +253,10 @@ int main(int argc, char** argv) {
   data_opt(serve);
   serve->add_option("--listen", so.listen, "HOST:PORT")->envname("TASKLEDGER_LISTEN")->capture_default_str();
   serve->add_flag("--demo", so.demo, "load the demo agencies and plans into a store that has none");
+  so.api.web_dir = TASKLEDGER_WEB_DIR;
+  serve->add_option("--web-dir", so.api.web_dir,
+                    "the built web dashboard, served at / (clients/web/dist)")
+      ->envname("TASKLEDGER_WEB_DIR")->capture_default_str();
   serve->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
   serve->add_option("--threads", so.threads, "I/O threads")->envname("TASKLEDGER_THREADS")->capture_default_str();
   serve->add_option("--max-connections", so.limits.max_connections, "open connections at most")
@@ -268,7 +275,7 @@ int main(int argc, char** argv) {
   key->needs(cert);
   WebhookFlags& wf = so.webhooks;
   serve->add_option("--public-url", wf.public_url,
-                    "where people reach this server, for links in notifications")
+                    "where people reach this server, for links in notifications and calendars")
       ->envname("TASKLEDGER_PUBLIC_URL");
   serve->add_option("--webhook-retry", wf.retry,
                     "delays before each delivery attempt (the first: immediately)")

@@ -67,7 +67,7 @@ std::optional<domain::ActorRole> ParseRole(std::string_view text) {
 std::string TokenStream(std::string_view id) { return "token-" + std::string(id); }
 
 NewToken MintToken(domain::ActorRole role, std::string agency, std::string name,
-                   std::string actor) {
+                   std::string actor, std::string scope) {
   NewToken t;
   t.record.id = Hex(RandomBytes(6));
   t.token = "tl_" + t.record.id + "_" + Base64Url(RandomBytes(32));
@@ -75,11 +75,13 @@ NewToken MintToken(domain::ActorRole role, std::string agency, std::string name,
   t.record.role = role;
   t.record.agency = std::move(agency);
   t.record.name = std::move(name);
+  t.record.scope = std::move(scope);
   json data = {{"id", t.record.id},
                {"sha256", t.record.hash_hex},
                {"role", domain::ToString(role)},
                {"name", t.record.name}};
   if (!t.record.agency.empty()) data["agency"] = t.record.agency;
+  if (!t.record.scope.empty()) data["scope"] = t.record.scope;
   t.event.type = std::string(kTokenCreated);
   t.event.data = data.dump();
   t.event.actor = std::move(actor);
@@ -107,6 +109,7 @@ void TokenTable::Apply(const EventView& e) {
     r.role = ParseRole(j.value("role", "")).value_or(domain::ActorRole::kAuditor);
     r.agency = j.value("agency", "");
     r.name = j.value("name", "");
+    r.scope = j.value("scope", "");
     r.created_at_ms = e.recorded_at_ms;
     tokens_[id] = std::move(r);
   } else if (e.type == kTokenRevoked) {
@@ -114,11 +117,11 @@ void TokenTable::Apply(const EventView& e) {
   }
 }
 
-std::optional<TokenRecord> TokenTable::Check(std::string_view token) const {
+std::optional<TokenRecord> TokenTable::Check(std::string_view token, std::string_view scope) const {
   // "tl_" + 12 hex + "_" + secret
   if (token.size() < 20 || !token.starts_with("tl_") || token[15] != '_') return std::nullopt;
   auto it = tokens_.find(token.substr(3, 12));
-  if (it == tokens_.end() || it->second.revoked) return std::nullopt;
+  if (it == tokens_.end() || it->second.revoked || it->second.scope != scope) return std::nullopt;
   const std::string presented = HashHex(token);
   if (presented.size() != it->second.hash_hex.size() ||
       CRYPTO_memcmp(presented.data(), it->second.hash_hex.data(), presented.size()) != 0) {

@@ -21,6 +21,9 @@ struct TokenRecord {
   domain::ActorRole role = domain::ActorRole::kAuditor;
   std::string agency;  // kAgency
   std::string name;    // who holds it ("so-gddt-hp desk", "run.sh")
+  // What it opens: "" the API (a bearer token); "calendar" one agency's calendar feed only, as
+  // ?key= (calendar apps cannot send headers), and never the API.
+  std::string scope;
   int64_t created_at_ms = 0;
   bool revoked = false;
 };
@@ -38,15 +41,17 @@ inline constexpr std::string_view kTokenRevoked = "token.revoked";
 
 std::string TokenStream(std::string_view id);
 NewToken MintToken(domain::ActorRole role, std::string agency, std::string name,
-                   std::string actor);
+                   std::string actor, std::string scope = {});
+inline constexpr std::string_view kCalendarScope = "calendar";
 NewEvent RevokeEvent(std::string_view id, std::string actor);
 
 class TokenTable {
  public:
   // Folds token.* events; others are ignored.
   void Apply(const EventView& e);
-  // The record for a presented token, if it is valid and not revoked (constant-time compare).
-  std::optional<TokenRecord> Check(std::string_view token) const;
+  // The record for a presented token, if it is valid, not revoked and of `scope`
+  // (constant-time compare).
+  std::optional<TokenRecord> Check(std::string_view token, std::string_view scope = {}) const;
   const TokenRecord* Find(std::string_view id) const;
   const std::map<std::string, TokenRecord, std::less<>>& all() const { return tokens_; }
 

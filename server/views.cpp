@@ -231,6 +231,7 @@ json ReportView(const PlanReport& r) {
     lines.push_back({{"task", l.task->id},
                      {"code", l.task->code},
                      {"title", l.task->title},
+                     {"section", l.task->section},
                      {"lead", l.task->lead},
                      {"occurrence", l.occurrence->key},
                      {"due", DateOrNull(l.occurrence->due)},
