@@ -56,7 +56,8 @@ json PlanView(const Plan& p, bool with_sections) {
             {"issued", DateOrNull(p.issued)},
             {"period", {{"start", ToIso(p.period.start)}, {"end", ToIso(p.period.end)}}},
             {"targets", p.targets},
-            {"task_count", p.task_ids.size()}};
+            {"task_count", p.task_ids.size()},
+            {"created_on", p.created_at_ms > 0 ? json(ToIso(DateAtUtcMs(p.created_at_ms))) : json(nullptr)}};
   if (with_sections) {
     json sections = json::array();
     for (const Section& s : p.sections) {

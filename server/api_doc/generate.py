@@ -232,7 +232,7 @@ doc = {
         "type": S, "title": S, "status": {"type": "integer"}, "detail": S,
         "errors": {"type": "array", "items": {"type": "object", "properties": {"field": S, "row": {"type": "integer"}, "column": S, "message": S}}}}},
      "Agency": {"type": "object", "properties": {"id": S, "name": S, "name_en": S, "kind": S, "parent": S, "aliases": LIST, "members": LIST}},
-     "Plan": {"type": "object", "properties": {"id": S, "title": S, "number": S, "authority": S, "issued": DATE, "period": OBJ, "targets": LIST, "task_count": {"type": "integer"}, "sections": {"type": "array", "items": OBJ}}},
+     "Plan": {"type": "object", "properties": {"id": S, "title": S, "number": S, "authority": S, "issued": DATE, "period": OBJ, "targets": LIST, "task_count": {"type": "integer"}, "created_on": {"type": ["string", "null"], "format": "date", "description": "the day the plan entered the log"}, "sections": {"type": "array", "items": OBJ}}},
      "Deadline": {"type": "object", "properties": {"text": {"type": "string", "description": "as written in the plan"}, "kind": S, "milestones": {"type": "array", "items": OBJ}}},
      "Task": {"type": "object", "required": ["id", "plan", "code", "title", "lead", "coordinating", "deliverable", "deadline", "next_due", "status", "category"], "properties": {
         "id": S, "plan": S, "code": S, "title": S, "section": S, "lead": LIST, "coordinating": LIST, "deliverable": S,

@@ -1,0 +1,265 @@
+// End-to-end test of the dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core) against a real `taskledger serve` with the demo data:
+//
+//   an agency signs in, sees its tasks ordered by due date, uploads a deliverable (with a progress
+//   bar); the coordinator, whose board is open, sees it arrive without reloading (live updates)
+//   and accepts it; the report's count of tasks completed on time goes up by one; an auditor sees
+//   both events in the task's history with the right actors, and the log verified; the English
+//   switch changes the labels; the agency's calendar link serves a calendar; the page fits a phone.
+//
+// Screenshots of each page go to e2e/artifacts/ (or $TASKLEDGER_E2E_ARTIFACTS).
+//
+//   node e2e/run.mjs [--bin build/server/taskledger]
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const web = resolve(here, "..");
+const repo = resolve(web, "../..");
+const argBin = process.argv.indexOf("--bin");
+const bin = resolve(argBin > 0 ? process.argv[argBin + 1] : process.env.TASKLEDGER_BIN || join(repo, "build/server/taskledger"));
+const artifacts = resolve(process.env.TASKLEDGER_E2E_ARTIFACTS || join(here, "artifacts"));
+// The demo is loaded months before "today", so the report's line chart has months to show.
+const LOADED = "2025-10-01";
+const CLOCK = "2026-03-02";
+const PLAN = "hp-tieng-anh-2025";
+const TASK = "hp-tieng-anh-2025:I.1";
+
+mkdirSync(artifacts, { recursive: true });
+const data = mkdtempSync(join(tmpdir(), "taskledger-e2e-"));
+let server = null;
+let browser = null;
+let step = 0;
+
+function log(...args) {
+  console.log(`[e2e ${new Date().toISOString().slice(11, 19)}]`, ...args);
+}
+
+function tool(...args) {
+  return execFileSync(bin, [...args, "--data-dir", join(data, "store"), "--clock-start", LOADED], { encoding: "utf8" });
+}
+
+function token(...args) {
+  const out = tool("token", "create", ...args).trim();
+  return out.split(/\s+/).pop();
+}
+
+async function startServer() {
+  tool("load-demo");
+  const tokens = {
+    coordinator: token("--role", "coordinator", "--name", "Phòng GDTrH"),
+    agency: token("--role", "agency", "--agency", "so-gddt-hp", "--name", "Văn thư Sở"),
+    auditor: token("--role", "auditor", "--name", "Thanh tra"),
+  };
+  server = spawn(bin, ["serve", "--data-dir", join(data, "store"), "--listen", "127.0.0.1:0", "--clock-start", CLOCK,
+    "--web-dir", join(web, "dist")], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const port = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("the server did not start:\n" + output)), 15000);
+    server.stdout.on("data", (chunk) => {
+      output += chunk;
+      const m = /listening on [^\s]+:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        ok(Number(m[1]));
+      }
+    });
+    server.stderr.on("data", (chunk) => { output += chunk; });
+    server.on("exit", (code) => fail(new Error(`the server exited (${code}):\n${output}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, tokens };
+}
+
+async function shot(page, name) {
+  step += 1;
+  const file = join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  log("screenshot", file);
+}
+
+async function signIn(context, base, tokenValue) {
+  const page = await context.newPage();
+  page.on("pageerror", (e) => { throw new Error("page error: " + e.message); });
+  await page.goto(base + "/");
+  await page.fill("#token", tokenValue);
+  await page.click("#signin");
+  await page.waitForSelector("#header nav a");
+  return page;
+}
+
+async function main() {
+  const { base, tokens } = await startServer();
+  log("server at", base, "clock", CLOCK);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  const desktop = { viewport: { width: 1280, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" };
+
+  // Sign-in page, and a wrong token.
+  const agencyCtx = await browser.newContext(desktop);
+  const first = await agencyCtx.newPage();
+  await first.goto(base + "/");
+  await first.waitForSelector("#token");
+  assert.equal(await first.textContent("#signin"), "Đăng nhập");
+  await shot(first, "sign-in");
+  await first.fill("#token", "tl_000000000000_wrong");
+  await first.click("#signin");
+  await first.waitForSelector("form.signin .error:not(:empty)");
+  assert.match(await first.textContent("form.signin .error"), /không hợp lệ/);
+  await first.close();
+
+  // The agency: its tasks by due date.
+  const agency = await signIn(agencyCtx, base, tokens.agency);
+  await agency.waitForSelector("#task-list article[data-task]");
+  assert.equal(new URL(agency.url()).hash, "#/tasks");
+  const dues = await agency.$$eval("#task-list article[data-task]", (cards) => cards.map((c) => c.dataset.due));
+  const dated = dues.filter(Boolean);
+  assert.ok(dated.length > 5, `dated tasks shown: ${dated.length}`);
+  assert.deepEqual(dated, [...dated].sort(), "tasks are ordered by due date");
+  assert.equal(dues.indexOf(""), dues.findIndex((d) => !d), "undated tasks come after dated ones");
+  if (dues.includes("")) assert.ok(dues.slice(dues.indexOf("")).every((d) => !d));
+  const card = agency.locator(`article[data-task="${TASK}"]`);
+  assert.match(await card.locator(".deadline-text").textContent(), /Năm 2026/);
+  assert.match(await card.locator("header .badge").textContent(), /Còn \d+ ngày/);
+  await shot(agency, "agency-my-tasks");
+
+  // The coordinator: the report's figure before, then the board, left open.
+  const coordCtx = await browser.newContext(desktop);
+  const coord = await signIn(coordCtx, base, tokens.coordinator);
+  await coord.goto(`${base}/#/report/${PLAN}`);
+  await coord.waitForSelector('#totals [data-group="completed_on_time"] strong');
+  await coord.waitForSelector("#chart-time[data-points]");
+  const before = Number(await coord.textContent('#totals [data-group="completed_on_time"] strong'));
+  await coord.goto(`${base}/#/board/${PLAN}`);
+  await coord.waitForSelector(`#matrix tr[data-task="${TASK}"]`);
+  await coord.waitForSelector('.live[data-live="live"]');
+  assert.equal(await coord.locator(`#queue-deliverables li[data-task="${TASK}"]`).count(), 0);
+  await shot(coord, "coordinator-plan-board");
+
+  // The agency uploads a deliverable; the progress bar fills.
+  await card.locator('[data-action="deliver"]').click();
+  const file = Buffer.alloc(3 * 1024 * 1024, 0x25);  // 3 MiB, so the progress shows
+  await card.locator('input[name="file"]').setInputFiles({ name: "Kế hoạch tuyên truyền 2026.pdf", mimeType: "application/pdf", buffer: file });
+  await card.locator('input[name="note"]').fill("Bản đã ký");
+  const progress = [];
+  await agency.exposeFunction("recordProgress", (v) => progress.push(v));
+  await card.locator("progress.upload").evaluate((bar) => {
+    // Every value the page gives the bar (on loopback a 3 MiB body may go out in one step).
+    const { set, get } = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, "value");
+    Object.defineProperty(bar, "value", { set(v) { set.call(this, v); window.recordProgress(Number(v)); }, get() { return get.call(this); } });
+  });
+  await card.locator('form button[type="submit"]').click();
+  await agency.waitForFunction((id) => {
+    const c = document.querySelector(`article[data-task="${id}"] .status`);
+    return c && /Đã nộp/.test(c.textContent);
+  }, TASK);
+  assert.ok(progress.length > 0 && progress[progress.length - 1] === 1, `upload progress went to 1: ${progress.join(",")}`);
+  await shot(agency, "agency-after-upload");
+
+  // The coordinator's board shows it without a reload, and accepts it.
+  const queued = coord.locator(`#queue-deliverables li[data-task="${TASK}"]`);
+  await queued.waitFor({ timeout: 10000 });
+  assert.match(await queued.textContent(), /Kế hoạch tuyên truyền 2026\.pdf/);
+  await shot(coord, "coordinator-review-queue-live");
+  await queued.locator('[data-action="accept"]').click();
+  await coord.waitForSelector(`#queue-deliverables li[data-task="${TASK}"]`, { state: "detached" });
+  await coord.waitForFunction((id) => /Đã hoàn thành/.test(document.querySelector(`#matrix tr[data-task="${id}"] .status`)?.textContent || ""), TASK);
+
+  // The report counts it.
+  await coord.goto(`${base}/#/report/${PLAN}`);
+  await coord.waitForSelector("#chart-time[data-points]");
+  await coord.waitForFunction((n) => Number(document.querySelector('#totals [data-group="completed_on_time"] strong')?.textContent) === n, before + 1);
+  const points = JSON.parse(await coord.getAttribute("#chart-time", "data-points"));
+  assert.ok(points.length >= 2, "the line chart has months");
+  assert.equal(points[points.length - 1].completed, before + 1);
+  assert.equal(await coord.locator("#chart-groups").count(), 1);
+  await shot(coord, "coordinator-report");
+  const [printable] = await Promise.all([coordCtx.waitForEvent("page"), coord.click("#print")]);
+  await printable.waitForLoadState();
+  await printable.waitForSelector("h1");
+  assert.equal(await printable.textContent("h1"), "BÁO CÁO");
+  assert.match(await printable.textContent("body"), /Số liệu tính đến hết ngày 02\/03\/2026/);
+  await shot(printable, "report-printable");
+  await printable.close();
+
+  // The auditor: both events, by the right actors; the log verified.
+  const auditCtx = await browser.newContext(desktop);
+  const auditor = await signIn(auditCtx, base, tokens.auditor);
+  await auditor.goto(`${base}/#/history/${encodeURIComponent(TASK)}`);
+  const submitted = auditor.locator('li[data-type="task.deliverable_submitted"]');
+  const reviewed = auditor.locator('li[data-type="task.deliverable_reviewed"]');
+  await reviewed.waitFor();
+  assert.match(await submitted.getAttribute("data-actor"), /^agency:so-gddt-hp:Văn thư Sở/);
+  assert.match(await reviewed.getAttribute("data-actor"), /^coordinator:Phòng GDTrH/);
+  await auditor.waitForSelector("#verify-result");
+  assert.match(await auditor.textContent("#verify-result"), /Nguyên vẹn/);
+  await auditor.fill("#stood-date", "2026-03-01");
+  await auditor.dispatchEvent("#stood-date", "change");
+  await auditor.waitForSelector("#stood");
+  assert.match(await auditor.textContent("#stood"), /Chưa bắt đầu/);
+  await shot(auditor, "auditor-history");
+
+  // English.
+  await auditor.click("#lang");
+  await auditor.waitForFunction(() => document.querySelector("h1")?.textContent === "Task history");
+  assert.equal(await auditor.textContent('[data-nav="report"]'), "Report");
+  assert.equal(await auditor.textContent("#lang"), "Tiếng Việt");
+  assert.equal(await auditor.getAttribute("html", "lang"), "en");
+  assert.match(await auditor.textContent('li[data-type="task.deliverable_reviewed"] b'), /Deliverable reviewed/);
+  await shot(auditor, "auditor-history-english");
+  await auditor.click("#lang");
+  await auditor.waitForFunction(() => document.querySelector("h1")?.textContent === "Lịch sử nhiệm vụ");
+
+  // Webhooks, as the coordinator.
+  await coord.goto(`${base}/#/webhooks`);
+  await coord.waitForSelector("#webhook-list");
+  await shot(coord, "coordinator-webhooks");
+
+  // The agency's calendar link serves its calendar to anyone holding it, without a token.
+  await agency.click("#calendar-new");
+  const link = await agency.locator(".fresh-link input").inputValue();
+  assert.match(link, /\/v1\/agencies\/so-gddt-hp\/calendar\.ics\?key=tl_/);
+  const ics = await fetch(link);
+  assert.equal(ics.status, 200);
+  assert.match(ics.headers.get("content-type"), /^text\/calendar/);
+  assert.match(await ics.text(), /^BEGIN:VCALENDAR\r\n/);
+  await shot(agency, "agency-calendar-link");
+
+  // A phone.
+  const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: "vi-VN" });
+  const phone = await signIn(phoneCtx, base, tokens.agency);
+  await phone.waitForSelector("#task-list article[data-task]");
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
+  await shot(phone, "phone-my-tasks");
+  const phoneBoard = await signIn(phoneCtx, base, tokens.coordinator);
+  await phoneBoard.waitForSelector("#matrix");
+  const boardOverflow = await phoneBoard.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(boardOverflow <= 1, `the board is ${boardOverflow}px wider than the phone`);
+  await shot(phoneBoard, "phone-plan-board");
+  log("all checks passed");
+}
+
+let failed = false;
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  console.error("[e2e] FAILED:", e);
+} finally {
+  await browser?.close().catch(() => {});
+  if (server) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  rmSync(data, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,159 @@
+// The dashboard's shell: sign-in, the header (navigation by role, language switch, live status),
+// hash routing, and live updates from the event stream.
+import * as api from "./api.js";
+import { h, clear, field, toast } from "./dom.js";
+import { t, lang, setLang } from "./i18n.js";
+import { session } from "./session.js";
+import { renderTasks } from "./tasks.js";
+import { renderBoard } from "./board.js";
+import { renderReport } from "./report.js";
+import { renderHistory } from "./history.js";
+import { renderWebhooks } from "./webhooks.js";
+
+
+const pages = {
+  tasks: { render: renderTasks, roles: ["agency"], nav: "nav_tasks" },
+  board: { render: renderBoard, roles: ["coordinator"], nav: "nav_board" },
+  report: { render: renderReport, roles: ["coordinator", "agency", "auditor"], nav: "nav_report" },
+  history: { render: renderHistory, roles: ["coordinator", "agency", "auditor"], nav: "nav_history" },
+  webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks" },
+};
+const home = { agency: "tasks", coordinator: "board", auditor: "report" };
+
+const main = () => document.getElementById("main");
+let refreshPage = null;  // the current page's "show the latest", for live updates
+let stopStream = null;
+let liveState = "offline";
+
+function go(route) {
+  if (location.hash === "#/" + route) render();
+  else location.hash = "#/" + route;
+}
+
+function parseHash() {
+  const [name, ...rest] = location.hash.replace(/^#\/?/, "").split("/");
+  return { name, args: rest.map(decodeURIComponent) };
+}
+
+function header() {
+  const bar = document.getElementById("header");
+  const me = session.me;
+  const current = parseHash().name;
+  const nav = me
+    ? Object.entries(pages)
+        .filter(([, p]) => p.roles.includes(me.role))
+        .map(([name, p]) => h("a", { href: "#/" + name, class: name === current ? "active" : "", "data-nav": name }, t(p.nav)))
+    : [];
+  clear(bar,
+    h("a", { class: "brand", href: "#/" }, t("app_name")),
+    h("nav", {}, nav),
+    h("div", { class: "right" },
+      me && h("span", { class: "live " + liveState, title: t(liveState === "live" ? "live" : "offline"), "data-live": liveState },
+              h("i", {}), t(liveState === "live" ? "live" : "offline")),
+      me && h("span", { class: "who" }, t("role_" + me.role) + (me.agency_name ? " · " + me.agency_name : "") +
+                                        (me.name ? " · " + me.name : "")),
+      h("button", { class: "link", id: "lang", onclick: () => { setLang(lang() === "vi" ? "en" : "vi"); render(); } }, t("lang_switch")),
+      me && h("button", { class: "link", id: "signout", onclick: signOut }, t("sign_out"))));
+}
+
+function signInPage(el) {
+  const input = h("input", { type: "password", id: "token", autocomplete: "off", spellcheck: "false", placeholder: "tl_…" });
+  const error = h("p", { class: "error", role: "alert" });
+  const submit = async (e) => {
+    e.preventDefault();
+    api.setToken(input.value.trim());
+    try {
+      await loadSession();
+      go(home[session.me.role]);
+    } catch (err) {
+      api.setToken("");
+      session.me = null;
+      error.textContent = err.status === 401 ? t("token_bad") : err.message;
+    }
+  };
+  clear(el, h("form", { class: "card signin", onsubmit: submit },
+    h("h1", {}, t("sign_in")),
+    field(t("token"), input),
+    h("p", { class: "help" }, t("token_help")),
+    error,
+    h("button", { type: "submit", id: "signin" }, t("sign_in"))));
+  input.focus();
+}
+
+async function loadSession() {
+  session.me = await api.get("/v1/me");
+  const [agencies, plans] = await Promise.all([api.get("/v1/agencies"), api.get("/v1/plans")]);
+  session.agencies = new Map(agencies.items.map((a) => [a.id, a]));
+  session.plans = plans.items;
+  startStream();
+}
+
+function signOut() {
+  api.setToken("");
+  session.me = null;
+  stopStream?.();
+  stopStream = null;
+  go("signin");
+}
+
+// Live updates: any event the caller may see refreshes the page shown, a moment later (a burst
+// of events, like an import, refreshes it once).
+function startStream() {
+  stopStream?.();
+  let timer = null;
+  stopStream = api.subscribe(
+    (event) => {
+      if (event.data?.stream?.startsWith("token-")) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => refreshPage?.(event), 300);
+    },
+    (state) => {
+      liveState = state;
+      const dot = document.querySelector(".live");
+      if (dot) {
+        dot.className = "live " + state;
+        dot.dataset.live = state;
+        dot.lastChild.textContent = t(state === "live" ? "live" : "offline");
+      }
+    });
+}
+
+async function render() {
+  document.documentElement.lang = lang();
+  document.title = t("app_name") + " — TaskLedger";
+  const { name, args } = parseHash();
+  if (!session.me && api.token()) {
+    try {
+      await loadSession();
+    } catch {
+      api.setToken("");
+    }
+  }
+  header();
+  refreshPage = null;
+  const el = main();
+  if (!session.me || name === "signin") {
+    if (session.me) return go(home[session.me.role]);
+    return signInPage(el);
+  }
+  const page = pages[name];
+  if (!page) return go(home[session.me.role]);
+  if (!page.roles.includes(session.me.role)) {
+    return clear(el, h("p", { class: "card" }, t("forbidden_page")));
+  }
+  clear(el, h("p", { class: "muted" }, t("loading")));
+  try {
+    refreshPage = (await page.render(el, args)) || null;
+  } catch (e) {
+    clear(el, h("p", { class: "card error", role: "alert" }, e.message));
+  }
+}
+
+window.addEventListener("hashchange", render);
+window.addEventListener("taskledger:unauthorized", () => {
+  if (session.me) {
+    toast(t("token_bad"), "error");
+    signOut();
+  }
+});
+render();

@@ -1,0 +1,190 @@
+// The plan board (coordinators): the task matrix by section as in the plan document, with status
+// and group per task, filters, what waits on review, and assignment and deadline edits.
+import * as api from "./api.js";
+import { h, clear, field, attempt, badge } from "./dom.js";
+import { t, fmtDate, fmtTime } from "./i18n.js";
+import { session, agencyName, pickPlan } from "./session.js";
+import { dueBadge, categoryBadge } from "./tasks.js";
+
+const STATUSES = ["not_started", "in_progress", "submitted", "completed", "cancelled"];
+
+export async function renderBoard(el, [requested]) {
+  const plan = pickPlan(requested);
+  if (!plan) return clear(el, h("p", { class: "card" }, t("none")));
+  const filters = { agency: "", status: "", overdue: false, within: "" };
+  let tasks = [];
+  let sections = [];
+  let editing = null;  // an edit form open: live updates wait
+
+  const planSelect = h("select", { id: "plan", onchange: (e) => { location.hash = "#/board/" + encodeURIComponent(e.target.value); } },
+    session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, `${p.number || p.id} — ${p.title}`)));
+  const agencySelect = h("select", { id: "filter-agency", onchange: (e) => { filters.agency = e.target.value; draw(); } });
+  const statusSelect = h("select", { id: "filter-status", onchange: (e) => { filters.status = e.target.value; draw(); } },
+    h("option", { value: "" }, t("all")), STATUSES.map((s) => h("option", { value: s }, t("st_" + s))));
+  const overdueBox = h("input", { type: "checkbox", id: "filter-overdue", onchange: (e) => { filters.overdue = e.target.checked; draw(); } });
+  const withinInput = h("input", { type: "number", min: 0, id: "filter-within", class: "narrow", oninput: (e) => { filters.within = e.target.value; draw(); } });
+  const count = h("p", { class: "muted", id: "shown" });
+  const matrix = h("div", { id: "matrix" });
+  const queue = h("section", { class: "card", id: "queue" });
+
+  const keep = (task) => {
+    if (filters.agency && !task.lead.includes(filters.agency) && !task.coordinating.includes(filters.agency)) return false;
+    if (filters.status && task.status !== filters.status) return false;
+    if (filters.overdue && task.category !== "overdue") return false;
+    if (filters.within !== "") {
+      const n = Number(filters.within);
+      if (task.days_left === undefined || task.days_left < 0 || task.days_left > n) return false;
+    }
+    return true;
+  };
+
+  const editForm = (task, kind, row) => {
+    editing?.remove();
+    const editRow = h("tr", { class: "edit-row" }, h("td", { colspan: 7 }));
+    const close = () => { editRow.remove(); editing = null; };
+    let form;
+    if (kind === "assignment") {
+      const lead = h("input", { type: "text", name: "lead", value: task.lead.join(", "), list: "agency-ids" });
+      const coordinating = h("input", { type: "text", name: "coordinating", value: task.coordinating.join(", ") });
+      const reason = h("input", { type: "text", name: "reason", required: true });
+      form = h("form", { class: "panel", onsubmit: async (e) => {
+        e.preventDefault();
+        const split = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
+        if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/assignment`,
+          { lead: split(lead.value), coordinating: split(coordinating.value), reason: reason.value }), t("done"))) {
+          close();
+          load();
+        }
+      } }, field(t("lead_ids"), lead), field(t("coordinating_ids"), coordinating), field(t("reason"), reason),
+         h("button", { type: "submit" }, t("save")), h("button", { type: "button", class: "link", onclick: close }, t("cancel")));
+    } else {
+      const deadline = h("input", { type: "text", name: "deadline", value: task.deadline?.text || "", required: true });
+      const reason = h("input", { type: "text", name: "reason", required: true });
+      form = h("form", { class: "panel", onsubmit: async (e) => {
+        e.preventDefault();
+        if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/deadline`,
+          { deadline: deadline.value, reason: reason.value }), t("done"))) {
+          close();
+          load();
+        }
+      } }, field(t("new_deadline"), deadline), field(t("reason"), reason),
+         h("button", { type: "submit" }, t("save")), h("button", { type: "button", class: "link", onclick: close }, t("cancel")));
+    }
+    editRow.firstChild.append(form);
+    row.after(editRow);
+    editing = editRow;
+    form.querySelector("input").focus();
+  };
+
+  const taskRow = (task) => {
+    const row = h("tr", { "data-task": task.id, class: task.category || "" },
+      h("td", { class: "code" }, task.code),
+      h("td", {}, h("a", { href: "#/history/" + encodeURIComponent(task.id) }, task.title)),
+      h("td", {}, task.lead.map(agencyName).join("; "),
+        task.coordinating.length ? h("div", { class: "muted small" }, t("coordinating") + ": " + task.coordinating.map(agencyName).join("; ")) : ""),
+      h("td", {}, task.next_due ? fmtDate(task.next_due) : "", h("div", { class: "muted small" }, task.deadline?.text || ""), dueBadge(task)),
+      h("td", { class: "status" }, task.status ? t("st_" + task.status) : "—"),
+      h("td", {}, categoryBadge(task.category)),
+      h("td", { class: "row-actions" },
+        h("button", { class: "small", "data-action": "assignment", onclick: () => editForm(task, "assignment", row) }, t("edit_assignment")),
+        h("button", { class: "small", "data-action": "deadline", onclick: () => editForm(task, "deadline", row) }, t("edit_deadline"))));
+    return row;
+  };
+
+  const draw = () => {
+    const shown = tasks.filter(keep);
+    count.textContent = t("shown_tasks", shown.length, tasks.length);
+    const bySection = new Map();
+    for (const task of shown) {
+      if (!bySection.has(task.section)) bySection.set(task.section, []);
+      bySection.get(task.section).push(task);
+    }
+    const blocks = [];
+    const order = [...sections.map((s) => s.code), ...[...bySection.keys()].filter((k) => !sections.some((s) => s.code === k))];
+    for (const code of order) {
+      const section = sections.find((s) => s.code === code);
+      const rows = bySection.get(code) || [];
+      const depth = section?.parent ? 3 : 2;
+      if (!rows.length) {
+        // Headings of enclosing sections stay, as in the document, when their children have rows.
+        if (!section || ![...bySection.keys()].some((k) => k && k.startsWith(code + "."))) continue;
+        blocks.push(h("h" + depth, { class: "section" }, `${code}. ${section.title}`));
+        continue;
+      }
+      blocks.push(h("h" + depth, { class: "section" }, section ? `${code}. ${section.title}` : code || "—"),
+        h("div", { class: "scroll" }, h("table", { class: "matrix" },
+          h("thead", {}, h("tr", {}, [t("code"), t("task"), t("lead"), t("due"), t("status"), t("group"), ""].map((x) => h("th", {}, x)))),
+          h("tbody", {}, rows.map(taskRow)))));
+    }
+    clear(matrix, blocks.length ? blocks : h("p", { class: "muted" }, t("none")));
+  };
+
+  const loadQueue = async () => {
+    const q = await api.get(`/v1/plans/${encodeURIComponent(plan.id)}/queue`);
+    const review = (item, decision) => async () => {
+      const comment = item._comment?.value || "";
+      if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(item.task)}/deliverables/${encodeURIComponent(item.deliverable.id)}/review`,
+        { occurrence: item.occurrence, decision, comment }), t("done"))) load();
+    };
+    const decide = (item, decision) => async () => {
+      if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(item.task)}/extension-requests/${encodeURIComponent(item.request.id)}/decision`,
+        { occurrence: item.occurrence, decision, comment: item._comment?.value || "" }), t("done"))) load();
+    };
+    clear(queue,
+      h("h2", {}, t("queue")),
+      h("h3", {}, t("queue_deliverables"), " ", badge(String(q.deliverables.length))),
+      q.deliverables.length ? h("ul", { class: "queue", id: "queue-deliverables" }, q.deliverables.map((item) => {
+        item._comment = h("input", { type: "text", placeholder: t("comment_text"), class: "comment" });
+        return h("li", { "data-task": item.task, "data-deliverable": item.deliverable.id },
+          h("b", {}, item.code), " ", item.title,
+          h("div", { class: "muted small" }, `${item.deliverable.name} · ${item.deliverable.submitted_by} · ${fmtTime(item.deliverable.submitted_at_ms)}`),
+          item.deliverable.note ? h("div", { class: "small" }, item.deliverable.note) : "",
+          h("div", { class: "actions" },
+            item.deliverable.has_file && h("button", { class: "small link", onclick: () => attempt(() =>
+              api.download(`/v1/tasks/${encodeURIComponent(item.task)}/deliverables/${encodeURIComponent(item.deliverable.id)}/file`, item.deliverable.name)) }, t("download")),
+            item._comment,
+            h("button", { class: "small", "data-action": "accept", onclick: review(item, "accepted") }, t("accept")),
+            h("button", { class: "small secondary", "data-action": "return", onclick: review(item, "returned") }, t("return_"))));
+      })) : h("p", { class: "muted" }, t("none")),
+      h("h3", {}, t("queue_extensions"), " ", badge(String(q.extension_requests.length))),
+      q.extension_requests.length ? h("ul", { class: "queue", id: "queue-extensions" }, q.extension_requests.map((item) => {
+        item._comment = h("input", { type: "text", placeholder: t("comment_text"), class: "comment" });
+        return h("li", { "data-task": item.task },
+          h("b", {}, item.code), " ", item.title,
+          h("div", { class: "muted small" }, `${t("due")}: ${fmtDate(item.due)} → ${fmtDate(item.request.requested_due)} · ${item.request.requested_by}`),
+          h("div", { class: "small" }, item.request.reason),
+          h("div", { class: "actions" }, item._comment,
+            h("button", { class: "small", "data-action": "grant", onclick: decide(item, "granted") }, t("grant")),
+            h("button", { class: "small secondary", "data-action": "refuse", onclick: decide(item, "refused") }, t("refuse"))));
+      })) : h("p", { class: "muted" }, t("none")));
+  };
+
+  const load = async () => {
+    const [detail, page] = await Promise.all([
+      api.get(`/v1/plans/${encodeURIComponent(plan.id)}`),
+      api.get(`/v1/tasks?plan=${encodeURIComponent(plan.id)}&limit=1000`),
+    ]);
+    sections = detail.sections || [];
+    tasks = page.items;
+    const involved = new Set(tasks.flatMap((x) => [...x.lead, ...x.coordinating]));
+    clear(agencySelect, h("option", { value: "" }, t("all")),
+      [...involved].sort((a, b) => agencyName(a).localeCompare(agencyName(b), "vi"))
+        .map((id) => h("option", { value: id, selected: id === filters.agency }, agencyName(id))));
+    draw();
+    await loadQueue();
+  };
+
+  clear(el,
+    h("h1", {}, t("board_title")),
+    h("div", { class: "toolbar" }, field(t("plan"), planSelect)),
+    h("div", { class: "toolbar filters" },
+      field(t("filter_agency"), agencySelect), field(t("filter_status"), statusSelect),
+      h("label", { class: "check" }, overdueBox, t("filter_overdue")), field(t("filter_within"), withinInput),
+      h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=csv`, plan.id + ".csv")) }, t("export_matrix"))),
+    h("datalist", { id: "agency-ids" }, [...session.agencies.keys()].map((id) => h("option", { value: id }, agencyName(id)))),
+    queue, count, matrix);
+  await load();
+  return () => {
+    if (!editing) load();
+  };
+}

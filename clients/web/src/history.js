@@ -1,0 +1,102 @@
+// A task's history (auditors, coordinators; an agency its own tasks): every event with its time,
+// actor and what changed, notifications delivered or failed among them; the task as it stood on
+// any date; and whether the log's hash chain is intact, with its head.
+import * as api from "./api.js";
+import { h, clear, field, attempt, badge } from "./dom.js";
+import { t, fmtDate, fmtTime } from "./i18n.js";
+import { session, agencyName } from "./session.js";
+
+const names = (ids) => (ids || []).map(agencyName).join("; ");
+
+// What an event changed, in a line or two.
+function describe(e) {
+  const d = e.data || {};
+  switch (e.type) {
+    case "task.created":
+      return [d.title, `${t("lead")}: ${names(d.lead)}`, `${t("deadline_written")}: ${d.deadline?.text || ""}`];
+    case "task.reassigned":
+      return [`${t("lead")}: ${names(d.lead)}`, d.coordinating?.length ? `${t("coordinating")}: ${names(d.coordinating)}` : "", d.reason];
+    case "task.deadline_changed":
+      return [`${t("deadline_written")}: ${d.deadline?.text || d.text || ""}`, d.reason];
+    case "task.progress_reported":
+      return [`${d.percent}%`, d.narrative];
+    case "task.deliverable_submitted":
+      return [d.deliverable?.name || d.name, d.deliverable?.note || d.note];
+    case "task.deliverable_reviewed":
+      return [d.accepted === true || d.decision === "accepted" ? t("accept") : d.accepted === false || d.decision === "returned" ? t("return_") : "", d.comment];
+    case "task.extension_requested":
+      return [`${t("new_due")}: ${fmtDate(d.due || d.requested_due)}`, d.reason];
+    case "task.extension_decided":
+      return [d.granted === true || d.decision === "granted" ? t("grant") : t("refuse"), d.due ? fmtDate(d.due) : "", d.comment];
+    case "task.commented":
+      return [d.text];
+    case "task.notification_delivered":
+    case "task.notification_failed":
+      return [`${d.type} → ${agencyName(d.agency)}`, `${t("attempts")}: ${d.attempts}`, d.status ? `HTTP ${d.status}` : "", d.error];
+    default:
+      return Object.entries(d).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k}: ${v}`);
+  }
+}
+
+function taskSummary(task) {
+  const rows = [
+    [t("task"), `${task.code} ${task.title}`],
+    [t("lead"), names(task.lead)],
+    [t("deadline_written"), task.deadline?.text || ""],
+    [t("status"), task.status ? t("st_" + task.status) : "—"],
+    [t("group"), task.category ? t("cat_" + task.category) : "—"],
+  ];
+  const occ = (task.occurrences || []).map((o) => h("li", {},
+    `${o.key}: ${o.due ? fmtDate(o.due) : "—"} · ${t("st_" + o.status)}${o.percent ? ` · ${o.percent}%` : ""}`));
+  return [h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])), occ.length ? h("ul", {}, occ) : ""];
+}
+
+export async function renderHistory(el, [requested]) {
+  const input = h("input", { type: "text", id: "task-id", value: requested || "", placeholder: "hp-tieng-anh-2025:I.1", class: "wide" });
+  const timeline = h("section", { class: "card", id: "timeline" });
+  const past = h("section", { class: "card", id: "as-stood" });
+  const integrity = h("section", { class: "card", id: "integrity" });
+  const dateInput = h("input", { type: "date", id: "stood-date", max: session.me.today });
+
+  const loadIntegrity = async () => {
+    const headInfo = await api.get("/v1/audit/head");
+    const parts = [h("h2", {}, t("verify")),
+      h("p", { class: "mono small" }, `${t("head")}: ${headInfo.hash}`, h("br"), `${t("position")}: ${headInfo.position}`)];
+    if (session.me.role !== "agency") {
+      const v = await api.get("/v1/audit/verify");
+      parts.push(h("p", { class: v.ok ? "ok" : "error", id: "verify-result" }, v.ok ? t("verify_ok", v.checked) : t("verify_bad", v.first_bad_position)));
+    }
+    clear(integrity, parts);
+  };
+
+  const loadTimeline = async () => {
+    if (!requested) return clear(timeline);
+    const history = await api.get(`/v1/tasks/${encodeURIComponent(requested)}/history`);
+    clear(timeline, h("h2", {}, t("timeline"), " ", badge(String(history.events.length))),
+      h("ol", { class: "timeline" }, history.events.map((e) => {
+        const notice = e.type.startsWith("task.notification_");
+        return h("li", { class: "event " + e.type.replaceAll(".", "-") + (notice ? " notice" : ""), "data-type": e.type, "data-actor": e.actor },
+          h("div", { class: "when" }, fmtTime(e.recorded_at_ms), h("span", { class: "muted small" }, ` #${e.position}`)),
+          h("div", { class: "what" },
+            h("b", {}, t("ev_" + e.type.replaceAll(".", "_"))),
+            e.type === "task.notification_failed" ? badge(t("state_failed"), "overdue") : "",
+            h("span", { class: "actor" }, e.actor),
+            describe(e).filter(Boolean).map((line) => h("div", { class: "small" }, line))));
+      })));
+  };
+
+  const loadPast = async () => {
+    if (!requested || !dateInput.value) return clear(past, h("h2", {}, t("as_stood")), field(t("as_of"), dateInput));
+    const task = await attempt(() => api.get(`/v1/tasks/${encodeURIComponent(requested)}?as_of=${dateInput.value}`));
+    clear(past, h("h2", {}, t("as_stood")), field(t("as_of"), dateInput), task ? h("div", { id: "stood" }, taskSummary(task)) : "");
+  };
+  dateInput.addEventListener("change", loadPast);
+
+  clear(el,
+    h("h1", {}, t("history_title")),
+    h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); location.hash = "#/history/" + encodeURIComponent(input.value.trim()); } },
+      field(t("task_id"), input), h("button", { type: "submit" }, t("open"))),
+    requested ? [timeline, past] : "", integrity);
+  await Promise.all([loadTimeline(), loadPast(), loadIntegrity()]);
+  return () => Promise.all([loadTimeline(), loadIntegrity()]);
+}

@@ -1,0 +1,15 @@
+// Who is signed in, and the agencies and plans by id, loaded once per sign-in.
+export const session = { me: null, agencies: new Map(), plans: [] };
+
+export function agencyName(id) {
+  return session.agencies.get(id)?.name || id;
+}
+
+// The plan a page shows: the one in the route, else the last one used, else the first.
+export function pickPlan(requested) {
+  const ids = session.plans.map((p) => p.id);
+  const remembered = sessionStorage.getItem("taskledger.plan");
+  const id = [requested, remembered, ids[0]].find((x) => x && ids.includes(x));
+  if (id) sessionStorage.setItem("taskledger.plan", id);
+  return session.plans.find((p) => p.id === id);
+}

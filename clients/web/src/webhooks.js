@@ -1,0 +1,90 @@
+// Webhooks: the endpoints (coordinators all, an agency its own, auditors read), their deliveries
+// with status, a test message, redelivery, enabling and deleting.
+import * as api from "./api.js";
+import { h, clear, field, attempt, badge } from "./dom.js";
+import { t, fmtTime } from "./i18n.js";
+import { session, agencyName } from "./session.js";
+
+export async function renderWebhooks(el) {
+  const me = session.me;
+  const canManage = me.role !== "auditor";
+  const list = h("div", { id: "webhook-list" });
+  const created = h("div");
+  const open = new Set();  // endpoints whose deliveries are shown
+
+  const deliveries = async (hook, box) => {
+    const page = await api.get(`/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries?limit=50`);
+    clear(box, page.items.length ? h("div", { class: "scroll" }, h("table", { class: "deliveries" },
+      h("thead", {}, h("tr", {}, [t("time"), t("event"), t("task"), t("status"), t("attempts"), ""].map((x) => h("th", {}, x)))),
+      h("tbody", {}, page.items.map((d) => h("tr", { "data-delivery": d.id, "data-state": d.state },
+        h("td", {}, fmtTime(d.created_at_ms)),
+        h("td", {}, d.type),
+        h("td", {}, d.task ? h("a", { href: "#/history/" + encodeURIComponent(d.task) }, d.task) : "—"),
+        h("td", {}, badge(t("state_" + d.state), d.state === "failed" ? "overdue" : d.state === "delivered" ? "ok" : "soon"),
+          d.last_status ? ` HTTP ${d.last_status}` : "", d.last_error ? h("div", { class: "muted small" }, d.last_error) : ""),
+        h("td", { class: "n" }, d.attempts),
+        h("td", {}, canManage && d.state !== "pending" && h("button", { class: "small", onclick: async () => {
+          if (await attempt(() => api.post(`/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries/${encodeURIComponent(d.id)}/redeliver`), t("done"))) deliveries(hook, box);
+        } }, t("redeliver")))))))) : h("p", { class: "muted" }, t("none")));
+  };
+
+  const card = (hook) => {
+    const box = h("div", { class: "delivery-box" });
+    const toggle = () => {
+      if (open.has(hook.id)) {
+        open.delete(hook.id);
+        box.replaceChildren();
+      } else {
+        open.add(hook.id);
+        attempt(() => deliveries(hook, box));
+      }
+    };
+    if (open.has(hook.id)) attempt(() => deliveries(hook, box));
+    return h("article", { class: "card webhook", "data-webhook": hook.id },
+      h("header", {}, h("h3", { class: "mono" }, hook.url),
+        hook.enabled ? badge(t("enabled"), "ok") : badge(t("disabled"), "overdue")),
+      h("p", { class: "muted" }, agencyName(hook.agency), hook.description ? " · " + hook.description : ""),
+      hook.disabled_reason ? h("p", { class: "error small" }, hook.disabled_reason) : "",
+      hook.health?.last_error ? h("p", { class: "muted small" }, `${t("error")}: ${hook.health.last_error}`) : "",
+      h("div", { class: "actions" },
+        h("button", { class: "small", onclick: toggle }, t("deliveries")),
+        canManage && h("button", { class: "small", onclick: () => attempt(() => api.post(`/v1/webhooks/${encodeURIComponent(hook.id)}/test`), t("done")) }, t("test")),
+        canManage && !hook.enabled && h("button", { class: "small", onclick: async () => {
+          if (await attempt(() => api.send("PATCH", `/v1/webhooks/${encodeURIComponent(hook.id)}`, { enabled: true }), t("done"))) load();
+        } }, t("enable")),
+        canManage && h("button", { class: "small secondary", onclick: async () => {
+          if (await attempt(() => api.send("DELETE", `/v1/webhooks/${encodeURIComponent(hook.id)}`), t("done"))) load();
+        } }, t("remove"))),
+      box);
+  };
+
+  const load = async () => {
+    const hooks = await api.get("/v1/webhooks");
+    clear(list, hooks.items.length ? hooks.items.map(card) : h("p", { class: "muted" }, t("none")));
+  };
+
+  let form = "";
+  if (canManage) {
+    const url = h("input", { type: "url", name: "url", required: true, placeholder: "https://…", class: "wide" });
+    const description = h("input", { type: "text", name: "description" });
+    const agency = me.role === "agency"
+      ? null
+      : h("select", { name: "agency" }, [...session.agencies.values()].filter((a) => a.kind !== "group")
+          .map((a) => h("option", { value: a.id }, a.name)));
+    form = h("form", { class: "card", onsubmit: async (e) => {
+      e.preventDefault();
+      const body = { url: url.value, description: description.value };
+      if (agency) body.agency = agency.value;
+      const hook = await attempt(() => api.post("/v1/webhooks", body), t("done"));
+      if (!hook) return;
+      clear(created, h("p", { class: "card secret" }, t("secret_once"), " ", h("code", {}, hook.secret)));
+      url.value = "";
+      load();
+    } }, h("h2", {}, t("add_webhook")), field(t("url"), url), agency && field(t("agency"), agency),
+       field(t("description"), description), h("button", { type: "submit" }, t("add_webhook")));
+  }
+
+  clear(el, h("h1", {}, t("webhooks_title")), h("p", { class: "help" }, t("webhooks_help")), created, list, form);
+  await load();
+  return () => load();
+}
