@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, configures and builds TaskLedger, and runs every test.
+# Installs what is missing, configures and builds TaskLedger and its web dashboard, and runs every
+# test: the Catch2 suites and the dashboard end to end in headless Chromium.
 # Exits non-zero on any failure. `.ci/run` calls this on a clean clone.
 #
 #   deploy/test.sh                       # RelWithDebInfo build in ./build
@@ -9,7 +10,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-"$root/deploy/install-deps.sh" python3 python3-icalendar  # the example webhook receiver's test; calendar feeds read back independently
+# python3: the example webhook receiver's test; python3-icalendar: calendar feeds read back by an
+# independent implementation; chromium: the dashboard's end-to-end test.
+"$root/deploy/install-deps.sh" python3 python3-icalendar chromium
+"$root/deploy/build-web.sh"
 
 sanitize="${TASKLEDGER_SANITIZE:-}"
 build_dir="${TASKLEDGER_BUILD_DIR:-$root/build}"
@@ -20,3 +24,8 @@ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTASKLEDGER_SANITIZE="$sanitize"
 cmake --build "$build_dir" -j"$jobs"
 ctest --test-dir "$build_dir" --output-on-failure -j"$jobs"
+
+# The dashboard in headless Chromium against the real server; screenshots are kept as artefacts.
+export TASKLEDGER_E2E_ARTIFACTS="${TASKLEDGER_E2E_ARTIFACTS:-$build_dir/e2e-artifacts}"
+node "$root/clients/web/e2e/run.mjs" --bin "$build_dir/server/taskledger"
+echo "e2e screenshots: $TASKLEDGER_E2E_ARTIFACTS"
