@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "server/calendar.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger::testing;
@@ -49,6 +50,27 @@ const json* EventByUid(const json& cal, const std::string& uid) {
 }
 
 }  // namespace
+
+TEST_CASE("calendar text is escaped and folded at 75 octets, never inside a character",
+          "[server][calendar]") {
+  using taskledger::server::IcsLine;
+  using taskledger::server::IcsText;
+  CHECK(IcsText("a;b,c\\d\ne\r") == "a\\;b\\,c\\\\d\\ne");
+  CHECK(IcsLine("SHORT:x") == "SHORT:x\r\n");
+  // 73 ASCII octets, then "ệ" (3 octets): it does not fit in the first 75, so it starts the next.
+  const std::string line = "SUMMARY:" + std::string(65, 'a') + "ệ" + std::string(80, 'b');
+  const std::string folded = IcsLine(line);
+  size_t start = 0;
+  std::string unfolded;
+  for (size_t end; (end = folded.find("\r\n", start)) != std::string::npos; start = end + 2) {
+    const std::string physical = folded.substr(start, end - start);
+    CHECK(physical.size() <= 75);
+    unfolded += start == 0 ? physical : physical.substr(1);  // a continuation starts with a space
+  }
+  CHECK(unfolded == line);
+  CHECK(folded.substr(0, 75) == "SUMMARY:" + std::string(65, 'a') + "\r\n");
+  CHECK(folded.substr(75, 4) == " ệ");
+}
 
 TEST_CASE("the dashboard's files are served at / to anyone, and nothing outside them",
           "[server][integration][dashboard]") {
