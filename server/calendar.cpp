@@ -45,6 +45,14 @@ std::string Dmy(Date d) {
   return buf;
 }
 
+// At most `max` octets of `s`, cut at a character boundary, with "…" when cut.
+std::string Shorten(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "…";
+}
+
 }  // namespace
 
 std::string IcsText(std::string_view s) {
@@ -145,13 +153,15 @@ std::string AgencyCalendar(const Ledger& l, const Agency& agency, Date today, in
     line("STATUS:CONFIRMED");
     line("TRANSP:TRANSPARENT");
     if (!options.base_url.empty()) line("URL:" + options.base_url + "/#/task/" + t.id);
+    // An alarm's text is a phone notification: the task's code and the start of its title.
+    const std::string short_title = t.code + " " + Shorten(t.title, 80);
     for (int days : options.alarm_days_before) {
       line("BEGIN:VALARM");
       line("ACTION:DISPLAY");
       line("TRIGGER:" + Trigger(days, options.alarm_hour));
       line("DESCRIPTION:" + IcsText((days == 0 ? std::string("Đến hạn hôm nay: ")
                                                 : "Còn " + std::to_string(days) + " ngày: ") +
-                                    t.code + " " + t.title));
+                                    short_title));
       line("END:VALARM");
     }
     line("END:VEVENT");
