@@ -54,15 +54,19 @@ void Api::AddDashboardRoutes() {
         if (!t) continue;
         for (const Occurrence& o : t->occurrences) {
           if (!o.open()) continue;
-          const json where = {{"task", t->id}, {"code", t->code}, {"title", t->title},
-                              {"lead", t->lead}, {"occurrence", o.key},
-                              {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
-                              {"version", t->version}};
+          const json where = {
+              {"task", t->id},        {"code", t->code},
+              {"title", t->title},    {"lead", t->lead},
+              {"occurrence", o.key},  {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
+              {"version", t->version}};
           for (const Deliverable& d : o.deliverables) {
             if (!d.review.empty()) continue;
             json item = where;
-            item["deliverable"] = {{"id", d.id}, {"name", d.name}, {"size", d.size},
-                                   {"note", d.note}, {"submitted_by", d.submitted_by},
+            item["deliverable"] = {{"id", d.id},
+                                   {"name", d.name},
+                                   {"size", d.size},
+                                   {"note", d.note},
+                                   {"submitted_by", d.submitted_by},
                                    {"submitted_at_ms", d.submitted_at_ms},
                                    {"has_file", !d.sha256.empty()}};
             deliverables.push_back(std::move(item));
@@ -70,8 +74,10 @@ void Api::AddDashboardRoutes() {
           for (const ExtensionRequest& x : o.extensions) {
             if (!x.decision.empty()) continue;
             json item = where;
-            item["request"] = {{"id", x.id}, {"requested_due", ToIso(x.requested_due)},
-                               {"reason", x.reason}, {"requested_by", x.requested_by}};
+            item["request"] = {{"id", x.id},
+                               {"requested_due", ToIso(x.requested_due)},
+                               {"reason", x.reason},
+                               {"requested_by", x.requested_by}};
             extensions.push_back(std::move(item));
           }
         }
@@ -94,8 +100,9 @@ void Api::AddDashboardRoutes() {
     const std::string format = c.query.count("format") ? c.query.at("format") : "csv";
     if (format != "csv") return c.Fail(BadRequest("format must be csv", "format"));
     if (c.who.role == ActorRole::kAgency) {
-      return c.Fail(Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
-                              "its own tasks"));
+      return c.Fail(
+          Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
+                    "its own tasks"));
     }
     const Date today = Today(app_);
     std::string body;
@@ -122,7 +129,8 @@ void Api::AddDashboardRoutes() {
     auto name = Text(c, *j, "name", false);
     if (!name) return;
     if (name->size() > 200) return c.Fail(BadRequest("name is longer than 200 bytes", "name"));
-    const bool known = app_.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(agency) != nullptr; });
+    const bool known = app_.Read(
+        [&](const Ledger& l, const TokenTable&) { return l.FindAgency(agency) != nullptr; });
     if (!known) return c.Fail(NotFound("no agency '" + agency + "'"));
     NewToken t = MintToken(ActorRole::kAgency, agency, name->empty() ? "calendar" : *name,
                            c.actor.Label(), std::string(kCalendarScope));
@@ -130,8 +138,10 @@ void Api::AddDashboardRoutes() {
       return c.Fail(FromStatus(s));
     }
     const std::string path = CalendarPath(agency) + "?key=" + t.token;
-    json body = {{"id", t.record.id}, {"key", t.token}, {"agency", agency}, {"name", t.record.name},
-                 {"path", path}, {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
+    json body = {
+        {"id", t.record.id}, {"key", t.token},
+        {"agency", agency},  {"name", t.record.name},
+        {"path", path},      {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
     if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
     c.Json(http::status::created, body);
   });
@@ -142,7 +152,9 @@ void Api::AddDashboardRoutes() {
     app_.Read([&](const Ledger&, const TokenTable& tokens) {
       for (const auto& [id, r] : tokens.all()) {
         if (r.scope != kCalendarScope || r.agency != agency) continue;
-        items.push_back({{"id", id}, {"name", r.name}, {"created_at_ms", r.created_at_ms},
+        items.push_back({{"id", id},
+                         {"name", r.name},
+                         {"created_at_ms", r.created_at_ms},
                          {"revoked", r.revoked}});
       }
     });
@@ -172,44 +184,49 @@ void Api::AddDashboardRoutes() {
   // The feed itself: public as a route (calendar apps send no headers), but it answers only to a
   // valid key of this agency's. The key never reaches the request log (paths are logged without
   // their query).
-  Add(http::verb::get, "/v1/agencies/{}/calendar.ics", [this](Call& c) {
-    const std::string agency = c.params[0];
-    const std::string key = c.query.count("key") ? c.query.at("key") : "";
-    if (key.empty()) {
-      return c.Fail(Unauthorized("a calendar feed needs ?key= (POST /v1/agencies/" + agency +
-                                 "/calendar-keys makes one)"));
-    }
-    auto who = app_.Authenticate(key, kCalendarScope);
-    if (!who || who->agency != agency) {
-      return c.Fail(Unauthorized("the calendar key is not valid for this agency, or was revoked"));
-    }
-    const int64_t steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::steady_clock::now().time_since_epoch())
-                                  .count();
-    if (const int64_t wait = limiter_.Take(who->id, steady_ms); wait > 0) {
-      ++stats_.rate_limited;
-      Response res = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
-                                 "this calendar key is over its request rate")
-                         .ToResponse(c.req.version());
-      res.set(http::field::retry_after, std::to_string(wait));
-      return c.reply(std::move(res));
-    }
-    CalendarOptions o = options_.calendar;
-    o.base_url = options_.public_url;
-    std::string body;
-    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
-      const Agency* a = l.FindAgency(agency);
-      if (a) body = AgencyCalendar(l, *a, Today(app_), app_.NowMs(), o);
-      return a != nullptr;
-    });
-    if (!found) return c.Fail(NotFound("no agency '" + agency + "'"));
-    Response res{http::status::ok, c.req.version()};
-    res.set(http::field::content_type, "text/calendar; charset=utf-8");
-    res.set(http::field::content_disposition, "inline; filename=\"" + agency + ".ics\"");
-    res.set(http::field::cache_control, "private, max-age=300");
-    res.body() = std::move(body);
-    c.reply(std::move(res));
-  }, /*public_route=*/true);
+  Add(
+      http::verb::get, "/v1/agencies/{}/calendar.ics",
+      [this](Call& c) {
+        const std::string agency = c.params[0];
+        const std::string key = c.query.count("key") ? c.query.at("key") : "";
+        if (key.empty()) {
+          return c.Fail(Unauthorized("a calendar feed needs ?key= (POST /v1/agencies/" + agency +
+                                     "/calendar-keys makes one)"));
+        }
+        auto who = app_.Authenticate(key, kCalendarScope);
+        if (!who || who->agency != agency) {
+          return c.Fail(
+              Unauthorized("the calendar key is not valid for this agency, or was revoked"));
+        }
+        const int64_t steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now().time_since_epoch())
+                                      .count();
+        if (const int64_t wait = limiter_.Take(who->id, steady_ms); wait > 0) {
+          ++stats_.rate_limited;
+          Response res =
+              MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
+                          "this calendar key is over its request rate")
+                  .ToResponse(c.req.version());
+          res.set(http::field::retry_after, std::to_string(wait));
+          return c.reply(std::move(res));
+        }
+        CalendarOptions o = options_.calendar;
+        o.base_url = options_.public_url;
+        std::string body;
+        const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+          const Agency* a = l.FindAgency(agency);
+          if (a) body = AgencyCalendar(l, *a, Today(app_), app_.NowMs(), o);
+          return a != nullptr;
+        });
+        if (!found) return c.Fail(NotFound("no agency '" + agency + "'"));
+        Response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, "text/calendar; charset=utf-8");
+        res.set(http::field::content_disposition, "inline; filename=\"" + agency + ".ics\"");
+        res.set(http::field::cache_control, "private, max-age=300");
+        res.body() = std::move(body);
+        c.reply(std::move(res));
+      },
+      /*public_route=*/true);
 }
 
 }  // namespace taskledger::server

@@ -23,8 +23,9 @@ std::string IcsUtc(int64_t unix_ms) {
   const Date d = CivilFromDays(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
   const int64_t in_day = secs - DaysFromCivil(d) * 86400;
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%sT%02d%02d%02dZ", IcsDate(d).c_str(), static_cast<int>(in_day / 3600),
-                static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
+  std::snprintf(buf, sizeof buf, "%sT%02d%02d%02dZ", IcsDate(d).c_str(),
+                static_cast<int>(in_day / 3600), static_cast<int>(in_day / 60 % 60),
+                static_cast<int>(in_day % 60));
   return buf;
 }
 
@@ -60,12 +61,22 @@ std::string IcsText(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -136,7 +147,8 @@ std::string AgencyCalendar(const Ledger& l, const Agency& agency, Date today, in
     if (!o.target.empty()) description += "\nChỉ tiêu: " + o.target;
     description += "\nThời hạn trong kế hoạch: " + t.schedule.text;
     description += "\nHạn: " + Dmy(*o.due);
-    if (o.original_due && *o.original_due != *o.due) description += " (gia hạn từ " + Dmy(*o.original_due) + ")";
+    if (o.original_due && *o.original_due != *o.due)
+      description += " (gia hạn từ " + Dmy(*o.original_due) + ")";
     description += "\nTrạng thái: " + std::string(StatusLabelVi(o.status));
     if (!item.via.empty()) description += "\nQua nhóm: " + item.via;
 
@@ -160,7 +172,7 @@ std::string AgencyCalendar(const Ledger& l, const Agency& agency, Date today, in
       line("ACTION:DISPLAY");
       line("TRIGGER:" + Trigger(days, options.alarm_hour));
       line("DESCRIPTION:" + IcsText((days == 0 ? std::string("Đến hạn hôm nay: ")
-                                                : "Còn " + std::to_string(days) + " ngày: ") +
+                                               : "Còn " + std::to_string(days) + " ngày: ") +
                                     short_title));
       line("END:VALARM");
     }

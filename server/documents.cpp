@@ -43,21 +43,32 @@ std::string Escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
 }
 
 // The four official groups, then the two not yet countable; cancelled tasks are left out.
-constexpr Category kShown[] = {Category::kCompletedOnTime, Category::kCompletedLate,
-                               Category::kInProgressWithinDeadline, Category::kOverdue,
-                               Category::kNotYetDue, Category::kUnscheduled};
+constexpr Category kShown[] = {
+    Category::kCompletedOnTime, Category::kCompletedLate, Category::kInProgressWithinDeadline,
+    Category::kOverdue,         Category::kNotYetDue,     Category::kUnscheduled};
 
 constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI"};
 
@@ -104,34 +115,46 @@ void CountsHeader(std::string& h, std::string_view first) {
 
 std::string_view CategoryLabelVi(Category c) {
   switch (c) {
-    case Category::kCompletedOnTime: return "Hoàn thành đúng hạn";
-    case Category::kCompletedLate: return "Hoàn thành nhưng quá hạn";
-    case Category::kInProgressWithinDeadline: return "Đang thực hiện, trong thời hạn";
-    case Category::kOverdue: return "Chưa hoàn thành, quá hạn";
-    case Category::kNotYetDue: return "Chưa đến kỳ thực hiện";
-    case Category::kUnscheduled: return "Thường xuyên, chưa có thời hạn";
-    case Category::kCancelled: return "Đã hủy";
+    case Category::kCompletedOnTime:
+      return "Hoàn thành đúng hạn";
+    case Category::kCompletedLate:
+      return "Hoàn thành nhưng quá hạn";
+    case Category::kInProgressWithinDeadline:
+      return "Đang thực hiện, trong thời hạn";
+    case Category::kOverdue:
+      return "Chưa hoàn thành, quá hạn";
+    case Category::kNotYetDue:
+      return "Chưa đến kỳ thực hiện";
+    case Category::kUnscheduled:
+      return "Thường xuyên, chưa có thời hạn";
+    case Category::kCancelled:
+      return "Đã hủy";
   }
   return "?";
 }
 
 std::string_view StatusLabelVi(OccurrenceStatus s) {
   switch (s) {
-    case OccurrenceStatus::kNotStarted: return "Chưa bắt đầu";
-    case OccurrenceStatus::kInProgress: return "Đang thực hiện";
-    case OccurrenceStatus::kSubmitted: return "Đã nộp, chờ duyệt";
-    case OccurrenceStatus::kCompleted: return "Đã hoàn thành";
-    case OccurrenceStatus::kCancelled: return "Đã hủy";
+    case OccurrenceStatus::kNotStarted:
+      return "Chưa bắt đầu";
+    case OccurrenceStatus::kInProgress:
+      return "Đang thực hiện";
+    case OccurrenceStatus::kSubmitted:
+      return "Đã nộp, chờ duyệt";
+    case OccurrenceStatus::kCompleted:
+      return "Đã hoàn thành";
+    case OccurrenceStatus::kCancelled:
+      return "Đã hủy";
   }
   return "?";
 }
 
 std::string PlanMatrixCsv(const Ledger& l, const Plan& plan, Date today) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
-  out += WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả/Sản phẩm",
-                      "Thời gian hoàn thành", "Mục", "Mục tiêu", "Chỉ tiêu theo mốc",
-                      "Mốc hiện tại", "Hạn hiện hành", "Trạng thái", "Nhóm", "Tiến độ (%)",
-                      "Ngày hoàn thành"});
+  out +=
+      WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả/Sản phẩm",
+                   "Thời gian hoàn thành", "Mục", "Mục tiêu", "Chỉ tiêu theo mốc", "Mốc hiện tại",
+                   "Hạn hiện hành", "Trạng thái", "Nhóm", "Tiến độ (%)", "Ngày hoàn thành"});
   std::map<std::string, const Section*> sections;
   for (const Section& s : plan.sections) sections[s.code] = &s;
   std::set<std::string> written;
@@ -141,7 +164,8 @@ std::string PlanMatrixCsv(const Ledger& l, const Plan& plan, Date today) {
     if (it == sections.end() || written.count(code)) return;
     if (!it->second->parent.empty()) self(it->second->parent, self);
     written.insert(code);
-    out += WriteCsvRow({code, it->second->title, "", "", "", "", "", "", "", "", "", "", "", "", ""});
+    out +=
+        WriteCsvRow({code, it->second->title, "", "", "", "", "", "", "", "", "", "", "", "", ""});
   };
   for (const std::string& id : plan.task_ids) {
     const Task* t = l.FindTask(id);
@@ -155,10 +179,15 @@ std::string PlanMatrixCsv(const Ledger& l, const Plan& plan, Date today) {
       any_target = any_target || !o.target.empty();
     }
     const Occurrence* cur = CurrentOccurrence(*t);
-    std::vector<std::string> row = {
-        t->code, t->title, Join(NamesOf(l, t->lead), "; "), Join(NamesOf(l, t->coordinating), "; "),
-        t->deliverable, t->schedule.text, t->section, Join(t->targets, "\n"),
-        any_target ? Join(occurrence_targets, "\n") : ""};
+    std::vector<std::string> row = {t->code,
+                                    t->title,
+                                    Join(NamesOf(l, t->lead), "; "),
+                                    Join(NamesOf(l, t->coordinating), "; "),
+                                    t->deliverable,
+                                    t->schedule.text,
+                                    t->section,
+                                    Join(t->targets, "\n"),
+                                    any_target ? Join(occurrence_targets, "\n") : ""};
     if (cur) {
       row.push_back(cur->key);
       row.push_back(cur->due ? ToIso(*cur->due) : "");
@@ -258,16 +287,16 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
       if (o.completed_on) state += " ngày " + Dmy(*o.completed_on);
       std::string progress = std::to_string(o.percent) + "%";
       if (!o.last_progress.empty()) progress += " — " + o.last_progress;
-      h += "<tr><td>" + Escape(t.code) + (t.occurrences.size() > 1 ? " (" + Escape(o.key) + ")" : "") +
-           "</td><td>" + Escape(t.title) + "</td><td>" + Escape(Join(NamesOf(l, t.lead), "; ")) +
-           "</td><td>" + due + "</td><td>" + Escape(state) + "</td><td>" + Escape(progress) +
-           "</td></tr>\n";
+      h += "<tr><td>" + Escape(t.code) +
+           (t.occurrences.size() > 1 ? " (" + Escape(o.key) + ")" : "") + "</td><td>" +
+           Escape(t.title) + "</td><td>" + Escape(Join(NamesOf(l, t.lead), "; ")) + "</td><td>" +
+           due + "</td><td>" + Escape(state) + "</td><td>" + Escape(progress) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }
   h += "<div class=\"sign\"><div class=\"note\">Báo cáo lập từ sổ theo dõi TaskLedger; số liệu "
-       "tính theo từng mốc thời hạn của nhiệm vụ, tại thời điểm cuối ngày " + Dmy(r.as_of) +
-       ".</div><div>NGƯỜI LẬP BÁO CÁO</div></div>\n</body></html>\n";
+       "tính theo từng mốc thời hạn của nhiệm vụ, tại thời điểm cuối ngày " +
+       Dmy(r.as_of) + ".</div><div>NGƯỜI LẬP BÁO CÁO</div></div>\n</body></html>\n";
   return h;
 }
 

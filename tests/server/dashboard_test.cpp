@@ -2,7 +2,6 @@
 // by an independent iCalendar implementation), the printable report, the matrix export that the
 // importer takes back, and the review queue.
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -121,9 +120,12 @@ TEST_CASE("an agency's calendar feed: keys, events, alarms, stable UIDs, revocat
   const std::string feed = "/v1/agencies/so-gddt-hp/calendar.ics";
 
   // Only the agency itself (or a coordinator) makes keys for its feed.
-  CHECK(f.PostJson(f.agency_bk, "/v1/agencies/so-gddt-hp/calendar-keys", json::object()).status == 403);
-  CHECK(f.PostJson(f.auditor, "/v1/agencies/so-gddt-hp/calendar-keys", json::object()).status == 403);
-  CHECK(f.PostJson(f.agency_hp, "/v1/agencies/so-gddt-hp/calendar-keys", {{"nam", "x"}}).status == 400);
+  CHECK(f.PostJson(f.agency_bk, "/v1/agencies/so-gddt-hp/calendar-keys", json::object()).status ==
+        403);
+  CHECK(f.PostJson(f.auditor, "/v1/agencies/so-gddt-hp/calendar-keys", json::object()).status ==
+        403);
+  CHECK(f.PostJson(f.agency_hp, "/v1/agencies/so-gddt-hp/calendar-keys", {{"nam", "x"}}).status ==
+        400);
   HttpResult made = f.PostJson(f.agency_hp, "/v1/agencies/so-gddt-hp/calendar-keys",
                                {{"name", "Lịch Google của văn phòng"}});
   REQUIRE(made.status == 201);
@@ -142,7 +144,8 @@ TEST_CASE("an agency's calendar feed: keys, events, alarms, stable UIDs, revocat
   REQUIRE(ics.status == 200);
   CHECK(ics.header("content-type") == "text/calendar; charset=utf-8");
   CHECK(ics.body.find("\r\n") != std::string::npos);
-  for (size_t at = 0, next; (next = ics.body.find("\r\n", at)) != std::string::npos; at = next + 2) {
+  for (size_t at = 0, next; (next = ics.body.find("\r\n", at)) != std::string::npos;
+       at = next + 2) {
     INFO(ics.body.substr(at, next - at));
     CHECK(next - at <= 75);  // folded
   }
@@ -162,7 +165,8 @@ TEST_CASE("an agency's calendar feed: keys, events, alarms, stable UIDs, revocat
   for (const json& t : list["items"]) {
     if (t.contains("days_left")) {
       ++dated_tasks;
-      const std::string uid = t["id"].get<std::string>() + "/" + t["occurrence"].get<std::string>() + "@taskledger";
+      const std::string uid =
+          t["id"].get<std::string>() + "/" + t["occurrence"].get<std::string>() + "@taskledger";
       INFO(uid);
       CHECK(uids.count(uid) == 1);
     }
@@ -175,11 +179,13 @@ TEST_CASE("an agency's calendar feed: keys, events, alarms, stable UIDs, revocat
   REQUIRE(ev != nullptr);
   CHECK((*ev)["start"] == "2026-12-31");
   CHECK((*ev)["end"] == "2027-01-01");
-  CHECK((*ev)["summary"].get<std::string>().starts_with("[Chủ trì] I.1 Kế hoạch thông tin, tuyên truyền"));
-  CHECK((*ev)["description"].get<std::string>().find("Thời hạn trong kế hoạch: Năm 2026") != std::string::npos);
+  CHECK((*ev)["summary"].get<std::string>().starts_with(
+      "[Chủ trì] I.1 Kế hoạch thông tin, tuyên truyền"));
+  CHECK((*ev)["description"].get<std::string>().find("Thời hạn trong kế hoạch: Năm 2026") !=
+        std::string::npos);
   // Alarms at 08:00 Vietnam time, 30, 7 and 1 days before and on the day.
-  CHECK((*ev)["alarms"] == json::array({-(29 * 86400 + 16 * 3600), -(6 * 86400 + 16 * 3600),
-                                        -16 * 3600, 8 * 3600}));
+  CHECK((*ev)["alarms"] ==
+        json::array({-(29 * 86400 + 16 * 3600), -(6 * 86400 + 16 * 3600), -16 * 3600, 8 * 3600}));
   const int sequence = (*ev)["sequence"];
 
   // The deadline moves: the same UID, a later sequence, the new date.
@@ -199,8 +205,10 @@ TEST_CASE("an agency's calendar feed: keys, events, alarms, stable UIDs, revocat
   CHECK(keys.json()["items"][0]["name"] == "Lịch Google của văn phòng");
   CHECK(keys.body.find(key) == std::string::npos);
   CHECK(f.Get(f.agency_bk, "/v1/agencies/so-gddt-hp/calendar-keys").status == 403);
-  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key_id).status == 200);
-  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key_id).status == 409);
+  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key_id).status ==
+        200);
+  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key_id).status ==
+        409);
   CHECK(HttpCall(port, "GET", feed + "?key=" + key).status == 401);
   CHECK(f.server->log().find(key.substr(16)) == std::string::npos);
   HttpResult exported = f.Get(f.auditor, "/v1/audit/export");
@@ -243,10 +251,12 @@ TEST_CASE("a plan exported as CSV imports back unchanged, and into a new plan id
   ApiFixture f;
   for (const char* plan : {"hp-tieng-anh-2025", "bk-ngoai-ngu-2018", "hn-68-2025"}) {
     INFO(plan);
-    HttpResult exported = f.Get(f.coordinator, std::string("/v1/plans/") + plan + "/export?format=csv");
+    HttpResult exported =
+        f.Get(f.coordinator, std::string("/v1/plans/") + plan + "/export?format=csv");
     REQUIRE(exported.status == 200);
     CHECK(exported.header("content-type") == "text/csv; charset=utf-8");
-    const size_t tasks = f.Get(f.coordinator, std::string("/v1/plans/") + plan).json()["task_count"];
+    const size_t tasks =
+        f.Get(f.coordinator, std::string("/v1/plans/") + plan).json()["task_count"];
     HttpResult again = f.Post(f.coordinator, std::string("/v1/plans/") + plan + "/import",
                               exported.body, {{"Content-Type", "text/csv"}});
     REQUIRE(again.status == 201);
@@ -259,11 +269,14 @@ TEST_CASE("a plan exported as CSV imports back unchanged, and into a new plan id
   // Into a fresh plan of the same authority and period: the same matrix, cell for cell.
   const json source = f.Get(f.coordinator, "/v1/plans/hp-tieng-anh-2025").json();
   REQUIRE(f.PostJson(f.coordinator, "/v1/plans",
-                     {{"id", "hp-copy"}, {"title", "Bản sao"}, {"authority", source["authority"]},
+                     {{"id", "hp-copy"},
+                      {"title", "Bản sao"},
+                      {"authority", source["authority"]},
                       {"period", source["period"]}})
               .status == 201);
   const std::string csv = f.Get(f.coordinator, "/v1/plans/hp-tieng-anh-2025/export").body;
-  HttpResult imported = f.Post(f.coordinator, "/v1/plans/hp-copy/import", csv, {{"Content-Type", "text/csv"}});
+  HttpResult imported =
+      f.Post(f.coordinator, "/v1/plans/hp-copy/import", csv, {{"Content-Type", "text/csv"}});
   REQUIRE(imported.status == 201);
   CHECK(imported.json()["tasks_created"] == source["task_count"]);
   CHECK(f.Get(f.coordinator, "/v1/plans/hp-copy/export").body == csv);
