@@ -143,6 +143,23 @@ async function main() {
   await coord.waitForSelector('.live[data-live="live"]');
   assert.equal(await coord.locator(`#queue-deliverables li[data-task="${TASK}"]`).count(), 0);
   await shot(coord, "coordinator-plan-board");
+  // Filters: overdue only, then due within N days.
+  const allRows = await coord.locator("#matrix tr[data-task]").count();
+  await coord.check("#filter-overdue");
+  const overdueRows = await coord.$$eval("#matrix tr[data-task]", (rows) => rows.map((r) => r.className));
+  assert.ok(overdueRows.length > 0 && overdueRows.length < allRows, `overdue rows: ${overdueRows.length} of ${allRows}`);
+  assert.ok(overdueRows.every((c) => c === "overdue"));
+  await shot(coord, "coordinator-plan-board-overdue");
+  await coord.uncheck("#filter-overdue");
+  await coord.fill("#filter-within", "310");  // to 2027-01-06: the tasks due by the end of 2026
+  const soon = await coord.$$eval("#matrix tr[data-task] td:nth-child(4) .badge", (b) => b.map((x) => x.textContent));
+  assert.ok(soon.length > 0 && soon.length < allRows, `due within 310 days: ${soon.length} of ${allRows}`);
+  assert.ok(soon.every((text) => {
+    const m = /Còn (\d+) ngày/.exec(text);
+    return text === "Đến hạn hôm nay" || (m && Number(m[1]) <= 310);
+  }), soon.join(" | "));
+  await coord.fill("#filter-within", "");
+  assert.equal(await coord.locator("#matrix tr[data-task]").count(), allRows);
 
   // The agency uploads a deliverable; the progress bar fills.
   await card.locator('[data-action="deliver"]').click();
