@@ -62,6 +62,12 @@ std::string ToIso(Date d) {
   return buf;
 }
 
+std::string ToDmy(Date d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.day, d.month, d.year);
+  return buf;
+}
+
 std::optional<Date> ParseIsoDate(std::string_view t) {
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
   int v[3] = {0, 0, 0};
@@ -80,6 +86,13 @@ int64_t StartOfDayUtcMs(Date d) { return DaysFromCivil(d) * kDayMs - kVietnamOff
 int64_t EndOfDayUtcMs(Date d) { return StartOfDayUtcMs(d) + kDayMs - 1; }
 Date DateAtUtcMs(int64_t unix_ms) {
   return CivilFromDays(FloorDiv(unix_ms + kVietnamOffsetMs, kDayMs));
+}
+
+UtcTime UtcTimeAt(int64_t unix_ms) {
+  const int64_t days = FloorDiv(unix_ms, kDayMs);
+  const int64_t ms = unix_ms - days * kDayMs;
+  return {CivilFromDays(days), static_cast<int>(ms / 3600000), static_cast<int>(ms / 60000 % 60),
+          static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000)};
 }
 
 }  // namespace taskledger::domain

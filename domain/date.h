@@ -35,6 +35,8 @@ std::pair<int, int> IsoWeek(Date d);
 
 // "2026-06-30".
 std::string ToIso(Date d);
+// "30/06/2026", as Vietnamese documents write a date.
+std::string ToDmy(Date d);
 // Exactly "YYYY-MM-DD" with a valid date.
 std::optional<Date> ParseIsoDate(std::string_view text);
 
@@ -43,5 +45,12 @@ int64_t StartOfDayUtcMs(Date d);
 int64_t EndOfDayUtcMs(Date d);
 // The Vietnam calendar date at a UTC instant.
 Date DateAtUtcMs(int64_t unix_ms);
+
+// A UTC instant as a calendar date and a time of day, for timestamps in other formats.
+struct UtcTime {
+  Date date;
+  int hour = 0, minute = 0, second = 0, millisecond = 0;
+};
+UtcTime UtcTimeAt(int64_t unix_ms);
 
 }  // namespace taskledger::domain

@@ -101,4 +101,12 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+std::string CutUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  const std::string_view kEllipsis = "…";
+  size_t end = max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + std::string(kEllipsis);
+}
+
 }  // namespace taskledger::domain

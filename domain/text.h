@@ -19,4 +19,7 @@ bool IsUtf8(std::string_view text);
 // `text` without leading and trailing ASCII whitespace.
 std::string_view Trim(std::string_view text);
 
+// `text` cut to at most `max_bytes` at a character boundary, with "…" when cut.
+std::string CutUtf8(std::string_view text, size_t max_bytes);
+
 }  // namespace taskledger::domain

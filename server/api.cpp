@@ -65,6 +65,7 @@ Api::Api(App& app, ApiOptions options)
       web_(options.web_dir),
       limiter_(options.rate_per_second, options.rate_burst),
       feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); })) {
+  options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
   Add(http::verb::get, "/healthz", [this](Call& c) {
     c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
   }, /*public_route=*/true);
@@ -108,6 +109,41 @@ size_t Api::BodyLimit(const Request& header) const {
     return 20u << 20;
   }
   return 1u << 20;
+}
+
+bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  const int64_t wait = limiter_.Take(id, now_ms);
+  if (wait <= 0) return false;
+  ++stats_.rate_limited;
+  Response res = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
+                             std::string(what) + " is over its request rate; retry in " +
+                                 std::to_string(wait) + " s")
+                     .ToResponse(c.req.version());
+  res.set(http::field::retry_after, std::to_string(wait));
+  c.reply(std::move(res));
+  return true;
+}
+
+void Api::RevokeToken(const Call& c, const std::string& id, std::string_view what,
+                      const std::function<bool(const TokenRecord&)>& ours) {
+  const int state = app_.Read([&](const domain::Ledger&, const TokenTable& t) {
+    const TokenRecord* r = t.Find(id);
+    return !r || !ours(*r) ? 404 : r->revoked ? 409 : 200;
+  });
+  if (state == 404) return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
+  if (state == 409) {
+    return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
+                              std::string(what) + " " + id + " is revoked already"));
+  }
+  if (Status s = app_.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(),
+                                    {RevokeEvent(id, c.actor.Label())});
+      !s.ok()) {
+    return c.Fail(FromStatus(s));
+  }
+  c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
 }
 
 void Api::Handle(Request&& req, Responder responder) {
@@ -211,18 +247,7 @@ void Api::Handle(Request&& req, Responder responder) {
     call->actor.agency = who->agency;
     call->actor.name = ActorLabel(*who);
     *actor_label = call->actor.Label();
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now().time_since_epoch())
-                               .count();
-    if (const int64_t wait = limiter_.Take(who->id, now_ms); wait > 0) {
-      ++stats_.rate_limited;
-      Problem p = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
-                              "this token is over its request rate; retry in " +
-                                  std::to_string(wait) + " s");
-      Response res = p.ToResponse(call->req.version());
-      res.set(http::field::retry_after, std::to_string(wait));
-      return call->reply(std::move(res));
-    }
+    if (OverRate(*call, who->id, "this token")) return;
   }
   try {
     match->handler(*call);

@@ -96,6 +96,13 @@ class Api {
   void AddStreamRoutes();
   void AddWebhookRoutes();
   void AddDashboardRoutes();
+  // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming
+  // `what` ("this token"), and returns true.
+  bool OverRate(const Call& c, const std::string& id, std::string_view what);
+  // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
+  // revoke: 404 when not, 409 when revoked already, else 200 once the revocation is durable.
+  void RevokeToken(const Call& c, const std::string& id, std::string_view what,
+                   const std::function<bool(const TokenRecord&)>& ours);
 
   App& app_;
   ApiOptions options_;

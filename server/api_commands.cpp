@@ -212,21 +212,7 @@ void Api::AddCommandRoutes() {
   });
   Add(http::verb::delete_, "/v1/tokens/{}", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-    const int state = app_.Read([&](const Ledger&, const TokenTable& t) {
-      const TokenRecord* r = t.Find(c.params[0]);
-      return !r ? 404 : r->revoked ? 409 : 200;
-    });
-    if (state == 404) return c.Fail(NotFound("no token '" + c.params[0] + "'"));
-    if (state == 409) {
-      return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
-                                "token " + c.params[0] + " is revoked already"));
-    }
-    if (Status s = app_.AppendAndFold(TokenStream(c.params[0]), ExpectedVersion::Exists(),
-                                      {RevokeEvent(c.params[0], c.actor.Label())});
-        !s.ok()) {
-      return c.Fail(FromStatus(s));
-    }
-    c.Json(http::status::ok, {{"id", c.params[0]}, {"revoked", true}});
+    RevokeToken(c, c.params[0], "token", [](const TokenRecord&) { return true; });
   });
 
   // Commands on a task's occurrence. `occurrence` defaults to the task's only one.

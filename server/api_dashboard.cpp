@@ -163,22 +163,9 @@ void Api::AddDashboardRoutes() {
   Add(http::verb::delete_, "/v1/agencies/{}/calendar-keys/{}", [this](Call& c) {
     const std::string agency = c.params[0];
     if (!MayManageCalendar(c, agency)) return;
-    const int state = app_.Read([&](const Ledger&, const TokenTable& tokens) {
-      const TokenRecord* r = tokens.Find(c.params[1]);
-      if (!r || r->scope != kCalendarScope || r->agency != agency) return 404;
-      return r->revoked ? 409 : 200;
+    RevokeToken(c, c.params[1], "calendar key", [&](const TokenRecord& r) {
+      return r.scope == kCalendarScope && r.agency == agency;
     });
-    if (state == 404) return c.Fail(NotFound("no calendar key '" + c.params[1] + "' of " + agency));
-    if (state == 409) {
-      return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
-                                "calendar key " + c.params[1] + " is revoked already"));
-    }
-    if (Status s = app_.AppendAndFold(TokenStream(c.params[1]), ExpectedVersion::Exists(),
-                                      {RevokeEvent(c.params[1], c.actor.Label())});
-        !s.ok()) {
-      return c.Fail(FromStatus(s));
-    }
-    c.Json(http::status::ok, {{"id", c.params[1]}, {"revoked", true}});
   });
 
   // The feed itself: public as a route (calendar apps send no headers), but it answers only to a
@@ -198,24 +185,11 @@ void Api::AddDashboardRoutes() {
           return c.Fail(
               Unauthorized("the calendar key is not valid for this agency, or was revoked"));
         }
-        const int64_t steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::steady_clock::now().time_since_epoch())
-                                      .count();
-        if (const int64_t wait = limiter_.Take(who->id, steady_ms); wait > 0) {
-          ++stats_.rate_limited;
-          Response res =
-              MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
-                          "this calendar key is over its request rate")
-                  .ToResponse(c.req.version());
-          res.set(http::field::retry_after, std::to_string(wait));
-          return c.reply(std::move(res));
-        }
-        CalendarOptions o = options_.calendar;
-        o.base_url = options_.public_url;
+        if (OverRate(c, who->id, "this calendar key")) return;
         std::string body;
         const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
           const Agency* a = l.FindAgency(agency);
-          if (a) body = AgencyCalendar(l, *a, Today(app_), app_.NowMs(), o);
+          if (a) body = AgencyCalendar(l, *a, Today(app_), app_.NowMs(), options_.calendar);
           return a != nullptr;
         });
         if (!found) return c.Fail(NotFound("no agency '" + agency + "'"));

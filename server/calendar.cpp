@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "domain/text.h"
 #include "server/documents.h"
 
 namespace taskledger::server {
@@ -19,13 +20,10 @@ std::string IcsDate(Date d) {
 
 // "20261123T010000Z"
 std::string IcsUtc(int64_t unix_ms) {
-  const int64_t secs = unix_ms / 1000;
-  const Date d = CivilFromDays(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
-  const int64_t in_day = secs - DaysFromCivil(d) * 86400;
+  const UtcTime t = UtcTimeAt(unix_ms);
   char buf[24];
-  std::snprintf(buf, sizeof buf, "%sT%02d%02d%02dZ", IcsDate(d).c_str(),
-                static_cast<int>(in_day / 3600), static_cast<int>(in_day / 60 % 60),
-                static_cast<int>(in_day % 60));
+  std::snprintf(buf, sizeof buf, "%sT%02d%02d%02dZ", IcsDate(t.date).c_str(), t.hour, t.minute,
+                t.second);
   return buf;
 }
 
@@ -38,20 +36,6 @@ std::string Trigger(int days, int hour) {
   if (a / 24 > 0) out += std::to_string(a / 24) + "D";
   if (a % 24 > 0 || a == 0) out += "T" + std::to_string(a % 24) + "H";
   return out;
-}
-
-std::string Dmy(Date d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.day, d.month, d.year);
-  return buf;
-}
-
-// At most `max` octets of `s`, cut at a character boundary, with "…" when cut.
-std::string Shorten(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut)) + "…";
 }
 
 }  // namespace
@@ -146,9 +130,9 @@ std::string AgencyCalendar(const Ledger& l, const Agency& agency, Date today, in
     if (!t.deliverable.empty()) description += "\nSản phẩm: " + t.deliverable;
     if (!o.target.empty()) description += "\nChỉ tiêu: " + o.target;
     description += "\nThời hạn trong kế hoạch: " + t.schedule.text;
-    description += "\nHạn: " + Dmy(*o.due);
+    description += "\nHạn: " + ToDmy(*o.due);
     if (o.original_due && *o.original_due != *o.due)
-      description += " (gia hạn từ " + Dmy(*o.original_due) + ")";
+      description += " (gia hạn từ " + ToDmy(*o.original_due) + ")";
     description += "\nTrạng thái: " + std::string(StatusLabelVi(o.status));
     if (!item.via.empty()) description += "\nQua nhóm: " + item.via;
 
@@ -166,7 +150,7 @@ std::string AgencyCalendar(const Ledger& l, const Agency& agency, Date today, in
     line("TRANSP:TRANSPARENT");
     if (!options.base_url.empty()) line("URL:" + options.base_url + "/#/task/" + t.id);
     // An alarm's text is a phone notification: the task's code and the start of its title.
-    const std::string short_title = t.code + " " + Shorten(t.title, 80);
+    const std::string short_title = t.code + " " + CutUtf8(t.title, 80);
     for (int days : options.alarm_days_before) {
       line("BEGIN:VALARM");
       line("ACTION:DISPLAY");

@@ -31,13 +31,6 @@ std::vector<std::string> NamesOf(const Ledger& l, const std::vector<std::string>
   return out;
 }
 
-// "30/06/2026"
-std::string Dmy(Date d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d", d.day, d.month, d.year);
-  return buf;
-}
-
 std::string Escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -211,7 +204,7 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
   h.reserve(64 * 1024);
   h += "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-  h += "Báo cáo " + Escape(plan.number.empty() ? plan.id : plan.number) + " — " + Dmy(r.as_of);
+  h += "Báo cáo " + Escape(plan.number.empty() ? plan.id : plan.number) + " — " + ToDmy(r.as_of);
   h += "</title>\n<style>";
   h += kStyle;
   h += "</style></head>\n<body>\n<div class=\"head\"><div>";
@@ -223,7 +216,7 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
        std::to_string(r.as_of.month) + " năm " + std::to_string(r.as_of.year) + "</p>";
   h += "</div></div>\n<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả thực hiện " + Escape(plan.title);
   if (!plan.number.empty()) h += " (Kế hoạch số " + Escape(plan.number) + ")";
-  h += "</p>\n<p class=\"asof\">Số liệu tính đến hết ngày " + Dmy(r.as_of) + "</p>\n";
+  h += "</p>\n<p class=\"asof\">Số liệu tính đến hết ngày " + ToDmy(r.as_of) + "</p>\n";
 
   int section_no = 0;
   const auto heading = [&](std::string_view text) {
@@ -279,12 +272,12 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
       if (line.category != k) continue;
       const Task& t = *line.task;
       const Occurrence& o = *line.occurrence;
-      std::string due = o.due ? Dmy(*o.due) : Escape(t.schedule.text);
+      std::string due = o.due ? ToDmy(*o.due) : Escape(t.schedule.text);
       if (o.due && o.original_due && *o.original_due != *o.due) {
-        due += " (gia hạn từ " + Dmy(*o.original_due) + ")";
+        due += " (gia hạn từ " + ToDmy(*o.original_due) + ")";
       }
       std::string state(StatusLabelVi(o.status));
-      if (o.completed_on) state += " ngày " + Dmy(*o.completed_on);
+      if (o.completed_on) state += " ngày " + ToDmy(*o.completed_on);
       std::string progress = std::to_string(o.percent) + "%";
       if (!o.last_progress.empty()) progress += " — " + o.last_progress;
       h += "<tr><td>" + Escape(t.code) +
@@ -296,7 +289,7 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
   }
   h += "<div class=\"sign\"><div class=\"note\">Báo cáo lập từ sổ theo dõi TaskLedger; số liệu "
        "tính theo từng mốc thời hạn của nhiệm vụ, tại thời điểm cuối ngày " +
-       Dmy(r.as_of) + ".</div><div>NGƯỜI LẬP BÁO CÁO</div></div>\n</body></html>\n";
+       ToDmy(r.as_of) + ".</div><div>NGƯỜI LẬP BÁO CÁO</div></div>\n</body></html>\n";
   return h;
 }
 

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/date.h"
+#include "domain/text.h"
 #include "webhooks/service_impl.h"
 #include "webhooks/signature.h"
 #include "webhooks/payload.h"
@@ -141,7 +142,7 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
   ++m.attempts;
   m.last_status = o.status;
   m.last_error = ok ? "" : !o.error.empty() ? o.error : "HTTP " + std::to_string(o.status);
-  const Attempt attempt{m.attempts, at_ms, o.status, o.latency_ms, o.error, CutUtf8(o.body, 1024)};
+  const Attempt attempt{m.attempts, at_ms, o.status, o.latency_ms, o.error, domain::CutUtf8(o.body, 1024)};
   Health& h = HealthOf(m.endpoint, e);
   bool health_changed = false;
   std::string disable_reason;
@@ -221,7 +222,7 @@ void Impl::Record(const Message& m) {
   n.delivered = m.state == MessageState::kDelivered;
   n.attempts = m.attempts;
   n.status = m.last_status;
-  n.error = CutUtf8(m.last_error, 500);
+  n.error = domain::CutUtf8(m.last_error, 500);
   n.at_ms = m.done_ms;
   std::weak_ptr<Impl> weak = weak_from_this();
   const std::string id = m.id;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/text.h"
+
 namespace taskledger::webhooks {
 
 using nlohmann::json;
@@ -10,13 +12,10 @@ using namespace domain;
 namespace {
 
 std::string IsoInstant(int64_t unix_ms) {
-  const int64_t days = (unix_ms >= 0 ? unix_ms : unix_ms - 86399999) / 86400000;
-  const Date d = CivilFromDays(days);
-  const int64_t ms = unix_ms - days * 86400000;
+  const UtcTime t = UtcTimeAt(unix_ms);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", ToIso(d).c_str(),
-                static_cast<int>(ms / 3600000), static_cast<int>(ms / 60000 % 60),
-                static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", ToIso(t.date).c_str(), t.hour,
+                t.minute, t.second, t.millisecond);
   return buf;
 }
 
@@ -49,14 +48,6 @@ json Envelope(std::string_view type, const PayloadContext& c, json data) {
 }
 
 }  // namespace
-
-std::string CutUtf8(std::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  const std::string_view kEllipsis = "…";
-  size_t end = max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end)) + std::string(kEllipsis);
-}
 
 std::string ReminderPayload(const Reminder& r, const PayloadContext& c) {
   return Fit([&](size_t budget) {

@@ -35,7 +35,4 @@ std::string ChangePayload(std::string_view type, const domain::Task& t, std::str
 // The ping POST /v1/webhooks/{id}/test sends.
 std::string PingPayload(const PayloadContext& c);
 
-// `text` cut to at most `max_bytes` at a character boundary, with "…" when cut.
-std::string CutUtf8(std::string_view text, size_t max_bytes);
-
 }  // namespace taskledger::webhooks

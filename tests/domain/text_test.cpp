@@ -2,6 +2,7 @@
 
 #include "domain/text.h"
 
+using taskledger::domain::CutUtf8;
 using taskledger::domain::Fold;
 using taskledger::domain::IsUtf8;
 
@@ -21,4 +22,12 @@ TEST_CASE("UTF-8 validation rejects malformed and overlong sequences", "[domain]
   CHECK_FALSE(IsUtf8("\xc3"));
   CHECK_FALSE(IsUtf8("\xc0\xaf"));          // overlong '/'
   CHECK_FALSE(IsUtf8("\xed\xa0\x80"));      // surrogate
+}
+
+TEST_CASE("text is cut at a character boundary, the ellipsis within the limit", "[domain][text]") {
+  CHECK(CutUtf8("Đổi", 3) == "…");
+  CHECK(CutUtf8("Đổi", 6) == "Đổi");  // 2 + 3 + 1 bytes: fits
+  CHECK(CutUtf8("Đổi mới", 6) == "Đ…");
+  CHECK(CutUtf8("Đổi mới", 7) == "Đ…");  // "Đổ…" would be 8 bytes
+  CHECK(CutUtf8("Đổi mới", 8) == "Đổ…");
 }

@@ -58,10 +58,15 @@ export async function renderHistory(el, [requested]) {
   const integrity = h("section", { class: "card", id: "integrity" });
   const dateInput = h("input", { type: "date", id: "stood-date", max: session.me.today });
 
-  const loadIntegrity = async () => {
+  // The head follows the log; the verification (a read of the whole log) is done once per visit,
+  // not on every live event, and says how many events it checked.
+  const headLine = h("p", { class: "mono small" });
+  const loadHead = async () => {
     const headInfo = await api.get("/v1/audit/head");
-    const parts = [h("h2", {}, t("verify")),
-      h("p", { class: "mono small" }, `${t("head")}: ${headInfo.hash}`, h("br"), `${t("position")}: ${headInfo.position}`)];
+    clear(headLine, `${t("head")}: ${headInfo.hash}`, h("br"), `${t("position")}: ${headInfo.position}`);
+  };
+  const loadIntegrity = async () => {
+    const parts = [h("h2", {}, t("verify")), headLine];
     if (session.me.role !== "agency") {
       const v = await api.get("/v1/audit/verify");
       parts.push(h("p", { class: v.ok ? "ok" : "error", id: "verify-result" }, v.ok ? t("verify_ok", v.checked) : t("verify_bad", v.first_bad_position)));
@@ -97,6 +102,6 @@ export async function renderHistory(el, [requested]) {
     h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); location.hash = "#/history/" + encodeURIComponent(input.value.trim()); } },
       field(t("task_id"), input), h("button", { type: "submit" }, t("open"))),
     requested ? [timeline, past] : "", integrity);
-  await Promise.all([loadTimeline(), loadPast(), loadIntegrity()]);
-  return () => Promise.all([loadTimeline(), loadIntegrity()]);
+  await Promise.all([loadTimeline(), loadPast(), loadHead(), loadIntegrity()]);
+  return () => Promise.all([loadTimeline(), loadHead()]);
 }

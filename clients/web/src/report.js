@@ -69,6 +69,26 @@ export async function renderReport(el, [requested, requestedDate]) {
   const barCanvas = h("canvas", { id: "chart-groups", role: "img", "aria-label": t("chart_by_lead") });
   const lineCanvas = h("canvas", { id: "chart-time", role: "img", "aria-label": t("chart_over_time") });
   const query = () => `/v1/plans/${encodeURIComponent(plan.id)}/report?as_of=${asOf}`;
+  const point = (date, r) => ({
+    date,
+    completed: r.totals.completed_on_time + r.totals.completed_late,
+    due: r.lines.filter((l) => l.due && l.due <= date && l.category !== "cancelled").length,
+  });
+
+  // Fetched once per visit: the plan's sections, and the line chart's earlier months (each a
+  // replay of the log to a past month-end, which later events never change). A live refresh
+  // asks only for the report as of the chosen date.
+  const detail = api.get(`/v1/plans/${encodeURIComponent(plan.id)}`);
+  // From when the plan entered the log (before that there is nothing to replay).
+  const from = [plan.period.start, plan.created_on].filter(Boolean).sort().pop();
+  const earlier = inBatches(monthEnds(from > asOf ? asOf : from, asOf, 12).slice(0, -1), 4, async (date) => {
+    try {
+      return point(date, await api.get(`/v1/plans/${encodeURIComponent(plan.id)}/report?as_of=${date}`));
+    } catch (e) {
+      if (e.status === 404) return null;  // the plan was not in the log yet
+      throw e;
+    }
+  });
 
   const load = async () => {
     const report = await api.get(query());
@@ -78,13 +98,12 @@ export async function renderReport(el, [requested, requestedDate]) {
       h("strong", {}, c[g]), h("span", {}, t("cat_" + g)),
       h("small", {}, counted ? Math.round((100 * c[g]) / counted) + "%" : "—"))));
 
-    const sectionTitle = new Map();
-    const detail = await api.get(`/v1/plans/${encodeURIComponent(plan.id)}`);
-    for (const s of detail.sections || []) sectionTitle.set(s.code, s.title);
+    const planSections = (await detail).sections || [];
+    const at = (code) => planSections.findIndex((s) => s.code === code);
     clear(sections, h("h2", {}, t("by_section")),
       countsTable(t("section"), Object.entries(report.by_section)
-        .sort(([a], [b]) => (detail.sections || []).findIndex((s) => s.code === a) - (detail.sections || []).findIndex((s) => s.code === b))
-        .map(([code, counts]) => [sectionTitle.has(code) ? `${code}. ${sectionTitle.get(code)}` : code || "—", counts])));
+        .sort(([a], [b]) => at(a) - at(b))
+        .map(([code, counts]) => [at(code) >= 0 ? `${code}. ${planSections[at(code)].title}` : code || "—", counts])));
     const leadRows = Object.entries(report.by_lead).map(([id, counts]) => [agencyName(id), counts])
       .sort(([a], [b]) => a.localeCompare(b, "vi"));
     clear(leads, h("h2", {}, t("by_lead")), countsTable(t("lead"), leadRows));
@@ -106,24 +125,7 @@ export async function renderReport(el, [requested, requestedDate]) {
     barCanvas.parentElement.style.height = Math.max(220, 28 * leadRows.length + 90) + "px";
 
     // Month by month, each month as it stood at its end.
-    // From when the plan entered the log (before that there is nothing to replay).
-    const from = [plan.period.start, plan.created_on].filter(Boolean).sort().pop();
-    const points = monthEnds(from > asOf ? asOf : from, asOf, 12);
-    const all = await inBatches(points, 4, async (date) => {
-      let r = report;
-      if (date !== asOf) {
-        try {
-          r = await api.get(`/v1/plans/${encodeURIComponent(plan.id)}/report?as_of=${date}`);
-        } catch (e) {
-          if (e.status === 404) return null;  // the plan was not in the log yet
-          throw e;
-        }
-      }
-      const completed = r.totals.completed_on_time + r.totals.completed_late;
-      const due = r.lines.filter((l) => l.due && l.due <= date && l.category !== "cancelled").length;
-      return { date, completed, due };
-    });
-    const series = all.slice(Math.max(0, all.findIndex(Boolean))).filter(Boolean);
+    const series = [...(await earlier).filter(Boolean), point(asOf, report)];
     charts.push(new Chart(lineCanvas, {
       type: "line",
       data: {
