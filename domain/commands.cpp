@@ -40,8 +40,9 @@ std::string Actor::Label() const {
 
 namespace {
 
+// Agency and plan ids: lower-case, and never "." or ".." or hidden (they appear in URLs).
 bool IsSlug(std::string_view id) {
-  if (id.empty() || id.size() > 100) return false;
+  if (id.empty() || id.size() > 100 || id.front() == '.') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
   });

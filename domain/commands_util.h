@@ -24,6 +24,19 @@ inline bool IsCode(std::string_view code) {
   });
 }
 
+// Ids a client may choose (a deliverable's, an extension request's; UUIDs fit): 1-64 letters,
+// digits, '.', '_', ':' or '-', starting with a letter or digit. They appear in URLs, so nothing
+// that a path or a shell would read otherwise ("..", "/", spaces).
+inline bool IsClientId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  const auto alnum = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(id.front())) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return alnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; });
+}
+
 inline NewEvent MakeEvent(std::string_view type, const nlohmann::json& data, const Actor& actor) {
   NewEvent e;
   e.type = std::string(type);
@@ -36,11 +49,18 @@ inline Status Invalid(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(what));
 }
 
-inline Status RequireText(std::string_view field, std::string_view value, size_t max = 4000) {
-  if (Trim(value).empty()) return Invalid(field, "is required");
+// Text a person may leave empty: at most `max` bytes of UTF-8 without control characters
+// (line breaks and tabs are text).
+inline Status OptionalText(std::string_view field, std::string_view value, size_t max = 4000) {
   if (value.size() > max) return Invalid(field, "is longer than " + std::to_string(max) + " bytes");
   if (!IsUtf8(value)) return Invalid(field, "is not valid UTF-8");
+  if (HasForbiddenControl(value)) return Invalid(field, "has a control character");
   return Status::Ok();
+}
+
+inline Status RequireText(std::string_view field, std::string_view value, size_t max = 4000) {
+  if (Trim(value).empty()) return Invalid(field, "is required");
+  return OptionalText(field, value, max);
 }
 
 inline Status RequireCoordinator(const Actor& a, std::string_view what) {

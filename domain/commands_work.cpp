@@ -94,9 +94,7 @@ Result<Decision> Progress(const Ledger& s, const ReportProgress& c, const Actor&
   if (!t.ok()) return t.status();
   if (Status st = RequireOpen(*t, "report progress"); !st.ok()) return st;
   if (c.percent < 0 || c.percent > 100) return Invalid("percent", "must be 0 to 100");
-  if (c.narrative.size() > 20000 || !IsUtf8(c.narrative)) {
-    return Invalid("narrative", "must be UTF-8 text of at most 20,000 bytes");
-  }
+  if (Status st = detail::OptionalText("narrative", c.narrative, 20000); !st.ok()) return st;
   json indicators = json::parse(c.indicators_json, nullptr, /*allow_exceptions=*/false);
   if (!indicators.is_object()) return Invalid("indicators", "must be a JSON object");
   return On(*t, ev::kTaskProgressReported,
@@ -108,8 +106,12 @@ Result<Decision> Submit(const Ledger& s, const SubmitDeliverable& c, const Actor
   if (!t.ok()) return t.status();
   if (Status st = RequireOpen(*t, "submit a deliverable"); !st.ok()) return st;
   const Deliverable& d = c.deliverable;
-  if (d.id.empty() || d.id.size() > 64) return Invalid("deliverable.id", "is required");
+  if (!detail::IsClientId(d.id)) {
+    return Invalid("deliverable.id", "is 1-64 letters, digits, '.', '_', ':' or '-', starting "
+                                     "with a letter or digit");
+  }
   if (Status st = RequireText("deliverable.name", d.name, 500); !st.ok()) return st;
+  if (Status st = detail::OptionalText("deliverable.note", d.note); !st.ok()) return st;
   for (const Deliverable& x : t->occurrence->deliverables) {
     if (x.id == d.id) return Status::AlreadyExists("deliverable '" + d.id + "' exists");
   }
@@ -131,10 +133,9 @@ Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor
   if (!d->review.empty()) {
     return Status::FailedPrecondition("deliverable '" + c.deliverable + "' was already " + d->review);
   }
-  if (!c.accept) {
-    if (Status st = RequireText("comment", c.comment); !st.ok()) {
-      return Invalid("comment", "returning a deliverable needs a comment saying why");
-    }
+  if (Status st = detail::OptionalText("comment", c.comment); !st.ok()) return st;
+  if (!c.accept && Trim(c.comment).empty()) {
+    return Invalid("comment", "returning a deliverable needs a comment saying why");
   }
   json j = {{"deliverable", c.deliverable},
             {"decision", c.accept ? "accepted" : "returned"},
@@ -162,7 +163,10 @@ Result<Decision> Request(const Ledger& s, const RequestExtension& c, const Actor
   if (!t.ok()) return t.status();
   if (Status st = RequireOpen(*t, "request an extension"); !st.ok()) return st;
   if (Status st = RequireText("reason", c.reason); !st.ok()) return st;
-  if (c.request.empty() || c.request.size() > 64) return Invalid("request", "an id is required");
+  if (!detail::IsClientId(c.request)) {
+    return Invalid("request", "is 1-64 letters, digits, '.', '_', ':' or '-', starting with a "
+                              "letter or digit");
+  }
   const Occurrence& o = *t->occurrence;
   if (!o.due) return Status::FailedPrecondition("occurrence " + o.key + " has no due date to extend");
   if (!(c.due > *o.due)) return Invalid("due", "must be after the current due date " + ToIso(*o.due));
@@ -188,6 +192,7 @@ Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const 
     return Status::FailedPrecondition("request '" + c.request + "' was already " + r->decision);
   }
   if (Status st = RequireOpen(*t, "extend"); !st.ok()) return st;
+  if (Status st = detail::OptionalText("comment", c.comment); !st.ok()) return st;
   json j = {{"request", c.request}, {"decision", c.grant ? "granted" : "refused"},
             {"comment", c.comment}};
   if (c.grant) {
@@ -197,7 +202,7 @@ Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const 
     }
     j["due"] = ToIso(due);
     if (t->occurrence->due) j["previous_due"] = ToIso(*t->occurrence->due);
-  } else if (Status st = RequireText("comment", c.comment); !st.ok()) {
+  } else if (Trim(c.comment).empty()) {
     return Invalid("comment", "refusing an extension needs a comment saying why");
   }
   return On(*t, ev::kTaskExtensionDecided, j, a);

@@ -87,6 +87,14 @@ std::string Fold(std::string_view text) {
   return out;
 }
 
+bool HasForbiddenControl(std::string_view text) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
+  }
+  return false;
+}
+
 bool IsUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     if (NextCodePoint(text, &i) < 0) return false;

@@ -16,6 +16,10 @@ std::string Fold(std::string_view text);
 // Whether `text` is well-formed UTF-8.
 bool IsUtf8(std::string_view text);
 
+// Whether `text` has a control character that people's text never holds: C0 controls other than
+// tab, LF and CR (U+0000 among them), or DEL.
+bool HasForbiddenControl(std::string_view text);
+
 // `text` without leading and trailing ASCII whitespace.
 std::string_view Trim(std::string_view text);
 

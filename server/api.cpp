@@ -5,40 +5,13 @@
 #include <chrono>
 
 #include "domain/text.h"
+#include "server/log_sink.h"
 
 namespace taskledger::server {
 
 using nlohmann::json;
 
 namespace {
-
-std::string UrlDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else if (s[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> Split(std::string_view path) {
-  std::vector<std::string> out;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    out.push_back(UrlDecode(path.substr(start, slash - start)));
-    start = slash + 1;
-  }
-  return out;
-}
 
 std::string ActorLabel(const TokenRecord& t) {
   return t.name.empty() ? "token " + t.id : t.name + " (token " + t.id + ")";
@@ -68,14 +41,14 @@ Api::Api(App& app, ApiOptions options)
   options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
   Add(http::verb::get, "/healthz", [this](Call& c) {
     c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
-  }, /*public_route=*/true);
+  }, {}, /*public_route=*/true);
   Add(http::verb::get, "/v1/openapi.json", [](Call& c) {
     Response res{http::status::ok, c.req.version()};
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.set(http::field::cache_control, "public, max-age=300");
     res.body() = std::string(OpenApiJson());
     c.reply(std::move(res));
-  }, /*public_route=*/true);
+  }, {}, /*public_route=*/true);
   AddReadRoutes();
   AddTaskListRoutes();
   AddStreamRoutes();
@@ -97,8 +70,10 @@ std::vector<std::string> Api::RouteNames() const {
   return out;
 }
 
-void Api::Add(http::verb method, std::string pattern, Handler handler, bool public_route) {
-  routes_.push_back(Route{method, Split(pattern), public_route, std::move(handler)});
+void Api::Add(http::verb method, std::string pattern, Handler handler,
+              std::vector<QueryParam> query, bool public_route) {
+  routes_.push_back(
+      Route{method, SplitPath(pattern), std::move(query), public_route, std::move(handler)});
 }
 
 size_t Api::BodyLimit(const Request& header) const {
@@ -150,12 +125,13 @@ void Api::Handle(Request&& req, Responder responder) {
   const auto start = std::chrono::steady_clock::now();
   auto call = std::make_shared<Call>();
   const std::string method(req.method_string());
-  const std::string target(req.target());
+  // What the log shows of the target: never a token or key, wherever a client put it.
+  const std::string logged_target = RedactTarget(req.target());
   call->req = std::move(req);
   // The reply records the request once it is answered (a stream: once it starts): one log line,
   // metrics. Never the token.
   auto actor_label = std::make_shared<std::string>("-");  // set once authenticated
-  auto record = [this, start, method, target, actor_label](const Response& res) {
+  auto record = [this, start, method, logged_target, actor_label](const Response& res) {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - start)
                             .count();
@@ -169,11 +145,10 @@ void Api::Handle(Request&& req, Responder responder) {
     while (b < 7 && micros > kBounds[b]) ++b;
     ++stats_.latency_buckets[b];
     const std::string& actor = *actor_label;
-    const std::string path = target.substr(0, target.find('?'));
     if (status == 401 || status == 403) {
-      spdlog::warn("{} {} {} {}us {} refused", method, path, status, micros, actor);
+      spdlog::warn("{} {} {} {}us {} refused", method, logged_target, status, micros, actor);
     } else {
-      spdlog::info("{} {} {} {}us {}", method, path, status, micros, actor);
+      spdlog::info("{} {} {} {}us {}", method, logged_target, status, micros, actor);
     }
   };
   call->reply = [record, reply = std::move(responder.reply)](Response res) {
@@ -185,27 +160,15 @@ void Api::Handle(Request&& req, Responder responder) {
     return stream(std::move(head));
   };
 
-  const std::string_view full = call->req.target();
-  const size_t q = full.find('?');
-  call->path = UrlDecode(full.substr(0, q));
-  if (q != std::string_view::npos) {
-    std::string_view rest = full.substr(q + 1);
-    while (!rest.empty()) {
-      const size_t amp = rest.find('&');
-      const std::string_view pair = rest.substr(0, amp);
-      const size_t eq = pair.find('=');
-      call->query[UrlDecode(pair.substr(0, eq))] =
-          eq == std::string_view::npos ? "" : UrlDecode(pair.substr(eq + 1));
-      if (amp == std::string_view::npos) break;
-      rest = rest.substr(amp + 1);
-    }
-  }
-  if (!domain::IsUtf8(call->path)) return call->Fail(BadRequest("the path is not UTF-8"));
+  auto target = ParseRequestTarget(call->req.target());
+  if (!target.ok()) return call->Fail(BadRequest(target.status().message()));
+  call->path = std::move(target->path);
+  call->query = std::move(target->query);
   // Everything outside the API is the dashboard's files, public like the page itself: the page
   // holds no data, and signs in to the API with a token.
   if (auto page = web_.Serve(call->req, call->path)) return call->reply(std::move(*page));
 
-  const std::vector<std::string> segments = Split(call->path);
+  const std::vector<std::string>& segments = target->segments;
   const Route* match = nullptr;
   bool path_known = false;
   for (const Route& r : routes_) {
@@ -249,10 +212,14 @@ void Api::Handle(Request&& req, Responder responder) {
     *actor_label = call->actor.Label();
     if (OverRate(*call, who->id, "this token")) return;
   }
+  std::string param;
+  if (Status s = CheckQuery(call->query, match->query, &param); !s.ok()) {
+    return call->Fail(BadRequest(s.message(), param));
+  }
   try {
     match->handler(*call);
   } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", method, call->path, e.what());
+    spdlog::error("{} {}: {}", method, logged_target, e.what());
     call->Fail(MakeProblem(http::status::internal_server_error, "internal", "Internal error",
                            "the server failed to answer; the log is unchanged unless a 2xx "
                            "was returned"));

@@ -22,6 +22,7 @@
 #include "server/http_server.h"
 #include "server/problem.h"
 #include "server/rate_limiter.h"
+#include "server/request_target.h"
 #include "server/static_files.h"
 
 namespace taskledger::server {
@@ -86,10 +87,14 @@ class Api {
   struct Route {
     http::verb method;
     std::vector<std::string> segments;  // "{}" matches one segment
+    std::vector<QueryParam> query;      // the parameters it takes; others are refused
     bool public_route;
     Handler handler;
   };
-  void Add(http::verb method, std::string pattern, Handler handler, bool public_route = false);
+  // A route: `query` lists the parameters it takes, checked before `handler` runs; a public
+  // route needs no token.
+  void Add(http::verb method, std::string pattern, Handler handler,
+           std::vector<QueryParam> query = {}, bool public_route = false);
   void AddCommandRoutes();
   void AddReadRoutes();
   void AddTaskListRoutes();

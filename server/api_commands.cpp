@@ -138,9 +138,15 @@ void Api::AddCommandRoutes() {
     options.create_unknown_agencies =
         c.query.count("create_agencies") && c.query.at("create_agencies") == "true";
     if (c.query.count("reason")) options.reason = c.query.at("reason");
-    const MatrixFormat format = c.req[http::field::content_type].starts_with("application/json")
-                                    ? MatrixFormat::kJson
-                                    : MatrixFormat::kCsv;
+    const std::string_view content_type = c.req[http::field::content_type];
+    const std::string media = MediaType(content_type);
+    MatrixFormat format = MatrixFormat::kCsv;
+    if (IsJsonContentType(content_type)) {
+      format = MatrixFormat::kJson;
+    } else if (media != "text/csv" && media != "application/csv" && media != "text/plain" &&
+               media != "application/vnd.ms-excel") {  // what browsers on Windows call a .csv
+      return c.Fail(UnsupportedMediaType(content_type, "text/csv or application/json"));
+    }
     bool plan_exists = false;
     const ImportPlan plan = app_.Read([&](const Ledger& l, const TokenTable&) {
       plan_exists = l.FindPlan(c.params[0]) != nullptr;
@@ -171,7 +177,8 @@ void Api::AddCommandRoutes() {
     summary["events"] = done->size();
     summary["head"] = app_.store().head().position;
     c.Json(http::status::created, summary);
-  });
+  }, {{"dry_run", ParamKind::kBool}, {"create_agencies", ParamKind::kBool},
+      {"reason", ParamKind::kText}});
 
   Add(http::verb::post, "/v1/tokens", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
@@ -247,9 +254,8 @@ void Api::AddCommandRoutes() {
   Add(http::verb::post, "/v1/tasks/{}/progress", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "percent", "narrative", "indicators"});
     if (!j) return;
-    if (!j->contains("percent") || !(*j)["percent"].is_number_integer()) {
-      return c.Fail(BadRequest("percent must be an integer 0-100", "percent"));
-    }
+    const auto percent = Integer(c, *j, "percent", 0, 100);
+    if (!percent) return;
     auto narrative = Text(c, *j, "narrative", false);
     if (!narrative) return;
     if (j->contains("indicators") && !(*j)["indicators"].is_object()) {
@@ -257,7 +263,7 @@ void Api::AddCommandRoutes() {
     }
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    ReportProgress cmd{c.params[0], *occ, (*j)["percent"].get<int>(), *narrative,
+    ReportProgress cmd{c.params[0], *occ, static_cast<int>(*percent), *narrative,
                        j->contains("indicators") ? (*j)["indicators"].dump() : "{}"};
     Run(app_, post_, c, cmd, c.params[0]);
   });
@@ -306,21 +312,25 @@ void Api::AddCommandRoutes() {
       d.size = static_cast<int64_t>(file->data.size());
       d.note = fields.value("note", std::string());
     } else {
+      if (!IsJsonContentType(c.req[http::field::content_type])) {
+        return c.Fail(UnsupportedMediaType(c.req[http::field::content_type],
+                                           "multipart/form-data (a file) or application/json"));
+      }
       auto j = JsonBody(c, {"occurrence", "id", "name", "sha256", "size", "note"});
       if (!j) return;
       auto id = Text(c, *j, "id", false), name = Text(c, *j, "name", true),
            sha = Text(c, *j, "sha256", false), note = Text(c, *j, "note", false);
       if (!id || !name || !sha || !note) return;
-      if (j->contains("size") && !(*j)["size"].is_number_integer()) {
-        return c.Fail(BadRequest("size must be an integer", "size"));
-      }
+      std::optional<int64_t> size = 0;
+      if (j->contains("size")) size = Integer(c, *j, "size", 0, INT64_MAX);
+      if (!size) return;
       auto o = occurrence(c, *j);
       if (!o) return;
       occ_key = *o;
       d.id = *id;
       d.name = *name;
       d.sha256 = *sha;
-      d.size = j->value("size", int64_t{0});
+      d.size = *size;
       d.note = *note;
     }
     if (d.id.empty()) d.id = Uuid::NewV7(app_.NowMs()).ToString();

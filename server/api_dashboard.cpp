@@ -118,7 +118,7 @@ void Api::AddDashboardRoutes() {
             "attachment; filename=\"" + c.params[0] + "-" + ToIso(today) + ".csv\"");
     res.body() = std::move(body);
     c.reply(std::move(res));
-  });
+  }, {{"format", ParamKind::kEnum, {"csv"}}});
 
   // Calendar feed keys: tokens of scope "calendar", for one agency's feed and nothing else.
   Add(http::verb::post, "/v1/agencies/{}/calendar-keys", [this](Call& c) {
@@ -200,7 +200,7 @@ void Api::AddDashboardRoutes() {
         res.body() = std::move(body);
         c.reply(std::move(res));
       },
-      /*public_route=*/true);
+      {{"key", ParamKind::kText}}, /*public_route=*/true);
 }
 
 }  // namespace taskledger::server

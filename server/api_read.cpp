@@ -83,7 +83,7 @@ void Api::AddReadRoutes() {
     });
     if (result == 404) c.Fail(NotFound("no task '" + c.params[0] + "'"));
     if (result == 403) c.Fail(Forbidden("this task is not your agency's"));
-  });
+  }, {{"as_of", ParamKind::kDate}});
 
   Add(http::verb::get, "/v1/tasks/{}/history", [this](Call& c) {
     const int visible = app_.Read([&](const Ledger& l, const TokenTable&) {
@@ -187,24 +187,18 @@ void Api::AddReadRoutes() {
     auto past = app_.LedgerAsOf(*as_of);
     if (!past.ok()) return c.Fail(FromStatus(past.status()));
     answer(**past);
-  });
+  }, {{"as_of", ParamKind::kDate}, {"format", ParamKind::kEnum, {"json", "csv", "html"}}});
 
   Add(http::verb::get, "/v1/events", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
-    uint64_t after = 0;
-    size_t limit = 100, offset = 0;
-    try {
-      if (c.query.count("after")) after = std::stoull(c.query.at("after"));
-    } catch (const std::exception&) {
-      return c.Fail(BadRequest("after must be a log position", "after"));
-    }
-    if (!LimitParam(c, &limit, &offset)) return;
+    const uint64_t after = c.query.count("after") ? std::stoull(c.query.at("after")) : 0;
+    const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
     auto events = app_.store().ReadAll(after + 1, limit);
     if (!events.ok()) return c.Fail(FromStatus(events.status()));
     json items = json::array();
     for (const RecordedEvent& e : *events) items.push_back(LogEventView(e));
     c.Json(http::status::ok, {{"items", std::move(items)}, {"head", app_.store().head().position}});
-  });
+  }, {{"after", ParamKind::kPosition}, {"limit", ParamKind::kLimit}});
   Add(http::verb::get, "/v1/audit/head", [this](Call& c) {
     const Head h = app_.store().head();
     c.Json(http::status::ok, {{"position", h.position}, {"hash", ToHex(h.hash)},

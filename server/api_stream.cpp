@@ -67,18 +67,13 @@ void Api::AddStreamRoutes() {
     }
     auto sink = c.stream(StreamHead(c, "text/event-stream; charset=utf-8"));
     if (!feed_->Add(sink, after, std::move(visible))) sink->Close();
-  });
+  }, {{"after", ParamKind::kPosition}, {"from", ParamKind::kEnum, {"head"}}});
 
   // GET /v1/audit/export: the log (or what follows ?after=) as JSON Lines, written from a thread
   // of its own at the pace the client reads. Check it with `taskledger verify --file`.
   Add(http::verb::get, "/v1/audit/export", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
-    uint64_t after = 0;
-    try {
-      if (c.query.count("after")) after = std::stoull(c.query.at("after"));
-    } catch (const std::exception&) {
-      return c.Fail(BadRequest("after must be a log position", "after"));
-    }
+    const uint64_t after = c.query.count("after") ? std::stoull(c.query.at("after")) : 0;
     if (after > app_.store().head().position) {
       return c.Fail(BadRequest("after is beyond the head of the log", "after"));
     }
@@ -108,7 +103,7 @@ void Api::AddStreamRoutes() {
       --exports_active_;
       exports_cv_.notify_all();
     }).detach();
-  });
+  }, {{"after", ParamKind::kPosition}});
 }
 
 void Api::Shutdown() {

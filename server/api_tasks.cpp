@@ -152,10 +152,24 @@ void Api::AddTaskListRoutes() {
     pages_.Put(cache_key, rendered_at, body);
     c.reply(ListResponse(c, body.get(), ListTag(rendered_at, today)));
   };
+  const std::vector<QueryParam> filters = {
+      {"plan", ParamKind::kText},
+      {"role", ParamKind::kEnum, {"lead", "coordinating"}},
+      {"status", ParamKind::kEnum,
+       {"not_started", "in_progress", "submitted", "completed", "cancelled"}},
+      {"due_before", ParamKind::kDate},
+      {"due_after", ParamKind::kDate},
+      {"overdue", ParamKind::kBool},
+      {"as_of", ParamKind::kDate},
+      {"limit", ParamKind::kLimit},
+      {"cursor", ParamKind::kCursor}};
+  std::vector<QueryParam> with_agency = filters;
+  with_agency.push_back({"agency", ParamKind::kText});
   Add(http::verb::get, "/v1/tasks", [list_tasks](Call& c) {
     list_tasks(c, c.query.count("agency") ? c.query.at("agency") : "");
-  });
-  Add(http::verb::get, "/v1/agencies/{}/tasks", [list_tasks](Call& c) { list_tasks(c, c.params[0]); });
+  }, with_agency);
+  Add(http::verb::get, "/v1/agencies/{}/tasks", [list_tasks](Call& c) { list_tasks(c, c.params[0]); },
+      filters);
 
 }
 

@@ -3,25 +3,56 @@
 #include <algorithm>
 
 #include "domain/text.h"
+#include "server/strict_json.h"
 
 namespace taskledger::server {
 
 using nlohmann::json;
 
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string MediaType(std::string_view content_type) {
+  return Lower(domain::Trim(content_type.substr(0, content_type.find(';'))));
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  const std::string type = MediaType(content_type);
+  if (type != "application/json" && !(type.starts_with("application/") && type.ends_with("+json"))) {
+    return false;
+  }
+  // JSON is UTF-8 (RFC 8259); a charset that says otherwise is a client's mistake.
+  const std::string params = Lower(content_type.substr(std::min(content_type.size(),
+                                                                content_type.find(';'))));
+  const size_t charset = params.find("charset=");
+  if (charset == std::string::npos) return true;
+  std::string_view value = std::string_view(params).substr(charset + 8);
+  value = value.substr(0, value.find(';'));
+  value = domain::Trim(value);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value == "utf-8" || value == "utf8";
+}
+
 std::optional<json> JsonBody(const Call& c, const std::vector<std::string>& allowed) {
-  const std::string& body = c.req.body();
-  if (!domain::IsUtf8(body)) {
-    c.Fail(BadRequest("the body is not valid UTF-8"));
+  if (!IsJsonContentType(c.req[http::field::content_type])) {
+    c.Fail(UnsupportedMediaType(c.req[http::field::content_type], "application/json"));
     return std::nullopt;
   }
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::parse_error& e) {
-    c.Fail(BadRequest("malformed JSON at byte " + std::to_string(e.byte) + ": " +
-                       std::string(e.what()).substr(std::string(e.what()).find(':') + 2)));
+  StrictJson parsed = ParseStrictJson(c.req.body());
+  if (parsed.error) {
+    c.Fail(BadRequest(parsed.error->message, parsed.error->field));
     return std::nullopt;
   }
+  json& j = parsed.value;
   if (!j.is_object()) {
     c.Fail(BadRequest("the body must be a JSON object"));
     return std::nullopt;
@@ -37,7 +68,35 @@ std::optional<json> JsonBody(const Call& c, const std::vector<std::string>& allo
     c.Fail(unknown);
     return std::nullopt;
   }
-  return j;
+  return std::move(j);
+}
+
+std::optional<int64_t> Integer(const Call& c, const json& j, const char* key, int64_t min,
+                               int64_t max, std::string_view field) {
+  std::optional<int64_t> v = j.contains(key) ? IntegerValue(j[key], min, max) : std::nullopt;
+  if (!v) {
+    const std::string name = field.empty() ? std::string(key) : std::string(field);
+    c.Fail(BadRequest(name + " must be a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max),
+                      name));
+  }
+  return v;
+}
+
+std::optional<int64_t> IntegerValue(const json& v, int64_t min, int64_t max) {
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (max < 0 || u > static_cast<uint64_t>(max) || static_cast<int64_t>(u) < min) {
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(u);
+  }
+  if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (i < min || i > max) return std::nullopt;
+    return i;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> Text(const Call& c, const json& j, const char* key, bool required) {

@@ -12,9 +12,21 @@
 
 namespace taskledger::server {
 
-// The body as a JSON object with only `allowed` members; otherwise a problem naming what is
-// wrong (malformed JSON with its byte offset, bad UTF-8, an unknown field).
+// The media type of a Content-Type value, lower-cased, without parameters.
+std::string MediaType(std::string_view content_type);
+// application/json or application/*+json, in UTF-8 if a charset is given.
+bool IsJsonContentType(std::string_view content_type);
+// The body as a JSON object with only `allowed` members, parsed strictly (strict_json.h);
+// otherwise a problem naming what is wrong: 415 for a body that is not JSON, 400 for malformed
+// JSON with its byte offset, a duplicate or unknown member, a number out of range, a control
+// character.
 std::optional<nlohmann::json> JsonBody(const Call& c, const std::vector<std::string>& allowed);
+// A whole number in [min, max] at `key` (named `field` in the problem, default `key`); sends 400
+// when it is missing, not a whole number or out of range.
+std::optional<int64_t> Integer(const Call& c, const nlohmann::json& j, const char* key,
+                               int64_t min, int64_t max, std::string_view field = {});
+// `v` as a whole number in [min, max], if it is one.
+std::optional<int64_t> IntegerValue(const nlohmann::json& v, int64_t min, int64_t max);
 // Typed members: a problem is sent and nullopt returned when the member has the wrong type.
 std::optional<std::string> Text(const Call& c, const nlohmann::json& j, const char* key,
                                 bool required);

@@ -86,12 +86,17 @@ std::optional<std::vector<int>> IntList(const Call& c, const json& j, const char
                                         const char* field) {
   if (!j.contains(key)) return std::vector<int>{};
   const json& v = j[key];
-  if (!v.is_array() ||
-      !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_number_integer(); })) {
-    c.Fail(BadRequest(std::string(field) + " must be a list of whole numbers of days", field));
-    return std::nullopt;
+  std::vector<int> out;
+  for (const json& x : v.is_array() ? v : json::array({nullptr})) {
+    const auto day = IntegerValue(x, 0, 365);
+    if (!day) {
+      c.Fail(BadRequest(std::string(field) + " must be a list of whole numbers of days (0-365)",
+                        field));
+      return std::nullopt;
+    }
+    out.push_back(static_cast<int>(*day));
   }
-  return v.get<std::vector<int>>();
+  return out;
 }
 
 std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
@@ -140,11 +145,9 @@ std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
                                                 &p.overdue_every_days},
                                      std::tuple{"hour", "reminders.hour", &p.hour}}) {
         if (!r.contains(key)) continue;
-        if (!r[key].is_number_integer()) {
-          c.Fail(BadRequest(std::string(field) + " must be a whole number", field));
-          return std::nullopt;
-        }
-        *out = r[key].get<int>();
+        const auto v = Integer(c, r, key, 0, key == std::string_view("hour") ? 23 : 365, field);
+        if (!v) return std::nullopt;
+        *out = static_cast<int>(*v);
       }
       s.reminders = p;
     }
@@ -251,7 +254,7 @@ void Api::AddWebhookRoutes() {
     });
     c.Json(http::status::ok, {{"items", std::move(items)},
                               {"types", webhooks::NotificationTypes()}});
-  });
+  }, {{"agency", ParamKind::kText}});
 
   Add(http::verb::get, "/v1/webhooks/{}", [=](Call& c) {
     webhooks::Service* svc = service(c);
@@ -311,13 +314,9 @@ void Api::AddWebhookRoutes() {
   Add(http::verb::get, "/v1/webhooks/{}/deliveries", [=](Call& c) {
     webhooks::Service* svc = service(c);
     if (!svc || !find(c, false)) return;
-    size_t limit = 100, offset = 0;
-    if (!LimitParam(c, &limit, &offset)) return;
+    const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
     const std::string after = c.query.count("after") ? c.query.at("after") : "";
     const std::string state = c.query.count("state") ? c.query.at("state") : "";
-    if (!state.empty() && state != "pending" && state != "delivered" && state != "failed") {
-      return c.Fail(BadRequest("state must be pending, delivered or failed", "state"));
-    }
     auto page = svc->outbox().List(c.params[0], limit, after);
     if (!page.ok()) return c.Fail(FromStatus(page.status()));
     json items = json::array();
@@ -327,7 +326,9 @@ void Api::AddWebhookRoutes() {
     json body = {{"items", std::move(items)}, {"next", nullptr}};
     if (page->size() == limit) body["next"] = webhooks::PageCursor(page->back());
     c.Json(http::status::ok, body);
-  });
+  }, {{"limit", ParamKind::kLimit},
+      {"after", ParamKind::kText},
+      {"state", ParamKind::kEnum, {"pending", "delivered", "failed"}}});
 
   Add(http::verb::get, "/v1/webhooks/{}/deliveries/{}", [=](Call& c) {
     webhooks::Service* svc = service(c);
@@ -367,7 +368,7 @@ void Api::AddWebhookRoutes() {
     auto n = svc->Recover(c.params[0], since);
     if (!n.ok()) return c.Fail(FromStatus(n.status()));
     c.Json(http::status::accepted, {{"resent", *n}, {"since_ms", since}});
-  });
+  }, {{"since", ParamKind::kSince}});
 }
 
 }  // namespace taskledger::server

@@ -4,6 +4,30 @@
 
 namespace taskledger::server {
 
+std::optional<std::pair<http::status, std::string>> FramingProblem(const Request& head) {
+  const auto hosts = head.count(http::field::host);
+  if (hosts > 1) return std::pair{http::status::bad_request, std::string("more than one Host header")};
+  if (hosts == 0 && head.version() >= 11) {
+    return std::pair{http::status::bad_request, std::string("an HTTP/1.1 request needs a Host header")};
+  }
+  const auto codings = head.count(http::field::transfer_encoding);
+  if (codings == 0) return std::nullopt;
+  if (head.count(http::field::content_length) > 0) {
+    return std::pair{http::status::bad_request,
+                     std::string("both Transfer-Encoding and Content-Length; send one")};
+  }
+  std::string value(head[http::field::transfer_encoding]);
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto first = value.find_first_not_of(" \t");
+  const auto last = value.find_last_not_of(" \t");
+  if (codings > 1 || first == std::string::npos || value.substr(first, last - first + 1) != "chunked") {
+    return std::pair{http::status::not_implemented,
+                     std::string("Transfer-Encoding other than chunked alone is not supported; "
+                                 "send the body with Content-Length or chunked")};
+  }
+  return std::nullopt;
+}
+
 template <class Stream>
 void StartSession(tcp::socket&& socket, const std::shared_ptr<HttpServer::Impl>& server) {
   const size_t n = ++server->open;

@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "events/status.h"
 
@@ -72,6 +74,12 @@ struct HttpHandlers {
   // The response for an error found before a handler runs (413, 431, 400, 503): status, detail.
   std::function<Response(http::status, std::string, unsigned version)> refuse;
 };
+
+// What is wrong with a request head that HTTP/1.1 (RFC 9112) says a server must refuse, or that
+// would let a proxy in front of us read the message differently (request smuggling): no Host or
+// more than one (400), a transfer coding other than chunked alone (501), both Transfer-Encoding
+// and Content-Length (400). Nothing when it is fine.
+std::optional<std::pair<http::status, std::string>> FramingProblem(const Request& head);
 
 class HttpServer {
  public:

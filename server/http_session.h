@@ -143,6 +143,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec) return OnReadError(ec);
     first_request_ = false;
     busy_ = true;
+    if (auto refusal = FramingProblem(parser_->get())) {
+      return RefuseAndClose(refusal->first, std::move(refusal->second));
+    }
     const size_t limit = server_->handlers.body_limit(parser_->get());
     parser_->body_limit(limit);
     if (const auto length = parser_->content_length(); length && *length > limit) {

@@ -191,6 +191,7 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   handlers.refuse = [](http::status s, std::string detail, unsigned version) {
     const char* type = s == http::status::payload_too_large ? "too-large"
                        : s == http::status::service_unavailable ? "unavailable"
+                       : s == http::status::not_implemented ? "not-implemented"
                        : "bad-request";
     return MakeProblem(s, type, std::string(http::obsolete_reason(s)), std::move(detail))
         .ToResponse(version);

@@ -60,6 +60,16 @@ Problem Forbidden(std::string detail) {
   return MakeProblem(http::status::forbidden, "forbidden", "Not allowed", std::move(detail));
 }
 
+Problem UnsupportedMediaType(std::string_view got, std::string_view accepted) {
+  Problem p = MakeProblem(http::status::unsupported_media_type, "unsupported-media-type",
+                          "Unsupported media type",
+                          (got.empty() ? std::string("the body has no Content-Type")
+                                       : "the body is " + std::string(got)) +
+                              "; send " + std::string(accepted));
+  p.errors.push_back({"Content-Type", 0, {}, "send " + std::string(accepted)});
+  return p;
+}
+
 Problem FromStatus(const Status& s) {
   using C = Status::Code;
   switch (s.code()) {

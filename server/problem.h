@@ -36,6 +36,8 @@ Problem BadRequest(std::string detail, std::string field = {});
 Problem NotFound(std::string detail);
 Problem Unauthorized(std::string detail);
 Problem Forbidden(std::string detail);
+// 415: the body's Content-Type is `got`; the route takes `accepted` (a list in words).
+Problem UnsupportedMediaType(std::string_view got, std::string_view accepted);
 // The one mapping from a Status to an HTTP problem. "field: message" details (the domain's
 // convention for bad input) name the field.
 Problem FromStatus(const Status& status);

@@ -74,6 +74,29 @@ HttpResult HttpCall(uint16_t port, const std::string& method, const std::string&
   return r;
 }
 
+HttpResult RawHttp(uint16_t port, const std::string& raw) {
+  net::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  net::write(socket, net::buffer(raw));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(boost::none);
+  beast::error_code ec;
+  http::read(socket, buffer, parser, ec);
+  HttpResult r;
+  if (ec) return r;  // status 0: no answer
+  const auto& res = parser.get();
+  r.status = res.result_int();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    r.headers[name] = std::string(f.value());
+  }
+  r.body = res.body();
+  return r;
+}
+
 SseClient::SseClient(uint16_t port, const std::string& target,
                      const std::vector<std::pair<std::string, std::string>>& headers) {
   fd_ = socket(AF_INET, SOCK_STREAM, 0);

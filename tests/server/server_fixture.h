@@ -28,6 +28,10 @@ HttpResult HttpCall(uint16_t port, const std::string& method, const std::string&
                     const std::string& body = {},
                     const std::vector<std::pair<std::string, std::string>>& headers = {});
 
+// Sends `raw` bytes as they are (a request a well-behaved client would not write) and reads one
+// response.
+HttpResult RawHttp(uint16_t port, const std::string& raw);
+
 // A Server-Sent Events client: sends the request, checks the response head, then reads events.
 struct SseEvent {
   std::string id, type, data;
