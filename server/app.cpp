@@ -15,6 +15,11 @@ int64_t SystemNowMs() {
       .count();
 }
 
+// An unconditional command is decided again each time another one on its stream commits first.
+// Only a bug could make one lose this many races in a row; it then gets 503 rather than a
+// notifier thread spinning forever.
+constexpr int kMaxDecisions = 10000;
+
 // Idempotency keys travel in the events' correlation id, so they are durable with the events
 // and rebuilt on start-up: "idem:<token id>:<key digest>:<request digest>".
 constexpr std::string_view kIdemPrefix = "idem:";
@@ -218,8 +223,18 @@ void App::Attempt(std::shared_ptr<Pending> p) {
   store_->AppendAsync(stream, expected, std::move(d.events),
                       [this, p, stream, warnings, finish](AppendResult r) {
                         if (r.status.code() == Status::Code::kWrongExpectedVersion &&
-                            !p->options.if_match && p->attempts < 5) {
-                          return Attempt(p);  // decided on stale state: decide again
+                            !p->options.if_match && p->attempts < kMaxDecisions) {
+                          // Decided on state someone else changed first: fold what they did
+                          // (the log is ahead of the Ledger until their answers fold it) and
+                          // decide again. Each refusal means another command committed, so the
+                          // whole system always moves on.
+                          CatchUp(store_->head().position);
+                          return Attempt(p);
+                        }
+                        if (r.status.code() == Status::Code::kWrongExpectedVersion &&
+                            !p->options.if_match) {
+                          return finish(p, Status::Busy("the task is changing too fast to decide "
+                                                        "this command; retry"));
                         }
                         if (!r.ok()) return finish(p, r.status);
                         CommandOutcome o = Folded(stream, r);
