@@ -146,9 +146,13 @@ Status CheckTail(EventStore::Impl& s, const Head& head, uint64_t count) {
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-EventStore::~EventStore() {
+EventStore::~EventStore() { Close(); }
+
+void EventStore::Close() {
   {
     std::lock_guard lock(impl_->queue_mu);
+    if (impl_->closed) return;
+    impl_->closed = true;
     impl_->stopping = true;
   }
   impl_->queue_cv.notify_all();

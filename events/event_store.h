@@ -93,7 +93,13 @@ class EventStore {
   using SubscriptionId = uint64_t;
 
   static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, StoreOptions options = {});
+  // Close() if not closed yet.
   ~EventStore();
+  // Stops taking appends (later ones are refused with kReadOnly), commits and answers every one
+  // already queued, then flushes the memtables so the next open replays no WAL. Reads keep
+  // working until the store is destroyed. Call it before tearing down what the appends'
+  // callbacks use. Idempotent.
+  void Close();
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
 

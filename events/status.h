@@ -2,7 +2,8 @@
 // Exceptions are for what should stop the process; everything a caller can act on is a Status.
 #pragma once
 
-#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -88,24 +89,38 @@ inline const char* CodeName(Status::Code code) {
   return "Unknown";
 }
 
+// A Result's value read when it holds an error, or a Result made from an ok Status: a bug in
+// the caller, caught in every build (not only with assertions on) so it is never undefined
+// behaviour in production or in tests built with NDEBUG.
+[[noreturn]] inline void ResultMisused(const char* what, const Status& status) {
+  std::fprintf(stderr, "taskledger: bug: %s (%s)\n", what, status.ToString().c_str());
+  std::abort();
+}
+
 // Either a value or a non-ok Status.
 template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
+  Result(Status status) : status_(std::move(status)) {  // NOLINT
+    if (status_.ok()) ResultMisused("a Result made from an ok Status and no value", status_);
+  }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & { Check(); return *value_; }
+  const T& value() const& { Check(); return *value_; }
+  T&& value() && { Check(); return std::move(*value_); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
+  void Check() const {
+    if (!ok()) ResultMisused("the value of a Result that holds an error was read", status_);
+  }
+
   std::optional<T> value_;
   Status status_;
 };

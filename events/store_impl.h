@@ -76,6 +76,7 @@ struct EventStore::Impl {
   std::deque<std::unique_ptr<Writer>> writers;  // guarded by queue_mu
   Status write_error;  // guarded by queue_mu; non-ok refuses every later append
   bool stopping = false;  // guarded by queue_mu
+  bool closed = false;    // guarded by queue_mu: Close() has run (or is running)
   std::thread committer;
   // Committed groups waiting for their callbacks, handed from the committer to the notifier.
   std::mutex answer_mu;

@@ -2,7 +2,11 @@
 
 #include <chrono>
 #include <future>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
+
+#include <spdlog/spdlog.h>
 
 #include "events/sha256.h"
 
@@ -66,12 +70,23 @@ struct Pending {
   int attempts = 0;
 };
 
+[[noreturn]] void FailStop(const std::string& why) {
+  spdlog::critical("stopping: {}", why);
+  spdlog::default_logger()->flush();
+  std::fprintf(stderr, "taskledger: stopping: %s\n", why.c_str());
+  std::abort();
+}
+
 App::App(AppOptions options)
     : options_(std::move(options)),
       clock_(options_.clock_ms ? options_.clock_ms : std::function<int64_t()>(SystemNowMs)),
       files_(options_.data_dir + "/files") {}
 
-App::~App() { StopWebhooks(0); }
+App::~App() {
+  StopWebhooks(0);
+  // The appends still queued are answered now, while the Ledger their answers fold into is alive.
+  if (store_) store_->Close();
+}
 
 Status App::StartWebhooks(webhooks::ServiceOptions options) {
   if (webhooks_) return Status::Ok();
@@ -117,8 +132,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
   app->ledger_.BeginReplay();
-  app->CatchUp(app->store_->head().position);
+  Status folded = app->Fold(app->store_->head().position);
   app->ledger_.EndReplay();
+  if (!folded.ok()) return folded;
   return app;
 }
 
@@ -128,10 +144,22 @@ uint64_t App::folded_position() const {
 }
 
 void App::CatchUp(uint64_t to_position) {
+  if (Status s = Fold(to_position); !s.ok()) {
+    // The log holds what the projection cannot fold: every answer from here on would describe a
+    // ledger that no longer matches the log. Stop, loudly; the log is intact for whoever looks.
+    options_.on_fold_failure(s.message());
+    std::abort();  // on_fold_failure must not return; if it does, stop anyway
+  }
+}
+
+Status App::Fold(uint64_t to_position) {
   std::unique_lock lock(mu_);
-  if (ledger_.position() >= to_position) return;
+  if (ledger_.position() >= to_position) return Status::Ok();
+  Status failed = Status::Ok();
+  uint64_t at = 0;
   Status s = store_->Scan(ledger_.position() + 1, to_position, [&](const EventView& e) {
-    if (Status a = ledger_.Apply(e); !a.ok()) return false;
+    at = e.position;
+    if (failed = ledger_.Apply(e); !failed.ok()) return false;
     tokens_.Apply(e);
     webhook_registry_.Apply(e);
     if (e.correlation_id.starts_with(kIdemPrefix)) {
@@ -149,11 +177,21 @@ void App::CatchUp(uint64_t to_position) {
     }
     return true;
   });
-  if (!s.ok() || ledger_.position() < to_position) {
-    // The log holds something the domain cannot fold: stop serving stale state loudly.
-    throw std::runtime_error("folding the log stopped at position " +
-                             std::to_string(ledger_.position()) + ": " + s.ToString());
+  if (!failed.ok()) {
+    return Status::Corruption("the event at position " + std::to_string(at) +
+                              " cannot be folded: " + failed.message());
   }
+  if (!s.ok()) {
+    return Status(s.code() == Status::Code::kCorruption ? s
+                                                        : Status::IOError("reading the log to fold it: " +
+                                                                          s.message()));
+  }
+  if (ledger_.position() < to_position) {
+    return Status::Corruption("folding the log stopped at position " +
+                              std::to_string(ledger_.position()) + " of " +
+                              std::to_string(to_position));
+  }
+  return Status::Ok();
 }
 
 std::optional<TokenRecord> App::Authenticate(std::string_view token,

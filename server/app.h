@@ -26,10 +26,17 @@
 
 namespace taskledger::server {
 
+// Logs `why` as critical, to stderr too, and aborts the process.
+[[noreturn]] void FailStop(const std::string& why);
+
 struct AppOptions {
   std::string data_dir = "./data";
   StoreOptions store;
   std::function<int64_t()> clock_ms;  // default: the system clock
+  // Called when the running server meets an event its projection cannot fold; must not return.
+  // Default: FailStop (log it and abort). Tests throw instead. At open the same failure is
+  // Open()'s error.
+  std::function<void(const std::string&)> on_fold_failure = FailStop;
 };
 
 struct CommandOptions {
@@ -108,7 +115,9 @@ class App {
 
  private:
   explicit App(AppOptions options);
+  // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
   void CatchUp(uint64_t to_position);
+  Status Fold(uint64_t to_position);
   // Folds the log up to (at least) a durable append and describes it.
   CommandOutcome Folded(const std::string& stream, const AppendResult& r);
   void Attempt(std::shared_ptr<struct Pending> p);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -82,7 +83,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     net::post(stream_.get_executor(), [self = Self()] {
       self->closing_ = true;
       if (self->streaming_) return self->CloseStream();
-      if (!self->busy_) self->CloseSocket(tcp::socket::shutdown_both);
+      if (!self->busy_) {
+        // Waiting for a request: close. A read that completed meanwhile (its handler already
+        // queued) must not be served on the closed socket: its answer could not be sent.
+        self->abandoned_ = true;
+        self->CloseSocket(tcp::socket::shutdown_both);
+      }
     });
   }
 
@@ -140,6 +146,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void OnHeader(beast::error_code ec, size_t) {
+    if (abandoned_) return;
     if (ec) return OnReadError(ec);
     first_request_ = false;
     busy_ = true;
@@ -184,8 +191,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const bool keep_alive = req.keep_alive();
     auto self = Self();
     Responder responder;
-    responder.reply = [self, keep_alive](Response res) {
-      net::post(self->stream_.get_executor(), [self, keep_alive, res = std::move(res)]() mutable {
+    // Until it is answered, a request is work for the io_context even when nothing of it is
+    // queued there (a command waiting for its append to be durable): a graceful stop runs the
+    // io_context until every accepted request has its answer written.
+    auto pending = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
+        server_->io.get_executor());
+    responder.reply = [self, keep_alive, pending](Response res) {
+      net::post(self->stream_.get_executor(),
+                [self, keep_alive, pending, res = std::move(res)]() mutable {
         const bool keep = keep_alive && !self->closing_;
         res.keep_alive(keep);
         self->Send(std::move(res), !keep);
@@ -354,6 +367,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool busy_ = false;
   bool closing_ = false;
   bool linger_ = false;
+  bool abandoned_ = false;  // closed by Shutdown() while waiting for a request
   // Streaming (on the strand).
   bool streaming_ = false, header_sent_ = false, writing_ = false, socket_closed_ = false;
   char scratch_[16384];

@@ -27,8 +27,8 @@ int64_t MsSince(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
 
-// Retry-After: delta-seconds, or an HTTP date (RFC 9110 §10.2.3).
-std::optional<int64_t> RetryAfterMs(std::string_view value) {
+// Retry-After: delta-seconds, or an HTTP date (RFC 9110 §10.2.3) read against `now_ms`.
+std::optional<int64_t> RetryAfterMs(std::string_view value, int64_t now_ms) {
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (value.size() > 9) return std::nullopt;
@@ -38,10 +38,7 @@ std::optional<int64_t> RetryAfterMs(std::string_view value) {
   const std::string text(value);
   if (!strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
   const int64_t at = static_cast<int64_t>(timegm(&tm)) * 1000;
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  return std::max<int64_t>(0, at - now);
+  return std::max<int64_t>(0, at - now_ms);
 }
 
 std::string Describe(const boost::system::error_code& ec) {
@@ -83,6 +80,13 @@ struct Client::Impl {
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;  // by pool
 
   Impl(asio::io_context& io, ClientOptions o) : io(io), options(std::move(o)) {}
+
+  int64_t NowMs() const {
+    if (options.clock_ms) return options.clock_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
 
   // One attempt, from taking a connection to the answer.
   struct Exchange : std::enable_shared_from_this<Exchange> {
@@ -232,7 +236,7 @@ struct Client::Impl {
       o.status = static_cast<int>(res.result_int());
       o.body = res.body().substr(0, 1024);
       if (auto it = res.find(http::field::retry_after); it != res.end()) {
-        o.retry_after_ms = RetryAfterMs(it->value());
+        o.retry_after_ms = RetryAfterMs(it->value(), client->NowMs());
       }
       if (!e && res.keep_alive()) {
         conn->idle_since = Clock::now();

@@ -34,6 +34,9 @@ struct ClientOptions {
   size_t max_response_bytes = 64 * 1024;
   // Kept-alive connections idle longer are closed instead of reused. Default: 30 s.
   int64_t idle_ms = 30000;
+  // UTC milliseconds now, for Retry-After given as an HTTP date. Default: the system clock (the
+  // service passes its host's clock, so a server on --clock-start reads dates on its own time).
+  std::function<int64_t()> clock_ms;
 };
 
 struct HttpOutcome {

@@ -20,6 +20,7 @@ Result<std::unique_ptr<Service>> Service::Open(const std::string& dir, Host& hos
   if (options.per_endpoint < 1 || options.overall < 1) {
     return Status::InvalidArgument("concurrency: at least 1 per endpoint and overall");
   }
+  if (!options.client.clock_ms) options.client.clock_ms = [&host] { return host.NowMs(); };
   auto impl = std::make_shared<Impl>(host, std::move(options));
   if (Status s = impl->client.Init(); !s.ok()) return s;
   auto outbox = Outbox::Open(dir);

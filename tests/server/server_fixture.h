@@ -75,6 +75,7 @@ class ServerProcess {
   // SIGTERM, then waits; returns the exit status (0 on a clean stop).
   int Stop();
   void Kill();
+  bool running() const { return pid_ > 0; }
 
  private:
   std::string log_path_;

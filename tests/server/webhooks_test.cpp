@@ -2,6 +2,8 @@
 // are shrunk by flags; reminder days are reached by restarting the server on another day.
 #include <catch2/catch.hpp>
 
+#include <ctime>
+
 #include <chrono>
 #include <thread>
 
@@ -270,6 +272,24 @@ TEST_CASE("410 disables the endpoint and says why; Retry-After is honoured",
   const auto hits = busy.hits();
   CHECK(hits[1].arrived_ms - hits[0].arrived_ms >= 900);  // not the 200 ms schedule
   CHECK(Settled(f, b, slow)["state"] == "delivered");
+
+  // Retry-After as an HTTP date is read on the server's clock (here --clock-start's, months
+  // before the machine's): two seconds after the attempt's own timestamp.
+  WebhookReceiver dated([](const Hit& h) {
+    if (h.n > 1) return Answer{204};
+    const std::time_t at = static_cast<std::time_t>(std::stoll(h.timestamp) + 2);
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    char text[64];
+    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return Answer{503, 0, {{"Retry-After", text}}};
+  });
+  const std::string d = CreateHook(f, f.coordinator, {{"url", dated.url()}, {"agency", "so-gddt-hp"}})["id"];
+  const std::string later = f.Post(f.coordinator, "/v1/webhooks/" + d + "/test", "").json()["id"];
+  REQUIRE(dated.WaitForCount(2));
+  const auto dated_hits = dated.hits();
+  CHECK(dated_hits[1].arrived_ms - dated_hits[0].arrived_ms >= 900);
+  CHECK(Settled(f, d, later)["state"] == "delivered");
 }
 
 TEST_CASE("a restart in the middle of a retry schedule resumes it",
