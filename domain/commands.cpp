@@ -110,10 +110,32 @@ Result<Decision> DecidePlan(const Ledger& s, const CreatePlan& c, const Actor& a
             {"sections", SectionsJson(p.sections)},
             {"targets", p.targets}};
   if (p.issued) j["issued"] = ToIso(*p.issued);
+  if (p.open_to_participants) j["open_to_participants"] = true;
   Decision d;
   d.stream = ev::PlanStream(p.id);
   d.expected = ExpectedVersion::NoStream();
   d.events.push_back(MakeEvent(ev::kPlanCreated, j, a));
+  return d;
+}
+
+Result<Decision> DecideVisibility(const Ledger& s, const SetPlanVisibility& c, const Actor& a) {
+  if (Status st = RequireCoordinator(a, "decide who reads a plan's report"); !st.ok()) return st;
+  const Plan* p = s.FindPlan(c.plan);
+  if (!p) return Status::NotFound("no plan '" + c.plan + "'");
+  if (Status st = RequireText("reason", c.reason); !st.ok()) return st;
+  if (p->open_to_participants == c.open_to_participants) {
+    return Status::FailedPrecondition(std::string("plan '") + p->id + "' is " +
+                                      (c.open_to_participants ? "open" : "closed") +
+                                      " to its participants already");
+  }
+  Decision d;
+  d.stream = ev::PlanStream(p->id);
+  d.expected = ExpectedVersion::Exists();
+  d.events.push_back(MakeEvent(ev::kPlanVisibilityChanged,
+                               {{"plan", p->id},
+                                {"open_to_participants", c.open_to_participants},
+                                {"reason", c.reason}},
+                               a));
   return d;
 }
 
@@ -257,6 +279,7 @@ Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64
   if (auto* x = std::get_if<RegisterAgency>(&c)) return DecideAgency(s, *x, a);
   if (auto* x = std::get_if<CreatePlan>(&c)) return DecidePlan(s, *x, a);
   if (auto* x = std::get_if<AddSections>(&c)) return DecideSections(s, *x, a);
+  if (auto* x = std::get_if<SetPlanVisibility>(&c)) return DecideVisibility(s, *x, a);
   if (auto* x = std::get_if<CreateTask>(&c)) return DecideCreateTask(s, *x, a);
   if (auto* x = std::get_if<EditTask>(&c)) return DecideEdit(s, *x, a);
   if (auto* x = std::get_if<Reassign>(&c)) return DecideReassign(s, *x, a);

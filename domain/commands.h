@@ -32,6 +32,12 @@ struct Actor {
 struct RegisterAgency { Agency agency; bool update = false; };
 struct CreatePlan { Plan plan; };  // task_ids ignored
 struct AddSections { std::string plan; std::vector<Section> sections; };
+// Opens a plan's whole report to its participating agencies, or closes it to their own tasks.
+struct SetPlanVisibility {
+  std::string plan;
+  bool open_to_participants = false;
+  std::string reason;
+};
 struct CreateTask {
   std::string plan, code, title, section;
   std::vector<std::string> lead, coordinating;
@@ -85,7 +91,8 @@ struct RecordNotification {
   Notification notification;
 };
 
-using Command = std::variant<RegisterAgency, CreatePlan, AddSections, CreateTask, EditTask,
+using Command = std::variant<RegisterAgency, CreatePlan, AddSections, SetPlanVisibility,
+                             CreateTask, EditTask,
                              Reassign, ChangeDeadline, StartWork, ReportProgress,
                              SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
                              RequestExtension, DecideExtension, AddComment,

@@ -11,6 +11,7 @@ inline constexpr std::string_view kAgencyRegistered = "agency.registered";
 inline constexpr std::string_view kAgencyUpdated = "agency.updated";
 inline constexpr std::string_view kPlanCreated = "plan.created";
 inline constexpr std::string_view kPlanSectionsAdded = "plan.sections_added";
+inline constexpr std::string_view kPlanVisibilityChanged = "plan.visibility_changed";
 inline constexpr std::string_view kTaskCreated = "task.created";
 inline constexpr std::string_view kTaskEdited = "task.edited";
 inline constexpr std::string_view kTaskReassigned = "task.reassigned";

@@ -59,6 +59,7 @@ struct PlanReport {
   std::map<std::string, CategoryCounts> by_section;      // section code
   std::map<std::string, CategoryCounts> by_lead;         // primary lead agency id
   std::vector<ReportLine> lines;                         // every occurrence, in plan order
+  std::string only_for;  // empty: the whole plan; else the agency whose tasks these are
 };
 
 struct AgencyQuery {
@@ -108,8 +109,12 @@ class Ledger {
   // Open occurrences due before `as_of`.
   std::vector<DueItem> Overdue(Date as_of, size_t limit = SIZE_MAX) const;
   // The plan's report in the official groups as of `as_of`. For the report as it stood then,
-  // call it on a Ledger folded up to the end of that day.
-  Result<PlanReport> Report(std::string_view plan, Date as_of) const;
+  // call it on a Ledger folded up to the end of that day. With `only_for`, the report of the
+  // tasks that agency leads or coordinates (directly or through a group), counted alike.
+  Result<PlanReport> Report(std::string_view plan, Date as_of,
+                            std::string_view only_for = {}) const;
+  // Whether `agency` leads or coordinates any task of `plan`.
+  bool Participates(std::string_view agency, const Plan& plan) const;
 
  private:
   struct StringHash {

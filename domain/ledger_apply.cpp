@@ -168,6 +168,7 @@ Status Ledger::ApplyPlan(const EventView& e) {
       for (element s : sections) p->sections.push_back(ReadSection(s));
     }
     p->targets = Strs(j, "targets");
+    p->open_to_participants = Bool(j, "open_to_participants");
     p->created_at_ms = e.recorded_at_ms;
     if (p->id.empty()) return Status::Corruption("plan event without id");
     const std::string id = p->id;
@@ -187,6 +188,11 @@ Status Ledger::ApplyPlan(const EventView& e) {
         if (!known) p.sections.push_back(std::move(sec));
       }
     }
+  }
+  if (e.type == ev::kPlanVisibilityChanged) {
+    auto it = plans_.find(Str(j, "plan"));
+    if (it == plans_.end()) return Status::Corruption("visibility of an unknown plan");
+    it->second->open_to_participants = Bool(j, "open_to_participants");
   }
   return Status::Ok();
 }

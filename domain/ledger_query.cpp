@@ -216,13 +216,23 @@ std::vector<DueItem> Ledger::Overdue(Date as_of, size_t limit) const {
   return out;
 }
 
-Result<PlanReport> Ledger::Report(std::string_view plan_id, Date as_of) const {
+bool Ledger::Participates(std::string_view agency, const Plan& plan) const {
+  return std::any_of(plan.task_ids.begin(), plan.task_ids.end(), [&](const std::string& id) {
+    const Task* t = FindTask(id);
+    return t && RoleOf(agency, *t).has_value();
+  });
+}
+
+Result<PlanReport> Ledger::Report(std::string_view plan_id, Date as_of,
+                                  std::string_view only_for) const {
   const Plan* plan = FindPlan(plan_id);
   if (!plan) return Status::NotFound("no plan '" + std::string(plan_id) + "'");
   PlanReport r{plan, as_of, {}, {}, {}, {}};
+  r.only_for = std::string(only_for);
   for (const std::string& id : plan->task_ids) {
     const Task* t = FindTask(id);
     if (!t) continue;
+    if (!only_for.empty() && !RoleOf(only_for, *t)) continue;
     for (const Occurrence& o : t->occurrences) {
       if (o.dropped) continue;
       const Category c = Classify(o, as_of);

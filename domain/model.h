@@ -45,6 +45,10 @@ struct Plan {
   std::vector<std::string> targets;
   std::vector<std::string> task_ids;  // in import order
   int64_t created_at_ms = 0;
+  // Who may read the plan's whole report. false (the default): coordinators and auditors; an
+  // agency reads the report of the tasks it leads or coordinates. true: also every agency with
+  // a task in the plan (a plan whose progress its participants review together).
+  bool open_to_participants = false;
 };
 
 enum class OccurrenceStatus { kNotStarted, kInProgress, kSubmitted, kCompleted, kCancelled };

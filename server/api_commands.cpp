@@ -104,7 +104,8 @@ void Api::AddCommandRoutes() {
   });
 
   Add(http::verb::post, "/v1/plans", [this](Call& c) {
-    auto j = JsonBody(c, {"id", "title", "number", "authority", "issued", "period", "targets"});
+    auto j = JsonBody(c, {"id", "title", "number", "authority", "issued", "period", "targets",
+                          "open_to_participants"});
     if (!j) return;
     Plan p;
     auto id = Text(c, *j, "id", true), title = Text(c, *j, "title", true);
@@ -128,7 +129,25 @@ void Api::AddCommandRoutes() {
     if (*issued != Date{}) p.issued = *issued;
     p.period = {*start, *end};
     p.targets = *targets;
+    if (j->contains("open_to_participants")) {
+      if (!(*j)["open_to_participants"].is_boolean()) {
+        return c.Fail(BadRequest("open_to_participants must be true or false", "open_to_participants"));
+      }
+      p.open_to_participants = (*j)["open_to_participants"].get<bool>();
+    }
     Run(app_, post_, c, CreatePlan{p});
+  });
+
+  Add(http::verb::post, "/v1/plans/{}/visibility", [this](Call& c) {
+    auto j = JsonBody(c, {"open_to_participants", "reason"});
+    if (!j) return;
+    if (!j->contains("open_to_participants") || !(*j)["open_to_participants"].is_boolean()) {
+      return c.Fail(BadRequest("open_to_participants must be true or false", "open_to_participants"));
+    }
+    auto reason = Text(c, *j, "reason", true);
+    if (!reason) return;
+    Run(app_, post_, c,
+        SetPlanVisibility{c.params[0], (*j)["open_to_participants"].get<bool>(), *reason});
   });
 
   Add(http::verb::post, "/v1/plans/{}/import", [this](Call& c) {

@@ -31,20 +31,26 @@ void Api::AddReadRoutes() {
     });
     if (!found) c.Fail(NotFound("no agency '" + c.params[0] + "'"));
   });
+  // Plans: an agency sees those it has a task in (PlanVisibility in api_util.h).
   Add(http::verb::get, "/v1/plans", [this](Call& c) {
     json items = json::array();
     app_.Read([&](const Ledger& l, const TokenTable&) {
-      for (const Plan* p : l.Plans()) items.push_back(PlanView(*p, false));
+      for (const Plan* p : l.Plans()) {
+        if (PlanAccess(c, l, *p) != PlanReach::kNone) items.push_back(PlanView(*p, false));
+      }
     });
     c.Json(http::status::ok, {{"items", std::move(items)}});
   });
   Add(http::verb::get, "/v1/plans/{}", [this](Call& c) {
-    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
       const Plan* p = l.FindPlan(c.params[0]);
-      if (p) c.Json(http::status::ok, PlanView(*p, true));
-      return p != nullptr;
+      if (!p) return 404;
+      if (PlanAccess(c, l, *p) == PlanReach::kNone) return 403;
+      c.Json(http::status::ok, PlanView(*p, true));
+      return 200;
     });
-    if (!found) c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    if (state == 404) c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    if (state == 403) c.Fail(NotParticipant(c.params[0]));
   });
 
   Add(http::verb::get, "/v1/tasks/{}", [this](Call& c) {
@@ -158,8 +164,18 @@ void Api::AddReadRoutes() {
       return c.Fail(BadRequest("format must be json, csv or html", "format"));
     }
     const Date date = as_of.value_or(Today(app_));
+    // Who reads what is decided on the plan as it is now: an agency outside the plan reads
+    // nothing of it, one inside reads its own tasks' report, or the whole of an open plan.
+    const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Plan* p = l.FindPlan(c.params[0]);
+      return p ? static_cast<int>(PlanAccess(c, l, *p)) : -1;
+    });
+    if (reach == -1) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    if (reach == static_cast<int>(PlanReach::kNone)) return c.Fail(NotParticipant(c.params[0]));
+    const std::string only_for =
+        reach == static_cast<int>(PlanReach::kOwnTasks) ? c.who.agency : std::string();
     const auto answer = [&](const Ledger& l) {
-      auto report = l.Report(c.params[0], date);
+      auto report = l.Report(c.params[0], date, only_for);
       if (!report.ok()) return c.Fail(FromStatus(report.status()));
       if (format == "csv") {
         Response res{http::status::ok, c.req.version()};

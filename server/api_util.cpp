@@ -163,6 +163,17 @@ bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t) {
   return l.RoleOf(c.who.agency, t).has_value();
 }
 
+PlanReach PlanAccess(const Call& c, const domain::Ledger& l, const domain::Plan& p) {
+  if (c.who.role != domain::ActorRole::kAgency) return PlanReach::kAll;
+  if (!l.Participates(c.who.agency, p)) return PlanReach::kNone;
+  return p.open_to_participants ? PlanReach::kAll : PlanReach::kOwnTasks;
+}
+
+Problem NotParticipant(const std::string& plan) {
+  return Forbidden("your agency has no task in plan '" + plan +
+                   "'; a plan is read by its coordinators, auditors and participating agencies");
+}
+
 std::string VersionTag(uint64_t version) {
   std::string tag = "\"";
   tag += std::to_string(version);

@@ -42,6 +42,13 @@ bool LimitParam(const Call& c, size_t* limit, size_t* offset);
 domain::Date Today(const App& app);
 // Whether the caller may read `task`: coordinators and auditors all, agencies their own.
 bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t);
+// How much of a plan the caller may read. Coordinators and auditors: all of it. An agency with
+// a task in the plan: the plan and the report of its own tasks, or the whole report when the
+// plan is open to its participants. An agency with no task in it: nothing.
+enum class PlanReach { kNone, kOwnTasks, kAll };
+PlanReach PlanAccess(const Call& c, const domain::Ledger& l, const domain::Plan& p);
+// 403 for an agency reading a plan it has no task in.
+Problem NotParticipant(const std::string& plan);
 // An ETag for a stream version: "7" (quoted, as RFC 9110 wants).
 std::string VersionTag(uint64_t version);
 bool RequireRole(const Call& c, std::initializer_list<domain::ActorRole> roles);

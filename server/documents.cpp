@@ -217,6 +217,11 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
   h += "</div></div>\n<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả thực hiện " + Escape(plan.title);
   if (!plan.number.empty()) h += " (Kế hoạch số " + Escape(plan.number) + ")";
   h += "</p>\n<p class=\"asof\">Số liệu tính đến hết ngày " + ToDmy(r.as_of) + "</p>\n";
+  if (!r.only_for.empty()) {
+    const Agency* a = l.FindAgency(r.only_for);
+    h += "<p class=\"asof\">Phạm vi: các nhiệm vụ do " + Escape(a ? a->name : r.only_for) +
+         " chủ trì hoặc phối hợp</p>\n";
+  }
 
   int section_no = 0;
   const auto heading = [&](std::string_view text) {

@@ -56,6 +56,7 @@ json PlanView(const Plan& p, bool with_sections) {
             {"issued", DateOrNull(p.issued)},
             {"period", {{"start", ToIso(p.period.start)}, {"end", ToIso(p.period.end)}}},
             {"targets", p.targets},
+            {"open_to_participants", p.open_to_participants},
             {"task_count", p.task_ids.size()},
             {"created_on", p.created_at_ms > 0 ? json(ToIso(DateAtUtcMs(p.created_at_ms))) : json(nullptr)}};
   if (with_sections) {
@@ -222,6 +223,10 @@ Told TellingOf(const Task& t, const Occurrence& o) {
 
 json ReportView(const PlanReport& r) {
   json j = {{"plan", PlanView(*r.plan, false)}, {"as_of", ToIso(r.as_of)}, {"totals", Counts(r.totals)}};
+  // Whose tasks it counts: the whole plan, or one agency's (what an agency reads of a plan
+  // that is not open to its participants).
+  j["scope"] = r.only_for.empty() ? json{{"kind", "plan"}}
+                                  : json{{"kind", "agency"}, {"agency", r.only_for}};
   json by_section = json::object(), by_lead = json::object();
   for (const auto& [k, c] : r.by_section) by_section[k] = Counts(c);
   for (const auto& [k, c] : r.by_lead) by_lead[k] = Counts(c);

@@ -2,6 +2,9 @@
 // each over real HTTP against the demo plans.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <set>
+
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger::testing;
@@ -170,4 +173,60 @@ TEST_CASE("a retried command with the same Idempotency-Key appends nothing",
   again = f.PostJson(f.agency_hp, path, body, {{"Idempotency-Key", "k-1"}});
   CHECK(again.status == 200);
   CHECK(f.HeadPosition() == head + 1);
+}
+
+TEST_CASE("a plan's report: whole for coordinators and auditors, an agency's own tasks, or whole "
+          "when the plan is open to its participants",
+          "[server][integration][security]") {
+  ApiFixture f;
+  const std::string plan = "/v1/plans/hp-tieng-anh-2025";
+  const json whole = f.Get(f.auditor, plan + "/report").json();
+  CHECK(whole["scope"]["kind"] == "plan");
+  const size_t all_lines = whole["lines"].size();
+
+  // The Department reads the report of the tasks it leads or coordinates, counted alike.
+  HttpResult r = f.Get(f.agency_hp, plan + "/report");
+  REQUIRE(r.status == 200);
+  json own = r.json();
+  CHECK(own["scope"] == json{{"kind", "agency"}, {"agency", "so-gddt-hp"}});
+  REQUIRE(own["lines"].size() > 0);
+  CHECK(own["lines"].size() < all_lines);  // the schools' and the newspaper's are not in it
+  CHECK(own["totals"]["total"] == own["lines"].size());
+  std::set<std::string> tasks;
+  for (const json& l : own["lines"]) tasks.insert(l["task"]);
+  for (const std::string& t : tasks) {
+    INFO(t);
+    CHECK(f.Get(f.agency_hp, "/v1/tasks/" + t).status == 200);  // each one its own
+  }
+  // The same in every format, and on a past day.
+  r = f.Get(f.agency_hp, plan + "/report?format=csv");
+  REQUIRE(r.status == 200);
+  CHECK(static_cast<size_t>(std::count(r.body.begin(), r.body.end(), '\n')) < all_lines + 1);
+  r = f.Get(f.agency_hp, plan + "/report?format=html");
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("Phạm vi") != std::string::npos);
+  f.Restart("2026-05-01");
+  r = f.Get(f.agency_hp, plan + "/report?as_of=2026-03-02");
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["lines"].size() == own["lines"].size());
+
+  // Bắc Kạn's Department has no task in Hải Phòng's plan: nothing of it.
+  CHECK(f.Get(f.agency_bk, plan + "/report").status == 403);
+  CHECK(f.Get(f.agency_bk, plan).status == 403);
+  for (const json& p : f.Get(f.agency_bk, "/v1/plans").json()["items"]) {
+    CHECK(p["id"] != "hp-tieng-anh-2025");
+  }
+
+  // Only a coordinator opens a plan to its participants; then the Department reads it whole.
+  const json open = {{"open_to_participants", true}, {"reason", "Họp giao ban quý I"}};
+  CHECK(f.PostJson(f.agency_hp, plan + "/visibility", open).status == 403);
+  CHECK(f.PostJson(f.auditor, plan + "/visibility", open).status == 403);
+  REQUIRE(f.PostJson(f.coordinator, plan + "/visibility", open).status == 201);
+  CHECK(f.PostJson(f.coordinator, plan + "/visibility", open).status == 409);  // already open
+  CHECK(f.Get(f.auditor, plan).json()["open_to_participants"] == true);
+  r = f.Get(f.agency_hp, plan + "/report");
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["scope"]["kind"] == "plan");
+  CHECK(r.json()["lines"].size() == all_lines);
+  CHECK(f.Get(f.agency_bk, plan + "/report").status == 403);  // still not a participant
 }
