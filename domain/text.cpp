@@ -109,6 +109,22 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+std::string ToPrintableUtf8(std::string_view bytes) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size();) {
+    const size_t start = i;
+    const int32_t cp = NextCodePoint(bytes, &i);
+    if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F) {
+      out.append(kReplacement);
+    } else {
+      out.append(bytes.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
 std::string CutUtf8(std::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   const std::string_view kEllipsis = "…";

@@ -26,4 +26,8 @@ std::string_view Trim(std::string_view text);
 // `text` cut to at most `max_bytes` at a character boundary, with "…" when cut.
 std::string CutUtf8(std::string_view text, size_t max_bytes);
 
+// `bytes` as UTF-8 text: each malformed byte becomes U+FFFD and control characters other than
+// tab and line breaks become U+FFFD too (a stranger's answer shown to people).
+std::string ToPrintableUtf8(std::string_view bytes);
+
 }  // namespace taskledger::domain

@@ -41,8 +41,14 @@ std::optional<int64_t> RetryAfterMs(std::string_view value, int64_t now_ms) {
   return std::max<int64_t>(0, at - now_ms);
 }
 
+// An answer's status line and headers, at most.
+constexpr size_t kHeadBytes = 16 * 1024;
+
 std::string Describe(const boost::system::error_code& ec) {
   if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return "timed out";
+  if (ec == http::error::buffer_overflow || ec == http::error::header_limit) {
+    return "the answer's head is too large or never ends";
+  }
   if (ec == asio::error::connection_refused) return "connection refused";
   if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again) {
     return "host not found";
@@ -57,8 +63,11 @@ std::string Describe(const boost::system::error_code& ec) {
 
 // One connection, plain or TLS, with the buffer its answers are read into.
 struct Connection {
+  explicit Connection(size_t max_read) : buffer(max_read) {}
   std::unique_ptr<beast::tcp_stream> tcp;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  // Bounded: whatever an endpoint sends (a chunk-size line that never ends, a header without
+  // end), a read holds at most this much before it fails with buffer_overflow.
   beast::flat_buffer buffer;
   Clock::time_point idle_since;
 
@@ -131,7 +140,7 @@ struct Client::Impl {
 
     void Connect() {
       reused = false;
-      conn = std::make_unique<Connection>();
+      conn = std::make_unique<Connection>(client->options.max_response_bytes + kHeadBytes);
       boost::system::error_code ec;
       const auto literal = asio::ip::make_address(target.host, ec);
       if (!ec) {
@@ -160,10 +169,12 @@ struct Client::Impl {
         if (AddressAllowed(e.address(), client->options.addresses)) allowed.push_back(e);
       }
       if (allowed.empty()) {
-        return Fail("address not allowed: " + target.host + " resolves to " +
-                    (endpoints.empty() ? std::string("nothing")
-                                       : endpoints.front().address().to_string()) +
-                    ", a private, loopback or link-local address (see --webhook-addresses)");
+        // What an internal name resolves to is not the endpoint owner's business: say only that
+      // the address is not one deliveries may reach.
+      return Fail(endpoints.empty() ? std::string("host not found")
+                                    : "address not allowed: " + target.host +
+                                          " is not an address deliveries may reach "
+                                          "(see --webhook-addresses)");
       }
       if (target.tls) {
         conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(client->io,
@@ -208,6 +219,7 @@ struct Client::Impl {
 
     void Read() {
       parser.emplace();
+      parser->header_limit(kHeadBytes);
       parser->body_limit(client->options.max_response_bytes);
       auto self = shared_from_this();
       conn->With([&](auto& stream) {
@@ -227,14 +239,18 @@ struct Client::Impl {
 
     void Answered(boost::system::error_code e) {
       const bool header = parser && parser->is_header_done();
-      if (e && !(header && e == http::error::body_limit)) {
+      // An answer whose head was read counts, whatever became of its body (cut at the body
+      // limit, or a framing line longer than the read buffer holds); its connection is not
+      // reused.
+      const bool cut = e == http::error::body_limit || e == http::error::buffer_overflow;
+      if (e && !(header && cut)) {
         if (!header) return Broken(e);
         return Fail(Describe(e));
       }
       auto& res = parser->get();
       HttpOutcome o;
       o.status = static_cast<int>(res.result_int());
-      o.body = res.body().substr(0, 1024);
+      o.body = std::move(res.body());
       if (auto it = res.find(http::field::retry_after); it != res.end()) {
         o.retry_after_ms = RetryAfterMs(it->value(), client->NowMs());
       }

@@ -42,7 +42,7 @@ struct ClientOptions {
 struct HttpOutcome {
   int status = 0;         // 0: no HTTP answer
   std::string error;      // why there was no answer (timeout, refused, TLS, address refused)
-  std::string body;       // the start of the answer's body
+  std::string body;       // the answer's body, up to max_response_bytes, as sent (bytes)
   std::optional<int64_t> retry_after_ms;  // from Retry-After (seconds or an HTTP date)
   int64_t latency_ms = 0;
 };

@@ -142,7 +142,8 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
   ++m.attempts;
   m.last_status = o.status;
   m.last_error = ok ? "" : !o.error.empty() ? o.error : "HTTP " + std::to_string(o.status);
-  const std::string excerpt = domain::CutUtf8(o.body, 1024);
+  // The start of the answer, as text a person can read, with "…" where it was cut.
+  const std::string excerpt = domain::CutUtf8(domain::ToPrintableUtf8(o.body.substr(0, 4096)), 1024);
   const Attempt attempt{m.attempts, at_ms, o.status, o.latency_ms, o.error, excerpt};
   Health& h = HealthOf(m.endpoint, e);
   bool health_changed = false;

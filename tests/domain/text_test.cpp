@@ -5,6 +5,7 @@
 using taskledger::domain::CutUtf8;
 using taskledger::domain::Fold;
 using taskledger::domain::IsUtf8;
+using taskledger::domain::ToPrintableUtf8;
 
 TEST_CASE("folding removes Vietnamese diacritics, case and extra spaces", "[domain][text]") {
   CHECK(Fold("Sở Giáo dục và Đào tạo") == "so giao duc va dao tao");
@@ -30,4 +31,17 @@ TEST_CASE("text is cut at a character boundary, the ellipsis within the limit", 
   CHECK(CutUtf8("Đổi mới", 6) == "Đ…");
   CHECK(CutUtf8("Đổi mới", 7) == "Đ…");  // "Đổ…" would be 8 bytes
   CHECK(CutUtf8("Đổi mới", 8) == "Đổ…");
+}
+
+TEST_CASE("a stranger's bytes become printable text, cut with a mark", "[domain][text]") {
+  CHECK(ToPrintableUtf8("Đã nhận") == "Đã nhận");
+  CHECK(ToPrintableUtf8(std::string("a\xC3\x28z", 4)) == "a\xEF\xBF\xBD(z");  // malformed byte
+  CHECK(ToPrintableUtf8(std::string("x\0y\x1b[1m\tz\n", 10)) == "x\xEF\xBF\xBDy\xEF\xBF\xBD[1m\tz\n");
+  // An answer cut at 1,024 bytes in the middle of "ệ" keeps whole characters and says it was cut.
+  std::string long_answer(1021, 'a');
+  long_answer += "ệệệ";
+  const std::string excerpt = CutUtf8(ToPrintableUtf8(long_answer), 1024);
+  CHECK(IsUtf8(excerpt));
+  CHECK(excerpt.size() <= 1024);
+  CHECK(excerpt.ends_with("…"));
 }
