@@ -230,3 +230,26 @@ TEST_CASE("a plan's report: whole for coordinators and auditors, an agency's own
   CHECK(r.json()["lines"].size() == all_lines);
   CHECK(f.Get(f.agency_bk, plan + "/report").status == 403);  // still not a participant
 }
+
+TEST_CASE("a token or key sent where it does not belong never reaches the request log",
+          "[server][integration][security]") {
+  ApiFixture f;
+  HttpResult r = f.PostJson(f.agency_hp, "/v1/agencies/so-gddt-hp/calendar-keys", {{"name", "lịch"}});
+  REQUIRE(r.status == 201);
+  const std::string key = r.json()["key"];
+  const std::string secret = key.substr(key.rfind('_') + 1);
+  // Pasted as the key id (with and without a token), in a query, as a path, and the feed itself.
+  CHECK(f.Send("", "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key).status == 401);
+  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key).status == 404);
+  CHECK(f.Get(f.agency_hp, "/v1/tasks?plan=" + key).status == 200);
+  CHECK(f.Get(f.agency_hp, "/v1/tasks?token=" + f.coordinator).status == 400);
+  CHECK(f.Get("", "/v1/" + f.coordinator).status == 404);
+  CHECK(f.Get("", "/v1/agencies/so-gddt-hp/calendar.ics?key=" + key).status == 200);
+  const std::string coordinator_secret = f.coordinator.substr(f.coordinator.rfind('_') + 1);
+  REQUIRE(f.server->Stop() == 0);  // the log is flushed
+  const std::string log = f.server->log();
+  CHECK(log.find("calendar-keys/[redacted]") != std::string::npos);
+  CHECK(log.find(secret) == std::string::npos);
+  CHECK(log.find(coordinator_secret) == std::string::npos);
+  f.Restart();
+}
