@@ -33,19 +33,53 @@ bool DecodeHead(std::string_view v, Head* out) {
   return true;
 }
 
-EventStore::Impl::~Impl() {
+OpenDb::~OpenDb() {
   if (!db) return;
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   db->Close().PermitUncheckedError();
 }
 
+EventStore::Impl::Impl(std::string d, StoreOptions o)
+    : dir(std::move(d)),
+      options(std::move(o)),
+      space(dir, options.min_free_bytes, options.free_bytes) {}
+
+Result<std::shared_ptr<OpenDb>> EventStore::Impl::OpenRocks(Head* head) {
+  RocksDbSetup setup = MakeRocksDbSetup(options);
+  setup.db.listeners.push_back(listener);
+  auto d = std::make_shared<OpenDb>();
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status st = rocksdb::DB::Open(setup.db, dir, setup.families, &d->handles, &raw);
+  if (!st.ok()) return FromRocks(st, "opening the event store in " + dir);
+  d->db.reset(raw);
+  d->log = d->handles[0];
+  d->streams = d->handles[1];
+  d->ids = d->handles[2];
+  d->meta = d->handles[3];
+  *head = Head{};
+  std::string value;
+  const rocksdb::Status hs = d->db->Get(rocksdb::ReadOptions(), d->meta, kHeadKey, &value);
+  if (hs.ok()) {
+    if (!DecodeHead(value, head)) return Status::Corruption("unreadable head metadata in " + dir);
+  } else if (!hs.IsNotFound()) {
+    return FromRocks(hs, "reading the head metadata");
+  }
+  return d;
+}
+
+Result<std::shared_ptr<OpenDb>> EventStore::Impl::Reader() const {
+  std::shared_ptr<OpenDb> d = dbs.Get();
+  if (!d) return Status::Busy("the event store is reopening after a full disk; retry shortly");
+  return d;
+}
+
 Result<std::optional<uint64_t>> EventStore::Impl::LastStreamVersion(
-    std::string_view stream) const {
+    const OpenDb& d, std::string_view stream) const {
   const std::string last = record::StreamKey(stream, UINT64_MAX);
   const rocksdb::Slice lower(last.data(), stream.size() + 1);  // "stream \0"
   rocksdb::ReadOptions read;
   read.iterate_lower_bound = &lower;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read, streams));
+  std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(read, d.streams));
   it->SeekForPrev(last);
   if (!it->Valid()) {
     if (!it->status().ok()) return FromRocks(it->status(), "reading the stream index");
@@ -86,9 +120,9 @@ void EventStore::Impl::Publish(const Head& h) {
 namespace {
 
 // The stored record at `position`, decoded into `out` (owning copy).
-Result<RecordedEvent> ReadRecord(const EventStore::Impl& s, uint64_t position) {
+Result<RecordedEvent> ReadRecord(const EventStore::Impl& s, const OpenDb& d, uint64_t position) {
   std::string value;
-  const rocksdb::Status st = s.db->Get(rocksdb::ReadOptions(), s.log, record::BigEndian(position), &value);
+  const rocksdb::Status st = d.db->Get(rocksdb::ReadOptions(), d.log, record::BigEndian(position), &value);
   if (st.IsNotFound()) return Status::NotFound("no event at " + PositionText(position));
   if (!st.ok()) return s.FromRocks(st, "reading " + PositionText(position));
   EventView v;
@@ -98,9 +132,11 @@ Result<RecordedEvent> ReadRecord(const EventStore::Impl& s, uint64_t position) {
   return v.ToOwned();
 }
 
+}  // namespace
+
 // Re-hashes the last `count` records and checks they end exactly at `head`.
-Status CheckTail(EventStore::Impl& s, const Head& head, uint64_t count) {
-  std::unique_ptr<rocksdb::Iterator> it(s.db->NewIterator(rocksdb::ReadOptions(), s.log));
+Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_t count) {
+  std::unique_ptr<rocksdb::Iterator> it(d.db->NewIterator(rocksdb::ReadOptions(), d.log));
   it->SeekToLast();
   if (!it->status().ok()) return s.FromRocks(it->status(), "reading the log tail");
   if (head.position == 0) {
@@ -117,7 +153,7 @@ Status CheckTail(EventStore::Impl& s, const Head& head, uint64_t count) {
   const uint64_t from = head.position > count ? head.position - count + 1 : 1;
   Hash prev{};
   if (from > 1) {
-    auto before = ReadRecord(s, from - 1);
+    auto before = ReadRecord(s, d, from - 1);
     if (!before.ok()) return before.status();
     prev = before->hash;
   }
@@ -142,7 +178,6 @@ Status CheckTail(EventStore::Impl& s, const Head& head, uint64_t count) {
   return Status::Ok();
 }
 
-}  // namespace
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -165,10 +200,10 @@ void EventStore::Close() {
   if (impl_->notifier.joinable()) impl_->notifier.join();
   // Flush memtables on a clean close so the next open has no WAL to replay. RocksDB does not do
   // this itself when the WAL is on; a crash instead replays at most max_total_wal_size.
-  if (std::lock_guard lock(impl_->queue_mu); impl_->write_error.ok()) {
+  if (std::lock_guard lock(impl_->queue_mu); impl_->write_error.ok() && impl_->db) {
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
-    impl_->db->Flush(flush, impl_->handles).PermitUncheckedError();
+    impl_->db->db->Flush(flush, impl_->db->handles).PermitUncheckedError();
   }
   {
     std::lock_guard lock(impl_->head_mu);
@@ -178,27 +213,11 @@ void EventStore::Close() {
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, StoreOptions options) {
-  auto impl = std::make_unique<Impl>();
-  impl->options = std::move(options);
-  RocksDbSetup setup = MakeRocksDbSetup(impl->options);
-  rocksdb::DB* raw = nullptr;
-  const rocksdb::Status st = rocksdb::DB::Open(setup.db, dir, setup.families, &impl->handles, &raw);
-  if (!st.ok()) return impl->FromRocks(st, "opening the event store in " + dir);
-  impl->db.reset(raw);
-  impl->log = impl->handles[0];
-  impl->streams = impl->handles[1];
-  impl->ids = impl->handles[2];
-  impl->meta = impl->handles[3];
-
+  auto impl = std::make_unique<Impl>(dir, std::move(options));
   Head head;
-  std::string value;
-  const rocksdb::Status hs = impl->db->Get(rocksdb::ReadOptions(), impl->meta, kHeadKey, &value);
-  if (hs.ok()) {
-    if (!DecodeHead(value, &head)) return Status::Corruption("unreadable head metadata in " + dir);
-  } else if (!hs.IsNotFound()) {
-    return impl->FromRocks(hs, "reading the head metadata");
-  }
-  Status tail = CheckTail(*impl, head, impl->options.tail_check_records);
+  auto d = impl->OpenRocks(&head);
+  if (!d.ok()) return d.status();
+  Status tail = CheckTail(*impl, **d, head, impl->options.tail_check_records);
   if (!tail.ok()) {
     if (!impl->options.allow_damaged || tail.code() != Status::Code::kCorruption) {
       return Status::Corruption("refusing to serve a damaged log in " + dir + ": " +
@@ -206,6 +225,8 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, Sto
     }
     impl->write_error = Status::ReadOnly("opened damaged (" + tail.message() + ")");
   }
+  impl->db = *d;
+  impl->dbs.Install(std::move(*d));
   impl->tail = head;
   impl->head = head;
   impl->committer = std::thread([p = impl.get()] { p->RunCommitter(); });
@@ -218,10 +239,12 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
                                                           size_t max_count) const {
   std::vector<RecordedEvent> out;
   const std::string prefix = record::StreamKey(stream, 0).substr(0, stream.size() + 1);
+  auto d = impl_->Reader();
+  if (!d.ok()) return d.status();
   std::vector<std::string> keys;
   {
     std::unique_ptr<rocksdb::Iterator> it(
-        impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+        (*d)->db->NewIterator(rocksdb::ReadOptions(), (*d)->streams));
     for (it->Seek(record::StreamKey(stream, from_version));
          it->Valid() && keys.size() < max_count; it->Next()) {
       const std::string_view k = it->key().ToStringView();
@@ -232,7 +255,7 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
   }
   out.reserve(keys.size());
   for (const std::string& k : keys) {
-    auto e = ReadRecord(*impl_, record::FromBigEndian(k));
+    auto e = ReadRecord(*impl_, **d, record::FromBigEndian(k));
     if (!e.ok()) return e.status();
     out.push_back(std::move(e).value());
   }
@@ -257,7 +280,9 @@ Result<RecordedEvent> EventStore::Get(uint64_t position) const {
   if (position == 0 || position > head().position) {
     return Status::NotFound("no event at " + PositionText(position));
   }
-  return ReadRecord(*impl_, position);
+  auto d = impl_->Reader();
+  if (!d.ok()) return d.status();
+  return ReadRecord(*impl_, **d, position);
 }
 
 Status EventStore::Scan(uint64_t from_position, uint64_t to_position,
@@ -265,11 +290,13 @@ Status EventStore::Scan(uint64_t from_position, uint64_t to_position,
   if (to_position == 0) to_position = head().position;
   if (from_position == 0) from_position = 1;
   if (from_position > to_position) return Status::Ok();
+  auto d = impl_->Reader();
+  if (!d.ok()) return d.status();
   rocksdb::ReadOptions ro = ScanRead();
   const std::string upper = record::BigEndian(to_position + 1);
   rocksdb::Slice upper_slice(upper);
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ro, impl_->log));
+  std::unique_ptr<rocksdb::Iterator> it((*d)->db->NewIterator(ro, (*d)->log));
   uint64_t expect = from_position;
   EventView e;
   for (it->Seek(record::BigEndian(from_position)); it->Valid(); it->Next(), ++expect) {
@@ -289,15 +316,19 @@ Head EventStore::head() const {
 }
 
 Result<std::optional<uint64_t>> EventStore::StreamVersion(std::string_view stream) const {
-  return impl_->LastStreamVersion(stream);
+  auto d = impl_->Reader();
+  if (!d.ok()) return d.status();
+  return impl_->LastStreamVersion(**d, stream);
 }
 
 Result<uint64_t> EventStore::PositionAt(int64_t unix_ms) const {
   // recorded_at never decreases along the log: binary search for the last record <= unix_ms.
+  auto d = impl_->Reader();
+  if (!d.ok()) return d.status();
   uint64_t lo = 0, hi = head().position;  // invariant: answer in [lo, hi]
   while (lo < hi) {
     const uint64_t mid = lo + (hi - lo + 1) / 2;
-    auto e = ReadRecord(*impl_, mid);
+    auto e = ReadRecord(*impl_, **d, mid);
     if (!e.ok()) return e.status();
     if (e->recorded_at_ms <= unix_ms) lo = mid; else hi = mid - 1;
   }
@@ -326,9 +357,16 @@ void EventStore::Unsubscribe(SubscriptionId id) {
 VerifyReport EventStore::Verify(uint64_t from_position) const {
   VerifyReport report;
   report.head = head();
+  auto d = impl_->Reader();
+  if (!d.ok()) {
+    report.ok = false;
+    report.problem = d.status().message();
+    return report;
+  }
+  const OpenDb& db = **d;
   {  // The metadata head, not the published one, is what the store claims on disk.
     std::string v;
-    if (impl_->db->Get(rocksdb::ReadOptions(), impl_->meta, kHeadKey, &v).ok()) {
+    if (db.db->Get(rocksdb::ReadOptions(), db.meta, kHeadKey, &v).ok()) {
       DecodeHead(v, &report.head);
     }
   }
@@ -341,7 +379,7 @@ VerifyReport EventStore::Verify(uint64_t from_position) const {
   if (from_position == 0) from_position = 1;
   Hash prev{};
   if (from_position > 1) {
-    auto before = ReadRecord(*impl_, from_position - 1);
+    auto before = ReadRecord(*impl_, db, from_position - 1);
     if (!before.ok()) return fail(from_position - 1, before.status().message());
     prev = before->hash;
   }
@@ -349,7 +387,7 @@ VerifyReport EventStore::Verify(uint64_t from_position) const {
   // Each stream's versions must appear in log order as 0, 1, 2 ... Only checkable from the start.
   std::unordered_map<std::string, uint64_t> next_version;
   const bool check_versions = from_position == 1;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(ScanRead(), impl_->log));
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(ScanRead(), db.log));
   uint64_t expect = from_position;
   for (it->Seek(record::BigEndian(from_position)); it->Valid(); it->Next(), ++expect) {
     const uint64_t key = record::FromBigEndian(it->key().ToStringView());
@@ -393,9 +431,13 @@ Status EventStore::write_status() const {
   return impl_->write_error;
 }
 
+uint64_t EventStore::recoveries() const { return impl_->stat_recoveries.load(); }
+
 Status EventStore::Checkpoint(const std::string& dir) const {
+  auto d = impl_->Reader();
+  if (!d.ok()) return d.status();
   rocksdb::Checkpoint* raw = nullptr;
-  rocksdb::Status st = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  rocksdb::Status st = rocksdb::Checkpoint::Create((*d)->db.get(), &raw);
   if (!st.ok()) return impl_->FromRocks(st, "creating checkpoint");
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
   st = cp->CreateCheckpoint(dir);

@@ -5,8 +5,14 @@
 //  - Append is atomic per call: all of its events or none, at consecutive positions.
 //  - Append returns success only after the write batch holding the events is synced to the WAL
 //    (fdatasync). Concurrent appends share one sync (group commit).
-//  - After a failed write or sync every later append fails with kReadOnly until reopen, because
-//    the state of the WAL is then unknown (leveldb's rule).
+//  - After a failed write or sync no later append touches that RocksDB instance, because the
+//    state of its WAL is then unknown (leveldb's rule): appends fail with kReadOnly until the
+//    store is reopened. When the write failed for lack of space they fail with kNoSpace, and
+//    once the disk has room again the store closes RocksDB and opens it afresh by itself
+//    (recovering the WAL as after a crash) and appends resume. Reads go on meanwhile; they wait
+//    out the few milliseconds of the reopen.
+//  - Appends are refused with kNoSpace, without a write, while the disk has less free space
+//    than min_free_bytes; they resume by themselves once it has more.
 //  - Event ids are unique forever: appending events whose ids are already stored, with the same
 //    stream, type and data, returns the original positions and writes nothing.
 //  - recorded_at never decreases along the log, so "the log as of instant T" is a prefix.
@@ -24,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/disk_space.h"
 #include "events/event.h"
 #include "events/status.h"
 
@@ -56,6 +63,15 @@ struct StoreOptions {
   std::function<int64_t()> clock_ms;
   // RocksDB environment, for fault injection in tests. Default: nullptr (the default Env).
   rocksdb::Env* env = nullptr;
+  // Appends are refused with kNoSpace while the filesystem has less free space than this, so
+  // RocksDB keeps room to flush and to reopen; they resume by themselves once there is room.
+  // 0 turns the check off. Default: 64 MiB, or 5% of the filesystem if that is less.
+  std::optional<uint64_t> min_free_bytes;
+  // Where free space is read from. Default: statvfs on the store's directory.
+  FreeBytesFn free_bytes;
+  // How often a store whose write failed for lack of space looks whether it can resume.
+  // Default: 1 s.
+  std::chrono::milliseconds recovery_interval{1000};
 };
 
 // The outcome of an append. On success `first_position..last_position` hold the events and
@@ -150,8 +166,11 @@ class EventStore {
 
   WriteStats write_stats() const;
 
-  // Non-ok once a write or sync has failed: appends are refused until the store is reopened.
+  // Non-ok once a write or sync has failed: appends are refused until the store is reopened
+  // (kReadOnly), or until it has reopened itself once space is back (kNoSpace).
   Status write_status() const;
+  // How many times the store has reopened itself after a full disk.
+  uint64_t recoveries() const;
 
   // A consistent copy of the store in `dir` (a RocksDB checkpoint: hard links where possible).
   Status Checkpoint(const std::string& dir) const;

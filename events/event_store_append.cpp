@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -134,7 +136,7 @@ IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds&
       continue;
     }
     std::string pos;
-    rocksdb::Status st = impl.db->Get(rocksdb::ReadOptions(), impl.ids, e.id.AsBytes(), &pos);
+    rocksdb::Status st = impl.db->db->Get(rocksdb::ReadOptions(), impl.db->ids, e.id.AsBytes(), &pos);
     if (st.IsNotFound()) continue;
     if (!st.ok() || pos.size() != 8) {
       out.problem = st.ok() ? Status::Corruption("unreadable id index entry")
@@ -142,7 +144,7 @@ IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds&
       return out;
     }
     std::string value;
-    st = impl.db->Get(rocksdb::ReadOptions(), impl.log, pos, &value);
+    st = impl.db->db->Get(rocksdb::ReadOptions(), impl.db->log, pos, &value);
     EventView stored;
     if (!st.ok() || !record::Decode(value, &stored)) {
       out.problem = st.ok() ? Status::Corruption("unreadable record for a stored id")
@@ -204,7 +206,7 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
       }
     }
     if (vit == versions.end()) {
-      auto current = LastStreamVersion(w->stream);
+      auto current = LastStreamVersion(*db, w->stream);
       if (!current.ok()) {
         w->result.status = current.status();
         continue;
@@ -237,9 +239,9 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
       v.data = e.data;
       const std::string key = record::BigEndian(v.position);
       const std::string value = record::Encode(v, next.hash, hasher, &next.hash);
-      batch.Put(log, key, value);
-      batch.Put(streams, record::StreamKey(w->stream, version), key);
-      batch.Put(ids, e.id.AsBytes(), key);
+      batch.Put(db->log, key, value);
+      batch.Put(db->streams, record::StreamKey(w->stream, version), key);
+      batch.Put(db->ids, e.id.AsBytes(), key);
       if (!w->fresh_ids) staged.emplace(e.id, Staged{w->stream, &e, v.position, version});
       ++version;
     }
@@ -250,19 +252,22 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
   }
 
   if (next.position == tail.position) return;  // nothing new to write
-  batch.Put(meta, kHeadKey, EncodeHead(next));
+  batch.Put(db->meta, kHeadKey, EncodeHead(next));
   const auto write_start = std::chrono::steady_clock::now();
-  const rocksdb::Status st = db->Write(DurableWrite(), &batch);
+  const rocksdb::Status st = db->db->Write(DurableWrite(), &batch);
   stat_write_micros += std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::steady_clock::now() - write_start)
                            .count();
   if (!st.ok()) {
     // The WAL may or may not hold the batch; no later write can be trusted to land after it.
-    Status err = Status::IOError("append not durable (" + st.ToString() +
-                                 "); the store refuses writes until it is reopened");
+    FailWrites(st, "an append");
+    Status err;
     {
       std::lock_guard lock(queue_mu);
-      write_error = Status::ReadOnly(err.message());
+      err = write_error.code() == Status::Code::kNoSpace
+                ? write_error
+                : Status::IOError("append not durable (" + st.ToString() +
+                                  "); the store refuses writes until it is reopened");
     }
     for (Writer* w : in_batch) w->result = AppendResult{err};
     return;
@@ -281,6 +286,97 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
   for (Writer* w : in_batch) stat_appends += w->result.duplicate ? 0 : 1;
   tail = next;
   Publish(next);
+}
+
+void EventStore::Impl::FailWrites(const rocksdb::Status& st, std::string_view what) {
+  std::lock_guard lock(queue_mu);
+  if (!write_error.ok()) return;  // refused already; the first failure says why
+  if (IsNoSpace(st)) {
+    write_error = Status::NoSpace("the disk is full (" + std::string(what) +
+                                  " failed); writes resume once space is freed");
+    recoverable = true;
+  } else {
+    write_error = Status::ReadOnly(std::string(what) + " failed (" + st.ToString() +
+                                   "); the store refuses writes until it is reopened");
+    recoverable = false;
+  }
+  next_recovery = std::chrono::steady_clock::now() + options.recovery_interval;
+}
+
+Status EventStore::Impl::WriteRefusal() {
+  // RocksDB reports a failed flush or compaction (and a failed write again) to the listener.
+  if (listener->failed()) {
+    FailWrites(listener->error(), "a background flush or compaction");
+    listener->Clear();
+  }
+  {
+    std::lock_guard lock(queue_mu);
+    if (!write_error.ok()) return write_error;
+  }
+  // Below the floor: refuse before RocksDB meets the full disk, so nothing needs recovering.
+  return space.Check();
+}
+
+namespace {
+
+// Bytes of the write-ahead logs in `dir`: what a reopen replays and flushes into tables.
+uint64_t WalBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
+    if (f.path().extension() == ".log") total += f.file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace
+
+void EventStore::Impl::TryRecover() {
+  {
+    std::lock_guard lock(queue_mu);
+    if (!recoverable) return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_recovery) return;
+  next_recovery = now + options.recovery_interval;
+  // The reopen flushes what only the WAL holds into tables: it needs that much beyond the floor.
+  if (!space.Check(WalBytes(dir)).ok()) return;
+  // No reader may hold the old instance while it closes; they wait for the new one.
+  db.reset();
+  dbs.Retire();
+  Head recovered;
+  auto d = OpenRocks(&recovered);
+  const Status checked =
+      d.ok() ? CheckTail(*this, **d, recovered, options.tail_check_records) : d.status();
+  if (!checked.ok()) {
+    // Still no room, or worse: readers get kBusy until a later attempt opens it. A store that
+    // does not match its log is not served at all.
+    if (d.ok() && checked.code() != Status::Code::kCorruption) {
+      db = *d;
+      dbs.Install(*d);
+    }
+    if (failed_recoveries++ % 60 == 0) {  // the first, then once a minute or so
+      std::fprintf(stderr, "taskledger: the event store could not reopen after a full disk: %s\n",
+                   checked.ToString().c_str());
+    }
+    return;
+  }
+  failed_recoveries = 0;
+  listener->Clear();
+  stream_versions.clear();  // a batch whose write failed may or may not be in the log now
+  const Head before = tail;
+  tail = recovered;
+  db = *d;
+  dbs.Install(std::move(*d));
+  {
+    std::lock_guard lock(queue_mu);
+    write_error = Status::Ok();
+    recoverable = false;
+  }
+  ++stat_recoveries;
+  // A batch that failed may have reached the disk after all: then it is part of the log (its
+  // writers were told it failed: as with a timeout, Idempotency-Key tells them what happened).
+  if (recovered.position != before.position) Publish(recovered);
 }
 
 void EventStore::AppendAsync(std::string_view stream, ExpectedVersion expected,
@@ -343,7 +439,22 @@ void EventStore::Impl::RunCommitter() {
     Status refused;
     {
       std::unique_lock lock(queue_mu);
-      queue_cv.wait(lock, [this] { return stopping || !writers.empty(); });
+      // A store waiting for space wakes now and then to see whether it can resume.
+      if (recoverable) {
+        queue_cv.wait_for(lock, options.recovery_interval,
+                          [this] { return stopping || !writers.empty(); });
+        if (recoverable && !stopping) {
+          lock.unlock();
+          TryRecover();
+          lock.lock();
+        }
+        if (writers.empty()) {
+          if (stopping) return;
+          continue;
+        }
+      } else {
+        queue_cv.wait(lock, [this] { return stopping || !writers.empty(); });
+      }
       if (writers.empty()) return;  // stopping, and everything queued has been answered
       // Commit delay (PostgreSQL's commit_delay, made adaptive): the writers just answered tend
       // to come straight back with their next append. Waiting briefly while they are still
@@ -366,9 +477,9 @@ void EventStore::Impl::RunCommitter() {
         group.push_back(std::move(writers.front()));
         writers.pop_front();
       }
-      refused = write_error;
       expected = std::min(group.size() + writers.size(), kMaxExpectedWriters);
     }
+    refused = WriteRefusal();
     if (refused.ok()) {
       CommitGroup(group);
     } else {

@@ -26,6 +26,7 @@ class [[nodiscard]] Status {
     kPermissionDenied,    // the actor's role may not do this
     kFailedPrecondition,  // not allowed in the current state (e.g. completing a cancelled task)
     kAlreadyExists,
+    kNoSpace,  // the disk is (nearly) full: writes are refused until space is freed
   };
 
   Status() = default;
@@ -51,6 +52,7 @@ class [[nodiscard]] Status {
     return Status(Code::kFailedPrecondition, std::move(m));
   }
   static Status AlreadyExists(std::string m) { return Status(Code::kAlreadyExists, std::move(m)); }
+  static Status NoSpace(std::string m) { return Status(Code::kNoSpace, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -85,6 +87,7 @@ inline const char* CodeName(Status::Code code) {
     case Status::Code::kPermissionDenied: return "PermissionDenied";
     case Status::Code::kFailedPrecondition: return "FailedPrecondition";
     case Status::Code::kAlreadyExists: return "AlreadyExists";
+    case Status::Code::kNoSpace: return "NoSpace";
   }
   return "Unknown";
 }

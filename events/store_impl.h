@@ -17,7 +17,10 @@
 #include <utility>
 #include <vector>
 
+#include "events/disk_space.h"
 #include "events/event_store.h"
+#include "events/reopenable.h"
+#include "events/rocksdb_guard.h"
 #include "events/sha256.h"
 
 namespace taskledger {
@@ -25,6 +28,18 @@ namespace taskledger {
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// One open RocksDB instance with its column families. Readers hold it through a shared_ptr for
+// one operation; it closes when the last holder lets go (a reopen waits for that).
+struct OpenDb {
+  ~OpenDb();
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db closes
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* streams = nullptr;
+  rocksdb::ColumnFamilyHandle* ids = nullptr;
+  rocksdb::ColumnFamilyHandle* meta = nullptr;
 };
 
 // One queued append, owned by the queue until the committer has written it and called `done`.
@@ -39,14 +54,19 @@ struct Writer {
 };
 
 struct EventStore::Impl {
-  ~Impl();
+  Impl(std::string dir, StoreOptions options);
 
   Status FromRocks(const rocksdb::Status& s, std::string_view what) const;
   int64_t NowMs() const;
+  // Opens RocksDB in `dir` with the store's options and reads its head.
+  Result<std::shared_ptr<OpenDb>> OpenRocks(Head* head);
+  // The open instance, for a read; waits while it is being reopened, and is kUnavailable-like
+  // (kBusy) after 10 s of that.
+  Result<std::shared_ptr<OpenDb>> Reader() const;
   // The last version of `stream` from the stream index (nullopt: no events). A stream's last
   // version is not stored separately: that would be one more random-key insert per append, the
   // most expensive kind for the memtable.
-  Result<std::optional<uint64_t>> LastStreamVersion(std::string_view stream) const;
+  Result<std::optional<uint64_t>> LastStreamVersion(const OpenDb& d, std::string_view stream) const;
 
   // The committer thread: takes every queued append (up to max_group_bytes), commits them in one
   // synced batch, and reports each result. Returns when `stopping` is set and the queue is empty.
@@ -58,16 +78,24 @@ struct EventStore::Impl {
   // Commits what it can of `group` in one synced batch and fills in every writer's result.
   // Called only on the committer thread.
   void CommitGroup(const std::vector<std::unique_ptr<Writer>>& group);
+  // Committer only. Why appends are refused now (ok: they are not): a failed write or a
+  // background error noticed since, or the disk under its floor.
+  Status WriteRefusal();
+  // Committer only. After a write failed for lack of space: once the disk has room again,
+  // closes RocksDB and opens it afresh (recovering the WAL as after a crash), so appends resume.
+  void TryRecover();
+  // Marks appends refused after a failed write: kNoSpace (recoverable, see TryRecover) when
+  // the disk was full, kReadOnly until restart otherwise.
+  void FailWrites(const rocksdb::Status& st, std::string_view what);
   // Makes `h` the visible head, wakes waiters and runs subscriptions.
   void Publish(const Head& h);
 
+  const std::string dir;
   StoreOptions options;
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned; destroyed before db closes
-  rocksdb::ColumnFamilyHandle* log = nullptr;
-  rocksdb::ColumnFamilyHandle* streams = nullptr;
-  rocksdb::ColumnFamilyHandle* ids = nullptr;
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
+  SpaceFloor space;
+  std::shared_ptr<WriteErrorListener> listener = std::make_shared<WriteErrorListener>();
+  Reopenable<OpenDb> dbs;      // what readers use
+  std::shared_ptr<OpenDb> db;  // committer-only (and open/close): the instance appends go to
 
   // The append queue, drained by the committer thread, which alone touches the
   // committer-only members below.
@@ -75,6 +103,9 @@ struct EventStore::Impl {
   std::condition_variable queue_cv;
   std::deque<std::unique_ptr<Writer>> writers;  // guarded by queue_mu
   Status write_error;  // guarded by queue_mu; non-ok refuses every later append
+  bool recoverable = false;  // guarded by queue_mu: write_error is a full disk, TryRecover heals it
+  std::chrono::steady_clock::time_point next_recovery;  // committer-only
+  uint64_t failed_recoveries = 0;                       // committer-only
   bool stopping = false;  // guarded by queue_mu
   bool closed = false;    // guarded by queue_mu: Close() has run (or is running)
   std::thread committer;
@@ -91,6 +122,7 @@ struct EventStore::Impl {
   static constexpr size_t kMaxCachedStreams = 1 << 18;
   std::unordered_map<std::string, uint64_t, StringHash, std::equal_to<>> stream_versions;
   std::atomic<uint64_t> stat_appends{0}, stat_events{0}, stat_groups{0}, stat_write_micros{0};
+  std::atomic<uint64_t> stat_recoveries{0};
 
   // The head readers see. A position is published only after its batch is synced.
   mutable std::mutex head_mu;
@@ -102,6 +134,9 @@ struct EventStore::Impl {
   std::vector<std::pair<SubscriptionId, std::function<void(uint64_t)>>> subs;  // guarded
   SubscriptionId next_sub = 1;                                                 // guarded
 };
+
+// Re-hashes the last `count` records of `d` and checks they end exactly at `head`.
+Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_t count);
 
 // The "head" metadata value: u64 position | hash[32] | i64 recorded_at_ms.
 std::string EncodeHead(const Head& h);
