@@ -5,12 +5,24 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace taskledger {
+namespace {
+
+// `dir`, or its nearest ancestor that exists (a store's directory before its first open).
+std::string Existing(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(dir, ec);
+  while (!p.empty() && !std::filesystem::exists(p, ec) && p != p.parent_path()) p = p.parent_path();
+  return p.empty() ? dir : p.string();
+}
+
+}  // namespace
 
 Result<uint64_t> FreeBytes(const std::string& dir) {
   struct statvfs s {};
-  if (statvfs(dir.c_str(), &s) != 0) {
+  if (statvfs(Existing(dir).c_str(), &s) != 0) {
     return Status::IOError("cannot read the free space of the data directory: " +
                            std::string(std::strerror(errno)));
   }
@@ -19,7 +31,7 @@ Result<uint64_t> FreeBytes(const std::string& dir) {
 
 Result<uint64_t> FilesystemBytes(const std::string& dir) {
   struct statvfs s {};
-  if (statvfs(dir.c_str(), &s) != 0) {
+  if (statvfs(Existing(dir).c_str(), &s) != 0) {
     return Status::IOError("cannot read the size of the data directory's filesystem: " +
                            std::string(std::strerror(errno)));
   }

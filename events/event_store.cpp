@@ -47,6 +47,7 @@ EventStore::Impl::Impl(std::string d, StoreOptions o)
 Result<std::shared_ptr<OpenDb>> EventStore::Impl::OpenRocks(Head* head) {
   RocksDbSetup setup = MakeRocksDbSetup(options);
   setup.db.listeners.push_back(listener);
+  setup.db.info_log = MakeInfoLog(dir);
   auto d = std::make_shared<OpenDb>();
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status st = rocksdb::DB::Open(setup.db, dir, setup.families, &d->handles, &raw);

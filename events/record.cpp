@@ -1,5 +1,7 @@
 #include "events/record.h"
 
+#include "events/coding.h"
+
 #include <cstring>
 
 namespace taskledger::record {
@@ -96,17 +98,9 @@ bool Decode(std::string_view value, EventView* out) {
   return true;
 }
 
-std::string BigEndian(uint64_t v) {
-  std::string s(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) s[i] = static_cast<char>(v & 0xFF);
-  return s;
-}
+std::string BigEndian(uint64_t v) { return taskledger::BigEndian(v, 8); }
 
-uint64_t FromBigEndian(std::string_view bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(bytes[i]);
-  return v;
-}
+uint64_t FromBigEndian(std::string_view bytes) { return taskledger::FromBigEndian(bytes.substr(0, 8)); }
 
 std::string StreamKey(std::string_view stream, uint64_t version) {
   std::string k;

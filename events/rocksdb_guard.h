@@ -21,6 +21,11 @@ namespace taskledger {
 // Whether a RocksDB status says the disk is full.
 bool IsNoSpace(const rocksdb::Status& s);
 
+// RocksDB's own diagnostic log ("LOG" in `dir`), written so that a full disk costs lines, not
+// the process: RocksDB's default logger writes through the same checked writer as its WAL,
+// and its next line after a failed one aborts. At most `max_bytes` (then LOG becomes LOG.old).
+std::shared_ptr<rocksdb::Logger> MakeInfoLog(const std::string& dir, size_t max_bytes = 8u << 20);
+
 // Records RocksDB's background errors (a flush or compaction that failed) for the owner to act
 // on, and keeps RocksDB from recovering by itself.
 class WriteErrorListener : public rocksdb::EventListener {

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "events/coding.h"
+
 namespace taskledger {
 
 Sha256::Sha256() : md_(EVP_MD_fetch(nullptr, "SHA256", nullptr)), ctx_(EVP_MD_CTX_new()) {
@@ -27,14 +29,7 @@ Hash Sha256::Digest(std::string_view a, std::string_view b) {
 }
 
 std::string ToHex(const Hash& h) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(64);
-  for (uint8_t b : h) {
-    s.push_back(kHex[b >> 4]);
-    s.push_back(kHex[b & 0xF]);
-  }
-  return s;
+  return Hex(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
 }
 
 bool FromHex(std::string_view hex, Hash* out) {

@@ -80,7 +80,7 @@ struct Pending {
 App::App(AppOptions options)
     : options_(std::move(options)),
       clock_(options_.clock_ms ? options_.clock_ms : std::function<int64_t()>(SystemNowMs)),
-      files_(options_.data_dir + "/files") {}
+      files_(options_.data_dir + "/files", options_.files) {}
 
 App::~App() {
   StopWebhooks(0);

@@ -33,6 +33,9 @@ struct AppOptions {
   std::string data_dir = "./data";
   StoreOptions store;
   std::function<int64_t()> clock_ms;  // default: the system clock
+  // Deliverable files: where their bytes go and the free space kept (store.min_free_bytes is
+  // the event log's; the webhook outbox takes ServiceOptions::outbox).
+  FileStoreOptions files;
   // Called when the running server meets an event its projection cannot fold; must not return.
   // Default: FailStop (log it and abort). Tests throw instead. At open the same failure is
   // Open()'s error.

@@ -65,6 +65,20 @@ std::vector<std::string> SplitCommas(std::string_view text) {
   return out;
 }
 
+// "64MiB", "512KiB", "2GiB", "0", or plain bytes.
+std::optional<uint64_t> SizeBytes(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const uint64_t n = std::stoull(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "B") return n;
+  if (unit == "KiB" || unit == "K") return n << 10;
+  if (unit == "MiB" || unit == "M") return n << 20;
+  if (unit == "GiB" || unit == "G") return n << 30;
+  return std::nullopt;
+}
+
 // "250ms", "5s", "5m", "2h", "5d", or plain milliseconds.
 std::optional<int64_t> DurationMs(std::string_view text) {
   size_t digits = 0;
@@ -151,11 +165,13 @@ struct ServeOptions {
   HttpLimits limits;
   ApiOptions api;
   WebhookFlags webhooks;
+  std::optional<uint64_t> min_free_bytes;  // --min-free-space; nullopt: the default
 };
 
 int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
-  const auto webhook_options = WebhookOptions(o.webhooks);
+  auto webhook_options = WebhookOptions(o.webhooks);
   if (!webhook_options) return 2;
+  webhook_options->outbox.min_free_bytes = o.min_free_bytes;
   UseBufferedStdoutLog();
   const size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) {
@@ -237,6 +253,12 @@ int main(int argc, char** argv) {
   cli.fallthrough();  // options of the whole tool may follow the subcommand
   cli.set_config("--config", "", "a TOML/INI file of options ([serve] listen = \"...\")")
       ->envname("TASKLEDGER_CONFIG");
+  std::string min_free_space;
+  cli.add_option("--min-free-space", min_free_space,
+                 "writes pause (503) while the data directory's disk has less free space than "
+                 "this, and resume by themselves above it: 64MiB, 512KiB, 0 (off). Default: 64MiB, "
+                 "or 5% of the filesystem if less")
+      ->envname("TASKLEDGER_MIN_FREE_SPACE");
   std::string clock_start;
   cli.add_option("--clock-start", clock_start,
                  "act as if it were now this date (YYYY-MM-DD, from 08:00) or moment "
@@ -364,7 +386,16 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (*verify && !verify_file.empty()) return tools::VerifyFile(verify_file);
-  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start));
+  std::optional<uint64_t> min_free;
+  if (!min_free_space.empty()) {
+    min_free = SizeBytes(min_free_space);
+    if (!min_free) {
+      std::cerr << "taskledger: --min-free-space wants a size like 64MiB, 512KiB or 0\n";
+      return 2;
+    }
+  }
+  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free);
+  so.min_free_bytes = min_free;
   if (*serve) return Serve(std::move(app), so);
   if (*load_demo) return tools::LoadDemoTool(*app, so.demo_dir);
   if (*create) return tools::CreateToken(*app, role, agency, name);

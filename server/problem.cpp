@@ -1,5 +1,7 @@
 #include "server/problem.h"
 
+#include <spdlog/spdlog.h>
+
 namespace taskledger::server {
 
 using nlohmann::json;
@@ -23,6 +25,7 @@ Response Problem::ToResponse(unsigned version) const {
   for (const auto& [k, v] : extra.items()) body[k] = v;
   Response res{status, version};
   res.set(http::field::content_type, "application/problem+json");
+  if (retry_after_s > 0) res.set(http::field::retry_after, std::to_string(retry_after_s));
   res.set(http::field::cache_control, "no-store");
   res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
   if (status == http::status::unauthorized) {
@@ -99,13 +102,32 @@ Problem FromStatus(const Status& s) {
     case C::kAlreadyExists:
       return MakeProblem(http::status::conflict, "already-exists", "It exists already",
                          s.message());
-    case C::kBusy:
-      return MakeProblem(http::status::service_unavailable, "busy", "Busy", s.message());
+    case C::kBusy: {
+      Problem p = MakeProblem(http::status::service_unavailable, "busy", "Busy", s.message());
+      p.retry_after_s = 1;
+      return p;
+    }
+    case C::kNoSpace: {
+      // The detail says what people need (writes paused, reads go on), not where the disk is.
+      Problem p = MakeProblem(http::status::service_unavailable, "storage-full",
+                              "The server's disk is full",
+                              "the server's disk is full: nothing was written; reading goes on, "
+                              "and writing resumes by itself once space is freed");
+      p.retry_after_s = 30;
+      return p;
+    }
     case C::kReadOnly:
     case C::kIOError:
-    case C::kCorruption:
-      return MakeProblem(http::status::service_unavailable, "storage",
-                         "The log cannot accept writes", s.message());
+    case C::kCorruption: {
+      // Storage messages name files and devices; those are for the operator's log.
+      spdlog::error("storage: {}", s.ToString());
+      Problem p = MakeProblem(http::status::service_unavailable, "storage",
+                              "The log cannot accept writes",
+                              "the server's storage failed; nothing was written. The operator's "
+                              "log says why");
+      p.retry_after_s = 60;
+      return p;
+    }
   }
   return MakeProblem(http::status::internal_server_error, "internal", "Internal error",
                      s.message());

@@ -27,6 +27,7 @@ struct Problem {
   std::string detail;
   std::vector<ProblemItem> errors;
   nlohmann::json extra = nlohmann::json::object();  // more members ("current_version": 3)
+  int retry_after_s = 0;  // > 0: sent as Retry-After (503s the client should retry)
 
   Response ToResponse(unsigned version = 11) const;
 };

@@ -7,20 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "events/coding.h"
 #include "events/sha256.h"
 
 namespace taskledger::server {
 namespace {
 
 using nlohmann::json;
-
-std::string RandomBytes(size_t n) {
-  std::string raw(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(n)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");  // no entropy: nothing safe to do
-  }
-  return raw;
-}
 
 std::string Base64Url(std::string_view raw) {
   static constexpr char kAlphabet[] =
@@ -37,16 +30,6 @@ std::string Base64Url(std::string_view raw) {
     }
   }
   if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
-
-std::string Hex(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
   return out;
 }
 

@@ -28,10 +28,13 @@ std::string Pretty(const json& j) { return j.dump(2, ' ', false, json::error_han
 
 }  // namespace
 
-std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock) {
+std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
+                                std::optional<uint64_t> min_free_bytes) {
   AppOptions o;
   o.data_dir = dir;
   o.clock_ms = std::move(clock);
+  o.store.min_free_bytes = min_free_bytes;
+  o.files.min_free_bytes = min_free_bytes;
   auto app = App::Open(o);
   if (!app.ok()) {
     std::cerr << "taskledger: cannot open " << dir << ": " << app.status().ToString()

@@ -10,8 +10,10 @@
 
 namespace taskledger::server::tools {
 
-// Opens `dir` with `clock` (empty: the system clock), or prints why not and exits 2.
-std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock);
+// Opens `dir` with `clock` (empty: the system clock) and the free-space floor (nullopt: the
+// default), or prints why not and exits 2.
+std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
+                                std::optional<uint64_t> min_free_bytes = std::nullopt);
 
 int LoadDemoTool(App& app, const std::string& demo_dir);
 int CreateToken(App& app, const std::string& role, const std::string& agency, const std::string& name);

@@ -45,6 +45,8 @@ void Impl::Pump() {
 }
 
 void Impl::PumpEndpoint(Endpoint& e, int64_t now) {
+  // With the outbox failed (a full disk), an attempt's outcome could not be kept: wait.
+  if (!outbox->write_status().ok()) return;
   while (!stopping && e.in_flight < options.per_endpoint && in_flight < options.overall &&
          !e.due.empty() && e.due.begin()->first <= now) {
     const std::string msg = e.due.begin()->second;

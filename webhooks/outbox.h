@@ -8,6 +8,13 @@
 // record was lost is sent again under the same webhook-id: at least once, never lost. Writes a
 // user is told about (a new secret, a redelivery asked for) are synced.
 //
+// A full disk: writes are refused below a free-space floor; a write that fails anyway fails the
+// outbox (no later write touches that RocksDB instance, rocksdb_guard.h) until TryRecover()
+// reopens it once there is room. Reads go on.
+//
+// Retention: finished messages whose outcome the event log records may be pruned (Prune), so
+// the outbox does not keep every attempt forever; the log keeps each outcome.
+//
 // Thread-safety: all methods may be called from any thread; read-modify-write of one message is
 // the caller's to serialise (the delivery engine owns pending messages).
 #pragma once
@@ -19,7 +26,12 @@
 #include <string>
 #include <vector>
 
+#include "events/disk_space.h"
 #include "events/status.h"
+
+namespace rocksdb {
+class Env;
+}
 
 namespace taskledger::webhooks {
 
@@ -69,10 +81,40 @@ struct Health {
   std::string last_error;
 };
 
+struct OutboxOptions {
+  // RocksDB environment, for fault injection in tests. Default: nullptr (the default Env).
+  rocksdb::Env* env = nullptr;
+  // Writes are refused with kNoSpace while the disk has less free space than this (as the
+  // event log's floor). Default: 64 MiB, or 5% of the filesystem if that is less.
+  std::optional<uint64_t> min_free_bytes;
+  FreeBytesFn free_bytes;  // default: statvfs
+};
+
+// What one Prune() did.
+struct PruneResult {
+  size_t examined = 0;  // finished messages looked at
+  size_t pruned = 0;    // removed with their bodies, attempts and index entries
+  size_t kept = 0;      // old, but not recorded in the log (yet, or ever: pings)
+  bool more = false;    // stopped at the limit with more to look at
+};
+
 class Outbox {
  public:
-  static Result<std::unique_ptr<Outbox>> Open(const std::string& dir);
+  static Result<std::unique_ptr<Outbox>> Open(const std::string& dir, OutboxOptions options = {});
   ~Outbox();
+
+  // Ok, or why writes are refused: kNoSpace after a write met a full disk (TryRecover heals
+  // it), kIOError after another failure (until restart). Reads go on either way.
+  Status write_status() const;
+  // After a write failed on a full disk, once there is room again: closes the RocksDB instance
+  // and opens it afresh, so writes resume. True when it did.
+  bool TryRecover();
+  // Removes messages finished (delivered or given up) before `before_ms`, looking at `limit`
+  // at most, with their bodies, attempts and index entries; never one whose outcome the event
+  // log does not record yet, nor a ping (its outcome is nowhere else).
+  Result<PruneResult> Prune(int64_t before_ms, size_t limit);
+  // A consistent copy in `dir` (a RocksDB checkpoint), for backups.
+  Status Checkpoint(const std::string& dir) const;
 
   // Adds `messages` except those whose (endpoint, key) was ever enqueued before, and moves the
   // cursors given, in one write. Returns the messages actually added.

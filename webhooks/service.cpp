@@ -23,7 +23,7 @@ Result<std::unique_ptr<Service>> Service::Open(const std::string& dir, Host& hos
   if (!options.client.clock_ms) options.client.clock_ms = [&host] { return host.NowMs(); };
   auto impl = std::make_shared<Impl>(host, std::move(options));
   if (Status s = impl->client.Init(); !s.ok()) return s;
-  auto outbox = Outbox::Open(dir);
+  auto outbox = Outbox::Open(dir, impl->options.outbox);
   if (!outbox.ok()) return outbox.status();
   impl->outbox = std::move(*outbox);
   return std::unique_ptr<Service>(new Service(std::move(impl)));
@@ -101,9 +101,33 @@ void Service::Wake() {
 
 void Service::Impl::Tick() {
   if (stopping) return;
+  // A failed outbox (a full disk) cannot keep what is derived or attempted: everything waits,
+  // and the derivation picks up from the stored cursors once it is back.
+  if (!outbox->write_status().ok()) {
+    const int64_t now = host.NowMs();
+    if (now >= next_recovery_ms) {
+      next_recovery_ms = now + 1000;
+      outbox->TryRecover();
+    }
+    if (!outbox->write_status().ok()) return Arm();
+  }
   if (!dispatching) Dispatch();
   Pump();
+  Prune();
   Arm();
+}
+
+void Service::Impl::Prune() {
+  const int64_t now = host.NowMs();
+  if (options.retention_ms <= 0 || now < next_prune_ms) return;
+  auto r = outbox->Prune(now - options.retention_ms, 1000);
+  if (!r.ok()) {
+    next_prune_ms = now + 60'000;
+    return;
+  }
+  if (r->pruned > 0) spdlog::info("webhooks: pruned {} finished deliveries", r->pruned);
+  // Work in bounded steps between the loop's other work; hourly once caught up.
+  next_prune_ms = r->more ? now : now + 3'600'000;
 }
 
 void Service::Impl::Arm() {

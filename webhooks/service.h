@@ -65,6 +65,11 @@ struct ServiceOptions {
   // Where people open a task, for links in payloads ("https://taskledger.example"). Default: none.
   std::string base_url;
   ClientOptions client;
+  // Finished messages (and their attempts) are kept this long in the outbox, then pruned once
+  // the event log records their outcome; 0 keeps them forever. Default: 90 days.
+  int64_t retention_ms = 90LL * 24 * 3600 * 1000;
+  // How the outbox stores (fault injection and the free-space floor).
+  OutboxOptions outbox;
 };
 
 struct ServiceStats {

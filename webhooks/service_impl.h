@@ -56,11 +56,15 @@ struct Service::Impl : std::enable_shared_from_this<Service::Impl> {
   int in_flight = 0;
   uint64_t log_cursor = 0;
   int64_t clock_cursor = 0;
+  int64_t next_recovery_ms = 0;  // when a failed outbox may try to reopen next
+  int64_t next_prune_ms = 0;     // when retention runs next
   std::mt19937_64 rng{std::random_device{}()};
 
   // service.cpp
   void Tick();
   void Arm();
+  // Removes finished messages older than the retention, a bounded step at a time.
+  void Prune();
   // Runs fn on the engine thread and returns its result; inline when the thread is not running.
   template <class R>
   R OnThread(std::function<R()> fn) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "tests/support/full_disk_fs.h"
 #include "tests/support/temp_dir.h"
 
 using namespace taskledger;
@@ -92,4 +93,123 @@ TEST_CASE("saving an outcome moves a message out of the pending set and keeps it
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 1);
   CHECK(listed->front().state == MessageState::kDelivered);
+}
+
+TEST_CASE("a full disk pauses the outbox's writes, reads go on, and it reopens once there is room",
+          "[webhooks][disk-full]") {
+  testing::TempDir dir;
+  testing::FullDisk disk;
+  OutboxOptions o;
+  o.env = disk.env.get();
+  o.free_bytes = disk.fs->free_bytes();
+  o.min_free_bytes = 4u << 20;
+  auto box = Outbox::Open(dir.Sub("outbox"), o);
+  REQUIRE(box.ok());
+  Outbox& b = **box;
+  Message first = Reminder("wh_a", "k1", 1000);
+  REQUIRE(b.Enqueue({first}, {1, 1000}, true).ok());
+  REQUIRE(b.PutSecrets("wh_a", Secrets{"whsec_a", "", 0}).ok());
+
+  // Under the floor: refused before RocksDB writes anything; nothing to recover afterwards.
+  disk.fs->reported_free = 1u << 20;
+  auto refused = b.Enqueue({Reminder("wh_a", "k2", 2000)}, {2, 2000}, false);
+  CHECK(refused.status().code() == Status::Code::kNoSpace);
+  CHECK(disk.fs->refused == 0);
+  CHECK(b.write_status().ok());
+  disk.fs->reported_free = 1ull << 40;
+  REQUIRE(b.Enqueue({Reminder("wh_a", "k2", 2000)}, {2, 2000}, false).ok());
+
+  // A write that meets the full disk fails the outbox: no later write touches that instance.
+  disk.fs->full = true;
+  first.state = MessageState::kDelivered;
+  first.attempts = 1;
+  CHECK(b.Save(first, nullptr, 1000, false).code() == Status::Code::kNoSpace);
+  CHECK(b.write_status().code() == Status::Code::kNoSpace);
+  const uint64_t refusals = disk.fs->refused;
+  CHECK(b.PutSecrets("wh_b", Secrets{"whsec_b", "", 0}).code() == Status::Code::kNoSpace);
+  CHECK(b.MarkRecorded(first.id).code() == Status::Code::kNoSpace);
+  CHECK(disk.fs->refused == refusals);
+  // Reads go on.
+  CHECK(b.Get(first.id).ok());
+  CHECK(b.GetSecrets("wh_a")->current == "whsec_a");
+  CHECK(b.cursors().log == 2u);
+  // Still no room: no reopen.
+  disk.fs->reported_free = 1u << 20;
+  CHECK_FALSE(b.TryRecover());
+
+  disk.fs->full = false;
+  disk.fs->reported_free = 1ull << 40;
+  REQUIRE(b.TryRecover());
+  CHECK(b.write_status().ok());
+  REQUIRE(b.Save(first, nullptr, 1000, true).ok());
+  REQUIRE(b.PutSecrets("wh_b", Secrets{"whsec_b", "", 0}).ok());
+  CHECK(b.Get(first.id)->state == MessageState::kDelivered);
+  CHECK(b.Pending()->size() == 1);  // k2
+  CHECK(b.GetSecrets("wh_b")->current == "whsec_b");
+}
+
+TEST_CASE("retention prunes old finished deliveries the log records, and nothing else",
+          "[webhooks][retention]") {
+  testing::TempDir dir;
+  auto box = Outbox::Open(dir.Sub("outbox"));
+  REQUIRE(box.ok());
+  Outbox& b = **box;
+  const auto finish = [&](Message m, int64_t done_ms, bool recorded) {
+    REQUIRE(b.Enqueue({m}, {}, false).ok());
+    const int64_t previous_next = m.next_ms;
+    m.state = MessageState::kDelivered;
+    m.attempts = 1;
+    m.done_ms = done_ms;
+    const Attempt a{1, done_ms, 204, 5, "", "ok"};
+    REQUIRE(b.Save(m, &a, previous_next, false).ok());
+    if (recorded) REQUIRE(b.MarkRecorded(m.id).ok());
+    return m.id;
+  };
+  const int64_t day = 24LL * 3600 * 1000;
+  const std::string old_recorded = finish(Reminder("wh_a", "old-recorded", 1 * day), 2 * day, true);
+  const std::string old_unrecorded = finish(Reminder("wh_a", "old-unrecorded", 1 * day), 2 * day, false);
+  const std::string recent = finish(Reminder("wh_a", "recent", 100 * day), 100 * day, true);
+  Message ping = Reminder("wh_a", "", 1 * day);
+  ping.id = NewMessageId();
+  ping.task.clear();
+  ping.type = "webhook.ping";
+  const std::string old_ping = finish(ping, 2 * day, false);
+  Message waiting = Reminder("wh_a", "pending", 1 * day);
+  REQUIRE(b.Enqueue({waiting}, {}, false).ok());
+
+  auto r = b.Prune(/*before=*/10 * day, 1000);
+  REQUIRE(r.ok());
+  CHECK(r->pruned == 1);
+  CHECK(r->kept == 2);
+  CHECK(b.Get(old_recorded).status().code() == Status::Code::kNotFound);
+  CHECK(b.Attempts(old_recorded)->empty());
+  CHECK(b.Get(old_unrecorded).ok());  // its outcome is not in the log yet
+  CHECK(b.Get(old_ping).ok());        // a ping's outcome is nowhere else
+  CHECK(b.Get(recent).ok());
+  CHECK(b.Get(waiting.id).ok());
+  auto listed = b.List("wh_a", 100);
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == 4);
+  // Once recorded, the old one goes at the next pass; the ping stays.
+  REQUIRE(b.MarkRecorded(old_unrecorded).ok());
+  r = b.Prune(10 * day, 1000);
+  REQUIRE(r.ok());
+  CHECK(r->pruned == 1);
+  CHECK(b.Get(old_unrecorded).status().code() == Status::Code::kNotFound);
+  CHECK(b.Get(old_ping).ok());
+}
+
+TEST_CASE("a checkpoint of the outbox opens elsewhere with its messages and secrets",
+          "[webhooks][backup]") {
+  testing::TempDir dir;
+  auto box = Outbox::Open(dir.Sub("outbox"));
+  REQUIRE(box.ok());
+  REQUIRE((*box)->Enqueue({Reminder("wh_a", "k", 1000)}, {7, 1000}, false).ok());
+  REQUIRE((*box)->PutSecrets("wh_a", Secrets{"whsec_a", "", 0}).ok());
+  REQUIRE((*box)->Checkpoint(dir.Sub("copy")).ok());
+  auto copy = Outbox::Open(dir.Sub("copy"));
+  REQUIRE(copy.ok());
+  CHECK((*copy)->GetSecrets("wh_a")->current == "whsec_a");
+  CHECK((*copy)->Pending()->size() == 1);
+  CHECK((*copy)->cursors().log == 7u);
 }
