@@ -434,16 +434,38 @@ Status EventStore::write_status() const {
 
 uint64_t EventStore::recoveries() const { return impl_->stat_recoveries.load(); }
 
-Status EventStore::Checkpoint(const std::string& dir) const {
-  auto d = impl_->Reader();
-  if (!d.ok()) return d.status();
-  rocksdb::Checkpoint* raw = nullptr;
-  rocksdb::Status st = rocksdb::Checkpoint::Create((*d)->db.get(), &raw);
-  if (!st.ok()) return impl_->FromRocks(st, "creating checkpoint");
-  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-  st = cp->CreateCheckpoint(dir);
-  if (!st.ok()) return impl_->FromRocks(st, "writing checkpoint to " + dir);
-  return Status::Ok();
+Result<Head> EventStore::Checkpoint(const std::string& dir) const {
+  {
+    auto d = impl_->Reader();
+    if (!d.ok()) return d.status();
+    rocksdb::Checkpoint* raw = nullptr;
+    rocksdb::Status st = rocksdb::Checkpoint::Create((*d)->db.get(), &raw);
+    if (!st.ok()) return impl_->FromRocks(st, "creating checkpoint");
+    std::unique_ptr<rocksdb::Checkpoint> cp(raw);
+    st = cp->CreateCheckpoint(dir);
+    if (!st.ok()) return impl_->FromRocks(st, "writing checkpoint to " + dir);
+  }
+  // What the copy holds: its head, and a tail that hashes to it.
+  RocksDbSetup setup = MakeRocksDbSetup(impl_->options);
+  setup.db.info_log = MakeInfoLog(dir);
+  OpenDb copy;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status st = rocksdb::DB::OpenForReadOnly(setup.db, dir, setup.families, &copy.handles, &raw);
+  if (!st.ok()) return impl_->FromRocks(st, "reading the checkpoint in " + dir);
+  copy.db.reset(raw);
+  copy.log = copy.handles[0];
+  copy.streams = copy.handles[1];
+  copy.ids = copy.handles[2];
+  copy.meta = copy.handles[3];
+  Head head;
+  std::string value;
+  st = copy.db->Get(rocksdb::ReadOptions(), copy.meta, kHeadKey, &value);
+  if (st.ok() && !DecodeHead(value, &head)) return Status::Corruption("unreadable head in the checkpoint");
+  if (!st.ok() && !st.IsNotFound()) return impl_->FromRocks(st, "reading the checkpoint's head");
+  if (Status s = CheckTail(*impl_, copy, head, impl_->options.tail_check_records); !s.ok()) {
+    return Status::Corruption("the checkpoint does not verify: " + s.message());
+  }
+  return head;
 }
 
 }  // namespace taskledger

@@ -172,8 +172,10 @@ class EventStore {
   // How many times the store has reopened itself after a full disk.
   uint64_t recoveries() const;
 
-  // A consistent copy of the store in `dir` (a RocksDB checkpoint: hard links where possible).
-  Status Checkpoint(const std::string& dir) const;
+  // A consistent copy of the store in `dir`, which must not exist (a RocksDB checkpoint: hard
+  // links where possible), taken while appends go on. Returns the head the copy holds, read
+  // back from it (opened read-only, its tail re-hashed).
+  Result<Head> Checkpoint(const std::string& dir) const;
 
   struct Impl;
 

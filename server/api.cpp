@@ -55,6 +55,7 @@ Api::Api(App& app, ApiOptions options)
   AddCommandRoutes();
   AddWebhookRoutes();
   AddDashboardRoutes();
+  AddBackupRoutes();
 }
 
 Api::~Api() { Shutdown(); }

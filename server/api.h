@@ -62,6 +62,8 @@ struct ApiOptions {
   std::string public_url;
   // Calendar feeds' alarms: the webhook reminders' offsets and hour.
   CalendarOptions calendar;
+  // Where POST /v1/backups writes (one directory per backup). Empty: backups are off.
+  std::string backup_dir;
 };
 
 class Api {
@@ -101,6 +103,7 @@ class Api {
   void AddStreamRoutes();
   void AddWebhookRoutes();
   void AddDashboardRoutes();
+  void AddBackupRoutes();
   // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming
   // `what` ("this token"), and returns true.
   bool OverRate(const Call& c, const std::string& id, std::string_view what);
@@ -122,6 +125,7 @@ class Api {
   std::condition_variable exports_cv_;
   size_t exports_active_ = 0;      // by exports_mu_
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> backing_up_{false};
 };
 
 }  // namespace taskledger::server

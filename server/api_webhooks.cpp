@@ -193,14 +193,15 @@ void Api::AddWebhookRoutes() {
   };
   // Appends a subscription decision and answers with the webhook as it then stands.
   const auto submit = [this](Call& c, Result<Decision> d, http::status status,
-                             std::function<void(json&)> extend, std::function<void()> undo = {}) {
+                             std::function<void(json&)> extend, std::function<void()> undo = {},
+                             std::shared_ptr<void> hold = nullptr) {
     if (!d.ok()) {
       if (undo) undo();
       return c.Fail(FromStatus(d.status()));
     }
     const std::string id = d->stream.substr(std::string_view("webhook-").size());
     app_.Submit(std::move(*d), [this, reply = c.reply, version = c.req.version(), id, status,
-                                extend, undo](Result<CommandOutcome> r) {
+                                extend, undo, hold](Result<CommandOutcome> r) {
       post_([=, this] {
         if (!r.ok()) {
           if (undo) undo();
@@ -232,11 +233,12 @@ void Api::AddWebhookRoutes() {
     });
     if (!d.ok()) return c.Fail(FromStatus(d.status()));
     // The secret is stored before the subscription exists, so a delivery never finds none.
+    auto hold = app_.BeginSecretChange();
     auto secret = svc->NewEndpointSecret(id);
     if (!secret.ok()) return c.Fail(FromStatus(secret.status()));
     submit(c, std::move(d), http::status::created,
            [secret = *secret](json& body) { body["secret"] = secret; },
-           [svc, id] { (void)svc->ForgetEndpoint(id); });
+           [svc, id] { (void)svc->ForgetEndpoint(id); }, hold);
   });
 
   Add(http::verb::get, "/v1/webhooks", [=, this](Call& c) {
@@ -279,13 +281,15 @@ void Api::AddWebhookRoutes() {
       return webhooks::DecideDelete(r, c.params[0], c.actor);
     });
     const std::string id = c.params[0];
+    auto hold = app_.BeginSecretChange();
     if (d.ok()) (void)svc->ForgetEndpoint(id);  // the secret goes with it
-    submit(c, std::move(d), http::status::no_content, {});
+    submit(c, std::move(d), http::status::no_content, {}, {}, hold);
   });
 
   Add(http::verb::post, "/v1/webhooks/{}/rotate-secret", [=, this](Call& c) {
     webhooks::Service* svc = service(c);
     if (!svc || !find(c, true)) return;
+    auto hold = app_.BeginSecretChange();
     auto rotated = svc->RotateSecret(c.params[0]);
     if (!rotated.ok()) return c.Fail(FromStatus(rotated.status()));
     auto d = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
@@ -294,7 +298,7 @@ void Api::AddWebhookRoutes() {
     submit(c, std::move(d), http::status::ok, [rotated = *rotated](json& body) {
       body["secret"] = rotated.first;
       body["previous_secret_valid_until_ms"] = rotated.second;
-    });
+    }, {}, hold);
   });
 
   Add(http::verb::post, "/v1/webhooks/{}/test", [=](Call& c) {

@@ -194,6 +194,33 @@ Status App::Fold(uint64_t to_position) {
   return Status::Ok();
 }
 
+std::shared_ptr<void> App::BeginSecretChange() {
+  std::unique_lock lock(secrets_mu_);
+  secrets_cv_.wait(lock, [this] { return !secrets_paused_; });
+  ++secret_changes_;
+  return std::shared_ptr<void>(nullptr, [this](void*) {
+    {
+      std::lock_guard lock(secrets_mu_);
+      --secret_changes_;
+    }
+    secrets_cv_.notify_all();
+  });
+}
+
+std::shared_ptr<void> App::PauseSecretChanges() {
+  std::unique_lock lock(secrets_mu_);
+  secrets_cv_.wait(lock, [this] { return !secrets_paused_; });
+  secrets_paused_ = true;
+  secrets_cv_.wait(lock, [this] { return secret_changes_ == 0; });
+  return std::shared_ptr<void>(nullptr, [this](void*) {
+    {
+      std::lock_guard lock(secrets_mu_);
+      secrets_paused_ = false;
+    }
+    secrets_cv_.notify_all();
+  });
+}
+
 std::optional<TokenRecord> App::Authenticate(std::string_view token,
                                              std::string_view scope) const {
   std::shared_lock lock(mu_);

@@ -8,6 +8,7 @@
 // keys are guarded by mu_ (shared for reads, exclusive for folding).
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -106,6 +107,13 @@ class App {
   // The running webhooks service; null unless started.
   webhooks::Service* webhooks() { return webhooks_.get(); }
 
+  // Webhook secret changes (a secret stored in the outbox, then its event appended) hold one of
+  // these from before the secret is stored until the event is durable or refused.
+  std::shared_ptr<void> BeginSecretChange();
+  // Waits for the secret changes in progress and holds new ones off while the returned guard
+  // lives: a backup copies the outbox and the log between (backup.h).
+  std::shared_ptr<void> PauseSecretChanges();
+
   // The principal for a bearer token (or, with scope "calendar", a feed key), if valid.
   std::optional<TokenRecord> Authenticate(std::string_view token,
                                           std::string_view scope = {}) const;
@@ -140,6 +148,10 @@ class App {
   std::map<std::string, IdemEntry> idem_;  // by mu_: "token:key digest" -> first request
   std::mutex inflight_mu_;
   std::set<std::string> inflight_keys_;  // by inflight_mu_
+  std::mutex secrets_mu_;
+  std::condition_variable secrets_cv_;
+  int secret_changes_ = 0;        // by secrets_mu_: in progress
+  bool secrets_paused_ = false;   // by secrets_mu_: a backup is copying
   std::unique_ptr<webhooks::Host> webhook_host_;
   std::unique_ptr<webhooks::Service> webhooks_;
 };

@@ -108,6 +108,7 @@ struct WebhookFlags {
   std::string disable_after = "5d";
   double jitter = 0.2;
   std::string public_url;
+  std::string retention = "90d";
 };
 
 std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
@@ -151,6 +152,9 @@ std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
   o.disable_after_ms = *disable;
   if (f.jitter < 0 || f.jitter > 0.5) return fail("--webhook-jitter: 0 to 0.5");
   o.jitter = f.jitter;
+  auto retention = DurationMs(f.retention);
+  if (!retention || *retention < 0) return fail("--webhook-retention wants a duration like 90d (0: keep all)");
+  o.retention_ms = *retention;
   o.base_url = f.public_url;
   while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
   return o;
@@ -281,6 +285,9 @@ int main(int argc, char** argv) {
                     "the built web dashboard, served at / (clients/web/dist)")
       ->envname("TASKLEDGER_WEB_DIR")->capture_default_str();
   serve->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
+  serve->add_option("--backup-dir", so.api.backup_dir,
+                    "where POST /v1/backups writes backups (default: <data-dir>-backups)")
+      ->envname("TASKLEDGER_BACKUP_DIR");
   serve->add_option("--threads", so.threads, "I/O threads")->envname("TASKLEDGER_THREADS")->capture_default_str();
   serve->add_option("--max-connections", so.limits.max_connections, "open connections at most")
       ->envname("TASKLEDGER_MAX_CONNECTIONS")->capture_default_str();
@@ -330,6 +337,10 @@ int main(int argc, char** argv) {
       ->envname("TASKLEDGER_WEBHOOK_DISABLE_AFTER")->capture_default_str();
   serve->add_option("--webhook-jitter", wf.jitter, "retry delays move by up to this fraction")
       ->envname("TASKLEDGER_WEBHOOK_JITTER")->capture_default_str();
+  serve->add_option("--webhook-retention", wf.retention,
+                    "keep finished deliveries and their attempts this long once the log records "
+                    "their outcome (0: forever)")
+      ->envname("TASKLEDGER_WEBHOOK_RETENTION")->capture_default_str();
 
   auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
   token->require_subcommand(1);
@@ -349,10 +360,17 @@ int main(int argc, char** argv) {
   std::string verify_file;
   verify->add_option("--file", verify_file, "an export (JSON Lines) to check instead of a store");
 
-  auto* backup = cli.add_subcommand("backup", "a consistent copy of a store (RocksDB checkpoint)");
+  auto* backup = cli.add_subcommand(
+      "backup", "a copy of the log, the webhook outbox and the files (offline; with the server "
+                "running, POST /v1/backups)");
   data_opt(backup);
   std::string backup_to;
   backup->add_option("--to", backup_to, "a directory that does not exist yet")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "copy a backup into a new data directory and check it opens and verifies");
+  data_opt(restore);
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "the backup directory")->required();
 
   auto* exp = cli.add_subcommand("export", "the log as JSON Lines, verifiable with verify --file");
   data_opt(exp);
@@ -386,6 +404,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (*verify && !verify_file.empty()) return tools::VerifyFile(verify_file);
+  if (*restore) return tools::Restore(restore_from, data_dir);
   std::optional<uint64_t> min_free;
   if (!min_free_space.empty()) {
     min_free = SizeBytes(min_free_space);
@@ -395,6 +414,11 @@ int main(int argc, char** argv) {
     }
   }
   auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free);
+  if (so.api.backup_dir.empty()) {
+    std::string base = data_dir;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    so.api.backup_dir = base + "-backups";
+  }
   so.min_free_bytes = min_free;
   if (*serve) return Serve(std::move(app), so);
   if (*load_demo) return tools::LoadDemoTool(*app, so.demo_dir);

@@ -7,6 +7,7 @@
 #include "domain/date.h"
 #include "domain/import.h"
 #include "events/sha256.h"
+#include "server/backup.h"
 #include "server/demo.h"
 #include "server/file_store.h"
 #include "server/log_export.h"
@@ -106,20 +107,20 @@ int VerifyFile(const std::string& path) {
 }
 
 int Backup(App& app, const std::string& to) {
-  if (Status s = app.store().Checkpoint(to); !s.ok()) return Fail(s.ToString());
-  // Deliverable files: immutable and named by hash, so hard links are a consistent copy.
-  std::error_code ec;
-  const std::filesystem::path files = app.data_dir() + "/files";
-  if (std::filesystem::exists(files, ec)) {
-    std::filesystem::copy(files, to + "/files",
-                          std::filesystem::copy_options::recursive |
-                              std::filesystem::copy_options::create_hard_links, ec);
-    if (ec) {
-      std::filesystem::copy(files, to + "/files", std::filesystem::copy_options::recursive, ec);
-    }
-    if (ec) return Fail("copying deliverable files: " + ec.message());
-  }
-  std::cout << "backup of position " << app.store().head().position << " in " << to << "\n";
+  auto r = server::Backup(app, to);
+  if (!r.ok()) return Fail(r.status().ToString());
+  std::cout << "backup of position " << r->head.position << " (" << ToHex(r->head.hash) << "), "
+            << r->files << " files" << (r->outbox ? ", the webhook outbox" : "") << " in " << to
+            << "\n";
+  return 0;
+}
+
+int Restore(const std::string& from, const std::string& data_dir) {
+  auto r = server::Restore(from, data_dir);
+  if (!r.ok()) return Fail(r.status().ToString(), 2);
+  std::cout << "restored position " << r->head.position << " (" << ToHex(r->head.hash)
+            << "), chain verified, " << r->files << " files"
+            << (r->outbox ? ", the webhook outbox" : "") << " into " << data_dir << "\n";
   return 0;
 }
 

@@ -21,7 +21,10 @@ int RevokeToken(App& app, const std::string& id);
 int VerifyStore(App& app);
 // Verifies an export file (JSON Lines from /v1/audit/export or `export`) without a store.
 int VerifyFile(const std::string& path);
+// A backup of the log, the webhook outbox and the files in `to` (backup.h).
 int Backup(App& app, const std::string& to);
+// Copies a backup into a new data directory and checks that it opens and verifies.
+int Restore(const std::string& from, const std::string& data_dir);
 // Writes the log after position `after` as JSON Lines to `out` ("-": stdout).
 int Export(App& app, uint64_t after, const std::string& out);
 

@@ -146,6 +146,12 @@ paths = {
  "/v1/tasks/{task}/extension-requests/{request}/decision": {"post": dict(command("Grant or refuse an extension", body({"occurrence": OCC, "decision": {"enum": ["granted", "refused"]}, "due": DATE, "comment": S}, ["decision"]), roles="coordinator"),
      parameters=[TASK_ID, P("request", "path", "extension request id"), P("If-Match", "header", "the task's version"), P("Idempotency-Key", "header", "retry key")])},
  "/v1/tasks/{task}/comments": {"post": command("Comment", body({"occurrence": OCC, "text": S}, ["text"]), roles="lead or coordinating agency, coordinator")},
+ "/v1/backups": {
+   "get": {"summary": "Backups written by this server, newest first (coordinator, auditor)",
+           "responses": {"200": ok("Backups", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Backup")}}}), "403": PROBLEM}},
+   "post": {"summary": "Write a backup now (coordinator)",
+            "description": "Into --backup-dir (default <data-dir>-backups), one directory per backup: the event log (a RocksDB checkpoint), the webhook outbox (signing secrets, cursors, pending deliveries) and the deliverable files, consistent with each other while the server keeps working. A backup directory is a data directory: `taskledger restore --from DIR --data-dir NEW` copies it and checks that it opens and verifies. Answered once complete, with the head the copy holds.",
+            "responses": {"201": ok("Written", REF("Backup")), "403": PROBLEM, "409": PROBLEM, "503": PROBLEM}}},
  "/v1/tokens": {
    "get": {"summary": "Tokens (coordinator); never their secrets", "responses": {"200": ok("Tokens", OBJ), "403": PROBLEM}},
    "post": {"summary": "Create a token (coordinator); the secret is shown once",
@@ -236,7 +242,10 @@ doc = {
  "components": {
    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "tl_<id>_<secret>; roles coordinator, agency (one agency), auditor (read-only)"}},
    "schemas": {
-     "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+     "Backup": {"type": "object", "properties": {
+        "name": S, "head": {"type": "object", "properties": {"position": {"type": "integer"}, "hash": S}},
+        "files": {"type": "integer"}, "outbox": {"type": "boolean"}, "taken_at_ms": {"type": "integer"}}},
+    "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
         "type": S, "title": S, "status": {"type": "integer"}, "detail": S,
         "errors": {"type": "array", "items": {"type": "object", "properties": {"field": S, "row": {"type": "integer"}, "column": S, "message": S}}}}},
      "Agency": {"type": "object", "properties": {"id": S, "name": S, "name_en": S, "kind": S, "parent": S, "aliases": LIST, "members": LIST}},
