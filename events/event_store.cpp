@@ -159,6 +159,7 @@ Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_
     prev = before->hash;
   }
   uint64_t expect = from;
+  Sha256 hasher;  // its own: the store's is the committer's, and this may run beside it
   it->Seek(record::BigEndian(from));
   for (; it->Valid() && expect <= head.position; it->Next(), ++expect) {
     EventView e;
@@ -167,7 +168,7 @@ Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_
     if (!record::Decode(it->value().ToStringView(), &e) || e.position != key) {
       return Status::Corruption("unreadable record at " + PositionText(key));
     }
-    const Hash h = s.hasher.Digest(
+    const Hash h = hasher.Digest(
         std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
         record::Body(it->value().ToStringView()));
     if (h != e.hash) return Status::Corruption("hash mismatch at " + PositionText(key));
