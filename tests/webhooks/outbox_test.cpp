@@ -2,9 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
 
 #include "tests/support/full_disk_fs.h"
+#include "tests/support/power_loss_fs.h"
 #include "tests/support/temp_dir.h"
 
 using namespace taskledger;
@@ -212,4 +218,69 @@ TEST_CASE("a checkpoint of the outbox opens elsewhere with its messages and secr
   CHECK((*copy)->GetSecrets("wh_a")->current == "whsec_a");
   CHECK((*copy)->Pending()->size() == 1);
   CHECK((*copy)->cursors().log == 7u);
+}
+
+TEST_CASE("power cuts leave the outbox a prefix of its writes, with every synced one",
+          "[webhooks][power-loss]") {
+  testing::TempDir real;  // the outbox restricts its directory's permissions on the real disk
+  testing::PowerLossDisk disk;
+  const std::string dir = real.Sub("outbox");
+  OutboxOptions o;
+  o.env = disk.env.get();
+  o.min_free_bytes = 0;
+  std::mt19937_64 rng(7);
+  uint64_t next = 1;                     // the next message's number, and its cursor
+  uint64_t synced_through = 0;           // every enqueue up to here was made durable
+  std::map<std::string, std::string> secrets;  // stored (synced) before a cut
+  for (int cut = 0; cut < 200; ++cut) {
+    auto box = Outbox::Open(dir, o);
+    REQUIRE(box.ok());
+    Outbox& b = **box;
+    const uint64_t cursor = b.cursors().log.value_or(0);
+    INFO("cut " << cut << ", cursor " << cursor);
+    REQUIRE(cursor >= synced_through);  // nothing synced was lost
+    // A prefix: every message enqueued with a cursor up to the one stored is there.
+    for (uint64_t i = cursor > 50 ? cursor - 50 : 1; i <= cursor; ++i) {
+      REQUIRE(b.Get(MessageIdFor("wh_a", "k" + std::to_string(i))).ok());
+    }
+    for (const auto& [endpoint, secret] : secrets) REQUIRE(b.GetSecrets(endpoint)->current == secret);
+    next = cursor + 1;
+
+    std::atomic<bool> stop{false};
+    std::mutex mu;
+    uint64_t synced_now = synced_through;
+    std::map<std::string, std::string> secrets_now = secrets;
+    std::thread writer([&] {
+      for (; !stop; ++next) {
+        const bool sync = next % 5 == 0;
+        Message m = Reminder("wh_a", "k" + std::to_string(next), static_cast<int64_t>(next));
+        if (!b.Enqueue({m}, {next, static_cast<int64_t>(next)}, sync).ok()) break;
+        if (next % 3 == 0) {  // an attempt's outcome, not synced
+          m.state = MessageState::kDelivered;
+          m.attempts = 1;
+          m.done_ms = static_cast<int64_t>(next);
+          if (!b.Save(m, nullptr, m.next_ms, false).ok()) break;
+        }
+        std::lock_guard lock(mu);
+        if (sync) synced_now = next;
+        if (next % 7 == 0) {
+          const std::string endpoint = "wh_" + std::to_string(next % 4);
+          const std::string secret = "whsec_" + std::to_string(next);
+          if (!b.PutSecrets(endpoint, Secrets{secret, "", 0}).ok()) break;
+          secrets_now[endpoint] = secret;
+        }
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 3000));
+    {
+      std::lock_guard lock(mu);
+      synced_through = synced_now;
+      secrets = secrets_now;
+    }
+    const auto image = disk.fs->Capture({dir});
+    stop = true;
+    writer.join();
+    box->reset();
+    disk.fs->Restore({dir}, image);
+  }
 }
