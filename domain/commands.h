@@ -12,7 +12,7 @@
 #include "domain/ledger.h"
 #include "domain/model.h"
 #include "events/event.h"
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace taskledger::domain {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "domain/date.h"
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace taskledger::domain {
 

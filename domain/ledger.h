@@ -18,7 +18,7 @@
 
 #include "domain/model.h"
 #include "events/event.h"
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace taskledger::domain {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "domain/model.h"
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace taskledger::domain {
 

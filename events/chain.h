@@ -8,7 +8,7 @@
 #include <string>
 
 #include "events/event.h"
-#include "events/sha256.h"
+#include "events/util/sha256.h"
 
 namespace taskledger {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "events/sha256.h"
-#include "events/uuid.h"
+#include "events/util/sha256.h"
+#include "events/util/uuid.h"
 
 namespace taskledger {
 

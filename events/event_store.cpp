@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "events/record.h"
+#include "events/util/clock.h"
 #include "events/rocksdb_options.h"
 #include "events/store_impl.h"
 
@@ -103,9 +104,7 @@ Status EventStore::Impl::FromRocks(const rocksdb::Status& s, std::string_view wh
 }
 
 int64_t EventStore::Impl::NowMs() const {
-  if (options.clock_ms) return options.clock_ms();
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return options.clock_ms ? options.clock_ms() : SystemNowMs();
 }
 
 void EventStore::Impl::Publish(const Head& h) {

@@ -30,9 +30,9 @@
 #include <string_view>
 #include <vector>
 
-#include "events/disk_space.h"
+#include "events/util/disk_space.h"
 #include "events/event.h"
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace rocksdb {
 class Env;

@@ -1,6 +1,6 @@
 #include "events/record.h"
 
-#include "events/coding.h"
+#include "events/util/coding.h"
 
 #include <cstring>
 

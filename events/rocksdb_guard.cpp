@@ -62,7 +62,7 @@ bool IsNoSpace(const rocksdb::Status& s) {
   return s.IsNoSpace() || s.ToString().find("No space left") != std::string::npos;
 }
 
-void WriteErrorListener::OnBackgroundError(rocksdb::BackgroundErrorReason reason,
+void WriteErrorListener::OnBackgroundError(rocksdb::BackgroundErrorReason,
                                            rocksdb::Status* error) {
   if (!error || error->ok()) return;
   std::lock_guard lock(mu_);

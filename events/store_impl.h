@@ -17,11 +17,11 @@
 #include <utility>
 #include <vector>
 
-#include "events/disk_space.h"
+#include "events/util/disk_space.h"
 #include "events/event_store.h"
-#include "events/reopenable.h"
+#include "events/util/reopenable.h"
 #include "events/rocksdb_guard.h"
-#include "events/sha256.h"
+#include "events/util/sha256.h"
 
 namespace taskledger {
 

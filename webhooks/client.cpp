@@ -1,5 +1,7 @@
 #include "webhooks/client.h"
 
+#include "events/util/clock.h"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -90,12 +92,7 @@ struct Client::Impl {
 
   Impl(asio::io_context& io, ClientOptions o) : io(io), options(std::move(o)) {}
 
-  int64_t NowMs() const {
-    if (options.clock_ms) return options.clock_ms();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  int64_t NowMs() const { return options.clock_ms ? options.clock_ms() : SystemNowMs(); }
 
   // One attempt, from taking a connection to the answer.
   struct Exchange : std::enable_shared_from_this<Exchange> {

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "events/sha256.h"
+#include "events/util/sha256.h"
 #include "webhooks/outbox_impl.h"
 
 namespace taskledger::webhooks {

@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "events/disk_space.h"
-#include "events/status.h"
+#include "events/util/disk_space.h"
+#include "events/util/status.h"
 
 namespace rocksdb {
 class Env;

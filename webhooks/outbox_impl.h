@@ -22,9 +22,9 @@
 #include <mutex>
 #include <string>
 
-#include "events/coding.h"
-#include "events/disk_space.h"
-#include "events/reopenable.h"
+#include "events/util/coding.h"
+#include "events/util/disk_space.h"
+#include "events/util/reopenable.h"
 #include "events/rocksdb_guard.h"
 #include "webhooks/outbox.h"
 

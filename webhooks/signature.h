@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace taskledger::webhooks {
 

@@ -9,7 +9,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "events/status.h"
+#include "events/util/status.h"
 
 namespace taskledger::webhooks {
 

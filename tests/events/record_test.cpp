@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "events/uuid.h"
+#include "events/util/uuid.h"
 
 using namespace taskledger;
 

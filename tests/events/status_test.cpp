@@ -7,7 +7,7 @@
 
 #include <functional>
 
-#include "events/status.h"
+#include "events/util/status.h"
 
 using namespace taskledger;
 

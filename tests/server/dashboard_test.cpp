@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 
-#include "server/calendar.h"
+#include "server/views/calendar.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger::testing;

@@ -7,7 +7,7 @@
 #include <random>
 #include <thread>
 
-#include "server/file_store.h"
+#include "server/app/file_store.h"
 #include "tests/support/full_disk_fs.h"
 #include "tests/support/power_loss_fs.h"
 #include "tests/support/temp_dir.h"

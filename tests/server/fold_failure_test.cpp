@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "events/event_store.h"
-#include "server/app.h"
-#include "server/tokens.h"
+#include "server/app/app.h"
+#include "server/app/tokens.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger;

@@ -3,8 +3,8 @@
 // someone else's page.
 #include <catch2/catch.hpp>
 
-#include "server/json_writer.h"
-#include "server/page_cache.h"
+#include "server/views/json_writer.h"
+#include "server/api/page_cache.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger;

@@ -4,7 +4,7 @@
 #include <regex>
 #include <set>
 
-#include "server/api.h"
+#include "server/api/api.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger;

@@ -2,9 +2,9 @@
 // parameters, and what the request log shows of a target.
 #include <catch2/catch.hpp>
 
-#include "server/log_sink.h"
-#include "server/request_target.h"
-#include "server/strict_json.h"
+#include "server/http/log_sink.h"
+#include "server/http/request_target.h"
+#include "server/http/strict_json.h"
 
 using namespace taskledger;
 using namespace taskledger::server;

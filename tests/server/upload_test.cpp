@@ -2,8 +2,8 @@
 // may see the task, refused when too large or malformed.
 #include <catch2/catch.hpp>
 
-#include "events/sha256.h"
-#include "server/multipart.h"
+#include "events/util/sha256.h"
+#include "server/http/multipart.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger;

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "events/disk_space.h"
+#include "events/util/disk_space.h"
 
 namespace taskledger::testing {
 

@@ -1,0 +1,230 @@
+#include "server/api/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "domain/text.h"
+#include "server/http/log_sink.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::string ActorLabel(const TokenRecord& t) {
+  return t.name.empty() ? "token " + t.id : t.name + " (token " + t.id + ")";
+}
+
+}  // namespace
+
+void Call::Json(http::status status, const json& body) const {
+  JsonText(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void Call::JsonText(http::status status, std::string body) const {
+  Response res{status, req.version()};
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = std::move(body);
+  reply(std::move(res));
+}
+
+Api::Api(App& app, ApiOptions options)
+    : app_(app),
+      options_(options),
+      post_(options.post ? std::move(options.post) : [](std::function<void()> f) { f(); }),
+      web_(options.web_dir),
+      limiter_(options.rate_per_second, options.rate_burst),
+      feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); })) {
+  options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
+  Add(http::verb::get, "/healthz", [this](Call& c) {
+    c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
+  }, {}, /*public_route=*/true);
+  Add(http::verb::get, "/v1/openapi.json", [](Call& c) {
+    Response res{http::status::ok, c.req.version()};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::cache_control, "public, max-age=300");
+    res.body() = std::string(OpenApiJson());
+    c.reply(std::move(res));
+  }, {}, /*public_route=*/true);
+  AddReadRoutes();
+  AddTaskListRoutes();
+  AddStreamRoutes();
+  AddCommandRoutes();
+  AddWebhookRoutes();
+  AddDashboardRoutes();
+  AddBackupRoutes();
+}
+
+Api::~Api() { Shutdown(); }
+
+std::vector<std::string> Api::RouteNames() const {
+  std::vector<std::string> out;
+  for (const Route& r : routes_) {
+    std::string name(http::to_string(r.method));
+    name += " ";
+    for (const std::string& s : r.segments) name += "/" + s;
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+void Api::Add(http::verb method, std::string pattern, Handler handler,
+              std::vector<QueryParam> query, bool public_route) {
+  routes_.push_back(
+      Route{method, SplitPath(pattern), std::move(query), public_route, std::move(handler)});
+}
+
+size_t Api::BodyLimit(const Request& header) const {
+  const std::string_view target = header.target();
+  // Deliverable uploads carry files; everything else is small JSON or a matrix.
+  if (target.find("/deliverables") != std::string_view::npos &&
+      header.method() == http::verb::post) {
+    return 20u << 20;
+  }
+  return 1u << 20;
+}
+
+bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  const int64_t wait = limiter_.Take(id, now_ms);
+  if (wait <= 0) return false;
+  ++stats_.rate_limited;
+  Response res = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
+                             std::string(what) + " is over its request rate; retry in " +
+                                 std::to_string(wait) + " s")
+                     .ToResponse(c.req.version());
+  res.set(http::field::retry_after, std::to_string(wait));
+  c.reply(std::move(res));
+  return true;
+}
+
+void Api::RevokeToken(const Call& c, const std::string& id, std::string_view what,
+                      const std::function<bool(const TokenRecord&)>& ours) {
+  const int state = app_.Read([&](const domain::Ledger&, const TokenTable& t) {
+    const TokenRecord* r = t.Find(id);
+    return !r || !ours(*r) ? 404 : r->revoked ? 409 : 200;
+  });
+  if (state == 404) return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
+  if (state == 409) {
+    return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
+                              std::string(what) + " " + id + " is revoked already"));
+  }
+  if (Status s = app_.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(),
+                                    {RevokeEvent(id, c.actor.Label())});
+      !s.ok()) {
+    return c.Fail(FromStatus(s));
+  }
+  c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
+}
+
+void Api::Handle(Request&& req, Responder responder) {
+  const auto start = std::chrono::steady_clock::now();
+  auto call = std::make_shared<Call>();
+  const std::string method(req.method_string());
+  // What the log shows of the target: never a token or key, wherever a client put it.
+  const std::string logged_target = RedactTarget(req.target());
+  call->req = std::move(req);
+  // The reply records the request once it is answered (a stream: once it starts): one log line,
+  // metrics. Never the token.
+  auto actor_label = std::make_shared<std::string>("-");  // set once authenticated
+  auto record = [this, start, method, logged_target, actor_label](const Response& res) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+    const int status = res.result_int();
+    ++stats_.requests;
+    if (status >= 500) ++stats_.server_errors;
+    else if (status >= 400) ++stats_.client_errors;
+    stats_.latency_micros_sum += micros;
+    static constexpr int64_t kBounds[] = {500, 1000, 5000, 10000, 50000, 100000, 500000};
+    int b = 0;
+    while (b < 7 && micros > kBounds[b]) ++b;
+    ++stats_.latency_buckets[b];
+    const std::string& actor = *actor_label;
+    if (status == 401 || status == 403) {
+      spdlog::warn("{} {} {} {}us {} refused", method, logged_target, status, micros, actor);
+    } else {
+      spdlog::info("{} {} {} {}us {}", method, logged_target, status, micros, actor);
+    }
+  };
+  call->reply = [record, reply = std::move(responder.reply)](Response res) {
+    record(res);
+    reply(std::move(res));
+  };
+  call->stream = [record, stream = std::move(responder.stream)](Response head) {
+    record(head);
+    return stream(std::move(head));
+  };
+
+  auto target = ParseRequestTarget(call->req.target());
+  if (!target.ok()) return call->Fail(BadRequest(target.status().message()));
+  call->path = std::move(target->path);
+  call->query = std::move(target->query);
+  // Everything outside the API is the dashboard's files, public like the page itself: the page
+  // holds no data, and signs in to the API with a token.
+  if (auto page = web_.Serve(call->req, call->path)) return call->reply(std::move(*page));
+
+  const std::vector<std::string>& segments = target->segments;
+  const Route* match = nullptr;
+  bool path_known = false;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    bool ok = true;
+    std::vector<std::string> params;
+    for (size_t i = 0; i < segments.size() && ok; ++i) {
+      if (r.segments[i] == "{}") {
+        ok = !segments[i].empty();
+        params.push_back(segments[i]);
+      } else {
+        ok = r.segments[i] == segments[i];
+      }
+    }
+    if (!ok) continue;
+    path_known = true;
+    if (r.method != call->req.method()) continue;
+    match = &r;
+    call->params = std::move(params);
+    break;
+  }
+  if (!match) {
+    if (path_known) {
+      return call->Fail(MakeProblem(http::status::method_not_allowed, "method-not-allowed",
+                                    "Method not allowed",
+                                    method + " is not supported on " + call->path));
+    }
+    return call->Fail(NotFound("no such resource: " + call->path));
+  }
+  if (!match->public_route) {
+    const std::string_view auth = call->req[http::field::authorization];
+    if (!auth.starts_with("Bearer ")) {
+      return call->Fail(Unauthorized("send 'Authorization: Bearer <token>'"));
+    }
+    auto who = app_.Authenticate(domain::Trim(auth.substr(7)));
+    if (!who) return call->Fail(Unauthorized("the token is not valid, or was revoked"));
+    call->who = *who;
+    call->actor.role = who->role;
+    call->actor.agency = who->agency;
+    call->actor.name = ActorLabel(*who);
+    *actor_label = call->actor.Label();
+    if (OverRate(*call, who->id, "this token")) return;
+  }
+  std::string param;
+  if (Status s = CheckQuery(call->query, match->query, &param); !s.ok()) {
+    return call->Fail(BadRequest(s.message(), param));
+  }
+  try {
+    match->handler(*call);
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", method, logged_target, e.what());
+    call->Fail(MakeProblem(http::status::internal_server_error, "internal", "Internal error",
+                           "the server failed to answer; the log is unchanged unless a 2xx "
+                           "was returned"));
+  }
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,131 @@
+// The HTTP API (v1): routing, authentication, and the handlers that turn requests into Ledger
+// reads and commands. Every error leaves through problem.h.
+//
+// Thread-safety: Handle() may be called concurrently from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server/app/app.h"
+#include "server/views/calendar.h"
+#include "server/api/page_cache.h"
+#include "server/api/event_feed.h"
+#include "server/http/http_server.h"
+#include "server/http/problem.h"
+#include "server/http/rate_limiter.h"
+#include "server/http/request_target.h"
+#include "server/http/static_files.h"
+
+namespace taskledger::server {
+
+// One request on its way through the API.
+struct Call {
+  Request req;
+  std::string path;                          // decoded, without the query
+  std::map<std::string, std::string> query;  // decoded
+  std::vector<std::string> params;           // the {} segments of the route, decoded
+  TokenRecord who;
+  domain::Actor actor;
+  Reply reply;
+  StartStream stream;  // instead of reply, for streamed responses
+
+  void Json(http::status status, const nlohmann::json& body) const;
+  // A body already written as JSON text (JsonWriter).
+  void JsonText(http::status status, std::string body) const;
+  void Fail(const Problem& p) const { reply(p.ToResponse(req.version())); }
+};
+
+// The OpenAPI 3.1 document of this API (server/api_doc/openapi.json).
+std::string_view OpenApiJson();
+
+struct ApiOptions {
+  // Requests per second per token, sustained; 0 turns the limit off. Default: 50.
+  double rate_per_second = 50;
+  // Requests a token may make at once before the sustained rate applies. Default: 200.
+  double rate_burst = 200;
+  // Runs a command's answer (reading the task, writing its JSON) off the store's notifier
+  // thread, which then goes straight on to answering the next group. Default: inline.
+  std::function<void(std::function<void()>)> post;
+  // The built web dashboard (clients/web/dist), served at "/". Empty: "/" says it is not built.
+  std::string web_dir;
+  // Where users reach the server ("https://taskledger.example.vn"), for links in calendar feeds
+  // and calendar-key answers. Empty: paths only.
+  std::string public_url;
+  // Calendar feeds' alarms: the webhook reminders' offsets and hour.
+  CalendarOptions calendar;
+  // Where POST /v1/backups writes (one directory per backup). Empty: backups are off.
+  std::string backup_dir;
+};
+
+class Api {
+ public:
+  explicit Api(App& app, ApiOptions options = {});
+  ~Api();
+  void Handle(Request&& req, Responder responder);
+  // "GET /v1/tasks/{}" for each route, for checking the OpenAPI document against.
+  std::vector<std::string> RouteNames() const;
+  // Ends the streams (SSE, exports) so a graceful stop is not held up by them.
+  void Shutdown();
+  size_t BodyLimit(const Request& header) const;
+
+  struct Stats {
+    std::atomic<uint64_t> requests{0}, client_errors{0}, server_errors{0}, rate_limited{0};
+    std::atomic<uint64_t> latency_buckets[8] = {};  // ≤0.5, 1, 5, 10, 50, 100, 500 ms, more
+    std::atomic<uint64_t> latency_micros_sum{0};
+  };
+  Stats& stats() { return stats_; }
+
+ private:
+  using Handler = std::function<void(Call&)>;
+  struct Route {
+    http::verb method;
+    std::vector<std::string> segments;  // "{}" matches one segment
+    std::vector<QueryParam> query;      // the parameters it takes; others are refused
+    bool public_route;
+    Handler handler;
+  };
+  // A route: `query` lists the parameters it takes, checked before `handler` runs; a public
+  // route needs no token.
+  void Add(http::verb method, std::string pattern, Handler handler,
+           std::vector<QueryParam> query = {}, bool public_route = false);
+  void AddCommandRoutes();
+  void AddReadRoutes();
+  void AddTaskListRoutes();
+  void AddStreamRoutes();
+  void AddWebhookRoutes();
+  void AddDashboardRoutes();
+  void AddBackupRoutes();
+  // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming
+  // `what` ("this token"), and returns true.
+  bool OverRate(const Call& c, const std::string& id, std::string_view what);
+  // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
+  // revoke: 404 when not, 409 when revoked already, else 200 once the revocation is durable.
+  void RevokeToken(const Call& c, const std::string& id, std::string_view what,
+                   const std::function<bool(const TokenRecord&)>& ours);
+
+  App& app_;
+  ApiOptions options_;
+  std::function<void(std::function<void()>)> post_;
+  StaticFiles web_;
+  std::vector<Route> routes_;
+  Stats stats_;
+  RateLimiter limiter_;
+  std::unique_ptr<EventFeed> feed_;
+  PageCache pages_;  // task lists as last rendered
+  std::mutex exports_mu_;
+  std::condition_variable exports_cv_;
+  size_t exports_active_ = 0;      // by exports_mu_
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> backing_up_{false};
+};
+
+}  // namespace taskledger::server

@@ -1,0 +1,176 @@
+// Task lists: an agency's tasks by next due date, or a plan's in plan order; filtered, paged,
+// written straight to text, and reused while the ledger has not moved (ETag, 304).
+#include <unordered_set>
+
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "server/views/views.h"
+
+namespace taskledger::server {
+
+using namespace domain;
+
+namespace {
+
+// The ETag of today's lists: the folded log position and the day they reflect.
+std::string ListTag(uint64_t position, Date today) {
+  std::string tag = "\"p";
+  tag += std::to_string(position);
+  tag += '-';
+  tag += ToIso(today);
+  tag += '"';
+  return tag;
+}
+
+// A list answer clients revalidate: 200 with `body`, or 304 when `body` is null.
+Response ListResponse(const Call& c, const std::string* body, const std::string& tag) {
+  Response res{body ? http::status::ok : http::status::not_modified, c.req.version()};
+  if (body) {
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = *body;
+  }
+  res.set(http::field::cache_control, "private, no-cache");
+  res.set(http::field::vary, "Authorization");
+  res.set(http::field::etag, tag);
+  return res;
+}
+
+}  // namespace
+
+void Api::AddTaskListRoutes() {
+  const auto list_tasks = [this](Call& c, std::string agency) {
+    std::optional<Date> due_before, due_after, as_of;
+    size_t limit, offset;
+    if (!DateParam(c, "due_before", &due_before) || !DateParam(c, "due_after", &due_after) ||
+        !DateParam(c, "as_of", &as_of) || !LimitParam(c, &limit, &offset)) {
+      return;
+    }
+    const std::string plan = c.query.count("plan") ? c.query.at("plan") : "";
+    const std::string status = c.query.count("status") ? c.query.at("status") : "";
+    const std::string role = c.query.count("role") ? c.query.at("role") : "";
+    const bool overdue = c.query.count("overdue") && c.query.at("overdue") == "true";
+    if (!role.empty() && role != "lead" && role != "coordinating") {
+      return c.Fail(BadRequest("role must be lead or coordinating", "role"));
+    }
+    if (c.who.role == ActorRole::kAgency) {
+      if (!agency.empty() && agency != c.who.agency) {
+        return c.Fail(Forbidden("an agency token sees only its own agency's tasks"));
+      }
+      agency = c.who.agency;
+    }
+    const Date today = as_of.value_or(Today(app_));
+    const bool current = !as_of || !(*as_of < Today(app_));
+    // Today's lists change only when an event is folded: the ETag names the position and the
+    // day, a poll with it costs nothing, and a page rendered at this position is reused.
+    const uint64_t position = app_.folded_position();
+    std::string cache_key;
+    if (current) {
+      const std::string tag = ListTag(position, today);
+      if (c.req[http::field::if_none_match] == tag) return c.reply(ListResponse(c, nullptr, tag));
+      cache_key = agency + '\n' + ToIso(today);
+      for (const auto& [k, v] : c.query) cache_key += '\n' + k + '=' + v;
+      if (auto hit = pages_.Find(cache_key, position)) {
+        return c.reply(ListResponse(c, hit.get(), tag));
+      }
+    }
+    std::string page;
+    uint64_t rendered_at = 0;
+    const auto list = [&](const Ledger& l) {
+      // Filters look at the task's current occurrence, as its view shows it.
+      const auto keep = [&](const Task& t) {
+        if (!plan.empty() && t.plan != plan) return false;
+        const Occurrence* cur = CurrentOccurrence(t);
+        if (!status.empty() && (!cur || ToString(cur->status) != status)) return false;
+        if (overdue && (!cur || Classify(*cur, today) != Category::kOverdue)) return false;
+        const std::optional<Date> next = cur && cur->open() ? cur->due : std::nullopt;
+        if (due_before && (!next || !(*next < *due_before))) return false;
+        if (due_after && (!next || !(*due_after < *next))) return false;
+        return true;
+      };
+      // The page's tasks are picked first and written once, straight into the body.
+      std::vector<std::pair<const Task*, const AgencyItem*>> picked;
+      size_t matched = 0;
+      const auto add = [&](const Task& t, const AgencyItem* item) {
+        if (!keep(t)) return;
+        if (matched++ < offset || picked.size() >= limit) return;
+        picked.emplace_back(&t, item);
+      };
+      std::vector<AgencyItem> found;
+      if (!agency.empty()) {
+        if (!l.FindAgency(agency)) return false;
+        AgencyQuery q;
+        if (role == "lead") q.role = Role::kLead;
+        if (role == "coordinating") q.role = Role::kCoordinating;
+        // Ask for just enough items to fill the page and see whether another follows; a task
+        // with several open occurrences and the filters use up items, so ask again for more
+        // while the answer came back full and the page is not.
+        const size_t want = offset + limit + 1;
+        for (q.limit = 2 * want;; q.limit *= 4) {
+          picked.clear();
+          matched = 0;
+          std::unordered_set<std::string_view> seen;
+          found = l.AgencyTasks(agency, today, q);
+          for (const AgencyItem& item : found) {
+            // One line per task, at its next due.
+            if (seen.insert(item.task->id).second) add(*item.task, &item);
+            if (matched >= want) break;
+          }
+          if (matched >= want || found.size() < q.limit) break;
+        }
+      } else {
+        for (const Plan* p : l.Plans()) {
+          for (const std::string& id : p->task_ids) add(*l.FindTask(id), nullptr);
+        }
+      }
+      page.reserve(512 * (picked.size() + 1));  // a task is ~400 bytes of JSON
+      JsonWriter w(&page);
+      w.BeginObject().Key("items").BeginArray();
+      for (const auto& [task, item] : picked) WriteTask(w, *task, today, false, item);
+      w.EndArray().Key("next_cursor");
+      if (matched > offset + limit) {
+        w.String(std::to_string(offset + limit));
+      } else {
+        w.Null();
+      }
+      if (as_of) w.Field("as_of", ToIso(*as_of));
+      w.EndObject();
+      rendered_at = l.position();
+      return true;
+    };
+    bool ok = false;
+    if (!current) {
+      // Who owned what, due when, on that day: the log up to then, folded afresh.
+      auto past = app_.LedgerAsOf(*as_of);
+      if (!past.ok()) return c.Fail(FromStatus(past.status()));
+      ok = list(**past);
+    } else {
+      ok = app_.Read([&](const Ledger& l, const TokenTable&) { return list(l); });
+    }
+    if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
+    if (!current) return c.JsonText(http::status::ok, std::move(page));
+    auto body = std::make_shared<const std::string>(std::move(page));
+    pages_.Put(cache_key, rendered_at, body);
+    c.reply(ListResponse(c, body.get(), ListTag(rendered_at, today)));
+  };
+  const std::vector<QueryParam> filters = {
+      {"plan", ParamKind::kText},
+      {"role", ParamKind::kEnum, {"lead", "coordinating"}},
+      {"status", ParamKind::kEnum,
+       {"not_started", "in_progress", "submitted", "completed", "cancelled"}},
+      {"due_before", ParamKind::kDate},
+      {"due_after", ParamKind::kDate},
+      {"overdue", ParamKind::kBool},
+      {"as_of", ParamKind::kDate},
+      {"limit", ParamKind::kLimit},
+      {"cursor", ParamKind::kCursor}};
+  std::vector<QueryParam> with_agency = filters;
+  with_agency.push_back({"agency", ParamKind::kText});
+  Add(http::verb::get, "/v1/tasks", [list_tasks](Call& c) {
+    list_tasks(c, c.query.count("agency") ? c.query.at("agency") : "");
+  }, with_agency);
+  Add(http::verb::get, "/v1/agencies/{}/tasks", [list_tasks](Call& c) { list_tasks(c, c.params[0]); },
+      filters);
+
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,192 @@
+#include "server/api/api_util.h"
+
+#include <algorithm>
+
+#include "domain/text.h"
+#include "server/http/strict_json.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string MediaType(std::string_view content_type) {
+  return Lower(domain::Trim(content_type.substr(0, content_type.find(';'))));
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  const std::string type = MediaType(content_type);
+  if (type != "application/json" && !(type.starts_with("application/") && type.ends_with("+json"))) {
+    return false;
+  }
+  // JSON is UTF-8 (RFC 8259); a charset that says otherwise is a client's mistake.
+  const std::string params = Lower(content_type.substr(std::min(content_type.size(),
+                                                                content_type.find(';'))));
+  const size_t charset = params.find("charset=");
+  if (charset == std::string::npos) return true;
+  std::string_view value = std::string_view(params).substr(charset + 8);
+  value = value.substr(0, value.find(';'));
+  value = domain::Trim(value);
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value == "utf-8" || value == "utf8";
+}
+
+std::optional<json> JsonBody(const Call& c, const std::vector<std::string>& allowed) {
+  if (!IsJsonContentType(c.req[http::field::content_type])) {
+    c.Fail(UnsupportedMediaType(c.req[http::field::content_type], "application/json"));
+    return std::nullopt;
+  }
+  StrictJson parsed = ParseStrictJson(c.req.body());
+  if (parsed.error) {
+    c.Fail(BadRequest(parsed.error->message, parsed.error->field));
+    return std::nullopt;
+  }
+  json& j = parsed.value;
+  if (!j.is_object()) {
+    c.Fail(BadRequest("the body must be a JSON object"));
+    return std::nullopt;
+  }
+  Problem unknown = BadRequest("unknown fields");
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      unknown.errors.push_back({k, 0, {}, "unknown field"});
+    }
+  }
+  if (!unknown.errors.empty()) {
+    unknown.detail = "unknown field '" + unknown.errors.front().field + "'";
+    c.Fail(unknown);
+    return std::nullopt;
+  }
+  return std::move(j);
+}
+
+std::optional<int64_t> Integer(const Call& c, const json& j, const char* key, int64_t min,
+                               int64_t max, std::string_view field) {
+  std::optional<int64_t> v = j.contains(key) ? IntegerValue(j[key], min, max) : std::nullopt;
+  if (!v) {
+    const std::string name = field.empty() ? std::string(key) : std::string(field);
+    c.Fail(BadRequest(name + " must be a whole number from " + std::to_string(min) + " to " +
+                          std::to_string(max),
+                      name));
+  }
+  return v;
+}
+
+std::optional<int64_t> IntegerValue(const json& v, int64_t min, int64_t max) {
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (max < 0 || u > static_cast<uint64_t>(max) || static_cast<int64_t>(u) < min) {
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(u);
+  }
+  if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (i < min || i > max) return std::nullopt;
+    return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Text(const Call& c, const json& j, const char* key, bool required) {
+  if (!j.contains(key) || j[key].is_null()) {
+    if (required) c.Fail(BadRequest(std::string(key) + " is required", key));
+    return required ? std::nullopt : std::optional<std::string>("");
+  }
+  if (!j[key].is_string()) {
+    c.Fail(BadRequest(std::string(key) + " must be a string", key));
+    return std::nullopt;
+  }
+  return j[key].get<std::string>();
+}
+
+std::optional<std::vector<std::string>> TextList(const Call& c, const json& j, const char* key,
+                                                 bool required) {
+  if (!j.contains(key)) {
+    if (required) c.Fail(BadRequest(std::string(key) + " is required", key));
+    return required ? std::nullopt : std::optional<std::vector<std::string>>(std::vector<std::string>{});
+  }
+  const json& v = j[key];
+  if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
+    c.Fail(BadRequest(std::string(key) + " must be a list of strings", key));
+    return std::nullopt;
+  }
+  return v.get<std::vector<std::string>>();
+}
+
+bool LimitParam(const Call& c, size_t* limit, size_t* offset) {
+  *limit = 100;
+  *offset = 0;
+  try {
+    if (auto it = c.query.find("limit"); it != c.query.end()) {
+      const long v = std::stol(it->second);
+      if (v < 1 || v > static_cast<long>(kMaxPageLimit)) throw std::out_of_range("limit");
+      *limit = static_cast<size_t>(v);
+    }
+    if (auto it = c.query.find("cursor"); it != c.query.end() && !it->second.empty()) {
+      *offset = std::stoul(it->second);
+    }
+  } catch (const std::exception&) {
+    c.Fail(BadRequest("limit must be 1-1000 and cursor a value from next_cursor", "limit"));
+    return false;
+  }
+  return true;
+}
+
+bool DateParam(const Call& c, const char* name, std::optional<domain::Date>* out) {
+  auto it = c.query.find(name);
+  if (it == c.query.end() || it->second.empty()) return true;
+  *out = domain::ParseIsoDate(it->second);
+  if (!*out) {
+    c.Fail(BadRequest(std::string(name) + " must be a date YYYY-MM-DD, not '" + it->second + "'",
+                      name));
+    return false;
+  }
+  return true;
+}
+
+domain::Date Today(const App& app) { return domain::DateAtUtcMs(app.NowMs()); }
+
+bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t) {
+  if (c.who.role != domain::ActorRole::kAgency) return true;
+  return l.RoleOf(c.who.agency, t).has_value();
+}
+
+PlanReach PlanAccess(const Call& c, const domain::Ledger& l, const domain::Plan& p) {
+  if (c.who.role != domain::ActorRole::kAgency) return PlanReach::kAll;
+  if (!l.Participates(c.who.agency, p)) return PlanReach::kNone;
+  return p.open_to_participants ? PlanReach::kAll : PlanReach::kOwnTasks;
+}
+
+Problem NotParticipant(const std::string& plan) {
+  return Forbidden("your agency has no task in plan '" + plan +
+                   "'; a plan is read by its coordinators, auditors and participating agencies");
+}
+
+std::string VersionTag(uint64_t version) {
+  std::string tag = "\"";
+  tag += std::to_string(version);
+  tag += '"';
+  return tag;
+}
+
+bool RequireRole(const Call& c, std::initializer_list<domain::ActorRole> roles) {
+  if (std::find(roles.begin(), roles.end(), c.who.role) != roles.end()) return true;
+  std::string names;
+  for (auto r : roles) names += (names.empty() ? "" : " or ") + std::string(domain::ToString(r));
+  c.Fail(Forbidden("this needs a " + names + " token"));
+  return false;
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,378 @@
+// Webhook routes: subscriptions (coordinators all, an agency its own, auditors read), secrets
+// shown once, test pings, and the deliveries with their attempts, redelivery and recovery.
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+
+#include "domain/text.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+using namespace domain;
+using webhooks::Message;
+using webhooks::ReminderPolicy;
+using webhooks::Subscription;
+using webhooks::SubscriptionSpec;
+
+namespace {
+
+json PolicyView(const ReminderPolicy& p) {
+  return {{"days_before", p.days_before},
+          {"overdue_every_days", p.overdue_every_days},
+          {"hour", p.hour}};
+}
+
+json OrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }
+
+json WebhookView(const Subscription& s, const webhooks::Service& svc) {
+  const webhooks::Health h = svc.outbox().GetHealth(s.id);
+  return {{"id", s.id},
+          {"url", s.url},
+          {"agency", s.agency},
+          {"description", s.description},
+          {"types", s.types.empty() ? webhooks::NotificationTypes() : s.types},
+          {"all_types", s.types.empty()},
+          {"enabled", s.enabled},
+          {"disabled_reason", s.disabled_reason.empty() ? json(nullptr) : json(s.disabled_reason)},
+          {"reminders", PolicyView(s.reminders ? *s.reminders : svc.options().reminders)},
+          {"reminders_own", s.reminders.has_value()},
+          {"created_at_ms", s.created_at_ms},
+          {"created_by", s.created_by},
+          {"updated_at_ms", s.updated_at_ms},
+          {"secret_rotated_at_ms", OrNull(s.secret_rotated_at_ms)},
+          {"version", s.version},
+          {"health",
+           {{"failing_since_ms", OrNull(h.failing_since_ms)},
+            {"last_success_ms", OrNull(h.last_success_ms)},
+            {"last_failure_ms", OrNull(h.last_failure_ms)},
+            {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)}}},
+          {"links", {{"deliveries", "/v1/webhooks/" + s.id + "/deliveries"}}}};
+}
+
+json DeliveryView(const Message& m, const webhooks::Outbox* with_attempts) {
+  json j = {{"id", m.id},
+            {"type", m.type},
+            {"agency", m.agency},
+            {"task", m.task.empty() ? json(nullptr) : json(m.task)},
+            {"occurrence", m.occurrence.empty() ? json(nullptr) : json(m.occurrence)},
+            {"state", webhooks::ToString(m.state)},
+            {"attempts", m.attempts},
+            {"next_attempt_at_ms",
+             m.state == webhooks::MessageState::kPending ? json(m.next_ms) : json(nullptr)},
+            {"last_status", m.last_status == 0 ? json(nullptr) : json(m.last_status)},
+            {"last_error", m.last_error.empty() ? json(nullptr) : json(m.last_error)},
+            {"created_at_ms", m.created_ms},
+            {"due_at_ms", m.due_ms},
+            {"done_at_ms", OrNull(m.done_ms)}};
+  if (with_attempts) {
+    json attempts = json::array();
+    if (auto a = with_attempts->Attempts(m.id); a.ok()) {
+      for (const webhooks::Attempt& x : *a) {
+        attempts.push_back({{"n", x.n},
+                            {"at_ms", x.at_ms},
+                            {"status", x.status == 0 ? json(nullptr) : json(x.status)},
+                            {"latency_ms", x.latency_ms},
+                            {"error", x.error.empty() ? json(nullptr) : json(x.error)},
+                            {"response", x.response}});
+      }
+    }
+    j["attempt_log"] = std::move(attempts);
+    j["payload"] = json::parse(m.body, nullptr, false);
+  }
+  return j;
+}
+
+std::optional<std::vector<int>> IntList(const Call& c, const json& j, const char* key,
+                                        const char* field) {
+  if (!j.contains(key)) return std::vector<int>{};
+  const json& v = j[key];
+  std::vector<int> out;
+  for (const json& x : v.is_array() ? v : json::array({nullptr})) {
+    const auto day = IntegerValue(x, 0, 365);
+    if (!day) {
+      c.Fail(BadRequest(std::string(field) + " must be a list of whole numbers of days (0-365)",
+                        field));
+      return std::nullopt;
+    }
+    out.push_back(static_cast<int>(*day));
+  }
+  return out;
+}
+
+std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
+  auto j = JsonBody(c, {"url", "agency", "description", "types", "enabled", "reminders"});
+  if (!j) return std::nullopt;
+  SubscriptionSpec s;
+  for (const char* key : {"url", "agency", "description"}) {
+    if (!j->contains(key)) continue;
+    auto v = Text(c, *j, key, true);
+    if (!v) return std::nullopt;
+    (key == std::string_view("url") ? s.url : key == std::string_view("agency") ? s.agency
+                                                                                : s.description) = *v;
+  }
+  if (j->contains("types")) {
+    auto v = TextList(c, *j, "types", true);
+    if (!v) return std::nullopt;
+    s.types = *v;
+  }
+  if (j->contains("enabled")) {
+    if (!(*j)["enabled"].is_boolean()) {
+      c.Fail(BadRequest("enabled must be true or false", "enabled"));
+      return std::nullopt;
+    }
+    s.enabled = (*j)["enabled"].get<bool>();
+  }
+  if (j->contains("reminders")) {
+    const json& r = (*j)["reminders"];
+    if (r.is_null()) {
+      s.server_reminders = true;
+    } else if (!r.is_object()) {
+      c.Fail(BadRequest("reminders must be an object {days_before, overdue_every_days, hour} or null",
+                        "reminders"));
+      return std::nullopt;
+    } else {
+      for (const auto& [k, v] : r.items()) {
+        if (k != "days_before" && k != "overdue_every_days" && k != "hour") {
+          c.Fail(BadRequest("reminders: unknown field '" + k + "'", "reminders." + k));
+          return std::nullopt;
+        }
+      }
+      ReminderPolicy p;
+      auto days = IntList(c, r, "days_before", "reminders.days_before");
+      if (!days) return std::nullopt;
+      if (r.contains("days_before")) p.days_before = *days;
+      for (auto [key, field, out] : {std::tuple{"overdue_every_days", "reminders.overdue_every_days",
+                                                &p.overdue_every_days},
+                                     std::tuple{"hour", "reminders.hour", &p.hour}}) {
+        if (!r.contains(key)) continue;
+        const auto v = Integer(c, r, key, 0, key == std::string_view("hour") ? 23 : 365, field);
+        if (!v) return std::nullopt;
+        *out = static_cast<int>(*v);
+      }
+      s.reminders = p;
+    }
+  }
+  return s;
+}
+
+// A reply that outlives the Call: the answer is sent from a completion.
+void Send(const Reply& reply, unsigned version, http::status status, const json& body,
+          std::string location = {}) {
+  Response res{status, version};
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  if (!location.empty()) res.set(http::field::location, location);
+  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  reply(std::move(res));
+}
+
+}  // namespace
+
+void Api::AddWebhookRoutes() {
+  // The service, or 503 when this server does not deliver webhooks.
+  const auto service = [this](const Call& c) -> webhooks::Service* {
+    webhooks::Service* s = app_.webhooks();
+    if (!s) c.Fail(MakeProblem(http::status::service_unavailable, "unavailable",
+                               "Service Unavailable", "webhooks are not running on this server"));
+    return s;
+  };
+  // The subscription named by the path, if the caller may read it (or manage it).
+  const auto find = [this](const Call& c, bool manage) -> std::optional<Subscription> {
+    return app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r)
+                                 -> std::optional<Subscription> {
+      const Subscription* s = r.Find(c.params[0]);
+      Status st = !s || s->deleted ? Status::NotFound("no webhook '" + c.params[0] + "'")
+                  : manage         ? webhooks::CanManage(*s, c.actor)
+                                   : webhooks::CanRead(*s, c.actor);
+      if (!st.ok()) {
+        c.Fail(FromStatus(st));
+        return std::nullopt;
+      }
+      return *s;
+    });
+  };
+  // Appends a subscription decision and answers with the webhook as it then stands.
+  const auto submit = [this](Call& c, Result<Decision> d, http::status status,
+                             std::function<void(json&)> extend, std::function<void()> undo = {},
+                             std::shared_ptr<void> hold = nullptr) {
+    if (!d.ok()) {
+      if (undo) undo();
+      return c.Fail(FromStatus(d.status()));
+    }
+    const std::string id = d->stream.substr(std::string_view("webhook-").size());
+    app_.Submit(std::move(*d), [this, reply = c.reply, version = c.req.version(), id, status,
+                                extend, undo, hold](Result<CommandOutcome> r) {
+      post_([=, this] {
+        if (!r.ok()) {
+          if (undo) undo();
+          return reply(FromStatus(r.status()).ToResponse(version));
+        }
+        if (status == http::status::no_content) {
+          Response res{status, version};
+          return reply(std::move(res));
+        }
+        json body = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& reg) {
+          const Subscription* s = reg.Find(id);
+          return s ? WebhookView(*s, *app_.webhooks()) : json::object();
+        });
+        if (extend) extend(body);
+        Send(reply, version, status, body,
+             status == http::status::created ? "/v1/webhooks/" + id : std::string());
+      });
+    });
+  };
+
+  Add(http::verb::post, "/v1/webhooks", [=, this](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc || !RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAgency})) return;
+    auto spec = SpecFrom(c);
+    if (!spec) return;
+    const std::string id = webhooks::NewEndpointId();
+    auto d = app_.ReadWebhooks([&](const Ledger& l, const webhooks::Registry& r) {
+      return webhooks::DecideCreate(r, l, id, *spec, c.actor);
+    });
+    if (!d.ok()) return c.Fail(FromStatus(d.status()));
+    // The secret is stored before the subscription exists, so a delivery never finds none.
+    auto hold = app_.BeginSecretChange();
+    auto secret = svc->NewEndpointSecret(id);
+    if (!secret.ok()) return c.Fail(FromStatus(secret.status()));
+    submit(c, std::move(d), http::status::created,
+           [secret = *secret](json& body) { body["secret"] = secret; },
+           [svc, id] { (void)svc->ForgetEndpoint(id); }, hold);
+  });
+
+  Add(http::verb::get, "/v1/webhooks", [=, this](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc) return;
+    const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
+    json items = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+      json out = json::array();
+      for (const Subscription* s : r.All()) {
+        if (!webhooks::CanRead(*s, c.actor).ok()) continue;
+        if (!agency.empty() && s->agency != agency) continue;
+        out.push_back(WebhookView(*s, *svc));
+      }
+      return out;
+    });
+    c.Json(http::status::ok, {{"items", std::move(items)},
+                              {"types", webhooks::NotificationTypes()}});
+  }, {{"agency", ParamKind::kText}});
+
+  Add(http::verb::get, "/v1/webhooks/{}", [=](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc) return;
+    if (auto s = find(c, false)) c.Json(http::status::ok, WebhookView(*s, *svc));
+  });
+
+  Add(http::verb::patch, "/v1/webhooks/{}", [=, this](Call& c) {
+    if (!service(c)) return;
+    auto spec = SpecFrom(c);
+    if (!spec) return;
+    auto d = app_.ReadWebhooks([&](const Ledger& l, const webhooks::Registry& r) {
+      return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
+    });
+    submit(c, std::move(d), http::status::ok, {});
+  });
+
+  Add(http::verb::delete_, "/v1/webhooks/{}", [=, this](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc) return;
+    auto d = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+      return webhooks::DecideDelete(r, c.params[0], c.actor);
+    });
+    const std::string id = c.params[0];
+    auto hold = app_.BeginSecretChange();
+    if (d.ok()) (void)svc->ForgetEndpoint(id);  // the secret goes with it
+    submit(c, std::move(d), http::status::no_content, {}, {}, hold);
+  });
+
+  Add(http::verb::post, "/v1/webhooks/{}/rotate-secret", [=, this](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc || !find(c, true)) return;
+    auto hold = app_.BeginSecretChange();
+    auto rotated = svc->RotateSecret(c.params[0]);
+    if (!rotated.ok()) return c.Fail(FromStatus(rotated.status()));
+    auto d = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+      return webhooks::DecideRotate(r, c.params[0], c.actor, rotated->second);
+    });
+    submit(c, std::move(d), http::status::ok, [rotated = *rotated](json& body) {
+      body["secret"] = rotated.first;
+      body["previous_secret_valid_until_ms"] = rotated.second;
+    }, {}, hold);
+  });
+
+  Add(http::verb::post, "/v1/webhooks/{}/test", [=](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc) return;
+    auto s = find(c, true);
+    if (!s) return;
+    if (!s->enabled) {
+      return c.Fail(FromStatus(Status::FailedPrecondition(
+          "webhook " + s->id + " is disabled; enable it (PATCH enabled: true) first")));
+    }
+    auto m = svc->Ping(*s);
+    if (!m.ok()) return c.Fail(FromStatus(m.status()));
+    c.Json(http::status::accepted, DeliveryView(*m, nullptr));
+  });
+
+  Add(http::verb::get, "/v1/webhooks/{}/deliveries", [=](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc || !find(c, false)) return;
+    const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
+    const std::string after = c.query.count("after") ? c.query.at("after") : "";
+    const std::string state = c.query.count("state") ? c.query.at("state") : "";
+    auto page = svc->outbox().List(c.params[0], limit, after);
+    if (!page.ok()) return c.Fail(FromStatus(page.status()));
+    json items = json::array();
+    for (const Message& m : *page) {
+      if (state.empty() || webhooks::ToString(m.state) == state) items.push_back(DeliveryView(m, nullptr));
+    }
+    json body = {{"items", std::move(items)}, {"next", nullptr}};
+    if (page->size() == limit) body["next"] = webhooks::PageCursor(page->back());
+    c.Json(http::status::ok, body);
+  }, {{"limit", ParamKind::kLimit},
+      {"after", ParamKind::kText},
+      {"state", ParamKind::kEnum, {"pending", "delivered", "failed"}}});
+
+  Add(http::verb::get, "/v1/webhooks/{}/deliveries/{}", [=](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc || !find(c, false)) return;
+    auto m = svc->outbox().Get(c.params[1]);
+    if (!m.ok() || m->endpoint != c.params[0]) {
+      return c.Fail(NotFound("webhook " + c.params[0] + " has no delivery '" + c.params[1] + "'"));
+    }
+    c.Json(http::status::ok, DeliveryView(*m, &svc->outbox()));
+  });
+
+  Add(http::verb::post, "/v1/webhooks/{}/deliveries/{}/redeliver", [=](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc || !find(c, true)) return;
+    auto m = svc->Redeliver(c.params[0], c.params[1]);
+    if (!m.ok()) return c.Fail(FromStatus(m.status()));
+    c.Json(http::status::accepted, DeliveryView(*m, nullptr));
+  });
+
+  Add(http::verb::post, "/v1/webhooks/{}/recover", [=, this](Call& c) {
+    webhooks::Service* svc = service(c);
+    if (!svc || !find(c, true)) return;
+    auto it = c.query.find("since");
+    if (it == c.query.end() || it->second.empty()) {
+      return c.Fail(BadRequest("since is required: a date YYYY-MM-DD (Vietnam) or Unix ms", "since"));
+    }
+    int64_t since = 0;
+    if (auto day = ParseIsoDate(it->second)) {
+      since = StartOfDayUtcMs(*day);
+    } else if (std::all_of(it->second.begin(), it->second.end(), ::isdigit) &&
+               it->second.size() < 16) {
+      since = std::stoll(it->second);
+    } else {
+      return c.Fail(BadRequest("since must be a date YYYY-MM-DD (Vietnam) or Unix ms", "since"));
+    }
+    if (since > app_.NowMs()) return c.Fail(BadRequest("since is in the future", "since"));
+    auto n = svc->Recover(c.params[0], since);
+    if (!n.ok()) return c.Fail(FromStatus(n.status()));
+    c.Json(http::status::accepted, {{"resent", *n}, {"since_ms", since}});
+  }, {{"since", ParamKind::kSince}});
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Writes server/api/doc/openapi.json, the OpenAPI 3.1 description of the v1 API.
+
+Edit the tables here, run this script, commit both. The server embeds the JSON at build time and
+serves it at GET /v1/openapi.json; tests/server/openapi_test.cpp fails when a route the server
+answers is missing here (or the reverse).
+"""
+import json, os
+
+P = lambda name, where, desc, schema=None, required=False: {
+    "name": name, "in": where, "description": desc, "required": required or where == "path",
+    "schema": schema or {"type": "string"}}
+DATE = {"type": "string", "format": "date"}
+TASK_ID = P("task", "path", "Task id, plan:code, e.g. hp-tieng-anh-2025:I.1")
+PROBLEM = {"description": "A problem (RFC 9457)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+def ok(desc, schema=None, ctype="application/json"):
+    r = {"description": desc}
+    if schema is not None:
+        r["content"] = {ctype: {"schema": schema}}
+    return r
+
+REF = lambda n: {"$ref": "#/components/schemas/" + n}
+OBJ = {"type": "object"}
+
+def command(summary, body_schema, desc="", roles="lead agency or coordinator"):
+    return {
+        "summary": summary,
+        "description": (desc + " " if desc else "") + "Allowed: " + roles + ". Answered once the "
+            "event is durable (fsync) and folded. If-Match: the task's ETag (412 if it changed). "
+            "Idempotency-Key: a retry returns the first answer (200, Idempotent-Replayed) and appends nothing.",
+        "parameters": [TASK_ID, P("If-Match", "header", "the task's version, from its ETag"),
+                       P("Idempotency-Key", "header", "any string unique to this intent")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body_schema}}},
+        "responses": {"201": ok("Recorded", REF("CommandResult")), "200": ok("Replayed", REF("CommandResult")),
+                      "400": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "412": PROBLEM,
+                      "422": PROBLEM, "429": PROBLEM}}
+
+def body(props, required=()):
+    return {"type": "object", "additionalProperties": False, "required": list(required),
+            "properties": props}
+
+S = {"type": "string"}
+OCC = {"type": "string", "description": "occurrence key; may be left out when the task has one open occurrence"}
+LIST = {"type": "array", "items": S}
+
+paths = {
+ "/healthz": {"get": {"summary": "Liveness; no token needed", "security": [],
+                      "responses": {"200": ok("Up", {"type": "object", "properties": {"status": S, "position": {"type": "integer"}}})}}},
+ "/metrics": {"get": {"summary": "Prometheus metrics: requests, latency histogram, appends, log position, projection lag",
+                      "responses": {"200": ok("Metrics", S, "text/plain")}}},
+ "/v1/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": ok("OpenAPI 3.1", OBJ)}}},
+ "/v1/agencies": {
+   "get": {"summary": "Agencies", "responses": {"200": ok("Agencies", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Agency")}}})}},
+   "post": {"summary": "Register an agency (coordinator)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body(
+                {"id": S, "name": S, "name_en": S, "kind": {"enum": ["department", "committee", "institution", "group"]},
+                 "parent": S, "aliases": LIST, "members": LIST}, ["id", "name"])}}},
+            "responses": {"201": ok("Registered", REF("CommandResult")), "400": PROBLEM, "403": PROBLEM, "409": PROBLEM}}},
+ "/v1/agencies/{agency}": {"get": {"summary": "An agency", "parameters": [P("agency", "path", "agency id")],
+                                   "responses": {"200": ok("Agency", REF("Agency")), "404": PROBLEM}}},
+ "/v1/agencies/{agency}/tasks": {"get": {"summary": "Who owns what, due when: an agency's tasks by next due date",
+     "description": "Tasks the agency leads or coordinates, directly or through a group, one line per task at its next due occurrence. Agencies may ask only for themselves.",
+     "parameters": [P("agency", "path", "agency id")] + [],  # filled below
+     "responses": {"200": ok("A page of tasks", REF("TaskPage")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/plans": {
+   "get": {"summary": "Plans", "responses": {"200": ok("Plans", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Plan")}}})}},
+   "post": {"summary": "Create a plan (coordinator)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body(
+                {"id": S, "title": S, "number": S, "authority": S, "issued": DATE,
+                 "period": {"type": "object", "properties": {"start": DATE, "end": DATE}}, "targets": LIST,
+                 "open_to_participants": {"type": "boolean", "description": "every participating agency reads the whole report (default false: each its own tasks')"}},
+                ["id", "title", "period"])}}},
+            "responses": {"201": ok("Created", REF("CommandResult")), "400": PROBLEM, "403": PROBLEM, "409": PROBLEM}}},
+ "/v1/plans/{plan}": {"get": {"summary": "A plan with its sections", "parameters": [P("plan", "path", "plan id")],
+                             "responses": {"200": ok("Plan", REF("Plan")), "404": PROBLEM}}},
+ "/v1/plans/{plan}/visibility": {"post": {"summary": "Open a plan's whole report to its participating agencies, or close it to their own tasks (coordinator)",
+     "description": "By default an agency reads the plan and the report of the tasks it leads or coordinates; an agency with no task in the plan reads nothing of it. Open, every participating agency reads the whole report. Recorded as plan.visibility_changed.",
+     "parameters": [P("plan", "path", "plan id")],
+     "requestBody": {"required": True, "content": {"application/json": {"schema": body(
+         {"open_to_participants": {"type": "boolean"}, "reason": S}, ["open_to_participants", "reason"])}}},
+     "responses": {"201": ok("Recorded", REF("CommandResult")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM,
+                   "409": PROBLEM, "415": PROBLEM, "422": PROBLEM}}},
+ "/v1/plans/{plan}/import": {"post": {"summary": "Import a task matrix (coordinator)",
+     "description": "CSV (Excel's: BOM, ',' or ';', quoted line breaks) or JSON rows, Vietnamese or English headers (TT, Nhiệm vụ, Cơ quan chủ trì, Cơ quan phối hợp, Kết quả/Sản phẩm, Thời gian hoàn thành). All or nothing; every problem with its row and column.",
+     "parameters": [P("plan", "path", "plan id"), P("dry_run", "query", "true: validate and report only"),
+                    P("create_agencies", "query", "true: register unknown agency names under the plan's authority"),
+                    P("reason", "query", "recorded on changes to existing tasks")],
+     "requestBody": {"required": True, "content": {"text/csv": {"schema": S}, "application/json": {"schema": {"type": "array", "items": OBJ}}}},
+     "responses": {"200": ok("Dry run summary", REF("ImportSummary")), "201": ok("Imported", REF("ImportSummary")),
+                   "403": PROBLEM, "404": PROBLEM, "422": PROBLEM}}},
+ "/v1/plans/{plan}/report": {"get": {"summary": "The plan's report in the official groups",
+     "description": "completed_on_time, completed_late, in_progress_within_deadline, overdue, plus not_yet_due and unscheduled; by section and by lead agency. A past as_of replays the log to the end of that day.",
+     "parameters": [P("plan", "path", "plan id"), P("as_of", "query", "YYYY-MM-DD; default today (UTC+07:00)", DATE),
+                    P("format", "query", "json (default), csv (UTF-8 with BOM, for Excel) or html (the printable official report in Vietnamese)", {"enum": ["json", "csv", "html"]})],
+     "responses": {"200": {"description": "Report", "content": {"application/json": {"schema": REF("Report")}, "text/csv": {"schema": S}, "text/html": {"schema": S}}},
+                   "400": PROBLEM, "404": PROBLEM}}},
+ "/v1/plans/{plan}/export": {"get": {"summary": "The task matrix as CSV in the importer's columns, with each task's status",
+     "description": "TT, Nhiệm vụ, Cơ quan chủ trì, Cơ quan phối hợp, Kết quả/Sản phẩm, Thời gian hoàn thành (as written), Mục, Mục tiêu, Chỉ tiêu theo mốc, then Mốc hiện tại, Hạn hiện hành, Trạng thái, Nhóm, Tiến độ (%), Ngày hoàn thành, which the importer ignores: importing the file back changes nothing. Coordinators and auditors.",
+     "parameters": [P("plan", "path", "plan id"), P("format", "query", "csv (the default and only format)", {"enum": ["csv"]})],
+     "responses": {"200": ok("CSV, UTF-8 with BOM", S, "text/csv"), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/plans/{plan}/queue": {"get": {"summary": "What waits on the coordinator: deliverables not yet reviewed, extension requests not yet decided",
+     "parameters": [P("plan", "path", "plan id")],
+     "responses": {"200": ok("Queue", {"type": "object", "properties": {"plan": S, "deliverables": {"type": "array", "items": OBJ}, "extension_requests": {"type": "array", "items": OBJ}}}),
+                   "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/me": {"get": {"summary": "The caller: token id, role, agency (and its name), today's date in Vietnam",
+     "responses": {"200": ok("Who", {"type": "object", "properties": {"token": S, "role": S, "name": S, "agency": S, "agency_name": S, "today": DATE}}), "401": PROBLEM}}},
+ "/v1/agencies/{agency}/calendar-keys": {
+     "post": {"summary": "A new calendar feed key for the agency (the agency itself or a coordinator)",
+              "description": "The key is shown once; only its hash is kept (a token.created event of scope calendar). It opens this agency's calendar feed and nothing else.",
+              "parameters": [P("agency", "path", "agency id")],
+              "requestBody": {"required": False, "content": {"application/json": {"schema": body({"name": S})}}},
+              "responses": {"201": ok("Key", {"type": "object", "properties": {"id": S, "key": S, "agency": S, "name": S, "path": S, "url": S}}), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}},
+     "get": {"summary": "The agency's calendar keys, without secrets", "parameters": [P("agency", "path", "agency id")],
+             "responses": {"200": ok("Keys", OBJ), "403": PROBLEM}}},
+ "/v1/agencies/{agency}/calendar-keys/{key}": {"delete": {"summary": "Revoke a calendar key", "parameters": [P("agency", "path", "agency id"), P("key", "path", "key id")],
+     "responses": {"200": ok("Revoked", OBJ), "403": PROBLEM, "404": PROBLEM, "409": PROBLEM}}},
+ "/v1/agencies/{agency}/calendar.ics": {"get": {"summary": "The agency's open occurrences as an RFC 5545 calendar", "security": [],
+     "description": "One all-day VEVENT per due date (UID task/occurrence, SEQUENCE the task's version), VALARMs at the reminder offsets and hour, time zone Asia/Ho_Chi_Minh. Authorised by ?key= (calendar apps cannot send headers), not by a bearer token.",
+     "parameters": [P("agency", "path", "agency id"), P("key", "query", "a calendar key of this agency", required=True)],
+     "responses": {"200": ok("Calendar", S, "text/calendar"), "401": PROBLEM, "404": PROBLEM, "429": PROBLEM}}},
+ "/v1/tasks": {"get": {"summary": "Tasks, filtered and paged",
+     "description": "With agency: by next due date; otherwise in plan order. Agency tokens see only their own.",
+     "parameters": [P("agency", "query", "agency id")],
+     "responses": {"200": ok("A page of tasks", REF("TaskPage")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/tasks/{task}": {"get": {"summary": "A task with its occurrences; ETag is its version",
+     "parameters": [TASK_ID, P("as_of", "query", "YYYY-MM-DD: the task as it stood at the end of that day", DATE)],
+     "responses": {"200": ok("Task", REF("Task")), "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/tasks/{task}/history": {"get": {"summary": "Every event of the task: time, actor, what changed",
+     "parameters": [TASK_ID], "responses": {"200": ok("History", OBJ), "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/tasks/{task}/status": {"post": command("Start work, or cancel (coordinator)", body({"occurrence": OCC, "status": {"enum": ["in_progress", "cancelled"]}, "reason": S}, ["status"]))},
+ "/v1/tasks/{task}/progress": {"post": command("Report progress", body({"occurrence": OCC, "percent": {"type": "integer", "minimum": 0, "maximum": 100}, "narrative": S, "indicators": OBJ}, ["percent"]), roles="lead or coordinating agency, coordinator")},
+ "/v1/tasks/{task}/deliverables": {"post": dict(command("Submit a deliverable", body({"occurrence": OCC, "id": S, "name": S, "sha256": S, "size": {"type": "integer"}, "note": S}, ["name"]),
+     "JSON metadata, or multipart/form-data with the file in part 'file' (up to 20 MiB; parts name, note, occurrence, id optional); the file is stored by its SHA-256 before the event is appended."),
+     **{"requestBody": {"required": True, "content": {
+         "application/json": {"schema": body({"occurrence": OCC, "id": S, "name": S, "sha256": S, "size": {"type": "integer"}, "note": S}, ["name"])},
+         "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}, "name": S, "note": S, "occurrence": S, "id": S}}}}}})},
+ "/v1/tasks/{task}/deliverables/{deliverable}/file": {"get": {"summary": "A deliverable's file, as uploaded",
+     "parameters": [TASK_ID, P("deliverable", "path", "deliverable id")],
+     "responses": {"200": ok("The file", {"type": "string", "contentMediaType": "application/octet-stream"}, "application/octet-stream"), "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/tasks/{task}/deliverables/{deliverable}/review": {"post": command("Accept or return a deliverable", body({"occurrence": OCC, "decision": {"enum": ["accepted", "returned"]}, "comment": S}, ["decision"]),
+     "Accepting completes the occurrence, on time or late against the due date then in force.", roles="coordinator")},
+ "/v1/tasks/{task}/assignment": {"post": command("Reassign lead and coordinating agencies", body({"lead": LIST, "coordinating": LIST, "reason": S}, ["lead", "reason"]), roles="coordinator")},
+ "/v1/tasks/{task}/deadline": {"post": command("Change the deadline (any accepted phrase)", body({"deadline": {"type": "string", "examples": ["Năm 2026", "Quý II/2026", "2021; 2023; 2025", "Hàng năm", "31/12/2026"]}, "reason": S}, ["deadline", "reason"]), roles="coordinator")},
+ "/v1/tasks/{task}/extension-requests": {"post": command("Ask for more time", body({"occurrence": OCC, "id": S, "due": DATE, "reason": S}, ["due", "reason"]), roles="lead agency")},
+ "/v1/tasks/{task}/extension-requests/{request}/decision": {"post": dict(command("Grant or refuse an extension", body({"occurrence": OCC, "decision": {"enum": ["granted", "refused"]}, "due": DATE, "comment": S}, ["decision"]), roles="coordinator"),
+     parameters=[TASK_ID, P("request", "path", "extension request id"), P("If-Match", "header", "the task's version"), P("Idempotency-Key", "header", "retry key")])},
+ "/v1/tasks/{task}/comments": {"post": command("Comment", body({"occurrence": OCC, "text": S}, ["text"]), roles="lead or coordinating agency, coordinator")},
+ "/v1/backups": {
+   "get": {"summary": "Backups written by this server, newest first (coordinator, auditor)",
+           "responses": {"200": ok("Backups", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Backup")}}}), "403": PROBLEM}},
+   "post": {"summary": "Write a backup now (coordinator)",
+            "description": "Into --backup-dir (default <data-dir>-backups), one directory per backup: the event log (a RocksDB checkpoint), the webhook outbox (signing secrets, cursors, pending deliveries) and the deliverable files, consistent with each other while the server keeps working. A backup directory is a data directory: `taskledger restore --from DIR --data-dir NEW` copies it and checks that it opens and verifies. Answered once complete, with the head the copy holds.",
+            "responses": {"201": ok("Written", REF("Backup")), "403": PROBLEM, "409": PROBLEM, "503": PROBLEM}}},
+ "/v1/tokens": {
+   "get": {"summary": "Tokens (coordinator); never their secrets", "responses": {"200": ok("Tokens", OBJ), "403": PROBLEM}},
+   "post": {"summary": "Create a token (coordinator); the secret is shown once",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": body({"role": {"enum": ["coordinator", "agency", "auditor"]}, "agency": S, "name": S}, ["role"])}}},
+            "responses": {"201": ok("Created", OBJ), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/tokens/{token}": {"delete": {"summary": "Revoke a token (coordinator)", "parameters": [P("token", "path", "token id")],
+                                  "responses": {"200": ok("Revoked", OBJ), "403": PROBLEM, "404": PROBLEM, "409": PROBLEM}}},
+ "/v1/events": {"get": {"summary": "The log, in order (coordinator, auditor)",
+     "parameters": [P("after", "query", "a position; events after it", {"type": "integer"}), P("limit", "query", "1-1000", {"type": "integer"})],
+     "responses": {"200": ok("Events", OBJ), "400": PROBLEM, "403": PROBLEM}}},
+ "/v1/events/stream": {"get": {"summary": "The log live, as Server-Sent Events",
+     "description": "Each event: id (its position), event (its type), data (the event as in /v1/events). Catches up from Last-Event-ID (or ?after=, or ?from=head), then live; keep-alive comments every 15 s. Agencies get their tasks' events and those of plans and agencies.",
+     "parameters": [P("Last-Event-ID", "header", "the last position received"), P("after", "query", "a position", {"type": "integer"}), P("from", "query", "head: only new events")],
+     "responses": {"200": ok("An event stream", S, "text/event-stream"), "400": PROBLEM, "503": PROBLEM}}},
+ "/v1/audit/head": {"get": {"summary": "The log's head: position and hash, to record outside the system",
+     "responses": {"200": ok("Head", OBJ)}}},
+ "/v1/audit/verify": {"get": {"summary": "Walk the hash chain (coordinator, auditor)",
+     "responses": {"200": ok("ok, events checked, first bad position", OBJ), "403": PROBLEM}}},
+ "/v1/audit/export": {"get": {"summary": "The log as JSON Lines, streamed; check offline with `taskledger verify --file`",
+     "parameters": [P("after", "query", "only positions after this one", {"type": "integer"})],
+     "responses": {"200": ok("Header line, one line per event (data verbatim, last), trailer line", S, "application/x-ndjson"), "403": PROBLEM, "503": PROBLEM}}},
+}
+
+task_filters = [P("plan", "query", "plan id"), P("role", "query", "lead or coordinating", {"enum": ["lead", "coordinating"]}),
+    P("status", "query", "not_started, in_progress, submitted, completed, cancelled"),
+    P("due_before", "query", "next due before this date", DATE), P("due_after", "query", "next due after this date", DATE),
+    P("overdue", "query", "true: only overdue"), P("as_of", "query", "YYYY-MM-DD: as the log stood at the end of that day", DATE),
+    P("limit", "query", "1-1000, default 100", {"type": "integer"}), P("cursor", "query", "next_cursor of the previous page")]
+paths["/v1/agencies/{agency}/tasks"]["get"]["parameters"] += task_filters
+paths["/v1/tasks"]["get"]["parameters"] += task_filters
+# Today's lists are revalidated by ETag: the log position and the day they were computed at.
+for route in ("/v1/agencies/{agency}/tasks", "/v1/tasks"):
+    get = paths[route]["get"]
+    get["parameters"].append(P("If-None-Match", "header", "an ETag from an earlier answer: 304 if nothing changed since"))
+    get["responses"]["200"]["headers"] = {"ETag": {"description": "the log position and day this page reflects", "schema": {"type": "string"}}}
+    get["responses"]["304"] = {"description": "Not modified since the ETag sent in If-None-Match"}
+
+# Webhooks: subscriptions, secrets, test pings, deliveries.
+WH_ID = P("webhook", "path", "webhook id, wh_…")
+POLICY = {"type": ["object", "null"], "description": "reminder offsets for this endpoint; null: the server's",
+          "properties": {"days_before": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 365}},
+                         "overdue_every_days": {"type": "integer", "minimum": 0}, "hour": {"type": "integer", "minimum": 0, "maximum": 23}}}
+TYPES = {"type": "array", "items": {"enum": ["task.deadline.approaching", "task.deadline.today", "task.overdue", "task.assigned",
+         "task.reassigned", "task.deadline.changed", "task.extension.decided", "task.deliverable.reviewed", "task.comment.added"]},
+         "description": "the notifications wanted; empty or left out: all"}
+WH_BODY = lambda req: body({"url": {"type": "string", "description": "http:// or https:// (certificates verified)"},
+    "agency": {"type": "string", "description": "whose tasks; an agency token may leave it out"}, "description": S,
+    "types": TYPES, "enabled": {"type": "boolean"}, "reminders": POLICY}, req)
+WH_ROLES = " Coordinators manage every webhook, an agency its own; auditors read."
+paths["/v1/webhooks"] = {
+  "get": {"summary": "Webhook subscriptions the caller may see", "parameters": [P("agency", "query", "only this agency's")],
+          "responses": {"200": ok("Webhooks", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Webhook")}, "types": LIST}})}},
+  "post": {"summary": "Subscribe an endpoint to an agency's notifications",
+           "description": "The answer carries the signing secret (whsec_…), shown this once. Deliveries follow the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature)." + WH_ROLES,
+           "requestBody": {"required": True, "content": {"application/json": {"schema": WH_BODY(["url"])}}},
+           "responses": {"201": ok("Subscribed; Location names it", REF("Webhook")), "400": PROBLEM, "403": PROBLEM, "422": PROBLEM}}}
+paths["/v1/webhooks/{webhook}"] = {
+  "get": {"summary": "A webhook, with its health (failing since, last error, why disabled)", "parameters": [WH_ID],
+          "responses": {"200": ok("Webhook", REF("Webhook")), "404": PROBLEM}},
+  "patch": {"summary": "Change a webhook's URL, types, reminders, or enable it again" + WH_ROLES[:0], "parameters": [WH_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": WH_BODY([])}}},
+            "responses": {"200": ok("Changed", REF("Webhook")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}},
+  "delete": {"summary": "Delete a webhook and its secret; pending deliveries fail", "parameters": [WH_ID],
+             "responses": {"204": {"description": "Deleted"}, "403": PROBLEM, "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/rotate-secret"] = {"post": {"summary": "A new signing secret; for 24 hours both sign (webhook-signature carries both)",
+  "parameters": [WH_ID], "responses": {"200": ok("The webhook with secret and previous_secret_valid_until_ms", REF("Webhook")), "403": PROBLEM, "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/test"] = {"post": {"summary": "Send a ping (webhook.ping) now", "parameters": [WH_ID],
+  "responses": {"202": ok("Queued", REF("Delivery")), "403": PROBLEM, "404": PROBLEM, "422": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/deliveries"] = {"get": {"summary": "Deliveries to this endpoint, newest first",
+  "parameters": [WH_ID, P("state", "query", "pending, delivered or failed"), P("limit", "query", "1-1000, default 100", {"type": "integer"}),
+                 P("after", "query", "next of the previous page")],
+  "responses": {"200": ok("Deliveries", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Delivery")}, "next": {"type": ["string", "null"]}}}), "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/deliveries/{delivery}"] = {"get": {"summary": "One delivery with every attempt (status, latency, response excerpt) and its payload",
+  "parameters": [WH_ID, P("delivery", "path", "message id, msg_…")], "responses": {"200": ok("Delivery", REF("Delivery")), "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver"] = {"post": {"summary": "Send a delivery again, same webhook-id, fresh retry schedule",
+  "parameters": [WH_ID, P("delivery", "path", "message id")], "responses": {"202": ok("Queued", REF("Delivery")), "404": PROBLEM}}}
+paths["/v1/webhooks/{webhook}/recover"] = {"post": {"summary": "Send again every failed delivery created since a time",
+  "parameters": [WH_ID, P("since", "query", "YYYY-MM-DD (from the start of that day in Vietnam) or Unix ms", required=True)],
+  "responses": {"202": ok("How many", {"type": "object", "properties": {"resent": {"type": "integer"}, "since_ms": {"type": "integer"}}}), "400": PROBLEM, "404": PROBLEM}}}
+
+doc = {
+ "openapi": "3.1.0",
+ "info": {"title": "TaskLedger API", "version": "1",
+          "description": "Who must deliver what, by when, across the agencies that carry out a plan. Every change is an event in an append-only, hash-chained log; reads are projections of it. UTF-8 throughout; dates are calendar days in Vietnam (UTC+07:00). Errors are application/problem+json (RFC 9457). Requests are rate limited per token (429 with Retry-After)."},
+ "servers": [{"url": "/"}],
+ "security": [{"bearer": []}],
+ "paths": paths,
+ "components": {
+   "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "tl_<id>_<secret>; roles coordinator, agency (one agency), auditor (read-only)"}},
+   "schemas": {
+     "Backup": {"type": "object", "properties": {
+        "name": S, "head": {"type": "object", "properties": {"position": {"type": "integer"}, "hash": S}},
+        "files": {"type": "integer"}, "outbox": {"type": "boolean"}, "taken_at_ms": {"type": "integer"}}},
+    "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+        "type": S, "title": S, "status": {"type": "integer"}, "detail": S,
+        "errors": {"type": "array", "items": {"type": "object", "properties": {"field": S, "row": {"type": "integer"}, "column": S, "message": S}}}}},
+     "Agency": {"type": "object", "properties": {"id": S, "name": S, "name_en": S, "kind": S, "parent": S, "aliases": LIST, "members": LIST}},
+     "Plan": {"type": "object", "properties": {"id": S, "title": S, "number": S, "authority": S, "issued": DATE, "period": OBJ, "targets": LIST, "task_count": {"type": "integer"}, "created_on": {"type": ["string", "null"], "format": "date", "description": "the day the plan entered the log"}, "sections": {"type": "array", "items": OBJ}}},
+     "Deadline": {"type": "object", "properties": {"text": {"type": "string", "description": "as written in the plan"}, "kind": S, "milestones": {"type": "array", "items": OBJ}}},
+     "Task": {"type": "object", "required": ["id", "plan", "code", "title", "lead", "coordinating", "deliverable", "deadline", "next_due", "status", "category"], "properties": {
+        "id": S, "plan": S, "code": S, "title": S, "section": S, "lead": LIST, "coordinating": LIST, "deliverable": S,
+        "deadline": REF("Deadline"), "next_due": {"type": ["string", "null"], "format": "date"}, "days_left": {"type": "integer"},
+        "status": {"type": ["string", "null"]}, "category": {"type": ["string", "null"], "enum": ["completed_on_time", "completed_late", "in_progress_within_deadline", "overdue", "not_yet_due", "unscheduled", None]},
+        "version": {"type": "integer"}, "occurrences": {"type": "array", "items": OBJ}}},
+     "TaskPage": {"type": "object", "properties": {"items": {"type": "array", "items": REF("Task")}, "next_cursor": {"type": ["string", "null"]}, "as_of": DATE}},
+     "Report": {"type": "object", "properties": {"plan": REF("Plan"), "as_of": DATE, "totals": OBJ, "by_section": OBJ, "by_lead": OBJ, "lines": {"type": "array", "items": OBJ}}},
+     "ImportSummary": {"type": "object", "properties": {"dry_run": {"type": "boolean"}, "sections_added": {"type": "integer"}, "tasks_created": {"type": "integer"}, "tasks_changed": {"type": "integer"}, "tasks_unchanged": {"type": "integer"}, "new_agencies": LIST, "warnings": LIST}},
+     "Webhook": {"type": "object", "properties": {"id": S, "url": S, "agency": S, "description": S, "types": LIST, "all_types": {"type": "boolean"},
+        "enabled": {"type": "boolean"}, "disabled_reason": {"type": ["string", "null"]}, "reminders": POLICY, "reminders_own": {"type": "boolean"},
+        "created_at_ms": {"type": "integer"}, "created_by": S, "updated_at_ms": {"type": "integer"}, "secret_rotated_at_ms": {"type": ["integer", "null"]},
+        "version": {"type": "integer"}, "health": OBJ, "secret": {"type": "string", "description": "only when created or rotated"}}},
+     "Delivery": {"type": "object", "properties": {"id": {"type": "string", "description": "the webhook-id receivers see"}, "type": S, "agency": S,
+        "task": {"type": ["string", "null"]}, "occurrence": {"type": ["string", "null"]}, "state": {"enum": ["pending", "delivered", "failed"]},
+        "attempts": {"type": "integer"}, "next_attempt_at_ms": {"type": ["integer", "null"]}, "last_status": {"type": ["integer", "null"]},
+        "last_error": {"type": ["string", "null"]}, "created_at_ms": {"type": "integer"}, "due_at_ms": {"type": "integer"}, "done_at_ms": {"type": ["integer", "null"]},
+        "attempt_log": {"type": "array", "items": OBJ}, "payload": OBJ}},
+     "CommandResult": {"type": "object", "properties": {"stream": S, "positions": {"type": "array", "items": {"type": "integer"}}, "version": {"type": "integer"}, "replayed": {"type": "boolean"}, "warnings": LIST, "task": REF("Task")}},
+   }}}
+
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openapi.json")
+with open(out, "w", encoding="utf-8") as f:
+    json.dump(doc, f, ensure_ascii=False, indent=1)
+    f.write("\n")
+print("wrote", out)

@@ -1,0 +1,347 @@
+#include "server/app/app.h"
+
+#include <chrono>
+#include <future>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "events/util/clock.h"
+#include "events/util/sha256.h"
+
+namespace taskledger::server {
+namespace {
+
+
+// An unconditional command is decided again each time another one on its stream commits first.
+// Only a bug could make one lose this many races in a row; it then gets 503 rather than a
+// notifier thread spinning forever.
+constexpr int kMaxDecisions = 10000;
+
+// Idempotency keys travel in the events' correlation id, so they are durable with the events
+// and rebuilt on start-up: "idem:<token id>:<key digest>:<request digest>".
+constexpr std::string_view kIdemPrefix = "idem:";
+
+// 16 bytes of SHA-256, in hex.
+std::string ShortDigest(std::string_view text) {
+  thread_local Sha256 sha;
+  return ToHex(sha.Digest(text)).substr(0, 32);
+}
+
+// The webhooks' view of the App.
+class AppHost final : public webhooks::Host {
+ public:
+  explicit AppHost(App& app) : app_(app) {}
+  int64_t NowMs() const override { return app_.NowMs(); }
+  void Read(const std::function<void(const domain::Ledger&, const webhooks::Registry&)>& fn)
+      const override {
+    app_.ReadWebhooks([&](const domain::Ledger& l, const webhooks::Registry& r) { fn(l, r); });
+  }
+  EventStore& store() override { return app_.store(); }
+  void Execute(domain::Command command, std::function<void(Status)> done) override {
+    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "webhooks"},
+                 {}, [done = std::move(done)](Result<CommandOutcome> r) {
+                   done(r.ok() ? Status::Ok() : r.status());
+                 });
+  }
+  Status Append(domain::Decision d) override {
+    return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
+  }
+
+ private:
+  App& app_;
+};
+
+}  // namespace
+
+struct Pending {
+  domain::Command command;
+  domain::Actor actor;
+  CommandOptions options;
+  std::function<void(Result<CommandOutcome>)> done;
+  std::string idem_slot;    // "token:keydigest", empty without a key
+  std::string fingerprint;  // digest of the request, with a key
+  int attempts = 0;
+};
+
+[[noreturn]] void FailStop(const std::string& why) {
+  spdlog::critical("stopping: {}", why);
+  spdlog::default_logger()->flush();
+  std::fprintf(stderr, "taskledger: stopping: %s\n", why.c_str());
+  std::abort();
+}
+
+App::App(AppOptions options)
+    : options_(std::move(options)),
+      clock_(OrSystemClock(options_.clock_ms)),
+      files_(options_.data_dir + "/files", options_.files) {}
+
+App::~App() {
+  StopWebhooks(0);
+  // The appends still queued are answered now, while the Ledger their answers fold into is alive.
+  if (store_) store_->Close();
+}
+
+Status App::StartWebhooks(webhooks::ServiceOptions options) {
+  if (webhooks_) return Status::Ok();
+  webhook_host_ = std::make_unique<AppHost>(*this);
+  auto service = webhooks::Service::Open(options_.data_dir + "/webhooks", *webhook_host_,
+                                         std::move(options));
+  if (!service.ok()) return service.status();
+  if (Status s = (*service)->Start(); !s.ok()) return s;
+  webhooks_ = std::move(*service);
+  return Status::Ok();
+}
+
+void App::StopWebhooks(int64_t drain_ms) {
+  if (webhooks_) webhooks_->Stop(drain_ms);
+}
+
+void App::Submit(domain::Decision d, std::function<void(Result<CommandOutcome>)> done) {
+  const std::string stream = d.stream;
+  store_->AppendAsync(stream, d.expected, std::move(d.events),
+                      [this, stream, done = std::move(done)](AppendResult r) {
+                        if (!r.ok()) return done(r.status);
+                        done(Folded(stream, r));
+                      });
+}
+
+CommandOutcome App::Folded(const std::string& stream, const AppendResult& r) {
+  // Fold the whole group that carried this append at once: its other writers, answered next,
+  // then find nothing left to fold.
+  CatchUp(std::max(r.last_position, store_->head().position));
+  CommandOutcome o;
+  o.stream = stream;
+  o.first_position = r.first_position;
+  o.last_position = r.last_position;
+  o.version = r.stream_version.value_or(0);
+  return o;
+}
+
+Result<std::unique_ptr<App>> App::Open(AppOptions options) {
+  std::unique_ptr<App> app(new App(std::move(options)));
+  StoreOptions so = app->options_.store;
+  if (!so.clock_ms && app->options_.clock_ms) so.clock_ms = app->options_.clock_ms;
+  auto store = EventStore::Open(app->options_.data_dir, so);
+  if (!store.ok()) return store.status();
+  app->store_ = std::move(*store);
+  app->ledger_.BeginReplay();
+  Status folded = app->Fold(app->store_->head().position);
+  app->ledger_.EndReplay();
+  if (!folded.ok()) return folded;
+  return app;
+}
+
+uint64_t App::folded_position() const {
+  std::shared_lock lock(mu_);
+  return ledger_.position();
+}
+
+void App::CatchUp(uint64_t to_position) {
+  if (Status s = Fold(to_position); !s.ok()) {
+    // The log holds what the projection cannot fold: every answer from here on would describe a
+    // ledger that no longer matches the log. Stop, loudly; the log is intact for whoever looks.
+    options_.on_fold_failure(s.message());
+    std::abort();  // on_fold_failure must not return; if it does, stop anyway
+  }
+}
+
+Status App::Fold(uint64_t to_position) {
+  std::unique_lock lock(mu_);
+  if (ledger_.position() >= to_position) return Status::Ok();
+  Status failed = Status::Ok();
+  uint64_t at = 0;
+  Status s = store_->Scan(ledger_.position() + 1, to_position, [&](const EventView& e) {
+    at = e.position;
+    if (failed = ledger_.Apply(e); !failed.ok()) return false;
+    tokens_.Apply(e);
+    webhook_registry_.Apply(e);
+    if (e.correlation_id.starts_with(kIdemPrefix)) {
+      const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
+      const size_t last_colon = rest.rfind(':');
+      if (last_colon != std::string_view::npos) {
+        IdemEntry& entry = idem_[std::string(rest.substr(0, last_colon))];
+        CommandOutcome& o = entry.outcome;
+        if (o.first_position == 0) o.first_position = e.position;
+        o.last_position = e.position;
+        o.stream = std::string(e.stream);
+        o.version = e.version;
+        entry.fingerprint = std::string(rest.substr(last_colon + 1));
+      }
+    }
+    return true;
+  });
+  if (!failed.ok()) {
+    return Status::Corruption("the event at position " + std::to_string(at) +
+                              " cannot be folded: " + failed.message());
+  }
+  if (!s.ok()) {
+    return Status(s.code() == Status::Code::kCorruption ? s
+                                                        : Status::IOError("reading the log to fold it: " +
+                                                                          s.message()));
+  }
+  if (ledger_.position() < to_position) {
+    return Status::Corruption("folding the log stopped at position " +
+                              std::to_string(ledger_.position()) + " of " +
+                              std::to_string(to_position));
+  }
+  return Status::Ok();
+}
+
+std::shared_ptr<void> App::BeginSecretChange() {
+  std::unique_lock lock(secrets_mu_);
+  secrets_cv_.wait(lock, [this] { return !secrets_paused_; });
+  ++secret_changes_;
+  return std::shared_ptr<void>(nullptr, [this](void*) {
+    {
+      std::lock_guard lock(secrets_mu_);
+      --secret_changes_;
+    }
+    secrets_cv_.notify_all();
+  });
+}
+
+std::shared_ptr<void> App::PauseSecretChanges() {
+  std::unique_lock lock(secrets_mu_);
+  secrets_cv_.wait(lock, [this] { return !secrets_paused_; });
+  secrets_paused_ = true;
+  secrets_cv_.wait(lock, [this] { return secret_changes_ == 0; });
+  return std::shared_ptr<void>(nullptr, [this](void*) {
+    {
+      std::lock_guard lock(secrets_mu_);
+      secrets_paused_ = false;
+    }
+    secrets_cv_.notify_all();
+  });
+}
+
+std::optional<TokenRecord> App::Authenticate(std::string_view token,
+                                             std::string_view scope) const {
+  std::shared_lock lock(mu_);
+  return tokens_.Check(token, scope);
+}
+
+void App::Execute(domain::Command command, domain::Actor actor, CommandOptions options,
+                  std::function<void(Result<CommandOutcome>)> done) {
+  auto p = std::make_shared<Pending>();
+  p->command = std::move(command);
+  p->actor = std::move(actor);
+  p->options = std::move(options);
+  p->done = std::move(done);
+  if (!p->options.idempotency_key.empty()) {
+    p->idem_slot = p->options.token_id + ":" + ShortDigest(p->options.idempotency_key);
+    p->fingerprint = ShortDigest(p->options.fingerprint);
+    {
+      std::shared_lock lock(mu_);
+      if (auto it = idem_.find(p->idem_slot); it != idem_.end()) {
+        if (it->second.fingerprint != p->fingerprint) {
+          lock.unlock();
+          return p->done(Status::IdempotencyConflict(
+              "Idempotency-Key was first used for a different request"));
+        }
+        CommandOutcome o = it->second.outcome;
+        o.replayed = true;
+        lock.unlock();
+        return p->done(o);
+      }
+    }
+    std::lock_guard lock(inflight_mu_);
+    if (!inflight_keys_.insert(p->idem_slot).second) {
+      return p->done(Status::Busy("a request with this Idempotency-Key is still in progress"));
+    }
+  }
+  Attempt(std::move(p));
+}
+
+void App::Attempt(std::shared_ptr<Pending> p) {
+  const auto finish = [this](const std::shared_ptr<Pending>& p, Result<CommandOutcome> r) {
+    if (!p->idem_slot.empty()) {
+      std::lock_guard lock(inflight_mu_);
+      inflight_keys_.erase(p->idem_slot);
+    }
+    p->done(std::move(r));
+  };
+  ++p->attempts;
+  Result<domain::Decision> decision = [&] {
+    std::shared_lock lock(mu_);
+    return domain::Decide(ledger_, p->command, p->actor, clock_());
+  }();
+  if (!decision.ok()) return finish(p, decision.status());
+  domain::Decision d = std::move(*decision);
+  if (p->options.if_match && d.expected.kind() != ExpectedVersion::Kind::kNoStream) {
+    d.expected = ExpectedVersion::Exact(*p->options.if_match);
+  }
+  if (!p->idem_slot.empty()) {
+    const std::string correlation = std::string(kIdemPrefix) + p->idem_slot + ":" +
+                                    p->fingerprint;
+    for (NewEvent& e : d.events) e.correlation_id = correlation;
+  }
+  const std::string stream = d.stream;
+  const ExpectedVersion expected = d.expected;
+  auto warnings = std::make_shared<std::vector<std::string>>(std::move(d.warnings));
+  store_->AppendAsync(stream, expected, std::move(d.events),
+                      [this, p, stream, warnings, finish](AppendResult r) {
+                        if (r.status.code() == Status::Code::kWrongExpectedVersion &&
+                            !p->options.if_match && p->attempts < kMaxDecisions) {
+                          // Decided on state someone else changed first: fold what they did
+                          // (the log is ahead of the Ledger until their answers fold it) and
+                          // decide again. Each refusal means another command committed, so the
+                          // whole system always moves on.
+                          CatchUp(store_->head().position);
+                          return Attempt(p);
+                        }
+                        if (r.status.code() == Status::Code::kWrongExpectedVersion &&
+                            !p->options.if_match) {
+                          return finish(p, Status::Busy("the task is changing too fast to decide "
+                                                        "this command; retry"));
+                        }
+                        if (!r.ok()) return finish(p, r.status);
+                        CommandOutcome o = Folded(stream, r);
+                        o.warnings = std::move(*warnings);
+                        finish(p, std::move(o));
+                      });
+}
+
+Result<std::vector<CommandOutcome>> App::ExecuteAll(const std::vector<domain::Command>& commands,
+                                                    const domain::Actor& actor) {
+  std::vector<CommandOutcome> out;
+  for (const domain::Command& c : commands) {
+    std::promise<Result<CommandOutcome>> promise;
+    auto future = promise.get_future();
+    Execute(c, actor, {}, [&](Result<CommandOutcome> r) { promise.set_value(std::move(r)); });
+    Result<CommandOutcome> r = future.get();
+    if (!r.ok()) return r.status();
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+Status App::AppendAndFold(const std::string& stream, ExpectedVersion expected,
+                          std::vector<NewEvent> events) {
+  AppendResult r = store_->Append(stream, expected, std::move(events));
+  if (!r.ok()) return r.status;
+  CatchUp(r.last_position);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<domain::Ledger>> App::LedgerAsOf(domain::Date day) const {
+  auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
+  if (!until.ok()) return until.status();
+  auto past = std::make_unique<domain::Ledger>();
+  past->BeginReplay();
+  if (*until > 0) {
+    Status failed = Status::Ok();
+    Status s = store_->Scan(1, *until, [&](const EventView& e) {
+      failed = past->Apply(e);
+      return failed.ok();
+    });
+    if (!s.ok()) return s;
+    if (!failed.ok()) return failed;
+  }
+  past->EndReplay();
+  return past;
+}
+
+}  // namespace taskledger::server

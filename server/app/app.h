@@ -1,0 +1,159 @@
+// The running TaskLedger: the event log, the Ledger folded from it, the token table, and the one
+// way commands reach the log. HTTP knows nothing of RocksDB; the domain knows nothing of HTTP.
+//
+// Consistency: every append goes through AppendAsync, and its completion (on the store's
+// notifier thread, in log order) folds the log up to that append into the Ledger before the
+// caller is answered, so a client always reads its own writes.
+// Thread-safety: all methods may be called from any thread. The Ledger, tokens and idempotency
+// keys are guarded by mu_ (shared for reads, exclusive for folding).
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+
+#include "domain/commands.h"
+#include "domain/ledger.h"
+#include "events/event_store.h"
+#include "server/app/file_store.h"
+#include "server/app/tokens.h"
+#include "webhooks/service.h"
+#include "webhooks/subscription.h"
+
+namespace taskledger::server {
+
+// Logs `why` as critical, to stderr too, and aborts the process.
+[[noreturn]] void FailStop(const std::string& why);
+
+struct AppOptions {
+  std::string data_dir = "./data";
+  StoreOptions store;
+  std::function<int64_t()> clock_ms;  // default: the system clock
+  // Deliverable files: where their bytes go and the free space kept (store.min_free_bytes is
+  // the event log's; the webhook outbox takes ServiceOptions::outbox).
+  FileStoreOptions files;
+  // Called when the running server meets an event its projection cannot fold; must not return.
+  // Default: FailStop (log it and abort). Tests throw instead. At open the same failure is
+  // Open()'s error.
+  std::function<void(const std::string&)> on_fold_failure = FailStop;
+};
+
+struct CommandOptions {
+  std::optional<uint64_t> if_match;  // the task stream version the caller saw
+  std::string idempotency_key;       // empty: none
+  std::string fingerprint;           // of the request, to tell a retry from a different request
+  std::string token_id;              // scopes idempotency keys to their caller
+};
+
+struct CommandOutcome {
+  std::string stream;
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  uint64_t version = 0;  // the stream's version after the command
+  bool replayed = false;  // an Idempotency-Key retry: nothing appended
+  std::vector<std::string> warnings;
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Open(AppOptions options);
+  ~App();
+
+  EventStore& store() { return *store_; }
+  // Deliverable files, in <data_dir>/files.
+  FileStore& files() { return files_; }
+  int64_t NowMs() const { return clock_(); }
+  const std::string& data_dir() const { return options_.data_dir; }
+
+  // Runs `fn(ledger, tokens)` under the shared lock.
+  template <class F>
+  auto Read(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(ledger_, tokens_);
+  }
+  // Runs `fn(ledger, webhook subscriptions)` under the shared lock.
+  template <class F>
+  auto ReadWebhooks(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(ledger_, webhook_registry_);
+  }
+
+  // Decides `command` as `actor` against the current state and appends its events; `done` gets
+  // the outcome once they are durable and folded (on the store's notifier thread, or at once when
+  // refused). A stale decision (someone else changed the task first) is decided again, unless
+  // the caller sent If-Match, which then fails with kWrongExpectedVersion.
+  void Execute(domain::Command command, domain::Actor actor, CommandOptions options,
+               std::function<void(Result<CommandOutcome>)> done);
+  // Several commands as one all-or-nothing batch per stream, in order (imports); blocking.
+  Result<std::vector<CommandOutcome>> ExecuteAll(const std::vector<domain::Command>& commands,
+                                                 const domain::Actor& actor);
+  // Appends prepared events (tokens) and folds them; blocking.
+  Status AppendAndFold(const std::string& stream, ExpectedVersion expected,
+                       std::vector<NewEvent> events);
+  // Appends a decision made elsewhere (webhook subscriptions); `done` as for Execute.
+  void Submit(domain::Decision decision, std::function<void(Result<CommandOutcome>)> done);
+
+  // Starts delivering webhooks, with the outbox in <data_dir>/webhooks. Serve only: the offline
+  // tools never send anything.
+  Status StartWebhooks(webhooks::ServiceOptions options);
+  // Finishes the deliveries in flight (up to `drain_ms`) and stops; pending ones wait for the
+  // next start.
+  void StopWebhooks(int64_t drain_ms);
+  // The running webhooks service; null unless started.
+  webhooks::Service* webhooks() { return webhooks_.get(); }
+
+  // Webhook secret changes (a secret stored in the outbox, then its event appended) hold one of
+  // these from before the secret is stored until the event is durable or refused.
+  std::shared_ptr<void> BeginSecretChange();
+  // Waits for the secret changes in progress and holds new ones off while the returned guard
+  // lives: a backup copies the outbox and the log between (backup.h).
+  std::shared_ptr<void> PauseSecretChanges();
+
+  // The principal for a bearer token (or, with scope "calendar", a feed key), if valid.
+  std::optional<TokenRecord> Authenticate(std::string_view token,
+                                          std::string_view scope = {}) const;
+
+  uint64_t folded_position() const;
+
+  // The Ledger as it stood at the end of `day` (Vietnam time): the log up to then, folded
+  // afresh. Costs a replay of that prefix.
+  Result<std::unique_ptr<domain::Ledger>> LedgerAsOf(domain::Date day) const;
+
+ private:
+  explicit App(AppOptions options);
+  // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
+  void CatchUp(uint64_t to_position);
+  Status Fold(uint64_t to_position);
+  // Folds the log up to (at least) a durable append and describes it.
+  CommandOutcome Folded(const std::string& stream, const AppendResult& r);
+  void Attempt(std::shared_ptr<struct Pending> p);
+
+  AppOptions options_;
+  std::function<int64_t()> clock_;
+  std::unique_ptr<EventStore> store_;
+  FileStore files_;
+  mutable std::shared_mutex mu_;
+  domain::Ledger ledger_;                       // by mu_
+  TokenTable tokens_;                           // by mu_
+  webhooks::Registry webhook_registry_;         // by mu_
+  struct IdemEntry {
+    CommandOutcome outcome;   // of the first request with the key
+    std::string fingerprint;  // digest of that request
+  };
+  std::map<std::string, IdemEntry> idem_;  // by mu_: "token:key digest" -> first request
+  std::mutex inflight_mu_;
+  std::set<std::string> inflight_keys_;  // by inflight_mu_
+  std::mutex secrets_mu_;
+  std::condition_variable secrets_cv_;
+  int secret_changes_ = 0;        // by secrets_mu_: in progress
+  bool secrets_paused_ = false;   // by secrets_mu_: a backup is copying
+  std::unique_ptr<webhooks::Host> webhook_host_;
+  std::unique_ptr<webhooks::Service> webhooks_;
+};
+
+}  // namespace taskledger::server

@@ -1,0 +1,103 @@
+#include "server/app/file_store.h"
+
+#include <rocksdb/file_system.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "events/rocksdb_guard.h"
+#include "events/util/sha256.h"
+
+namespace taskledger::server {
+
+namespace {
+
+bool IsHex64(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// A failed write as a Status: the disk being full is kNoSpace; anything else kIOError, with the
+// path for the operator's log (problem.h keeps paths out of answers).
+Status Failed(const rocksdb::IOStatus& s, const std::string& what) {
+  if (IsNoSpace(s)) {
+    return Status::NoSpace("the disk is full: " + what + " could not be stored");
+  }
+  return Status::IOError(what + ": " + s.ToString());
+}
+
+Status SyncDir(rocksdb::FileSystem* fs, const std::string& dir) {
+  std::unique_ptr<rocksdb::FSDirectory> d;
+  rocksdb::IOStatus s = fs->NewDirectory(dir, rocksdb::IOOptions(), &d, nullptr);
+  if (s.ok()) s = d->FsyncWithDirOptions(rocksdb::IOOptions(), nullptr, rocksdb::DirFsyncOptions());
+  if (s.ok()) s = d->Close(rocksdb::IOOptions(), nullptr);
+  return s.ok() ? Status::Ok() : Failed(s, "syncing " + dir);
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+FileStore::FileStore(std::string dir, FileStoreOptions options)
+    : dir_(std::move(dir)),
+      fs_(options.fs ? options.fs : rocksdb::FileSystem::Default().get()),
+      space_(dir_.substr(0, dir_.rfind('/') == std::string::npos ? dir_.size() : dir_.rfind('/')),
+             options.min_free_bytes, std::move(options.free_bytes)) {}
+
+std::string FileStore::PathOf(std::string_view hex) const {
+  return dir_ + "/" + std::string(hex.substr(0, 2)) + "/" + std::string(hex);
+}
+
+Result<std::string> FileStore::Put(std::string_view bytes) {
+  Sha256 hasher;
+  const std::string hex = ToHex(hasher.Digest(bytes));
+  const std::string path = PathOf(hex);
+  if (fs_->FileExists(path, rocksdb::IOOptions(), nullptr).ok()) return hex;
+  // The file and the floor's room beside it, or nothing at all.
+  if (Status s = space_.Check(bytes.size()); !s.ok()) return s;
+  const std::string sub = dir_ + "/" + hex.substr(0, 2);
+  rocksdb::IOStatus io = fs_->CreateDirIfMissing(dir_, rocksdb::IOOptions(), nullptr);
+  if (io.ok()) io = fs_->CreateDirIfMissing(sub, rocksdb::IOOptions(), nullptr);
+  if (!io.ok()) return Failed(io, "the deliverables directory");
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  const auto discard = [&](const rocksdb::IOStatus& why) {
+    fs_->DeleteFile(tmp, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+    return Failed(why, "the file");
+  };
+  std::unique_ptr<rocksdb::FSWritableFile> f;
+  io = fs_->NewWritableFile(tmp, rocksdb::FileOptions(), &f, nullptr);
+  if (!io.ok()) return discard(io);
+  io = f->Append(rocksdb::Slice(bytes.data(), bytes.size()), rocksdb::IOOptions(), nullptr);
+  if (io.ok()) io = f->Sync(rocksdb::IOOptions(), nullptr);
+  rocksdb::IOStatus closed = f->Close(rocksdb::IOOptions(), nullptr);
+  if (io.ok()) io = closed;
+  if (!io.ok()) return discard(io);
+  io = fs_->RenameFile(tmp, path, rocksdb::IOOptions(), nullptr);
+  if (!io.ok()) return discard(io);
+  // The new name, and the shard directory's entry in its parent.
+  if (Status s = SyncDir(fs_, sub); !s.ok()) return s;
+  if (Status s = SyncDir(fs_, dir_); !s.ok()) return s;
+  return hex;
+}
+
+Result<std::string> FileStore::Get(std::string_view hex) const {
+  if (!IsHex64(hex)) return Status::NotFound("no such file");
+  std::string bytes;
+  const rocksdb::IOStatus s = rocksdb::ReadFileToString(fs_, PathOf(hex), &bytes);
+  if (!s.ok()) return Status::NotFound("the file " + std::string(hex) + " is not stored here");
+  return bytes;
+}
+
+}  // namespace taskledger::server

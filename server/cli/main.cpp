@@ -1,0 +1,433 @@
+// taskledger: the server and its offline tools, one executable.
+//   taskledger serve --data-dir DIR --listen HOST:PORT [--demo]
+//   taskledger token create --role coordinator|agency|auditor [--agency ID] --data-dir DIR
+//   taskledger import|export|verify|replay|backup|load-demo ...      (see --help)
+// Options come from flags, then TASKLEDGER_* environment variables, then a config file
+// (--config FILE or TASKLEDGER_CONFIG; TOML/INI, e.g. `[serve]` / `listen = "0.0.0.0:8080"`).
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "domain/date.h"
+#include "domain/text.h"
+#include "server/api/api.h"
+#include "server/app/demo.h"
+#include "server/http/http_server.h"
+#include "server/http/log_sink.h"
+#include "server/cli/tools.h"
+
+#ifndef TASKLEDGER_DEMO_DIR
+#define TASKLEDGER_DEMO_DIR "deploy/demo"
+#endif
+
+using namespace taskledger;
+using namespace taskledger::server;
+
+namespace {
+
+// A clock that reads `start` now and runs on from there: a date (from 08:00 in Vietnam) or a
+// date and time in Vietnam, "2026-03-02T07:59:55". Tests, benchmarks and demonstrations use it
+// to act "as if" at that moment; empty: the system clock.
+std::function<int64_t()> ClockFrom(const std::string& start) {
+  if (start.empty()) return {};
+  const auto date = domain::ParseIsoDate(std::string_view(start).substr(0, 10));
+  int h = 8, m = 0, sec = 0;
+  const bool timed = start.size() > 10;
+  if (!date || (timed && std::sscanf(start.c_str() + 10, "T%d:%d:%d", &h, &m, &sec) < 2) ||
+      h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) {
+    std::cerr << "taskledger: --clock-start wants YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]\n";
+    std::exit(2);
+  }
+  const int64_t origin = domain::StartOfDayUtcMs(*date) + ((h * 60LL + m) * 60 + sec) * 1000;
+  const auto began = std::chrono::steady_clock::now();
+  return [origin, began] {
+    return origin + std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - began)
+                        .count();
+  };
+}
+
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    out.emplace_back(domain::Trim(text.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// "64MiB", "512KiB", "2GiB", "0", or plain bytes.
+std::optional<uint64_t> SizeBytes(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const uint64_t n = std::stoull(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "B") return n;
+  if (unit == "KiB" || unit == "K") return n << 10;
+  if (unit == "MiB" || unit == "M") return n << 20;
+  if (unit == "GiB" || unit == "G") return n << 30;
+  return std::nullopt;
+}
+
+// "250ms", "5s", "5m", "2h", "5d", or plain milliseconds.
+std::optional<int64_t> DurationMs(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const int64_t n = std::stoll(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "ms") return n;
+  if (unit == "s") return n * 1000;
+  if (unit == "m") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  if (unit == "d") return n * 86'400'000;
+  return std::nullopt;
+}
+
+// The webhook options as typed, checked into ServiceOptions at start-up.
+struct WebhookFlags {
+  std::string retry = "0,5s,5m,30m,2h,5h,10h,10h";
+  std::string reminder_days = "30,7,1,0";
+  int overdue_every = 7;
+  int reminder_hour = 8;
+  std::string addresses = "public";
+  std::string ca_file;
+  int timeout_s = 15;
+  int per_endpoint = 4;
+  int overall = 256;
+  std::string disable_after = "5d";
+  double jitter = 0.2;
+  std::string public_url;
+  std::string retention = "90d";
+};
+
+std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
+  webhooks::ServiceOptions o;
+  const auto fail = [](const std::string& what) {
+    std::cerr << "taskledger: " << what << "\n";
+    return std::nullopt;
+  };
+  o.retry_ms.clear();
+  for (const std::string& part : SplitCommas(f.retry)) {
+    auto ms = DurationMs(part);
+    if (!ms) return fail("--webhook-retry wants durations like 0,5s,5m,2h: '" + part + "'");
+    o.retry_ms.push_back(*ms);
+  }
+  if (o.retry_ms.empty() || o.retry_ms.size() > 20) return fail("--webhook-retry: 1 to 20 attempts");
+  o.reminders.days_before.clear();
+  for (const std::string& part : SplitCommas(f.reminder_days)) {
+    const std::string& t = part;
+    if (t.empty() || t.size() > 3 || !std::all_of(t.begin(), t.end(), ::isdigit)) {
+      return fail("--webhook-reminder-days wants days like 30,7,1,0");
+    }
+    o.reminders.days_before.push_back(std::stoi(t));
+  }
+  o.reminders.overdue_every_days = f.overdue_every;
+  o.reminders.hour = f.reminder_hour;
+  if (f.reminder_hour < 0 || f.reminder_hour > 23) return fail("--webhook-reminder-hour: 0-23");
+  if (f.overdue_every < 0) return fail("--webhook-overdue-every: 0 (none) or more days");
+  auto policy = webhooks::ParseAddressPolicy(f.addresses);
+  if (!policy.ok()) return fail("--webhook-addresses: " + policy.status().message());
+  o.client.addresses = *policy;
+  o.client.ca_file = f.ca_file;
+  if (f.timeout_s < 1 || f.timeout_s > 120) return fail("--webhook-timeout: 1-120 seconds");
+  o.client.timeout_ms = f.timeout_s * 1000LL;
+  if (f.per_endpoint < 1 || f.overall < f.per_endpoint) {
+    return fail("--webhook-per-endpoint must be at least 1 and --webhook-concurrency at least that");
+  }
+  o.per_endpoint = f.per_endpoint;
+  o.overall = f.overall;
+  auto disable = DurationMs(f.disable_after);
+  if (!disable || *disable <= 0) return fail("--webhook-disable-after wants a duration like 5d");
+  o.disable_after_ms = *disable;
+  if (f.jitter < 0 || f.jitter > 0.5) return fail("--webhook-jitter: 0 to 0.5");
+  o.jitter = f.jitter;
+  auto retention = DurationMs(f.retention);
+  if (!retention || *retention < 0) return fail("--webhook-retention wants a duration like 90d (0: keep all)");
+  o.retention_ms = *retention;
+  o.base_url = f.public_url;
+  while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
+  return o;
+}
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  bool demo = false;
+  std::string demo_dir = TASKLEDGER_DEMO_DIR;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::string tls_cert, tls_key;  // both or neither: HTTPS instead of HTTP
+  HttpLimits limits;
+  ApiOptions api;
+  WebhookFlags webhooks;
+  std::optional<uint64_t> min_free_bytes;  // --min-free-space; nullopt: the default
+};
+
+int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
+  auto webhook_options = WebhookOptions(o.webhooks);
+  if (!webhook_options) return 2;
+  webhook_options->outbox.min_free_bytes = o.min_free_bytes;
+  UseBufferedStdoutLog();
+  const size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "taskledger: --listen wants HOST:PORT\n";
+    return 2;
+  }
+  std::string host = o.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);  // [::1]
+  const int port = std::atoi(o.listen.c_str() + colon + 1);
+  spdlog::info("opened the store at position {}", app->store().head().position);
+  if (o.demo) {
+    auto r = LoadDemo(*app, o.demo_dir);
+    if (!r.ok()) {
+      std::cerr << "taskledger: demo: " << r.status().ToString() << "\n";
+      return 2;
+    }
+    spdlog::info("{}", *r);
+  }
+  if (Status s = app->StartWebhooks(*webhook_options); !s.ok()) {
+    std::cerr << "taskledger: webhooks: " << s.message() << "\n";
+    return 2;
+  }
+  boost::asio::io_context io(static_cast<int>(o.threads));
+  ApiOptions api_options = o.api;
+  api_options.public_url = webhook_options->base_url;
+  api_options.calendar.alarm_days_before = webhook_options->reminders.days_before;
+  api_options.calendar.alarm_hour = webhook_options->reminders.hour;
+  api_options.post = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
+  Api api(*app, api_options);
+  HttpHandlers handlers;
+  handlers.handle = [&api](Request&& req, Responder r) { api.Handle(std::move(req), std::move(r)); };
+  handlers.body_limit = [&api](const Request& r) { return api.BodyLimit(r); };
+  handlers.refuse = [](http::status s, std::string detail, unsigned version) {
+    const char* type = s == http::status::payload_too_large ? "too-large"
+                       : s == http::status::service_unavailable ? "unavailable"
+                       : s == http::status::not_implemented ? "not-implemented"
+                       : "bad-request";
+    return MakeProblem(s, type, std::string(http::obsolete_reason(s)), std::move(detail))
+        .ToResponse(version);
+  };
+  HttpServer server(io, o.limits, handlers);
+  if (!o.tls_cert.empty()) {
+    if (Status s = server.EnableTls(o.tls_cert, o.tls_key); !s.ok()) {
+      std::cerr << "taskledger: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (Status s = server.Listen(host, static_cast<uint16_t>(port)); !s.ok()) {
+    std::cerr << "taskledger: " << s.message() << "\n";
+    return 2;
+  }
+  // Scripts and tests read this line for the port.
+  std::cout << "listening on " << host << ":" << server.port() << std::endl;
+  spdlog::info("listening on {}:{} ({}) with {} threads", host, server.port(),
+               o.tls_cert.empty() ? "HTTP" : "HTTPS", o.threads);
+  spdlog::default_logger()->flush();  // start-up lines at once; request lines in blocks
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("signal {}: no new connections; finishing requests in flight", sig);
+    server.Stop();
+    api.Shutdown();
+  });
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < o.threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  app->StopWebhooks(5000);  // attempts in flight finish; pending ones resume at the next start
+  app.reset();  // flushes and closes the store
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();  // flushes the log
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"TaskLedger: who must deliver what, by when"};
+  cli.require_subcommand(1);
+  cli.fallthrough();  // options of the whole tool may follow the subcommand
+  cli.set_config("--config", "", "a TOML/INI file of options ([serve] listen = \"...\")")
+      ->envname("TASKLEDGER_CONFIG");
+  std::string min_free_space;
+  cli.add_option("--min-free-space", min_free_space,
+                 "writes pause (503) while the data directory's disk has less free space than "
+                 "this, and resume by themselves above it: 64MiB, 512KiB, 0 (off). Default: 64MiB, "
+                 "or 5% of the filesystem if less")
+      ->envname("TASKLEDGER_MIN_FREE_SPACE");
+  std::string clock_start;
+  cli.add_option("--clock-start", clock_start,
+                 "act as if it were now this date (YYYY-MM-DD, from 08:00) or moment "
+                 "(YYYY-MM-DDTHH:MM[:SS]) in Vietnam, for tests, benchmarks and demonstrations")
+      ->envname("TASKLEDGER_CLOCK_START");
+  std::string data_dir = "./data";
+  const auto data_opt = [&](CLI::App* sub) {
+    sub->add_option("--data-dir", data_dir, "the store's directory")
+        ->envname("TASKLEDGER_DATA_DIR")
+        ->capture_default_str();
+  };
+
+  ServeOptions so;
+  auto* serve = cli.add_subcommand("serve", "serve the HTTP API");
+  data_opt(serve);
+  serve->add_option("--listen", so.listen, "HOST:PORT")->envname("TASKLEDGER_LISTEN")->capture_default_str();
+  serve->add_flag("--demo", so.demo, "load the demo agencies and plans into a store that has none");
+  so.api.web_dir = TASKLEDGER_WEB_DIR;
+  serve->add_option("--web-dir", so.api.web_dir,
+                    "the built web dashboard, served at / (clients/web/dist)")
+      ->envname("TASKLEDGER_WEB_DIR")->capture_default_str();
+  serve->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
+  serve->add_option("--backup-dir", so.api.backup_dir,
+                    "where POST /v1/backups writes backups (default: <data-dir>-backups)")
+      ->envname("TASKLEDGER_BACKUP_DIR");
+  serve->add_option("--threads", so.threads, "I/O threads")->envname("TASKLEDGER_THREADS")->capture_default_str();
+  serve->add_option("--max-connections", so.limits.max_connections, "open connections at most")
+      ->envname("TASKLEDGER_MAX_CONNECTIONS")->capture_default_str();
+  serve->add_option("--rate-limit", so.api.rate_per_second,
+                    "requests per second per token, sustained (0: no limit)")
+      ->envname("TASKLEDGER_RATE_LIMIT")->capture_default_str();
+  serve->add_option("--rate-burst", so.api.rate_burst, "requests per token in a burst")
+      ->envname("TASKLEDGER_RATE_BURST")->capture_default_str();
+  auto* cert = serve->add_option("--tls-cert", so.tls_cert,
+                                 "serve HTTPS with this PEM certificate chain (needs --tls-key)")
+                   ->envname("TASKLEDGER_TLS_CERT");
+  auto* key = serve->add_option("--tls-key", so.tls_key, "the certificate's PEM private key")
+                  ->envname("TASKLEDGER_TLS_KEY");
+  cert->needs(key);
+  key->needs(cert);
+  WebhookFlags& wf = so.webhooks;
+  serve->add_option("--public-url", wf.public_url,
+                    "where people reach this server, for links in notifications and calendars")
+      ->envname("TASKLEDGER_PUBLIC_URL");
+  serve->add_option("--webhook-retry", wf.retry,
+                    "delays before each delivery attempt (the first: immediately)")
+      ->envname("TASKLEDGER_WEBHOOK_RETRY")->capture_default_str();
+  serve->add_option("--webhook-reminder-days", wf.reminder_days,
+                    "days before a due date that reminders go out (0: on the day)")
+      ->envname("TASKLEDGER_WEBHOOK_REMINDER_DAYS")->capture_default_str();
+  serve->add_option("--webhook-overdue-every", wf.overdue_every,
+                    "while overdue, a reminder every this many days (0: none)")
+      ->envname("TASKLEDGER_WEBHOOK_OVERDUE_EVERY")->capture_default_str();
+  serve->add_option("--webhook-reminder-hour", wf.reminder_hour,
+                    "the hour (Vietnam time) reminders go out")
+      ->envname("TASKLEDGER_WEBHOOK_REMINDER_HOUR")->capture_default_str();
+  serve->add_option("--webhook-addresses", wf.addresses,
+                    "which endpoint addresses deliveries may reach: public, private (and LAN), "
+                    "loopback (and this machine); link-local never")
+      ->envname("TASKLEDGER_WEBHOOK_ADDRESSES")->capture_default_str();
+  serve->add_option("--webhook-ca", wf.ca_file,
+                    "a PEM file of extra CAs to trust for HTTPS endpoints (beside the system's)")
+      ->envname("TASKLEDGER_WEBHOOK_CA");
+  serve->add_option("--webhook-timeout", wf.timeout_s, "seconds an attempt may take")
+      ->envname("TASKLEDGER_WEBHOOK_TIMEOUT")->capture_default_str();
+  serve->add_option("--webhook-per-endpoint", wf.per_endpoint, "attempts in flight per endpoint")
+      ->envname("TASKLEDGER_WEBHOOK_PER_ENDPOINT")->capture_default_str();
+  serve->add_option("--webhook-concurrency", wf.overall, "attempts in flight overall")
+      ->envname("TASKLEDGER_WEBHOOK_CONCURRENCY")->capture_default_str();
+  serve->add_option("--webhook-disable-after", wf.disable_after,
+                    "disable an endpoint failing this long without a success")
+      ->envname("TASKLEDGER_WEBHOOK_DISABLE_AFTER")->capture_default_str();
+  serve->add_option("--webhook-jitter", wf.jitter, "retry delays move by up to this fraction")
+      ->envname("TASKLEDGER_WEBHOOK_JITTER")->capture_default_str();
+  serve->add_option("--webhook-retention", wf.retention,
+                    "keep finished deliveries and their attempts this long once the log records "
+                    "their outcome (0: forever)")
+      ->envname("TASKLEDGER_WEBHOOK_RETENTION")->capture_default_str();
+
+  auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
+  token->require_subcommand(1);
+  auto* create = token->add_subcommand("create", "print a new token as the last word");
+  data_opt(create);
+  std::string role, agency, name;
+  create->add_option("--role", role, "coordinator, agency or auditor")->required();
+  create->add_option("--agency", agency, "the agency an agency token acts for");
+  create->add_option("--name", name, "who holds it");
+  auto* revoke = token->add_subcommand("revoke", "revoke a token by its id");
+  data_opt(revoke);
+  std::string token_id;
+  revoke->add_option("--id", token_id, "the token's id (tl_<id>_...)")->required();
+
+  auto* verify = cli.add_subcommand("verify", "walk the hash chain of a store, or of an export file");
+  data_opt(verify);
+  std::string verify_file;
+  verify->add_option("--file", verify_file, "an export (JSON Lines) to check instead of a store");
+
+  auto* backup = cli.add_subcommand(
+      "backup", "a copy of the log, the webhook outbox and the files (offline; with the server "
+                "running, POST /v1/backups)");
+  data_opt(backup);
+  std::string backup_to;
+  backup->add_option("--to", backup_to, "a directory that does not exist yet")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "copy a backup into a new data directory and check it opens and verifies");
+  data_opt(restore);
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "the backup directory")->required();
+
+  auto* exp = cli.add_subcommand("export", "the log as JSON Lines, verifiable with verify --file");
+  data_opt(exp);
+  std::string export_out = "-";
+  uint64_t export_after = 0;
+  exp->add_option("--out", export_out, "a file (default: standard output)");
+  exp->add_option("--after", export_after, "only positions after this one");
+
+  auto* imp = cli.add_subcommand("import", "import a task matrix (CSV or JSON) into a plan");
+  data_opt(imp);
+  tools::ImportArgs ia;
+  imp->add_option("--plan", ia.plan, "the plan's id")->required();
+  imp->add_option("--file", ia.file, "the matrix (.csv, or .json)")->required();
+  imp->add_flag("--dry-run", ia.dry_run, "check and report; write nothing");
+  imp->add_flag("--create-agencies", ia.create_agencies, "register agencies the matrix names and the store lacks");
+  imp->add_option("--reason", ia.reason, "recorded on changes to existing tasks");
+
+  auto* replay = cli.add_subcommand("replay", "a plan's report, a task or an agency's tasks as of a day");
+  data_opt(replay);
+  tools::ReplayArgs ra;
+  replay->add_option("--as-of", ra.as_of, "YYYY-MM-DD")->required();
+  replay->add_option("--plan", ra.plan, "print this plan's report");
+  replay->add_option("--task", ra.task, "print this task");
+  replay->add_option("--agency", ra.agency, "print this agency's tasks by due date");
+  replay->add_option("--format", ra.format, "json, or csv for a report")->check(CLI::IsMember({"json", "csv"}));
+
+  auto* load_demo = cli.add_subcommand("load-demo", "load the demo data offline (as serve --demo)");
+  data_opt(load_demo);
+  load_demo->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (*verify && !verify_file.empty()) return tools::VerifyFile(verify_file);
+  if (*restore) return tools::Restore(restore_from, data_dir);
+  std::optional<uint64_t> min_free;
+  if (!min_free_space.empty()) {
+    min_free = SizeBytes(min_free_space);
+    if (!min_free) {
+      std::cerr << "taskledger: --min-free-space wants a size like 64MiB, 512KiB or 0\n";
+      return 2;
+    }
+  }
+  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free);
+  if (so.api.backup_dir.empty()) {
+    std::string base = data_dir;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    so.api.backup_dir = base + "-backups";
+  }
+  so.min_free_bytes = min_free;
+  if (*serve) return Serve(std::move(app), so);
+  if (*load_demo) return tools::LoadDemoTool(*app, so.demo_dir);
+  if (*create) return tools::CreateToken(*app, role, agency, name);
+  if (*revoke) return tools::RevokeToken(*app, token_id);
+  if (*verify) return tools::VerifyStore(*app);
+  if (*backup) return tools::Backup(*app, backup_to);
+  if (*exp) return tools::Export(*app, export_after, export_out);
+  if (*imp) return tools::Import(*app, ia);
+  if (*replay) return tools::Replay(*app, ra);
+  return 2;
+}

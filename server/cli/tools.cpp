@@ -1,0 +1,217 @@
+#include "server/cli/tools.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "domain/date.h"
+#include "domain/import.h"
+#include "events/util/sha256.h"
+#include "server/app/backup.h"
+#include "server/app/demo.h"
+#include "server/app/file_store.h"
+#include "events/log_export.h"
+#include "server/views/views.h"
+
+namespace taskledger::server::tools {
+
+using namespace domain;
+using nlohmann::json;
+
+namespace {
+
+int Fail(const std::string& what, int code = 1) {
+  std::cerr << "taskledger: " << what << "\n";
+  return code;
+}
+
+std::string Pretty(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
+                                std::optional<uint64_t> min_free_bytes) {
+  AppOptions o;
+  o.data_dir = dir;
+  o.clock_ms = std::move(clock);
+  o.store.min_free_bytes = min_free_bytes;
+  o.files.min_free_bytes = min_free_bytes;
+  auto app = App::Open(o);
+  if (!app.ok()) {
+    std::cerr << "taskledger: cannot open " << dir << ": " << app.status().ToString()
+              << (app.status().message().find("lock") != std::string::npos
+                      ? " (is a server running on it? offline commands need it stopped)"
+                      : "")
+              << "\n";
+    std::exit(2);
+  }
+  return std::move(*app);
+}
+
+int LoadDemoTool(App& app, const std::string& demo_dir) {
+  auto r = LoadDemo(app, demo_dir);
+  if (!r.ok()) return Fail("demo: " + r.status().ToString());
+  std::cout << *r << "\n";
+  return 0;
+}
+
+int CreateToken(App& app, const std::string& role, const std::string& agency, const std::string& name) {
+  auto r = ParseRole(role);
+  if (!r) return Fail("--role must be coordinator, agency or auditor", 2);
+  if ((*r == ActorRole::kAgency) != !agency.empty()) {
+    return Fail("--agency is needed for, and only for, --role agency", 2);
+  }
+  if (!agency.empty() && !app.Read([&](const Ledger& l, const TokenTable&) {
+        return l.FindAgency(agency) != nullptr;
+      })) {
+    return Fail("no agency '" + agency + "'", 2);
+  }
+  NewToken t = MintToken(*r, agency, name, "cli:token");
+  if (Status s = app.AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
+    return Fail(s.ToString());
+  }
+  // Scripts take the last word.
+  std::cout << role << (agency.empty() ? "" : " " + agency) << " token (id " << t.record.id
+            << ", shown once): " << t.token << "\n";
+  return 0;
+}
+
+int RevokeToken(App& app, const std::string& id) {
+  if (!app.Read([&](const Ledger&, const TokenTable& t) { return t.Find(id) != nullptr; })) {
+    return Fail("no token '" + id + "'", 2);
+  }
+  if (Status s = app.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(), {RevokeEvent(id, "cli:token")});
+      !s.ok()) {
+    return Fail(s.ToString());
+  }
+  std::cout << "revoked " << id << "\n";
+  return 0;
+}
+
+int VerifyStore(App& app) {
+  const VerifyReport r = app.store().Verify();
+  std::cout << (r.ok ? "ok" : "BAD") << ": " << r.checked << " events checked, head "
+            << r.head.position << " " << ToHex(r.head.hash) << "\n";
+  if (!r.ok) std::cout << "first bad position " << r.first_bad_position << ": " << r.problem << "\n";
+  return r.ok ? 0 : 1;
+}
+
+int VerifyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail("cannot read " + path, 2);
+  const ExportCheck r = VerifyExport(in);
+  std::cout << (r.ok ? "ok" : "BAD") << ": " << r.checked << " events checked, head "
+            << r.head.position << " " << ToHex(r.head.hash) << "\n";
+  if (!r.ok) std::cout << r.problem << "\n";
+  return r.ok ? 0 : 1;
+}
+
+int Backup(App& app, const std::string& to) {
+  auto r = server::Backup(app, to);
+  if (!r.ok()) return Fail(r.status().ToString());
+  std::cout << "backup of position " << r->head.position << " (" << ToHex(r->head.hash) << "), "
+            << r->files << " files" << (r->outbox ? ", the webhook outbox" : "") << " in " << to
+            << "\n";
+  return 0;
+}
+
+int Restore(const std::string& from, const std::string& data_dir) {
+  auto r = server::Restore(from, data_dir);
+  if (!r.ok()) return Fail(r.status().ToString(), 2);
+  std::cout << "restored position " << r->head.position << " (" << ToHex(r->head.hash)
+            << "), chain verified, " << r->files << " files"
+            << (r->outbox ? ", the webhook outbox" : "") << " into " << data_dir << "\n";
+  return 0;
+}
+
+int Export(App& app, uint64_t after, const std::string& out) {
+  std::ofstream file;
+  std::ostream* os = &std::cout;
+  if (out != "-") {
+    file.open(out, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail("cannot write " + out, 2);
+    os = &file;
+  }
+  const bool ok = ExportLog(app.store(), after, app.NowMs(), [&](std::string chunk) {
+    os->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    return static_cast<bool>(*os);
+  });
+  os->flush();
+  if (!ok || !*os) return Fail("the export failed");
+  if (out != "-") {
+    std::cerr << "exported positions " << after + 1 << "-" << app.store().head().position
+              << " to " << out << "\n";
+  }
+  return 0;
+}
+
+int Import(App& app, const ImportArgs& a) {
+  auto text = ReadWholeFile(a.file);
+  if (!text.ok()) return Fail(text.status().message(), 2);
+  ImportOptions options;
+  options.create_unknown_agencies = a.create_agencies;
+  options.reason = a.reason;
+  const MatrixFormat format = a.file.ends_with(".json") ? MatrixFormat::kJson : MatrixFormat::kCsv;
+  bool plan_exists = false;
+  const ImportPlan plan = app.Read([&](const Ledger& l, const TokenTable&) {
+    plan_exists = l.FindPlan(a.plan) != nullptr;
+    return PlanImportText(l, a.plan, *text, format, options);
+  });
+  if (!plan_exists && !plan.unreadable) return Fail("no plan '" + a.plan + "'", 2);
+  const std::vector<ImportProblem>& problems = plan.problems;
+  for (const ImportProblem& p : problems) {
+    std::cerr << a.file << ": row " << p.row << (p.column.empty() ? "" : ", " + p.column) << ": "
+              << p.message << "\n";
+  }
+  if (!problems.empty()) return Fail(std::to_string(problems.size()) + " problem(s); nothing imported", 2);
+  for (const std::string& w : plan.warnings) std::cerr << "warning: " << w << "\n";
+  std::cout << (a.dry_run ? "would create " : "created ") << plan.tasks_created << " tasks, change "
+            << plan.tasks_changed << ", leave " << plan.tasks_unchanged << " unchanged; "
+            << plan.sections_added << " sections and " << plan.new_agencies.size() << " agencies added\n";
+  if (a.dry_run) return 0;
+  auto done = app.ExecuteAll(plan.commands, Actor{ActorRole::kCoordinator, "", "cli:import"});
+  if (!done.ok()) return Fail(done.status().ToString());
+  std::cout << done->size() << " commands recorded; head " << app.store().head().position << "\n";
+  return 0;
+}
+
+int Replay(App& app, const ReplayArgs& a) {
+  const auto day = ParseIsoDate(a.as_of);
+  if (!day) return Fail("--as-of wants YYYY-MM-DD", 2);
+  if (a.plan.empty() + a.task.empty() + a.agency.empty() != 2) {
+    return Fail("say one of --plan, --task or --agency", 2);
+  }
+  auto past = app.LedgerAsOf(*day);
+  if (!past.ok()) return Fail(past.status().ToString());
+  const Ledger& l = **past;
+  if (!a.plan.empty()) {
+    auto report = l.Report(a.plan, *day);
+    if (!report.ok()) return Fail(report.status().ToString(), 2);
+    if (a.format == "csv") {
+      std::cout << ReportCsv(*report);
+    } else {
+      std::cout << Pretty(ReportView(*report)) << "\n";
+    }
+    return 0;
+  }
+  if (!a.task.empty()) {
+    const Task* t = l.FindTask(a.task);
+    if (!t) return Fail("task '" + a.task + "' did not exist on " + a.as_of, 2);
+    std::cout << Pretty(TaskView(*t, *day, true)) << "\n";
+    return 0;
+  }
+  if (!l.FindAgency(a.agency)) return Fail("agency '" + a.agency + "' did not exist on " + a.as_of, 2);
+  AgencyQuery q;
+  q.limit = SIZE_MAX;
+  json items = json::array();
+  for (const AgencyItem& item : l.AgencyTasks(a.agency, *day, q)) {
+    json v = TaskView(*item.task, *day, false);
+    v["role"] = ToString(item.role);
+    v["occurrence_due"] = item.occurrence->due ? json(ToIso(*item.occurrence->due)) : json(nullptr);
+    items.push_back(std::move(v));
+  }
+  std::cout << Pretty({{"agency", a.agency}, {"as_of", a.as_of}, {"items", items}}) << "\n";
+  return 0;
+}
+
+}  // namespace taskledger::server::tools

@@ -1,0 +1,136 @@
+#include "server/http/problem.h"
+
+#include <spdlog/spdlog.h>
+
+namespace taskledger::server {
+
+using nlohmann::json;
+
+Response Problem::ToResponse(unsigned version) const {
+  json body = {{"type", "https://taskledger.dev/problems/" + type},
+               {"title", title},
+               {"status", static_cast<int>(status)},
+               {"detail", detail}};
+  if (!errors.empty()) {
+    json list = json::array();
+    for (const ProblemItem& e : errors) {
+      json x = {{"message", e.message}};
+      if (!e.field.empty()) x["field"] = e.field;
+      if (e.row) x["row"] = e.row;
+      if (!e.column.empty()) x["column"] = e.column;
+      list.push_back(std::move(x));
+    }
+    body["errors"] = std::move(list);
+  }
+  for (const auto& [k, v] : extra.items()) body[k] = v;
+  Response res{status, version};
+  res.set(http::field::content_type, "application/problem+json");
+  if (retry_after_s > 0) res.set(http::field::retry_after, std::to_string(retry_after_s));
+  res.set(http::field::cache_control, "no-store");
+  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (status == http::status::unauthorized) {
+    res.set(http::field::www_authenticate, "Bearer realm=\"taskledger\"");
+  }
+  return res;
+}
+
+Problem MakeProblem(http::status status, std::string type, std::string title, std::string detail) {
+  Problem p;
+  p.status = status;
+  p.type = std::move(type);
+  p.title = std::move(title);
+  p.detail = std::move(detail);
+  return p;
+}
+
+Problem BadRequest(std::string detail, std::string field) {
+  Problem p = MakeProblem(http::status::bad_request, "invalid-request", "The request is not valid",
+                          detail);
+  if (!field.empty()) p.errors.push_back({field, 0, {}, std::move(detail)});
+  return p;
+}
+
+Problem NotFound(std::string detail) {
+  return MakeProblem(http::status::not_found, "not-found", "Not found", std::move(detail));
+}
+
+Problem Unauthorized(std::string detail) {
+  return MakeProblem(http::status::unauthorized, "unauthorized", "Authentication required",
+                     std::move(detail));
+}
+
+Problem Forbidden(std::string detail) {
+  return MakeProblem(http::status::forbidden, "forbidden", "Not allowed", std::move(detail));
+}
+
+Problem UnsupportedMediaType(std::string_view got, std::string_view accepted) {
+  Problem p = MakeProblem(http::status::unsupported_media_type, "unsupported-media-type",
+                          "Unsupported media type",
+                          (got.empty() ? std::string("the body has no Content-Type")
+                                       : "the body is " + std::string(got)) +
+                              "; send " + std::string(accepted));
+  p.errors.push_back({"Content-Type", 0, {}, "send " + std::string(accepted)});
+  return p;
+}
+
+Problem FromStatus(const Status& s) {
+  using C = Status::Code;
+  switch (s.code()) {
+    case C::kOk: break;
+    case C::kNotFound: return NotFound(s.message());
+    case C::kInvalidArgument: {
+      // The domain writes "field: what is wrong".
+      const std::string& m = s.message();
+      const size_t colon = m.find(": ");
+      const bool named = colon != std::string::npos && colon < 60 &&
+                         m.substr(0, colon).find(' ') == std::string::npos;
+      Problem p = MakeProblem(http::status::unprocessable_entity, "validation",
+                              "The request is not valid", m);
+      if (named) p.errors.push_back({m.substr(0, colon), 0, {}, m.substr(colon + 2)});
+      return p;
+    }
+    case C::kWrongExpectedVersion:
+      return MakeProblem(http::status::precondition_failed, "version-conflict",
+                         "The resource changed", s.message());
+    case C::kIdempotencyConflict:
+      return MakeProblem(http::status::unprocessable_entity, "idempotency-conflict",
+                         "The Idempotency-Key was used for a different request", s.message());
+    case C::kPermissionDenied: return Forbidden(s.message());
+    case C::kFailedPrecondition:
+      return MakeProblem(http::status::conflict, "state-conflict",
+                         "Not possible in the current state", s.message());
+    case C::kAlreadyExists:
+      return MakeProblem(http::status::conflict, "already-exists", "It exists already",
+                         s.message());
+    case C::kBusy: {
+      Problem p = MakeProblem(http::status::service_unavailable, "busy", "Busy", s.message());
+      p.retry_after_s = 1;
+      return p;
+    }
+    case C::kNoSpace: {
+      // The detail says what people need (writes paused, reads go on), not where the disk is.
+      Problem p = MakeProblem(http::status::service_unavailable, "storage-full",
+                              "The server's disk is full",
+                              "the server's disk is full: nothing was written; reading goes on, "
+                              "and writing resumes by itself once space is freed");
+      p.retry_after_s = 30;
+      return p;
+    }
+    case C::kReadOnly:
+    case C::kIOError:
+    case C::kCorruption: {
+      // Storage messages name files and devices; those are for the operator's log.
+      spdlog::error("storage: {}", s.ToString());
+      Problem p = MakeProblem(http::status::service_unavailable, "storage",
+                              "The log cannot accept writes",
+                              "the server's storage failed; nothing was written. The operator's "
+                              "log says why");
+      p.retry_after_s = 60;
+      return p;
+    }
+  }
+  return MakeProblem(http::status::internal_server_error, "internal", "Internal error",
+                     s.message());
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,301 @@
+#include "server/views/documents.h"
+
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "domain/csv.h"
+#include "server/views/views.h"
+
+namespace taskledger::server {
+
+using namespace domain;
+
+namespace {
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::vector<std::string> NamesOf(const Ledger& l, const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    const Agency* a = l.FindAgency(id);
+    out.push_back(a ? a->name : id);
+  }
+  return out;
+}
+
+std::string Escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// The four official groups, then the two not yet countable; cancelled tasks are left out.
+constexpr Category kShown[] = {
+    Category::kCompletedOnTime, Category::kCompletedLate, Category::kInProgressWithinDeadline,
+    Category::kOverdue,         Category::kNotYetDue,     Category::kUnscheduled};
+
+constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI"};
+
+constexpr std::string_view kStyle = R"(
+  @page { size: A4 landscape; margin: 18mm 15mm; }
+  body { font-family: "Times New Roman", Times, serif; font-size: 13pt; color: #000; margin: 0 auto; max-width: 270mm; padding: 8mm; }
+  .head { display: grid; grid-template-columns: 1fr 1.3fr; text-align: center; }
+  .head p { margin: 0; }
+  .upper { text-transform: uppercase; font-weight: bold; }
+  .motto { font-weight: bold; text-decoration: underline; text-underline-offset: 3px; }
+  .place { font-style: italic; margin-top: 6px !important; }
+  h1 { text-align: center; font-size: 15pt; margin: 18px 0 2px; }
+  .sub { text-align: center; font-weight: bold; margin: 0; }
+  .asof { text-align: center; font-style: italic; margin: 2px 0 16px; }
+  h2 { font-size: 13pt; margin: 18px 0 6px; }
+  table { border-collapse: collapse; width: 100%; margin-bottom: 8px; page-break-inside: auto; }
+  tr { page-break-inside: avoid; }
+  th, td { border: 1px solid #000; padding: 3px 5px; vertical-align: top; font-size: 11.5pt; }
+  th { background: #f0f0f0; }
+  td.n { text-align: right; white-space: nowrap; }
+  .sign { display: grid; grid-template-columns: 1fr 1fr; margin-top: 24px; }
+  .sign div:last-child { text-align: center; font-weight: bold; }
+  .note { font-size: 10.5pt; font-style: italic; }
+  @media print { body { padding: 0; } .noprint { display: none; } }
+)";
+
+void CountsRow(std::string& h, std::string_view label, const CategoryCounts& c) {
+  h += "<tr><td>" + Escape(label) + "</td>";
+  int total = 0;
+  for (Category k : kShown) {
+    h += "<td class=\"n\">" + std::to_string(c[k]) + "</td>";
+    total += c[k];
+  }
+  h += "<td class=\"n\"><b>" + std::to_string(total) + "</b></td></tr>\n";
+}
+
+void CountsHeader(std::string& h, std::string_view first) {
+  h += "<table><thead><tr><th>" + Escape(first) + "</th>";
+  for (Category k : kShown) h += "<th>" + Escape(CategoryLabelVi(k)) + "</th>";
+  h += "<th>Tổng số</th></tr></thead><tbody>\n";
+}
+
+}  // namespace
+
+std::string_view CategoryLabelVi(Category c) {
+  switch (c) {
+    case Category::kCompletedOnTime:
+      return "Hoàn thành đúng hạn";
+    case Category::kCompletedLate:
+      return "Hoàn thành nhưng quá hạn";
+    case Category::kInProgressWithinDeadline:
+      return "Đang thực hiện, trong thời hạn";
+    case Category::kOverdue:
+      return "Chưa hoàn thành, quá hạn";
+    case Category::kNotYetDue:
+      return "Chưa đến kỳ thực hiện";
+    case Category::kUnscheduled:
+      return "Thường xuyên, chưa có thời hạn";
+    case Category::kCancelled:
+      return "Đã hủy";
+  }
+  return "?";
+}
+
+std::string_view StatusLabelVi(OccurrenceStatus s) {
+  switch (s) {
+    case OccurrenceStatus::kNotStarted:
+      return "Chưa bắt đầu";
+    case OccurrenceStatus::kInProgress:
+      return "Đang thực hiện";
+    case OccurrenceStatus::kSubmitted:
+      return "Đã nộp, chờ duyệt";
+    case OccurrenceStatus::kCompleted:
+      return "Đã hoàn thành";
+    case OccurrenceStatus::kCancelled:
+      return "Đã hủy";
+  }
+  return "?";
+}
+
+std::string PlanMatrixCsv(const Ledger& l, const Plan& plan, Date today) {
+  std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
+  out +=
+      WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả/Sản phẩm",
+                   "Thời gian hoàn thành", "Mục", "Mục tiêu", "Chỉ tiêu theo mốc", "Mốc hiện tại",
+                   "Hạn hiện hành", "Trạng thái", "Nhóm", "Tiến độ (%)", "Ngày hoàn thành"});
+  std::map<std::string, const Section*> sections;
+  for (const Section& s : plan.sections) sections[s.code] = &s;
+  std::set<std::string> written;
+  // A section row, after the rows of the sections that enclose it.
+  const auto section_row = [&](const std::string& code, auto& self) -> void {
+    auto it = sections.find(code);
+    if (it == sections.end() || written.count(code)) return;
+    if (!it->second->parent.empty()) self(it->second->parent, self);
+    written.insert(code);
+    out +=
+        WriteCsvRow({code, it->second->title, "", "", "", "", "", "", "", "", "", "", "", "", ""});
+  };
+  for (const std::string& id : plan.task_ids) {
+    const Task* t = l.FindTask(id);
+    if (!t) continue;
+    section_row(t->section, section_row);
+    std::vector<std::string> occurrence_targets;
+    bool any_target = false;
+    for (const Occurrence& o : t->occurrences) {
+      if (o.dropped) continue;
+      occurrence_targets.push_back(o.target);
+      any_target = any_target || !o.target.empty();
+    }
+    const Occurrence* cur = CurrentOccurrence(*t);
+    std::vector<std::string> row = {t->code,
+                                    t->title,
+                                    Join(NamesOf(l, t->lead), "; "),
+                                    Join(NamesOf(l, t->coordinating), "; "),
+                                    t->deliverable,
+                                    t->schedule.text,
+                                    t->section,
+                                    Join(t->targets, "\n"),
+                                    any_target ? Join(occurrence_targets, "\n") : ""};
+    if (cur) {
+      row.push_back(cur->key);
+      row.push_back(cur->due ? ToIso(*cur->due) : "");
+      row.push_back(std::string(StatusLabelVi(cur->status)));
+      row.push_back(std::string(CategoryLabelVi(Classify(*cur, today))));
+      row.push_back(std::to_string(cur->percent));
+      row.push_back(cur->completed_on ? ToIso(*cur->completed_on) : "");
+    } else {
+      row.insert(row.end(), 6, "");
+    }
+    out += WriteCsvRow(row);
+  }
+  for (const Section& s : plan.sections) section_row(s.code, section_row);
+  return out;
+}
+
+std::string ReportHtml(const Ledger& l, const PlanReport& r) {
+  const Plan& plan = *r.plan;
+  const Agency* authority = l.FindAgency(plan.authority);
+  std::string h;
+  h.reserve(64 * 1024);
+  h += "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+  h += "Báo cáo " + Escape(plan.number.empty() ? plan.id : plan.number) + " — " + ToDmy(r.as_of);
+  h += "</title>\n<style>";
+  h += kStyle;
+  h += "</style></head>\n<body>\n<div class=\"head\"><div>";
+  h += "<p class=\"upper\">" + Escape(authority ? authority->name : plan.authority) + "</p>";
+  h += "<p>Số: &nbsp; &nbsp; &nbsp; /BC</p></div><div>";
+  h += "<p class=\"upper\">Cộng hòa xã hội chủ nghĩa Việt Nam</p>";
+  h += "<p class=\"motto\">Độc lập - Tự do - Hạnh phúc</p>";
+  h += "<p class=\"place\">ngày " + std::to_string(r.as_of.day) + " tháng " +
+       std::to_string(r.as_of.month) + " năm " + std::to_string(r.as_of.year) + "</p>";
+  h += "</div></div>\n<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả thực hiện " + Escape(plan.title);
+  if (!plan.number.empty()) h += " (Kế hoạch số " + Escape(plan.number) + ")";
+  h += "</p>\n<p class=\"asof\">Số liệu tính đến hết ngày " + ToDmy(r.as_of) + "</p>\n";
+  if (!r.only_for.empty()) {
+    const Agency* a = l.FindAgency(r.only_for);
+    h += "<p class=\"asof\">Phạm vi: các nhiệm vụ do " + Escape(a ? a->name : r.only_for) +
+         " chủ trì hoặc phối hợp</p>\n";
+  }
+
+  int section_no = 0;
+  const auto heading = [&](std::string_view text) {
+    h += "<h2>" + std::string(kRoman[section_no++]) + ". " + Escape(text) + "</h2>\n";
+  };
+  heading("Tổng hợp chung");
+  const int total = r.totals.total() - r.totals[Category::kCancelled];
+  h += "<p>Kế hoạch có " + std::to_string(total) + " lượt nhiệm vụ (theo từng mốc thời hạn)";
+  if (r.totals[Category::kCancelled] > 0) {
+    h += ", không kể " + std::to_string(r.totals[Category::kCancelled]) + " lượt đã hủy";
+  }
+  h += ". Kết quả theo các nhóm:</p>\n<table><thead><tr><th>Nhóm</th><th>Số lượng</th>"
+       "<th>Tỷ lệ</th></tr></thead><tbody>\n";
+  for (Category k : kShown) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f%%", total ? 100.0 * r.totals[k] / total : 0.0);
+    h += "<tr><td>" + Escape(CategoryLabelVi(k)) + "</td><td class=\"n\">" +
+         std::to_string(r.totals[k]) + "</td><td class=\"n\">" + pct + "</td></tr>\n";
+  }
+  h += "<tr><td><b>Tổng số</b></td><td class=\"n\"><b>" + std::to_string(total) +
+       "</b></td><td class=\"n\">100%</td></tr></tbody></table>\n";
+
+  heading("Theo nội dung kế hoạch");
+  CountsHeader(h, "Mục");
+  for (const Section& s : plan.sections) {
+    auto it = r.by_section.find(s.code);
+    if (it == r.by_section.end()) continue;
+    CountsRow(h, s.code + ". " + s.title, it->second);
+  }
+  if (auto it = r.by_section.find(""); it != r.by_section.end()) CountsRow(h, "Khác", it->second);
+  h += "</tbody></table>\n";
+
+  heading("Theo cơ quan chủ trì");
+  CountsHeader(h, "Cơ quan chủ trì");
+  for (const auto& [agency, counts] : r.by_lead) {
+    const Agency* a = l.FindAgency(agency);
+    CountsRow(h, a ? a->name : agency, counts);
+  }
+  h += "</tbody></table>\n";
+
+  heading("Chi tiết theo nhóm");
+  int group_no = 0;
+  for (Category k : kShown) {
+    ++group_no;
+    int n = 0;
+    for (const ReportLine& line : r.lines) n += line.category == k;
+    h += "<p><b>" + std::to_string(group_no) + ". " + Escape(CategoryLabelVi(k)) + ": " +
+         std::to_string(n) + "</b></p>\n";
+    if (n == 0) continue;
+    h += "<table><thead><tr><th>TT</th><th>Nhiệm vụ</th><th>Cơ quan chủ trì</th>"
+         "<th>Thời hạn</th><th>Trạng thái</th><th>Tiến độ</th></tr></thead><tbody>\n";
+    for (const ReportLine& line : r.lines) {
+      if (line.category != k) continue;
+      const Task& t = *line.task;
+      const Occurrence& o = *line.occurrence;
+      std::string due = o.due ? ToDmy(*o.due) : Escape(t.schedule.text);
+      if (o.due && o.original_due && *o.original_due != *o.due) {
+        due += " (gia hạn từ " + ToDmy(*o.original_due) + ")";
+      }
+      std::string state(StatusLabelVi(o.status));
+      if (o.completed_on) state += " ngày " + ToDmy(*o.completed_on);
+      std::string progress = std::to_string(o.percent) + "%";
+      if (!o.last_progress.empty()) progress += " — " + o.last_progress;
+      h += "<tr><td>" + Escape(t.code) +
+           (t.occurrences.size() > 1 ? " (" + Escape(o.key) + ")" : "") + "</td><td>" +
+           Escape(t.title) + "</td><td>" + Escape(Join(NamesOf(l, t.lead), "; ")) + "</td><td>" +
+           due + "</td><td>" + Escape(state) + "</td><td>" + Escape(progress) + "</td></tr>\n";
+    }
+    h += "</tbody></table>\n";
+  }
+  h += "<div class=\"sign\"><div class=\"note\">Báo cáo lập từ sổ theo dõi TaskLedger; số liệu "
+       "tính theo từng mốc thời hạn của nhiệm vụ, tại thời điểm cuối ngày " +
+       ToDmy(r.as_of) + ".</div><div>NGƯỜI LẬP BÁO CÁO</div></div>\n</body></html>\n";
+  return h;
+}
+
+}  // namespace taskledger::server

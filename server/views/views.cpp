@@ -1,0 +1,284 @@
+#include "server/views/views.h"
+
+#include "domain/codec.h"
+#include "domain/csv.h"
+#include "events/util/sha256.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+using namespace domain;
+
+namespace {
+
+json DateOrNull(const std::optional<Date>& d) { return d ? json(ToIso(*d)) : json(nullptr); }
+
+// The same text as domain::ToJson(Schedule), without building it first.
+void WriteSchedule(JsonWriter& w, const Schedule& s) {
+  w.BeginObject().Field("text", s.text).Field("kind", ToString(s.kind));
+  if (s.start) w.Field("start", ToIso(*s.start));
+  if (s.every != Period::kNone) w.Field("every", ToString(s.every));
+  if (s.until) w.Field("until", ToIso(*s.until));
+  if (!s.milestones.empty()) {
+    w.Key("milestones").BeginArray();
+    for (const Milestone& m : s.milestones) {
+      w.BeginObject().Field("key", m.key).Field("due", ToIso(m.due));
+      if (m.start) w.Field("start", ToIso(*m.start));
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+const Occurrence* CurrentOccurrence(const Task& t) {
+  const Occurrence* best = nullptr;
+  for (const Occurrence& o : t.occurrences) {
+    if (!o.open()) continue;
+    if (!best || (o.due && (!best->due || *o.due < *best->due))) best = &o;
+  }
+  if (best) return best;
+  for (auto it = t.occurrences.rbegin(); it != t.occurrences.rend(); ++it) {
+    if (!it->dropped) return &*it;
+  }
+  return nullptr;
+}
+
+json AgencyView(const Agency& a) { return ToJson(a); }
+
+json PlanView(const Plan& p, bool with_sections) {
+  json j = {{"id", p.id},
+            {"title", p.title},
+            {"number", p.number},
+            {"authority", p.authority},
+            {"issued", DateOrNull(p.issued)},
+            {"period", {{"start", ToIso(p.period.start)}, {"end", ToIso(p.period.end)}}},
+            {"targets", p.targets},
+            {"open_to_participants", p.open_to_participants},
+            {"task_count", p.task_ids.size()},
+            {"created_on", p.created_at_ms > 0 ? json(ToIso(DateAtUtcMs(p.created_at_ms))) : json(nullptr)}};
+  if (with_sections) {
+    json sections = json::array();
+    for (const Section& s : p.sections) {
+      sections.push_back({{"code", s.code}, {"title", s.title}, {"parent", s.parent}});
+    }
+    j["sections"] = std::move(sections);
+  }
+  return j;
+}
+
+namespace {
+
+void WriteDate(JsonWriter& w, std::string_view key, const std::optional<Date>& d) {
+  w.Key(key);
+  if (d) {
+    w.String(ToIso(*d));
+  } else {
+    w.Null();
+  }
+}
+
+void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today) {
+  w.BeginObject().Field("key", o.key);
+  WriteDate(w, "start", o.start);
+  WriteDate(w, "due", o.due);
+  WriteDate(w, "original_due", o.original_due);
+  w.Field("status", ToString(o.status))
+      .Field("category", ToString(Classify(o, today)))
+      .Field("percent", o.percent);
+  if (!o.target.empty()) w.Field("target", o.target);
+  if (o.due && o.open()) w.Field("days_left", DaysBetween(today, *o.due));
+  if (o.completed_on) {
+    w.Field("completed_on", ToIso(*o.completed_on)).Field("completed_late", o.completed_late);
+  }
+  if (!o.last_progress.empty()) w.Field("last_progress", o.last_progress);
+  w.Key("deliverables").BeginArray();
+  for (const Deliverable& d : o.deliverables) {
+    w.BeginObject()
+        .Field("id", d.id)
+        .Field("name", d.name)
+        .Field("size", d.size)
+        .Field("submitted_by", d.submitted_by)
+        .Field("submitted_at_ms", d.submitted_at_ms)
+        .Field("review", d.review);
+    if (!d.sha256.empty()) w.Field("sha256", d.sha256);
+    if (!d.note.empty()) w.Field("note", d.note);
+    if (!d.review_comment.empty()) w.Field("review_comment", d.review_comment);
+    w.EndObject();
+  }
+  w.EndArray().Key("extension_requests").BeginArray();
+  for (const ExtensionRequest& r : o.extensions) {
+    w.BeginObject()
+        .Field("id", r.id)
+        .Field("requested_due", ToIso(r.requested_due))
+        .Field("reason", r.reason)
+        .Field("requested_by", r.requested_by)
+        .Field("decision", r.decision)
+        .EndObject();
+  }
+  w.EndArray();
+  if (o.dropped) w.Field("dropped", true);
+  w.EndObject();
+}
+
+void WriteNotification(JsonWriter& w, const Notification& x) {
+  w.BeginObject()
+      .Field("occurrence", x.occurrence)
+      .Field("type", x.type)
+      .Field("agency", x.agency)
+      .Field("endpoint", x.endpoint)
+      .Field("message", x.message)
+      .Field("delivered", x.delivered)
+      .Field("attempts", static_cast<int64_t>(x.attempts))
+      .Field("at_ms", x.at_ms);
+  if (!x.error.empty()) w.Field("error", x.error);
+  w.EndObject();
+}
+
+}  // namespace
+
+void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const AgencyItem* seen) {
+  const Occurrence* cur = CurrentOccurrence(t);
+  const bool open = cur && cur->open();
+  w.BeginObject()
+      .Field("id", t.id)
+      .Field("plan", t.plan)
+      .Field("code", t.code)
+      .Field("title", t.title)
+      .Field("section", t.section)
+      .Field("lead", t.lead)
+      .Field("coordinating", t.coordinating)
+      .Field("deliverable", t.deliverable)
+      .Key("deadline");
+  WriteSchedule(w, t.schedule);
+  w.Field("targets", t.targets).Field("version", t.version);
+  WriteDate(w, "next_due", open ? cur->due : std::nullopt);
+  if (cur) {
+    w.Field("occurrence", cur->key)
+        .Field("status", ToString(cur->status))
+        .Field("category", ToString(Classify(*cur, today)));
+    if (open && cur->due) w.Field("days_left", DaysBetween(today, *cur->due));
+  } else {
+    w.Key("occurrence").Null().Key("status").Null().Key("category").Null();
+  }
+  if (seen) {
+    w.Field("role", ToString(seen->role));
+    if (!seen->via.empty()) w.Field("via", seen->via);
+  }
+  if (occurrences) {
+    w.Key("occurrences").BeginArray();
+    for (const Occurrence& o : t.occurrences) WriteOccurrence(w, o, today);
+    w.EndArray();
+    // Who was told what, and when (webhooks): the latest 50, oldest first; the full list is
+    // in the task's history.
+    w.Key("notifications").BeginArray();
+    const size_t n = t.notifications.size();
+    for (size_t i = n > 50 ? n - 50 : 0; i < n; ++i) WriteNotification(w, t.notifications[i]);
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+json TaskView(const Task& t, Date today, bool occurrences) {
+  std::string text;
+  JsonWriter w(&text);
+  WriteTask(w, t, today, occurrences);
+  return json::parse(text);
+}
+
+namespace {
+
+json Counts(const CategoryCounts& c) {
+  json j = json::object();
+  for (int i = 0; i < kCategoryCount; ++i) {
+    j[std::string(ToString(static_cast<Category>(i)))] = c.counts[i];
+  }
+  j["total"] = c.total();
+  return j;
+}
+
+// What the agencies were told about one occurrence (and about its task as a whole).
+struct Told {
+  int delivered = 0, failed = 0;
+  int64_t last_delivered_ms = 0;
+};
+
+Told TellingOf(const Task& t, const Occurrence& o) {
+  Told told;
+  for (const Notification& n : t.notifications) {
+    if (!n.occurrence.empty() && n.occurrence != o.key) continue;
+    if (n.delivered) {
+      ++told.delivered;
+      told.last_delivered_ms = std::max(told.last_delivered_ms, n.at_ms);
+    } else {
+      ++told.failed;
+    }
+  }
+  return told;
+}
+
+}  // namespace
+
+json ReportView(const PlanReport& r) {
+  json j = {{"plan", PlanView(*r.plan, false)}, {"as_of", ToIso(r.as_of)}, {"totals", Counts(r.totals)}};
+  // Whose tasks it counts: the whole plan, or one agency's (what an agency reads of a plan
+  // that is not open to its participants).
+  j["scope"] = r.only_for.empty() ? json{{"kind", "plan"}}
+                                  : json{{"kind", "agency"}, {"agency", r.only_for}};
+  json by_section = json::object(), by_lead = json::object();
+  for (const auto& [k, c] : r.by_section) by_section[k] = Counts(c);
+  for (const auto& [k, c] : r.by_lead) by_lead[k] = Counts(c);
+  j["by_section"] = std::move(by_section);
+  j["by_lead"] = std::move(by_lead);
+  json lines = json::array();
+  for (const ReportLine& l : r.lines) {
+    lines.push_back({{"task", l.task->id},
+                     {"code", l.task->code},
+                     {"title", l.task->title},
+                     {"section", l.task->section},
+                     {"lead", l.task->lead},
+                     {"occurrence", l.occurrence->key},
+                     {"due", DateOrNull(l.occurrence->due)},
+                     {"status", ToString(l.occurrence->status)},
+                     {"category", ToString(l.category)}});
+    const Told told = TellingOf(*l.task, *l.occurrence);
+    lines.back()["notified"] = {
+        {"delivered", told.delivered},
+        {"failed", told.failed},
+        {"last_delivered_at_ms", told.last_delivered_ms ? json(told.last_delivered_ms) : json(nullptr)}};
+  }
+  j["lines"] = std::move(lines);
+  return j;
+}
+
+std::string ReportCsv(const PlanReport& r) {
+  std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
+  out += WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Mốc", "Hạn", "Trạng thái", "Nhóm",
+                      "Đã thông báo (lần)", "Thông báo gần nhất"});
+  for (const ReportLine& l : r.lines) {
+    const Told told = TellingOf(*l.task, *l.occurrence);
+    out += WriteCsvRow({l.task->code, l.task->title,
+                        l.task->lead.empty() ? "" : l.task->lead.front(), l.occurrence->key,
+                        l.occurrence->due ? ToIso(*l.occurrence->due) : "",
+                        std::string(ToString(l.occurrence->status)),
+                        std::string(ToString(l.category)), std::to_string(told.delivered),
+                        told.last_delivered_ms ? ToIso(DateAtUtcMs(told.last_delivered_ms)) : ""});
+  }
+  return out;
+}
+
+json LogEventView(const RecordedEvent& e) {
+  return {{"position", e.position},
+          {"stream", e.stream},
+          {"version", e.version},
+          {"id", e.id.ToString()},
+          {"type", e.type},
+          {"recorded_at_ms", e.recorded_at_ms},
+          {"actor", e.actor},
+          {"hash", ToHex(e.hash)},
+          {"data", json::parse(e.data, nullptr, false)}};
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,29 @@
+// JSON views of the domain for the API: what a task, an occurrence, an agency or a plan report
+// looks like on the wire. Pure functions of the Ledger and a date.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "domain/ledger.h"
+#include "events/event.h"
+#include "server/views/json_writer.h"
+
+namespace taskledger::server {
+
+nlohmann::json AgencyView(const domain::Agency& a);
+nlohmann::json PlanView(const domain::Plan& p, bool with_sections);
+// The occurrence a task is "at": its first open one by due date, else its last one.
+const domain::Occurrence* CurrentOccurrence(const domain::Task& t);
+// A task with its schedule, status and category as of `today`; `occurrences` adds each one.
+nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences);
+// The same view written straight into `w`, for lists; `seen` adds how the agency sees the task
+// (its role, and the group it sees it through).
+void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool occurrences,
+               const domain::AgencyItem* seen = nullptr);
+nlohmann::json ReportView(const domain::PlanReport& r);
+std::string ReportCsv(const domain::PlanReport& r);
+
+// An event of the log as the API shows it (/v1/events, the SSE stream, the export).
+nlohmann::json LogEventView(const RecordedEvent& e);
+
+}  // namespace taskledger::server
