@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/text.h"
+#include "server/app/use_cases.h"
 #include "server/http/log_sink.h"
 
 namespace taskledger::server {
@@ -103,22 +104,17 @@ bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) 
   return true;
 }
 
-void Api::RevokeToken(const Call& c, const std::string& id, std::string_view what,
-                      const std::function<bool(const TokenRecord&)>& ours) {
-  const int state = app_.Read([&](const domain::Ledger&, const TokenTable& t) {
-    const TokenRecord* r = t.Find(id);
-    return !r || !ours(*r) ? 404 : r->revoked ? 409 : 200;
-  });
-  if (state == 404) return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
-  if (state == 409) {
+void Api::Revoke(const Call& c, const std::string& id, std::string_view what,
+                 const std::function<bool(const TokenRecord&)>& ours) {
+  const Status s = RevokeToken(app_, id, c.actor, ours);
+  if (s.code() == Status::Code::kNotFound) {
+    return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
+  }
+  if (s.code() == Status::Code::kFailedPrecondition) {
     return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
                               std::string(what) + " " + id + " is revoked already"));
   }
-  if (Status s = app_.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(),
-                                    {RevokeEvent(id, c.actor.Label())});
-      !s.ok()) {
-    return c.Fail(FromStatus(s));
-  }
+  if (!s.ok()) return c.Fail(FromStatus(s));
   c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
 }
 

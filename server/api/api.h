@@ -109,8 +109,8 @@ class Api {
   bool OverRate(const Call& c, const std::string& id, std::string_view what);
   // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
   // revoke: 404 when not, 409 when revoked already, else 200 once the revocation is durable.
-  void RevokeToken(const Call& c, const std::string& id, std::string_view what,
-                   const std::function<bool(const TokenRecord&)>& ours);
+  void Revoke(const Call& c, const std::string& id, std::string_view what,
+              const std::function<bool(const TokenRecord&)>& ours);
 
   App& app_;
   ApiOptions options_;

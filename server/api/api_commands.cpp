@@ -6,6 +6,7 @@
 #include "events/util/sha256.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/app/use_cases.h"
 #include "server/http/multipart.h"
 #include "server/views/views.h"
 
@@ -166,13 +167,9 @@ void Api::AddCommandRoutes() {
                media != "application/vnd.ms-excel") {  // what browsers on Windows call a .csv
       return c.Fail(UnsupportedMediaType(content_type, "text/csv or application/json"));
     }
-    bool plan_exists = false;
-    const ImportPlan plan = app_.Read([&](const Ledger& l, const TokenTable&) {
-      plan_exists = l.FindPlan(c.params[0]) != nullptr;
-      return PlanImportText(l, c.params[0], c.req.body(), format, options);
-    });
-    // A text that cannot be read is its own problem, whatever plan it was sent to.
-    if (!plan_exists && !plan.unreadable) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    auto done = ImportMatrix(app_, {c.params[0], c.req.body(), format, options, dry_run}, c.actor);
+    if (!done.ok()) return c.Fail(FromStatus(done.status()));
+    const ImportPlan& plan = done->plan;
     const std::vector<ImportProblem>& problems = plan.problems;
     if (!problems.empty()) {
       Problem p = MakeProblem(http::status::unprocessable_entity, "import-invalid",
@@ -191,10 +188,8 @@ void Api::AddCommandRoutes() {
                     {"new_agencies", plan.new_agencies},
                     {"warnings", plan.warnings}};
     if (dry_run) return c.Json(http::status::ok, summary);
-    auto done = app_.ExecuteAll(plan.commands, c.actor);
-    if (!done.ok()) return c.Fail(FromStatus(done.status()));
-    summary["events"] = done->size();
-    summary["head"] = app_.store().head().position;
+    summary["events"] = done->events;
+    summary["head"] = done->head;
     c.Json(http::status::created, summary);
   }, {{"dry_run", ParamKind::kBool}, {"create_agencies", ParamKind::kBool},
       {"reason", ParamKind::kText}});
@@ -208,18 +203,9 @@ void Api::AddCommandRoutes() {
     if (!role || !agency || !name) return;
     auto r = ParseRole(*role);
     if (!r) return c.Fail(BadRequest("role must be coordinator, agency or auditor", "role"));
-    if ((*r == ActorRole::kAgency) != !agency->empty()) {
-      return c.Fail(BadRequest("an agency token needs an agency, and only it", "agency"));
-    }
-    if (!agency->empty() &&
-        !app_.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(*agency) != nullptr; })) {
-      return c.Fail(NotFound("no agency '" + *agency + "'"));
-    }
-    NewToken t = MintToken(*r, *agency, *name, c.actor.Label());
-    if (Status s = app_.AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
-      return c.Fail(FromStatus(s));
-    }
-    c.Json(http::status::created, {{"id", t.record.id}, {"token", t.token}, {"role", *role},
+    auto t = CreateToken(app_, {*r, *agency, *name, ""}, c.actor);
+    if (!t.ok()) return c.Fail(FromStatus(t.status()));
+    c.Json(http::status::created, {{"id", t->record.id}, {"token", t->token}, {"role", *role},
                                    {"agency", *agency}, {"note", "shown once; only its hash is kept"}});
   });
 
@@ -238,7 +224,7 @@ void Api::AddCommandRoutes() {
   });
   Add(http::verb::delete_, "/v1/tokens/{}", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-    RevokeToken(c, c.params[0], "token", [](const TokenRecord&) { return true; });
+    Revoke(c, c.params[0], "token", [](const TokenRecord&) { return true; });
   });
 
   // Commands on a task's occurrence. `occurrence` defaults to the task's only one.

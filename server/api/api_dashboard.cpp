@@ -3,6 +3,7 @@
 #include "domain/text.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/app/use_cases.h"
 #include "server/views/calendar.h"
 #include "server/views/documents.h"
 #include "server/views/views.h"
@@ -128,19 +129,14 @@ void Api::AddDashboardRoutes() {
     if (!j) return;
     auto name = Text(c, *j, "name", false);
     if (!name) return;
-    if (name->size() > 200) return c.Fail(BadRequest("name is longer than 200 bytes", "name"));
-    const bool known = app_.Read(
-        [&](const Ledger& l, const TokenTable&) { return l.FindAgency(agency) != nullptr; });
-    if (!known) return c.Fail(NotFound("no agency '" + agency + "'"));
-    NewToken t = MintToken(ActorRole::kAgency, agency, name->empty() ? "calendar" : *name,
-                           c.actor.Label(), std::string(kCalendarScope));
-    if (Status s = app_.AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
-      return c.Fail(FromStatus(s));
-    }
-    const std::string path = CalendarPath(agency) + "?key=" + t.token;
+    auto t = CreateToken(
+        app_, {ActorRole::kAgency, agency, name->empty() ? "calendar" : *name, std::string(kCalendarScope)},
+        c.actor);
+    if (!t.ok()) return c.Fail(FromStatus(t.status()));
+    const std::string path = CalendarPath(agency) + "?key=" + t->token;
     json body = {
-        {"id", t.record.id}, {"key", t.token},
-        {"agency", agency},  {"name", t.record.name},
+        {"id", t->record.id}, {"key", t->token},
+        {"agency", agency},  {"name", t->record.name},
         {"path", path},      {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
     if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
     c.Json(http::status::created, body);
@@ -163,7 +159,7 @@ void Api::AddDashboardRoutes() {
   Add(http::verb::delete_, "/v1/agencies/{}/calendar-keys/{}", [this](Call& c) {
     const std::string agency = c.params[0];
     if (!MayManageCalendar(c, agency)) return;
-    RevokeToken(c, c.params[1], "calendar key", [&](const TokenRecord& r) {
+    Revoke(c, c.params[1], "calendar key", [&](const TokenRecord& r) {
       return r.scope == kCalendarScope && r.agency == agency;
     });
   });

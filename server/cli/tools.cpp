@@ -8,6 +8,7 @@
 #include "domain/import.h"
 #include "events/util/sha256.h"
 #include "server/app/backup.h"
+#include "server/app/use_cases.h"
 #include "server/app/demo.h"
 #include "server/app/file_store.h"
 #include "events/log_export.h"
@@ -58,32 +59,24 @@ int LoadDemoTool(App& app, const std::string& demo_dir) {
 int CreateToken(App& app, const std::string& role, const std::string& agency, const std::string& name) {
   auto r = ParseRole(role);
   if (!r) return Fail("--role must be coordinator, agency or auditor", 2);
-  if ((*r == ActorRole::kAgency) != !agency.empty()) {
-    return Fail("--agency is needed for, and only for, --role agency", 2);
-  }
-  if (!agency.empty() && !app.Read([&](const Ledger& l, const TokenTable&) {
-        return l.FindAgency(agency) != nullptr;
-      })) {
-    return Fail("no agency '" + agency + "'", 2);
-  }
-  NewToken t = MintToken(*r, agency, name, "cli:token");
-  if (Status s = app.AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
-    return Fail(s.ToString());
+  auto t = server::CreateToken(app, {*r, agency, name, ""}, Actor{ActorRole::kCoordinator, "", "cli:token"});
+  if (!t.ok()) {
+    const bool usage = t.status().code() == Status::Code::kInvalidArgument ||
+                       t.status().code() == Status::Code::kNotFound;
+    return Fail(t.status().message(), usage ? 2 : 1);
   }
   // Scripts take the last word.
-  std::cout << role << (agency.empty() ? "" : " " + agency) << " token (id " << t.record.id
-            << ", shown once): " << t.token << "\n";
+  std::cout << role << (agency.empty() ? "" : " " + agency) << " token (id " << t->record.id
+            << ", shown once): " << t->token << "\n";
   return 0;
 }
 
 int RevokeToken(App& app, const std::string& id) {
-  if (!app.Read([&](const Ledger&, const TokenTable& t) { return t.Find(id) != nullptr; })) {
-    return Fail("no token '" + id + "'", 2);
+  const Status s = server::RevokeToken(app, id, Actor{ActorRole::kCoordinator, "", "cli:token"});
+  if (s.code() == Status::Code::kNotFound || s.code() == Status::Code::kFailedPrecondition) {
+    return Fail(s.message(), 2);
   }
-  if (Status s = app.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(), {RevokeEvent(id, "cli:token")});
-      !s.ok()) {
-    return Fail(s.ToString());
-  }
+  if (!s.ok()) return Fail(s.ToString());
   std::cout << "revoked " << id << "\n";
   return 0;
 }
@@ -152,26 +145,25 @@ int Import(App& app, const ImportArgs& a) {
   options.create_unknown_agencies = a.create_agencies;
   options.reason = a.reason;
   const MatrixFormat format = a.file.ends_with(".json") ? MatrixFormat::kJson : MatrixFormat::kCsv;
-  bool plan_exists = false;
-  const ImportPlan plan = app.Read([&](const Ledger& l, const TokenTable&) {
-    plan_exists = l.FindPlan(a.plan) != nullptr;
-    return PlanImportText(l, a.plan, *text, format, options);
-  });
-  if (!plan_exists && !plan.unreadable) return Fail("no plan '" + a.plan + "'", 2);
-  const std::vector<ImportProblem>& problems = plan.problems;
-  for (const ImportProblem& p : problems) {
+  auto done = ImportMatrix(app, {a.plan, *text, format, options, a.dry_run},
+                           Actor{ActorRole::kCoordinator, "", "cli:import"});
+  if (!done.ok()) {
+    return Fail(done.status().message(), done.status().code() == Status::Code::kNotFound ? 2 : 1);
+  }
+  const ImportPlan& plan = done->plan;
+  for (const ImportProblem& p : plan.problems) {
     std::cerr << a.file << ": row " << p.row << (p.column.empty() ? "" : ", " + p.column) << ": "
               << p.message << "\n";
   }
-  if (!problems.empty()) return Fail(std::to_string(problems.size()) + " problem(s); nothing imported", 2);
+  if (!plan.problems.empty()) {
+    return Fail(std::to_string(plan.problems.size()) + " problem(s); nothing imported", 2);
+  }
   for (const std::string& w : plan.warnings) std::cerr << "warning: " << w << "\n";
   std::cout << (a.dry_run ? "would create " : "created ") << plan.tasks_created << " tasks, change "
             << plan.tasks_changed << ", leave " << plan.tasks_unchanged << " unchanged; "
             << plan.sections_added << " sections and " << plan.new_agencies.size() << " agencies added\n";
   if (a.dry_run) return 0;
-  auto done = app.ExecuteAll(plan.commands, Actor{ActorRole::kCoordinator, "", "cli:import"});
-  if (!done.ok()) return Fail(done.status().ToString());
-  std::cout << done->size() << " commands recorded; head " << app.store().head().position << "\n";
+  std::cout << done->events << " commands recorded; head " << done->head << "\n";
   return 0;
 }
 

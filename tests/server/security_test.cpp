@@ -112,7 +112,7 @@ TEST_CASE("tokens are created by a coordinator, shown once, and revoked",
   CHECK(r.body.find(token) == std::string::npos);  // listed without the secret
   CHECK(r.body.find(id) != std::string::npos);
 
-  RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}}), 400);
+  RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}}), 422);
   RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}, {"agency", "không-có"}}), 404);
   RequireProblem(HttpCall(f.server->port(), "DELETE", "/v1/tokens/" + id, {},
                           {{"Authorization", "Bearer " + f.agency_hp}}),

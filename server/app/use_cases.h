@@ -1,0 +1,49 @@
+// What people ask of TaskLedger that is more than one command, written once for every door it
+// comes through (the HTTP API and the offline command line): tokens, imports.
+//
+// Thread-safety: as App's; each call blocks until its events are durable and folded.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/commands.h"
+#include "domain/import.h"
+#include "server/app/app.h"
+#include "server/app/tokens.h"
+
+namespace taskledger::server {
+
+struct TokenRequest {
+  domain::ActorRole role = domain::ActorRole::kAuditor;
+  std::string agency;  // for an agency token, and only then
+  std::string name;    // who holds it
+  std::string scope;   // "" the API; kCalendarScope one agency's calendar feed
+};
+// A new token, recorded (its hash only) before it is returned. kInvalidArgument naming the field
+// for a role without its agency (or an agency without its role), kNotFound for an unknown agency.
+Result<NewToken> CreateToken(App& app, const TokenRequest& request, const domain::Actor& by);
+
+// Revokes token `id`, if `ours(record)` says the caller may (default: any token): kNotFound when
+// there is no such token of theirs, kFailedPrecondition when it is revoked already.
+Status RevokeToken(App& app, const std::string& id, const domain::Actor& by,
+                   const std::function<bool(const TokenRecord&)>& ours = {});
+
+struct ImportRequest {
+  std::string plan;
+  std::string text;
+  domain::MatrixFormat format = domain::MatrixFormat::kCsv;
+  domain::ImportOptions options;
+  bool dry_run = false;
+};
+struct ImportOutcome {
+  domain::ImportPlan plan;  // what was (or, on a dry run, would be) written; problems: nothing
+  size_t events = 0;        // commands recorded
+  uint64_t head = 0;        // the log's head after them
+};
+// Plans the import of a task matrix and, unless it is a dry run or has problems, records it.
+// kNotFound when the plan does not exist (and the text could be read at all).
+Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& request, const domain::Actor& by);
+
+}  // namespace taskledger::server
