@@ -346,7 +346,7 @@ std::vector<OccurrenceSpec> Expand(const Schedule& s, const PlanPeriod& period) 
         switch (s.every) {
           case Period::kYear: add(YearKey(y), Date{y, 1, 1}, Date{y, 12, 31}); break;
           case Period::kSemester: {
-            // School year y-(y+1): semester I Sep-Jan, semester II Jan-May (DOMAIN.md).
+            // School year y-(y+1): semester I Sep-Jan, semester II Jan-May (domain/README.md).
             const std::string sy = std::to_string(y - 1) + "-" + std::to_string(y);
             add(sy + "/HK1", Date{y - 1, 9, 1}, Date{y, 1, 31});
             add(sy + "/HK2", Date{y, 2, 1}, Date{y, 5, 31});

@@ -2,8 +2,10 @@
 //
 // Apply() folds one event; a Ledger built from events recorded up to instant T is the domain as
 // it stood at T, which is how every "as of" query is answered. Folding never reads a clock.
-// Thread-safety: none; callers serialise Apply() against queries (the server keeps one Ledger
-// behind a shared mutex and folds on one thread).
+// Thread-safety: none; callers serialise Apply() against queries. The server keeps one Ledger
+// behind a shared mutex: queries share it, and a fold takes it alone, on whichever thread's append
+// it follows (server/README.md lists them); folds are in log order because each folds the log up
+// to a position, under that lock.
 #pragma once
 
 #include <cstdint>

@@ -54,7 +54,7 @@ struct Plan {
 enum class OccurrenceStatus { kNotStarted, kInProgress, kSubmitted, kCompleted, kCancelled };
 std::string_view ToString(OccurrenceStatus status);
 
-// The official groups of a report (DOMAIN.md), plus the two that are not yet countable.
+// The official groups of a report (domain/README.md), plus the two that are not yet countable.
 enum class Category {
   kCompletedOnTime,
   kCompletedLate,

@@ -95,12 +95,9 @@ bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) 
   const int64_t wait = limiter_.Take(id, now_ms);
   if (wait <= 0) return false;
   ++stats_.rate_limited;
-  Response res = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
-                             std::string(what) + " is over its request rate; retry in " +
-                                 std::to_string(wait) + " s")
-                     .ToResponse(c.req.version());
-  res.set(http::field::retry_after, std::to_string(wait));
-  c.reply(std::move(res));
+  c.Fail(TooManyRequests(std::string(what) + " is over its request rate; retry in " +
+                             std::to_string(wait) + " s",
+                         static_cast<int>(wait)));
   return true;
 }
 
@@ -111,8 +108,7 @@ void Api::Revoke(const Call& c, const std::string& id, std::string_view what,
     return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
   }
   if (s.code() == Status::Code::kFailedPrecondition) {
-    return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "Already revoked",
-                              std::string(what) + " " + id + " is revoked already"));
+    return c.Fail(Conflict("Already revoked", std::string(what) + " " + id + " is revoked already"));
   }
   if (!s.ok()) return c.Fail(FromStatus(s));
   c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
@@ -189,9 +185,7 @@ void Api::Handle(Request&& req, Responder responder) {
   }
   if (!match) {
     if (path_known) {
-      return call->Fail(MakeProblem(http::status::method_not_allowed, "method-not-allowed",
-                                    "Method not allowed",
-                                    method + " is not supported on " + call->path));
+      return call->Fail(MethodNotAllowed(method + " is not supported on " + call->path));
     }
     return call->Fail(NotFound("no such resource: " + call->path));
   }
@@ -217,9 +211,7 @@ void Api::Handle(Request&& req, Responder responder) {
     match->handler(*call);
   } catch (const std::exception& e) {
     spdlog::error("{} {}: {}", method, logged_target, e.what());
-    call->Fail(MakeProblem(http::status::internal_server_error, "internal", "Internal error",
-                           "the server failed to answer; the log is unchanged unless a 2xx "
-                           "was returned"));
+    call->Fail(Internal());
   }
 }
 

@@ -40,12 +40,10 @@ void Api::AddBackupRoutes() {
   Add(http::verb::post, "/v1/backups", [this](Call& c) {
     if (!RequireRole(c, {domain::ActorRole::kCoordinator})) return;
     if (options_.backup_dir.empty()) {
-      return c.Fail(MakeProblem(http::status::service_unavailable, "unavailable",
-                                "Backups are off", "this server has no --backup-dir"));
+      return c.Fail(Unavailable("Backups are off", "this server has no --backup-dir"));
     }
     if (backing_up_.exchange(true)) {
-      return c.Fail(MakeProblem(http::status::conflict, "state-conflict", "A backup is running",
-                                "a backup is being written; retry when it is done"));
+      return c.Fail(Conflict("A backup is running", "a backup is being written; retry when it is done"));
     }
     std::error_code ec;
     fs::create_directories(options_.backup_dir, ec);

@@ -172,11 +172,9 @@ void Api::AddCommandRoutes() {
     const ImportPlan& plan = done->plan;
     const std::vector<ImportProblem>& problems = plan.problems;
     if (!problems.empty()) {
-      Problem p = MakeProblem(http::status::unprocessable_entity, "import-invalid",
-                              "The matrix has problems; nothing was imported",
-                              std::to_string(problems.size()) + " problem(s), first: row " +
-                                  std::to_string(problems.front().row) + " " +
-                                  problems.front().column + ": " + problems.front().message);
+      Problem p = InvalidMatrix(std::to_string(problems.size()) + " problem(s), first: row " +
+                                std::to_string(problems.front().row) + " " +
+                                problems.front().column + ": " + problems.front().message);
       for (const ImportProblem& x : problems) p.errors.push_back({{}, x.row, x.column, x.message});
       return c.Fail(p);
     }

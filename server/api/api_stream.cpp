@@ -62,8 +62,7 @@ void Api::AddStreamRoutes() {
       };
     }
     if (feed_->clients() >= FeedOptions{}.max_clients) {
-      return c.Fail(MakeProblem(http::status::service_unavailable, "unavailable",
-                                "Too many streams", "too many event streams are open; retry later"));
+      return c.Fail(Unavailable("Too many streams", "too many event streams are open; retry later", 5));
     }
     auto sink = c.stream(StreamHead(c, "text/event-stream; charset=utf-8"));
     if (!feed_->Add(sink, after, std::move(visible))) sink->Close();
@@ -80,8 +79,7 @@ void Api::AddStreamRoutes() {
     {
       std::lock_guard lock(exports_mu_);
       if (stopping_ || exports_active_ >= kMaxExports) {
-        return c.Fail(MakeProblem(http::status::service_unavailable, "unavailable",
-                                  "Too many exports", "an export is running; retry later"));
+        return c.Fail(Unavailable("Too many exports", "an export is running; retry later", 30));
       }
       ++exports_active_;
     }

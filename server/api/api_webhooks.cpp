@@ -172,8 +172,7 @@ void Api::AddWebhookRoutes() {
   // The service, or 503 when this server does not deliver webhooks.
   const auto service = [this](const Call& c) -> webhooks::Service* {
     webhooks::Service* s = app_.webhooks();
-    if (!s) c.Fail(MakeProblem(http::status::service_unavailable, "unavailable",
-                               "Service Unavailable", "webhooks are not running on this server"));
+    if (!s) c.Fail(Unavailable("Webhooks are off", "webhooks are not running on this server"));
     return s;
   };
   // The subscription named by the path, if the caller may read it (or manage it).

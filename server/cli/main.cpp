@@ -209,12 +209,7 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   handlers.handle = [&api](Request&& req, Responder r) { api.Handle(std::move(req), std::move(r)); };
   handlers.body_limit = [&api](const Request& r) { return api.BodyLimit(r); };
   handlers.refuse = [](http::status s, std::string detail, unsigned version) {
-    const char* type = s == http::status::payload_too_large ? "too-large"
-                       : s == http::status::service_unavailable ? "unavailable"
-                       : s == http::status::not_implemented ? "not-implemented"
-                       : "bad-request";
-    return MakeProblem(s, type, std::string(http::obsolete_reason(s)), std::move(detail))
-        .ToResponse(version);
+    return Refusal(s, std::move(detail)).ToResponse(version);
   };
   HttpServer server(io, o.limits, handlers);
   if (!o.tls_cert.empty()) {

@@ -73,6 +73,49 @@ Problem UnsupportedMediaType(std::string_view got, std::string_view accepted) {
   return p;
 }
 
+Problem MethodNotAllowed(std::string detail) {
+  return MakeProblem(http::status::method_not_allowed, "method-not-allowed", "Method not allowed",
+                     std::move(detail));
+}
+
+Problem Conflict(std::string title, std::string detail) {
+  return MakeProblem(http::status::conflict, "state-conflict", std::move(title), std::move(detail));
+}
+
+Problem TooManyRequests(std::string detail, int retry_after_s) {
+  Problem p = MakeProblem(http::status::too_many_requests, "rate-limited", "Too many requests",
+                          std::move(detail));
+  p.retry_after_s = retry_after_s;
+  return p;
+}
+
+Problem Unavailable(std::string title, std::string detail, int retry_after_s) {
+  Problem p = MakeProblem(http::status::service_unavailable, "unavailable", std::move(title),
+                          std::move(detail));
+  p.retry_after_s = retry_after_s;
+  return p;
+}
+
+Problem Internal() {
+  return MakeProblem(http::status::internal_server_error, "internal", "Internal error",
+                     "the server failed to answer; the log is unchanged unless a 2xx was returned");
+}
+
+Problem InvalidMatrix(std::string detail) {
+  return MakeProblem(http::status::unprocessable_entity, "import-invalid",
+                     "The matrix has problems; nothing was imported", std::move(detail));
+}
+
+Problem Refusal(http::status status, std::string detail) {
+  const char* type = status == http::status::payload_too_large ? "too-large"
+                     : status == http::status::service_unavailable ? "unavailable"
+                     : status == http::status::not_implemented ? "not-implemented"
+                     : status == http::status::request_header_fields_too_large
+                         ? "request-header-fields-too-large"
+                         : "invalid-request";
+  return MakeProblem(status, type, std::string(http::obsolete_reason(status)), std::move(detail));
+}
+
 Problem FromStatus(const Status& s) {
   using C = Status::Code;
   switch (s.code()) {

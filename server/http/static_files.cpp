@@ -46,9 +46,7 @@ std::optional<Response> StaticFiles::Serve(const Request& req, const std::string
     return std::nullopt;
   }
   if (req.method() != http::verb::get) {
-    return MakeProblem(http::status::method_not_allowed, "method-not-allowed", "Method not allowed",
-                       "the dashboard's files are read with GET")
-        .ToResponse(req.version());
+    return MethodNotAllowed("the dashboard's files are read with GET").ToResponse(req.version());
   }
   const auto not_found = [&](std::string detail) {
     return NotFound(std::move(detail)).ToResponse(req.version());

@@ -1,4 +1,4 @@
-// Every deadline phrase in DOMAIN.md, and the English/ISO forms, parse to the meaning given there.
+// Every deadline phrase in domain/README.md, and the English/ISO forms, parse to the meaning given there.
 #include <catch2/catch.hpp>
 
 #include "domain/deadline.h"
