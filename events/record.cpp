@@ -45,7 +45,12 @@ class Reader {
       if (p_ == end_) return false;
       const uint8_t b = static_cast<uint8_t>(*p_++);
       n |= uint64_t{b & 0x7Fu} << shift;
-      if ((b & 0x80) == 0) return Bytes(n, out);
+      if ((b & 0x80) == 0) {
+        // One encoding per record: a length padded with a zero last byte is refused (what
+        // Encode writes decodes to the same bytes, and nothing else does).
+        if (b == 0 && shift > 0) return false;
+        return Bytes(n, out);
+      }
     }
     return false;
   }

@@ -112,7 +112,9 @@ Result<RequestTarget> ParseRequestTarget(std::string_view target) {
 
 Status CheckQuery(const std::map<std::string, std::string>& query,
                   const std::vector<QueryParam>& accepted, std::string* param) {
-  for (const auto& [name, value] : query) {
+  for (const auto& entry : query) {
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     *param = name;
     const auto spec = std::find_if(accepted.begin(), accepted.end(),
                                    [&](const QueryParam& p) { return p.name == name; });

@@ -105,3 +105,32 @@ TEST_CASE("sha256 matches the FIPS 180-2 test vector", "[events][sha256]") {
   CHECK(back == hasher.Digest("abc"));
   CHECK_FALSE(FromHex("zz", &back));
 }
+
+TEST_CASE("a record has one encoding: a length padded with a zero byte is refused",
+          "[events][record]") {
+  // Found by tests/fuzz/record_fuzz: "80 00" decoded as the length 0, so the same record had two
+  // byte forms (and two hashes).
+  const std::string fuzzed(
+      "\x01\x94\x48\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x73\x69\x01"
+      "\xac\x48\x03\xa3\x13\x49\xe5\x12\xde\x2a\x6a\xa5\x8e\xf5\x33\xa8"
+      "\x64\x3d\x0b\x00\x00\x00\x00\x00\xf4\x26\xa5\x9e\xee\x31\xa8\x79"
+      "\x64\x3d\x0b\x00\x00\x00\x00\x00\x00\xf4\xf4\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x00\x00\x00\x00\x00\x00",
+      80);
+  EventView e;
+  CHECK_FALSE(record::Decode(fuzzed, &e));
+  // The smallest case, built by hand: a valid record whose stream length "01" becomes "81 00".
+  EventView v;
+  v.position = 1;
+  v.stream = "s";
+  v.type = "t";
+  v.data = "{}";
+  Sha256 hasher;
+  Hash h{};
+  const std::string good = record::Encode(v, Hash{}, hasher, &h);
+  REQUIRE(record::Decode(good, &e));
+  const size_t at = record::kBodyOffset + 8 + 8 + 8 + 16;  // the stream's length
+  REQUIRE(good[at] == 1);
+  std::string padded = good.substr(0, at) + "\x81\x00" + good.substr(at + 1);
+  CHECK_FALSE(record::Decode(padded, &e));
+}
