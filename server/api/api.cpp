@@ -72,6 +72,15 @@ std::vector<std::string> Api::RouteNames() const {
   return out;
 }
 
+std::map<std::string, std::vector<std::string>> Api::RouteQueries() const {
+  std::map<std::string, std::vector<std::string>> out;
+  const std::vector<std::string> names = RouteNames();
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    for (const QueryParam& p : routes_[i].query) out[names[i]].push_back(p.name);
+  }
+  return out;
+}
+
 void Api::Add(http::verb method, std::string pattern, Handler handler,
               std::vector<QueryParam> query, bool public_route) {
   routes_.push_back(

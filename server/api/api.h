@@ -73,6 +73,8 @@ class Api {
   void Handle(Request&& req, Responder responder);
   // "GET /v1/tasks/{}" for each route, for checking the OpenAPI document against.
   std::vector<std::string> RouteNames() const;
+  // The query parameters each route takes, by its name as above.
+  std::map<std::string, std::vector<std::string>> RouteQueries() const;
   // Ends the streams (SSE, exports) so a graceful stop is not held up by them.
   void Shutdown();
   size_t BodyLimit(const Request& header) const;

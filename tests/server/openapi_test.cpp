@@ -41,6 +41,27 @@ TEST_CASE("every route is in the OpenAPI document, and every documented route ex
     INFO(d);
     CHECK(served.count(d) == 1);
   }
+
+  // Each route's query parameters, as its table in the router says (the router refuses others).
+  auto taken = api.RouteQueries();
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    const std::string pattern = std::regex_replace(path, std::regex(R"(\{[^}]+\})"), "{}");
+    for (const auto& [method, op] : ops.items()) {
+      std::string m = method;
+      for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      std::set<std::string> in_doc;
+      for (const json& p : op.value("parameters", json::array())) {
+        if (p["in"] == "query") in_doc.insert(p["name"].get<std::string>());
+      }
+      const auto& list = taken[m + " " + pattern];
+      const std::set<std::string> in_router(list.begin(), list.end());
+      INFO(m << " " << pattern);
+      CHECK(in_doc == in_router);
+      // Every write may meet a full disk, and every body has a media type.
+      if (m != "GET") CHECK(op["responses"].contains("503"));
+      if (op.contains("requestBody")) CHECK(op["responses"].contains("415"));
+    }
+  }
 }
 
 TEST_CASE("the OpenAPI document is served without a token", "[server][integration][openapi]") {

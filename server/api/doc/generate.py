@@ -64,7 +64,7 @@ paths = {
      "parameters": [P("agency", "path", "agency id")] + [],  # filled below
      "responses": {"200": ok("A page of tasks", REF("TaskPage")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM}}},
  "/v1/plans": {
-   "get": {"summary": "Plans", "responses": {"200": ok("Plans", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Plan")}}})}},
+   "get": {"summary": "Plans (an agency: those it has a task in)", "responses": {"200": ok("Plans", {"type": "object", "properties": {"items": {"type": "array", "items": REF("Plan")}}})}},
    "post": {"summary": "Create a plan (coordinator)",
             "requestBody": {"required": True, "content": {"application/json": {"schema": body(
                 {"id": S, "title": S, "number": S, "authority": S, "issued": DATE,
@@ -90,7 +90,7 @@ paths = {
      "responses": {"200": ok("Dry run summary", REF("ImportSummary")), "201": ok("Imported", REF("ImportSummary")),
                    "403": PROBLEM, "404": PROBLEM, "422": PROBLEM}}},
  "/v1/plans/{plan}/report": {"get": {"summary": "The plan's report in the official groups",
-     "description": "completed_on_time, completed_late, in_progress_within_deadline, overdue, plus not_yet_due and unscheduled; by section and by lead agency. A past as_of replays the log to the end of that day.",
+     "description": "completed_on_time, completed_late, in_progress_within_deadline, overdue, plus not_yet_due and unscheduled; by section and by lead agency. A past as_of replays the log to the end of that day. Coordinators and auditors read the whole plan; an agency reads the report of the tasks it leads or coordinates (scope says so), or the whole report of a plan open to its participants; an agency with no task in the plan gets 403.",
      "parameters": [P("plan", "path", "plan id"), P("as_of", "query", "YYYY-MM-DD; default today (UTC+07:00)", DATE),
                     P("format", "query", "json (default), csv (UTF-8 with BOM, for Excel) or html (the printable official report in Vietnamese)", {"enum": ["json", "csv", "html"]})],
      "responses": {"200": {"description": "Report", "content": {"application/json": {"schema": REF("Report")}, "text/csv": {"schema": S}, "text/html": {"schema": S}}},
@@ -232,10 +232,24 @@ paths["/v1/webhooks/{webhook}/recover"] = {"post": {"summary": "Send again every
   "parameters": [WH_ID, P("since", "query", "YYYY-MM-DD (from the start of that day in Vietnam) or Unix ms", required=True)],
   "responses": {"202": ok("How many", {"type": "object", "properties": {"resent": {"type": "integer"}, "since_ms": {"type": "integer"}}}), "400": PROBLEM, "404": PROBLEM}}}
 
+# What every write may answer, and every body: said once here rather than route by route.
+STORAGE = {"description": "503: the server's disk is full (type storage-full: nothing was written, reads go on, "
+           "writes resume by themselves) or failed (type storage); with Retry-After",
+           "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+MEDIA = {"description": "415: the body's Content-Type is not one the route takes",
+         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+for ops in paths.values():
+    for method, op in ops.items():
+        if method != "get":
+            op["responses"].setdefault("503", STORAGE)
+        if "requestBody" in op:
+            op["responses"].setdefault("415", MEDIA)
+
 doc = {
  "openapi": "3.1.0",
  "info": {"title": "TaskLedger API", "version": "1",
-          "description": "Who must deliver what, by when, across the agencies that carry out a plan. Every change is an event in an append-only, hash-chained log; reads are projections of it. UTF-8 throughout; dates are calendar days in Vietnam (UTC+07:00). Errors are application/problem+json (RFC 9457). Requests are rate limited per token (429 with Retry-After)."},
+          "description": "Who must deliver what, by when, across the agencies that carry out a plan. Every change is an event in an append-only, hash-chained log; reads are projections of it. UTF-8 throughout; dates are calendar days in Vietnam (UTC+07:00). Errors are application/problem+json (RFC 9457) with a stable type. Requests are rate limited per token (429 with Retry-After). Input is read strictly and refused rather than guessed at: JSON bodies need Content-Type application/json (415 otherwise) and may not repeat a member, hold a number outside a double's range, a NUL or another control character but tab and line breaks, or anything after the value (400 naming the field); each route takes exactly the query parameters listed, each once and well-formed (400 naming the parameter). Unconditional commands never fail on a version (only If-Match does)."},
  "servers": [{"url": "/"}],
  "security": [{"bearer": []}],
  "paths": paths,
@@ -249,7 +263,7 @@ doc = {
         "type": S, "title": S, "status": {"type": "integer"}, "detail": S,
         "errors": {"type": "array", "items": {"type": "object", "properties": {"field": S, "row": {"type": "integer"}, "column": S, "message": S}}}}},
      "Agency": {"type": "object", "properties": {"id": S, "name": S, "name_en": S, "kind": S, "parent": S, "aliases": LIST, "members": LIST}},
-     "Plan": {"type": "object", "properties": {"id": S, "title": S, "number": S, "authority": S, "issued": DATE, "period": OBJ, "targets": LIST, "task_count": {"type": "integer"}, "created_on": {"type": ["string", "null"], "format": "date", "description": "the day the plan entered the log"}, "sections": {"type": "array", "items": OBJ}}},
+     "Plan": {"type": "object", "properties": {"id": S, "title": S, "number": S, "authority": S, "issued": DATE, "period": OBJ, "targets": LIST, "open_to_participants": {"type": "boolean", "description": "every agency with a task in the plan reads its whole report"}, "task_count": {"type": "integer"}, "created_on": {"type": ["string", "null"], "format": "date", "description": "the day the plan entered the log"}, "sections": {"type": "array", "items": OBJ}}},
      "Deadline": {"type": "object", "properties": {"text": {"type": "string", "description": "as written in the plan"}, "kind": S, "milestones": {"type": "array", "items": OBJ}}},
      "Task": {"type": "object", "required": ["id", "plan", "code", "title", "lead", "coordinating", "deliverable", "deadline", "next_due", "status", "category"], "properties": {
         "id": S, "plan": S, "code": S, "title": S, "section": S, "lead": LIST, "coordinating": LIST, "deliverable": S,
@@ -257,7 +271,10 @@ doc = {
         "status": {"type": ["string", "null"]}, "category": {"type": ["string", "null"], "enum": ["completed_on_time", "completed_late", "in_progress_within_deadline", "overdue", "not_yet_due", "unscheduled", None]},
         "version": {"type": "integer"}, "occurrences": {"type": "array", "items": OBJ}}},
      "TaskPage": {"type": "object", "properties": {"items": {"type": "array", "items": REF("Task")}, "next_cursor": {"type": ["string", "null"]}, "as_of": DATE}},
-     "Report": {"type": "object", "properties": {"plan": REF("Plan"), "as_of": DATE, "totals": OBJ, "by_section": OBJ, "by_lead": OBJ, "lines": {"type": "array", "items": OBJ}}},
+     "Report": {"type": "object", "properties": {"plan": REF("Plan"), "as_of": DATE,
+        "scope": {"type": "object", "description": "whose tasks it counts: the plan's (kind plan), or one agency's (kind agency, for an agency reading a plan not open to its participants)",
+                  "properties": {"kind": {"enum": ["plan", "agency"]}, "agency": S}},
+        "totals": OBJ, "by_section": OBJ, "by_lead": OBJ, "lines": {"type": "array", "items": OBJ}}},
      "ImportSummary": {"type": "object", "properties": {"dry_run": {"type": "boolean"}, "sections_added": {"type": "integer"}, "tasks_created": {"type": "integer"}, "tasks_changed": {"type": "integer"}, "tasks_unchanged": {"type": "integer"}, "new_agencies": LIST, "warnings": LIST}},
      "Webhook": {"type": "object", "properties": {"id": S, "url": S, "agency": S, "description": S, "types": LIST, "all_types": {"type": "boolean"},
         "enabled": {"type": "boolean"}, "disabled_reason": {"type": ["string", "null"]}, "reminders": POLICY, "reminders_own": {"type": "boolean"},
