@@ -39,20 +39,23 @@ int main(int argc, char** argv) {
   uint64_t domain_tasks = 100'000;
   uint64_t domain_events = 1'000'000;
   app.add_option("mode", mode, "all, append, replay, raw, coldstart, domain")
-      ->check(CLI::IsMember({"all", "append", "replay", "raw", "coldstart", "crash-append", "domain"}));
+      ->check(
+          CLI::IsMember({"all", "append", "replay", "raw", "coldstart", "crash-append", "domain"}));
   app.add_option("--dir", dir, "scratch directory (its contents are replaced)");
   app.add_option("--appends", appends, "events appended by modes 1, 2 and 4a-c");
   app.add_option("--writers", writers, "concurrent writers in mode 2");
   app.add_option("--replay-events", replay_events, "size of the replayed log");
   app.add_option("--coldstart-events", coldstart_events, "size of the log opened cold");
-  app.add_option("--repeat", repeat, "runs of the append and raw write modes")->check(CLI::Range(1, 20));
+  app.add_option("--repeat", repeat, "runs of the append and raw write modes")
+      ->check(CLI::Range(1, 20));
   app.add_option("--domain-tasks", domain_tasks, "tasks in the domain benchmark");
   app.add_option("--domain-events", domain_events, "events in the domain benchmark");
   app.add_flag("--drop-caches", drop_caches, "drop the page cache before the cold open (root)");
   CLI11_PARSE(app, argc, argv);
 
   std::filesystem::create_directories(dir);
-  if (mode != "crash-append") std::printf("%-34s %10s %-8s %11s %15s\n", "mode", "count", "", "time", "rate");
+  if (mode != "crash-append")
+    std::printf("%-34s %10s %-8s %11s %15s\n", "mode", "count", "", "time", "rate");
   // The disk's sync latency varies from second to second on a virtual machine, so the append
   // modes and their raw counterparts run interleaved, `repeat` times, and ratios use medians.
   std::vector<double> single, threads, in_flight, raw_put, raw_batch;

@@ -63,8 +63,13 @@ std::vector<RecordedEvent> MakeDomainLog(uint64_t tasks, uint64_t total_events) 
   const Actor coordinator{ActorRole::kCoordinator, "", "bench"};
   int64_t now = StartOfDayUtcMs({2025, 1, 2});
   for (int i = 0; i < kAgencies; ++i) {
-    g.Do(RegisterAgency{{AgencyId(i), "Cơ quan số " + std::to_string(i), "", AgencyKind::kDepartment,
-                         "", {}, {}}},
+    g.Do(RegisterAgency{{AgencyId(i),
+                         "Cơ quan số " + std::to_string(i),
+                         "",
+                         AgencyKind::kDepartment,
+                         "",
+                         {},
+                         {}}},
          coordinator, now);
   }
   for (int p = 0; p < kPlans; ++p) {
@@ -72,19 +77,21 @@ std::vector<RecordedEvent> MakeDomainLog(uint64_t tasks, uint64_t total_events) 
     plan.id = "plan-" + std::to_string(p);
     plan.title = "Kế hoạch triển khai số " + std::to_string(p);
     plan.period = {{2025, 1, 1}, {2029, 12, 31}};
-    for (int s = 1; s <= 9; ++s) plan.sections.push_back({std::to_string(s), "Mục " + std::to_string(s), ""});
+    for (int s = 1; s <= 9; ++s)
+      plan.sections.push_back({std::to_string(s), "Mục " + std::to_string(s), ""});
     g.Do(CreatePlan{plan}, coordinator, now);
   }
-  static const char* kDeadlines[] = {"Năm 2026", "Hàng năm", "2025; 2027; 2029", "tháng 6/2026",
-                                     "Thường xuyên", "Quý III/2027", "Năm học 2026-2027",
-                                     "Giai đoạn 2025-2030"};
+  static const char* kDeadlines[] = {"Năm 2026",          "Hàng năm",           "2025; 2027; 2029",
+                                     "tháng 6/2026",      "Thường xuyên",       "Quý III/2027",
+                                     "Năm học 2026-2027", "Giai đoạn 2025-2030"};
   std::vector<std::string> task_ids;
   for (uint64_t t = 0; t < tasks; ++t) {
     CreateTask c;
     c.plan = "plan-" + std::to_string(t % kPlans);
     c.code = std::to_string(t % 9 + 1) + "." + std::to_string(t);
     c.section = std::to_string(t % 9 + 1);
-    c.title = "Triển khai hoạt động tuyên truyền, bồi dưỡng giáo viên tiếng Anh số " + std::to_string(t);
+    c.title =
+        "Triển khai hoạt động tuyên truyền, bồi dưỡng giáo viên tiếng Anh số " + std::to_string(t);
     const int lead = static_cast<int>(rng() % kAgencies);
     c.lead = {AgencyId(lead)};
     c.coordinating = {AgencyId((lead + 1 + rng() % 50) % kAgencies),
@@ -122,9 +129,10 @@ std::vector<RecordedEvent> MakeDomainLog(uint64_t tasks, uint64_t total_events) 
     } else if (dice < 80 && o->status == OccurrenceStatus::kNotStarted) {
       g.Do(StartWork{id, o->key}, lead, now);
     } else if (dice < 88 && o->status != OccurrenceStatus::kSubmitted) {
-      g.Do(SubmitDeliverable{id, o->key, {"d" + std::to_string(g.log().size()), "Báo cáo.pdf",
-                                          "", 0, ""}},
-           lead, now);
+      g.Do(
+          SubmitDeliverable{
+              id, o->key, {"d" + std::to_string(g.log().size()), "Báo cáo.pdf", "", 0, ""}},
+          lead, now);
     } else if (dice < 94 && o->status == OccurrenceStatus::kSubmitted) {
       g.Do(ReviewDeliverable{id, o->key, o->deliverables.back().id, rng() % 4 != 0, "Cần bổ sung"},
            coordinator, now);
@@ -140,8 +148,8 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
   std::vector<RecordedEvent> log = MakeDomainLog(tasks, events);
   size_t bytes = 0;
   for (const auto& r : log) bytes += r.data.size();
-  std::printf("   (generated %zu events through Decide in %.1f s, avg data %zu bytes)\n", log.size(),
-              gen_clock.Seconds(), bytes / log.size());
+  std::printf("   (generated %zu events through Decide in %.1f s, avg data %zu bytes)\n",
+              log.size(), gen_clock.Seconds(), bytes / log.size());
 
   ResetPeakRss();
   {
@@ -160,7 +168,8 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
     double created_seconds = 0;
     for (const RecordedEvent& r : log) {
       const bool created = r.type == "task.created";
-      const auto start = created ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+      const auto start =
+          created ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       if (!ledger.Apply(ViewOf(r)).ok()) std::exit(1);
       if (created) {
         created_seconds +=
@@ -184,8 +193,7 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
     std::atomic<size_t> pending{log.size()};
     for (const RecordedEvent& r : log) {
       store->AppendAsync(r.stream, ExpectedVersion::Any(),
-                         {NewEvent{{}, r.type, r.data, r.actor, "", ""}},
-                         [&](AppendResult res) {
+                         {NewEvent{{}, r.type, r.data, r.actor, "", ""}}, [&](AppendResult res) {
                            if (!res.ok()) std::exit(1);
                            --pending;
                          });

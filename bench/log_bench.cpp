@@ -6,16 +6,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
-#include <functional>
-#include <mutex>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <thread>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "bench/bench_util.h"
 #include "events/event_store.h"
@@ -173,8 +172,9 @@ double Replay(const std::string& dir, uint64_t n) {
                  static_cast<unsigned long long>(records));
     std::exit(1);
   }
-  return PrintRow("3. replay: scan + decode", records, seconds, "records",
-           std::to_string(bytes >> 20) + " MiB of fields, sum " + std::to_string(checksum % 997));
+  return PrintRow(
+      "3. replay: scan + decode", records, seconds, "records",
+      std::to_string(bytes >> 20) + " MiB of fields, sum " + std::to_string(checksum % 997));
 }
 
 void Verify(const std::string& dir, uint64_t n) {
@@ -206,9 +206,13 @@ void ColdStart(const std::string& dir, uint64_t n, bool drop_caches) {
   // RocksDB's background threads do not survive fork.)
   const std::string self = std::filesystem::read_symlink("/proc/self/exe");
   const std::string count = std::to_string(300'000);
-  char* args[] = {const_cast<char*>(self.c_str()), const_cast<char*>("crash-append"),
-                  const_cast<char*>("--dir"), const_cast<char*>(dir.c_str()),
-                  const_cast<char*>("--appends"), const_cast<char*>(count.c_str()), nullptr};
+  char* args[] = {const_cast<char*>(self.c_str()),
+                  const_cast<char*>("crash-append"),
+                  const_cast<char*>("--dir"),
+                  const_cast<char*>(dir.c_str()),
+                  const_cast<char*>("--appends"),
+                  const_cast<char*>(count.c_str()),
+                  nullptr};
   pid_t child = 0;
   if (posix_spawn(&child, self.c_str(), nullptr, nullptr, args, environ) != 0) {
     std::perror("posix_spawn");

@@ -160,7 +160,7 @@ double RawScan(const std::string& dir, uint64_t n) {
   }
   Check(it->status(), "scan");
   return PrintRow("4d. raw RocksDB iterator scan", records, clock.Seconds(), "records",
-           std::to_string(bytes >> 20) + " MiB");
+                  std::to_string(bytes >> 20) + " MiB");
 }
 
 }  // namespace taskledger::bench

@@ -3,11 +3,10 @@
 // after `--timeout-s`) prints deliveries per second and the delay between each notification's
 // due instant (its body's "timestamp", on the server's clock) and its arrival here.
 //   webhook_sink --expect 10000 --offset-file F   (F: wall ms minus server ms, read at the end)
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -59,10 +58,11 @@ class Conn : public std::enable_shared_from_this<Conn> {
   Conn(tcp::socket s, Stats& st) : stream_(std::move(s)), stats_(st) {}
   void Read() {
     req_ = {};
-    http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return;
-      self->Answer();
-    });
+    http::async_read(stream_, buffer_, req_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return;
+                       self->Answer();
+                     });
   }
 
  private:

@@ -13,8 +13,8 @@ namespace taskledger::domain {
 
 using detail::DecideWork;
 using detail::FindTask;
-using detail::IsCode;
 using detail::Invalid;
+using detail::IsCode;
 using detail::MakeEvent;
 using detail::RequireAgencies;
 using detail::RequireCoordinator;
@@ -23,10 +23,14 @@ using nlohmann::json;
 
 std::string_view ToString(ActorRole role) {
   switch (role) {
-    case ActorRole::kCoordinator: return "coordinator";
-    case ActorRole::kAgency: return "agency";
-    case ActorRole::kAuditor: return "auditor";
-    case ActorRole::kSystem: return "system";
+    case ActorRole::kCoordinator:
+      return "coordinator";
+    case ActorRole::kAgency:
+      return "agency";
+    case ActorRole::kAuditor:
+      return "auditor";
+    case ActorRole::kSystem:
+      return "system";
   }
   return "?";
 }
@@ -64,8 +68,7 @@ Result<Decision> DecideAgency(const Ledger& s, const RegisterAgency& c, const Ac
   Decision d;
   d.stream = ev::AgencyStream(ag.id);
   d.expected = exists ? ExpectedVersion::Exists() : ExpectedVersion::NoStream();
-  d.events.push_back(
-      MakeEvent(exists ? ev::kAgencyUpdated : ev::kAgencyRegistered, ToJson(ag), a));
+  d.events.push_back(MakeEvent(exists ? ev::kAgencyUpdated : ev::kAgencyRegistered, ToJson(ag), a));
   return d;
 }
 
@@ -131,11 +134,10 @@ Result<Decision> DecideVisibility(const Ledger& s, const SetPlanVisibility& c, c
   Decision d;
   d.stream = ev::PlanStream(p->id);
   d.expected = ExpectedVersion::Exists();
-  d.events.push_back(MakeEvent(ev::kPlanVisibilityChanged,
-                               {{"plan", p->id},
-                                {"open_to_participants", c.open_to_participants},
-                                {"reason", c.reason}},
-                               a));
+  d.events.push_back(MakeEvent(
+      ev::kPlanVisibilityChanged,
+      {{"plan", p->id}, {"open_to_participants", c.open_to_participants}, {"reason", c.reason}},
+      a));
   return d;
 }
 
@@ -147,8 +149,8 @@ Result<Decision> DecideSections(const Ledger& s, const AddSections& c, const Act
   Decision d;
   d.stream = ev::PlanStream(p->id);
   d.expected = ExpectedVersion::Exists();
-  d.events.push_back(
-      MakeEvent(ev::kPlanSectionsAdded, {{"plan", p->id}, {"sections", SectionsJson(c.sections)}}, a));
+  d.events.push_back(MakeEvent(ev::kPlanSectionsAdded,
+                               {{"plan", p->id}, {"sections", SectionsJson(c.sections)}}, a));
   return d;
 }
 
@@ -164,8 +166,9 @@ Status CheckAssignment(const Ledger& s, const std::vector<std::string>& lead,
     }
   }
   if (lead.size() > 1) {
-    warnings->push_back("several lead agencies: '" + lead.front() +
-                        "' is the primary lead (\"06 rõ\" asks for one clearly responsible agency)");
+    warnings->push_back(
+        "several lead agencies: '" + lead.front() +
+        "' is the primary lead (\"06 rõ\" asks for one clearly responsible agency)");
   }
   return Status::Ok();
 }
@@ -178,9 +181,8 @@ Result<Decision> DecideCreateTask(const Ledger& s, const CreateTask& c, const Ac
   const std::string id = p->id + ":" + c.code;
   if (s.FindTask(id)) return Status::AlreadyExists("task '" + id + "' exists");
   if (Status st = RequireText("title", c.title); !st.ok()) return st;
-  if (!c.section.empty() &&
-      std::none_of(p->sections.begin(), p->sections.end(),
-                   [&](const Section& x) { return x.code == c.section; })) {
+  if (!c.section.empty() && std::none_of(p->sections.begin(), p->sections.end(),
+                                         [&](const Section& x) { return x.code == c.section; })) {
     return Invalid("section", "unknown section '" + c.section + "' in plan " + p->id);
   }
   Decision d;

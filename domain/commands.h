@@ -29,9 +29,17 @@ struct Actor {
   std::string Label() const;
 };
 
-struct RegisterAgency { Agency agency; bool update = false; };
-struct CreatePlan { Plan plan; };  // task_ids ignored
-struct AddSections { std::string plan; std::vector<Section> sections; };
+struct RegisterAgency {
+  Agency agency;
+  bool update = false;
+};
+struct CreatePlan {
+  Plan plan;
+};  // task_ids ignored
+struct AddSections {
+  std::string plan;
+  std::vector<Section> sections;
+};
 // Opens a plan's whole report to its participating agencies, or closes it to their own tasks.
 struct SetPlanVisibility {
   std::string plan;
@@ -42,7 +50,7 @@ struct CreateTask {
   std::string plan, code, title, section;
   std::vector<std::string> lead, coordinating;
   std::string deliverable;
-  std::string deadline;                         // the phrase as written
+  std::string deadline;  // the phrase as written
   std::vector<std::string> targets;
   std::vector<std::string> occurrence_targets;  // per occurrence, for yearly ladders
 };
@@ -57,21 +65,30 @@ struct Reassign {
   std::vector<std::string> lead, coordinating;
   std::string reason;
 };
-struct ChangeDeadline { std::string task, deadline, reason; };
-struct StartWork { std::string task, occurrence; };
+struct ChangeDeadline {
+  std::string task, deadline, reason;
+};
+struct StartWork {
+  std::string task, occurrence;
+};
 struct ReportProgress {
   std::string task, occurrence;
   int percent = 0;
   std::string narrative;
   std::string indicators_json = "{}";  // a JSON object of indicator values
 };
-struct SubmitDeliverable { std::string task, occurrence; Deliverable deliverable; };
+struct SubmitDeliverable {
+  std::string task, occurrence;
+  Deliverable deliverable;
+};
 struct ReviewDeliverable {
   std::string task, occurrence, deliverable;
   bool accept = false;
   std::string comment;
 };
-struct CancelOccurrence { std::string task, occurrence, reason; };
+struct CancelOccurrence {
+  std::string task, occurrence, reason;
+};
 struct RequestExtension {
   std::string task, occurrence, request;  // request: a fresh id chosen by the caller
   Date due;
@@ -83,7 +100,9 @@ struct DecideExtension {
   std::optional<Date> due;  // granted due date; default: the one requested
   std::string comment;
 };
-struct AddComment { std::string task, occurrence, text; };
+struct AddComment {
+  std::string task, occurrence, text;
+};
 // What became of one webhook notification about a task (system actor only). Recording the same
 // (message, attempts) twice is refused with kAlreadyExists, so a recorder may retry blindly.
 struct RecordNotification {
@@ -91,12 +110,10 @@ struct RecordNotification {
   Notification notification;
 };
 
-using Command = std::variant<RegisterAgency, CreatePlan, AddSections, SetPlanVisibility,
-                             CreateTask, EditTask,
-                             Reassign, ChangeDeadline, StartWork, ReportProgress,
+using Command = std::variant<RegisterAgency, CreatePlan, AddSections, SetPlanVisibility, CreateTask,
+                             EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress,
                              SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
-                             RequestExtension, DecideExtension, AddComment,
-                             RecordNotification>;
+                             RequestExtension, DecideExtension, AddComment, RecordNotification>;
 
 struct Decision {
   std::string stream;

@@ -1,9 +1,8 @@
 // Helpers shared by the command deciders. Private to domain/.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -19,8 +18,8 @@ Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, i
 inline bool IsCode(std::string_view code) {
   if (code.empty() || code.size() > 40) return false;
   return std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
   });
 }
 
@@ -33,8 +32,9 @@ inline bool IsClientId(std::string_view id) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   };
   if (!alnum(id.front())) return false;
-  return std::all_of(id.begin(), id.end(),
-                     [&](char c) { return alnum(c) || c == '.' || c == '_' || c == ':' || c == '-'; });
+  return std::all_of(id.begin(), id.end(), [&](char c) {
+    return alnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
 }
 
 inline NewEvent MakeEvent(std::string_view type, const nlohmann::json& data, const Actor& actor) {

@@ -35,8 +35,7 @@ Result<Target> Resolve(const Ledger& s, std::string_view task_id, std::string_vi
   const Task* task = *t;
   if (a.role == ActorRole::kAgency) {
     const std::optional<Role> role = s.RoleOf(a.agency, *task);
-    if (who == Who::kCoordinator || !role ||
-        (who == Who::kLead && *role != Role::kLead)) {
+    if (who == Who::kCoordinator || !role || (who == Who::kLead && *role != Role::kLead)) {
       const char* needed = who == Who::kCoordinator ? "a coordinator"
                            : who == Who::kLead      ? "the lead agency"
                                                     : "a lead or coordinating agency";
@@ -57,15 +56,16 @@ Result<Target> Resolve(const Ledger& s, std::string_view task_id, std::string_vi
     if (live != 1) return Invalid("occurrence", "task " + task->id + " has several; name one");
   } else {
     o = task->Find(key);
-    if (!o) return Status::NotFound("task " + task->id + " has no occurrence '" + std::string(key) + "'");
+    if (!o)
+      return Status::NotFound("task " + task->id + " has no occurrence '" + std::string(key) + "'");
   }
   return Target{task, o};
 }
 
 Status RequireOpen(const Target& t, std::string_view what) {
   if (t.occurrence->open()) return Status::Ok();
-  return Status::FailedPrecondition("occurrence " + t.occurrence->key + " of task " +
-                                    t.task->id + " is " + std::string(ToString(t.occurrence->status)) +
+  return Status::FailedPrecondition("occurrence " + t.occurrence->key + " of task " + t.task->id +
+                                    " is " + std::string(ToString(t.occurrence->status)) +
                                     "; cannot " + std::string(what));
 }
 
@@ -107,8 +107,9 @@ Result<Decision> Submit(const Ledger& s, const SubmitDeliverable& c, const Actor
   if (Status st = RequireOpen(*t, "submit a deliverable"); !st.ok()) return st;
   const Deliverable& d = c.deliverable;
   if (!detail::IsClientId(d.id)) {
-    return Invalid("deliverable.id", "is 1-64 letters, digits, '.', '_', ':' or '-', starting "
-                                     "with a letter or digit");
+    return Invalid("deliverable.id",
+                   "is 1-64 letters, digits, '.', '_', ':' or '-', starting "
+                   "with a letter or digit");
   }
   if (Status st = RequireText("deliverable.name", d.name, 500); !st.ok()) return st;
   if (Status st = detail::OptionalText("deliverable.note", d.note); !st.ok()) return st;
@@ -128,10 +129,12 @@ Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor
   if (!t.ok()) return t.status();
   if (Status st = RequireOpen(*t, "review a deliverable"); !st.ok()) return st;
   const auto& ds = t->occurrence->deliverables;
-  auto d = std::find_if(ds.begin(), ds.end(), [&](const Deliverable& x) { return x.id == c.deliverable; });
+  auto d = std::find_if(ds.begin(), ds.end(),
+                        [&](const Deliverable& x) { return x.id == c.deliverable; });
   if (d == ds.end()) return Status::NotFound("no deliverable '" + c.deliverable + "'");
   if (!d->review.empty()) {
-    return Status::FailedPrecondition("deliverable '" + c.deliverable + "' was already " + d->review);
+    return Status::FailedPrecondition("deliverable '" + c.deliverable + "' was already " +
+                                      d->review);
   }
   if (Status st = detail::OptionalText("comment", c.comment); !st.ok()) return st;
   if (!c.accept && Trim(c.comment).empty()) {
@@ -164,12 +167,15 @@ Result<Decision> Request(const Ledger& s, const RequestExtension& c, const Actor
   if (Status st = RequireOpen(*t, "request an extension"); !st.ok()) return st;
   if (Status st = RequireText("reason", c.reason); !st.ok()) return st;
   if (!detail::IsClientId(c.request)) {
-    return Invalid("request", "is 1-64 letters, digits, '.', '_', ':' or '-', starting with a "
-                              "letter or digit");
+    return Invalid("request",
+                   "is 1-64 letters, digits, '.', '_', ':' or '-', starting with a "
+                   "letter or digit");
   }
   const Occurrence& o = *t->occurrence;
-  if (!o.due) return Status::FailedPrecondition("occurrence " + o.key + " has no due date to extend");
-  if (!(c.due > *o.due)) return Invalid("due", "must be after the current due date " + ToIso(*o.due));
+  if (!o.due)
+    return Status::FailedPrecondition("occurrence " + o.key + " has no due date to extend");
+  if (!(c.due > *o.due))
+    return Invalid("due", "must be after the current due date " + ToIso(*o.due));
   for (const ExtensionRequest& r : o.extensions) {
     if (r.id == c.request) return Status::AlreadyExists("request '" + c.request + "' exists");
     if (r.decision.empty()) {
@@ -177,7 +183,9 @@ Result<Decision> Request(const Ledger& s, const RequestExtension& c, const Actor
     }
   }
   return On(*t, ev::kTaskExtensionRequested,
-            {{"request", c.request}, {"due", ToIso(c.due)}, {"current_due", ToIso(*o.due)},
+            {{"request", c.request},
+             {"due", ToIso(c.due)},
+             {"current_due", ToIso(*o.due)},
              {"reason", c.reason}},
             a);
 }
@@ -186,14 +194,16 @@ Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const 
   auto t = Resolve(s, c.task, c.occurrence, a, Who::kCoordinator, "decide extensions");
   if (!t.ok()) return t.status();
   const auto& rs = t->occurrence->extensions;
-  auto r = std::find_if(rs.begin(), rs.end(), [&](const ExtensionRequest& x) { return x.id == c.request; });
+  auto r = std::find_if(rs.begin(), rs.end(),
+                        [&](const ExtensionRequest& x) { return x.id == c.request; });
   if (r == rs.end()) return Status::NotFound("no extension request '" + c.request + "'");
   if (!r->decision.empty()) {
     return Status::FailedPrecondition("request '" + c.request + "' was already " + r->decision);
   }
   if (Status st = RequireOpen(*t, "extend"); !st.ok()) return st;
   if (Status st = detail::OptionalText("comment", c.comment); !st.ok()) return st;
-  json j = {{"request", c.request}, {"decision", c.grant ? "granted" : "refused"},
+  json j = {{"request", c.request},
+            {"decision", c.grant ? "granted" : "refused"},
             {"comment", c.comment}};
   if (c.grant) {
     const Date due = c.due.value_or(r->requested_due);
@@ -246,12 +256,13 @@ Result<Decision> Notified(const Ledger& s, const RecordNotification& c, const Ac
             {"type", n.type},       {"attempts", n.attempts}, {"status", n.status},
             {"at", n.at_ms}};
   if (!c.occurrence.empty()) j["occurrence"] = c.occurrence;
-  if (n.error.size() > 2000 || !IsUtf8(n.error)) return Invalid("error", "over 2000 bytes or not UTF-8");
+  if (n.error.size() > 2000 || !IsUtf8(n.error))
+    return Invalid("error", "over 2000 bytes or not UTF-8");
   if (!n.error.empty()) j["error"] = n.error;
   Decision d;
   d.stream = ev::TaskStream(c.task);
-  d.events.push_back(MakeEvent(
-      n.delivered ? ev::kTaskNotificationDelivered : ev::kTaskNotificationFailed, j, a));
+  d.events.push_back(
+      MakeEvent(n.delivered ? ev::kTaskNotificationDelivered : ev::kTaskNotificationFailed, j, a));
   return d;
 }
 

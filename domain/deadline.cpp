@@ -14,33 +14,45 @@ using std::regex;
 
 struct Patterns {
   regex iso_date{R"(^(?:by |before |due |until |han )?(\d{4})-(\d{2})-(\d{2})$)"};
-  regex vn_date{R"(^(?:ngay |truoc ngay |truoc |den ngay |han |by |before |due )?(\d{1,2})/(\d{1,2})/(\d{4})$)"};
+  regex vn_date{
+      R"(^(?:ngay |truoc ngay |truoc |den ngay |han |by |before |due )?(\d{1,2})/(\d{1,2})/(\d{4})$)"};
   regex from_date{R"(^(?:tu ngay |tu |bat dau tu |from |starting )(\d{1,2})/(\d{1,2})/(\d{4})$)"};
   regex from_iso{R"(^(?:from |starting )(\d{4})-(\d{2})-(\d{2})$)"};
   regex from_month{R"(^(?:tu |bat dau tu |from |starting )thang (\d{1,2})(?:/| nam )(\d{4})$)"};
-  regex month{R"(^(?:cuoi |truoc |trong |den |han |by |by end of |end of )?thang (\d{1,2})(?:/| nam | - )(\d{4})$)"};
+  regex month{
+      R"(^(?:cuoi |truoc |trong |den |han |by |by end of |end of )?thang (\d{1,2})(?:/| nam | - )(\d{4})$)"};
   regex iso_month{R"(^(?:by |by end of |end of )?(\d{4})-(\d{2})$)"};
-  regex en_month{R"(^(?:by |by end of |end of |in )?(january|february|march|april|may|june|july|august|september|october|november|december) (\d{4})$)"};
-  regex month_window{R"(^tu thang (\d{1,2})(?:/(\d{4}))? den (?:het )?(?:thang )?(\d{1,2})/(\d{4})$)"};
+  regex en_month{
+      R"(^(?:by |by end of |end of |in )?(january|february|march|april|may|june|july|august|september|october|november|december) (\d{4})$)"};
+  regex month_window{
+      R"(^tu thang (\d{1,2})(?:/(\d{4}))? den (?:het )?(?:thang )?(\d{1,2})/(\d{4})$)"};
   regex iso_month_window{R"(^from (\d{4})-(\d{2}) to (\d{4})-(\d{2})$)"};
-  regex date_window{R"(^tu (?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4}) den (?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4})$)"};
+  regex date_window{
+      R"(^tu (?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4}) den (?:ngay )?(\d{1,2})/(\d{1,2})/(\d{4})$)"};
   regex iso_window{R"(^(?:from )?(\d{4})-(\d{2})-(\d{2})(?: to |/)(\d{4})-(\d{2})-(\d{2})$)"};
   regex quarter{R"(^(?:quy|q) ?(iv|iii|ii|i|1|2|3|4)(?:/| nam | )(\d{4})$)"};
   regex iso_quarter{R"(^(\d{4}) ?-? ?q([1-4])$)"};
   regex school_year{R"(^(?:nam hoc|school year) (\d{4}) ?- ?(\d{4})$)"};
   regex year{R"(^(?:nam |trong nam |year |in |end of |by end of )?(\d{4})$)"};
   regex by_year{R"(^(?:den nam|den|truoc nam|by|until|no later than) (?:nam |year )?(\d{4})$)"};
-  regex year_window{R"(^(?:nam |giai doan |tu nam |period |from )?(\d{4}) ?(?:-|den nam|den|to) ?(?:nam )?(\d{4})$)"};
-  regex milestones{R"(^(?:nam |cac nam |years? |in )?(\d{4}(?: ?(?:;|,|va|and) ?(?:nam )?\d{4})+)$)"};
+  regex year_window{
+      R"(^(?:nam |giai doan |tu nam |period |from )?(\d{4}) ?(?:-|den nam|den|to) ?(?:nam )?(\d{4})$)"};
+  regex milestones{
+      R"(^(?:nam |cac nam |years? |in )?(\d{4}(?: ?(?:;|,|va|and) ?(?:nam )?\d{4})+)$)"};
   regex four_digits{R"(\d{4})"};
   regex window_suffix{R"((?:giai doan|tu nam|from|over|nam)? ?(\d{4}) ?(?:-|den|to) ?(\d{4}))"};
-  regex weekly{R"(/ ?tuan|hang tuan|moi tuan|tung tuan|weekly|every week|each week|per week|/ ?week)"};
-  regex monthly{R"(/ ?thang$|hang thang|moi thang|tung thang|monthly|every month|each month|per month)"};
+  regex weekly{
+      R"(/ ?tuan|hang tuan|moi tuan|tung tuan|weekly|every week|each week|per week|/ ?week)"};
+  regex monthly{
+      R"(/ ?thang$|hang thang|moi thang|tung thang|monthly|every month|each month|per month)"};
   regex quarterly{R"(hang quy|moi quy|tung quy|/ ?quy$|quarterly|every quarter|each quarter)"};
-  regex semester{R"((?:moi|sau moi|cuoi moi|hang|tung|sau) hoc ky|(?:each|every|per|after each|end of each) semester|semesterly)"};
-  regex yearly{R"(^(?:dinh ky )?(?:hang nam|moi nam|tung nam|(?:01|1|mot) lan ?/ ?nam|annually|annual|yearly|every year|each year|once a year)\b)"};
+  regex semester{
+      R"((?:moi|sau moi|cuoi moi|hang|tung|sau) hoc ky|(?:each|every|per|after each|end of each) semester|semesterly)"};
+  regex yearly{
+      R"(^(?:dinh ky )?(?:hang nam|moi nam|tung nam|(?:01|1|mot) lan ?/ ?nam|annually|annual|yearly|every year|each year|once a year)\b)"};
   regex ongoing{R"(^(?:thuong xuyen|lien tuc|ongoing|continuous|continuously|regularly)\b)"};
-  regex unscheduled{R"(^(?:theo lo trinh|theo giai doan|theo ke hoach|theo huong dan|theo chi dao|chua xac dinh|tbd|to be decided|to be determined|unscheduled|not yet scheduled)\b)"};
+  regex unscheduled{
+      R"(^(?:theo lo trinh|theo giai doan|theo ke hoach|theo huong dan|theo chi dao|chua xac dinh|tbd|to be decided|to be determined|unscheduled|not yet scheduled)\b)"};
 };
 
 const Patterns& P() {
@@ -51,8 +63,9 @@ const Patterns& P() {
 int Num(const std::ssub_match& m) { return std::stoi(m.str()); }
 
 int MonthNumber(const std::string& name) {
-  static const char* kNames[] = {"january", "february", "march",     "april",   "may",      "june",
-                                 "july",    "august",   "september", "october", "november", "december"};
+  static const char* kNames[] = {"january",   "february", "march",    "april",
+                                 "may",       "june",     "july",     "august",
+                                 "september", "october",  "november", "december"};
   for (int i = 0; i < 12; ++i) {
     if (name == kNames[i]) return i + 1;
   }
@@ -101,8 +114,8 @@ Result<Schedule> ParseMilestoneList(Schedule s) {
     Milestone m = one->milestones.front();
     if (one->kind == ScheduleKind::kWindow) {
       m.start = one->start;
-      const bool whole_years = m.start->month == 1 && m.start->day == 1 && m.due.month == 12 &&
-                               m.due.day == 31;
+      const bool whole_years =
+          m.start->month == 1 && m.start->day == 1 && m.due.month == 12 && m.due.day == 31;
       m.key = whole_years ? YearKey(m.start->year) + "-" + YearKey(m.due.year)
                           : ToIso(*m.start) + "/" + ToIso(m.due);
     }
@@ -117,36 +130,74 @@ Result<Schedule> ParseMilestoneList(Schedule s) {
 
 }  // namespace
 
-const std::vector<std::string_view> kDeadlineForms = {
-    "Năm 2026", "Năm 2026-2027", "Giai đoạn 2025-2030", "Đến năm 2030", "2021; 2023; 2025",
-    "2019 - 2021; 2020 - 2022",
-    "Hàng năm", "01 lần/năm", "Thường xuyên", "Ít nhất 01 tin, bài/tuần", "Hàng tháng",
-    "Hàng quý", "Sau mỗi học kỳ", "Theo lộ trình …", "tháng 3/2025", "cuối tháng 3 năm 2025",
-    "31/12/2025", "từ 20/01/2025", "từ tháng 6/2025", "Từ tháng 4/2025 đến 6/2025", "Năm học 2026 – 2027",
-    "Quý I/2026", "2026-06-30", "by 2026-06-30", "2026-03", "March 2026", "2026-Q1",
-    "2026-01-01/2026-06-30", "annually", "every semester", "quarterly", "monthly", "weekly",
-    "ongoing", "unscheduled"};
+const std::vector<std::string_view> kDeadlineForms = {"Năm 2026",
+                                                      "Năm 2026-2027",
+                                                      "Giai đoạn 2025-2030",
+                                                      "Đến năm 2030",
+                                                      "2021; 2023; 2025",
+                                                      "2019 - 2021; 2020 - 2022",
+                                                      "Hàng năm",
+                                                      "01 lần/năm",
+                                                      "Thường xuyên",
+                                                      "Ít nhất 01 tin, bài/tuần",
+                                                      "Hàng tháng",
+                                                      "Hàng quý",
+                                                      "Sau mỗi học kỳ",
+                                                      "Theo lộ trình …",
+                                                      "tháng 3/2025",
+                                                      "cuối tháng 3 năm 2025",
+                                                      "31/12/2025",
+                                                      "từ 20/01/2025",
+                                                      "từ tháng 6/2025",
+                                                      "Từ tháng 4/2025 đến 6/2025",
+                                                      "Năm học 2026 – 2027",
+                                                      "Quý I/2026",
+                                                      "2026-06-30",
+                                                      "by 2026-06-30",
+                                                      "2026-03",
+                                                      "March 2026",
+                                                      "2026-Q1",
+                                                      "2026-01-01/2026-06-30",
+                                                      "annually",
+                                                      "every semester",
+                                                      "quarterly",
+                                                      "monthly",
+                                                      "weekly",
+                                                      "ongoing",
+                                                      "unscheduled"};
 
 std::string_view ToString(ScheduleKind kind) {
   switch (kind) {
-    case ScheduleKind::kDue: return "due";
-    case ScheduleKind::kWindow: return "window";
-    case ScheduleKind::kMilestones: return "milestones";
-    case ScheduleKind::kRecurring: return "recurring";
-    case ScheduleKind::kOngoing: return "ongoing";
-    case ScheduleKind::kUnscheduled: return "unscheduled";
+    case ScheduleKind::kDue:
+      return "due";
+    case ScheduleKind::kWindow:
+      return "window";
+    case ScheduleKind::kMilestones:
+      return "milestones";
+    case ScheduleKind::kRecurring:
+      return "recurring";
+    case ScheduleKind::kOngoing:
+      return "ongoing";
+    case ScheduleKind::kUnscheduled:
+      return "unscheduled";
   }
   return "?";
 }
 
 std::string_view ToString(Period period) {
   switch (period) {
-    case Period::kNone: return "none";
-    case Period::kYear: return "year";
-    case Period::kSemester: return "semester";
-    case Period::kQuarter: return "quarter";
-    case Period::kMonth: return "month";
-    case Period::kWeek: return "week";
+    case Period::kNone:
+      return "none";
+    case Period::kYear:
+      return "year";
+    case Period::kSemester:
+      return "semester";
+    case Period::kQuarter:
+      return "quarter";
+    case Period::kMonth:
+      return "month";
+    case Period::kWeek:
+      return "week";
   }
   return "?";
 }
@@ -195,11 +246,16 @@ Result<Schedule> ParseDeadline(std::string_view text) {
     return s;
   }
   Period every = Period::kNone;
-  if (std::regex_search(f, p.weekly)) every = Period::kWeek;
-  else if (std::regex_search(f, p.semester)) every = Period::kSemester;
-  else if (std::regex_search(f, p.quarterly)) every = Period::kQuarter;
-  else if (std::regex_search(f, p.monthly)) every = Period::kMonth;
-  else if (std::regex_search(f, p.yearly)) every = Period::kYear;
+  if (std::regex_search(f, p.weekly))
+    every = Period::kWeek;
+  else if (std::regex_search(f, p.semester))
+    every = Period::kSemester;
+  else if (std::regex_search(f, p.quarterly))
+    every = Period::kQuarter;
+  else if (std::regex_search(f, p.monthly))
+    every = Period::kMonth;
+  else if (std::regex_search(f, p.yearly))
+    every = Period::kYear;
   if (every != Period::kNone) {
     s.kind = ScheduleKind::kRecurring;
     s.every = every;
@@ -344,7 +400,9 @@ std::vector<OccurrenceSpec> Expand(const Schedule& s, const PlanPeriod& period) 
       };
       for (int y = from.year; y <= to.year; ++y) {
         switch (s.every) {
-          case Period::kYear: add(YearKey(y), Date{y, 1, 1}, Date{y, 12, 31}); break;
+          case Period::kYear:
+            add(YearKey(y), Date{y, 1, 1}, Date{y, 12, 31});
+            break;
           case Period::kSemester: {
             // School year y-(y+1): semester I Sep-Jan, semester II Jan-May (domain/README.md).
             const std::string sy = std::to_string(y - 1) + "-" + std::to_string(y);
@@ -365,7 +423,8 @@ std::vector<OccurrenceSpec> Expand(const Schedule& s, const PlanPeriod& period) 
             }
             break;
           case Period::kWeek:
-          case Period::kNone: break;
+          case Period::kNone:
+            break;
         }
       }
       if (s.every == Period::kWeek) {

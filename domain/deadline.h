@@ -13,12 +13,12 @@
 namespace taskledger::domain {
 
 enum class ScheduleKind {
-  kDue,          // one due date ("Năm 2026", "tháng 3/2025", "2026-06-30", "Quý I/2026")
-  kWindow,       // a start and a due date ("Giai đoạn 2025-2030", "Năm học 2026-2027")
-  kMilestones,   // several due dates, each its own occurrence ("2021; 2023; 2025",
-                 // "2019 - 2021; 2020 - 2022": any dated phrases separated by ';')
-  kRecurring,    // every period over the plan or a window ("Hàng năm", "…/tuần", "Sau mỗi học kỳ")
-  kOngoing,      // no single due date, reported periodically ("Thường xuyên", "từ 20/01/2025")
+  kDue,         // one due date ("Năm 2026", "tháng 3/2025", "2026-06-30", "Quý I/2026")
+  kWindow,      // a start and a due date ("Giai đoạn 2025-2030", "Năm học 2026-2027")
+  kMilestones,  // several due dates, each its own occurrence ("2021; 2023; 2025",
+                // "2019 - 2021; 2020 - 2022": any dated phrases separated by ';')
+  kRecurring,  // every period over the plan or a window ("Hàng năm", "…/tuần", "Sau mỗi học kỳ")
+  kOngoing,  // no single due date, reported periodically ("Thường xuyên", "từ 20/01/2025")
   kUnscheduled,  // no date yet ("Theo lộ trình của Bộ GDĐT")
 };
 
@@ -59,9 +59,9 @@ struct PlanPeriod {
 };
 
 struct OccurrenceSpec {
-  std::string key;             // "1" for single-occurrence schedules, else the milestone key
+  std::string key;  // "1" for single-occurrence schedules, else the milestone key
   std::optional<Date> start;
-  std::optional<Date> due;     // none for ongoing and unscheduled
+  std::optional<Date> due;  // none for ongoing and unscheduled
   bool operator==(const OccurrenceSpec&) const = default;
 };
 

@@ -54,16 +54,22 @@ std::string ParentOf(const std::string& code, const std::set<std::string>& known
 
 // What plans append to a name to say which of them ("Các huyện, thành phố có nhu cầu và đủ điều
 // kiện thực hiện"), folded, longest first. The task still goes to the named agency or group.
-constexpr std::string_view kQualifiers[] = {
-    "co nhu cau va du dieu kien thuc hien", "co du dieu kien thuc hien", "du dieu kien thuc hien",
-    "tham gia thuc hien chuong trinh",      "tham gia thuc hien",        "co nhu cau",
-    "tren dia ban tinh",                    "tren dia ban thanh pho",    "tren dia ban"};
+constexpr std::string_view kQualifiers[] = {"co nhu cau va du dieu kien thuc hien",
+                                            "co du dieu kien thuc hien",
+                                            "du dieu kien thuc hien",
+                                            "tham gia thuc hien chuong trinh",
+                                            "tham gia thuc hien",
+                                            "co nhu cau",
+                                            "tren dia ban tinh",
+                                            "tren dia ban thanh pho",
+                                            "tren dia ban"};
 
 // `name` without a trailing qualifier, word for word (Fold keeps the words).
 std::string StripQualifier(const std::string& name) {
   const std::string folded = Fold(name);
   for (std::string_view q : kQualifiers) {
-    if (folded.size() <= q.size() || !folded.ends_with(q) || folded[folded.size() - q.size() - 1] != ' ') {
+    if (folded.size() <= q.size() || !folded.ends_with(q) ||
+        folded[folded.size() - q.size() - 1] != ' ') {
       continue;
     }
     const auto words = std::count(q.begin(), q.end(), ' ') + 1;
@@ -113,8 +119,9 @@ std::vector<TaskRow> GatherLadders(const std::vector<MatrixRow>& rows,
       continue;
     }
     if (out.empty() || out.back().row.code.empty() || out.back().row.title.empty()) {
-      problems->push_back({r.row, "TT", "a row with a deadline but no code or task belongs to a "
-                                        "task above it, and there is none"});
+      problems->push_back({r.row, "TT",
+                           "a row with a deadline but no code or task belongs to a "
+                           "task above it, and there is none"});
       continue;
     }
     TaskRow& task = out.back();
@@ -125,8 +132,8 @@ std::vector<TaskRow> GatherLadders(const std::vector<MatrixRow>& rows,
     }
     task.row.deadline += (task.row.deadline.empty() ? "" : "; ") + std::string(Trim(r.deadline));
     task.occurrence_targets.emplace_back(Trim(r.targets.empty() ? r.deliverable : r.targets));
-    for (auto [mine, theirs] : {std::pair{&task.row.lead, &r.lead},
-                                std::pair{&task.row.coordinating, &r.coordinating}}) {
+    for (auto [mine, theirs] :
+         {std::pair{&task.row.lead, &r.lead}, std::pair{&task.row.coordinating, &r.coordinating}}) {
       if (Trim(*mine).empty()) {
         *mine = *theirs;
       } else if (!Trim(*theirs).empty() && Fold(*mine) != Fold(*theirs)) {
@@ -159,7 +166,8 @@ std::vector<std::string> SplitAgencyNames(const Ledger& state, std::string_view 
   std::vector<std::string> names;
   for (std::string piece : SplitOn(cell, ";\n")) {
     // Cells list agencies as bullets ("- Sở Y tế", "+ Các huyện").
-    while (!piece.empty() && (piece.front() == '-' || piece.front() == '+' || piece.front() == '*')) {
+    while (!piece.empty() &&
+           (piece.front() == '-' || piece.front() == '+' || piece.front() == '*')) {
       piece = std::string(Trim(std::string_view(piece).substr(1)));
     }
     if (piece.empty()) continue;
@@ -223,8 +231,9 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       }
       const std::vector<std::string>& found = own.empty() ? everyone : own;
       if (found.empty() && !elsewhere.empty()) {
-        out.problems.push_back({r.row, column, "\"" + name + "\" names an agency of another authority (" +
-                                                   elsewhere.front() + "), not of " + scope});
+        out.problems.push_back({r.row, column,
+                                "\"" + name + "\" names an agency of another authority (" +
+                                    elsewhere.front() + "), not of " + scope});
         continue;
       }
       if (found.size() == 1) {
@@ -253,9 +262,10 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
         out.new_agencies.push_back(id);
         ids.push_back(id);
       } else {
-        out.problems.push_back({r.row, column, "unknown agency \"" + name +
-                                                   "\" (register it, or import with "
-                                                   "create_agencies=true)"});
+        out.problems.push_back({r.row, column,
+                                "unknown agency \"" + name +
+                                    "\" (register it, or import with "
+                                    "create_agencies=true)"});
       }
     }
     std::vector<std::string> unique;
@@ -370,7 +380,8 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
 
   out.sections_added = static_cast<int>(new_sections.size());
   out.commands = std::move(agency_commands);
-  if (!new_sections.empty()) out.commands.push_back(AddSections{std::string(plan_id), new_sections});
+  if (!new_sections.empty())
+    out.commands.push_back(AddSections{std::string(plan_id), new_sections});
   for (Command& c : task_commands) out.commands.push_back(std::move(c));
   if (!out.problems.empty()) out.commands.clear();
   return out;
@@ -379,8 +390,9 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
 ImportPlan PlanImportText(const Ledger& state, std::string_view plan, std::string_view text,
                           MatrixFormat format, const ImportOptions& options) {
   std::vector<ImportProblem> problems;
-  const std::vector<MatrixRow> rows = format == MatrixFormat::kJson ? ReadMatrixJson(text, &problems)
-                                                                    : ReadMatrixCsv(text, &problems);
+  const std::vector<MatrixRow> rows = format == MatrixFormat::kJson
+                                          ? ReadMatrixJson(text, &problems)
+                                          : ReadMatrixCsv(text, &problems);
   if (!problems.empty()) {
     ImportPlan out;
     out.problems = std::move(problems);

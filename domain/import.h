@@ -40,7 +40,7 @@ struct ImportPlan {
   std::vector<std::string> new_agencies;
   std::vector<std::string> warnings;
   std::vector<ImportProblem> problems;  // non-empty: write nothing
-  bool unreadable = false;  // the problems are the text's own; nothing was planned
+  bool unreadable = false;              // the problems are the text's own; nothing was planned
 };
 
 // Reads rows, matching headers in Vietnamese or English (diacritics and case aside).

@@ -1,7 +1,6 @@
 // Reading matrix rows from CSV and JSON.
-#include <nlohmann/json.hpp>
-
 #include <array>
+#include <nlohmann/json.hpp>
 
 #include "domain/csv.h"
 #include "domain/import.h"
@@ -10,8 +9,18 @@
 namespace taskledger::domain {
 namespace {
 
-enum Column { kCode, kTitle, kLead, kCoordinating, kDeliverable, kDeadline, kSection, kTargets,
-              kOccurrenceTargets, kColumnCount };
+enum Column {
+  kCode,
+  kTitle,
+  kLead,
+  kCoordinating,
+  kDeliverable,
+  kDeadline,
+  kSection,
+  kTargets,
+  kOccurrenceTargets,
+  kColumnCount
+};
 
 // Folded header names each column is known by.
 const std::array<std::vector<std::string_view>, kColumnCount> kHeaders = {{
@@ -24,29 +33,43 @@ const std::array<std::vector<std::string_view>, kColumnCount> kHeaders = {{
      "coordinating", "coordinating agencies"},
     {"ket qua", "san pham", "ket qua/san pham", "ket qua/ san pham", "ket qua, san pham",
      "san pham, ket qua", "ket qua/san pham du kien", "deliverable", "product", "expected product"},
-    {"thoi gian hoan thanh", "thoi gian", "thoi han", "thoi han hoan thanh", "tien do",
-     "deadline", "due"},
+    {"thoi gian hoan thanh", "thoi gian", "thoi han", "thoi han hoan thanh", "tien do", "deadline",
+     "due"},
     {"muc", "phan", "section"},
     {"muc tieu", "chi tieu", "targets", "target"},
     {"chi tieu theo moc", "muc tieu theo moc", "occurrence targets", "milestone targets"},
 }};
 
-const char* kColumnNames[kColumnCount] = {"TT",          "Nhiệm vụ",  "Cơ quan chủ trì",
-                                          "Cơ quan phối hợp", "Kết quả/Sản phẩm",
-                                          "Thời gian hoàn thành", "Mục", "Mục tiêu",
+const char* kColumnNames[kColumnCount] = {"TT",
+                                          "Nhiệm vụ",
+                                          "Cơ quan chủ trì",
+                                          "Cơ quan phối hợp",
+                                          "Kết quả/Sản phẩm",
+                                          "Thời gian hoàn thành",
+                                          "Mục",
+                                          "Mục tiêu",
                                           "Chỉ tiêu theo mốc"};
 
 std::string* Field(MatrixRow& r, int column) {
   switch (column) {
-    case kCode: return &r.code;
-    case kTitle: return &r.title;
-    case kLead: return &r.lead;
-    case kCoordinating: return &r.coordinating;
-    case kDeliverable: return &r.deliverable;
-    case kDeadline: return &r.deadline;
-    case kSection: return &r.section;
-    case kTargets: return &r.targets;
-    case kOccurrenceTargets: return &r.occurrence_targets;
+    case kCode:
+      return &r.code;
+    case kTitle:
+      return &r.title;
+    case kLead:
+      return &r.lead;
+    case kCoordinating:
+      return &r.coordinating;
+    case kDeliverable:
+      return &r.deliverable;
+    case kDeadline:
+      return &r.deadline;
+    case kSection:
+      return &r.section;
+    case kTargets:
+      return &r.targets;
+    case kOccurrenceTargets:
+      return &r.occurrence_targets;
   }
   return nullptr;
 }
@@ -91,9 +114,9 @@ std::vector<MatrixRow> ReadMatrixCsv(std::string_view text, std::vector<ImportPr
   }
   for (int c : {kTitle, kLead, kDeadline}) {
     if (at[c] < 0) {
-      problems->push_back({header.line, kColumnNames[c],
-                           std::string("missing column (header \"") + kColumnNames[c] +
-                               "\" or its English name)"});
+      problems->push_back(
+          {header.line, kColumnNames[c],
+           std::string("missing column (header \"") + kColumnNames[c] + "\" or its English name)"});
     }
   }
   if (!problems->empty()) return out;
@@ -124,9 +147,9 @@ std::vector<MatrixRow> ReadMatrixJson(std::string_view text, std::vector<ImportP
     problems->push_back({0, "rows", "expected an array of rows"});
     return out;
   }
-  static const char* kKeys[kColumnCount] = {"code",        "title",    "lead",
+  static const char* kKeys[kColumnCount] = {"code",         "title",       "lead",
                                             "coordinating", "deliverable", "deadline",
-                                            "section",     "targets",  "occurrence_targets"};
+                                            "section",      "targets",     "occurrence_targets"};
   for (size_t i = 0; i < rows->size(); ++i) {
     const nlohmann::json& r = (*rows)[i];
     MatrixRow m;

@@ -32,7 +32,7 @@ struct AgencyItem {
   const Task* task;
   const Occurrence* occurrence;
   Role role;
-  std::string via;             // the group through which the agency sees it; empty if direct
+  std::string via;                   // the group through which the agency sees it; empty if direct
   std::optional<int64_t> days_left;  // negative: days overdue; none: no due date
 };
 
@@ -58,9 +58,9 @@ struct PlanReport {
   const Plan* plan;
   Date as_of;
   CategoryCounts totals;
-  std::map<std::string, CategoryCounts> by_section;      // section code
-  std::map<std::string, CategoryCounts> by_lead;         // primary lead agency id
-  std::vector<ReportLine> lines;                         // every occurrence, in plan order
+  std::map<std::string, CategoryCounts> by_section;  // section code
+  std::map<std::string, CategoryCounts> by_lead;     // primary lead agency id
+  std::vector<ReportLine> lines;                     // every occurrence, in plan order
   std::string only_for;  // empty: the whole plan; else the agency whose tasks these are
 };
 

@@ -58,7 +58,8 @@ Schedule ReadSchedule(const element& j) {
     if (ToString(k) == kind) s.kind = k;
   }
   const std::string_view every = Str(j, "every");
-  for (auto p : {Period::kYear, Period::kSemester, Period::kQuarter, Period::kMonth, Period::kWeek}) {
+  for (auto p :
+       {Period::kYear, Period::kSemester, Period::kQuarter, Period::kMonth, Period::kWeek}) {
     if (ToString(p) == every) s.every = p;
   }
   s.start = DateField(j, "start");
@@ -298,8 +299,8 @@ Status Ledger::ApplyTask(const EventView& e) {
                           [&](const Occurrence& o) { return o.key == key && !o.dropped; });
   if (occ == t.occurrences.end()) {
     if (e.type == ev::kTaskCommented) return Status::Ok();  // a comment on the task as a whole
-    return Status::Corruption(std::string(e.type) + " for unknown occurrence '" +
-                              std::string(key) + "' of task " + t.id);
+    return Status::Corruption(std::string(e.type) + " for unknown occurrence '" + std::string(key) +
+                              "' of task " + t.id);
   }
   Occurrence& o = *occ;
   const auto index = static_cast<uint32_t>(occ - t.occurrences.begin());

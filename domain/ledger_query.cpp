@@ -246,4 +246,3 @@ Result<PlanReport> Ledger::Report(std::string_view plan_id, Date as_of,
 }
 
 }  // namespace taskledger::domain
-

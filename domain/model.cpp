@@ -4,10 +4,14 @@ namespace taskledger::domain {
 
 std::string_view ToString(AgencyKind kind) {
   switch (kind) {
-    case AgencyKind::kDepartment: return "department";
-    case AgencyKind::kCommittee: return "committee";
-    case AgencyKind::kInstitution: return "institution";
-    case AgencyKind::kGroup: return "group";
+    case AgencyKind::kDepartment:
+      return "department";
+    case AgencyKind::kCommittee:
+      return "committee";
+    case AgencyKind::kInstitution:
+      return "institution";
+    case AgencyKind::kGroup:
+      return "group";
   }
   return "?";
 }
@@ -22,24 +26,36 @@ std::optional<AgencyKind> ParseAgencyKind(std::string_view text) {
 
 std::string_view ToString(OccurrenceStatus status) {
   switch (status) {
-    case OccurrenceStatus::kNotStarted: return "not_started";
-    case OccurrenceStatus::kInProgress: return "in_progress";
-    case OccurrenceStatus::kSubmitted: return "submitted";
-    case OccurrenceStatus::kCompleted: return "completed";
-    case OccurrenceStatus::kCancelled: return "cancelled";
+    case OccurrenceStatus::kNotStarted:
+      return "not_started";
+    case OccurrenceStatus::kInProgress:
+      return "in_progress";
+    case OccurrenceStatus::kSubmitted:
+      return "submitted";
+    case OccurrenceStatus::kCompleted:
+      return "completed";
+    case OccurrenceStatus::kCancelled:
+      return "cancelled";
   }
   return "?";
 }
 
 std::string_view ToString(Category category) {
   switch (category) {
-    case Category::kCompletedOnTime: return "completed_on_time";
-    case Category::kCompletedLate: return "completed_late";
-    case Category::kInProgressWithinDeadline: return "in_progress_within_deadline";
-    case Category::kOverdue: return "overdue";
-    case Category::kNotYetDue: return "not_yet_due";
-    case Category::kUnscheduled: return "unscheduled";
-    case Category::kCancelled: return "cancelled";
+    case Category::kCompletedOnTime:
+      return "completed_on_time";
+    case Category::kCompletedLate:
+      return "completed_late";
+    case Category::kInProgressWithinDeadline:
+      return "in_progress_within_deadline";
+    case Category::kOverdue:
+      return "overdue";
+    case Category::kNotYetDue:
+      return "not_yet_due";
+    case Category::kUnscheduled:
+      return "unscheduled";
+    case Category::kCancelled:
+      return "cancelled";
   }
   return "?";
 }

@@ -19,8 +19,8 @@ std::string_view ToString(AgencyKind kind);
 std::optional<AgencyKind> ParseAgencyKind(std::string_view text);
 
 struct Agency {
-  std::string id;  // stable slug: "so-gddt-hp"
-  std::string name;     // Vietnamese, as written
+  std::string id;    // stable slug: "so-gddt-hp"
+  std::string name;  // Vietnamese, as written
   std::string name_en;
   AgencyKind kind = AgencyKind::kDepartment;
   std::string parent;                // optional
@@ -29,7 +29,7 @@ struct Agency {
 };
 
 struct Section {
-  std::string code;    // "I", "A.I", "A.I.1"
+  std::string code;  // "I", "A.I", "A.I.1"
   std::string title;
   std::string parent;  // code of the enclosing section, empty at the top
 };
@@ -96,9 +96,9 @@ struct Notification {
   std::string type;        // "task.deadline.approaching", "task.assigned", …
   bool delivered = false;  // false: failed after its last attempt
   int attempts = 0;
-  int status = 0;          // the last HTTP status; 0: no answer
-  std::string error;       // why it failed
-  int64_t at_ms = 0;       // delivered, or given up, at
+  int status = 0;     // the last HTTP status; 0: no answer
+  std::string error;  // why it failed
+  int64_t at_ms = 0;  // delivered, or given up, at
 };
 
 struct Occurrence {
@@ -135,7 +135,7 @@ struct Task {
   std::vector<std::string> targets;
   std::vector<Occurrence> occurrences;
   std::vector<Notification> notifications;  // in the order recorded
-  uint64_t version = 0;  // the task stream's last version
+  uint64_t version = 0;                     // the task stream's last version
   int64_t updated_at_ms = 0;
   uint32_t seq = 0;  // creation order in the log; breaks ties between equal due dates
 

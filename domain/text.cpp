@@ -22,7 +22,6 @@ constexpr std::string_view kLatinAdditional =
     "wwwwwwwwwwxxxxyyzzzzzzhtwy??????aaaaaaaaaaaaaaaaaaaaaaaaeeeeeeee"
     "eeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyy??????";
 
-
 // Decodes one code point at `s[*i]` and advances `*i`; -1 on malformed input (advances by one).
 int32_t NextCodePoint(std::string_view s, size_t* i) {
   const auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };

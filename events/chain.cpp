@@ -11,7 +11,8 @@ Hash ChainHash(const Hash& previous, const EventView& e) {
   return h;
 }
 
-ChainChecker::ChainChecker(uint64_t position, Hash previous) : position_(position), hash_(previous) {}
+ChainChecker::ChainChecker(uint64_t position, Hash previous)
+    : position_(position), hash_(previous) {}
 
 bool ChainChecker::Check(const EventView& e) {
   if (e.position != position_ + 1) {

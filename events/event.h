@@ -52,18 +52,24 @@ struct EventView {
   Hash hash{};
 
   RecordedEvent ToOwned() const {
-    return RecordedEvent{position,       std::string(stream), version,
-                         id,             std::string(type),   recorded_at_ms,
-                         std::string(actor), std::string(correlation_id),
-                         std::string(causation_id), std::string(data), hash};
+    return RecordedEvent{position,
+                         std::string(stream),
+                         version,
+                         id,
+                         std::string(type),
+                         recorded_at_ms,
+                         std::string(actor),
+                         std::string(correlation_id),
+                         std::string(causation_id),
+                         std::string(data),
+                         hash};
   }
 };
 
 // A view of an owned record, for code that folds RecordedEvents through an EventView interface.
 inline EventView ViewOf(const RecordedEvent& r) {
-  return EventView{r.position, r.stream,       r.version, r.id,   r.type,
-                   r.recorded_at_ms, r.actor, r.correlation_id, r.causation_id, r.data,
-                   r.hash};
+  return EventView{r.position, r.stream,         r.version,      r.id,   r.type, r.recorded_at_ms,
+                   r.actor,    r.correlation_id, r.causation_id, r.data, r.hash};
 }
 
 // Optimistic concurrency for an append.
@@ -81,10 +87,14 @@ class ExpectedVersion {
   // Whether a stream whose last version is `current` (nullopt: no such stream) satisfies this.
   bool Matches(std::optional<uint64_t> current) const {
     switch (kind_) {
-      case Kind::kAny: return true;
-      case Kind::kNoStream: return !current.has_value();
-      case Kind::kExists: return current.has_value();
-      case Kind::kExact: return current.has_value() && *current == version_;
+      case Kind::kAny:
+        return true;
+      case Kind::kNoStream:
+        return !current.has_value();
+      case Kind::kExists:
+        return current.has_value();
+      case Kind::kExact:
+        return current.has_value() && *current == version_;
     }
     return false;
   }
@@ -98,10 +108,14 @@ class ExpectedVersion {
 
 inline std::string ExpectedVersion::ToString() const {
   switch (kind_) {
-    case Kind::kAny: return "any";
-    case Kind::kNoStream: return "no_stream";
-    case Kind::kExists: return "exists";
-    case Kind::kExact: return std::to_string(version_);
+    case Kind::kAny:
+      return "any";
+    case Kind::kNoStream:
+      return "no_stream";
+    case Kind::kExists:
+      return "exists";
+    case Kind::kExact:
+      return std::to_string(version_);
   }
   return "?";
 }

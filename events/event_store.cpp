@@ -7,9 +7,9 @@
 #include <unordered_map>
 
 #include "events/record.h"
-#include "events/util/clock.h"
 #include "events/rocksdb_options.h"
 #include "events/store_impl.h"
+#include "events/util/clock.h"
 
 namespace taskledger {
 namespace {
@@ -75,8 +75,8 @@ Result<std::shared_ptr<OpenDb>> EventStore::Impl::Reader() const {
   return d;
 }
 
-Result<std::optional<uint64_t>> EventStore::Impl::LastStreamVersion(
-    const OpenDb& d, std::string_view stream) const {
+Result<std::optional<uint64_t>> EventStore::Impl::LastStreamVersion(const OpenDb& d,
+                                                                    std::string_view stream) const {
   const std::string last = record::StreamKey(stream, UINT64_MAX);
   const rocksdb::Slice lower(last.data(), stream.size() + 1);  // "stream \0"
   rocksdb::ReadOptions read;
@@ -122,7 +122,8 @@ namespace {
 // The stored record at `position`, decoded into `out` (owning copy).
 Result<RecordedEvent> ReadRecord(const EventStore::Impl& s, const OpenDb& d, uint64_t position) {
   std::string value;
-  const rocksdb::Status st = d.db->Get(rocksdb::ReadOptions(), d.log, record::BigEndian(position), &value);
+  const rocksdb::Status st =
+      d.db->Get(rocksdb::ReadOptions(), d.log, record::BigEndian(position), &value);
   if (st.IsNotFound()) return Status::NotFound("no event at " + PositionText(position));
   if (!st.ok()) return s.FromRocks(st, "reading " + PositionText(position));
   EventView v;
@@ -143,8 +144,9 @@ Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_
     if (it->Valid()) return Status::Corruption("the log holds records but no head metadata");
     return Status::Ok();
   }
-  if (!it->Valid()) return Status::Corruption("head metadata names " + PositionText(head.position) +
-                                              " but the log is empty");
+  if (!it->Valid())
+    return Status::Corruption("head metadata names " + PositionText(head.position) +
+                              " but the log is empty");
   const uint64_t last = record::FromBigEndian(it->key().ToStringView());
   if (last != head.position) {
     return Status::Corruption("the log ends at " + PositionText(last) + " but its head is at " +
@@ -167,9 +169,9 @@ Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_
     if (!record::Decode(it->value().ToStringView(), &e) || e.position != key) {
       return Status::Corruption("unreadable record at " + PositionText(key));
     }
-    const Hash h = hasher.Digest(
-        std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
-        record::Body(it->value().ToStringView()));
+    const Hash h =
+        hasher.Digest(std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
+                      record::Body(it->value().ToStringView()));
     if (h != e.hash) return Status::Corruption("hash mismatch at " + PositionText(key));
     prev = h;
   }
@@ -178,7 +180,6 @@ Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_
   if (prev != head.hash) return Status::Corruption("the head hash does not match the last record");
   return Status::Ok();
 }
-
 
 EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -246,8 +247,8 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
   {
     std::unique_ptr<rocksdb::Iterator> it(
         (*d)->db->NewIterator(rocksdb::ReadOptions(), (*d)->streams));
-    for (it->Seek(record::StreamKey(stream, from_version));
-         it->Valid() && keys.size() < max_count; it->Next()) {
+    for (it->Seek(record::StreamKey(stream, from_version)); it->Valid() && keys.size() < max_count;
+         it->Next()) {
       const std::string_view k = it->key().ToStringView();
       if (k.size() != prefix.size() + 8 || !k.starts_with(prefix)) break;
       keys.push_back(record::BigEndian(record::FromBigEndian(it->value().ToStringView())));
@@ -331,7 +332,10 @@ Result<uint64_t> EventStore::PositionAt(int64_t unix_ms) const {
     const uint64_t mid = lo + (hi - lo + 1) / 2;
     auto e = ReadRecord(*impl_, **d, mid);
     if (!e.ok()) return e.status();
-    if (e->recorded_at_ms <= unix_ms) lo = mid; else hi = mid - 1;
+    if (e->recorded_at_ms <= unix_ms)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return lo;
 }
@@ -392,13 +396,14 @@ VerifyReport EventStore::Verify(uint64_t from_position) const {
   uint64_t expect = from_position;
   for (it->Seek(record::BigEndian(from_position)); it->Valid(); it->Next(), ++expect) {
     const uint64_t key = record::FromBigEndian(it->key().ToStringView());
-    if (key != expect) return fail(expect, "missing record (next stored is " + std::to_string(key) + ")");
+    if (key != expect)
+      return fail(expect, "missing record (next stored is " + std::to_string(key) + ")");
     EventView e;
     if (!record::Decode(it->value().ToStringView(), &e)) return fail(key, "unreadable record");
     if (e.position != key) return fail(key, "record claims position " + std::to_string(e.position));
-    const Hash h = hasher.Digest(
-        std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
-        record::Body(it->value().ToStringView()));
+    const Hash h =
+        hasher.Digest(std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
+                      record::Body(it->value().ToStringView()));
     if (h != e.hash) return fail(key, "hash does not match the record's content and chain");
     if (check_versions) {
       uint64_t& v = next_version[std::string(e.stream)];
@@ -450,7 +455,8 @@ Result<Head> EventStore::Checkpoint(const std::string& dir) const {
   setup.db.info_log = MakeInfoLog(dir);
   OpenDb copy;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status st = rocksdb::DB::OpenForReadOnly(setup.db, dir, setup.families, &copy.handles, &raw);
+  rocksdb::Status st =
+      rocksdb::DB::OpenForReadOnly(setup.db, dir, setup.families, &copy.handles, &raw);
   if (!st.ok()) return impl_->FromRocks(st, "reading the checkpoint in " + dir);
   copy.db.reset(raw);
   copy.log = copy.handles[0];
@@ -460,7 +466,8 @@ Result<Head> EventStore::Checkpoint(const std::string& dir) const {
   Head head;
   std::string value;
   st = copy.db->Get(rocksdb::ReadOptions(), copy.meta, kHeadKey, &value);
-  if (st.ok() && !DecodeHead(value, &head)) return Status::Corruption("unreadable head in the checkpoint");
+  if (st.ok() && !DecodeHead(value, &head))
+    return Status::Corruption("unreadable head in the checkpoint");
   if (!st.ok() && !st.IsNotFound()) return impl_->FromRocks(st, "reading the checkpoint's head");
   if (Status s = CheckTail(*impl_, copy, head, impl_->options.tail_check_records); !s.ok()) {
     return Status::Corruption("the checkpoint does not verify: " + s.message());

@@ -30,8 +30,8 @@
 #include <string_view>
 #include <vector>
 
-#include "events/util/disk_space.h"
 #include "events/event.h"
+#include "events/util/disk_space.h"
 #include "events/util/status.h"
 
 namespace rocksdb {
@@ -90,10 +90,10 @@ struct [[nodiscard]] AppendResult {
 
 // Counters since open, for metrics and benchmarks.
 struct WriteStats {
-  uint64_t appends = 0;        // Append calls that wrote events
-  uint64_t events = 0;         // events written
-  uint64_t groups = 0;         // synced batches (group commits)
-  uint64_t write_micros = 0;   // time inside the synced RocksDB writes
+  uint64_t appends = 0;       // Append calls that wrote events
+  uint64_t events = 0;        // events written
+  uint64_t groups = 0;        // synced batches (group commits)
+  uint64_t write_micros = 0;  // time inside the synced RocksDB writes
 };
 
 struct VerifyReport {
@@ -108,7 +108,8 @@ class EventStore {
  public:
   using SubscriptionId = uint64_t;
 
-  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir, StoreOptions options = {});
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir,
+                                                  StoreOptions options = {});
   // Close() if not closed yet.
   ~EventStore();
   // Stops taking appends (later ones are refused with kReadOnly), commits and answers every one
@@ -127,8 +128,8 @@ class EventStore {
   // The same without blocking: `done` gets the result, on the calling thread when the append is
   // refused before queueing (invalid, store closing), otherwise on the store's notifier thread
   // after the group holding it is synced, in commit order. `done` must be quick and must not
-  // block on another append (it holds up every later answer); it may call AppendAsync. Appends queued before the
-  // store is destroyed are committed and answered before the destructor returns.
+  // block on another append (it holds up every later answer); it may call AppendAsync. Appends
+  // queued before the store is destroyed are committed and answered before the destructor returns.
   void AppendAsync(std::string_view stream, ExpectedVersion expected, std::vector<NewEvent> events,
                    std::function<void(AppendResult)> done);
 

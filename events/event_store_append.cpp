@@ -136,7 +136,8 @@ IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds&
       continue;
     }
     std::string pos;
-    rocksdb::Status st = impl.db->db->Get(rocksdb::ReadOptions(), impl.db->ids, e.id.AsBytes(), &pos);
+    rocksdb::Status st =
+        impl.db->db->Get(rocksdb::ReadOptions(), impl.db->ids, e.id.AsBytes(), &pos);
     if (st.IsNotFound()) continue;
     if (!st.ok() || pos.size() != 8) {
       out.problem = st.ok() ? Status::Corruption("unreadable id index entry")
@@ -152,10 +153,9 @@ IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds&
       return out;
     }
     if (!SameContent(w.stream, e, stored.stream, stored.type, stored.data)) {
-      out.problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
-                                                " is already stored at position " +
-                                                std::to_string(stored.position) +
-                                                " with different content");
+      out.problem = Status::IdempotencyConflict(
+          "event id " + e.id.ToString() + " is already stored at position " +
+          std::to_string(stored.position) + " with different content");
       return out;
     }
     out.positions.push_back(stored.position);
@@ -217,8 +217,8 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
     if (!w->expected.Matches(current)) {
       w->result.status = Status::WrongExpectedVersion(
           "stream '" + std::string(w->stream) + "' is at version " +
-          (current ? std::to_string(*current) : std::string("none (no events)")) +
-          ", expected " + w->expected.ToString());
+          (current ? std::to_string(*current) : std::string("none (no events)")) + ", expected " +
+          w->expected.ToString());
       w->result.stream_version = current;
       continue;
     }
@@ -380,8 +380,7 @@ void EventStore::Impl::TryRecover() {
 }
 
 void EventStore::AppendAsync(std::string_view stream, ExpectedVersion expected,
-                             std::vector<NewEvent> events,
-                             std::function<void(AppendResult)> done) {
+                             std::vector<NewEvent> events, std::function<void(AppendResult)> done) {
   auto w = std::make_unique<Writer>();
   w->expected = expected;
   w->events = std::move(events);

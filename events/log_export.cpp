@@ -26,11 +26,16 @@ std::string ExportHeader(uint64_t after, const Hash& previous, const Head& head,
 }
 
 std::string ExportLine(const RecordedEvent& e) {
-  json j = {{"position", e.position},       {"stream", e.stream},
-            {"version", e.version},         {"id", e.id.ToString()},
-            {"type", e.type},               {"recorded_at_ms", e.recorded_at_ms},
-            {"actor", e.actor},             {"correlation_id", e.correlation_id},
-            {"causation_id", e.causation_id}, {"hash", ToHex(e.hash)}};
+  json j = {{"position", e.position},
+            {"stream", e.stream},
+            {"version", e.version},
+            {"id", e.id.ToString()},
+            {"type", e.type},
+            {"recorded_at_ms", e.recorded_at_ms},
+            {"actor", e.actor},
+            {"correlation_id", e.correlation_id},
+            {"causation_id", e.causation_id},
+            {"hash", ToHex(e.hash)}};
   std::string line = Dump(j);
   line.pop_back();  // '}': data goes last, verbatim
   line += ",\"data\":";
@@ -131,7 +136,8 @@ ExportCheck VerifyExport(std::istream& in) {
       return fail("line " + std::to_string(r.line) + ": a member is missing or of the wrong type");
     }
     e.data = line.substr(at + 8, line.size() - at - 9);
-    if (!chain.Check(ViewOf(e))) return fail("line " + std::to_string(r.line) + ": " + chain.problem());
+    if (!chain.Check(ViewOf(e)))
+      return fail("line " + std::to_string(r.line) + ": " + chain.problem());
     ++r.checked;
     r.head = {e.position, e.hash, e.recorded_at_ms};
   }

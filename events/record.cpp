@@ -1,8 +1,8 @@
 #include "events/record.h"
 
-#include "events/util/coding.h"
-
 #include <cstring>
+
+#include "events/util/coding.h"
 
 namespace taskledger::record {
 namespace {
@@ -94,8 +94,8 @@ bool Decode(std::string_view value, EventView* out) {
   std::string_view id;
   if (!r.Fixed64(&out->position) || !r.Fixed64(&out->version) || !r.Fixed64(&recorded_at) ||
       !r.Bytes(16, &id) || !r.String(&out->stream) || !r.String(&out->type) ||
-      !r.String(&out->actor) || !r.String(&out->correlation_id) ||
-      !r.String(&out->causation_id) || !r.String(&out->data) || !r.AtEnd()) {
+      !r.String(&out->actor) || !r.String(&out->correlation_id) || !r.String(&out->causation_id) ||
+      !r.String(&out->data) || !r.AtEnd()) {
     return false;
   }
   out->recorded_at_ms = static_cast<int64_t>(recorded_at);
@@ -105,7 +105,9 @@ bool Decode(std::string_view value, EventView* out) {
 
 std::string BigEndian(uint64_t v) { return taskledger::BigEndian(v, 8); }
 
-uint64_t FromBigEndian(std::string_view bytes) { return taskledger::FromBigEndian(bytes.substr(0, 8)); }
+uint64_t FromBigEndian(std::string_view bytes) {
+  return taskledger::FromBigEndian(bytes.substr(0, 8));
+}
 
 std::string StreamKey(std::string_view stream, uint64_t version) {
   std::string k;

@@ -62,8 +62,7 @@ bool IsNoSpace(const rocksdb::Status& s) {
   return s.IsNoSpace() || s.ToString().find("No space left") != std::string::npos;
 }
 
-void WriteErrorListener::OnBackgroundError(rocksdb::BackgroundErrorReason,
-                                           rocksdb::Status* error) {
+void WriteErrorListener::OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) {
   if (!error || error->ok()) return;
   std::lock_guard lock(mu_);
   if (!failed_.load(std::memory_order_relaxed)) error_ = *error;

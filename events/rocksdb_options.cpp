@@ -1,12 +1,12 @@
 #include "events/rocksdb_options.h"
 
-#include <cstring>
-#include <memory>
-
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+
+#include <cstring>
+#include <memory>
 
 namespace taskledger {
 namespace {
@@ -26,10 +26,9 @@ class StreamPrefix : public rocksdb::SliceTransform {
 };
 
 // `insert_hint` groups keys that arrive in ascending order (see RocksDbSetup below).
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache,
-                                           bool point_lookups, size_t block_size,
-                                           std::shared_ptr<const rocksdb::SliceTransform>
-                                               insert_hint = nullptr) {
+rocksdb::ColumnFamilyOptions FamilyOptions(
+    const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups, size_t block_size,
+    std::shared_ptr<const rocksdb::SliceTransform> insert_hint = nullptr) {
   rocksdb::BlockBasedTableOptions table;
   // One cache for the whole store, sized by StoreOptions::block_cache_bytes. Default: 8 MiB per
   // table factory, which would multiply by the number of families.
@@ -122,8 +121,8 @@ rocksdb::WriteOptions DurableWrite() {
 
 rocksdb::ReadOptions ScanRead() {
   rocksdb::ReadOptions r;
-  r.verify_checksums = true;  // Default: true.
-  r.fill_cache = false;       // A full scan would evict everything hot. Default: true.
+  r.verify_checksums = true;    // Default: true.
+  r.fill_cache = false;         // A full scan would evict everything hot. Default: true.
   r.readahead_size = 2u << 20;  // Default: 0 (auto-readahead from 8 KiB).
   return r;
 }

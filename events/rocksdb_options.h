@@ -11,10 +11,10 @@
 namespace taskledger {
 
 // Column families. All of an append's keys go into one WriteBatch across them.
-inline constexpr const char* kLogFamily = "log";                   // BE position -> record
-inline constexpr const char* kStreamFamily = "streams";            // stream \0 BE version -> BE position
-inline constexpr const char* kIdFamily = "ids";                    // event id (16 bytes) -> BE position
-inline constexpr const char* kMetaFamily = "meta";                 // "head" -> position, hash, time
+inline constexpr const char* kLogFamily = "log";         // BE position -> record
+inline constexpr const char* kStreamFamily = "streams";  // stream \0 BE version -> BE position
+inline constexpr const char* kIdFamily = "ids";          // event id (16 bytes) -> BE position
+inline constexpr const char* kMetaFamily = "meta";       // "head" -> position, hash, time
 inline constexpr const char* kHeadKey = "head";
 
 struct RocksDbSetup {

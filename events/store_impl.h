@@ -7,20 +7,20 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <thread>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "events/util/disk_space.h"
 #include "events/event_store.h"
-#include "events/util/reopenable.h"
 #include "events/rocksdb_guard.h"
+#include "events/util/disk_space.h"
+#include "events/util/reopenable.h"
 #include "events/util/sha256.h"
 
 namespace taskledger {
@@ -102,12 +102,12 @@ struct EventStore::Impl {
   std::mutex queue_mu;
   std::condition_variable queue_cv;
   std::deque<std::unique_ptr<Writer>> writers;  // guarded by queue_mu
-  Status write_error;  // guarded by queue_mu; non-ok refuses every later append
+  Status write_error;        // guarded by queue_mu; non-ok refuses every later append
   bool recoverable = false;  // guarded by queue_mu: write_error is a full disk, TryRecover heals it
   std::chrono::steady_clock::time_point next_recovery;  // committer-only
   uint64_t failed_recoveries = 0;                       // committer-only
-  bool stopping = false;  // guarded by queue_mu
-  bool closed = false;    // guarded by queue_mu: Close() has run (or is running)
+  bool stopping = false;                                // guarded by queue_mu
+  bool closed = false;  // guarded by queue_mu: Close() has run (or is running)
   std::thread committer;
   // Committed groups waiting for their callbacks, handed from the committer to the notifier.
   std::mutex answer_mu;
@@ -115,8 +115,8 @@ struct EventStore::Impl {
   std::deque<std::vector<std::unique_ptr<Writer>>> answers;  // guarded by answer_mu
   bool notifier_stopping = false;                            // guarded by answer_mu
   std::thread notifier;
-  Head tail;                    // committer-only: the last committed head
-  Sha256 hasher;                // committer-only
+  Head tail;      // committer-only: the last committed head
+  Sha256 hasher;  // committer-only
   // Last versions of recently written streams, so appends skip the stream-head lookup.
   // Committer-only; updated only after a successful write; cleared when it outgrows the limit.
   static constexpr size_t kMaxCachedStreams = 1 << 18;

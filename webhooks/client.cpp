@@ -1,7 +1,5 @@
 #include "webhooks/client.h"
 
-#include "events/util/clock.h"
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -9,10 +7,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <chrono>
 #include <ctime>
 #include <map>
+
+#include "events/util/clock.h"
 
 namespace taskledger::webhooks {
 
@@ -55,7 +54,8 @@ std::string Describe(const boost::system::error_code& ec) {
   if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again) {
     return "host not found";
   }
-  if (ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated) {
+  if (ec.category() == asio::error::get_ssl_category() ||
+      ec == asio::ssl::error::stream_truncated) {
     return "TLS: " + ec.message();
   }
   return ec.message();
@@ -167,25 +167,25 @@ struct Client::Impl {
       }
       if (allowed.empty()) {
         // What an internal name resolves to is not the endpoint owner's business: say only that
-      // the address is not one deliveries may reach.
-      return Fail(endpoints.empty() ? std::string("host not found")
-                                    : "address not allowed: " + target.host +
-                                          " is not an address deliveries may reach "
-                                          "(see --webhook-addresses)");
+        // the address is not one deliveries may reach.
+        return Fail(endpoints.empty() ? std::string("host not found")
+                                      : "address not allowed: " + target.host +
+                                            " is not an address deliveries may reach "
+                                            "(see --webhook-addresses)");
       }
       if (target.tls) {
-        conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(client->io,
-                                                                            client->tls);
+        conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(client->io, client->tls);
       } else {
         conn->tcp = std::make_unique<beast::tcp_stream>(client->io);
       }
       conn->lowest().expires_at(deadline);
       auto self = shared_from_this();
-      conn->lowest().async_connect(allowed, [self](boost::system::error_code e, const tcp::endpoint&) {
-        if (e) return self->Fail(Describe(e));
-        if (!self->target.tls) return self->Send();
-        self->Handshake();
-      });
+      conn->lowest().async_connect(allowed,
+                                   [self](boost::system::error_code e, const tcp::endpoint&) {
+                                     if (e) return self->Fail(Describe(e));
+                                     if (!self->target.tls) return self->Send();
+                                     self->Handshake();
+                                   });
     }
 
     void Handshake() {
@@ -283,8 +283,8 @@ Status Client::Init() {
   return Status::Ok();
 }
 
-void Client::Post(const std::string& pool, const Target& target, std::string body,
-                  Headers headers, std::function<void(HttpOutcome)> done) {
+void Client::Post(const std::string& pool, const Target& target, std::string body, Headers headers,
+                  std::function<void(HttpOutcome)> done) {
   auto x = std::make_shared<Impl::Exchange>();
   x->client = impl_.get();
   x->pool = pool;

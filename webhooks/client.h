@@ -8,6 +8,7 @@
 // run by one thread (the delivery engine's).
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,8 +16,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
 
 #include "webhooks/target.h"
 
@@ -40,9 +39,9 @@ struct ClientOptions {
 };
 
 struct HttpOutcome {
-  int status = 0;         // 0: no HTTP answer
-  std::string error;      // why there was no answer (timeout, refused, TLS, address refused)
-  std::string body;       // the answer's body, up to max_response_bytes, as sent (bytes)
+  int status = 0;     // 0: no HTTP answer
+  std::string error;  // why there was no answer (timeout, refused, TLS, address refused)
+  std::string body;   // the answer's body, up to max_response_bytes, as sent (bytes)
   std::optional<int64_t> retry_after_ms;  // from Retry-After (seconds or an HTTP date)
   int64_t latency_ms = 0;
 };

@@ -3,9 +3,9 @@
 
 #include "domain/date.h"
 #include "domain/text.h"
+#include "webhooks/payload.h"
 #include "webhooks/service_impl.h"
 #include "webhooks/signature.h"
-#include "webhooks/payload.h"
 
 namespace taskledger::webhooks {
 
@@ -70,8 +70,8 @@ void Impl::StartAttempt(Message& m, Endpoint& e, int64_t now) {
     if (!s || s->deleted) {
       why = "the endpoint was deleted";
     } else if (!s->enabled) {
-      why = "the endpoint is disabled" + (s->disabled_reason.empty() ? std::string()
-                                                                      : ": " + s->disabled_reason);
+      why = "the endpoint is disabled" +
+            (s->disabled_reason.empty() ? std::string() : ": " + s->disabled_reason);
     } else if (!s->Wants(m.type)) {
       why = "the endpoint no longer wants " + m.type;
     } else {
@@ -103,7 +103,8 @@ void Impl::StartAttempt(Message& m, Endpoint& e, int64_t now) {
   }
   if (!e.keys) return GiveUp(m, "the endpoint has no signing secret");
   std::vector<std::string> keys = {e.keys->current};
-  if (!e.keys->previous.empty() && now < e.keys->previous_until_ms) keys.push_back(e.keys->previous);
+  if (!e.keys->previous.empty() && now < e.keys->previous_until_ms)
+    keys.push_back(e.keys->previous);
   const int64_t timestamp = now / 1000;
   Headers headers = {{"webhook-id", m.id},
                      {"webhook-timestamp", std::to_string(timestamp)},
@@ -114,10 +115,9 @@ void Impl::StartAttempt(Message& m, Endpoint& e, int64_t now) {
   stats.attempts.fetch_add(1, std::memory_order_relaxed);
   std::weak_ptr<Impl> weak = weak_from_this();
   const std::string id = m.id;
-  client.Post(m.endpoint, *e.target, m.body, std::move(headers),
-              [weak, id, now](HttpOutcome o) {
-                if (auto self = weak.lock()) self->Attempted(id, now, std::move(o));
-              });
+  client.Post(m.endpoint, *e.target, m.body, std::move(headers), [weak, id, now](HttpOutcome o) {
+    if (auto self = weak.lock()) self->Attempted(id, now, std::move(o));
+  });
 }
 
 int64_t Impl::DelayBefore(const Message& m) {
@@ -145,7 +145,8 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
   m.last_status = o.status;
   m.last_error = ok ? "" : !o.error.empty() ? o.error : "HTTP " + std::to_string(o.status);
   // The start of the answer, as text a person can read, with "…" where it was cut.
-  const std::string excerpt = domain::CutUtf8(domain::ToPrintableUtf8(o.body.substr(0, 4096)), 1024);
+  const std::string excerpt =
+      domain::CutUtf8(domain::ToPrintableUtf8(o.body.substr(0, 4096)), 1024);
   const Attempt attempt{m.attempts, at_ms, o.status, o.latency_ms, o.error, excerpt};
   Health& h = HealthOf(m.endpoint, e);
   bool health_changed = false;
@@ -168,7 +169,8 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
     if (o.status == 410) {
       disable_reason = "the endpoint answered 410 Gone on " + VietnamDay(now);
     } else if (now - h.failing_since_ms >= options.disable_after_ms) {
-      disable_reason = "failing since " + VietnamDay(h.failing_since_ms) + " without a success; last error: " + m.last_error;
+      disable_reason = "failing since " + VietnamDay(h.failing_since_ms) +
+                       " without a success; last error: " + m.last_error;
     }
     if (o.status == 410 || delay < 0) {
       m.state = MessageState::kFailed;
@@ -184,7 +186,8 @@ void Impl::Attempted(const std::string& id, int64_t at_ms, HttpOutcome o) {
     spdlog::error("webhooks: {}", s.ToString());
   }
   if (health_changed) {
-    if (Status s = outbox->PutHealth(m.endpoint, h); !s.ok()) spdlog::error("webhooks: {}", s.ToString());
+    if (Status s = outbox->PutHealth(m.endpoint, h); !s.ok())
+      spdlog::error("webhooks: {}", s.ToString());
   }
   if (m.state == MessageState::kPending) {
     e.due.emplace(m.next_ms, m.id);
@@ -240,7 +243,8 @@ void Impl::Record(const Message& m) {
         spdlog::warn("webhooks: the outcome of {} cannot be recorded: {}", id, s.ToString());
       }
       // RocksDB is thread-safe and this touches one index key only.
-      if (Status m = self->outbox->MarkRecorded(id); !m.ok()) spdlog::error("webhooks: {}", m.ToString());
+      if (Status m = self->outbox->MarkRecorded(id); !m.ok())
+        spdlog::error("webhooks: {}", m.ToString());
     } else {
       spdlog::warn("webhooks: recording the outcome of {} failed ({}); retried at the next start",
                    id, s.ToString());
@@ -251,7 +255,8 @@ void Impl::Record(const Message& m) {
 void Impl::Disable(const std::string& endpoint, const std::string& reason) {
   Result<domain::Decision> d = Status::NotFound(endpoint);
   host.Read([&](const domain::Ledger&, const Registry& r) {
-    d = DecideDisable(r, endpoint, reason, domain::Actor{domain::ActorRole::kSystem, "", "webhooks"});
+    d = DecideDisable(r, endpoint, reason,
+                      domain::Actor{domain::ActorRole::kSystem, "", "webhooks"});
   });
   if (!d.ok()) return;  // already disabled or gone
   if (Status s = host.Append(std::move(*d)); !s.ok()) {

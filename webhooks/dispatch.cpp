@@ -1,7 +1,8 @@
 // Dispatch: the log's task events and the Ledger's due dates, turned into messages for the
 // subscriptions of the agencies involved.
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
 
 #include "domain/event_types.h"
 #include "webhooks/payload.h"
@@ -85,12 +86,12 @@ void AddChange(const EventView& e, const domain::Ledger& ledger, const Registry&
     extra.push_back(std::move(a));
   }
   const std::string occurrence = data.value("occurrence", "");
-  const std::string details = json{{"event", e.id.ToString()},
-                                   {"position", e.position},
-                                   {"by", e.actor},
-                                   {"at_ms", e.recorded_at_ms},
-                                   {"data", std::move(data)}}
-                                  .dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string details = json{
+      {"event", e.id.ToString()},
+      {"position", e.position},
+      {"by", e.actor},
+      {"at_ms", e.recorded_at_ms},
+      {"data", std::move(data)}}.dump(-1, ' ', false, json::error_handler_t::replace);
   std::set<std::string> told;
   for (const std::string& agency : Involved(ledger, *t, extra)) {
     for (const Subscription* s : registry.Live(agency)) {
@@ -99,8 +100,8 @@ void AddChange(const EventView& e, const domain::Ledger& ledger, const Registry&
       }
       Message& m = batch.Make(*s, std::string(type), *t, occurrence,
                               "log:" + std::to_string(e.position), e.recorded_at_ms);
-      m.body = ChangePayload(type, *t, details,
-                             PayloadContext{m.id, e.recorded_at_ms, batch.base_url});
+      m.body =
+          ChangePayload(type, *t, details, PayloadContext{m.id, e.recorded_at_ms, batch.base_url});
     }
   }
 }

@@ -15,9 +15,12 @@ using nlohmann::json;
 
 std::string_view ToString(MessageState s) {
   switch (s) {
-    case MessageState::kPending: return "pending";
-    case MessageState::kDelivered: return "delivered";
-    case MessageState::kFailed: return "failed";
+    case MessageState::kPending:
+      return "pending";
+    case MessageState::kDelivered:
+      return "delivered";
+    case MessageState::kFailed:
+      return "failed";
   }
   return "?";
 }
@@ -83,8 +86,7 @@ Result<std::vector<Message>> Outbox::Enqueue(std::vector<Message> messages, Curs
   return added;
 }
 
-Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_next_ms,
-                    bool sync) {
+Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_next_ms, bool sync) {
   rocksdb::WriteBatch batch;
   batch.Put(MessageKey(m.id), Encode(m));
   if (previous_next_ms > 0) batch.Delete(QueueKey(previous_next_ms, m.id));
@@ -96,12 +98,9 @@ Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_n
     if (!m.task.empty()) batch.Put(UnrecordedKey(m.id), "");
   }
   if (attempt) {
-    const std::string a = json{{"n", attempt->n},
-                               {"at", attempt->at_ms},
-                               {"status", attempt->status},
-                               {"latency_ms", attempt->latency_ms},
-                               {"error", attempt->error},
-                               {"response", attempt->response}}
+    const std::string a = json{{"n", attempt->n},           {"at", attempt->at_ms},
+                               {"status", attempt->status}, {"latency_ms", attempt->latency_ms},
+                               {"error", attempt->error},   {"response", attempt->response}}
                               .dump(-1, ' ', false, json::error_handler_t::replace);
     batch.Put(AttemptPrefix(m.id) + BigEndian(static_cast<uint64_t>(attempt->n), 4), a);
   }
@@ -142,8 +141,8 @@ Result<std::vector<Message>> Outbox::List(const std::string& endpoint, size_t li
         std::from_chars(cursor.data(), cursor.data() + dot, created).ec != std::errc()) {
       return Status::InvalidArgument("after: not a cursor from a previous page");
     }
-    const std::string at = prefix + BigEndian(static_cast<uint64_t>(created)) +
-                           std::string(cursor.substr(dot + 1));
+    const std::string at =
+        prefix + BigEndian(static_cast<uint64_t>(created)) + std::string(cursor.substr(dot + 1));
     it->SeekForPrev(at);
     if (it->Valid() && it->key().ToStringView() == at) it->Prev();
   } else {

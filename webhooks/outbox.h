@@ -39,22 +39,22 @@ enum class MessageState { kPending, kDelivered, kFailed };
 std::string_view ToString(MessageState s);
 
 struct Message {
-  std::string id;         // "msg_…": the webhook-id, the same on every attempt
-  std::string endpoint;   // the subscription's id
+  std::string id;        // "msg_…": the webhook-id, the same on every attempt
+  std::string endpoint;  // the subscription's id
   std::string agency;
-  std::string type;       // "task.overdue", "webhook.ping", …
+  std::string type;              // "task.overdue", "webhook.ping", …
   std::string task, occurrence;  // what it is about; empty for pings
-  std::string key;        // what makes it unique for its endpoint; empty: nothing (pings)
-  std::string body;       // the JSON sent
-  int64_t created_ms = 0;  // enqueued
-  int64_t due_ms = 0;      // when it was meant to go out (a reminder's instant, a change's time)
+  std::string key;               // what makes it unique for its endpoint; empty: nothing (pings)
+  std::string body;              // the JSON sent
+  int64_t created_ms = 0;        // enqueued
+  int64_t due_ms = 0;  // when it was meant to go out (a reminder's instant, a change's time)
   MessageState state = MessageState::kPending;
   int attempts = 0;
-  int round_base = 0;      // attempts made before the latest redelivery: the schedule restarts
-  int64_t next_ms = 0;     // pending: when the next attempt is due
-  int last_status = 0;     // the last HTTP status; 0: none
+  int round_base = 0;   // attempts made before the latest redelivery: the schedule restarts
+  int64_t next_ms = 0;  // pending: when the next attempt is due
+  int last_status = 0;  // the last HTTP status; 0: none
   std::string last_error;
-  int64_t done_ms = 0;     // delivered or given up at
+  int64_t done_ms = 0;  // delivered or given up at
 };
 
 struct Attempt {
@@ -119,12 +119,13 @@ class Outbox {
   // Adds `messages` except those whose (endpoint, key) was ever enqueued before, and moves the
   // cursors given, in one write. Returns the messages actually added.
   struct Cursors {
-    std::optional<uint64_t> log;    // log positions up to here are turned into messages
-    std::optional<int64_t> clock;   // reminders due up to this instant are enqueued
+    std::optional<uint64_t> log;   // log positions up to here are turned into messages
+    std::optional<int64_t> clock;  // reminders due up to this instant are enqueued
   };
   Result<std::vector<Message>> Enqueue(std::vector<Message> messages, Cursors cursors, bool sync);
   // Stores `m` (its new state), `attempt` if any, and keeps the pending and unrecorded indexes
-  // in step (a finished message about a task is unrecorded until MarkRecorded); `previous_next_ms` is the pending index entry to drop (0: none).
+  // in step (a finished message about a task is unrecorded until MarkRecorded); `previous_next_ms`
+  // is the pending index entry to drop (0: none).
   Status Save(const Message& m, const Attempt* attempt, int64_t previous_next_ms, bool sync);
 
   Result<Message> Get(const std::string& id) const;
@@ -151,7 +152,6 @@ class Outbox {
 
   Status PutHealth(const std::string& endpoint, const Health& h);
   Health GetHealth(const std::string& endpoint) const;
-
 
  private:
   struct Impl;

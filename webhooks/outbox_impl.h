@@ -22,10 +22,10 @@
 #include <mutex>
 #include <string>
 
+#include "events/rocksdb_guard.h"
 #include "events/util/coding.h"
 #include "events/util/disk_space.h"
 #include "events/util/reopenable.h"
-#include "events/rocksdb_guard.h"
 #include "webhooks/outbox.h"
 
 namespace taskledger::webhooks {

@@ -12,11 +12,21 @@ namespace taskledger::webhooks {
 using nlohmann::json;
 
 std::string Encode(const Message& m) {
-  return json{{"id", m.id},           {"endpoint", m.endpoint},  {"agency", m.agency},
-              {"type", m.type},       {"task", m.task},          {"occurrence", m.occurrence},
-              {"key", m.key},         {"created", m.created_ms},
-              {"due", m.due_ms},      {"state", ToString(m.state)}, {"attempts", m.attempts},
-              {"round", m.round_base}, {"next", m.next_ms},    {"status", m.last_status}, {"error", m.last_error},
+  return json{{"id", m.id},
+              {"endpoint", m.endpoint},
+              {"agency", m.agency},
+              {"type", m.type},
+              {"task", m.task},
+              {"occurrence", m.occurrence},
+              {"key", m.key},
+              {"created", m.created_ms},
+              {"due", m.due_ms},
+              {"state", ToString(m.state)},
+              {"attempts", m.attempts},
+              {"round", m.round_base},
+              {"next", m.next_ms},
+              {"status", m.last_status},
+              {"error", m.last_error},
               {"done", m.done_ms}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -48,11 +58,14 @@ Result<Message> Decode(std::string_view text) {
 }
 
 Outbox::Impl::Impl(std::string d, OutboxOptions o)
-    : dir(std::move(d)), options(std::move(o)), space(dir, options.min_free_bytes, options.free_bytes) {}
+    : dir(std::move(d)),
+      options(std::move(o)),
+      space(dir, options.min_free_bytes, options.free_bytes) {}
 
 Status Outbox::Impl::From(const rocksdb::Status& s, std::string_view what) const {
   if (s.ok()) return Status::Ok();
-  if (IsNoSpace(s)) return Status::NoSpace("webhook outbox: the disk is full (" + std::string(what) + ")");
+  if (IsNoSpace(s))
+    return Status::NoSpace("webhook outbox: the disk is full (" + std::string(what) + ")");
   return Status::IOError("webhook outbox: " + std::string(what) + ": " + s.ToString());
 }
 
@@ -174,7 +187,8 @@ Status Outbox::Impl::IndexDone() {
   auto db = Db();
   if (!db.ok()) return db.status();
   std::string marker;
-  if ((*db)->Get(rocksdb::ReadOptions(), std::string(kDoneIndexKey), &marker).ok()) return Status::Ok();
+  if ((*db)->Get(rocksdb::ReadOptions(), std::string(kDoneIndexKey), &marker).ok())
+    return Status::Ok();
   rocksdb::WriteBatch batch;
   Status s = Scan(**db, "m", "", [&](std::string_view, std::string_view v) {
     auto m = Decode(v);

@@ -14,8 +14,8 @@ namespace {
 std::string IsoInstant(int64_t unix_ms) {
   const UtcTime t = UtcTimeAt(unix_ms);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", ToIso(t.date).c_str(), t.hour,
-                t.minute, t.second, t.millisecond);
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%03dZ", ToIso(t.date).c_str(), t.hour, t.minute,
+                t.second, t.millisecond);
   return buf;
 }
 
@@ -43,7 +43,9 @@ std::string Fit(Build build) {
 }
 
 json Envelope(std::string_view type, const PayloadContext& c, json data) {
-  return {{"type", type}, {"id", c.msg_id}, {"timestamp", IsoInstant(c.now_ms)},
+  return {{"type", type},
+          {"id", c.msg_id},
+          {"timestamp", IsoInstant(c.now_ms)},
           {"data", std::move(data)}};
 }
 
@@ -76,7 +78,8 @@ std::string ChangePayload(std::string_view type, const Task& t, std::string_view
 }
 
 std::string PingPayload(const PayloadContext& c) {
-  return Envelope("webhook.ping", c, {{"message", "TaskLedger: kiểm tra kết nối / connection test"}})
+  return Envelope("webhook.ping", c,
+                  {{"message", "TaskLedger: kiểm tra kết nối / connection test"}})
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

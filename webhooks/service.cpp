@@ -16,7 +16,8 @@ Service::~Service() { Stop(0); }
 
 Result<std::unique_ptr<Service>> Service::Open(const std::string& dir, Host& host,
                                                ServiceOptions options) {
-  if (options.retry_ms.empty()) return Status::InvalidArgument("retry schedule: at least one attempt");
+  if (options.retry_ms.empty())
+    return Status::InvalidArgument("retry schedule: at least one attempt");
   if (options.per_endpoint < 1 || options.overall < 1) {
     return Status::InvalidArgument("concurrency: at least 1 per endpoint and overall");
   }
@@ -190,7 +191,7 @@ Result<Message> Service::Ping(const Subscription& sub) {
 
 Result<Message> Service::Impl::Resend(Message m) {
   if (pending.count(m.id)) return pending.at(m.id);  // already on its way
-  const int64_t previous_next = 0;  // not pending: no queue entry to drop
+  const int64_t previous_next = 0;                   // not pending: no queue entry to drop
   m.state = MessageState::kPending;
   m.round_base = m.attempts;
   m.next_ms = host.NowMs();

@@ -31,7 +31,8 @@ class Host {
   virtual int64_t NowMs() const = 0;
   // Runs fn with the Ledger and the subscriptions, consistent with each other, under the
   // server's read lock.
-  virtual void Read(const std::function<void(const domain::Ledger&, const Registry&)>& fn) const = 0;
+  virtual void Read(
+      const std::function<void(const domain::Ledger&, const Registry&)>& fn) const = 0;
   // The log, to read task events from.
   virtual EventStore& store() = 0;
   // Decides and appends `command` as the server itself; `done` (on any thread) once durable and
@@ -46,8 +47,8 @@ struct ServiceOptions {
   ReminderPolicy reminders;
   // Delays before each attempt: the first is "immediately"; the others are from the failure
   // before. Default: 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (8 attempts, ~28 h).
-  std::vector<int64_t> retry_ms = {0,          5'000,      300'000,    1'800'000,
-                                   7'200'000,  18'000'000, 36'000'000, 36'000'000};
+  std::vector<int64_t> retry_ms = {0,         5'000,      300'000,    1'800'000,
+                                   7'200'000, 18'000'000, 36'000'000, 36'000'000};
   // Each delay after the first is moved by up to this fraction either way, so endpoints that
   // failed together do not retry together. Default: 0.2.
   double jitter = 0.2;
@@ -73,8 +74,8 @@ struct ServiceOptions {
 };
 
 struct ServiceStats {
-  std::atomic<uint64_t> enqueued{0}, attempts{0}, delivered{0}, failed_attempts{0},
-      gave_up{0}, disabled{0};
+  std::atomic<uint64_t> enqueued{0}, attempts{0}, delivered{0}, failed_attempts{0}, gave_up{0},
+      disabled{0};
   // Delay from when a message was due to go out to its successful delivery.
   std::atomic<uint64_t> delay_buckets[8] = {};  // ≤0.1, 0.5, 1, 2, 5, 30, 300 s, more
   std::atomic<uint64_t> delay_ms_sum{0};

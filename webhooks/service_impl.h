@@ -9,7 +9,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <future>
 #include <map>
 #include <optional>
@@ -41,15 +40,15 @@ struct Service::Impl : std::enable_shared_from_this<Service::Impl> {
   struct Endpoint {
     std::set<std::pair<int64_t, std::string>> due;  // (next attempt, message id)
     int in_flight = 0;
-    std::string url;                   // as last used, to drop its connections when it changes
-    std::optional<Target> target;      // `url` taken apart
+    std::string url;               // as last used, to drop its connections when it changes
+    std::optional<Target> target;  // `url` taken apart
     struct Keys {
-      std::string current, previous;   // signing keys (bytes); previous: empty, or until below
+      std::string current, previous;  // signing keys (bytes); previous: empty, or until below
       int64_t previous_until_ms = 0;
     };
-    std::optional<Keys> keys;          // loaded on first use
-    int64_t keys_rotated_at = 0;       // the subscription's secret_rotated_at_ms they match
-    std::optional<Health> health;      // loaded on first use
+    std::optional<Keys> keys;      // loaded on first use
+    int64_t keys_rotated_at = 0;   // the subscription's secret_rotated_at_ms they match
+    std::optional<Health> health;  // loaded on first use
   };
   std::map<std::string, Endpoint> endpoints;
   std::unordered_map<std::string, Message> pending;  // by id

@@ -86,8 +86,8 @@ std::string SignatureHeader(const std::vector<std::string>& keys, std::string_vi
   return out;
 }
 
-bool Verify(std::string_view key, std::string_view msg_id, int64_t timestamp,
-            std::string_view body, std::string_view header, int64_t now_s, int64_t tolerance_s) {
+bool Verify(std::string_view key, std::string_view msg_id, int64_t timestamp, std::string_view body,
+            std::string_view header, int64_t now_s, int64_t tolerance_s) {
   if (timestamp < now_s - tolerance_s || timestamp > now_s + tolerance_s) return false;
   const std::string expected = Sign(key, msg_id, timestamp, body);
   bool match = false;

@@ -28,9 +28,8 @@ std::string SignatureHeader(const std::vector<std::string>& keys, std::string_vi
 // What a receiver checks: some "v1," signature in `header` matches under `key`, and
 // `timestamp` is within `tolerance_s` of `now_s` (replayed messages are refused). Compares in
 // constant time.
-bool Verify(std::string_view key, std::string_view msg_id, int64_t timestamp,
-            std::string_view body, std::string_view header, int64_t now_s,
-            int64_t tolerance_s = 300);
+bool Verify(std::string_view key, std::string_view msg_id, int64_t timestamp, std::string_view body,
+            std::string_view header, int64_t now_s, int64_t tolerance_s = 300);
 
 std::string Base64(std::string_view bytes);
 Result<std::string> FromBase64(std::string_view text);

@@ -1,7 +1,6 @@
 #include "webhooks/subscription.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "domain/text.h"
@@ -15,10 +14,15 @@ using domain::Decision;
 using nlohmann::json;
 
 const std::vector<std::string>& NotificationTypes() {
-  static const std::vector<std::string> types = {
-      "task.deadline.approaching", "task.deadline.today",   "task.overdue",
-      "task.assigned",             "task.reassigned",       "task.deadline.changed",
-      "task.extension.decided",    "task.deliverable.reviewed", "task.comment.added"};
+  static const std::vector<std::string> types = {"task.deadline.approaching",
+                                                 "task.deadline.today",
+                                                 "task.overdue",
+                                                 "task.assigned",
+                                                 "task.reassigned",
+                                                 "task.deadline.changed",
+                                                 "task.extension.decided",
+                                                 "task.deliverable.reviewed",
+                                                 "task.comment.added"};
   return types;
 }
 
@@ -56,8 +60,7 @@ Status Check(const domain::Ledger& ledger, const SubscriptionSpec& spec) {
   if (spec.agency && !ledger.FindAgency(*spec.agency)) {
     return Invalid("agency", "unknown agency '" + *spec.agency + "'");
   }
-  if (spec.description &&
-      (spec.description->size() > 500 || !domain::IsUtf8(*spec.description))) {
+  if (spec.description && (spec.description->size() > 500 || !domain::IsUtf8(*spec.description))) {
     return Invalid("description", "is longer than 500 bytes or not UTF-8");
   }
   if (spec.types) {
@@ -70,7 +73,8 @@ Status Check(const domain::Ledger& ledger, const SubscriptionSpec& spec) {
   }
   if (spec.reminders) {
     const ReminderPolicy& p = *spec.reminders;
-    if (p.days_before.size() > 10) return Invalid("reminders.days_before", "has more than 10 offsets");
+    if (p.days_before.size() > 10)
+      return Invalid("reminders.days_before", "has more than 10 offsets");
     for (int d : p.days_before) {
       if (d < 0 || d > 365) return Invalid("reminders.days_before", "offsets are 0–365 days");
     }
@@ -113,13 +117,13 @@ Status CanRead(const Subscription& s, const Actor& a) {
 
 Status CanManage(const Subscription& s, const Actor& a) {
   if (Status st = CanRead(s, a); !st.ok()) return st;
-  if (a.role == ActorRole::kAuditor) return Status::PermissionDenied("auditors have read-only access");
+  if (a.role == ActorRole::kAuditor)
+    return Status::PermissionDenied("auditors have read-only access");
   return Status::Ok();
 }
 
 Result<Decision> DecideCreate(const Registry& r, const domain::Ledger& ledger,
-                              const std::string& id, const SubscriptionSpec& spec,
-                              const Actor& a) {
+                              const std::string& id, const SubscriptionSpec& spec, const Actor& a) {
   if (a.role != ActorRole::kCoordinator && a.role != ActorRole::kAgency) {
     return Status::PermissionDenied("only coordinators and agencies subscribe to webhooks");
   }
@@ -152,8 +156,8 @@ Result<Decision> DecideCreate(const Registry& r, const domain::Ledger& ledger,
   return d;
 }
 
-Result<Decision> DecideUpdate(const Registry& r, const domain::Ledger& ledger,
-                              std::string_view id, const SubscriptionSpec& spec, const Actor& a) {
+Result<Decision> DecideUpdate(const Registry& r, const domain::Ledger& ledger, std::string_view id,
+                              const SubscriptionSpec& spec, const Actor& a) {
   auto s = Managed(r, id, a);
   if (!s.ok()) return s.status();
   if (spec.agency && *spec.agency != (*s)->agency) {
@@ -189,7 +193,8 @@ Result<Decision> DecideDisable(const Registry& r, std::string_view id, std::stri
                                const Actor& a) {
   const Subscription* s = r.Find(id);
   if (!s || s->deleted) return Status::NotFound("no webhook '" + std::string(id) + "'");
-  if (a.role != ActorRole::kSystem) return Status::PermissionDenied("the server disables endpoints");
+  if (a.role != ActorRole::kSystem)
+    return Status::PermissionDenied("the server disables endpoints");
   if (!s->enabled) return Status::AlreadyExists("webhook '" + s->id + "' is already disabled");
   return One(id, s->version, wev::kDisabled, {{"reason", reason}}, a);
 }
@@ -206,7 +211,8 @@ void Registry::Apply(const EventView& e) {
     s.description = j.value("description", "");
     s.types = j.value("types", std::vector<std::string>{});
     s.enabled = j.value("enabled", true);
-    if (j.contains("reminders") && j["reminders"].is_object()) s.reminders = PolicyFrom(j["reminders"]);
+    if (j.contains("reminders") && j["reminders"].is_object())
+      s.reminders = PolicyFrom(j["reminders"]);
     s.created_position = e.position;
     s.created_at_ms = s.updated_at_ms = e.recorded_at_ms;
     s.created_by = std::string(e.actor);

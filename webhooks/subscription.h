@@ -40,9 +40,9 @@ struct Subscription {
   std::string description;
   std::vector<std::string> types;  // empty: all
   bool enabled = true;
-  std::string disabled_reason;     // set when the server disabled it (410, failing for days)
+  std::string disabled_reason;  // set when the server disabled it (410, failing for days)
   std::optional<ReminderPolicy> reminders;  // none: the server's policy
-  uint64_t created_position = 0;  // it hears about log events after this position only
+  uint64_t created_position = 0;            // it hears about log events after this position only
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
   std::string created_by;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <initializer_list>
 #include <charconv>
+#include <initializer_list>
 
 namespace taskledger::webhooks {
 namespace {
@@ -24,23 +24,23 @@ struct V4Range {
 
 // Most specific first where ranges nest (192.0.0.9/32 inside 192.0.0.0/24).
 constexpr V4Range kV4[] = {
-    {0x00000000, 8, Kind::kNever},      // 0.0.0.0/8 "this network"
-    {0x0A000000, 8, Kind::kPrivate},    // 10.0.0.0/8
-    {0x64400000, 10, Kind::kPrivate},   // 100.64.0.0/10 shared address space (carrier NAT)
-    {0x7F000000, 8, Kind::kLoopback},   // 127.0.0.0/8
-    {0xA9FE0000, 16, Kind::kNever},     // 169.254.0.0/16 link-local (cloud metadata)
-    {0xAC100000, 12, Kind::kPrivate},   // 172.16.0.0/12
-    {0xC0000009, 32, Kind::kPublic},    // 192.0.0.9/32 PCP anycast (globally reachable)
-    {0xC000000A, 32, Kind::kPublic},    // 192.0.0.10/32 TURN anycast (globally reachable)
-    {0xC0000000, 24, Kind::kNever},     // 192.0.0.0/24 IETF protocol assignments
-    {0xC0000200, 24, Kind::kNever},     // 192.0.2.0/24 documentation (TEST-NET-1)
-    {0xC0586300, 24, Kind::kNever},     // 192.88.99.0/24 6to4 relay anycast (deprecated)
-    {0xC0A80000, 16, Kind::kPrivate},   // 192.168.0.0/16
-    {0xC6120000, 15, Kind::kPrivate},   // 198.18.0.0/15 benchmarking (lab networks)
-    {0xC6336400, 24, Kind::kNever},     // 198.51.100.0/24 documentation (TEST-NET-2)
-    {0xCB007100, 24, Kind::kNever},     // 203.0.113.0/24 documentation (TEST-NET-3)
-    {0xE0000000, 4, Kind::kNever},      // 224.0.0.0/4 multicast
-    {0xF0000000, 4, Kind::kNever},      // 240.0.0.0/4 reserved, and 255.255.255.255 broadcast
+    {0x00000000, 8, Kind::kNever},     // 0.0.0.0/8 "this network"
+    {0x0A000000, 8, Kind::kPrivate},   // 10.0.0.0/8
+    {0x64400000, 10, Kind::kPrivate},  // 100.64.0.0/10 shared address space (carrier NAT)
+    {0x7F000000, 8, Kind::kLoopback},  // 127.0.0.0/8
+    {0xA9FE0000, 16, Kind::kNever},    // 169.254.0.0/16 link-local (cloud metadata)
+    {0xAC100000, 12, Kind::kPrivate},  // 172.16.0.0/12
+    {0xC0000009, 32, Kind::kPublic},   // 192.0.0.9/32 PCP anycast (globally reachable)
+    {0xC000000A, 32, Kind::kPublic},   // 192.0.0.10/32 TURN anycast (globally reachable)
+    {0xC0000000, 24, Kind::kNever},    // 192.0.0.0/24 IETF protocol assignments
+    {0xC0000200, 24, Kind::kNever},    // 192.0.2.0/24 documentation (TEST-NET-1)
+    {0xC0586300, 24, Kind::kNever},    // 192.88.99.0/24 6to4 relay anycast (deprecated)
+    {0xC0A80000, 16, Kind::kPrivate},  // 192.168.0.0/16
+    {0xC6120000, 15, Kind::kPrivate},  // 198.18.0.0/15 benchmarking (lab networks)
+    {0xC6336400, 24, Kind::kNever},    // 198.51.100.0/24 documentation (TEST-NET-2)
+    {0xCB007100, 24, Kind::kNever},    // 203.0.113.0/24 documentation (TEST-NET-3)
+    {0xE0000000, 4, Kind::kNever},     // 224.0.0.0/4 multicast
+    {0xF0000000, 4, Kind::kNever},     // 240.0.0.0/4 reserved, and 255.255.255.255 broadcast
 };
 
 bool InV4(uint32_t a, uint32_t net, int bits) {
@@ -68,7 +68,8 @@ bool InV6(const V6Bytes& a, std::initializer_list<unsigned char> prefix, int bit
 }
 
 uint32_t V4At(const V6Bytes& a, int at) {
-  return (uint32_t{a[at]} << 24) | (uint32_t{a[at + 1]} << 16) | (uint32_t{a[at + 2]} << 8) | a[at + 3];
+  return (uint32_t{a[at]} << 24) | (uint32_t{a[at + 1]} << 16) | (uint32_t{a[at + 2]} << 8) |
+         a[at + 3];
 }
 
 // The less reachable of two kinds: a translated address is never more public than its range.
@@ -82,28 +83,28 @@ Kind AtMost(Kind translated, Kind range) {
 Kind KindOf(const boost::asio::ip::address& address) {
   if (address.is_v4()) return KindOfV4(address.to_v4().to_uint());
   const V6Bytes a = address.to_v6().to_bytes();
-  if (InV6(a, {}, 128)) return Kind::kNever;                                     // ::/128
+  if (InV6(a, {}, 128)) return Kind::kNever;  // ::/128
   if (InV6(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128)) return Kind::kLoopback;
   if (InV6(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, 96)) return KindOfV4(V4At(a, 12));
   if (InV6(a, {}, 96)) return Kind::kNever;  // ::a.b.c.d, IPv4-compatible (deprecated)
   if (InV6(a, {0, 0x64, 0xFF, 0x9B}, 96)) return KindOfV4(V4At(a, 12));  // NAT64 well-known
-  if (InV6(a, {0, 0x64, 0xFF, 0x9B, 0, 1}, 48)) {                      // NAT64 local use
+  if (InV6(a, {0, 0x64, 0xFF, 0x9B, 0, 1}, 48)) {                        // NAT64 local use
     return AtMost(KindOfV4(V4At(a, 12)), Kind::kPrivate);
   }
-  if (InV6(a, {0x01, 0x00}, 64)) return Kind::kNever;                  // 100::/64 discard
-  if (InV6(a, {0x20, 0x01, 0x0D, 0xB8}, 32)) return Kind::kNever;      // 2001:db8::/32 docs
-  if (InV6(a, {0x3F, 0xFF}, 20)) return Kind::kNever;                  // 3fff::/20 docs
-  if (InV6(a, {0x20, 0x01, 0x00, 0x00}, 32)) return Kind::kNever;      // Teredo (hides its v4)
+  if (InV6(a, {0x01, 0x00}, 64)) return Kind::kNever;              // 100::/64 discard
+  if (InV6(a, {0x20, 0x01, 0x0D, 0xB8}, 32)) return Kind::kNever;  // 2001:db8::/32 docs
+  if (InV6(a, {0x3F, 0xFF}, 20)) return Kind::kNever;              // 3fff::/20 docs
+  if (InV6(a, {0x20, 0x01, 0x00, 0x00}, 32)) return Kind::kNever;  // Teredo (hides its v4)
   if (InV6(a, {0x20, 0x01, 0x00, 0x10}, 28) || InV6(a, {0x20, 0x01, 0x00, 0x20}, 28)) {
-    return Kind::kNever;                                              // ORCHID v1, v2
+    return Kind::kNever;  // ORCHID v1, v2
   }
-  if (InV6(a, {0x20, 0x01}, 23)) return Kind::kNever;                  // IETF protocol assignments
-  if (InV6(a, {0x20, 0x02}, 16)) return KindOfV4(V4At(a, 2));          // 6to4: its IPv4 address
-  if (InV6(a, {0x5F, 0x00}, 16)) return Kind::kNever;                  // SRv6 segment ids
-  if (InV6(a, {0xFC}, 7)) return Kind::kPrivate;                       // unique local
-  if (InV6(a, {0xFE, 0x80}, 10)) return Kind::kNever;                  // link-local
-  if (InV6(a, {0xFE, 0xC0}, 10)) return Kind::kPrivate;                // site-local (deprecated)
-  if (InV6(a, {0xFF}, 8)) return Kind::kNever;                         // multicast
+  if (InV6(a, {0x20, 0x01}, 23)) return Kind::kNever;          // IETF protocol assignments
+  if (InV6(a, {0x20, 0x02}, 16)) return KindOfV4(V4At(a, 2));  // 6to4: its IPv4 address
+  if (InV6(a, {0x5F, 0x00}, 16)) return Kind::kNever;          // SRv6 segment ids
+  if (InV6(a, {0xFC}, 7)) return Kind::kPrivate;               // unique local
+  if (InV6(a, {0xFE, 0x80}, 10)) return Kind::kNever;          // link-local
+  if (InV6(a, {0xFE, 0xC0}, 10)) return Kind::kPrivate;        // site-local (deprecated)
+  if (InV6(a, {0xFF}, 8)) return Kind::kNever;                 // multicast
   if (!InV6(a, {0x20}, 3)) return Kind::kNever;  // outside 2000::/3, nothing is allocated
   return Kind::kPublic;
 }
@@ -177,10 +178,14 @@ Result<AddressPolicy> ParseAddressPolicy(std::string_view text) {
 
 bool AddressAllowed(const boost::asio::ip::address& address, AddressPolicy policy) {
   switch (KindOf(address)) {
-    case Kind::kPublic: return true;
-    case Kind::kPrivate: return policy != AddressPolicy::kPublic;
-    case Kind::kLoopback: return policy == AddressPolicy::kLoopback;
-    case Kind::kNever: return false;
+    case Kind::kPublic:
+      return true;
+    case Kind::kPrivate:
+      return policy != AddressPolicy::kPublic;
+    case Kind::kLoopback:
+      return policy == AddressPolicy::kLoopback;
+    case Kind::kNever:
+      return false;
   }
   return false;
 }

@@ -3,11 +3,10 @@
 // 169.254.169.254, the server's own loopback, the office LAN). Pure; thread-safe.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/ip/address.hpp>
 
 #include "events/util/status.h"
 
@@ -15,9 +14,9 @@ namespace taskledger::webhooks {
 
 struct Target {
   bool tls = false;
-  std::string host;    // name or address, without brackets
+  std::string host;  // name or address, without brackets
   uint16_t port = 0;
-  std::string target;  // path and query: "/hooks/taskledger?x=1"
+  std::string target;       // path and query: "/hooks/taskledger?x=1"
   std::string host_header;  // "host" or "host:port" when the port is not the scheme's
 };
 

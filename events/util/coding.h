@@ -11,7 +11,8 @@ namespace taskledger {
 // `v` as `bytes` (1-8) big-endian bytes; higher bytes of `v` are dropped.
 inline std::string BigEndian(uint64_t v, int bytes = 8) {
   std::string out(static_cast<size_t>(bytes), '\0');
-  for (int i = bytes - 1; i >= 0; --i, v >>= 8) out[static_cast<size_t>(i)] = static_cast<char>(v & 0xFF);
+  for (int i = bytes - 1; i >= 0; --i, v >>= 8)
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xFF);
   return out;
 }
 

@@ -20,7 +20,8 @@ Sha256::~Sha256() {
 Hash Sha256::Digest(std::string_view a, std::string_view b) {
   Hash out;
   unsigned int len = 0;
-  if (EVP_DigestInit_ex(ctx_, md_, nullptr) != 1 || EVP_DigestUpdate(ctx_, a.data(), a.size()) != 1 ||
+  if (EVP_DigestInit_ex(ctx_, md_, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx_, a.data(), a.size()) != 1 ||
       EVP_DigestUpdate(ctx_, b.data(), b.size()) != 1 ||
       EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1 || len != out.size()) {
     throw std::runtime_error("OpenSSL: SHA256 digest failed");

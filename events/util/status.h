@@ -75,19 +75,32 @@ inline std::string Status::ToString() const {
 
 inline const char* CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kNotFound: return "NotFound";
-    case Status::Code::kInvalidArgument: return "InvalidArgument";
-    case Status::Code::kWrongExpectedVersion: return "WrongExpectedVersion";
-    case Status::Code::kIdempotencyConflict: return "IdempotencyConflict";
-    case Status::Code::kCorruption: return "Corruption";
-    case Status::Code::kIOError: return "IOError";
-    case Status::Code::kReadOnly: return "ReadOnly";
-    case Status::Code::kBusy: return "Busy";
-    case Status::Code::kPermissionDenied: return "PermissionDenied";
-    case Status::Code::kFailedPrecondition: return "FailedPrecondition";
-    case Status::Code::kAlreadyExists: return "AlreadyExists";
-    case Status::Code::kNoSpace: return "NoSpace";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kNotFound:
+      return "NotFound";
+    case Status::Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Status::Code::kWrongExpectedVersion:
+      return "WrongExpectedVersion";
+    case Status::Code::kIdempotencyConflict:
+      return "IdempotencyConflict";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kIOError:
+      return "IOError";
+    case Status::Code::kReadOnly:
+      return "ReadOnly";
+    case Status::Code::kBusy:
+      return "Busy";
+    case Status::Code::kPermissionDenied:
+      return "PermissionDenied";
+    case Status::Code::kFailedPrecondition:
+      return "FailedPrecondition";
+    case Status::Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Status::Code::kNoSpace:
+      return "NoSpace";
   }
   return "Unknown";
 }
@@ -104,16 +117,25 @@ inline const char* CodeName(Status::Code code) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.ok()) ResultMisused("a Result made from an ok Status and no value", status_);
   }
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { Check(); return *value_; }
-  const T& value() const& { Check(); return *value_; }
-  T&& value() && { Check(); return std::move(*value_); }
+  T& value() & {
+    Check();
+    return *value_;
+  }
+  const T& value() const& {
+    Check();
+    return *value_;
+  }
+  T&& value() && {
+    Check();
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

@@ -40,16 +40,22 @@ Api::Api(App& app, ApiOptions options)
       limiter_(options.rate_per_second, options.rate_burst),
       feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); })) {
   options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
-  Add(http::verb::get, "/healthz", [this](Call& c) {
-    c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
-  }, {}, /*public_route=*/true);
-  Add(http::verb::get, "/v1/openapi.json", [](Call& c) {
-    Response res{http::status::ok, c.req.version()};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set(http::field::cache_control, "public, max-age=300");
-    res.body() = std::string(OpenApiJson());
-    c.reply(std::move(res));
-  }, {}, /*public_route=*/true);
+  Add(
+      http::verb::get, "/healthz",
+      [this](Call& c) {
+        c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
+      },
+      {}, /*public_route=*/true);
+  Add(
+      http::verb::get, "/v1/openapi.json",
+      [](Call& c) {
+        Response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, "application/json; charset=utf-8");
+        res.set(http::field::cache_control, "public, max-age=300");
+        res.body() = std::string(OpenApiJson());
+        c.reply(std::move(res));
+      },
+      {}, /*public_route=*/true);
   AddReadRoutes();
   AddTaskListRoutes();
   AddStreamRoutes();
@@ -104,9 +110,9 @@ bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) 
   const int64_t wait = limiter_.Take(id, now_ms);
   if (wait <= 0) return false;
   ++stats_.rate_limited;
-  c.Fail(TooManyRequests(std::string(what) + " is over its request rate; retry in " +
-                             std::to_string(wait) + " s",
-                         static_cast<int>(wait)));
+  c.Fail(TooManyRequests(
+      std::string(what) + " is over its request rate; retry in " + std::to_string(wait) + " s",
+      static_cast<int>(wait)));
   return true;
 }
 
@@ -117,7 +123,8 @@ void Api::Revoke(const Call& c, const std::string& id, std::string_view what,
     return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
   }
   if (s.code() == Status::Code::kFailedPrecondition) {
-    return c.Fail(Conflict("Already revoked", std::string(what) + " " + id + " is revoked already"));
+    return c.Fail(
+        Conflict("Already revoked", std::string(what) + " " + id + " is revoked already"));
   }
   if (!s.ok()) return c.Fail(FromStatus(s));
   c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
@@ -139,8 +146,10 @@ void Api::Handle(Request&& req, Responder responder) {
                             .count();
     const int status = res.result_int();
     ++stats_.requests;
-    if (status >= 500) ++stats_.server_errors;
-    else if (status >= 400) ++stats_.client_errors;
+    if (status >= 500)
+      ++stats_.server_errors;
+    else if (status >= 400)
+      ++stats_.client_errors;
     stats_.latency_micros_sum += micros;
     static constexpr int64_t kBounds[] = {500, 1000, 5000, 10000, 50000, 100000, 500000};
     int b = 0;

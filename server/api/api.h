@@ -10,20 +10,19 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "server/app/app.h"
-#include "server/views/calendar.h"
-#include "server/api/page_cache.h"
 #include "server/api/event_feed.h"
+#include "server/api/page_cache.h"
+#include "server/app/app.h"
 #include "server/http/http_server.h"
 #include "server/http/problem.h"
 #include "server/http/rate_limiter.h"
 #include "server/http/request_target.h"
 #include "server/http/static_files.h"
+#include "server/views/calendar.h"
 
 namespace taskledger::server {
 
@@ -125,7 +124,7 @@ class Api {
   PageCache pages_;  // task lists as last rendered
   std::mutex exports_mu_;
   std::condition_variable exports_cv_;
-  size_t exports_active_ = 0;      // by exports_mu_
+  size_t exports_active_ = 0;  // by exports_mu_
   std::atomic<bool> stopping_{false};
   std::atomic<bool> backing_up_{false};
 };

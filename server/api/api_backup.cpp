@@ -43,7 +43,8 @@ void Api::AddBackupRoutes() {
       return c.Fail(Unavailable("Backups are off", "this server has no --backup-dir"));
     }
     if (backing_up_.exchange(true)) {
-      return c.Fail(Conflict("A backup is running", "a backup is being written; retry when it is done"));
+      return c.Fail(
+          Conflict("A backup is running", "a backup is being written; retry when it is done"));
     }
     std::error_code ec;
     fs::create_directories(options_.backup_dir, ec);

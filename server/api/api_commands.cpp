@@ -18,9 +18,10 @@ using namespace domain;
 namespace {
 
 // Runs `command` and answers 201 with the task (or `view` of the outcome) when it is durable.
-// The answer is written on `post`'s thread, not on the store's notifier thread that reports the outcome.
-void Run(App& app, const std::function<void(std::function<void()>)>& post, Call& c,
-         Command command, std::string task_id = {}) {
+// The answer is written on `post`'s thread, not on the store's notifier thread that reports the
+// outcome.
+void Run(App& app, const std::function<void(std::function<void()>)>& post, Call& c, Command command,
+         std::string task_id = {}) {
   CommandOptions o;
   o.token_id = c.who.id;
   o.idempotency_key = std::string(c.req["Idempotency-Key"]);
@@ -46,8 +47,11 @@ void Run(App& app, const std::function<void(std::function<void()>)>& post, Call&
     JsonWriter w(&res.body());
     w.BeginObject()
         .Field("stream", r->stream)
-        .Key("positions").BeginArray().Int(static_cast<int64_t>(r->first_position))
-        .Int(static_cast<int64_t>(r->last_position)).EndArray()
+        .Key("positions")
+        .BeginArray()
+        .Int(static_cast<int64_t>(r->first_position))
+        .Int(static_cast<int64_t>(r->last_position))
+        .EndArray()
         .Field("version", r->version)
         .Field("replayed", r->replayed)
         .Field("warnings", r->warnings);
@@ -62,10 +66,9 @@ void Run(App& app, const std::function<void(std::function<void()>)>& post, Call&
     w.EndObject();
     reply(std::move(res));
   };
-  app.Execute(std::move(command), c.actor, std::move(o),
-              [&post, answer](Result<CommandOutcome> r) {
-                post([answer, r = std::move(r)]() mutable { answer(std::move(r)); });
-              });
+  app.Execute(std::move(command), c.actor, std::move(o), [&post, answer](Result<CommandOutcome> r) {
+    post([answer, r = std::move(r)]() mutable { answer(std::move(r)); });
+  });
 }
 
 std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bool required) {
@@ -98,7 +101,9 @@ void Api::AddCommandRoutes() {
     a.members = *members;
     if (!kind->empty()) {
       auto k = ParseAgencyKind(*kind);
-      if (!k) return c.Fail(BadRequest("kind must be department, committee, institution or group", "kind"));
+      if (!k)
+        return c.Fail(
+            BadRequest("kind must be department, committee, institution or group", "kind"));
       a.kind = *k;
     }
     Run(app_, post_, c, RegisterAgency{a, false});
@@ -117,7 +122,8 @@ void Api::AddCommandRoutes() {
     auto issued = DateMember(c, *j, "issued", false);
     if (!issued) return;
     if (!j->contains("period") || !(*j)["period"].is_object()) {
-      return c.Fail(BadRequest("period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}", "period"));
+      return c.Fail(BadRequest(
+          "period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}", "period"));
     }
     auto start = DateMember(c, (*j)["period"], "start", true);
     if (!start) return;
@@ -132,7 +138,8 @@ void Api::AddCommandRoutes() {
     p.targets = *targets;
     if (j->contains("open_to_participants")) {
       if (!(*j)["open_to_participants"].is_boolean()) {
-        return c.Fail(BadRequest("open_to_participants must be true or false", "open_to_participants"));
+        return c.Fail(
+            BadRequest("open_to_participants must be true or false", "open_to_participants"));
       }
       p.open_to_participants = (*j)["open_to_participants"].get<bool>();
     }
@@ -143,7 +150,8 @@ void Api::AddCommandRoutes() {
     auto j = JsonBody(c, {"open_to_participants", "reason"});
     if (!j) return;
     if (!j->contains("open_to_participants") || !(*j)["open_to_participants"].is_boolean()) {
-      return c.Fail(BadRequest("open_to_participants must be true or false", "open_to_participants"));
+      return c.Fail(
+          BadRequest("open_to_participants must be true or false", "open_to_participants"));
     }
     auto reason = Text(c, *j, "reason", true);
     if (!reason) return;
@@ -151,46 +159,51 @@ void Api::AddCommandRoutes() {
         SetPlanVisibility{c.params[0], (*j)["open_to_participants"].get<bool>(), *reason});
   });
 
-  Add(http::verb::post, "/v1/plans/{}/import", [this](Call& c) {
-    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-    const bool dry_run = c.query.count("dry_run") && c.query.at("dry_run") == "true";
-    ImportOptions options;
-    options.create_unknown_agencies =
-        c.query.count("create_agencies") && c.query.at("create_agencies") == "true";
-    if (c.query.count("reason")) options.reason = c.query.at("reason");
-    const std::string_view content_type = c.req[http::field::content_type];
-    const std::string media = MediaType(content_type);
-    MatrixFormat format = MatrixFormat::kCsv;
-    if (IsJsonContentType(content_type)) {
-      format = MatrixFormat::kJson;
-    } else if (media != "text/csv" && media != "application/csv" && media != "text/plain" &&
-               media != "application/vnd.ms-excel") {  // what browsers on Windows call a .csv
-      return c.Fail(UnsupportedMediaType(content_type, "text/csv or application/json"));
-    }
-    auto done = ImportMatrix(app_, {c.params[0], c.req.body(), format, options, dry_run}, c.actor);
-    if (!done.ok()) return c.Fail(FromStatus(done.status()));
-    const ImportPlan& plan = done->plan;
-    const std::vector<ImportProblem>& problems = plan.problems;
-    if (!problems.empty()) {
-      Problem p = InvalidMatrix(std::to_string(problems.size()) + " problem(s), first: row " +
-                                std::to_string(problems.front().row) + " " +
-                                problems.front().column + ": " + problems.front().message);
-      for (const ImportProblem& x : problems) p.errors.push_back({{}, x.row, x.column, x.message});
-      return c.Fail(p);
-    }
-    json summary = {{"dry_run", dry_run},
-                    {"sections_added", plan.sections_added},
-                    {"tasks_created", plan.tasks_created},
-                    {"tasks_changed", plan.tasks_changed},
-                    {"tasks_unchanged", plan.tasks_unchanged},
-                    {"new_agencies", plan.new_agencies},
-                    {"warnings", plan.warnings}};
-    if (dry_run) return c.Json(http::status::ok, summary);
-    summary["events"] = done->events;
-    summary["head"] = done->head;
-    c.Json(http::status::created, summary);
-  }, {{"dry_run", ParamKind::kBool}, {"create_agencies", ParamKind::kBool},
-      {"reason", ParamKind::kText}});
+  Add(http::verb::post, "/v1/plans/{}/import",
+      [this](Call& c) {
+        if (!RequireRole(c, {ActorRole::kCoordinator})) return;
+        const bool dry_run = c.query.count("dry_run") && c.query.at("dry_run") == "true";
+        ImportOptions options;
+        options.create_unknown_agencies =
+            c.query.count("create_agencies") && c.query.at("create_agencies") == "true";
+        if (c.query.count("reason")) options.reason = c.query.at("reason");
+        const std::string_view content_type = c.req[http::field::content_type];
+        const std::string media = MediaType(content_type);
+        MatrixFormat format = MatrixFormat::kCsv;
+        if (IsJsonContentType(content_type)) {
+          format = MatrixFormat::kJson;
+        } else if (media != "text/csv" && media != "application/csv" && media != "text/plain" &&
+                   media != "application/vnd.ms-excel") {  // what browsers on Windows call a .csv
+          return c.Fail(UnsupportedMediaType(content_type, "text/csv or application/json"));
+        }
+        auto done =
+            ImportMatrix(app_, {c.params[0], c.req.body(), format, options, dry_run}, c.actor);
+        if (!done.ok()) return c.Fail(FromStatus(done.status()));
+        const ImportPlan& plan = done->plan;
+        const std::vector<ImportProblem>& problems = plan.problems;
+        if (!problems.empty()) {
+          Problem p = InvalidMatrix(std::to_string(problems.size()) + " problem(s), first: row " +
+                                    std::to_string(problems.front().row) + " " +
+                                    problems.front().column + ": " + problems.front().message);
+          for (const ImportProblem& x : problems)
+            p.errors.push_back({{}, x.row, x.column, x.message});
+          return c.Fail(p);
+        }
+        json summary = {{"dry_run", dry_run},
+                        {"sections_added", plan.sections_added},
+                        {"tasks_created", plan.tasks_created},
+                        {"tasks_changed", plan.tasks_changed},
+                        {"tasks_unchanged", plan.tasks_unchanged},
+                        {"new_agencies", plan.new_agencies},
+                        {"warnings", plan.warnings}};
+        if (dry_run) return c.Json(http::status::ok, summary);
+        summary["events"] = done->events;
+        summary["head"] = done->head;
+        c.Json(http::status::created, summary);
+      },
+      {{"dry_run", ParamKind::kBool},
+       {"create_agencies", ParamKind::kBool},
+       {"reason", ParamKind::kText}});
 
   Add(http::verb::post, "/v1/tokens", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
@@ -203,8 +216,11 @@ void Api::AddCommandRoutes() {
     if (!r) return c.Fail(BadRequest("role must be coordinator, agency or auditor", "role"));
     auto t = CreateToken(app_, {*r, *agency, *name, ""}, c.actor);
     if (!t.ok()) return c.Fail(FromStatus(t.status()));
-    c.Json(http::status::created, {{"id", t->record.id}, {"token", t->token}, {"role", *role},
-                                   {"agency", *agency}, {"note", "shown once; only its hash is kept"}});
+    c.Json(http::status::created, {{"id", t->record.id},
+                                   {"token", t->token},
+                                   {"role", *role},
+                                   {"agency", *agency},
+                                   {"note", "shown once; only its hash is kept"}});
   });
 
   Add(http::verb::get, "/v1/tokens", [this](Call& c) {
@@ -212,8 +228,11 @@ void Api::AddCommandRoutes() {
     json items = json::array();
     app_.Read([&](const Ledger&, const TokenTable& t) {
       for (const auto& [id, r] : t.all()) {
-        items.push_back({{"id", id}, {"role", ToString(r.role)}, {"agency", r.agency},
-                         {"name", r.name}, {"scope", r.scope.empty() ? "api" : r.scope},
+        items.push_back({{"id", id},
+                         {"role", ToString(r.role)},
+                         {"agency", r.agency},
+                         {"name", r.name},
+                         {"scope", r.scope.empty() ? "api" : r.scope},
                          {"created_at_ms", r.created_at_ms},
                          {"revoked", r.revoked}});
       }
@@ -234,11 +253,13 @@ void Api::AddCommandRoutes() {
       const Task* t = l.FindTask(c.params[0]);
       if (!t) return std::string("1");  // Decide will say the task does not exist
       std::vector<std::string> open;
-      for (const Occurrence& o : t->occurrences) if (o.open()) open.push_back(o.key);
+      for (const Occurrence& o : t->occurrences)
+        if (o.open()) open.push_back(o.key);
       if (open.size() == 1) return open.front();
       return std::nullopt;
     });
-    if (!only) c.Fail(BadRequest("this task has several open occurrences; say which", "occurrence"));
+    if (!only)
+      c.Fail(BadRequest("this task has several open occurrences; say which", "occurrence"));
     return only;
   };
 
@@ -249,10 +270,14 @@ void Api::AddCommandRoutes() {
     if (!status || !reason) return;
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    if (*status == "in_progress") return Run(app_, post_, c, StartWork{c.params[0], *occ}, c.params[0]);
-    if (*status == "cancelled") return Run(app_, post_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
-    c.Fail(BadRequest("status must be in_progress or cancelled (completion is a review of a "
-                      "deliverable)", "status"));
+    if (*status == "in_progress")
+      return Run(app_, post_, c, StartWork{c.params[0], *occ}, c.params[0]);
+    if (*status == "cancelled")
+      return Run(app_, post_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
+    c.Fail(
+        BadRequest("status must be in_progress or cancelled (completion is a review of a "
+                   "deliverable)",
+                   "status"));
   });
   Add(http::verb::post, "/v1/tasks/{}/progress", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "percent", "narrative", "indicators"});
@@ -283,20 +308,24 @@ void Api::AddCommandRoutes() {
       for (const FormPart& p : *parts) {
         if (p.name == "file") {
           file = &p;
-        } else if (p.name == "occurrence" || p.name == "id" || p.name == "note" || p.name == "name") {
+        } else if (p.name == "occurrence" || p.name == "id" || p.name == "note" ||
+                   p.name == "name") {
           fields[p.name] = std::string(p.data);
         } else {
-          return c.Fail(BadRequest("unknown part '" + p.name + "' (file, name, note, occurrence, id)", p.name));
+          return c.Fail(BadRequest(
+              "unknown part '" + p.name + "' (file, name, note, occurrence, id)", p.name));
         }
       }
       if (!file) return c.Fail(BadRequest("the form has no 'file' part", "file"));
       if (file->data.empty()) return c.Fail(BadRequest("the file is empty", "file"));
       for (const auto& [k, v] : fields.items()) {
-        if (!domain::IsUtf8(v.get<std::string>())) return c.Fail(BadRequest(k + " is not UTF-8", k));
+        if (!domain::IsUtf8(v.get<std::string>()))
+          return c.Fail(BadRequest(k + " is not UTF-8", k));
       }
       const std::string name = fields.value("name", file->filename);
       if (name.empty() || !domain::IsUtf8(name)) {
-        return c.Fail(BadRequest("the file part needs a UTF-8 filename (or send a 'name' part)", "file"));
+        return c.Fail(
+            BadRequest("the file part needs a UTF-8 filename (or send a 'name' part)", "file"));
       }
       auto o = occurrence(c, fields);
       if (!o) return;
@@ -349,13 +378,15 @@ void Api::AddCommandRoutes() {
     }
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    Run(app_, post_, c, ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
+    Run(app_, post_, c,
+        ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
         c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/assignment", [this](Call& c) {
     auto j = JsonBody(c, {"lead", "coordinating", "reason"});
     if (!j) return;
-    auto lead = TextList(c, *j, "lead", true), coordinating = TextList(c, *j, "coordinating", false);
+    auto lead = TextList(c, *j, "lead", true),
+         coordinating = TextList(c, *j, "coordinating", false);
     auto reason = Text(c, *j, "reason", true);
     if (!lead || !coordinating || !reason) return;
     Run(app_, post_, c, Reassign{c.params[0], *lead, *coordinating, *reason}, c.params[0]);
@@ -391,8 +422,12 @@ void Api::AddCommandRoutes() {
     if (!due) return;
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    DecideExtension cmd{c.params[0], *occ, c.params[1], *decision == "granted",
-                        *due == Date{} ? std::nullopt : std::optional<Date>(*due), *comment};
+    DecideExtension cmd{c.params[0],
+                        *occ,
+                        c.params[1],
+                        *decision == "granted",
+                        *due == Date{} ? std::nullopt : std::optional<Date>(*due),
+                        *comment};
     Run(app_, post_, c, cmd, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/comments", [this](Call& c) {

@@ -97,29 +97,31 @@ void Api::AddDashboardRoutes() {
 
   // The matrix in the importer's columns, with where each task stands: export -> import of the
   // same file changes nothing.
-  Add(http::verb::get, "/v1/plans/{}/export", [this](Call& c) {
-    const std::string format = c.query.count("format") ? c.query.at("format") : "csv";
-    if (format != "csv") return c.Fail(BadRequest("format must be csv", "format"));
-    if (c.who.role == ActorRole::kAgency) {
-      return c.Fail(
-          Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
-                    "its own tasks"));
-    }
-    const Date today = Today(app_);
-    std::string body;
-    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
-      const Plan* p = l.FindPlan(c.params[0]);
-      if (p) body = PlanMatrixCsv(l, *p, today);
-      return p != nullptr;
-    });
-    if (!found) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
-    Response res{http::status::ok, c.req.version()};
-    res.set(http::field::content_type, "text/csv; charset=utf-8");
-    res.set(http::field::content_disposition,
-            "attachment; filename=\"" + c.params[0] + "-" + ToIso(today) + ".csv\"");
-    res.body() = std::move(body);
-    c.reply(std::move(res));
-  }, {{"format", ParamKind::kEnum, {"csv"}}});
+  Add(http::verb::get, "/v1/plans/{}/export",
+      [this](Call& c) {
+        const std::string format = c.query.count("format") ? c.query.at("format") : "csv";
+        if (format != "csv") return c.Fail(BadRequest("format must be csv", "format"));
+        if (c.who.role == ActorRole::kAgency) {
+          return c.Fail(
+              Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
+                        "its own tasks"));
+        }
+        const Date today = Today(app_);
+        std::string body;
+        const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+          const Plan* p = l.FindPlan(c.params[0]);
+          if (p) body = PlanMatrixCsv(l, *p, today);
+          return p != nullptr;
+        });
+        if (!found) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+        Response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, "text/csv; charset=utf-8");
+        res.set(http::field::content_disposition,
+                "attachment; filename=\"" + c.params[0] + "-" + ToIso(today) + ".csv\"");
+        res.body() = std::move(body);
+        c.reply(std::move(res));
+      },
+      {{"format", ParamKind::kEnum, {"csv"}}});
 
   // Calendar feed keys: tokens of scope "calendar", for one agency's feed and nothing else.
   Add(http::verb::post, "/v1/agencies/{}/calendar-keys", [this](Call& c) {
@@ -129,15 +131,18 @@ void Api::AddDashboardRoutes() {
     if (!j) return;
     auto name = Text(c, *j, "name", false);
     if (!name) return;
-    auto t = CreateToken(
-        app_, {ActorRole::kAgency, agency, name->empty() ? "calendar" : *name, std::string(kCalendarScope)},
-        c.actor);
+    auto t = CreateToken(app_,
+                         {ActorRole::kAgency, agency, name->empty() ? "calendar" : *name,
+                          std::string(kCalendarScope)},
+                         c.actor);
     if (!t.ok()) return c.Fail(FromStatus(t.status()));
     const std::string path = CalendarPath(agency) + "?key=" + t->token;
-    json body = {
-        {"id", t->record.id}, {"key", t->token},
-        {"agency", agency},  {"name", t->record.name},
-        {"path", path},      {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
+    json body = {{"id", t->record.id},
+                 {"key", t->token},
+                 {"agency", agency},
+                 {"name", t->record.name},
+                 {"path", path},
+                 {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
     if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
     c.Json(http::status::created, body);
   });
@@ -159,9 +164,8 @@ void Api::AddDashboardRoutes() {
   Add(http::verb::delete_, "/v1/agencies/{}/calendar-keys/{}", [this](Call& c) {
     const std::string agency = c.params[0];
     if (!MayManageCalendar(c, agency)) return;
-    Revoke(c, c.params[1], "calendar key", [&](const TokenRecord& r) {
-      return r.scope == kCalendarScope && r.agency == agency;
-    });
+    Revoke(c, c.params[1], "calendar key",
+           [&](const TokenRecord& r) { return r.scope == kCalendarScope && r.agency == agency; });
   });
 
   // The feed itself: public as a route (calendar apps send no headers), but it answers only to a

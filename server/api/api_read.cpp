@@ -53,43 +53,47 @@ void Api::AddReadRoutes() {
     if (state == 403) c.Fail(NotParticipant(c.params[0]));
   });
 
-  Add(http::verb::get, "/v1/tasks/{}", [this](Call& c) {
-    std::optional<Date> as_of;
-    if (!DateParam(c, "as_of", &as_of)) return;
-    const Date today = as_of.value_or(Today(app_));
-    if (as_of) {
-      // The task as it stood at the end of that day: its stream folded up to then.
-      auto stream = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
-      if (!stream.ok()) return c.Fail(FromStatus(stream.status()));
-      const int64_t until = EndOfDayUtcMs(*as_of);
-      Ledger past;
-      for (const RecordedEvent& e : *stream) {
-        if (e.recorded_at_ms > until) break;
-        if (Status s = past.Apply(ViewOf(e)); !s.ok()) return c.Fail(FromStatus(s));
-      }
-      const Task* t = past.FindTask(c.params[0]);
-      if (!t) return c.Fail(NotFound("task '" + c.params[0] + "' did not exist on " + ToIso(*as_of)));
-      const bool visible = app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
-      if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
-      json j = TaskView(*t, today, true);
-      j["as_of"] = ToIso(*as_of);
-      return c.Json(http::status::ok, j);
-    }
-    int result = app_.Read([&](const Ledger& l, const TokenTable&) {
-      const Task* t = l.FindTask(c.params[0]);
-      if (!t) return 404;
-      if (!CanSee(c, l, *t)) return 403;
-      Response res{http::status::ok, c.req.version()};
-      res.set(http::field::content_type, "application/json; charset=utf-8");
-      res.set(http::field::etag, VersionTag(t->version));
-      JsonWriter w(&res.body());
-      WriteTask(w, *t, today, true);
-      c.reply(std::move(res));
-      return 200;
-    });
-    if (result == 404) c.Fail(NotFound("no task '" + c.params[0] + "'"));
-    if (result == 403) c.Fail(Forbidden("this task is not your agency's"));
-  }, {{"as_of", ParamKind::kDate}});
+  Add(http::verb::get, "/v1/tasks/{}",
+      [this](Call& c) {
+        std::optional<Date> as_of;
+        if (!DateParam(c, "as_of", &as_of)) return;
+        const Date today = as_of.value_or(Today(app_));
+        if (as_of) {
+          // The task as it stood at the end of that day: its stream folded up to then.
+          auto stream = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
+          if (!stream.ok()) return c.Fail(FromStatus(stream.status()));
+          const int64_t until = EndOfDayUtcMs(*as_of);
+          Ledger past;
+          for (const RecordedEvent& e : *stream) {
+            if (e.recorded_at_ms > until) break;
+            if (Status s = past.Apply(ViewOf(e)); !s.ok()) return c.Fail(FromStatus(s));
+          }
+          const Task* t = past.FindTask(c.params[0]);
+          if (!t)
+            return c.Fail(NotFound("task '" + c.params[0] + "' did not exist on " + ToIso(*as_of)));
+          const bool visible =
+              app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
+          if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
+          json j = TaskView(*t, today, true);
+          j["as_of"] = ToIso(*as_of);
+          return c.Json(http::status::ok, j);
+        }
+        int result = app_.Read([&](const Ledger& l, const TokenTable&) {
+          const Task* t = l.FindTask(c.params[0]);
+          if (!t) return 404;
+          if (!CanSee(c, l, *t)) return 403;
+          Response res{http::status::ok, c.req.version()};
+          res.set(http::field::content_type, "application/json; charset=utf-8");
+          res.set(http::field::etag, VersionTag(t->version));
+          JsonWriter w(&res.body());
+          WriteTask(w, *t, today, true);
+          c.reply(std::move(res));
+          return 200;
+        });
+        if (result == 404) c.Fail(NotFound("no task '" + c.params[0] + "'"));
+        if (result == 403) c.Fail(Forbidden("this task is not your agency's"));
+      },
+      {{"as_of", ParamKind::kDate}});
 
   Add(http::verb::get, "/v1/tasks/{}/history", [this](Call& c) {
     const int visible = app_.Read([&](const Ledger& l, const TokenTable&) {
@@ -128,8 +132,10 @@ void Api::AddReadRoutes() {
       return found ? 200 : 404;
     });
     if (state == 403) return c.Fail(Forbidden("this task is not your agency's"));
-    if (state == 404) return c.Fail(NotFound("no deliverable '" + c.params[1] + "' on task '" + c.params[0] + "'"));
-    if (found->sha256.empty()) return c.Fail(NotFound("deliverable '" + c.params[1] + "' has no file stored here"));
+    if (state == 404)
+      return c.Fail(NotFound("no deliverable '" + c.params[1] + "' on task '" + c.params[0] + "'"));
+    if (found->sha256.empty())
+      return c.Fail(NotFound("deliverable '" + c.params[1] + "' has no file stored here"));
     auto bytes = app_.files().Get(found->sha256);
     if (!bytes.ok()) return c.Fail(FromStatus(bytes.status()));
     Response res{http::status::ok, c.req.version()};
@@ -149,82 +155,89 @@ void Api::AddReadRoutes() {
         if (ch < 0x80) ascii.push_back('_');
       }
     }
-    res.set(http::field::content_disposition,
-            "attachment; filename=\"" + (ascii.empty() ? std::string("file") : ascii) +
-                "\"; filename*=UTF-8''" + encoded);
+    res.set(http::field::content_disposition, "attachment; filename=\"" +
+                                                  (ascii.empty() ? std::string("file") : ascii) +
+                                                  "\"; filename*=UTF-8''" + encoded);
     res.body() = std::move(*bytes);
     c.reply(std::move(res));
   });
 
-  Add(http::verb::get, "/v1/plans/{}/report", [this](Call& c) {
-    std::optional<Date> as_of;
-    if (!DateParam(c, "as_of", &as_of)) return;
-    const std::string format = c.query.count("format") ? c.query.at("format") : "json";
-    if (format != "json" && format != "csv" && format != "html") {
-      return c.Fail(BadRequest("format must be json, csv or html", "format"));
-    }
-    const Date date = as_of.value_or(Today(app_));
-    // Who reads what is decided on the plan as it is now: an agency outside the plan reads
-    // nothing of it, one inside reads its own tasks' report, or the whole of an open plan.
-    const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
-      const Plan* p = l.FindPlan(c.params[0]);
-      return p ? static_cast<int>(PlanAccess(c, l, *p)) : -1;
-    });
-    if (reach == -1) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
-    if (reach == static_cast<int>(PlanReach::kNone)) return c.Fail(NotParticipant(c.params[0]));
-    const std::string only_for =
-        reach == static_cast<int>(PlanReach::kOwnTasks) ? c.who.agency : std::string();
-    const auto answer = [&](const Ledger& l) {
-      auto report = l.Report(c.params[0], date, only_for);
-      if (!report.ok()) return c.Fail(FromStatus(report.status()));
-      if (format == "csv") {
-        Response res{http::status::ok, c.req.version()};
-        res.set(http::field::content_type, "text/csv; charset=utf-8");
-        res.set(http::field::content_disposition,
-                "attachment; filename=\"" + c.params[0] + "-" + ToIso(date) + ".csv\"");
-        res.body() = ReportCsv(*report);
-        return c.reply(std::move(res));
-      }
-      if (format == "html") {
-        // The printable official report: a document of its own, styled inline, no scripts.
-        Response res{http::status::ok, c.req.version()};
-        res.set(http::field::content_type, "text/html; charset=utf-8");
-        res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-        res.set("X-Content-Type-Options", "nosniff");
-        res.body() = ReportHtml(l, *report);
-        return c.reply(std::move(res));
-      }
-      c.Json(http::status::ok, ReportView(*report));
-    };
-    if (!as_of || !(*as_of < Today(app_))) {
-      return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
-    }
-    // As it stood then: the log up to the end of that day, folded afresh.
-    auto past = app_.LedgerAsOf(*as_of);
-    if (!past.ok()) return c.Fail(FromStatus(past.status()));
-    answer(**past);
-  }, {{"as_of", ParamKind::kDate}, {"format", ParamKind::kEnum, {"json", "csv", "html"}}});
+  Add(http::verb::get, "/v1/plans/{}/report",
+      [this](Call& c) {
+        std::optional<Date> as_of;
+        if (!DateParam(c, "as_of", &as_of)) return;
+        const std::string format = c.query.count("format") ? c.query.at("format") : "json";
+        if (format != "json" && format != "csv" && format != "html") {
+          return c.Fail(BadRequest("format must be json, csv or html", "format"));
+        }
+        const Date date = as_of.value_or(Today(app_));
+        // Who reads what is decided on the plan as it is now: an agency outside the plan reads
+        // nothing of it, one inside reads its own tasks' report, or the whole of an open plan.
+        const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
+          const Plan* p = l.FindPlan(c.params[0]);
+          return p ? static_cast<int>(PlanAccess(c, l, *p)) : -1;
+        });
+        if (reach == -1) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+        if (reach == static_cast<int>(PlanReach::kNone)) return c.Fail(NotParticipant(c.params[0]));
+        const std::string only_for =
+            reach == static_cast<int>(PlanReach::kOwnTasks) ? c.who.agency : std::string();
+        const auto answer = [&](const Ledger& l) {
+          auto report = l.Report(c.params[0], date, only_for);
+          if (!report.ok()) return c.Fail(FromStatus(report.status()));
+          if (format == "csv") {
+            Response res{http::status::ok, c.req.version()};
+            res.set(http::field::content_type, "text/csv; charset=utf-8");
+            res.set(http::field::content_disposition,
+                    "attachment; filename=\"" + c.params[0] + "-" + ToIso(date) + ".csv\"");
+            res.body() = ReportCsv(*report);
+            return c.reply(std::move(res));
+          }
+          if (format == "html") {
+            // The printable official report: a document of its own, styled inline, no scripts.
+            Response res{http::status::ok, c.req.version()};
+            res.set(http::field::content_type, "text/html; charset=utf-8");
+            res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+            res.set("X-Content-Type-Options", "nosniff");
+            res.body() = ReportHtml(l, *report);
+            return c.reply(std::move(res));
+          }
+          c.Json(http::status::ok, ReportView(*report));
+        };
+        if (!as_of || !(*as_of < Today(app_))) {
+          return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
+        }
+        // As it stood then: the log up to the end of that day, folded afresh.
+        auto past = app_.LedgerAsOf(*as_of);
+        if (!past.ok()) return c.Fail(FromStatus(past.status()));
+        answer(**past);
+      },
+      {{"as_of", ParamKind::kDate}, {"format", ParamKind::kEnum, {"json", "csv", "html"}}});
 
-  Add(http::verb::get, "/v1/events", [this](Call& c) {
-    if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
-    const uint64_t after = c.query.count("after") ? std::stoull(c.query.at("after")) : 0;
-    const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
-    auto events = app_.store().ReadAll(after + 1, limit);
-    if (!events.ok()) return c.Fail(FromStatus(events.status()));
-    json items = json::array();
-    for (const RecordedEvent& e : *events) items.push_back(LogEventView(e));
-    c.Json(http::status::ok, {{"items", std::move(items)}, {"head", app_.store().head().position}});
-  }, {{"after", ParamKind::kPosition}, {"limit", ParamKind::kLimit}});
+  Add(http::verb::get, "/v1/events",
+      [this](Call& c) {
+        if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
+        const uint64_t after = c.query.count("after") ? std::stoull(c.query.at("after")) : 0;
+        const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
+        auto events = app_.store().ReadAll(after + 1, limit);
+        if (!events.ok()) return c.Fail(FromStatus(events.status()));
+        json items = json::array();
+        for (const RecordedEvent& e : *events) items.push_back(LogEventView(e));
+        c.Json(http::status::ok,
+               {{"items", std::move(items)}, {"head", app_.store().head().position}});
+      },
+      {{"after", ParamKind::kPosition}, {"limit", ParamKind::kLimit}});
   Add(http::verb::get, "/v1/audit/head", [this](Call& c) {
     const Head h = app_.store().head();
-    c.Json(http::status::ok, {{"position", h.position}, {"hash", ToHex(h.hash)},
-                              {"recorded_at_ms", h.recorded_at_ms}});
+    c.Json(
+        http::status::ok,
+        {{"position", h.position}, {"hash", ToHex(h.hash)}, {"recorded_at_ms", h.recorded_at_ms}});
   });
   Add(http::verb::get, "/v1/audit/verify", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
     const VerifyReport r = app_.store().Verify();
-    json j = {{"ok", r.ok}, {"checked", r.checked}, {"head", {{"position", r.head.position},
-                                                              {"hash", ToHex(r.head.hash)}}}};
+    json j = {{"ok", r.ok},
+              {"checked", r.checked},
+              {"head", {{"position", r.head.position}, {"hash", ToHex(r.head.hash)}}}};
     if (!r.ok) {
       j["first_bad_position"] = r.first_bad_position;
       j["problem"] = r.problem;
@@ -235,7 +248,9 @@ void Api::AddReadRoutes() {
     const Head h = app_.store().head();
     const WriteStats w = app_.store().write_stats();
     std::string m;
-    const auto line = [&](const std::string& name, uint64_t v) { m += name + " " + std::to_string(v) + "\n"; };
+    const auto line = [&](const std::string& name, uint64_t v) {
+      m += name + " " + std::to_string(v) + "\n";
+    };
     m += "# TYPE taskledger_requests_total counter\n";
     line("taskledger_requests_total", stats_.requests);
     line("taskledger_requests_client_errors_total", stats_.client_errors);
@@ -257,7 +272,8 @@ void Api::AddReadRoutes() {
     line("taskledger_events_appended_total", w.events);
     line("taskledger_group_commits_total", w.groups);
     m += "# TYPE taskledger_group_commit_write_seconds counter\n";
-    m += "taskledger_group_commit_write_seconds_total " + std::to_string(w.write_micros / 1e6) + "\n";
+    m += "taskledger_group_commit_write_seconds_total " + std::to_string(w.write_micros / 1e6) +
+         "\n";
     line("taskledger_log_position", h.position);
     const uint64_t folded = app_.folded_position();
     line("taskledger_projection_position", folded);
@@ -271,7 +287,8 @@ void Api::AddReadRoutes() {
       line("taskledger_webhook_gave_up_total", ws.gave_up);
       line("taskledger_webhook_endpoints_disabled_total", ws.disabled);
       line("taskledger_webhook_pending", static_cast<uint64_t>(std::max<int64_t>(0, ws.pending)));
-      line("taskledger_webhook_in_flight", static_cast<uint64_t>(std::max<int64_t>(0, ws.in_flight)));
+      line("taskledger_webhook_in_flight",
+           static_cast<uint64_t>(std::max<int64_t>(0, ws.in_flight)));
       m += "# TYPE taskledger_webhook_delivery_delay_seconds histogram\n";
       static const char* kDelayLe[] = {"0.1", "0.5", "1", "2", "5", "30", "300", "+Inf"};
       uint64_t delivered = 0;
@@ -280,7 +297,8 @@ void Api::AddReadRoutes() {
         m += "taskledger_webhook_delivery_delay_seconds_bucket{le=\"" + std::string(kDelayLe[i]) +
              "\"} " + std::to_string(delivered) + "\n";
       }
-      m += "taskledger_webhook_delivery_delay_seconds_sum " + std::to_string(ws.delay_ms_sum / 1e3) + "\n";
+      m += "taskledger_webhook_delivery_delay_seconds_sum " +
+           std::to_string(ws.delay_ms_sum / 1e3) + "\n";
       line("taskledger_webhook_delivery_delay_seconds_count", delivered);
     }
     Response res{http::status::ok, c.req.version()};

@@ -155,7 +155,8 @@ void Api::AddTaskListRoutes() {
   const std::vector<QueryParam> filters = {
       {"plan", ParamKind::kText},
       {"role", ParamKind::kEnum, {"lead", "coordinating"}},
-      {"status", ParamKind::kEnum,
+      {"status",
+       ParamKind::kEnum,
        {"not_started", "in_progress", "submitted", "completed", "cancelled"}},
       {"due_before", ParamKind::kDate},
       {"due_after", ParamKind::kDate},
@@ -165,12 +166,13 @@ void Api::AddTaskListRoutes() {
       {"cursor", ParamKind::kCursor}};
   std::vector<QueryParam> with_agency = filters;
   with_agency.push_back({"agency", ParamKind::kText});
-  Add(http::verb::get, "/v1/tasks", [list_tasks](Call& c) {
-    list_tasks(c, c.query.count("agency") ? c.query.at("agency") : "");
-  }, with_agency);
-  Add(http::verb::get, "/v1/agencies/{}/tasks", [list_tasks](Call& c) { list_tasks(c, c.params[0]); },
-      filters);
-
+  Add(
+      http::verb::get, "/v1/tasks",
+      [list_tasks](Call& c) { list_tasks(c, c.query.count("agency") ? c.query.at("agency") : ""); },
+      with_agency);
+  Add(
+      http::verb::get, "/v1/agencies/{}/tasks",
+      [list_tasks](Call& c) { list_tasks(c, c.params[0]); }, filters);
 }
 
 }  // namespace taskledger::server

@@ -25,12 +25,13 @@ std::string MediaType(std::string_view content_type) {
 
 bool IsJsonContentType(std::string_view content_type) {
   const std::string type = MediaType(content_type);
-  if (type != "application/json" && !(type.starts_with("application/") && type.ends_with("+json"))) {
+  if (type != "application/json" &&
+      !(type.starts_with("application/") && type.ends_with("+json"))) {
     return false;
   }
   // JSON is UTF-8 (RFC 8259); a charset that says otherwise is a client's mistake.
-  const std::string params = Lower(content_type.substr(std::min(content_type.size(),
-                                                                content_type.find(';'))));
+  const std::string params =
+      Lower(content_type.substr(std::min(content_type.size(), content_type.find(';'))));
   const size_t charset = params.find("charset=");
   if (charset == std::string::npos) return true;
   std::string_view value = std::string_view(params).substr(charset + 8);
@@ -76,9 +77,9 @@ std::optional<int64_t> Integer(const Call& c, const json& j, const char* key, in
   std::optional<int64_t> v = j.contains(key) ? IntegerValue(j[key], min, max) : std::nullopt;
   if (!v) {
     const std::string name = field.empty() ? std::string(key) : std::string(field);
-    c.Fail(BadRequest(name + " must be a whole number from " + std::to_string(min) + " to " +
-                          std::to_string(max),
-                      name));
+    c.Fail(BadRequest(
+        name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+        name));
   }
   return v;
 }
@@ -115,10 +116,12 @@ std::optional<std::vector<std::string>> TextList(const Call& c, const json& j, c
                                                  bool required) {
   if (!j.contains(key)) {
     if (required) c.Fail(BadRequest(std::string(key) + " is required", key));
-    return required ? std::nullopt : std::optional<std::vector<std::string>>(std::vector<std::string>{});
+    return required ? std::nullopt
+                    : std::optional<std::vector<std::string>>(std::vector<std::string>{});
   }
   const json& v = j[key];
-  if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
+  if (!v.is_array() ||
+      !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) {
     c.Fail(BadRequest(std::string(key) + " must be a list of strings", key));
     return std::nullopt;
   }

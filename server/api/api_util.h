@@ -23,8 +23,8 @@ bool IsJsonContentType(std::string_view content_type);
 std::optional<nlohmann::json> JsonBody(const Call& c, const std::vector<std::string>& allowed);
 // A whole number in [min, max] at `key` (named `field` in the problem, default `key`); sends 400
 // when it is missing, not a whole number or out of range.
-std::optional<int64_t> Integer(const Call& c, const nlohmann::json& j, const char* key,
-                               int64_t min, int64_t max, std::string_view field = {});
+std::optional<int64_t> Integer(const Call& c, const nlohmann::json& j, const char* key, int64_t min,
+                               int64_t max, std::string_view field = {});
 // `v` as a whole number in [min, max], if it is one.
 std::optional<int64_t> IntegerValue(const nlohmann::json& v, int64_t min, int64_t max);
 // Typed members: a problem is sent and nullopt returned when the member has the wrong type.

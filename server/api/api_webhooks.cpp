@@ -1,9 +1,8 @@
 // Webhook routes: subscriptions (coordinators all, an agency its own, auditors read), secrets
 // shown once, test pings, and the deliveries with their attempts, redelivery and recovery.
+#include "domain/text.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
-
-#include "domain/text.h"
 
 namespace taskledger::server {
 
@@ -107,8 +106,9 @@ std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
     if (!j->contains(key)) continue;
     auto v = Text(c, *j, key, true);
     if (!v) return std::nullopt;
-    (key == std::string_view("url") ? s.url : key == std::string_view("agency") ? s.agency
-                                                                                : s.description) = *v;
+    (key == std::string_view("url")      ? s.url
+     : key == std::string_view("agency") ? s.agency
+                                         : s.description) = *v;
   }
   if (j->contains("types")) {
     auto v = TextList(c, *j, "types", true);
@@ -127,8 +127,9 @@ std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
     if (r.is_null()) {
       s.server_reminders = true;
     } else if (!r.is_object()) {
-      c.Fail(BadRequest("reminders must be an object {days_before, overdue_every_days, hour} or null",
-                        "reminders"));
+      c.Fail(
+          BadRequest("reminders must be an object {days_before, overdue_every_days, hour} or null",
+                     "reminders"));
       return std::nullopt;
     } else {
       for (const auto& [k, v] : r.items()) {
@@ -141,9 +142,9 @@ std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
       auto days = IntList(c, r, "days_before", "reminders.days_before");
       if (!days) return std::nullopt;
       if (r.contains("days_before")) p.days_before = *days;
-      for (auto [key, field, out] : {std::tuple{"overdue_every_days", "reminders.overdue_every_days",
-                                                &p.overdue_every_days},
-                                     std::tuple{"hour", "reminders.hour", &p.hour}}) {
+      for (auto [key, field, out] :
+           {std::tuple{"overdue_every_days", "reminders.overdue_every_days", &p.overdue_every_days},
+            std::tuple{"hour", "reminders.hour", &p.hour}}) {
         if (!r.contains(key)) continue;
         const auto v = Integer(c, r, key, 0, key == std::string_view("hour") ? 23 : 365, field);
         if (!v) return std::nullopt;
@@ -177,18 +178,18 @@ void Api::AddWebhookRoutes() {
   };
   // The subscription named by the path, if the caller may read it (or manage it).
   const auto find = [this](const Call& c, bool manage) -> std::optional<Subscription> {
-    return app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r)
-                                 -> std::optional<Subscription> {
-      const Subscription* s = r.Find(c.params[0]);
-      Status st = !s || s->deleted ? Status::NotFound("no webhook '" + c.params[0] + "'")
-                  : manage         ? webhooks::CanManage(*s, c.actor)
-                                   : webhooks::CanRead(*s, c.actor);
-      if (!st.ok()) {
-        c.Fail(FromStatus(st));
-        return std::nullopt;
-      }
-      return *s;
-    });
+    return app_.ReadWebhooks(
+        [&](const Ledger&, const webhooks::Registry& r) -> std::optional<Subscription> {
+          const Subscription* s = r.Find(c.params[0]);
+          Status st = !s || s->deleted ? Status::NotFound("no webhook '" + c.params[0] + "'")
+                      : manage         ? webhooks::CanManage(*s, c.actor)
+                                       : webhooks::CanRead(*s, c.actor);
+          if (!st.ok()) {
+            c.Fail(FromStatus(st));
+            return std::nullopt;
+          }
+          return *s;
+        });
   };
   // Appends a subscription decision and answers with the webhook as it then stands.
   const auto submit = [this](Call& c, Result<Decision> d, http::status status,
@@ -235,27 +236,30 @@ void Api::AddWebhookRoutes() {
     auto hold = app_.BeginSecretChange();
     auto secret = svc->NewEndpointSecret(id);
     if (!secret.ok()) return c.Fail(FromStatus(secret.status()));
-    submit(c, std::move(d), http::status::created,
-           [secret = *secret](json& body) { body["secret"] = secret; },
-           [svc, id] { (void)svc->ForgetEndpoint(id); }, hold);
+    submit(
+        c, std::move(d), http::status::created,
+        [secret = *secret](json& body) { body["secret"] = secret; },
+        [svc, id] { (void)svc->ForgetEndpoint(id); }, hold);
   });
 
-  Add(http::verb::get, "/v1/webhooks", [=, this](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc) return;
-    const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
-    json items = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
-      json out = json::array();
-      for (const Subscription* s : r.All()) {
-        if (!webhooks::CanRead(*s, c.actor).ok()) continue;
-        if (!agency.empty() && s->agency != agency) continue;
-        out.push_back(WebhookView(*s, *svc));
-      }
-      return out;
-    });
-    c.Json(http::status::ok, {{"items", std::move(items)},
-                              {"types", webhooks::NotificationTypes()}});
-  }, {{"agency", ParamKind::kText}});
+  Add(http::verb::get, "/v1/webhooks",
+      [=, this](Call& c) {
+        webhooks::Service* svc = service(c);
+        if (!svc) return;
+        const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
+        json items = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+          json out = json::array();
+          for (const Subscription* s : r.All()) {
+            if (!webhooks::CanRead(*s, c.actor).ok()) continue;
+            if (!agency.empty() && s->agency != agency) continue;
+            out.push_back(WebhookView(*s, *svc));
+          }
+          return out;
+        });
+        c.Json(http::status::ok,
+               {{"items", std::move(items)}, {"types", webhooks::NotificationTypes()}});
+      },
+      {{"agency", ParamKind::kText}});
 
   Add(http::verb::get, "/v1/webhooks/{}", [=](Call& c) {
     webhooks::Service* svc = service(c);
@@ -294,10 +298,13 @@ void Api::AddWebhookRoutes() {
     auto d = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
       return webhooks::DecideRotate(r, c.params[0], c.actor, rotated->second);
     });
-    submit(c, std::move(d), http::status::ok, [rotated = *rotated](json& body) {
-      body["secret"] = rotated.first;
-      body["previous_secret_valid_until_ms"] = rotated.second;
-    }, {}, hold);
+    submit(
+        c, std::move(d), http::status::ok,
+        [rotated = *rotated](json& body) {
+          body["secret"] = rotated.first;
+          body["previous_secret_valid_until_ms"] = rotated.second;
+        },
+        {}, hold);
   });
 
   Add(http::verb::post, "/v1/webhooks/{}/test", [=](Call& c) {
@@ -314,24 +321,27 @@ void Api::AddWebhookRoutes() {
     c.Json(http::status::accepted, DeliveryView(*m, nullptr));
   });
 
-  Add(http::verb::get, "/v1/webhooks/{}/deliveries", [=](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc || !find(c, false)) return;
-    const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
-    const std::string after = c.query.count("after") ? c.query.at("after") : "";
-    const std::string state = c.query.count("state") ? c.query.at("state") : "";
-    auto page = svc->outbox().List(c.params[0], limit, after);
-    if (!page.ok()) return c.Fail(FromStatus(page.status()));
-    json items = json::array();
-    for (const Message& m : *page) {
-      if (state.empty() || webhooks::ToString(m.state) == state) items.push_back(DeliveryView(m, nullptr));
-    }
-    json body = {{"items", std::move(items)}, {"next", nullptr}};
-    if (page->size() == limit) body["next"] = webhooks::PageCursor(page->back());
-    c.Json(http::status::ok, body);
-  }, {{"limit", ParamKind::kLimit},
-      {"after", ParamKind::kText},
-      {"state", ParamKind::kEnum, {"pending", "delivered", "failed"}}});
+  Add(http::verb::get, "/v1/webhooks/{}/deliveries",
+      [=](Call& c) {
+        webhooks::Service* svc = service(c);
+        if (!svc || !find(c, false)) return;
+        const size_t limit = c.query.count("limit") ? std::stoul(c.query.at("limit")) : 100;
+        const std::string after = c.query.count("after") ? c.query.at("after") : "";
+        const std::string state = c.query.count("state") ? c.query.at("state") : "";
+        auto page = svc->outbox().List(c.params[0], limit, after);
+        if (!page.ok()) return c.Fail(FromStatus(page.status()));
+        json items = json::array();
+        for (const Message& m : *page) {
+          if (state.empty() || webhooks::ToString(m.state) == state)
+            items.push_back(DeliveryView(m, nullptr));
+        }
+        json body = {{"items", std::move(items)}, {"next", nullptr}};
+        if (page->size() == limit) body["next"] = webhooks::PageCursor(page->back());
+        c.Json(http::status::ok, body);
+      },
+      {{"limit", ParamKind::kLimit},
+       {"after", ParamKind::kText},
+       {"state", ParamKind::kEnum, {"pending", "delivered", "failed"}}});
 
   Add(http::verb::get, "/v1/webhooks/{}/deliveries/{}", [=](Call& c) {
     webhooks::Service* svc = service(c);
@@ -351,27 +361,31 @@ void Api::AddWebhookRoutes() {
     c.Json(http::status::accepted, DeliveryView(*m, nullptr));
   });
 
-  Add(http::verb::post, "/v1/webhooks/{}/recover", [=, this](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc || !find(c, true)) return;
-    auto it = c.query.find("since");
-    if (it == c.query.end() || it->second.empty()) {
-      return c.Fail(BadRequest("since is required: a date YYYY-MM-DD (Vietnam) or Unix ms", "since"));
-    }
-    int64_t since = 0;
-    if (auto day = ParseIsoDate(it->second)) {
-      since = StartOfDayUtcMs(*day);
-    } else if (std::all_of(it->second.begin(), it->second.end(), ::isdigit) &&
-               it->second.size() < 16) {
-      since = std::stoll(it->second);
-    } else {
-      return c.Fail(BadRequest("since must be a date YYYY-MM-DD (Vietnam) or Unix ms", "since"));
-    }
-    if (since > app_.NowMs()) return c.Fail(BadRequest("since is in the future", "since"));
-    auto n = svc->Recover(c.params[0], since);
-    if (!n.ok()) return c.Fail(FromStatus(n.status()));
-    c.Json(http::status::accepted, {{"resent", *n}, {"since_ms", since}});
-  }, {{"since", ParamKind::kSince}});
+  Add(http::verb::post, "/v1/webhooks/{}/recover",
+      [=, this](Call& c) {
+        webhooks::Service* svc = service(c);
+        if (!svc || !find(c, true)) return;
+        auto it = c.query.find("since");
+        if (it == c.query.end() || it->second.empty()) {
+          return c.Fail(
+              BadRequest("since is required: a date YYYY-MM-DD (Vietnam) or Unix ms", "since"));
+        }
+        int64_t since = 0;
+        if (auto day = ParseIsoDate(it->second)) {
+          since = StartOfDayUtcMs(*day);
+        } else if (std::all_of(it->second.begin(), it->second.end(), ::isdigit) &&
+                   it->second.size() < 16) {
+          since = std::stoll(it->second);
+        } else {
+          return c.Fail(
+              BadRequest("since must be a date YYYY-MM-DD (Vietnam) or Unix ms", "since"));
+        }
+        if (since > app_.NowMs()) return c.Fail(BadRequest("since is in the future", "since"));
+        auto n = svc->Recover(c.params[0], since);
+        if (!n.ok()) return c.Fail(FromStatus(n.status()));
+        c.Json(http::status::accepted, {{"resent", *n}, {"since_ms", since}});
+      },
+      {{"since", ParamKind::kSince}});
 }
 
 }  // namespace taskledger::server

@@ -11,7 +11,8 @@ namespace {
 constexpr size_t kPaceBytes = 256u << 10;
 }  // namespace
 
-EventFeed::EventFeed(const EventStore& store, std::function<uint64_t()> horizon, FeedOptions options)
+EventFeed::EventFeed(const EventStore& store, std::function<uint64_t()> horizon,
+                     FeedOptions options)
     : store_(store), horizon_(std::move(horizon)), options_(options), thread_([this] { Run(); }) {}
 
 EventFeed::~EventFeed() { Stop(); }
@@ -93,7 +94,8 @@ void EventFeed::Run() {
     std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>> cache;
     bool behind = false;
     for (auto& c : clients) behind |= Serve(*c, head, cache);
-    if (const auto now = std::chrono::steady_clock::now(); now - last_keep_alive > options_.keep_alive) {
+    if (const auto now = std::chrono::steady_clock::now();
+        now - last_keep_alive > options_.keep_alive) {
       for (auto& c : clients) c->sink->Write(": keep-alive\n\n");
       last_keep_alive = now;
     }

@@ -57,7 +57,8 @@ class EventFeed {
   };
   void Run();
   // Sends what `c` has not seen, up to the head; true if it is still behind.
-  bool Serve(Client& c, uint64_t head, std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>>& cache);
+  bool Serve(Client& c, uint64_t head,
+             std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>>& cache);
 
   const EventStore& store_;
   const std::function<uint64_t()> horizon_;

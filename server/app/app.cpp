@@ -1,19 +1,18 @@
 #include "server/app/app.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
-#include <future>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <stdexcept>
-
-#include <spdlog/spdlog.h>
 
 #include "events/util/clock.h"
 #include "events/util/sha256.h"
 
 namespace taskledger::server {
 namespace {
-
 
 // An unconditional command is decided again each time another one on its stream commits first.
 // Only a bug could make one lose this many races in a row; it then gets 503 rather than a
@@ -41,8 +40,8 @@ class AppHost final : public webhooks::Host {
   }
   EventStore& store() override { return app_.store(); }
   void Execute(domain::Command command, std::function<void(Status)> done) override {
-    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "webhooks"},
-                 {}, [done = std::move(done)](Result<CommandOutcome> r) {
+    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "webhooks"}, {},
+                 [done = std::move(done)](Result<CommandOutcome> r) {
                    done(r.ok() ? Status::Ok() : r.status());
                  });
   }
@@ -87,8 +86,8 @@ App::~App() {
 Status App::StartWebhooks(webhooks::ServiceOptions options) {
   if (webhooks_) return Status::Ok();
   webhook_host_ = std::make_unique<AppHost>(*this);
-  auto service = webhooks::Service::Open(options_.data_dir + "/webhooks", *webhook_host_,
-                                         std::move(options));
+  auto service =
+      webhooks::Service::Open(options_.data_dir + "/webhooks", *webhook_host_, std::move(options));
   if (!service.ok()) return service.status();
   if (Status s = (*service)->Start(); !s.ok()) return s;
   webhooks_ = std::move(*service);
@@ -178,9 +177,9 @@ Status App::Fold(uint64_t to_position) {
                               " cannot be folded: " + failed.message());
   }
   if (!s.ok()) {
-    return Status(s.code() == Status::Code::kCorruption ? s
-                                                        : Status::IOError("reading the log to fold it: " +
-                                                                          s.message()));
+    return Status(s.code() == Status::Code::kCorruption
+                      ? s
+                      : Status::IOError("reading the log to fold it: " + s.message()));
   }
   if (ledger_.position() < to_position) {
     return Status::Corruption("folding the log stopped at position " +
@@ -217,8 +216,7 @@ std::shared_ptr<void> App::PauseSecretChanges() {
   });
 }
 
-std::optional<TokenRecord> App::Authenticate(std::string_view token,
-                                             std::string_view scope) const {
+std::optional<TokenRecord> App::Authenticate(std::string_view token, std::string_view scope) const {
   std::shared_lock lock(mu_);
   return tokens_.Check(token, scope);
 }
@@ -274,34 +272,32 @@ void App::Attempt(std::shared_ptr<Pending> p) {
     d.expected = ExpectedVersion::Exact(*p->options.if_match);
   }
   if (!p->idem_slot.empty()) {
-    const std::string correlation = std::string(kIdemPrefix) + p->idem_slot + ":" +
-                                    p->fingerprint;
+    const std::string correlation = std::string(kIdemPrefix) + p->idem_slot + ":" + p->fingerprint;
     for (NewEvent& e : d.events) e.correlation_id = correlation;
   }
   const std::string stream = d.stream;
   const ExpectedVersion expected = d.expected;
   auto warnings = std::make_shared<std::vector<std::string>>(std::move(d.warnings));
-  store_->AppendAsync(stream, expected, std::move(d.events),
-                      [this, p, stream, warnings, finish](AppendResult r) {
-                        if (r.status.code() == Status::Code::kWrongExpectedVersion &&
-                            !p->options.if_match && p->attempts < kMaxDecisions) {
-                          // Decided on state someone else changed first: fold what they did
-                          // (the log is ahead of the Ledger until their answers fold it) and
-                          // decide again. Each refusal means another command committed, so the
-                          // whole system always moves on.
-                          CatchUp(store_->head().position);
-                          return Attempt(p);
-                        }
-                        if (r.status.code() == Status::Code::kWrongExpectedVersion &&
-                            !p->options.if_match) {
-                          return finish(p, Status::Busy("the task is changing too fast to decide "
-                                                        "this command; retry"));
-                        }
-                        if (!r.ok()) return finish(p, r.status);
-                        CommandOutcome o = Folded(stream, r);
-                        o.warnings = std::move(*warnings);
-                        finish(p, std::move(o));
-                      });
+  store_->AppendAsync(
+      stream, expected, std::move(d.events), [this, p, stream, warnings, finish](AppendResult r) {
+        if (r.status.code() == Status::Code::kWrongExpectedVersion && !p->options.if_match &&
+            p->attempts < kMaxDecisions) {
+          // Decided on state someone else changed first: fold what they did
+          // (the log is ahead of the Ledger until their answers fold it) and
+          // decide again. Each refusal means another command committed, so the
+          // whole system always moves on.
+          CatchUp(store_->head().position);
+          return Attempt(p);
+        }
+        if (r.status.code() == Status::Code::kWrongExpectedVersion && !p->options.if_match) {
+          return finish(p, Status::Busy("the task is changing too fast to decide "
+                                        "this command; retry"));
+        }
+        if (!r.ok()) return finish(p, r.status);
+        CommandOutcome o = Folded(stream, r);
+        o.warnings = std::move(*warnings);
+        finish(p, std::move(o));
+      });
 }
 
 Result<std::vector<CommandOutcome>> App::ExecuteAll(const std::vector<domain::Command>& commands,

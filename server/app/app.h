@@ -54,7 +54,7 @@ struct CommandOutcome {
   std::string stream;
   uint64_t first_position = 0;
   uint64_t last_position = 0;
-  uint64_t version = 0;  // the stream's version after the command
+  uint64_t version = 0;   // the stream's version after the command
   bool replayed = false;  // an Idempotency-Key retry: nothing appended
   std::vector<std::string> warnings;
 };
@@ -138,9 +138,9 @@ class App {
   std::unique_ptr<EventStore> store_;
   FileStore files_;
   mutable std::shared_mutex mu_;
-  domain::Ledger ledger_;                       // by mu_
-  TokenTable tokens_;                           // by mu_
-  webhooks::Registry webhook_registry_;         // by mu_
+  domain::Ledger ledger_;                // by mu_
+  TokenTable tokens_;                    // by mu_
+  webhooks::Registry webhook_registry_;  // by mu_
   struct IdemEntry {
     CommandOutcome outcome;   // of the first request with the key
     std::string fingerprint;  // digest of that request
@@ -150,8 +150,8 @@ class App {
   std::set<std::string> inflight_keys_;  // by inflight_mu_
   std::mutex secrets_mu_;
   std::condition_variable secrets_cv_;
-  int secret_changes_ = 0;        // by secrets_mu_: in progress
-  bool secrets_paused_ = false;   // by secrets_mu_: a backup is copying
+  int secret_changes_ = 0;       // by secrets_mu_: in progress
+  bool secrets_paused_ = false;  // by secrets_mu_: a backup is copying
   std::unique_ptr<webhooks::Host> webhook_host_;
   std::unique_ptr<webhooks::Service> webhooks_;
 };

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "events/util/sha256.h"
@@ -30,7 +29,8 @@ Result<size_t> CopyFiles(const std::string& from, const std::string& to) {
     if (!e.is_regular_file() || !IsFileName(e.path())) continue;
     const fs::path target = fs::path(to) / fs::relative(e.path(), from);
     fs::create_directories(target.parent_path(), ec);
-    if (ec) return Status::IOError("creating " + target.parent_path().string() + ": " + ec.message());
+    if (ec)
+      return Status::IOError("creating " + target.parent_path().string() + ": " + ec.message());
     fs::create_hard_link(e.path(), target, ec);
     if (ec) {
       ec.clear();
@@ -99,7 +99,8 @@ Result<BackupResult> Restore(const std::string& from, const std::string& data_di
     return Status::InvalidArgument(from + " is not a TaskLedger backup (no CURRENT file)");
   }
   if (fs::exists(data_dir, ec) && !fs::is_empty(data_dir, ec)) {
-    return Status::AlreadyExists(data_dir + " exists and is not empty; restore into a new directory");
+    return Status::AlreadyExists(data_dir +
+                                 " exists and is not empty; restore into a new directory");
   }
   fs::create_directories(data_dir, ec);
   fs::copy(from, data_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);

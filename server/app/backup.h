@@ -23,9 +23,9 @@ namespace taskledger::server {
 
 struct BackupResult {
   std::string dir;
-  Head head;              // what the copied log ends with
-  size_t files = 0;       // deliverable files copied
-  bool outbox = false;    // the webhook outbox was copied (there was one)
+  Head head;            // what the copied log ends with
+  size_t files = 0;     // deliverable files copied
+  bool outbox = false;  // the webhook outbox was copied (there was one)
   int64_t taken_at_ms = 0;
 };
 

@@ -71,7 +71,8 @@ Result<std::string> FileStore::Put(std::string_view bytes) {
   if (io.ok()) io = fs_->CreateDirIfMissing(sub, rocksdb::IOOptions(), nullptr);
   if (!io.ok()) return Failed(io, "the deliverables directory");
   static std::atomic<uint64_t> counter{0};
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  const std::string tmp =
+      path + ".tmp" + std::to_string(::getpid()) + "." + std::to_string(counter++);
   const auto discard = [&](const rocksdb::IOStatus& why) {
     fs_->DeleteFile(tmp, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
     return Failed(why, "the file");

@@ -49,8 +49,8 @@ std::optional<domain::ActorRole> ParseRole(std::string_view text) {
 
 std::string TokenStream(std::string_view id) { return "token-" + std::string(id); }
 
-NewToken MintToken(domain::ActorRole role, std::string agency, std::string name,
-                   std::string actor, std::string scope) {
+NewToken MintToken(domain::ActorRole role, std::string agency, std::string name, std::string actor,
+                   std::string scope) {
   NewToken t;
   t.record.id = Hex(RandomBytes(6));
   t.token = "tl_" + t.record.id + "_" + Base64Url(RandomBytes(32));

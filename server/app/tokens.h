@@ -40,8 +40,8 @@ inline constexpr std::string_view kTokenCreated = "token.created";
 inline constexpr std::string_view kTokenRevoked = "token.revoked";
 
 std::string TokenStream(std::string_view id);
-NewToken MintToken(domain::ActorRole role, std::string agency, std::string name,
-                   std::string actor, std::string scope = {});
+NewToken MintToken(domain::ActorRole role, std::string agency, std::string name, std::string actor,
+                   std::string scope = {});
 inline constexpr std::string_view kCalendarScope = "calendar";
 NewEvent RevokeEvent(std::string_view id, std::string actor);
 

@@ -9,8 +9,9 @@ Result<NewToken> CreateToken(App& app, const TokenRequest& r, const Actor& by) {
     return Status::InvalidArgument("agency: an agency token needs an agency, and only it");
   }
   if (r.name.size() > 200) return Status::InvalidArgument("name: is longer than 200 bytes");
-  if (!r.agency.empty() &&
-      !app.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(r.agency) != nullptr; })) {
+  if (!r.agency.empty() && !app.Read([&](const Ledger& l, const TokenTable&) {
+        return l.FindAgency(r.agency) != nullptr;
+      })) {
     return Status::NotFound("no agency '" + r.agency + "'");
   }
   NewToken t = MintToken(r.role, r.agency, r.name, by.Label(), r.scope);
@@ -28,7 +29,8 @@ Status RevokeToken(App& app, const std::string& id, const Actor& by,
   });
   if (state == 404) return Status::NotFound("no such token '" + id + "'");
   if (state == 409) return Status::FailedPrecondition(id + " is revoked already");
-  return app.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(), {RevokeEvent(id, by.Label())});
+  return app.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(),
+                           {RevokeEvent(id, by.Label())});
 }
 
 Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& r, const Actor& by) {

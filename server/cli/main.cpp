@@ -4,12 +4,12 @@
 //   taskledger import|export|verify|replay|backup|load-demo ...      (see --help)
 // Options come from flags, then TASKLEDGER_* environment variables, then a config file
 // (--config FILE or TASKLEDGER_CONFIG; TOML/INI, e.g. `[serve]` / `listen = "0.0.0.0:8080"`).
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -18,9 +18,9 @@
 #include "domain/text.h"
 #include "server/api/api.h"
 #include "server/app/demo.h"
+#include "server/cli/tools.h"
 #include "server/http/http_server.h"
 #include "server/http/log_sink.h"
-#include "server/cli/tools.h"
 
 #ifndef TASKLEDGER_DEMO_DIR
 #define TASKLEDGER_DEMO_DIR "deploy/demo"
@@ -39,8 +39,8 @@ std::function<int64_t()> ClockFrom(const std::string& start) {
   const auto date = domain::ParseIsoDate(std::string_view(start).substr(0, 10));
   int h = 8, m = 0, sec = 0;
   const bool timed = start.size() > 10;
-  if (!date || (timed && std::sscanf(start.c_str() + 10, "T%d:%d:%d", &h, &m, &sec) < 2) ||
-      h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) {
+  if (!date || (timed && std::sscanf(start.c_str() + 10, "T%d:%d:%d", &h, &m, &sec) < 2) || h < 0 ||
+      h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) {
     std::cerr << "taskledger: --clock-start wants YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]\n";
     std::exit(2);
   }
@@ -123,7 +123,8 @@ std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
     if (!ms) return fail("--webhook-retry wants durations like 0,5s,5m,2h: '" + part + "'");
     o.retry_ms.push_back(*ms);
   }
-  if (o.retry_ms.empty() || o.retry_ms.size() > 20) return fail("--webhook-retry: 1 to 20 attempts");
+  if (o.retry_ms.empty() || o.retry_ms.size() > 20)
+    return fail("--webhook-retry: 1 to 20 attempts");
   o.reminders.days_before.clear();
   for (const std::string& part : SplitCommas(f.reminder_days)) {
     const std::string& t = part;
@@ -143,7 +144,8 @@ std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
   if (f.timeout_s < 1 || f.timeout_s > 120) return fail("--webhook-timeout: 1-120 seconds");
   o.client.timeout_ms = f.timeout_s * 1000LL;
   if (f.per_endpoint < 1 || f.overall < f.per_endpoint) {
-    return fail("--webhook-per-endpoint must be at least 1 and --webhook-concurrency at least that");
+    return fail(
+        "--webhook-per-endpoint must be at least 1 and --webhook-concurrency at least that");
   }
   o.per_endpoint = f.per_endpoint;
   o.overall = f.overall;
@@ -153,7 +155,8 @@ std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
   if (f.jitter < 0 || f.jitter > 0.5) return fail("--webhook-jitter: 0 to 0.5");
   o.jitter = f.jitter;
   auto retention = DurationMs(f.retention);
-  if (!retention || *retention < 0) return fail("--webhook-retention wants a duration like 90d (0: keep all)");
+  if (!retention || *retention < 0)
+    return fail("--webhook-retention wants a duration like 90d (0: keep all)");
   o.retention_ms = *retention;
   o.base_url = f.public_url;
   while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
@@ -206,7 +209,9 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   api_options.post = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
   Api api(*app, api_options);
   HttpHandlers handlers;
-  handlers.handle = [&api](Request&& req, Responder r) { api.Handle(std::move(req), std::move(r)); };
+  handlers.handle = [&api](Request&& req, Responder r) {
+    api.Handle(std::move(req), std::move(r));
+  };
   handlers.body_limit = [&api](const Request& r) { return api.BodyLimit(r); };
   handlers.refuse = [](http::status s, std::string detail, unsigned version) {
     return Refusal(s, std::move(detail)).ToResponse(version);
@@ -238,7 +243,7 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   io.run();
   for (auto& t : pool) t.join();
   app->StopWebhooks(5000);  // attempts in flight finish; pending ones resume at the next start
-  app.reset();  // flushes and closes the store
+  app.reset();              // flushes and closes the store
   spdlog::info("stopped cleanly");
   spdlog::shutdown();  // flushes the log
   return 0;
@@ -273,69 +278,102 @@ int main(int argc, char** argv) {
   ServeOptions so;
   auto* serve = cli.add_subcommand("serve", "serve the HTTP API");
   data_opt(serve);
-  serve->add_option("--listen", so.listen, "HOST:PORT")->envname("TASKLEDGER_LISTEN")->capture_default_str();
+  serve->add_option("--listen", so.listen, "HOST:PORT")
+      ->envname("TASKLEDGER_LISTEN")
+      ->capture_default_str();
   serve->add_flag("--demo", so.demo, "load the demo agencies and plans into a store that has none");
   so.api.web_dir = TASKLEDGER_WEB_DIR;
-  serve->add_option("--web-dir", so.api.web_dir,
-                    "the built web dashboard, served at / (clients/web/dist)")
-      ->envname("TASKLEDGER_WEB_DIR")->capture_default_str();
-  serve->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
-  serve->add_option("--backup-dir", so.api.backup_dir,
-                    "where POST /v1/backups writes backups (default: <data-dir>-backups)")
+  serve
+      ->add_option("--web-dir", so.api.web_dir,
+                   "the built web dashboard, served at / (clients/web/dist)")
+      ->envname("TASKLEDGER_WEB_DIR")
+      ->capture_default_str();
+  serve->add_option("--demo-dir", so.demo_dir, "where the demo data is")
+      ->envname("TASKLEDGER_DEMO_DIR");
+  serve
+      ->add_option("--backup-dir", so.api.backup_dir,
+                   "where POST /v1/backups writes backups (default: <data-dir>-backups)")
       ->envname("TASKLEDGER_BACKUP_DIR");
-  serve->add_option("--threads", so.threads, "I/O threads")->envname("TASKLEDGER_THREADS")->capture_default_str();
+  serve->add_option("--threads", so.threads, "I/O threads")
+      ->envname("TASKLEDGER_THREADS")
+      ->capture_default_str();
   serve->add_option("--max-connections", so.limits.max_connections, "open connections at most")
-      ->envname("TASKLEDGER_MAX_CONNECTIONS")->capture_default_str();
-  serve->add_option("--rate-limit", so.api.rate_per_second,
-                    "requests per second per token, sustained (0: no limit)")
-      ->envname("TASKLEDGER_RATE_LIMIT")->capture_default_str();
+      ->envname("TASKLEDGER_MAX_CONNECTIONS")
+      ->capture_default_str();
+  serve
+      ->add_option("--rate-limit", so.api.rate_per_second,
+                   "requests per second per token, sustained (0: no limit)")
+      ->envname("TASKLEDGER_RATE_LIMIT")
+      ->capture_default_str();
   serve->add_option("--rate-burst", so.api.rate_burst, "requests per token in a burst")
-      ->envname("TASKLEDGER_RATE_BURST")->capture_default_str();
-  auto* cert = serve->add_option("--tls-cert", so.tls_cert,
-                                 "serve HTTPS with this PEM certificate chain (needs --tls-key)")
+      ->envname("TASKLEDGER_RATE_BURST")
+      ->capture_default_str();
+  auto* cert = serve
+                   ->add_option("--tls-cert", so.tls_cert,
+                                "serve HTTPS with this PEM certificate chain (needs --tls-key)")
                    ->envname("TASKLEDGER_TLS_CERT");
   auto* key = serve->add_option("--tls-key", so.tls_key, "the certificate's PEM private key")
                   ->envname("TASKLEDGER_TLS_KEY");
   cert->needs(key);
   key->needs(cert);
   WebhookFlags& wf = so.webhooks;
-  serve->add_option("--public-url", wf.public_url,
-                    "where people reach this server, for links in notifications and calendars")
+  serve
+      ->add_option("--public-url", wf.public_url,
+                   "where people reach this server, for links in notifications and calendars")
       ->envname("TASKLEDGER_PUBLIC_URL");
-  serve->add_option("--webhook-retry", wf.retry,
-                    "delays before each delivery attempt (the first: immediately)")
-      ->envname("TASKLEDGER_WEBHOOK_RETRY")->capture_default_str();
-  serve->add_option("--webhook-reminder-days", wf.reminder_days,
-                    "days before a due date that reminders go out (0: on the day)")
-      ->envname("TASKLEDGER_WEBHOOK_REMINDER_DAYS")->capture_default_str();
-  serve->add_option("--webhook-overdue-every", wf.overdue_every,
-                    "while overdue, a reminder every this many days (0: none)")
-      ->envname("TASKLEDGER_WEBHOOK_OVERDUE_EVERY")->capture_default_str();
-  serve->add_option("--webhook-reminder-hour", wf.reminder_hour,
-                    "the hour (Vietnam time) reminders go out")
-      ->envname("TASKLEDGER_WEBHOOK_REMINDER_HOUR")->capture_default_str();
-  serve->add_option("--webhook-addresses", wf.addresses,
-                    "which endpoint addresses deliveries may reach: public, private (and LAN), "
-                    "loopback (and this machine); link-local never")
-      ->envname("TASKLEDGER_WEBHOOK_ADDRESSES")->capture_default_str();
-  serve->add_option("--webhook-ca", wf.ca_file,
-                    "a PEM file of extra CAs to trust for HTTPS endpoints (beside the system's)")
+  serve
+      ->add_option("--webhook-retry", wf.retry,
+                   "delays before each delivery attempt (the first: immediately)")
+      ->envname("TASKLEDGER_WEBHOOK_RETRY")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-reminder-days", wf.reminder_days,
+                   "days before a due date that reminders go out (0: on the day)")
+      ->envname("TASKLEDGER_WEBHOOK_REMINDER_DAYS")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-overdue-every", wf.overdue_every,
+                   "while overdue, a reminder every this many days (0: none)")
+      ->envname("TASKLEDGER_WEBHOOK_OVERDUE_EVERY")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-reminder-hour", wf.reminder_hour,
+                   "the hour (Vietnam time) reminders go out")
+      ->envname("TASKLEDGER_WEBHOOK_REMINDER_HOUR")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-addresses", wf.addresses,
+                   "which endpoint addresses deliveries may reach: public, private (and LAN), "
+                   "loopback (and this machine); link-local never")
+      ->envname("TASKLEDGER_WEBHOOK_ADDRESSES")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-ca", wf.ca_file,
+                   "a PEM file of extra CAs to trust for HTTPS endpoints (beside the system's)")
       ->envname("TASKLEDGER_WEBHOOK_CA");
   serve->add_option("--webhook-timeout", wf.timeout_s, "seconds an attempt may take")
-      ->envname("TASKLEDGER_WEBHOOK_TIMEOUT")->capture_default_str();
+      ->envname("TASKLEDGER_WEBHOOK_TIMEOUT")
+      ->capture_default_str();
   serve->add_option("--webhook-per-endpoint", wf.per_endpoint, "attempts in flight per endpoint")
-      ->envname("TASKLEDGER_WEBHOOK_PER_ENDPOINT")->capture_default_str();
+      ->envname("TASKLEDGER_WEBHOOK_PER_ENDPOINT")
+      ->capture_default_str();
   serve->add_option("--webhook-concurrency", wf.overall, "attempts in flight overall")
-      ->envname("TASKLEDGER_WEBHOOK_CONCURRENCY")->capture_default_str();
-  serve->add_option("--webhook-disable-after", wf.disable_after,
-                    "disable an endpoint failing this long without a success")
-      ->envname("TASKLEDGER_WEBHOOK_DISABLE_AFTER")->capture_default_str();
+      ->envname("TASKLEDGER_WEBHOOK_CONCURRENCY")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-disable-after", wf.disable_after,
+                   "disable an endpoint failing this long without a success")
+      ->envname("TASKLEDGER_WEBHOOK_DISABLE_AFTER")
+      ->capture_default_str();
   serve->add_option("--webhook-jitter", wf.jitter, "retry delays move by up to this fraction")
-      ->envname("TASKLEDGER_WEBHOOK_JITTER")->capture_default_str();
-  serve->add_option("--webhook-retention", wf.retention,
-                    "keep finished deliveries and their attempts this long once the log records "
-                    "their outcome (0: forever)")
-      ->envname("TASKLEDGER_WEBHOOK_RETENTION")->capture_default_str();
+      ->envname("TASKLEDGER_WEBHOOK_JITTER")
+      ->capture_default_str();
+  serve
+      ->add_option("--webhook-retention", wf.retention,
+                   "keep finished deliveries and their attempts this long once the log records "
+                   "their outcome (0: forever)")
+      ->envname("TASKLEDGER_WEBHOOK_RETENTION")
+      ->capture_default_str();
 
   auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
   token->require_subcommand(1);
@@ -350,14 +388,16 @@ int main(int argc, char** argv) {
   std::string token_id;
   revoke->add_option("--id", token_id, "the token's id (tl_<id>_...)")->required();
 
-  auto* verify = cli.add_subcommand("verify", "walk the hash chain of a store, or of an export file");
+  auto* verify =
+      cli.add_subcommand("verify", "walk the hash chain of a store, or of an export file");
   data_opt(verify);
   std::string verify_file;
   verify->add_option("--file", verify_file, "an export (JSON Lines) to check instead of a store");
 
   auto* backup = cli.add_subcommand(
-      "backup", "a copy of the log, the webhook outbox and the files (offline; with the server "
-                "running, POST /v1/backups)");
+      "backup",
+      "a copy of the log, the webhook outbox and the files (offline; with the server "
+      "running, POST /v1/backups)");
   data_opt(backup);
   std::string backup_to;
   backup->add_option("--to", backup_to, "a directory that does not exist yet")->required();
@@ -380,21 +420,25 @@ int main(int argc, char** argv) {
   imp->add_option("--plan", ia.plan, "the plan's id")->required();
   imp->add_option("--file", ia.file, "the matrix (.csv, or .json)")->required();
   imp->add_flag("--dry-run", ia.dry_run, "check and report; write nothing");
-  imp->add_flag("--create-agencies", ia.create_agencies, "register agencies the matrix names and the store lacks");
+  imp->add_flag("--create-agencies", ia.create_agencies,
+                "register agencies the matrix names and the store lacks");
   imp->add_option("--reason", ia.reason, "recorded on changes to existing tasks");
 
-  auto* replay = cli.add_subcommand("replay", "a plan's report, a task or an agency's tasks as of a day");
+  auto* replay =
+      cli.add_subcommand("replay", "a plan's report, a task or an agency's tasks as of a day");
   data_opt(replay);
   tools::ReplayArgs ra;
   replay->add_option("--as-of", ra.as_of, "YYYY-MM-DD")->required();
   replay->add_option("--plan", ra.plan, "print this plan's report");
   replay->add_option("--task", ra.task, "print this task");
   replay->add_option("--agency", ra.agency, "print this agency's tasks by due date");
-  replay->add_option("--format", ra.format, "json, or csv for a report")->check(CLI::IsMember({"json", "csv"}));
+  replay->add_option("--format", ra.format, "json, or csv for a report")
+      ->check(CLI::IsMember({"json", "csv"}));
 
   auto* load_demo = cli.add_subcommand("load-demo", "load the demo data offline (as serve --demo)");
   data_opt(load_demo);
-  load_demo->add_option("--demo-dir", so.demo_dir, "where the demo data is")->envname("TASKLEDGER_DEMO_DIR");
+  load_demo->add_option("--demo-dir", so.demo_dir, "where the demo data is")
+      ->envname("TASKLEDGER_DEMO_DIR");
 
   CLI11_PARSE(cli, argc, argv);
 

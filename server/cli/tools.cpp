@@ -6,12 +6,12 @@
 
 #include "domain/date.h"
 #include "domain/import.h"
+#include "events/log_export.h"
 #include "events/util/sha256.h"
 #include "server/app/backup.h"
-#include "server/app/use_cases.h"
 #include "server/app/demo.h"
 #include "server/app/file_store.h"
-#include "events/log_export.h"
+#include "server/app/use_cases.h"
 #include "server/views/views.h"
 
 namespace taskledger::server::tools {
@@ -56,10 +56,12 @@ int LoadDemoTool(App& app, const std::string& demo_dir) {
   return 0;
 }
 
-int CreateToken(App& app, const std::string& role, const std::string& agency, const std::string& name) {
+int CreateToken(App& app, const std::string& role, const std::string& agency,
+                const std::string& name) {
   auto r = ParseRole(role);
   if (!r) return Fail("--role must be coordinator, agency or auditor", 2);
-  auto t = server::CreateToken(app, {*r, agency, name, ""}, Actor{ActorRole::kCoordinator, "", "cli:token"});
+  auto t = server::CreateToken(app, {*r, agency, name, ""},
+                               Actor{ActorRole::kCoordinator, "", "cli:token"});
   if (!t.ok()) {
     const bool usage = t.status().code() == Status::Code::kInvalidArgument ||
                        t.status().code() == Status::Code::kNotFound;
@@ -85,7 +87,8 @@ int VerifyStore(App& app) {
   const VerifyReport r = app.store().Verify();
   std::cout << (r.ok ? "ok" : "BAD") << ": " << r.checked << " events checked, head "
             << r.head.position << " " << ToHex(r.head.hash) << "\n";
-  if (!r.ok) std::cout << "first bad position " << r.first_bad_position << ": " << r.problem << "\n";
+  if (!r.ok)
+    std::cout << "first bad position " << r.first_bad_position << ": " << r.problem << "\n";
   return r.ok ? 0 : 1;
 }
 
@@ -132,8 +135,8 @@ int Export(App& app, uint64_t after, const std::string& out) {
   os->flush();
   if (!ok || !*os) return Fail("the export failed");
   if (out != "-") {
-    std::cerr << "exported positions " << after + 1 << "-" << app.store().head().position
-              << " to " << out << "\n";
+    std::cerr << "exported positions " << after + 1 << "-" << app.store().head().position << " to "
+              << out << "\n";
   }
   return 0;
 }
@@ -161,7 +164,8 @@ int Import(App& app, const ImportArgs& a) {
   for (const std::string& w : plan.warnings) std::cerr << "warning: " << w << "\n";
   std::cout << (a.dry_run ? "would create " : "created ") << plan.tasks_created << " tasks, change "
             << plan.tasks_changed << ", leave " << plan.tasks_unchanged << " unchanged; "
-            << plan.sections_added << " sections and " << plan.new_agencies.size() << " agencies added\n";
+            << plan.sections_added << " sections and " << plan.new_agencies.size()
+            << " agencies added\n";
   if (a.dry_run) return 0;
   std::cout << done->events << " commands recorded; head " << done->head << "\n";
   return 0;
@@ -192,7 +196,8 @@ int Replay(App& app, const ReplayArgs& a) {
     std::cout << Pretty(TaskView(*t, *day, true)) << "\n";
     return 0;
   }
-  if (!l.FindAgency(a.agency)) return Fail("agency '" + a.agency + "' did not exist on " + a.as_of, 2);
+  if (!l.FindAgency(a.agency))
+    return Fail("agency '" + a.agency + "' did not exist on " + a.as_of, 2);
   AgencyQuery q;
   q.limit = SIZE_MAX;
   json items = json::array();

@@ -16,7 +16,8 @@ std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()>
                                 std::optional<uint64_t> min_free_bytes = std::nullopt);
 
 int LoadDemoTool(App& app, const std::string& demo_dir);
-int CreateToken(App& app, const std::string& role, const std::string& agency, const std::string& name);
+int CreateToken(App& app, const std::string& role, const std::string& agency,
+                const std::string& name);
 int RevokeToken(App& app, const std::string& id);
 int VerifyStore(App& app);
 // Verifies an export file (JSON Lines from /v1/audit/export or `export`) without a store.

@@ -6,9 +6,11 @@ namespace taskledger::server {
 
 std::optional<std::pair<http::status, std::string>> FramingProblem(const Request& head) {
   const auto hosts = head.count(http::field::host);
-  if (hosts > 1) return std::pair{http::status::bad_request, std::string("more than one Host header")};
+  if (hosts > 1)
+    return std::pair{http::status::bad_request, std::string("more than one Host header")};
   if (hosts == 0 && head.version() >= 11) {
-    return std::pair{http::status::bad_request, std::string("an HTTP/1.1 request needs a Host header")};
+    return std::pair{http::status::bad_request,
+                     std::string("an HTTP/1.1 request needs a Host header")};
   }
   const auto codings = head.count(http::field::transfer_encoding);
   if (codings == 0) return std::nullopt;
@@ -20,7 +22,8 @@ std::optional<std::pair<http::status, std::string>> FramingProblem(const Request
   for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const auto first = value.find_first_not_of(" \t");
   const auto last = value.find_last_not_of(" \t");
-  if (codings > 1 || first == std::string::npos || value.substr(first, last - first + 1) != "chunked") {
+  if (codings > 1 || first == std::string::npos ||
+      value.substr(first, last - first + 1) != "chunked") {
     return std::pair{http::status::not_implemented,
                      std::string("Transfer-Encoding other than chunked alone is not supported; "
                                  "send the body with Content-Length or chunked")};
@@ -45,18 +48,18 @@ void StartSession(tcp::socket&& socket, const std::shared_ptr<HttpServer::Impl>&
 }
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(
-      net::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-        if (self->stopping) return;
-        if (!ec) {
-          if (self->tls) {
-            StartSession<TlsStream>(std::move(socket), self);
-          } else {
-            StartSession<PlainStream>(std::move(socket), self);
-          }
-        }
-        self->Accept();
-      });
+  acceptor.async_accept(net::make_strand(io),
+                        [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                          if (self->stopping) return;
+                          if (!ec) {
+                            if (self->tls) {
+                              StartSession<TlsStream>(std::move(socket), self);
+                            } else {
+                              StartSession<PlainStream>(std::move(socket), self);
+                            }
+                          }
+                          self->Accept();
+                        });
 }
 
 HttpServer::HttpServer(net::io_context& io, HttpLimits limits, HttpHandlers handlers)

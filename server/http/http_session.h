@@ -44,7 +44,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::atomic<bool> stopping{false};
   std::optional<net::ssl::context> tls;  // set by EnableTls before Listen
   std::mutex mu;
-  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;  // by mu
+  std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>>
+      sessions;  // by mu
 };
 
 using PlainStream = beast::tcp_stream;
@@ -96,11 +97,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Refuse(http::status status, std::string detail) {
     if constexpr (kTls) {
       Tcp().expires_after(server_->limits.read_timeout);
-      stream_.async_handshake(net::ssl::stream_base::server,
-                              [self = Self(), status, detail = std::move(detail)](beast::error_code ec) mutable {
-                                if (ec) return self->CloseSocket(tcp::socket::shutdown_both);
-                                self->RefuseAndClose(status, std::move(detail));
-                              });
+      stream_.async_handshake(
+          net::ssl::stream_base::server,
+          [self = Self(), status, detail = std::move(detail)](beast::error_code ec) mutable {
+            if (ec) return self->CloseSocket(tcp::socket::shutdown_both);
+            self->RefuseAndClose(status, std::move(detail));
+          });
     } else {
       RefuseAndClose(status, std::move(detail));
     }
@@ -140,7 +142,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     // then none, or the parser would refuse a large Content-Length before we can say why.
     parser_->body_limit(boost::none);
     Tcp().expires_after(first_request_ ? server_->limits.read_timeout
-                                         : server_->limits.idle_timeout);
+                                       : server_->limits.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, Self()));
   }
@@ -157,8 +159,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(limit);
     if (const auto length = parser_->content_length(); length && *length > limit) {
       return RefuseAndClose(http::status::payload_too_large,
-                            "the body is " + std::to_string(*length) + " bytes; the limit here is " +
-                                std::to_string(limit));
+                            "the body is " + std::to_string(*length) +
+                                " bytes; the limit here is " + std::to_string(limit));
     }
     Tcp().expires_after(server_->limits.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
@@ -174,7 +176,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       return;
     }
     if (ec == http::error::body_limit) {
-      return RefuseAndClose(http::status::payload_too_large, "the body is larger than allowed here");
+      return RefuseAndClose(http::status::payload_too_large,
+                            "the body is larger than allowed here");
     }
     if (ec == http::error::header_limit) {
       return RefuseAndClose(http::status::request_header_fields_too_large,
@@ -199,15 +202,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     responder.reply = [self, keep_alive, pending](Response res) {
       net::post(self->stream_.get_executor(),
                 [self, keep_alive, pending, res = std::move(res)]() mutable {
-        const bool keep = keep_alive && !self->closing_;
-        res.keep_alive(keep);
-        self->Send(std::move(res), !keep);
-      });
+                  const bool keep = keep_alive && !self->closing_;
+                  res.keep_alive(keep);
+                  self->Send(std::move(res), !keep);
+                });
     };
     responder.stream = [self](Response head) -> std::shared_ptr<Sink> {
       auto sink = std::make_shared<SessionSink>(self);
-      net::post(self->stream_.get_executor(),
-                [self, head = std::move(head)]() mutable { self->StartStreaming(std::move(head)); });
+      net::post(self->stream_.get_executor(), [self, head = std::move(head)]() mutable {
+        self->StartStreaming(std::move(head));
+      });
       return sink;
     };
     server_->handlers.handle(std::move(req), std::move(responder));
@@ -307,16 +311,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (!next) return;
     writing_ = true;
     Tcp().expires_after(server_->limits.stream_write_timeout);
-    net::async_write(stream_, net::buffer(*next), [self = Self(), next](beast::error_code ec, size_t) {
-      self->writing_ = false;
-      {
-        std::lock_guard lock(self->out_mu_);
-        self->out_bytes_ -= std::min(self->out_bytes_, next->size());
-      }
-      if (ec) return self->CloseStream();
-      self->Tcp().expires_never();
-      self->Flush();
-    });
+    net::async_write(stream_, net::buffer(*next),
+                     [self = Self(), next](beast::error_code ec, size_t) {
+                       self->writing_ = false;
+                       {
+                         std::lock_guard lock(self->out_mu_);
+                         self->out_bytes_ -= std::min(self->out_bytes_, next->size());
+                       }
+                       if (ec) return self->CloseStream();
+                       self->Tcp().expires_never();
+                       self->Flush();
+                     });
   }
 
   // On the strand: the stream is over (finished, cut off, or the client left).
@@ -336,16 +341,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res.prepare_payload();
     auto msg = std::make_shared<Response>(std::move(res));
     Tcp().expires_after(server_->limits.read_timeout);
-    http::async_write(stream_, *msg,
-                      [self = Self(), msg, close](beast::error_code ec, size_t) {
-                        self->busy_ = false;
-                        if (ec || close || self->closing_) {
-                          self->CloseSocket(tcp::socket::shutdown_send);
-                          if (!ec && self->linger_) self->Linger(kLingerBytes);
-                          return;
-                        }
-                        self->ReadHeader();
-                      });
+    http::async_write(stream_, *msg, [self = Self(), msg, close](beast::error_code ec, size_t) {
+      self->busy_ = false;
+      if (ec || close || self->closing_) {
+        self->CloseSocket(tcp::socket::shutdown_send);
+        if (!ec && self->linger_) self->Linger(kLingerBytes);
+        return;
+      }
+      self->ReadHeader();
+    });
   }
 
   // After refusing a request whose body is still arriving (413), read and drop what the client
@@ -353,10 +357,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   static constexpr size_t kLingerBytes = 64u << 20;
   void Linger(size_t left) {
     Tcp().expires_after(std::chrono::seconds(5));
-    stream_.async_read_some(net::buffer(scratch_), [self = Self(), left](beast::error_code ec, size_t n) {
-      if (ec || n >= left) return self->CloseSocket(tcp::socket::shutdown_both);
-      self->Linger(left - n);
-    });
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = Self(), left](beast::error_code ec, size_t n) {
+                              if (ec || n >= left)
+                                return self->CloseSocket(tcp::socket::shutdown_both);
+                              self->Linger(left - n);
+                            });
   }
 
   Stream stream_;

@@ -1,10 +1,10 @@
 #include "server/http/log_sink.h"
 
+#include <spdlog/sinks/base_sink.h>
+
 #include <cctype>
 #include <cstdio>
 #include <mutex>
-
-#include <spdlog/sinks/base_sink.h>
 
 namespace taskledger::server {
 
@@ -43,7 +43,8 @@ std::string Decoded(std::string_view s) {
 bool LooksSecret(std::string_view raw) {
   const std::string s = Decoded(raw);
   std::string lower;
-  for (char c : s.substr(0, 6)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : s.substr(0, 6))
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (lower.starts_with("tl_") || lower.starts_with("whsec_")) return true;
   size_t i = 0;
   while (i < s.size()) {

@@ -35,7 +35,8 @@ std::optional<std::string> Param(std::string_view header, std::string_view name)
       return out;
     }
     const size_t end = header.find(';', v);
-    return std::string(domain::Trim(header.substr(v, end == std::string_view::npos ? end : end - v)));
+    return std::string(
+        domain::Trim(header.substr(v, end == std::string_view::npos ? end : end - v)));
   }
   return std::nullopt;
 }
@@ -53,14 +54,17 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_
   const std::string delimiter = "--" + std::string(boundary);
   std::vector<FormPart> parts;
   size_t at = body.find(delimiter);
-  if (at == std::string_view::npos) return Status::InvalidArgument("body: no multipart boundary found");
+  if (at == std::string_view::npos)
+    return Status::InvalidArgument("body: no multipart boundary found");
   for (;;) {
     at += delimiter.size();
     if (body.substr(at, 2) == "--") return parts;  // the closing delimiter
-    if (body.substr(at, 2) != "\r\n") return Status::InvalidArgument("body: a boundary line is malformed");
+    if (body.substr(at, 2) != "\r\n")
+      return Status::InvalidArgument("body: a boundary line is malformed");
     at += 2;
     const size_t head_end = body.find("\r\n\r\n", at);
-    if (head_end == std::string_view::npos) return Status::InvalidArgument("body: a part has no header end");
+    if (head_end == std::string_view::npos)
+      return Status::InvalidArgument("body: a part has no header end");
     FormPart part;
     std::string_view head = body.substr(at, head_end - at);
     while (!head.empty()) {
@@ -68,7 +72,8 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_
       const std::string_view line = head.substr(0, eol);
       head = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
       const size_t colon = line.find(':');
-      if (colon == std::string_view::npos) return Status::InvalidArgument("body: a part header is malformed");
+      if (colon == std::string_view::npos)
+        return Status::InvalidArgument("body: a part header is malformed");
       const std::string field = Lower(domain::Trim(line.substr(0, colon)));
       const std::string_view value = domain::Trim(line.substr(colon + 1));
       if (field == "content-disposition") {
@@ -85,7 +90,8 @@ Result<std::vector<FormPart>> ParseMultipart(std::string_view body, std::string_
     const size_t data_start = head_end + 4;
     const size_t next = body.find("\r\n" + delimiter, data_start);
     if (next == std::string_view::npos) {
-      return Status::InvalidArgument("body: part '" + part.name + "' is not closed by the boundary");
+      return Status::InvalidArgument("body: part '" + part.name +
+                                     "' is not closed by the boundary");
     }
     part.data = body.substr(data_start, next - data_start);
     parts.push_back(std::move(part));

@@ -44,8 +44,8 @@ Problem MakeProblem(http::status status, std::string type, std::string title, st
 }
 
 Problem BadRequest(std::string detail, std::string field) {
-  Problem p = MakeProblem(http::status::bad_request, "invalid-request", "The request is not valid",
-                          detail);
+  Problem p =
+      MakeProblem(http::status::bad_request, "invalid-request", "The request is not valid", detail);
   if (!field.empty()) p.errors.push_back({field, 0, {}, std::move(detail)});
   return p;
 }
@@ -107,9 +107,9 @@ Problem InvalidMatrix(std::string detail) {
 }
 
 Problem Refusal(http::status status, std::string detail) {
-  const char* type = status == http::status::payload_too_large ? "too-large"
+  const char* type = status == http::status::payload_too_large     ? "too-large"
                      : status == http::status::service_unavailable ? "unavailable"
-                     : status == http::status::not_implemented ? "not-implemented"
+                     : status == http::status::not_implemented     ? "not-implemented"
                      : status == http::status::request_header_fields_too_large
                          ? "request-header-fields-too-large"
                          : "invalid-request";
@@ -119,8 +119,10 @@ Problem Refusal(http::status status, std::string detail) {
 Problem FromStatus(const Status& s) {
   using C = Status::Code;
   switch (s.code()) {
-    case C::kOk: break;
-    case C::kNotFound: return NotFound(s.message());
+    case C::kOk:
+      break;
+    case C::kNotFound:
+      return NotFound(s.message());
     case C::kInvalidArgument: {
       // The domain writes "field: what is wrong".
       const std::string& m = s.message();
@@ -138,7 +140,8 @@ Problem FromStatus(const Status& s) {
     case C::kIdempotencyConflict:
       return MakeProblem(http::status::unprocessable_entity, "idempotency-conflict",
                          "The Idempotency-Key was used for a different request", s.message());
-    case C::kPermissionDenied: return Forbidden(s.message());
+    case C::kPermissionDenied:
+      return Forbidden(s.message());
     case C::kFailedPrecondition:
       return MakeProblem(http::status::conflict, "state-conflict",
                          "Not possible in the current state", s.message());
@@ -164,10 +167,10 @@ Problem FromStatus(const Status& s) {
     case C::kCorruption: {
       // Storage messages name files and devices; those are for the operator's log.
       spdlog::error("storage: {}", s.ToString());
-      Problem p = MakeProblem(http::status::service_unavailable, "storage",
-                              "The log cannot accept writes",
-                              "the server's storage failed; nothing was written. The operator's "
-                              "log says why");
+      Problem p =
+          MakeProblem(http::status::service_unavailable, "storage", "The log cannot accept writes",
+                      "the server's storage failed; nothing was written. The operator's "
+                      "log says why");
       p.retry_after_s = 60;
       return p;
     }

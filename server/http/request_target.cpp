@@ -94,8 +94,7 @@ Result<RequestTarget> ParseRequestTarget(std::string_view target) {
     std::string name, value;
     if (!Decode(pair.substr(0, eq), true, &name) ||
         (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), true, &value))) {
-      return Status::InvalidArgument(
-          "the query has a '%' that is not followed by two hex digits");
+      return Status::InvalidArgument("the query has a '%' that is not followed by two hex digits");
     }
     if (!Clean(name) || name.size() > 100) {
       return Status::InvalidArgument("a query parameter's name is not UTF-8 or too long");
@@ -121,10 +120,9 @@ Status CheckQuery(const std::map<std::string, std::string>& query,
     if (spec == accepted.end()) {
       std::string known;
       for (const QueryParam& p : accepted) known += (known.empty() ? "" : ", ") + p.name;
-      return Status::InvalidArgument("unknown query parameter '" + name + "' (" +
-                                     (known.empty() ? "this route takes none"
-                                                    : "this route takes " + known) +
-                                     ")");
+      return Status::InvalidArgument(
+          "unknown query parameter '" + name + "' (" +
+          (known.empty() ? "this route takes none" : "this route takes " + known) + ")");
     }
     switch (spec->kind) {
       case ParamKind::kText:

@@ -71,9 +71,9 @@ StrictJson ParseStrictJson(std::string_view text) {
       case E::object_start:
       case E::array_start:
         if (depth >= kMaxJsonDepth) {
-          throw Refused{{"the body is nested more than " + std::to_string(kMaxJsonDepth) +
-                             " levels deep",
-                         PathOf(stack)}};
+          throw Refused{
+              {"the body is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep",
+               PathOf(stack)}};
         }
         stack.push_back(Frame{event == E::object_start});
         break;
@@ -96,7 +96,8 @@ StrictJson ParseStrictJson(std::string_view text) {
         ended();
         break;
       case E::value:
-        if (parsed.is_string() && domain::HasForbiddenControl(parsed.get_ref<const std::string&>())) {
+        if (parsed.is_string() &&
+            domain::HasForbiddenControl(parsed.get_ref<const std::string&>())) {
           const std::string where = PathOf(stack);
           throw Refused{{(where.empty() ? std::string("the value") : where) +
                              " has a control character (U+0000-U+001F other than tab and line "
@@ -117,8 +118,7 @@ StrictJson ParseStrictJson(std::string_view text) {
   } catch (const json::out_of_range& e) {
     // A number beyond a double's range (1e400, a 400-digit integer): named by where it stood.
     const std::string where = PathOf(stack);
-    return refuse((where.empty() ? std::string("the value") : where) +
-                      " is a number out of range",
+    return refuse((where.empty() ? std::string("the value") : where) + " is a number out of range",
                   where);
   } catch (const json::exception& e) {
     return refuse("malformed JSON: " + Tail(e.what()), PathOf(stack));

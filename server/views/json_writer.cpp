@@ -1,7 +1,7 @@
 #include "server/views/json_writer.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 

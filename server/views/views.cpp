@@ -58,7 +58,8 @@ json PlanView(const Plan& p, bool with_sections) {
             {"targets", p.targets},
             {"open_to_participants", p.open_to_participants},
             {"task_count", p.task_ids.size()},
-            {"created_on", p.created_at_ms > 0 ? json(ToIso(DateAtUtcMs(p.created_at_ms))) : json(nullptr)}};
+            {"created_on",
+             p.created_at_ms > 0 ? json(ToIso(DateAtUtcMs(p.created_at_ms))) : json(nullptr)}};
   if (with_sections) {
     json sections = json::array();
     for (const Section& s : p.sections) {
@@ -222,7 +223,8 @@ Told TellingOf(const Task& t, const Occurrence& o) {
 }  // namespace
 
 json ReportView(const PlanReport& r) {
-  json j = {{"plan", PlanView(*r.plan, false)}, {"as_of", ToIso(r.as_of)}, {"totals", Counts(r.totals)}};
+  json j = {
+      {"plan", PlanView(*r.plan, false)}, {"as_of", ToIso(r.as_of)}, {"totals", Counts(r.totals)}};
   // Whose tasks it counts: the whole plan, or one agency's (what an agency reads of a plan
   // that is not open to its participants).
   j["scope"] = r.only_for.empty() ? json{{"kind", "plan"}}
@@ -247,7 +249,8 @@ json ReportView(const PlanReport& r) {
     lines.back()["notified"] = {
         {"delivered", told.delivered},
         {"failed", told.failed},
-        {"last_delivered_at_ms", told.last_delivered_ms ? json(told.last_delivered_ms) : json(nullptr)}};
+        {"last_delivered_at_ms",
+         told.last_delivered_ms ? json(told.last_delivered_ms) : json(nullptr)}};
   }
   j["lines"] = std::move(lines);
   return j;
@@ -259,12 +262,12 @@ std::string ReportCsv(const PlanReport& r) {
                       "Đã thông báo (lần)", "Thông báo gần nhất"});
   for (const ReportLine& l : r.lines) {
     const Told told = TellingOf(*l.task, *l.occurrence);
-    out += WriteCsvRow({l.task->code, l.task->title,
-                        l.task->lead.empty() ? "" : l.task->lead.front(), l.occurrence->key,
-                        l.occurrence->due ? ToIso(*l.occurrence->due) : "",
-                        std::string(ToString(l.occurrence->status)),
-                        std::string(ToString(l.category)), std::to_string(told.delivered),
-                        told.last_delivered_ms ? ToIso(DateAtUtcMs(told.last_delivered_ms)) : ""});
+    out +=
+        WriteCsvRow({l.task->code, l.task->title, l.task->lead.empty() ? "" : l.task->lead.front(),
+                     l.occurrence->key, l.occurrence->due ? ToIso(*l.occurrence->due) : "",
+                     std::string(ToString(l.occurrence->status)), std::string(ToString(l.category)),
+                     std::to_string(told.delivered),
+                     told.last_delivered_ms ? ToIso(DateAtUtcMs(told.last_delivered_ms)) : ""});
   }
   return out;
 }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "domain/date.h"
+
+#include <catch2/catch.hpp>
 
 using namespace taskledger::domain;
 

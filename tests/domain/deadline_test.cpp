@@ -1,7 +1,8 @@
-// Every deadline phrase in domain/README.md, and the English/ISO forms, parse to the meaning given there.
-#include <catch2/catch.hpp>
-
+// Every deadline phrase in domain/README.md, and the English/ISO forms, parse to the meaning given
+// there.
 #include "domain/deadline.h"
+
+#include <catch2/catch.hpp>
 
 using namespace taskledger::domain;
 
@@ -86,12 +87,18 @@ TEST_CASE("milestone lists give one due date per milestone", "[domain][deadline]
 
 TEST_CASE("recurring, ongoing and unscheduled phrases", "[domain][deadline]") {
   const std::pair<const char*, Period> recurring[] = {
-      {"Hàng năm", Period::kYear},         {"Hằng năm", Period::kYear},
-      {"01 lần/năm", Period::kYear},       {"annually", Period::kYear},
-      {"Ít nhất 01 tin, bài/tuần", Period::kWeek}, {"weekly", Period::kWeek},
-      {"Sau mỗi học kỳ", Period::kSemester}, {"every semester", Period::kSemester},
-      {"Hàng quý", Period::kQuarter},      {"quarterly", Period::kQuarter},
-      {"Hàng tháng", Period::kMonth},      {"monthly", Period::kMonth},
+      {"Hàng năm", Period::kYear},
+      {"Hằng năm", Period::kYear},
+      {"01 lần/năm", Period::kYear},
+      {"annually", Period::kYear},
+      {"Ít nhất 01 tin, bài/tuần", Period::kWeek},
+      {"weekly", Period::kWeek},
+      {"Sau mỗi học kỳ", Period::kSemester},
+      {"every semester", Period::kSemester},
+      {"Hàng quý", Period::kQuarter},
+      {"quarterly", Period::kQuarter},
+      {"Hàng tháng", Period::kMonth},
+      {"monthly", Period::kMonth},
   };
   for (const auto& [text, period] : recurring) {
     INFO(text);
@@ -127,9 +134,9 @@ TEST_CASE("recurring, ongoing and unscheduled phrases", "[domain][deadline]") {
 
 TEST_CASE("an unknown or impossible phrase is an error listing the accepted forms",
           "[domain][deadline]") {
-  for (const char* text : {"sớm nhất có thể", "", "31/02/2026", "tháng 13/2025",
-                           "Năm học 2026-2028", "2025; 2023", "Từ tháng 7/2025 đến 6/2025",
-                           "năm 20266"}) {
+  for (const char* text :
+       {"sớm nhất có thể", "", "31/02/2026", "tháng 13/2025", "Năm học 2026-2028", "2025; 2023",
+        "Từ tháng 7/2025 đến 6/2025", "năm 20266"}) {
     INFO(text);
     auto r = ParseDeadline(text);
     REQUIRE_FALSE(r.ok());

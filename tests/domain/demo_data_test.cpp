@@ -1,6 +1,5 @@
 // The demo matrices in deploy/demo load completely, with their sections, tasks and agencies.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -61,8 +60,14 @@ TEST_CASE("the Hai Phong appendix loads all nine sections and forty tasks", "[do
   CHECK(plan->sections[6].code == "VII");
   std::map<std::string, int> per_section;
   for (const std::string& id : plan->task_ids) per_section[f.ledger().FindTask(id)->section]++;
-  CHECK(per_section == std::map<std::string, int>{{"I", 6}, {"II", 3}, {"III", 5}, {"IV", 4},
-                                                  {"V", 3}, {"VI", 4}, {"VII", 7}, {"VIII", 3},
+  CHECK(per_section == std::map<std::string, int>{{"I", 6},
+                                                  {"II", 3},
+                                                  {"III", 5},
+                                                  {"IV", 4},
+                                                  {"V", 3},
+                                                  {"VI", 4},
+                                                  {"VII", 7},
+                                                  {"VIII", 3},
                                                   {"IX", 5}});
   const Task* t = f.ledger().FindTask("hp-tieng-anh-2025:I.2");
   REQUIRE(t);
@@ -131,7 +136,8 @@ TEST_CASE("the Cambridge pilot's roadmap is one task per school year", "[domain]
   // The Hai Phong department leads tasks in both Hai Phong plans.
   int hp_plans = 0;
   std::set<std::string> seen;
-  for (const auto& item : f.ledger().AgencyTasks("so-gddt-hp", {2026, 1, 1}, {std::nullopt, 1000, true})) {
+  for (const auto& item :
+       f.ledger().AgencyTasks("so-gddt-hp", {2026, 1, 1}, {std::nullopt, 1000, true})) {
     if (seen.insert(item.task->plan).second) ++hp_plans;
   }
   CHECK(hp_plans == 2);
@@ -148,9 +154,11 @@ TEST_CASE("the Bac Kan matrix loads every numbered row, its ladders as occurrenc
   const Plan* plan = f.ledger().FindPlan("bk-ngoai-ngu-2018");
   REQUIRE(plan);
   std::map<std::string, int> per_group;
-  for (const std::string& id : plan->task_ids) per_group[f.ledger().FindTask(id)->section.substr(0, 1)]++;
-  CHECK(per_group == std::map<std::string, int>{{"A", 29}, {"B", 6}, {"C", 12}, {"D", 10},
-                                                {"E", 9}, {"F", 11}, {"G", 4}, {"H", 7}});
+  for (const std::string& id : plan->task_ids)
+    per_group[f.ledger().FindTask(id)->section.substr(0, 1)]++;
+  CHECK(per_group ==
+        std::map<std::string, int>{
+            {"A", 29}, {"B", 6}, {"C", 12}, {"D", 10}, {"E", 9}, {"F", 11}, {"G", 4}, {"H", 7}});
   const auto task = [&](const std::string& code) {
     const Task* t = f.ledger().FindTask("bk-ngoai-ngu-2018:" + code);
     REQUIRE(t);
@@ -167,8 +175,8 @@ TEST_CASE("the Bac Kan matrix loads every numbered row, its ladders as occurrenc
   CHECK(ladder->occurrences[0].target.starts_with("10% các cơ sở giáo dục nghề nghiệp"));
   CHECK(ladder->occurrences[4].due == Date{2025, 12, 31});
   CHECK(ladder->occurrences[4].target.starts_with("50%"));
-  CHECK(ladder->lead == std::vector<std::string>{"so-ldtbxh-bk", "so-yt-bk", "cac-huyen-bk",
-                                                 "co-so-gdnn-bk"});
+  CHECK(ladder->lead ==
+        std::vector<std::string>{"so-ldtbxh-bk", "so-yt-bk", "cac-huyen-bk", "co-so-gdnn-bk"});
   // A ladder of overlapping windows: recruitment 2019-2021, 2020-2022, 2021-2023.
   const Task* recruit = task("C.I.4");
   REQUIRE(recruit->occurrences.size() == 3);

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
@@ -73,13 +72,23 @@ class DomainFixture {
 
   // Two agencies, a group holding the second, and a plan for 2025-2027.
   void Seed() {
-    Do(RegisterAgency{{"so-gddt", "Sở Giáo dục và Đào tạo", "Department of Education",
-                       AgencyKind::kDepartment, "", {"Sở GD&ĐT"}, {}}});
-    Do(RegisterAgency{{"so-tc", "Sở Tài chính", "Department of Finance",
-                       AgencyKind::kDepartment, "", {}, {}}});
+    Do(RegisterAgency{{"so-gddt",
+                       "Sở Giáo dục và Đào tạo",
+                       "Department of Education",
+                       AgencyKind::kDepartment,
+                       "",
+                       {"Sở GD&ĐT"},
+                       {}}});
+    Do(RegisterAgency{
+        {"so-tc", "Sở Tài chính", "Department of Finance", AgencyKind::kDepartment, "", {}, {}}});
     Do(RegisterAgency{{"truong-a", "Trường THPT A", "", AgencyKind::kInstitution, "", {}, {}}});
-    Do(RegisterAgency{{"co-so-gd", "Cơ sở giáo dục", "Educational institutions",
-                       AgencyKind::kGroup, "", {}, {"truong-a"}}});
+    Do(RegisterAgency{{"co-so-gd",
+                       "Cơ sở giáo dục",
+                       "Educational institutions",
+                       AgencyKind::kGroup,
+                       "",
+                       {},
+                       {"truong-a"}}});
     domain::Plan p;
     p.id = "hp-ta";
     p.title = "Kế hoạch tiếng Anh";
@@ -89,8 +98,9 @@ class DomainFixture {
     Do(CreatePlan{p});
   }
 
-  CreateTask NewTask(std::string code, std::string deadline, std::vector<std::string> lead = {"so-gddt"},
-                  std::vector<std::string> coordinating = {"so-tc"}) {
+  CreateTask NewTask(std::string code, std::string deadline,
+                     std::vector<std::string> lead = {"so-gddt"},
+                     std::vector<std::string> coordinating = {"so-tc"}) {
     CreateTask c;
     c.plan = "hp-ta";
     c.code = std::move(code);

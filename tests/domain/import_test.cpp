@@ -1,8 +1,9 @@
 // Importing task matrices: CSV dialects, sections, agency matching, problems, re-import.
+#include "domain/import.h"
+
 #include <catch2/catch.hpp>
 
 #include "domain/csv.h"
-#include "domain/import.h"
 #include "tests/domain/domain_fixture.h"
 
 using namespace taskledger;
@@ -27,10 +28,13 @@ std::vector<MatrixRow> Csv(const std::string& text) {
 }
 
 const char* kMatrix =
-    "\xEF\xBB\xBFTT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn thành\r\n"
+    "\xEF\xBB\xBFTT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn "
+    "thành\r\n"
     "I;Tuyên truyền;;;;\r\n"
-    "1;\"Kế hoạch thông tin; tuyên truyền\";Sở GD&ĐT;Sở Tài chính, Cơ sở giáo dục;Kế hoạch;Năm 2026\r\n"
-    "2;\"Xây dựng chuyên mục\n(nhiều dòng)\";Sở Giáo dục và Đào tạo;;\"Ít nhất 01 tin, bài/tuần\";Thường xuyên\r\n"
+    "1;\"Kế hoạch thông tin; tuyên truyền\";Sở GD&ĐT;Sở Tài chính, Cơ sở giáo dục;Kế hoạch;Năm "
+    "2026\r\n"
+    "2;\"Xây dựng chuyên mục\n(nhiều dòng)\";Sở Giáo dục và Đào tạo;;\"Ít nhất 01 tin, "
+    "bài/tuần\";Thường xuyên\r\n"
     "II;Cơ chế;;;;\r\n"
     "1;Nghị quyết;so-tc;;Nghị quyết;Giai đoạn 2025-2030\r\n";
 
@@ -38,7 +42,9 @@ const char* kMatrix =
 
 TEST_CASE("CSV as Excel writes it: BOM, semicolons, quotes and line breaks in cells",
           "[domain][import]") {
-  auto rows = ParseCsv("\xEF\xBB\xBF" "a;b;c\r\n1;\"x;y\";\"say \"\"hi\"\"\nagain\"\r\n\r\n2;;\n");
+  auto rows = ParseCsv(
+      "\xEF\xBB\xBF"
+      "a;b;c\r\n1;\"x;y\";\"say \"\"hi\"\"\nagain\"\r\n\r\n2;;\n");
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 3);
   CHECK((*rows)[1].cells == std::vector<std::string>{"1", "x;y", "say \"hi\"\nagain"});
@@ -118,7 +124,8 @@ TEST_CASE("unknown agencies are created when asked, and names with commas stay w
   f.Do(RegisterAgency{{"ubnd-xa", "UBND xã, phường, đặc khu", "", AgencyKind::kGroup, "", {}, {}}});
   const std::string csv =
       "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Kết quả,Thời gian hoàn thành\n"
-      "I.9,Biển trường song ngữ,Sở Nội vụ,\"UBND xã, phường, đặc khu, Sở Tài chính\",100%,Năm học 2026 – 2027\n";
+      "I.9,Biển trường song ngữ,Sở Nội vụ,\"UBND xã, phường, đặc khu, Sở Tài chính\",100%,Năm học "
+      "2026 – 2027\n";
   const ImportPlan refused = Import(f, Csv(csv));
   REQUIRE(refused.problems.size() == 1);
   CHECK_THAT(refused.problems[0].message, Catch::Contains("Sở Nội vụ"));
@@ -168,7 +175,8 @@ TEST_CASE("ladder rows become the occurrences of the task above, with their own 
       ",Lớp 3 - 12,,,,\n"
       "II.5,Tổng kết,Báo cáo,Cơ sở giáo dục có nhu cầu và đủ điều kiện thực hiện,,2026\n";
   const ImportPlan plan = Import(f, Csv(csv));
-  for (const ImportProblem& p : plan.problems) FAIL_CHECK(p.row << " " << p.column << " " << p.message);
+  for (const ImportProblem& p : plan.problems)
+    FAIL_CHECK(p.row << " " << p.column << " " << p.message);
   CHECK(plan.tasks_created == 2);
   CHECK(plan.warnings.size() == 1);  // the unnumbered heading
   const Task* t = f.ledger().FindTask("hp-ta:II.4");
@@ -191,8 +199,8 @@ TEST_CASE("a name shared by several provinces resolves to the plan authority's o
   DomainFixture f;
   f.Seed();  // so-gddt "Sở Giáo dục và Đào tạo", without a parent: any plan may name it
   f.Do(RegisterAgency{{"ubnd-bk", "UBND tỉnh Bắc Kạn", "", AgencyKind::kCommittee, "", {}, {}}});
-  f.Do(RegisterAgency{{"so-gddt-bk", "Sở Giáo dục và Đào tạo", "", AgencyKind::kDepartment,
-                       "ubnd-bk", {}, {}}});
+  f.Do(RegisterAgency{
+      {"so-gddt-bk", "Sở Giáo dục và Đào tạo", "", AgencyKind::kDepartment, "ubnd-bk", {}, {}}});
   f.Do(RegisterAgency{{"so-yt-bk", "Sở Y tế", "", AgencyKind::kDepartment, "ubnd-bk", {}, {}}});
   domain::Plan bk;
   bk.id = "bk";
@@ -200,8 +208,9 @@ TEST_CASE("a name shared by several provinces resolves to the plan authority's o
   bk.authority = "ubnd-bk";
   bk.period = {{2018, 1, 1}, {2025, 12, 31}};
   f.Do(CreatePlan{bk});
-  const std::string csv = "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian hoàn thành\n"
-                          "1,Hướng dẫn,Sở Giáo dục và Đào tạo,Sở Y tế,2019\n";
+  const std::string csv =
+      "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Thời gian hoàn thành\n"
+      "1,Hướng dẫn,Sở Giáo dục và Đào tạo,Sở Y tế,2019\n";
   const ImportPlan in_bk = PlanImport(f.ledger(), "bk", Csv(csv), {});
   REQUIRE(in_bk.problems.empty());
   const auto& created = std::get<CreateTask>(in_bk.commands.front());

@@ -51,7 +51,8 @@ TEST_CASE("a returned deliverable goes back to in progress; late acceptance is l
   f.Do(SubmitDeliverable{"hp-ta:I.1", "", {"d1", "v1.pdf", "", 0, ""}}, lead, At({2025, 6, 1}));
   CHECK(f.Fails(ReviewDeliverable{"hp-ta:I.1", "", "d1", false, ""}, kCoordinator).code() ==
         Status::Code::kInvalidArgument);  // returning needs a reason
-  f.Do(ReviewDeliverable{"hp-ta:I.1", "", "d1", false, "Thiếu số liệu"}, kCoordinator, At({2025, 6, 2}));
+  f.Do(ReviewDeliverable{"hp-ta:I.1", "", "d1", false, "Thiếu số liệu"}, kCoordinator,
+       At({2025, 6, 2}));
   CHECK(Occ(f, "hp-ta:I.1").status == OccurrenceStatus::kInProgress);
   f.Do(SubmitDeliverable{"hp-ta:I.1", "", {"d2", "v2.pdf", "", 0, ""}}, lead, At({2025, 7, 3}));
   f.Do(ReviewDeliverable{"hp-ta:I.1", "", "d2", true, ""}, kCoordinator, At({2025, 7, 4}));
@@ -67,7 +68,8 @@ TEST_CASE("an extension moves the due date that completion is judged against",
   f.Seed();
   f.Do(f.NewTask("I.1", "tháng 6/2025"));
   const Actor lead = AgencyActor("so-gddt");
-  f.Do(RequestExtension{"hp-ta:I.1", "", "r1", {2025, 9, 30}, "Chờ số liệu"}, lead, At({2025, 6, 15}));
+  f.Do(RequestExtension{"hp-ta:I.1", "", "r1", {2025, 9, 30}, "Chờ số liệu"}, lead,
+       At({2025, 6, 15}));
   CHECK(f.Fails(RequestExtension{"hp-ta:I.1", "", "r2", {2025, 10, 30}, "again"}, lead).code() ==
         Status::Code::kFailedPrecondition);  // one pending request at a time
   CHECK(f.Fails(DecideExtension{"hp-ta:I.1", "", "r1", true, std::nullopt, ""}, lead).code() ==
@@ -90,8 +92,7 @@ TEST_CASE("an extension moves the due date that completion is judged against",
   CHECK(then->extensions[0].decision.empty());
 }
 
-TEST_CASE("roles: agencies act only on their own tasks, auditors never write",
-          "[domain][roles]") {
+TEST_CASE("roles: agencies act only on their own tasks, auditors never write", "[domain][roles]") {
   DomainFixture f;
   f.Seed();
   f.Do(f.NewTask("I.1", "Năm 2026"));
@@ -99,7 +100,8 @@ TEST_CASE("roles: agencies act only on their own tasks, auditors never write",
   const Actor coordinating = AgencyActor("so-tc");
   const Actor stranger = AgencyActor("truong-a");
   CHECK(f.Fails(StartWork{"hp-ta:I.1", ""}, coordinating).code() == denied);
-  CHECK(f.Fails(SubmitDeliverable{"hp-ta:I.1", "", {"d", "x", "", 0, ""}}, coordinating).code() == denied);
+  CHECK(f.Fails(SubmitDeliverable{"hp-ta:I.1", "", {"d", "x", "", 0, ""}}, coordinating).code() ==
+        denied);
   f.Do(ReportProgress{"hp-ta:I.1", "", 10, "Phối hợp", "{}"}, coordinating);  // allowed
   f.Do(AddComment{"hp-ta:I.1", "", "Góp ý"}, coordinating);
   CHECK(f.Fails(ReportProgress{"hp-ta:I.1", "", 10, "", "{}"}, stranger).code() == denied);
@@ -150,8 +152,8 @@ TEST_CASE("bad input names the field and writes nothing", "[domain][commands]") 
   CHECK_THAT(f.Fails(bad_section, kCoordinator).message(), Catch::StartsWith("section:"));
   f.Do(f.NewTask("I.1", "Năm 2026"));
   CHECK(f.Fails(f.NewTask("I.1", "Năm 2026"), kCoordinator).code() == Status::Code::kAlreadyExists);
-  auto several = f.Try(f.NewTask("I.2", "Năm 2026", {"so-gddt", "so-tc"}, {}), kCoordinator,
-                       At({2025, 1, 2}));
+  auto several =
+      f.Try(f.NewTask("I.2", "Năm 2026", {"so-gddt", "so-tc"}, {}), kCoordinator, At({2025, 1, 2}));
   REQUIRE(several.ok());
   REQUIRE(several->warnings.size() == 1);
   CHECK_THAT(several->warnings[0], Catch::Contains("primary lead"));

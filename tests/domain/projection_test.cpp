@@ -63,12 +63,12 @@ TEST_CASE("the plan report counts occurrences in the official groups as of a dat
   DomainFixture f;
   f.Seed();
   const Actor lead = AgencyActor("so-gddt");
-  f.Do(f.NewTask("I.1", "tháng 3/2025"));  // completed on time
-  f.Do(f.NewTask("I.2", "tháng 3/2025"));  // completed late
-  f.Do(f.NewTask("I.3", "tháng 3/2025"));  // overdue
-  f.Do(f.NewTask("I.4", "Năm 2026"));      // within deadline
+  f.Do(f.NewTask("I.1", "tháng 3/2025"));       // completed on time
+  f.Do(f.NewTask("I.2", "tháng 3/2025"));       // completed late
+  f.Do(f.NewTask("I.3", "tháng 3/2025"));       // overdue
+  f.Do(f.NewTask("I.4", "Năm 2026"));           // within deadline
   f.Do(f.NewTask("I.5", "Năm học 2026-2027"));  // not yet due on 2025-06-01
-  f.Do(f.NewTask("I.6", "Thường xuyên"));  // unscheduled
+  f.Do(f.NewTask("I.6", "Thường xuyên"));       // unscheduled
   for (const char* id : {"hp-ta:I.1", "hp-ta:I.2"}) {
     f.Do(SubmitDeliverable{id, "", {"d", "x.pdf", "", 0, ""}}, lead, At({2025, 3, 20}));
   }
@@ -117,8 +117,7 @@ TEST_CASE("an as-of ledger equals replaying only the earlier events", "[domain][
   CHECK(f.ledger().MatchAgency("so giao duc va dao tao") == std::vector<std::string>{"so-gddt"});
 }
 
-TEST_CASE("indexes rebuilt after a bulk replay equal those kept event by event",
-          "[domain][asof]") {
+TEST_CASE("indexes rebuilt after a bulk replay equal those kept event by event", "[domain][asof]") {
   DomainFixture f;
   f.Seed();
   const Actor lead = AgencyActor("so-gddt");

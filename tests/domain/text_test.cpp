@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "domain/text.h"
+
+#include <catch2/catch.hpp>
 
 using taskledger::domain::CutUtf8;
 using taskledger::domain::Fold;
@@ -21,8 +21,8 @@ TEST_CASE("folding removes Vietnamese diacritics, case and extra spaces", "[doma
 TEST_CASE("UTF-8 validation rejects malformed and overlong sequences", "[domain][text]") {
   CHECK(IsUtf8("Hải Phòng"));
   CHECK_FALSE(IsUtf8("\xc3"));
-  CHECK_FALSE(IsUtf8("\xc0\xaf"));          // overlong '/'
-  CHECK_FALSE(IsUtf8("\xed\xa0\x80"));      // surrogate
+  CHECK_FALSE(IsUtf8("\xc0\xaf"));      // overlong '/'
+  CHECK_FALSE(IsUtf8("\xed\xa0\x80"));  // surrogate
 }
 
 TEST_CASE("text is cut at a character boundary, the ellipsis within the limit", "[domain][text]") {
@@ -36,7 +36,8 @@ TEST_CASE("text is cut at a character boundary, the ellipsis within the limit", 
 TEST_CASE("a stranger's bytes become printable text, cut with a mark", "[domain][text]") {
   CHECK(ToPrintableUtf8("Đã nhận") == "Đã nhận");
   CHECK(ToPrintableUtf8(std::string("a\xC3\x28z", 4)) == "a\xEF\xBF\xBD(z");  // malformed byte
-  CHECK(ToPrintableUtf8(std::string("x\0y\x1b[1m\tz\n", 10)) == "x\xEF\xBF\xBDy\xEF\xBF\xBD[1m\tz\n");
+  CHECK(ToPrintableUtf8(std::string("x\0y\x1b[1m\tz\n", 10)) ==
+        "x\xEF\xBF\xBDy\xEF\xBF\xBD[1m\tz\n");
   // An answer cut at 1,024 bytes in the middle of "ệ" keeps whole characters and says it was cut.
   std::string long_answer(1021, 'a');
   long_answer += "ệệệ";

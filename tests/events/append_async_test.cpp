@@ -1,8 +1,7 @@
 // AppendAsync: the non-blocking front of the same group commit.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -80,8 +79,8 @@ TEST_CASE("a completion may queue the next append, and closing answers what is q
   std::function<void(AppendResult)> chain = [&](AppendResult r) {
     REQUIRE(r.ok());
     if (--left > 0) {
-      f.store().AppendAsync("chain", ExpectedVersion::Exact(r.stream_version.value()),
-                            {Ev("link")}, chain);
+      f.store().AppendAsync("chain", ExpectedVersion::Exact(r.stream_version.value()), {Ev("link")},
+                            chain);
     }
     results.Sink()(std::move(r));
   };

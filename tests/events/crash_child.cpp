@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   auto report = [&](uint64_t pos, const Uuid& id) {
     const std::string line = std::to_string(pos) + " " + id.ToString() + "\n";
     std::lock_guard lock(out_mu);
-    if (write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(3);
+    if (write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      _exit(3);
   };
   const unsigned seed = static_cast<unsigned>(std::stoul(argv[2]));
   std::vector<std::thread> threads;

@@ -1,10 +1,10 @@
 // Damage and failure: a rewritten record, a torn tail, a failed sync.
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 
 #include "events/record.h"
 #include "events/rocksdb_options.h"
@@ -94,7 +94,10 @@ TEST_CASE("a store whose tail is damaged refuses to open", "[events][verify]") {
   f.Close();
 
   SECTION("a changed byte in the tail") {
-    { RawDb raw(f.dir()); FlipByteInData(raw, 19); }
+    {
+      RawDb raw(f.dir());
+      FlipByteInData(raw, 19);
+    }
   }
   SECTION("the last record gone") {
     { RawDb(f.dir()).DeleteRecord(20); }

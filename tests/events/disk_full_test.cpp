@@ -1,8 +1,7 @@
 // A full disk: appends are refused with kNoSpace, reads go on, nothing acknowledged is lost, and
 // appends resume by themselves once there is room, without a restart.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -62,13 +61,15 @@ TEST_CASE("below the free-space floor appends are refused, reads go on, and appe
   CHECK(f.store().Verify().ok);
 }
 
-TEST_CASE("a write that meets a full disk stops writes to that instance, which reopens itself "
-          "once there is room",
-          "[events][durability][disk-full]") {
+TEST_CASE(
+    "a write that meets a full disk stops writes to that instance, which reopens itself "
+    "once there is room",
+    "[events][durability][disk-full]") {
   FullDisk disk;
   StoreFixture f(Over(disk));
   std::vector<uint64_t> acknowledged;
-  for (int i = 0; i < 20; ++i) acknowledged.push_back(f.MustAppend("s", "before", "{\"i\":" + std::to_string(i) + "}"));
+  for (int i = 0; i < 20; ++i)
+    acknowledged.push_back(f.MustAppend("s", "before", "{\"i\":" + std::to_string(i) + "}"));
 
   // The floor check passed (another process filled the disk since): the write itself fails.
   disk.fs->full = true;
@@ -117,8 +118,10 @@ TEST_CASE("writers racing a disk that fills and empties lose nothing acknowledge
   for (int w = 0; w < 6; ++w) {
     writers.emplace_back([&, w] {
       for (int i = 0; !done; ++i) {
-        const std::string data = "{\"w\":" + std::to_string(w) + ",\"i\":" + std::to_string(i) + "}";
-        AppendResult r = f.Append("w" + std::to_string(w % 3), ExpectedVersion::Any(), {Ev("e", data)});
+        const std::string data =
+            "{\"w\":" + std::to_string(w) + ",\"i\":" + std::to_string(i) + "}";
+        AppendResult r =
+            f.Append("w" + std::to_string(w % 3), ExpectedVersion::Any(), {Ev("e", data)});
         if (r.ok()) {
           std::lock_guard lock(mu);
           acknowledged[r.last_position] = data;

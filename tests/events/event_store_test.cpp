@@ -1,8 +1,7 @@
 #include "events/event_store.h"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <thread>
@@ -96,7 +95,8 @@ TEST_CASE("appending already-stored event ids returns the original positions", "
   SECTION("the same id with different content is a conflict") {
     AppendResult changed = f.Append("s", ExpectedVersion::Any(), {Ev("a", R"({"n":99})", id1)});
     CHECK(changed.status.code() == Code::kIdempotencyConflict);
-    AppendResult moved = f.Append("elsewhere", ExpectedVersion::Any(), {Ev("a", R"({"n":1})", id1)});
+    AppendResult moved =
+        f.Append("elsewhere", ExpectedVersion::Any(), {Ev("a", R"({"n":1})", id1)});
     CHECK(moved.status.code() == Code::kIdempotencyConflict);
   }
   SECTION("a batch mixing stored and new ids is a conflict") {
@@ -106,7 +106,8 @@ TEST_CASE("appending already-stored event ids returns the original positions", "
   }
   SECTION("one id twice in an append is invalid") {
     const Uuid id3 = Uuid::NewV7(3);
-    AppendResult twice = f.Append("s", ExpectedVersion::Any(), {Ev("x", "{}", id3), Ev("y", "{}", id3)});
+    AppendResult twice =
+        f.Append("s", ExpectedVersion::Any(), {Ev("x", "{}", id3), Ev("y", "{}", id3)});
     CHECK(twice.status.code() == Code::kInvalidArgument);
   }
   CHECK(f.store().head().position == before.position);
@@ -137,18 +138,27 @@ TEST_CASE("16 concurrent appenders leave positions and versions gapless", "[even
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        // Shared streams with exact versions: conflicts happen and must be retried, as a caller would.
+        // Shared streams with exact versions: conflicts happen and must be retried, as a caller
+        // would.
         const std::string stream = "s" + std::to_string((t + i) % kStreams);
         for (;;) {
           auto v = f.store().StreamVersion(stream);
-          if (!v.ok()) { ++failures; break; }
-          const ExpectedVersion ev = v->has_value() ? ExpectedVersion::Exact(**v) : ExpectedVersion::NoStream();
-          AppendResult r = f.store().Append(stream, ev, {Ev("e", "{\"t\":" + std::to_string(t) + "}"), Ev("f")});
+          if (!v.ok()) {
+            ++failures;
+            break;
+          }
+          const ExpectedVersion ev =
+              v->has_value() ? ExpectedVersion::Exact(**v) : ExpectedVersion::NoStream();
+          AppendResult r =
+              f.store().Append(stream, ev, {Ev("e", "{\"t\":" + std::to_string(t) + "}"), Ev("f")});
           if (r.ok()) {
             if (r.last_position != r.first_position + 1) ++failures;
             break;
           }
-          if (r.status.code() != Code::kWrongExpectedVersion) { ++failures; break; }
+          if (r.status.code() != Code::kWrongExpectedVersion) {
+            ++failures;
+            break;
+          }
         }
       }
     });
@@ -160,11 +170,14 @@ TEST_CASE("16 concurrent appenders leave positions and versions gapless", "[even
 
   std::map<std::string, uint64_t> next_version;
   uint64_t expect = 1;
-  REQUIRE(f.store().Scan(1, 0, [&](const EventView& e) {
-    CHECK(e.position == expect++);
-    CHECK(e.version == next_version[std::string(e.stream)]++);
-    return true;
-  }).ok());
+  REQUIRE(f.store()
+              .Scan(1, 0,
+                    [&](const EventView& e) {
+                      CHECK(e.position == expect++);
+                      CHECK(e.version == next_version[std::string(e.stream)]++);
+                      return true;
+                    })
+              .ok());
   CHECK(expect == total + 1);
   VerifyReport report = f.store().Verify();
   CHECK(report.ok);

@@ -2,9 +2,8 @@
 // not told to keep is thrown away (power_loss_fs.h), and the store reopens from what is left.
 // At every crash point: each acknowledged append is there with its content, positions are
 // gapless, the chain verifies, and an idempotent retry still finds its first position.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
 #include <random>
@@ -37,7 +36,8 @@ StoreOptions On(PowerLossDisk& disk) {
 
 }  // namespace
 
-TEST_CASE("a thousand power cuts while appending lose nothing acknowledged", "[events][durability][power-loss]") {
+TEST_CASE("a thousand power cuts while appending lose nothing acknowledged",
+          "[events][durability][power-loss]") {
   PowerLossDisk disk;
   REQUIRE(disk.env->CreateDirIfMissing("/power-loss").ok());
   std::mt19937_64 rng(20261201);
@@ -111,8 +111,8 @@ TEST_CASE("a thousand power cuts while appending lose nothing acknowledged", "[e
           for (int k = 0; k < n; ++k) {
             NewEvent e;
             e.type = "written";
-            e.data = "{\"c\":" + std::to_string(cut) + ",\"w\":" + std::to_string(w) + ",\"i\":" +
-                     std::to_string(i) + ",\"k\":" + std::to_string(k) + "}";
+            e.data = "{\"c\":" + std::to_string(cut) + ",\"w\":" + std::to_string(w) +
+                     ",\"i\":" + std::to_string(i) + ",\"k\":" + std::to_string(k) + "}";
             e.actor = "writer";
             if (local() % 2) e.id = Uuid::NewV7(1767225600000 + cut);  // a client's idempotency id
             meta.push_back(Acked{stream, e.type, e.data, e.id});

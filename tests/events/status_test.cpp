@@ -1,13 +1,12 @@
 // Status and Result: a misused Result stops the process in every build, never reads garbage.
+#include "events/util/status.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <functional>
-
-#include "events/util/status.h"
 
 using namespace taskledger;
 
@@ -40,7 +39,10 @@ TEST_CASE("reading the value of a failed Result aborts, whatever the build", "[e
           Result<std::string> r = Status::IOError("disk");
           std::string moved = std::move(r).value();
         }) == SIGABRT);
-  CHECK(DeathSignal([] { Result<int> r = Status::Ok(); (void)r; }) == SIGABRT);
+  CHECK(DeathSignal([] {
+          Result<int> r = Status::Ok();
+          (void)r;
+        }) == SIGABRT);
   // Used rightly, nothing happens.
   CHECK(DeathSignal([] {
           Result<int> r = 7;

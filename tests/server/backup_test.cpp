@@ -1,9 +1,8 @@
 // The restore drill: a backup taken while clients write, restored elsewhere, answers as the
 // original did at that point, with the same deliverable files, and its webhooks deliver again
 // signed with the secrets the receivers already hold.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -24,9 +23,9 @@ constexpr const char* kTask = "/v1/tasks/hp-tieng-anh-2025:III.1";  // led by so
 json Events(uint16_t port, const std::string& token, uint64_t from, uint64_t to) {
   json out = json::array();
   for (uint64_t after = from - 1; after < to;) {
-    const HttpResult r = HttpCall(port, "GET", "/v1/events?after=" + std::to_string(after) +
-                                                   "&limit=1000", "",
-                                  {{"Authorization", "Bearer " + token}});
+    const HttpResult r =
+        HttpCall(port, "GET", "/v1/events?after=" + std::to_string(after) + "&limit=1000", "",
+                 {{"Authorization", "Bearer " + token}});
     REQUIRE(r.status == 200);
     const json page = r.json()["items"];
     if (page.empty()) break;
@@ -45,9 +44,10 @@ HttpResult Get(uint16_t port, const std::string& token, const std::string& targe
 
 }  // namespace
 
-TEST_CASE("a backup taken under load restores elsewhere: same answers, same files, deliveries "
-          "resume with the same secrets",
-          "[server][integration][backup]") {
+TEST_CASE(
+    "a backup taken under load restores elsewhere: same answers, same files, deliveries "
+    "resume with the same secrets",
+    "[server][integration][backup]") {
   WebhookReceiver receiver;
   ApiFixture f("2026-03-02", {"--rate-limit", "0", "--webhook-addresses", "loopback",
                               "--webhook-retry", "0,200ms", "--webhook-jitter", "0"});
@@ -57,10 +57,11 @@ TEST_CASE("a backup taken under load restores elsewhere: same answers, same file
   const std::string hook = r.json()["id"];
   const std::string secret = r.json()["secret"];
   const std::string pdf(300000, 'P');
-  r = f.Post(f.agency_hp, std::string(kTask) + "/deliverables",
-             "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Báo cáo.pdf\"\r\n\r\n" +
-                 pdf + "\r\n--b--\r\n",
-             {{"Content-Type", "multipart/form-data; boundary=b"}});
+  r = f.Post(
+      f.agency_hp, std::string(kTask) + "/deliverables",
+      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Báo cáo.pdf\"\r\n\r\n" +
+          pdf + "\r\n--b--\r\n",
+      {{"Content-Type", "multipart/form-data; boundary=b"}});
   REQUIRE(r.status == 201);
   const std::string deliverable = r.json()["task"]["occurrences"][0]["deliverables"][0]["id"];
 
@@ -74,8 +75,9 @@ TEST_CASE("a backup taken under load restores elsewhere: same answers, same file
     writers.emplace_back([&, w] {
       for (int i = 0; !done; ++i) {
         try {
-          const HttpResult c = f.PostJson(f.coordinator, std::string(kTask) + "/comments",
-                                          {{"text", "luồng " + std::to_string(w) + " ý " + std::to_string(i)}});
+          const HttpResult c =
+              f.PostJson(f.coordinator, std::string(kTask) + "/comments",
+                         {{"text", "luồng " + std::to_string(w) + " ý " + std::to_string(i)}});
           if (c.status == 201) ++written;
         } catch (const std::exception& e) {
           std::lock_guard lock(errors_mu);
@@ -101,7 +103,8 @@ TEST_CASE("a backup taken under load restores elsewhere: same answers, same file
   CHECK(backup["outbox"] == true);
   CHECK(backup["files"] == 1);
   CHECK(at < f.HeadPosition());  // writes went on after it
-  CHECK(Get(f.server->port(), f.auditor, "/v1/backups").json()["items"][0]["name"] == backup["name"]);
+  CHECK(Get(f.server->port(), f.auditor, "/v1/backups").json()["items"][0]["name"] ==
+        backup["name"]);
   CHECK(f.Post(f.agency_hp, "/v1/backups", "").status == 403);
 
   // Restore elsewhere, offline, and serve it.
@@ -125,17 +128,19 @@ TEST_CASE("a backup taken under load restores elsewhere: same answers, same file
   // The same answers from the same log: a task replayed as of today on both, the file.
   const json task_then = Get(f.server->port(), f.auditor, "/v1/tasks/hp-tieng-anh-2025:I.2").json();
   CHECK(Get(again.port(), f.auditor, "/v1/tasks/hp-tieng-anh-2025:I.2").json() == task_then);
-  const HttpResult file = Get(again.port(), f.coordinator, std::string(kTask) + "/deliverables/" + deliverable + "/file");
+  const HttpResult file = Get(again.port(), f.coordinator,
+                              std::string(kTask) + "/deliverables/" + deliverable + "/file");
   REQUIRE(file.status == 200);
   CHECK(file.body == pdf);
 
   // Deliveries resume: a change on the restored server reaches the receiver signed with the
   // secret it was given before the backup.
   const size_t before = receiver.hits().size();
-  REQUIRE(HttpCall(again.port(), "POST", std::string(kTask) + "/comments",
-                   json{{"text", "sau khi khôi phục"}}.dump(),
-                   {{"Authorization", "Bearer " + f.coordinator}, {"Content-Type", "application/json"}})
-              .status == 201);
+  REQUIRE(
+      HttpCall(again.port(), "POST", std::string(kTask) + "/comments",
+               json{{"text", "sau khi khôi phục"}}.dump(),
+               {{"Authorization", "Bearer " + f.coordinator}, {"Content-Type", "application/json"}})
+          .status == 201);
   bool told = false;
   for (int i = 0; i < 200 && !told; ++i) {
     for (const Hit& h : receiver.hits()) {
@@ -161,7 +166,8 @@ TEST_CASE("backup and restore refuse to overwrite", "[server][integration][backu
   REQUIRE(r.exit_code == 0);
   CHECK(RunTool({"backup", "--to", f.dir.Sub("b1"), "--data-dir", data}).exit_code != 0);
   CHECK(RunTool({"restore", "--from", f.dir.Sub("b1"), "--data-dir", data}).exit_code == 2);
-  CHECK(RunTool({"restore", "--from", f.dir.Sub("nothing"), "--data-dir", f.dir.Sub("x")}).exit_code == 2);
+  CHECK(RunTool({"restore", "--from", f.dir.Sub("nothing"), "--data-dir", f.dir.Sub("x")})
+            .exit_code == 2);
   r = RunTool({"restore", "--from", f.dir.Sub("b1"), "--data-dir", f.dir.Sub("r1")});
   INFO(r.out);
   CHECK(r.exit_code == 0);

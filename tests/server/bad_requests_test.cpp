@@ -48,8 +48,8 @@ TEST_CASE("bad requests are refused precisely and append nothing", "[server][int
        R"({"url": "https://example.org/h", "agency": "so-gddt-hp", "reminders": {"hour": -1e999}})",
        400, "reminders.hour", "reminders.hour"},
       // Lax input: refused, not guessed at.
-      {"a command as text/plain", "POST", kTask + "/comments", "text/plain", R"({"text": "a"})", 415,
-       "text/plain", "Content-Type"},
+      {"a command as text/plain", "POST", kTask + "/comments", "text/plain", R"({"text": "a"})",
+       415, "text/plain", "Content-Type"},
       {"a command as XML", "POST", kTask + "/comments", "application/xml", "<text>a</text>", 415,
        "application/xml", "Content-Type"},
       {"a command without a content type", "POST", kTask + "/comments", "", R"({"text": "a"})", 415,
@@ -63,8 +63,8 @@ TEST_CASE("bad requests are refused precisely and append nothing", "[server][int
        "duplicate member 'hour'", "reminders.hour"},
       {"a trailing NUL", "POST", kTask + "/comments", kJson, std::string("{\"text\": \"a\"}\0", 14),
        400, "NUL byte at byte 13", nullptr},
-      {"bytes after the value", "POST", kTask + "/comments", kJson, R"({"text": "a"} {"text": "b"})",
-       400, "malformed JSON", nullptr},
+      {"bytes after the value", "POST", kTask + "/comments", kJson,
+       R"({"text": "a"} {"text": "b"})", 400, "malformed JSON", nullptr},
       {"a NUL inside a text", "POST", kTask + "/comments", kJson, R"({"text": "a\u0000b"})", 400,
        "control character", "text"},
       {"a NUL inside a name", "POST", "/v1/agencies", kJson,
@@ -99,8 +99,8 @@ TEST_CASE("bad requests are refused precisely and append nothing", "[server][int
        "from must be head", "from"},
       {"an export after a non-number", "GET", "/v1/audit/export?after=x", "", "", 400,
        "log position", "after"},
-      {"a recovery since nonsense", "POST", "/v1/webhooks/wh_0/recover?since=yesterday", "", "", 400,
-       "since", "since"},
+      {"a recovery since nonsense", "POST", "/v1/webhooks/wh_0/recover?since=yesterday", "", "",
+       400, "since", "since"},
       {"unknown field", "POST", kTask + "/comments", kJson, R"({"text": "a", "txet": "b"})", 400,
        "unknown field 'txet'", "txet"},
       {"missing field", "POST", kTask + "/comments", kJson, "{}", 400, "text is required", "text"},
@@ -160,11 +160,14 @@ TEST_CASE("bad requests are refused precisely and append nothing", "[server][int
 
   // A deliverable id a client chose, shaped like a path: refused by the domain, nothing stored.
   const std::string boundary = "b0undary";
-  const std::string form = "--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n"
-                           "../../../../etc/passwd\r\n--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
-                           "Content-Type: text/plain\r\n\r\nhello\r\n--" + boundary + "--\r\n";
+  const std::string form =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n"
+      "../../../../etc/passwd\r\n--" +
+      boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+      "Content-Type: text/plain\r\n\r\nhello\r\n--" +
+      boundary + "--\r\n";
   const HttpResult up = f.Post(f.agency_hp, kTask + "/deliverables", form,
                                {{"Content-Type", "multipart/form-data; boundary=" + boundary}});
   INFO(up.body);
@@ -174,13 +177,17 @@ TEST_CASE("bad requests are refused precisely and append nothing", "[server][int
 
   // Framing HTTP/1.1 tells a server to refuse.
   const auto raw = [&](const std::string& extra) {
-    return RawHttp(f.server->port(), "POST " + kTask + "/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                     "Authorization: Bearer " + f.coordinator + "\r\n"
-                                     "Content-Type: application/json\r\n" + extra);
+    return RawHttp(f.server->port(), "POST " + kTask +
+                                         "/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                         "Authorization: Bearer " +
+                                         f.coordinator +
+                                         "\r\n"
+                                         "Content-Type: application/json\r\n" +
+                                         extra);
   };
   const std::string body = R"({"text": "a"})";
-  const HttpResult two_hosts =
-      raw("Host: evil.example\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  const HttpResult two_hosts = raw(
+      "Host: evil.example\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   CHECK(two_hosts.status == 400);
   CHECK(two_hosts.body.find("Host") != std::string::npos);
   const HttpResult gzip_chunked =

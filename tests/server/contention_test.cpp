@@ -6,9 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <thread>
@@ -55,7 +54,8 @@ class Pending {
 
 }  // namespace
 
-TEST_CASE("unconditional commands racing on one task all succeed", "[server][integration][concurrency]") {
+TEST_CASE("unconditional commands racing on one task all succeed",
+          "[server][integration][concurrency]") {
   ApiFixture f("2026-03-02", {"--rate-limit", "0"});
   const uint64_t head = f.HeadPosition();
   constexpr int kThreads = 16, kEach = 25;
@@ -104,10 +104,14 @@ TEST_CASE("a server told to stop answers every command it accepted, and keeps wh
   for (int i = 0; i < kClients; ++i) {
     threads.emplace_back([&, i] {
       const std::string body = R"({"text": "trước khi dừng )" + std::to_string(i) + R"("})";
-      const std::string req = "POST " + kTask + "/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                              "Authorization: Bearer " + f.coordinator + "\r\n"
+      const std::string req = "POST " + kTask +
+                              "/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Authorization: Bearer " +
+                              f.coordinator +
+                              "\r\n"
                               "Content-Type: application/json\r\nConnection: close\r\n"
-                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+                              "Content-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
       const bool ok = clients[i]->Send(req);
       ++sent;
       statuses[i] = ok ? clients[i]->Status() : -2;

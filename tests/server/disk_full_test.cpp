@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -83,8 +82,9 @@ Served Serve(const std::string& data, const std::vector<std::string>& extra) {
 }
 
 HttpResult Comment(const Served& s, const std::string& text) {
-  return HttpCall(s.server->port(), "POST", kTask + "/comments", json{{"text", text}}.dump(),
-                  {{"Authorization", "Bearer " + s.coordinator}, {"Content-Type", "application/json"}});
+  return HttpCall(
+      s.server->port(), "POST", kTask + "/comments", json{{"text", text}}.dump(),
+      {{"Authorization", "Bearer " + s.coordinator}, {"Content-Type", "application/json"}});
 }
 
 void CheckFullDiskProblem(const HttpResult& r, const std::string& data_dir) {
@@ -103,7 +103,8 @@ TEST_CASE("a disk that fills pauses writes at the floor; they resume when space 
           "[server][integration][disk-full]") {
   SmallDisk disk(64);
   if (!disk.mounted()) {
-    WARN("skipped: cannot mount a tmpfs here (" << disk.why() << "); run as root to test a full disk");
+    WARN("skipped: cannot mount a tmpfs here (" << disk.why()
+                                                << "); run as root to test a full disk");
     return;
   }
   const std::string data = disk.Sub("data");
@@ -114,19 +115,21 @@ TEST_CASE("a disk that fills pauses writes at the floor; they resume when space 
   disk.Fill();
   CheckFullDiskProblem(Comment(s, "khi đầy"), data);
   // An upload, a webhook and a token are writes too.
-  const std::string form = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n" +
-                           std::string(100000, 'p') + "\r\n--b--\r\n";
+  const std::string form =
+      "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n" +
+      std::string(100000, 'p') + "\r\n--b--\r\n";
   CheckFullDiskProblem(HttpCall(s.server->port(), "POST", kTask + "/deliverables", form,
                                 {{"Authorization", "Bearer " + s.agency},
                                  {"Content-Type", "multipart/form-data; boundary=b"}}),
                        data);
-  CheckFullDiskProblem(HttpCall(s.server->port(), "POST", "/v1/tokens",
-                                R"({"role": "auditor", "name": "x"})",
-                                {{"Authorization", "Bearer " + s.coordinator},
-                                 {"Content-Type", "application/json"}}),
-                       data);
+  CheckFullDiskProblem(
+      HttpCall(
+          s.server->port(), "POST", "/v1/tokens", R"({"role": "auditor", "name": "x"})",
+          {{"Authorization", "Bearer " + s.coordinator}, {"Content-Type", "application/json"}}),
+      data);
   // Reads go on, and nothing was written.
-  HttpResult r = HttpCall(s.server->port(), "GET", kTask, "", {{"Authorization", "Bearer " + s.coordinator}});
+  HttpResult r =
+      HttpCall(s.server->port(), "GET", kTask, "", {{"Authorization", "Bearer " + s.coordinator}});
   CHECK(r.status == 200);
   CHECK(HttpCall(s.server->port(), "GET", "/healthz").json()["position"] == head);
 
@@ -139,7 +142,8 @@ TEST_CASE("a write that meets a full disk is refused and the server lives, reads
           "[server][integration][disk-full]") {
   SmallDisk disk(64);
   if (!disk.mounted()) {
-    WARN("skipped: cannot mount a tmpfs here (" << disk.why() << "); run as root to test a full disk");
+    WARN("skipped: cannot mount a tmpfs here (" << disk.why()
+                                                << "); run as root to test a full disk");
     return;
   }
   const std::string data = disk.Sub("data");
@@ -194,7 +198,8 @@ TEST_CASE("a write that meets a full disk is refused and the server lives, reads
     if (e["type"] == "task.commented") texts.insert(e["data"]["text"].get<std::string>());
   }
   for (const std::string& t : acknowledged) CHECK(texts.count(t) == 1);
-  CHECK(HttpCall(again.port(), "GET", "/v1/audit/verify", "", {{"Authorization", "Bearer " + s.coordinator}})
+  CHECK(HttpCall(again.port(), "GET", "/v1/audit/verify", "",
+                 {{"Authorization", "Bearer " + s.coordinator}})
             .json()["ok"] == true);
   CHECK(again.Stop() == 0);
 }

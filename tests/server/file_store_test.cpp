@@ -1,13 +1,13 @@
 // Deliverable files on a disk that fills and on one that loses power.
-#include <catch2/catch.hpp>
+#include "server/app/file_store.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 
-#include "server/app/file_store.h"
 #include "tests/support/full_disk_fs.h"
 #include "tests/support/power_loss_fs.h"
 #include "tests/support/temp_dir.h"
@@ -16,7 +16,8 @@ using namespace taskledger;
 using namespace taskledger::server;
 using namespace taskledger::testing;
 
-TEST_CASE("a full disk refuses a file whole and keeps the ones stored", "[server][files][disk-full]") {
+TEST_CASE("a full disk refuses a file whole and keeps the ones stored",
+          "[server][files][disk-full]") {
   TempDir dir;
   FullDisk disk;
   FileStoreOptions o;

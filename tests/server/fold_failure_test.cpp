@@ -1,7 +1,6 @@
 // A projection that cannot fold the log stops the server loudly, at open and while serving:
 // answering from a ledger that no longer matches its log would be worse than not answering.
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 #include "events/event_store.h"

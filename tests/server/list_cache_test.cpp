@@ -3,8 +3,8 @@
 // someone else's page.
 #include <catch2/catch.hpp>
 
-#include "server/views/json_writer.h"
 #include "server/api/page_cache.h"
+#include "server/views/json_writer.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger;
@@ -41,8 +41,16 @@ TEST_CASE("the JSON writer escapes exactly as nlohmann::json does", "[server][js
       .Field("n", -42)
       .Field("ok", true)
       .Field("list", std::vector<std::string>{"một", "hai"})
-      .Key("none").Null()
-      .Key("nested").BeginArray().BeginObject().EndObject().BeginArray().EndArray().Int(7).EndArray()
+      .Key("none")
+      .Null()
+      .Key("nested")
+      .BeginArray()
+      .BeginObject()
+      .EndObject()
+      .BeginArray()
+      .EndArray()
+      .Int(7)
+      .EndArray()
       .Field("raw", json{{"k", 1}})
       .EndObject();
   CHECK(json::parse(out) == json{{"a", "x"},
@@ -73,7 +81,8 @@ TEST_CASE("a cached page is served only at the position it was rendered at", "[s
   cache.Put("big", 12, std::make_shared<const std::string>(std::string(300, 'x')));
   CHECK_FALSE(cache.Find("big", 12));
   for (int i = 0; i < 10; ++i) {
-    cache.Put("p" + std::to_string(i), 12, std::make_shared<const std::string>(std::string(200, 'y')));
+    cache.Put("p" + std::to_string(i), 12,
+              std::make_shared<const std::string>(std::string(200, 'y')));
   }
   CHECK_FALSE(cache.Find("p0", 12));
   CHECK(cache.Find("p9", 12));

@@ -1,6 +1,5 @@
 // The OpenAPI document describes exactly the routes the server answers.
 #include <catch2/catch.hpp>
-
 #include <regex>
 #include <set>
 

@@ -9,7 +9,8 @@
 using namespace taskledger;
 using namespace taskledger::server;
 
-TEST_CASE("strict JSON takes what RFC 8259 means and refuses what it leaves open", "[server][json]") {
+TEST_CASE("strict JSON takes what RFC 8259 means and refuses what it leaves open",
+          "[server][json]") {
   CHECK_FALSE(ParseStrictJson(R"({"text": "Sở GD&ĐT\nline two\ttab", "n": [1, 2.5, -3]})").error);
   CHECK_FALSE(ParseStrictJson("  [ {\"a\": {\"b\": []}} ]  ").error);
 
@@ -31,7 +32,8 @@ TEST_CASE("strict JSON takes what RFC 8259 means and refuses what it leaves open
       {std::string("{}\0{}", 5), "NUL byte at byte 2", ""},
       {"{} x", "malformed JSON at byte", ""},
       {"{\"a\": \"\xC3\x28\"}", "UTF-8", ""},
-      {std::string(40, '[') + std::string(40, ']'), "nested more than 32", [] {
+      {std::string(40, '[') + std::string(40, ']'), "nested more than 32",
+       [] {
          std::string where;
          for (int i = 0; i < 32; ++i) where += "[0]";
          return where;
@@ -48,7 +50,8 @@ TEST_CASE("strict JSON takes what RFC 8259 means and refuses what it leaves open
 }
 
 TEST_CASE("a request target is decoded once, strictly", "[server][http]") {
-  auto t = ParseRequestTarget("/v1/tasks/hp%3AI.1/history?as_of=2026-01-31&plan=h%C3%A0+n%E1%BB%99i");
+  auto t =
+      ParseRequestTarget("/v1/tasks/hp%3AI.1/history?as_of=2026-01-31&plan=h%C3%A0+n%E1%BB%99i");
   REQUIRE(t.ok());
   CHECK(t->path == "/v1/tasks/hp:I.1/history");
   CHECK(t->segments == std::vector<std::string>{"v1", "tasks", "hp:I.1", "history"});
@@ -74,16 +77,25 @@ TEST_CASE("query parameters are checked against the route's table", "[server][ht
                                             {"format", ParamKind::kEnum, {"json", "csv"}},
                                             {"since", ParamKind::kSince}};
   std::string param;
-  CHECK(CheckQuery({{"as_of", "2026-12-31"}, {"overdue", "false"}, {"after", "0"}, {"limit", "1000"},
-                    {"format", "csv"}, {"since", "1767225600000"}},
+  CHECK(CheckQuery({{"as_of", "2026-12-31"},
+                    {"overdue", "false"},
+                    {"after", "0"},
+                    {"limit", "1000"},
+                    {"format", "csv"},
+                    {"since", "1767225600000"}},
                    accepted, &param)
             .ok());
   CHECK(param.empty());
-  const std::vector<std::pair<std::string, std::string>> bad = {
-      {"as_of", "2026-13-01"}, {"overdue", "yes"},       {"after", "-1"},
-      {"after", "1e3"},        {"after", "99999999999999999999"}, {"limit", "0"},
-      {"limit", "1001"},       {"format", "pdf"},        {"since", "last week"},
-      {"unknown", "1"}};
+  const std::vector<std::pair<std::string, std::string>> bad = {{"as_of", "2026-13-01"},
+                                                                {"overdue", "yes"},
+                                                                {"after", "-1"},
+                                                                {"after", "1e3"},
+                                                                {"after", "99999999999999999999"},
+                                                                {"limit", "0"},
+                                                                {"limit", "1001"},
+                                                                {"format", "pdf"},
+                                                                {"since", "last week"},
+                                                                {"unknown", "1"}};
   for (const auto& [name, value] : bad) {
     INFO(name << "=" << value);
     const Status s = CheckQuery({{name, value}}, accepted, &param);
@@ -93,7 +105,8 @@ TEST_CASE("query parameters are checked against the route's table", "[server][ht
   }
 }
 
-TEST_CASE("the request log never shows a token or key, wherever it was sent", "[server][security]") {
+TEST_CASE("the request log never shows a token or key, wherever it was sent",
+          "[server][security]") {
   const std::string token = "tl_9383b3c6bb0d_Qm9vb0kN3xZ8rT2pLw7yHvE1sA4dFgJ6kUiO9nMbC0x";
   const std::string key = "Qm9vb0kN3xZ8rT2pLw7yHvE1sA4dFgJ6kUiO9nMbC0x";
   CHECK(RedactTarget("/v1/agencies/so-gddt-hp/calendar-keys/" + token) ==

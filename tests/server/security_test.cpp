@@ -1,8 +1,7 @@
 // Who may do what: tokens, roles, agencies, optimistic concurrency and idempotent retries,
 // each over real HTTP against the demo plans.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "tests/server/server_fixture.h"
@@ -37,8 +36,8 @@ void RequireProblem(const HttpResult& r, int status) {
 TEST_CASE("every route but health wants a valid token", "[server][integration][security]") {
   ApiFixture f;
   CHECK(f.Get("", "/healthz").status == 200);
-  for (const char* path : {"/v1/agencies", "/v1/plans", "/v1/tasks", "/v1/events",
-                           "/v1/audit/head", "/metrics", "/v1/tasks/hp-tieng-anh-2025:I.1"}) {
+  for (const char* path : {"/v1/agencies", "/v1/plans", "/v1/tasks", "/v1/events", "/v1/audit/head",
+                           "/metrics", "/v1/tasks/hp-tieng-anh-2025:I.1"}) {
     INFO(path);
     const HttpResult none = f.Get("", path);
     RequireProblem(none, 401);
@@ -65,15 +64,17 @@ TEST_CASE("an agency sees and acts on its own tasks only", "[server][integration
 
   // Writes: another agency's task, a coordinator's command, an auditor writing.
   const uint64_t head = f.HeadPosition();
-  RequireProblem(f.PostJson(f.agency_hp, "/v1/tasks/" + bk + "/comments", {{"text", "xin chào"}}), 403);
-  RequireProblem(f.PostJson(f.agency_bk, std::string("/v1/tasks/") + kHpTask + "/progress",
-                            {{"percent", 10}}),
+  RequireProblem(f.PostJson(f.agency_hp, "/v1/tasks/" + bk + "/comments", {{"text", "xin chào"}}),
                  403);
+  RequireProblem(
+      f.PostJson(f.agency_bk, std::string("/v1/tasks/") + kHpTask + "/progress", {{"percent", 10}}),
+      403);
   RequireProblem(f.PostJson(f.agency_hp, std::string("/v1/tasks/") + kHpTask + "/deadline",
                             {{"deadline", "Năm 2030"}, {"reason", "muốn lùi"}}),
                  403);
   RequireProblem(f.PostJson(f.agency_hp, "/v1/plans",
-                            {{"id", "x"}, {"title", "x"},
+                            {{"id", "x"},
+                             {"title", "x"},
                              {"period", {{"start", "2026-01-01"}, {"end", "2026-12-31"}}}}),
                  403);
   RequireProblem(f.PostJson(f.agency_hp, "/v1/tokens", {{"role", "coordinator"}}), 403);
@@ -113,7 +114,8 @@ TEST_CASE("tokens are created by a coordinator, shown once, and revoked",
   CHECK(r.body.find(id) != std::string::npos);
 
   RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}}), 422);
-  RequireProblem(f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}, {"agency", "không-có"}}), 404);
+  RequireProblem(
+      f.PostJson(f.coordinator, "/v1/tokens", {{"role", "agency"}, {"agency", "không-có"}}), 404);
   RequireProblem(HttpCall(f.server->port(), "DELETE", "/v1/tokens/" + id, {},
                           {{"Authorization", "Bearer " + f.agency_hp}}),
                  403);
@@ -133,9 +135,11 @@ TEST_CASE("If-Match refuses a command on a task that changed since it was read",
   REQUIRE_FALSE(etag.empty());
 
   // Someone else comments first.
-  REQUIRE(f.PostJson(f.coordinator, path + "/comments", {{"text", "Đề nghị báo cáo sớm"}}).status == 201);
+  REQUIRE(f.PostJson(f.coordinator, path + "/comments", {{"text", "Đề nghị báo cáo sớm"}}).status ==
+          201);
   const uint64_t head = f.HeadPosition();
-  HttpResult r = f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", etag}});
+  HttpResult r =
+      f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", etag}});
   RequireProblem(r, 412);
   CHECK(f.HeadPosition() == head);
 
@@ -145,7 +149,8 @@ TEST_CASE("If-Match refuses a command on a task that changed since it was read",
   REQUIRE(r.status == 201);
   const auto version = [](const std::string& e) { return std::stoull(e.substr(1, e.size() - 2)); };
   CHECK(version(r.header("etag")) == version(fresh) + 1);
-  RequireProblem(f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", "abc"}}), 400);
+  RequireProblem(
+      f.PostJson(f.agency_hp, path + "/progress", {{"percent", 30}}, {{"If-Match", "abc"}}), 400);
 }
 
 TEST_CASE("a retried command with the same Idempotency-Key appends nothing",
@@ -164,7 +169,8 @@ TEST_CASE("a retried command with the same Idempotency-Key appends nothing",
   CHECK(f.HeadPosition() == head);
 
   // The same key with another body is a client error; another caller's key is its own.
-  RequireProblem(f.PostJson(f.agency_hp, path, {{"text", "khác"}}, {{"Idempotency-Key", "k-1"}}), 422);
+  RequireProblem(f.PostJson(f.agency_hp, path, {{"text", "khác"}}, {{"Idempotency-Key", "k-1"}}),
+                 422);
   CHECK(f.PostJson(f.coordinator, path, body, {{"Idempotency-Key", "k-1"}}).status == 201);
   CHECK(f.HeadPosition() == head + 1);
 
@@ -175,9 +181,10 @@ TEST_CASE("a retried command with the same Idempotency-Key appends nothing",
   CHECK(f.HeadPosition() == head + 1);
 }
 
-TEST_CASE("a plan's report: whole for coordinators and auditors, an agency's own tasks, or whole "
-          "when the plan is open to its participants",
-          "[server][integration][security]") {
+TEST_CASE(
+    "a plan's report: whole for coordinators and auditors, an agency's own tasks, or whole "
+    "when the plan is open to its participants",
+    "[server][integration][security]") {
   ApiFixture f;
   const std::string plan = "/v1/plans/hp-tieng-anh-2025";
   const json whole = f.Get(f.auditor, plan + "/report").json();
@@ -234,13 +241,15 @@ TEST_CASE("a plan's report: whole for coordinators and auditors, an agency's own
 TEST_CASE("a token or key sent where it does not belong never reaches the request log",
           "[server][integration][security]") {
   ApiFixture f;
-  HttpResult r = f.PostJson(f.agency_hp, "/v1/agencies/so-gddt-hp/calendar-keys", {{"name", "lịch"}});
+  HttpResult r =
+      f.PostJson(f.agency_hp, "/v1/agencies/so-gddt-hp/calendar-keys", {{"name", "lịch"}});
   REQUIRE(r.status == 201);
   const std::string key = r.json()["key"];
   const std::string secret = key.substr(key.rfind('_') + 1);
   // Pasted as the key id (with and without a token), in a query, as a path, and the feed itself.
   CHECK(f.Send("", "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key).status == 401);
-  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key).status == 404);
+  CHECK(f.Send(f.agency_hp, "DELETE", "/v1/agencies/so-gddt-hp/calendar-keys/" + key).status ==
+        404);
   CHECK(f.Get(f.agency_hp, "/v1/tasks?plan=" + key).status == 200);
   CHECK(f.Get(f.agency_hp, "/v1/tasks?token=" + f.coordinator).status == 400);
   CHECK(f.Get("", "/v1/" + f.coordinator).status == 404);

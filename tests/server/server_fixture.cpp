@@ -4,9 +4,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,7 +105,8 @@ SseClient::SseClient(uint16_t port, const std::string& target,
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+  std::string req =
+      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   req += "\r\n";
   REQUIRE(write(fd_, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
@@ -209,8 +210,8 @@ ToolRun RunTool(const std::vector<std::string>& args) {
 
 ServerProcess::ServerProcess(const std::string& data_dir, const std::vector<std::string>& extra) {
   log_path_ = data_dir + ".log";
-  std::vector<std::string> args = {"serve", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
-                                   "--threads", "2"};
+  std::vector<std::string> args = {"serve",       "--data-dir", data_dir, "--listen",
+                                   "127.0.0.1:0", "--threads",  "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   const size_t from = ReadFile(log_path_).size();  // a restart appends to the same log
   pid_ = Spawn(args, log_path_);
@@ -261,7 +262,8 @@ ApiFixture::ApiFixture(const std::string& clock_start, std::vector<std::string> 
     : clock_start_(clock_start), extra_(std::move(extra)) {
   const std::string data = dir.Sub("data");
   const auto token = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), {"token", "create", "--data-dir", data, "--clock-start", clock_start_});
+    args.insert(args.begin(),
+                {"token", "create", "--data-dir", data, "--clock-start", clock_start_});
     ToolRun r = RunTool(args);
     INFO(r.out);
     REQUIRE(r.exit_code == 0);

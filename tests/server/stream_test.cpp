@@ -1,7 +1,6 @@
 // The log leaving the server: Server-Sent Events that resume, JSON Lines exports an auditor can
 // verify offline, and the rate limit on a token.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "tests/server/server_fixture.h"
@@ -82,8 +81,8 @@ TEST_CASE("an agency's event stream holds only what it may see", "[server][integ
   }
   CHECK(tasks > 10);
 
-  SseClient bad(f.server->port(), "/v1/events/stream", {{"Authorization", "Bearer " + f.auditor},
-                                                        {"Last-Event-ID", "abc"}});
+  SseClient bad(f.server->port(), "/v1/events/stream",
+                {{"Authorization", "Bearer " + f.auditor}, {"Last-Event-ID", "abc"}});
   CHECK(bad.status() == 400);
   SseClient none(f.server->port(), "/v1/events/stream", {});
   CHECK(none.status() == 401);
@@ -126,7 +125,8 @@ TEST_CASE("the exported log verifies offline, and a changed byte is found",
   CHECK(f.Get(f.agency_hp, "/v1/audit/export").status == 403);
 }
 
-TEST_CASE("a token over its request rate gets 429 with Retry-After", "[server][integration][security]") {
+TEST_CASE("a token over its request rate gets 429 with Retry-After",
+          "[server][integration][security]") {
   ApiFixture f("2026-03-02", {"--rate-limit", "0.5", "--rate-burst", "3"});
   for (int i = 0; i < 3; ++i) CHECK(f.Get(f.agency_hp, "/v1/agencies").status == 200);
   const HttpResult r = f.Get(f.agency_hp, "/v1/agencies");

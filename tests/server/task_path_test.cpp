@@ -10,7 +10,8 @@ using nlohmann::json;
 namespace {
 
 const char* kMatrix =
-    "\xEF\xBB\xBFTT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn thành\r\n"
+    "\xEF\xBB\xBFTT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn "
+    "thành\r\n"
     "I;Kiểm tra, đánh giá;;;;\r\n"
     "1;Tổ chức khảo sát năng lực tiếng Anh giáo viên;Sở Giáo dục và Đào tạo;Sở Tài chính;"
     "Báo cáo kết quả khảo sát;Quý II/2026\r\n"
@@ -105,7 +106,9 @@ TEST_CASE("a task goes from import to the report over HTTP, and survives a resta
   r = f.Get(f.coordinator, "/v1/plans/kt-2026/report?format=csv");
   REQUIRE(r.status == 200);
   CHECK(r.header("content-type") == "text/csv; charset=utf-8");
-  CHECK(r.body.rfind("\xEF\xBB\xBF" "TT,Nhiệm vụ", 0) == 0);
+  CHECK(r.body.rfind("\xEF\xBB\xBF"
+                     "TT,Nhiệm vụ",
+                     0) == 0);
   CHECK(r.body.find("completed_on_time") != std::string::npos);
 
   // The auditor sees every step with its actor.

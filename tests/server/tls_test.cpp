@@ -56,8 +56,8 @@ HttpResult HttpsGet(uint16_t port, const std::string& target, const std::string&
 }  // namespace
 
 TEST_CASE("the server speaks HTTPS with the configured certificate", "[server][integration][tls]") {
-  ApiFixture f("2026-03-02", {"--tls-cert", kTlsDir + "/test-cert.pem", "--tls-key",
-                              kTlsDir + "/test-key.pem"});
+  ApiFixture f("2026-03-02",
+               {"--tls-cert", kTlsDir + "/test-cert.pem", "--tls-key", kTlsDir + "/test-key.pem"});
   const uint16_t port = f.server->port();
   CHECK(f.server->log().find("(HTTPS)") != std::string::npos);
 
@@ -83,9 +83,9 @@ TEST_CASE("a TLS key that does not match its certificate stops the server at sta
           "[server][tls]") {
   TempDir dir;
   // Another key: the certificate file is not a key at all.
-  ToolRun r = RunTool({"serve", "--data-dir", dir.Sub("data"), "--listen", "127.0.0.1:0",
-                       "--tls-cert", kTlsDir + "/test-cert.pem", "--tls-key",
-                       kTlsDir + "/test-cert.pem"});
+  ToolRun r =
+      RunTool({"serve", "--data-dir", dir.Sub("data"), "--listen", "127.0.0.1:0", "--tls-cert",
+               kTlsDir + "/test-cert.pem", "--tls-key", kTlsDir + "/test-cert.pem"});
   CHECK(r.exit_code == 2);
   r = RunTool({"serve", "--data-dir", dir.Sub("data"), "--listen", "127.0.0.1:0", "--tls-cert",
                kTlsDir + "/test-cert.pem"});

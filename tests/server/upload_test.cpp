@@ -18,7 +18,8 @@ std::string Form(const std::vector<std::tuple<std::string, std::string, std::str
   std::string body;
   for (const auto& [name, filename, data] : parts) {
     body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-    if (!filename.empty()) body += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
+    if (!filename.empty())
+      body += "; filename=\"" + filename + "\"\r\nContent-Type: application/pdf";
     body += "\r\n\r\n" + data + "\r\n";
   }
   return body + "--" + kBoundary + "--\r\n";
@@ -31,7 +32,8 @@ std::vector<std::pair<std::string, std::string>> FormType() {
 }  // namespace
 
 TEST_CASE("multipart bodies parse as curl and browsers send them", "[server][multipart]") {
-  const std::string body = Form({{"note", "", "Bản cuối"}, {"file", "Báo cáo.pdf", "%PDF\r\n--x\r\n\0z"}});
+  const std::string body =
+      Form({{"note", "", "Bản cuối"}, {"file", "Báo cáo.pdf", "%PDF\r\n--x\r\n\0z"}});
   auto boundary = server::MultipartBoundary("multipart/form-data; boundary=" + kBoundary);
   REQUIRE(boundary);
   auto parts = server::ParseMultipart(body, *boundary);
@@ -43,8 +45,10 @@ TEST_CASE("multipart bodies parse as curl and browsers send them", "[server][mul
   CHECK((*parts)[1].data == "%PDF\r\n--x\r\n");
   CHECK(server::MultipartBoundary("multipart/form-data; boundary=\"quoted b\"") == "quoted b");
   CHECK_FALSE(server::MultipartBoundary("application/json"));
-  CHECK_FALSE(server::ParseMultipart("--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end",
-                                     kBoundary).ok());
+  CHECK_FALSE(server::ParseMultipart(
+                  "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end",
+                  kBoundary)
+                  .ok());
   CHECK_FALSE(server::ParseMultipart("nothing here", kBoundary).ok());
 }
 
@@ -53,7 +57,8 @@ TEST_CASE("a deliverable file is uploaded, stored by hash, and downloaded intact
   ApiFixture f;
   const std::string task = "/v1/tasks/hp-tieng-anh-2025:I.1";
   std::string file;
-  for (uint64_t i = 0; i < 300000; ++i) file += static_cast<char>((i * 7919) % 256);  // binary, 300 kB
+  for (uint64_t i = 0; i < 300000; ++i)
+    file += static_cast<char>((i * 7919) % 256);  // binary, 300 kB
   Sha256 hasher;
   const std::string sha = ToHex(hasher.Digest(file));
 
@@ -86,10 +91,13 @@ TEST_CASE("a deliverable file is uploaded, stored by hash, and downloaded intact
 
   // Refusals append nothing: no file part, an unknown part, another agency, too large.
   const uint64_t after = f.HeadPosition();
-  CHECK(f.Post(f.agency_hp, task + "/deliverables", Form({{"note", "", "x"}}), FormType()).status == 400);
-  CHECK(f.Post(f.agency_hp, task + "/deliverables", Form({{"file", "a.pdf", "x"}, {"extra", "", "y"}}),
-               FormType()).status == 400);
-  CHECK(f.Post(f.agency_bk, task + "/deliverables", Form({{"file", "a.pdf", "x"}}), FormType()).status == 404);
+  CHECK(f.Post(f.agency_hp, task + "/deliverables", Form({{"note", "", "x"}}), FormType()).status ==
+        400);
+  CHECK(f.Post(f.agency_hp, task + "/deliverables",
+               Form({{"file", "a.pdf", "x"}, {"extra", "", "y"}}), FormType())
+            .status == 400);
+  CHECK(f.Post(f.agency_bk, task + "/deliverables", Form({{"file", "a.pdf", "x"}}), FormType())
+            .status == 404);
   const std::string huge(20 * 1024 * 1024 + 1, 'x');
   r = f.Post(f.agency_hp, task + "/deliverables", Form({{"file", "big.pdf", huge}}), FormType());
   CHECK(r.status == 413);

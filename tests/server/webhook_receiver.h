@@ -49,10 +49,10 @@ class WebhookReceiver {
   std::thread acceptor_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  Behaviour behaviour_;             // by mu_
-  std::vector<Hit> hits_;           // by mu_
-  std::map<std::string, int> seen_;  // by mu_
-  std::vector<int> conns_;          // by mu_
+  Behaviour behaviour_;               // by mu_
+  std::vector<Hit> hits_;             // by mu_
+  std::map<std::string, int> seen_;   // by mu_
+  std::vector<int> conns_;            // by mu_
   std::vector<std::thread> workers_;  // by mu_
   std::atomic<bool> closing_{false};
 };

@@ -1,10 +1,8 @@
 // Webhooks end to end: a real server delivering to real receivers on loopback. Retry schedules
 // are shrunk by flags; reminder days are reached by restarting the server on another day.
 #include <catch2/catch.hpp>
-
-#include <ctime>
-
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 #include "tests/server/server_fixture.h"
@@ -21,7 +19,7 @@ namespace {
 std::vector<std::string> Fast(std::vector<std::string> more = {},
                               const std::string& retry = "0,200ms,200ms") {
   std::vector<std::string> args = {"--webhook-addresses", "loopback", "--webhook-retry", retry,
-                                   "--webhook-jitter", "0"};
+                                   "--webhook-jitter",    "0"};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -68,10 +66,9 @@ TEST_CASE("deliveries carry Standard Webhooks headers that verify, and the task 
           "[server][webhooks][integration]") {
   WebhookReceiver receiver;
   ApiFixture f("2026-03-02", Fast());
-  const json hook = CreateHook(f, f.coordinator,
-                               {{"url", receiver.url()},
-                                {"agency", "so-gddt-hp"},
-                                {"description", "Phòng CNTT Sở GD&ĐT"}});
+  const json hook = CreateHook(
+      f, f.coordinator,
+      {{"url", receiver.url()}, {"agency", "so-gddt-hp"}, {"description", "Phòng CNTT Sở GD&ĐT"}});
   const std::string id = hook["id"];
   const std::string secret = hook["secret"];
   CHECK(secret.starts_with("whsec_"));
@@ -142,8 +139,8 @@ TEST_CASE("an agency manages its own webhooks only, and bad input changes nothin
   CHECK(mine["agency"] == "so-gddt-hp");
   const std::string id = mine["id"];
 
-  HttpResult r = f.PostJson(f.agency_hp, "/v1/webhooks",
-                            {{"url", receiver.url()}, {"agency", "so-gddt-bk"}});
+  HttpResult r =
+      f.PostJson(f.agency_hp, "/v1/webhooks", {{"url", receiver.url()}, {"agency", "so-gddt-bk"}});
   CHECK(r.status == 403);
   r = f.PostJson(f.auditor, "/v1/webhooks", {{"url", receiver.url()}, {"agency", "so-gddt-hp"}});
   CHECK(r.status == 403);
@@ -159,14 +156,14 @@ TEST_CASE("an agency manages its own webhooks only, and bad input changes nothin
     json body;
     std::string field;
   };
-  for (const Bad& bad : {Bad{{{"url", "ftp://example.org/x"}}, "url"},
-                         Bad{{{"url", "http://user:pw@example.org/x"}}, "url"},
-                         Bad{{{"url", receiver.url()}, {"types", {"task.exploded"}}}, "types"},
-                         Bad{{{"url", receiver.url()}, {"reminders", {{"hour", 25}}}}, "reminders.hour"},
-                         Bad{{{"url", receiver.url()}, {"reminders", {{"days_before", {-1}}}}},
-                             "reminders.days_before"},
-                         Bad{{{"url", receiver.url()}, {"colour", "blue"}}, "colour"},
-                         Bad{{{"url", 7}}, "url"}}) {
+  for (const Bad& bad :
+       {Bad{{{"url", "ftp://example.org/x"}}, "url"},
+        Bad{{{"url", "http://user:pw@example.org/x"}}, "url"},
+        Bad{{{"url", receiver.url()}, {"types", {"task.exploded"}}}, "types"},
+        Bad{{{"url", receiver.url()}, {"reminders", {{"hour", 25}}}}, "reminders.hour"},
+        Bad{{{"url", receiver.url()}, {"reminders", {{"days_before", {-1}}}}},
+            "reminders.days_before"},
+        Bad{{{"url", receiver.url()}, {"colour", "blue"}}, "colour"}, Bad{{{"url", 7}}, "url"}}) {
     r = f.PostJson(f.agency_hp, "/v1/webhooks", bad.body);
     INFO(bad.body.dump() + " -> " + r.body);
     CHECK((r.status == 400 || r.status == 422));  // malformed, or well-formed but not valid
@@ -193,7 +190,8 @@ TEST_CASE("a receiver that fails then recovers gets the same webhook-id again",
           "[server][webhooks][integration]") {
   WebhookReceiver receiver([](const Hit& h) { return Answer{h.n <= 2 ? 500 : 204}; });
   ApiFixture f("2026-03-02", Fast());
-  const std::string id = CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}})["id"];
+  const std::string id =
+      CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}})["id"];
   const std::string msg = f.Post(f.coordinator, "/v1/webhooks/" + id + "/test", "").json()["id"];
   REQUIRE(receiver.WaitForCount(3));
   for (const Hit& h : receiver.hits()) CHECK(h.id == msg);
@@ -217,7 +215,8 @@ TEST_CASE("a receiver that fails then recovers gets the same webhook-id again",
   CHECK(health["failing_since_ms"].is_number());
   CHECK(health["last_error"] == "HTTP 502");
   receiver.set_behaviour([](const Hit&) { return Answer{200}; });
-  HttpResult r = f.Post(f.coordinator, "/v1/webhooks/" + id + "/deliveries/" + lost + "/redeliver", "");
+  HttpResult r =
+      f.Post(f.coordinator, "/v1/webhooks/" + id + "/deliveries/" + lost + "/redeliver", "");
   REQUIRE(r.status == 202);
   CHECK(Settled(f, id, lost)["state"] == "delivered");
   CHECK(receiver.hits().back().id == lost);
@@ -252,8 +251,10 @@ TEST_CASE("410 disables the endpoint and says why; Retry-After is honoured",
     return h.n == 1 ? Answer{429, 0, {{"Retry-After", "1"}}} : Answer{204};
   });
   ApiFixture f("2026-03-02", Fast());
-  const std::string g = CreateHook(f, f.coordinator, {{"url", gone.url()}, {"agency", "so-gddt-hp"}})["id"];
-  const std::string b = CreateHook(f, f.coordinator, {{"url", busy.url()}, {"agency", "so-gddt-bk"}})["id"];
+  const std::string g =
+      CreateHook(f, f.coordinator, {{"url", gone.url()}, {"agency", "so-gddt-hp"}})["id"];
+  const std::string b =
+      CreateHook(f, f.coordinator, {{"url", busy.url()}, {"agency", "so-gddt-bk"}})["id"];
 
   const std::string msg = f.Post(f.coordinator, "/v1/webhooks/" + g + "/test", "").json()["id"];
   CHECK(Settled(f, g, msg)["state"] == "failed");
@@ -284,7 +285,8 @@ TEST_CASE("410 disables the endpoint and says why; Retry-After is honoured",
     std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     return Answer{503, 0, {{"Retry-After", text}}};
   });
-  const std::string d = CreateHook(f, f.coordinator, {{"url", dated.url()}, {"agency", "so-gddt-hp"}})["id"];
+  const std::string d =
+      CreateHook(f, f.coordinator, {{"url", dated.url()}, {"agency", "so-gddt-hp"}})["id"];
   const std::string later = f.Post(f.coordinator, "/v1/webhooks/" + d + "/test", "").json()["id"];
   REQUIRE(dated.WaitForCount(2));
   const auto dated_hits = dated.hits();
@@ -296,7 +298,8 @@ TEST_CASE("a restart in the middle of a retry schedule resumes it",
           "[server][webhooks][integration]") {
   WebhookReceiver receiver([](const Hit& h) { return Answer{h.n == 1 ? 503 : 204}; });
   ApiFixture f("2026-03-02", Fast({}, "0,2s,2s"));
-  const std::string id = CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}})["id"];
+  const std::string id =
+      CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}})["id"];
   const std::string msg = f.Post(f.coordinator, "/v1/webhooks/" + id + "/test", "").json()["id"];
   REQUIRE(receiver.WaitForCount(1));
   // Once the failed attempt is on record, SIGKILL before the retry is due.
@@ -334,15 +337,17 @@ TEST_CASE("reminders follow an extension and are not sent twice across restarts"
   INFO(r.body);
   REQUIRE(r.status == 201);
   const std::string task = "nh-2026:I.1";
-  const json hook = CreateHook(f, f.agency_hp,
-                               {{"url", receiver.url()},
-                                {"types", {"task.deadline.approaching", "task.deadline.today", "task.overdue"}},
-                                {"reminders", {{"days_before", {7, 1, 0}}, {"overdue_every_days", 0}}}});
+  const json hook =
+      CreateHook(f, f.agency_hp,
+                 {{"url", receiver.url()},
+                  {"types", {"task.deadline.approaching", "task.deadline.today", "task.overdue"}},
+                  {"reminders", {{"days_before", {7, 1, 0}}, {"overdue_every_days", 0}}}});
   const std::string id = hook["id"];
 
   // Due 03-04, extended to 03-09: the reminders move with it.
-  r = f.PostJson(f.agency_hp, "/v1/tasks/" + task + "/extension-requests",
-                 {{"id", "gia-han-1"}, {"due", "2026-03-09"}, {"reason", "Chờ số liệu các trường"}});
+  r = f.PostJson(
+      f.agency_hp, "/v1/tasks/" + task + "/extension-requests",
+      {{"id", "gia-han-1"}, {"due", "2026-03-09"}, {"reason", "Chờ số liệu các trường"}});
   INFO(r.body);
   REQUIRE(r.status == 201);
   r = f.PostJson(f.coordinator, "/v1/tasks/" + task + "/extension-requests/gia-han-1/decision",
@@ -412,8 +417,10 @@ TEST_CASE("a slow receiver does not hold up a fast one", "[server][webhooks][int
   WebhookReceiver slow([](const Hit&) { return Answer{204, 1500}; });
   WebhookReceiver fast;
   ApiFixture f("2026-03-02", Fast({"--webhook-per-endpoint", "1"}));
-  CreateHook(f, f.coordinator, {{"url", slow.url()}, {"agency", "so-gddt-hp"}, {"types", {"task.comment.added"}}});
-  CreateHook(f, f.coordinator, {{"url", fast.url()}, {"agency", "so-gddt-hp"}, {"types", {"task.comment.added"}}});
+  CreateHook(f, f.coordinator,
+             {{"url", slow.url()}, {"agency", "so-gddt-hp"}, {"types", {"task.comment.added"}}});
+  CreateHook(f, f.coordinator,
+             {{"url", fast.url()}, {"agency", "so-gddt-hp"}, {"types", {"task.comment.added"}}});
   for (int i = 0; i < 5; ++i) {
     const HttpResult r = f.PostJson(f.coordinator, std::string("/v1/tasks/") + kTask + "/comments",
                                     {{"text", "Nhắc lần " + std::to_string(i + 1)}});
@@ -426,7 +433,8 @@ TEST_CASE("a slow receiver does not hold up a fast one", "[server][webhooks][int
 TEST_CASE("rotation signs with both secrets for a day", "[server][webhooks][integration]") {
   WebhookReceiver receiver;
   ApiFixture f("2026-03-02", Fast());
-  const json hook = CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}});
+  const json hook =
+      CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}});
   const std::string id = hook["id"];
   const HttpResult r = f.Post(f.coordinator, "/v1/webhooks/" + id + "/rotate-secret", "");
   INFO(r.body);
@@ -448,7 +456,8 @@ TEST_CASE("by default deliveries do not reach loopback or private addresses",
           "[server][webhooks][integration]") {
   WebhookReceiver receiver;
   ApiFixture f("2026-03-02", {"--webhook-retry", "0"});
-  const std::string id = CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}})["id"];
+  const std::string id =
+      CreateHook(f, f.coordinator, {{"url", receiver.url()}, {"agency", "so-gddt-hp"}})["id"];
   const std::string msg = f.Post(f.coordinator, "/v1/webhooks/" + id + "/test", "").json()["id"];
   const json d = Settled(f, id, msg);
   CHECK(d["state"] == "failed");

@@ -26,7 +26,8 @@ namespace taskledger::testing {
 
 class PowerLossFs : public rocksdb::FileSystemWrapper {
  public:
-  explicit PowerLossFs(std::shared_ptr<rocksdb::FileSystem> base) : FileSystemWrapper(std::move(base)) {}
+  explicit PowerLossFs(std::shared_ptr<rocksdb::FileSystem> base)
+      : FileSystemWrapper(std::move(base)) {}
   const char* Name() const override { return "PowerLossFs"; }
 
   // The durable contents of every file under `dirs` (one level), at this instant.
@@ -66,7 +67,9 @@ class PowerLossFs : public rocksdb::FileSystemWrapper {
       std::vector<std::string> children;
       if (!target()->GetChildren(dir, rocksdb::IOOptions(), &children, nullptr).ok()) continue;
       for (const std::string& name : children) {
-        target()->DeleteFile(dir + "/" + name, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+        target()
+            ->DeleteFile(dir + "/" + name, rocksdb::IOOptions(), nullptr)
+            .PermitUncheckedError();
       }
     }
     files_.clear();
@@ -167,7 +170,8 @@ class PowerLossFs : public rocksdb::FileSystemWrapper {
 
   void Wrote(const std::string& path, uint64_t end) {
     std::lock_guard lock(mu_);
-    if (auto it = files_.find(path); it != files_.end()) it->second.size = std::max(it->second.size, end);
+    if (auto it = files_.find(path); it != files_.end())
+      it->second.size = std::max(it->second.size, end);
   }
   void Truncated(const std::string& path, uint64_t size) {
     std::lock_guard lock(mu_);

@@ -1,17 +1,17 @@
 // The delivery client against endpoints that misbehave, and the address guard against the IANA
 // special-purpose registries.
+#include "webhooks/client.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-
 #include <boost/asio/ip/address.hpp>
+#include <catch2/catch.hpp>
 #include <thread>
 
-#include "webhooks/client.h"
 #include "webhooks/target.h"
 
 using namespace taskledger;
@@ -117,7 +117,8 @@ TEST_CASE("an endpoint's endless header is cut off too", "[webhooks][client]") {
   CHECK(MaxRssKb() - with_answer < 8 * 1024);
 }
 
-TEST_CASE("a large body is read up to the limit and the answer still counts", "[webhooks][client]") {
+TEST_CASE("a large body is read up to the limit and the answer still counts",
+          "[webhooks][client]") {
   std::string body(1u << 20, 'x');
   RawEndpoint endpoint("HTTP/1.1 201 Created\r\nContent-Length: " + std::to_string(body.size()) +
                        "\r\n\r\n" + body);
@@ -135,7 +136,7 @@ TEST_CASE("the address guard follows the IANA special-purpose registries", "[web
       // Public.
       {"8.8.8.8", true, true, true},
       {"2001:4860:4860::8888", true, true, true},
-      {"192.0.0.9", true, true, true},  // globally reachable inside 192.0.0.0/24
+      {"192.0.0.9", true, true, true},          // globally reachable inside 192.0.0.0/24
       {"2002:0808:0808::1", true, true, true},  // 6to4 of 8.8.8.8
       {"64:ff9b::808:808", true, true, true},   // NAT64 of 8.8.8.8
       // Private networks: with --webhook-addresses private.
@@ -143,10 +144,10 @@ TEST_CASE("the address guard follows the IANA special-purpose registries", "[web
       {"172.31.255.255", false, true, true},
       {"192.168.1.1", false, true, true},
       {"100.64.0.1", false, true, true},
-      {"198.18.0.1", false, true, true},   // benchmarking
+      {"198.18.0.1", false, true, true},  // benchmarking
       {"198.19.255.255", false, true, true},
       {"fd00::1", false, true, true},
-      {"fec0::1", false, true, true},       // site-local
+      {"fec0::1", false, true, true},  // site-local
       {"::ffff:10.0.0.1", false, true, true},
       {"64:ff9b::a00:1", false, true, true},      // NAT64 of 10.0.0.1
       {"64:ff9b:1::808:808", false, true, true},  // local-use NAT64: never public
@@ -156,7 +157,7 @@ TEST_CASE("the address guard follows the IANA special-purpose registries", "[web
       {"127.255.0.1", false, false, true},
       {"::1", false, false, true},
       {"::ffff:127.0.0.1", false, false, true},
-      {"64:ff9b::7f00:1", false, false, true},   // NAT64 of 127.0.0.1
+      {"64:ff9b::7f00:1", false, false, true},    // NAT64 of 127.0.0.1
       {"2002:7f00:0001::1", false, false, true},  // 6to4 of 127.0.0.1
       // Never.
       {"169.254.169.254", false, false, false},  // cloud metadata

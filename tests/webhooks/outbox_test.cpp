@@ -1,8 +1,7 @@
 #include "webhooks/outbox.h"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -50,9 +49,9 @@ TEST_CASE("a keyed message is enqueued once, also after the outbox is reopened",
   }
   auto box = Outbox::Open(path);
   REQUIRE(box.ok());
-  auto again = (*box)->Enqueue({Reminder("wh_a", "p:1|1|2026-03-09|7", 3000),
-                                Reminder("wh_a", "p:1|1|2026-03-09|1", 3000)},
-                               {}, false);
+  auto again = (*box)->Enqueue(
+      {Reminder("wh_a", "p:1|1|2026-03-09|7", 3000), Reminder("wh_a", "p:1|1|2026-03-09|1", 3000)},
+      {}, false);
   REQUIRE(again.ok());
   REQUIRE(again->size() == 1);
   CHECK(again->front().key == "p:1|1|2026-03-09|1");
@@ -173,7 +172,8 @@ TEST_CASE("retention prunes old finished deliveries the log records, and nothing
   };
   const int64_t day = 24LL * 3600 * 1000;
   const std::string old_recorded = finish(Reminder("wh_a", "old-recorded", 1 * day), 2 * day, true);
-  const std::string old_unrecorded = finish(Reminder("wh_a", "old-unrecorded", 1 * day), 2 * day, false);
+  const std::string old_unrecorded =
+      finish(Reminder("wh_a", "old-unrecorded", 1 * day), 2 * day, false);
   const std::string recent = finish(Reminder("wh_a", "recent", 100 * day), 100 * day, true);
   Message ping = Reminder("wh_a", "", 1 * day);
   ping.id = NewMessageId();
@@ -229,8 +229,8 @@ TEST_CASE("power cuts leave the outbox a prefix of its writes, with every synced
   o.env = disk.env.get();
   o.min_free_bytes = 0;
   std::mt19937_64 rng(7);
-  uint64_t next = 1;                     // the next message's number, and its cursor
-  uint64_t synced_through = 0;           // every enqueue up to here was made durable
+  uint64_t next = 1;                           // the next message's number, and its cursor
+  uint64_t synced_through = 0;                 // every enqueue up to here was made durable
   std::map<std::string, std::string> secrets;  // stored (synced) before a cut
   for (int cut = 0; cut < 200; ++cut) {
     auto box = Outbox::Open(dir, o);
@@ -243,7 +243,8 @@ TEST_CASE("power cuts leave the outbox a prefix of its writes, with every synced
     for (uint64_t i = cursor > 50 ? cursor - 50 : 1; i <= cursor; ++i) {
       REQUIRE(b.Get(MessageIdFor("wh_a", "k" + std::to_string(i))).ok());
     }
-    for (const auto& [endpoint, secret] : secrets) REQUIRE(b.GetSecrets(endpoint)->current == secret);
+    for (const auto& [endpoint, secret] : secrets)
+      REQUIRE(b.GetSecrets(endpoint)->current == secret);
     next = cursor + 1;
 
     std::atomic<bool> stop{false};

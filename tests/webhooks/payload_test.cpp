@@ -1,9 +1,10 @@
 // Notification bodies: the fields an agency's system needs, Vietnamese intact, under 20 kB.
+#include "webhooks/payload.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "tests/domain/domain_fixture.h"
-#include "webhooks/payload.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;
@@ -46,9 +47,9 @@ TEST_CASE("bodies stay under 20 kB, texts cut at a character boundary", "[webhoo
   while (t.title.size() < 3900) t.title += "Đổi mới ";  // as long as the domain allows
   t.deliverable = t.title;
   f.Do(t);
-  const auto rs = webhooks::RemindersBetween(f.ledger(), webhooks::ReminderPolicy{},
-                                             StartOfDayUtcMs({2026, 6, 30}),
-                                             StartOfDayUtcMs({2026, 7, 1}));
+  const auto rs =
+      webhooks::RemindersBetween(f.ledger(), webhooks::ReminderPolicy{},
+                                 StartOfDayUtcMs({2026, 6, 30}), StartOfDayUtcMs({2026, 7, 1}));
   REQUIRE(rs.size() == 1);
   const std::string body = webhooks::ReminderPayload(rs[0], {"msg_02", 0, ""});
   CHECK(body.size() <= webhooks::kMaxPayloadBytes);

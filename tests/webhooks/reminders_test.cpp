@@ -1,9 +1,10 @@
 // Deadline reminders planned from the Ledger: 30, 7 and 1 days before, on the day, and every 7
 // days while overdue; re-planned when the deadline moves; none once the occurrence is done.
+#include "webhooks/reminders.h"
+
 #include <catch2/catch.hpp>
 
 #include "tests/domain/domain_fixture.h"
-#include "webhooks/reminders.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;

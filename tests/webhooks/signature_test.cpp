@@ -1,8 +1,8 @@
 // Standard Webhooks signatures: the specification's own vector, rotation, and what a receiver
 // must refuse.
-#include <catch2/catch.hpp>
-
 #include "webhooks/signature.h"
+
+#include <catch2/catch.hpp>
 
 using namespace taskledger::webhooks;
 
@@ -17,8 +17,8 @@ TEST_CASE("the Standard Webhooks test vector signs as the specification says", "
   auto key = SecretKey(kSecret);
   REQUIRE(key.ok());
   CHECK(Sign(*key, kId, kTimestamp, kBody) == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-  CHECK(Verify(*key, kId, kTimestamp, kBody, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
-               kTimestamp + 10));
+  CHECK(Verify(*key, kId, kTimestamp, kBody,
+               "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", kTimestamp + 10));
 }
 
 TEST_CASE("a receiver refuses a changed body, another id, an old timestamp or another key",
