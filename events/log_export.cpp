@@ -25,17 +25,16 @@ std::string ExportHeader(uint64_t after, const Hash& previous, const Head& head,
          "\n";
 }
 
+json EventMeta(const RecordedEvent& e) {
+  return {{"position", e.position}, {"stream", e.stream},   {"version", e.version},
+          {"id", e.id.ToString()},  {"type", e.type},       {"recorded_at_ms", e.recorded_at_ms},
+          {"actor", e.actor},       {"hash", ToHex(e.hash)}};
+}
+
 std::string ExportLine(const RecordedEvent& e) {
-  json j = {{"position", e.position},
-            {"stream", e.stream},
-            {"version", e.version},
-            {"id", e.id.ToString()},
-            {"type", e.type},
-            {"recorded_at_ms", e.recorded_at_ms},
-            {"actor", e.actor},
-            {"correlation_id", e.correlation_id},
-            {"causation_id", e.causation_id},
-            {"hash", ToHex(e.hash)}};
+  json j = EventMeta(e);
+  j["correlation_id"] = e.correlation_id;
+  j["causation_id"] = e.causation_id;
   std::string line = Dump(j);
   line.pop_back();  // '}': data goes last, verbatim
   line += ",\"data\":";

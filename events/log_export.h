@@ -12,6 +12,7 @@
 #pragma once
 
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "events/event.h"
@@ -21,6 +22,9 @@ namespace taskledger {
 
 std::string ExportHeader(uint64_t after, const Hash& previous, const Head& head, int64_t now_ms);
 std::string ExportLine(const RecordedEvent& e);
+// An event's members but its data and its correlation and causation ids (which carry
+// idempotency keys' digests): what the API's event list shows beside the data.
+nlohmann::json EventMeta(const RecordedEvent& e);
 std::string ExportTrailer(uint64_t count, const Head& head);
 
 // Writes positions (after, head] of `store` through `write` (false from it stops the export).

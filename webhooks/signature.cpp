@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include "events/util/coding.h"
+
 namespace taskledger::webhooks {
 
 namespace {
@@ -14,35 +16,6 @@ namespace {
 constexpr std::string_view kPrefix = "whsec_";
 
 }  // namespace
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-Result<std::string> FromBase64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) {
-    return Status::InvalidArgument("not base64: its length is not a multiple of 4");
-  }
-  std::string out(3 * text.size() / 4, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return Status::InvalidArgument("not base64");
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  size_t size = static_cast<size_t>(n);
-  if (text.ends_with("==")) {
-    size -= 2;
-  } else if (text.ends_with("=")) {
-    size -= 1;
-  }
-  out.resize(size);
-  return out;
-}
 
 std::string NewSecret() {
   unsigned char key[32];

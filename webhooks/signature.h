@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "events/util/coding.h"
 #include "events/util/status.h"
 
 namespace taskledger::webhooks {
@@ -31,7 +32,6 @@ std::string SignatureHeader(const std::vector<std::string>& keys, std::string_vi
 bool Verify(std::string_view key, std::string_view msg_id, int64_t timestamp, std::string_view body,
             std::string_view header, int64_t now_s, int64_t tolerance_s = 300);
 
-std::string Base64(std::string_view bytes);
-Result<std::string> FromBase64(std::string_view text);
+// Base64 and FromBase64 are in events/util/coding.h.
 
 }  // namespace taskledger::webhooks

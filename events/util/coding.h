@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "events/util/status.h"
+
 namespace taskledger {
 
 // `v` as `bytes` (1-8) big-endian bytes; higher bytes of `v` are dropped.
@@ -34,6 +36,12 @@ inline std::string Hex(std::string_view bytes) {
   }
   return out;
 }
+
+// Base64 (RFC 4648 §4, padded), and back: kInvalidArgument when `text` is not that.
+std::string Base64(std::string_view bytes);
+Result<std::string> FromBase64(std::string_view text);
+// Base64url without padding (RFC 4648 §5): tokens and keys people copy.
+std::string Base64Url(std::string_view bytes);
 
 // `n` bytes from OpenSSL's CSPRNG; throws when it has no entropy (nothing safe to do then).
 std::string RandomBytes(size_t n);

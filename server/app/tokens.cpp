@@ -15,24 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Base64Url(std::string_view raw) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : raw) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      out.push_back(kAlphabet[(acc >> (bits - 6)) & 63]);
-      bits -= 6;
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(acc << (6 - bits)) & 63]);
-  return out;
-}
-
 std::string HashHex(std::string_view token) {
   thread_local Sha256 sha;
   return ToHex(sha.Digest(token));

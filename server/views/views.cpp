@@ -2,6 +2,7 @@
 
 #include "domain/codec.h"
 #include "domain/csv.h"
+#include "events/log_export.h"
 #include "events/util/sha256.h"
 
 namespace taskledger::server {
@@ -273,15 +274,9 @@ std::string ReportCsv(const PlanReport& r) {
 }
 
 json LogEventView(const RecordedEvent& e) {
-  return {{"position", e.position},
-          {"stream", e.stream},
-          {"version", e.version},
-          {"id", e.id.ToString()},
-          {"type", e.type},
-          {"recorded_at_ms", e.recorded_at_ms},
-          {"actor", e.actor},
-          {"hash", ToHex(e.hash)},
-          {"data", json::parse(e.data, nullptr, false)}};
+  json j = EventMeta(e);
+  j["data"] = json::parse(e.data, nullptr, false);
+  return j;
 }
 
 }  // namespace taskledger::server

@@ -59,6 +59,11 @@ class SmallDisk {
   std::string why_;
 };
 
+void WarnSkipped(const SmallDisk& disk) {
+  WARN("skipped: cannot mount a tmpfs here (" << disk.why()
+                                              << "); run as root to test a full disk");
+}
+
 struct Served {
   std::string coordinator, agency;
   std::unique_ptr<ServerProcess> server;
@@ -102,11 +107,7 @@ void CheckFullDiskProblem(const HttpResult& r, const std::string& data_dir) {
 TEST_CASE("a disk that fills pauses writes at the floor; they resume when space is freed",
           "[server][integration][disk-full]") {
   SmallDisk disk(64);
-  if (!disk.mounted()) {
-    WARN("skipped: cannot mount a tmpfs here (" << disk.why()
-                                                << "); run as root to test a full disk");
-    return;
-  }
+  if (!disk.mounted()) return WarnSkipped(disk);
   const std::string data = disk.Sub("data");
   Served s = Serve(data, {});  // the default floor: 5% of 64 MiB
   REQUIRE(Comment(s, "trước").status == 201);
@@ -141,11 +142,7 @@ TEST_CASE("a disk that fills pauses writes at the floor; they resume when space 
 TEST_CASE("a write that meets a full disk is refused and the server lives, reads, and resumes",
           "[server][integration][disk-full]") {
   SmallDisk disk(64);
-  if (!disk.mounted()) {
-    WARN("skipped: cannot mount a tmpfs here (" << disk.why()
-                                                << "); run as root to test a full disk");
-    return;
-  }
+  if (!disk.mounted()) return WarnSkipped(disk);
   const std::string data = disk.Sub("data");
   // No floor: RocksDB itself meets the full disk, as when another process fills it between a
   // check and a write.

@@ -42,6 +42,29 @@ std::string HttpResult::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+namespace {
+
+// One response from `socket`; status 0 (and `ec` set) when none could be read.
+HttpResult ReadResponse(tcp::socket& socket, beast::error_code* ec) {
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(boost::none);
+  http::read(socket, buffer, parser, *ec);
+  HttpResult r;
+  if (*ec) return r;
+  const auto& res = parser.get();
+  r.status = res.result_int();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    r.headers[name] = std::string(f.value());
+  }
+  r.body = res.body();
+  return r;
+}
+
+}  // namespace
+
 HttpResult HttpCall(uint16_t port, const std::string& method, const std::string& target,
                     const std::string& body,
                     const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -56,20 +79,9 @@ HttpResult HttpCall(uint16_t port, const std::string& method, const std::string&
     req.prepare_payload();
   }
   http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(boost::none);
-  http::read(socket, buffer, parser);
-  const auto& res = parser.get();
-  HttpResult r;
-  r.status = res.result_int();
-  for (const auto& f : res) {
-    std::string name(f.name_string());
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    r.headers[name] = std::string(f.value());
-  }
-  r.body = res.body();
   beast::error_code ec;
+  HttpResult r = ReadResponse(socket, &ec);
+  if (ec) throw beast::system_error(ec);
   socket.shutdown(tcp::socket::shutdown_both, ec);
   return r;
 }
@@ -79,22 +91,8 @@ HttpResult RawHttp(uint16_t port, const std::string& raw) {
   tcp::socket socket(io);
   socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   net::write(socket, net::buffer(raw));
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(boost::none);
   beast::error_code ec;
-  http::read(socket, buffer, parser, ec);
-  HttpResult r;
-  if (ec) return r;  // status 0: no answer
-  const auto& res = parser.get();
-  r.status = res.result_int();
-  for (const auto& f : res) {
-    std::string name(f.name_string());
-    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    r.headers[name] = std::string(f.value());
-  }
-  r.body = res.body();
-  return r;
+  return ReadResponse(socket, &ec);  // status 0 when there was no answer
 }
 
 SseClient::SseClient(uint16_t port, const std::string& target,

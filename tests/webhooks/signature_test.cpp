@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 using namespace taskledger::webhooks;
+using taskledger::Base64;
+using taskledger::FromBase64;
 
 namespace {
 const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
