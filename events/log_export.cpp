@@ -73,6 +73,24 @@ bool ExportLog(const EventStore& store, uint64_t after, int64_t now_ms,
   return write(ExportTrailer(count, head));
 }
 
+namespace {
+
+// A member's value when it is there with the expected type; the fallback when it is absent.
+// nullopt when it is there with another type: an export is untrusted input.
+template <typename T>
+std::optional<T> Member(const json& object, const char* name, T fallback) {
+  const auto it = object.find(name);
+  if (it == object.end()) return fallback;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!it->is_string()) return std::nullopt;
+  } else {
+    if (!it->is_number_unsigned()) return std::nullopt;
+  }
+  return it->template get<T>();
+}
+
+}  // namespace
+
 ExportCheck VerifyExport(std::istream& in) {
   ExportCheck r;
   std::string line;
@@ -88,15 +106,22 @@ ExportCheck VerifyExport(std::istream& in) {
     return fail("line 1 is not a TaskLedger export header");
   }
   Hash previous{};
-  if (!FromHex(header.value("previous_hash", std::string()), &previous)) {
+  const auto previous_hex = Member(header, "previous_hash", std::string());
+  if (!previous_hex || !FromHex(*previous_hex, &previous)) {
     return fail("line 1: previous_hash is not a SHA-256 in hex");
   }
+  const auto after = Member(header, "after", uint64_t{0});
+  if (!after) return fail("line 1: after is not a log position");
   Hash claimed_head{};
-  const json& h = header["head"];
-  if (!h.is_object() || !FromHex(h.value("hash", std::string()), &claimed_head)) {
-    return fail("line 1: head is missing");
+  const auto head_it = header.find("head");
+  if (head_it == header.end() || !head_it->is_object()) return fail("line 1: head is missing");
+  const json& h = *head_it;
+  const auto head_hex = Member(h, "hash", std::string());
+  const auto head_position = Member(h, "position", uint64_t{0});
+  if (!head_hex || !FromHex(*head_hex, &claimed_head) || !head_position) {
+    return fail("line 1: head is not a log position and a SHA-256 in hex");
   }
-  ChainChecker chain(header.value("after", uint64_t{0}), previous);
+  ChainChecker chain(*after, previous);
   r.head = {chain.position(), chain.hash(), 0};
   bool ended = false;
   while (std::getline(in, line)) {
@@ -108,9 +133,11 @@ ExportCheck VerifyExport(std::istream& in) {
     if (j.is_discarded()) return fail("line " + std::to_string(r.line) + ": not JSON");
     if (j.contains("end")) {
       ended = true;
-      if (j.value("count", uint64_t{0}) != r.checked) {
-        return fail("the trailer counts " + std::to_string(j.value("count", uint64_t{0})) +
-                    " events; the file has " + std::to_string(r.checked));
+      const auto count = Member(j, "count", uint64_t{0});
+      if (!count) return fail("line " + std::to_string(r.line) + ": count is not a number");
+      if (*count != r.checked) {
+        return fail("the trailer counts " + std::to_string(*count) + " events; the file has " +
+                    std::to_string(r.checked));
       }
       continue;
     }
@@ -141,7 +168,7 @@ ExportCheck VerifyExport(std::istream& in) {
     r.head = {e.position, e.hash, e.recorded_at_ms};
   }
   if (!ended) return fail("the file ends without its trailer (cut short?)");
-  if (r.head.position != h.value("position", uint64_t{0}) || r.head.hash != claimed_head) {
+  if (r.head.position != *head_position || r.head.hash != claimed_head) {
     return fail("the chain ends at " + std::to_string(r.head.position) + " " + ToHex(r.head.hash) +
                 ", not at the head the header promises");
   }
