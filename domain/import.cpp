@@ -212,6 +212,19 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
   for (const Section& s : plan->sections) sections.insert(s.code);
   std::vector<Section> new_sections;
   std::map<std::string, std::string> new_agency_ids;  // folded name -> id
+  std::map<std::string, std::string> aliases;         // folded name -> id, as the caller mapped
+  std::map<std::string, Agency> aliased;              // id -> the agency with its new aliases
+  std::set<std::string> create;                       // folded names to register
+  for (const auto& [name, id] : options.aliases) {
+    if (!state.FindAgency(id)) {
+      out.problems.push_back({0, "", "\"" + name + "\" is mapped to an unknown agency '" + id + "'"});
+      continue;
+    }
+    aliases[Fold(name)] = id;
+  }
+  for (const std::string& name : options.create) create.insert(Fold(name));
+  std::set<std::string> unknown_seen;
+  std::vector<std::string>* row_unknown = nullptr;  // the preview row being resolved
   std::vector<Command> agency_commands, task_commands;
   std::set<std::string> codes;
   std::string current_section;
@@ -221,6 +234,19 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
   const auto resolve = [&](const MatrixRow& r, const char* column, const std::string& cell) {
     std::vector<std::string> ids;
     for (const std::string& name : SplitAgencyNames(state, cell)) {
+      if (auto a = aliases.find(Fold(name)); a != aliases.end()) {
+        ids.push_back(a->second);
+        auto [it, fresh] = aliased.try_emplace(a->second, *state.FindAgency(a->second));
+        Agency& agency = it->second;
+        const bool known = std::any_of(agency.aliases.begin(), agency.aliases.end(),
+                                       [&](const std::string& x) { return Fold(x) == a->first; }) ||
+                           Fold(agency.name) == a->first;
+        if (!known) {
+          agency.aliases.push_back(name);
+          out.aliases_added.push_back(name + " -> " + a->second);
+        }
+        continue;
+      }
       // Agencies under an authority belong to its plans; the same name elsewhere ("Sở Giáo dục và
       // Đào tạo" of another province) is not a match. Agencies without a parent serve every plan.
       // An agency of the plan's own authority is preferred to one without a parent.
@@ -242,7 +268,7 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
         out.problems.push_back({r.row, column, "\"" + name + "\" matches several agencies"});
       } else if (auto known = new_agency_ids.find(Fold(name)); known != new_agency_ids.end()) {
         ids.push_back(known->second);
-      } else if (options.create_unknown_agencies) {
+      } else if (options.create_unknown_agencies || create.count(Fold(name))) {
         std::string id = Slug(name);
         while (state.FindAgency(id) || std::any_of(new_agency_ids.begin(), new_agency_ids.end(),
                                                    [&](const auto& p) { return p.second == id; })) {
@@ -262,6 +288,8 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
         out.new_agencies.push_back(id);
         ids.push_back(id);
       } else {
+        if (unknown_seen.insert(Fold(name)).second) out.unknown_agencies.push_back(name);
+        if (row_unknown) row_unknown->push_back(name);
         out.problems.push_back({r.row, column,
                                 "unknown agency \"" + name +
                                     "\" (register it, or import with "
@@ -279,12 +307,23 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
     const MatrixRow& r = gathered.row;
     const bool section_row = !r.code.empty() && !r.title.empty() && r.lead.empty() &&
                              r.coordinating.empty() && r.deliverable.empty() && r.deadline.empty();
+    const auto preview = [&](const char* kind) -> PreviewRow& {
+      PreviewRow& p = out.preview.emplace_back();
+      p.table = r.table;
+      p.sheet = r.sheet;
+      p.row = r.row;
+      p.kind = kind;
+      p.code = r.code;
+      p.title = r.title;
+      return p;
+    };
     if (section_row) {
       if (!IsCode(r.code)) {
         out.problems.push_back({r.row, "TT", "\"" + r.code + "\" is not a section code"});
         continue;
       }
       current_section = r.code;
+      preview("section").change = sections.count(r.code) ? "unchanged" : "new";
       if (!sections.count(r.code)) {
         sections.insert(r.code);
         new_sections.push_back(Section{r.code, r.title, ParentOf(r.code, sections)});
@@ -297,8 +336,10 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       // An unnumbered heading inside a section ("Lớp 1 và lớp 2"): kept in the file, not tracked.
       out.warnings.push_back("row " + std::to_string(r.row) + ": heading \"" + r.title +
                              "\" has no code and is not a task or section");
+      preview("heading");
       continue;
     }
+    PreviewRow& shown = preview("task");
 
     // A task row. Codes restart in each section ("1", "2" under "II"), so qualify them.
     std::string section = r.section.empty() ? current_section : r.section;
@@ -317,13 +358,20 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       out.problems.push_back({r.row, "TT", "task " + code + " appears twice"});
     }
     if (Trim(r.title).empty()) out.problems.push_back({r.row, "Nhiệm vụ", "is empty"});
+    row_unknown = &shown.unknown;
     std::vector<std::string> lead = resolve(r, "Cơ quan chủ trì", r.lead);
     std::vector<std::string> coordinating = resolve(r, "Cơ quan phối hợp", r.coordinating);
+    row_unknown = nullptr;
     std::erase_if(coordinating, [&](const std::string& c) {
       return std::find(lead.begin(), lead.end(), c) != lead.end();
     });
     if (Trim(r.lead).empty()) out.problems.push_back({r.row, "Cơ quan chủ trì", "is empty"});
     auto schedule = ParseDeadline(r.deadline);
+    if (schedule.ok()) {
+      for (const OccurrenceSpec& o : Expand(*schedule, plan->period)) {
+        if (o.due) shown.occurrences.push_back(*o.due);
+      }
+    }
     if (!schedule.ok()) {
       out.problems.push_back({r.row, "Thời gian hoàn thành", schedule.status().message()});
     } else if (Expand(*schedule, plan->period).empty()) {
@@ -337,6 +385,15 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
 
     const Task* existing = state.FindTask(std::string(plan_id) + ":" + code);
     const std::vector<std::string> targets = SplitOn(r.targets, ";\n");
+    shown.code = code;
+    shown.section = section;
+    shown.lead = lead;
+    shown.coordinating = coordinating;
+    shown.deliverable = r.deliverable;
+    shown.deadline = std::string(Trim(r.deadline));
+    shown.targets = targets;
+    shown.occurrence_targets = gathered.occurrence_targets;
+    shown.change = !existing ? "new" : "unchanged";
     if (!existing) {
       CreateTask c;
       c.plan = std::string(plan_id);
@@ -376,10 +433,16 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       changed = true;
     }
     changed ? ++out.tasks_changed : ++out.tasks_unchanged;
+    if (changed) shown.change = "changed";
   }
 
   out.sections_added = static_cast<int>(new_sections.size());
-  out.commands = std::move(agency_commands);
+  for (auto& [id, agency] : aliased) {
+    if (agency.aliases != state.FindAgency(id)->aliases) {
+      out.commands.push_back(RegisterAgency{agency, true});
+    }
+  }
+  for (Command& c : agency_commands) out.commands.push_back(std::move(c));
   if (!new_sections.empty())
     out.commands.push_back(AddSections{std::string(plan_id), new_sections});
   for (Command& c : task_commands) out.commands.push_back(std::move(c));
@@ -387,19 +450,66 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
   return out;
 }
 
+namespace {
+
+// "A", "B", … "Z", "AA": a spreadsheet's column letters for a 0-based index.
+std::string ColumnLetters(int index) {
+  std::string out;
+  for (int n = index + 1; n > 0; n = (n - 1) / 26) {
+    out.insert(out.begin(), static_cast<char>('A' + (n - 1) % 26));
+  }
+  return out;
+}
+
+// Problems in the file's own terms: its table or sheet, its header's words, a sheet's cell.
+void PlaceProblems(const MatrixLayout& layout, std::vector<ImportProblem>* problems) {
+  for (ImportProblem& p : *problems) {
+    if (p.row == 0) continue;
+    if (p.table == 0) p.table = layout.table;
+    if (p.sheet.empty()) p.sheet = layout.sheet;
+    for (const MatrixLayout::Column& c : layout.columns) {
+      if (c.canonical != p.column) continue;
+      p.column = c.header;
+      if (!layout.sheet.empty()) p.cell = ColumnLetters(c.index) + std::to_string(p.row);
+      break;
+    }
+  }
+}
+
+ImportPlan PlanRows(const Ledger& state, std::string_view plan, const std::vector<MatrixRow>& rows,
+                    std::vector<ImportProblem> problems, const MatrixLayout& layout,
+                    const ImportOptions& options) {
+  ImportPlan out;
+  if (!problems.empty()) {
+    out.problems = std::move(problems);
+    out.unreadable = true;
+  } else {
+    out = PlanImport(state, plan, rows, options);
+  }
+  out.layout = layout;
+  PlaceProblems(layout, &out.problems);
+  return out;
+}
+
+}  // namespace
+
 ImportPlan PlanImportText(const Ledger& state, std::string_view plan, std::string_view text,
                           MatrixFormat format, const ImportOptions& options) {
   std::vector<ImportProblem> problems;
+  MatrixLayout layout;
   const std::vector<MatrixRow> rows = format == MatrixFormat::kJson
                                           ? ReadMatrixJson(text, &problems)
-                                          : ReadMatrixCsv(text, &problems);
-  if (!problems.empty()) {
-    ImportPlan out;
-    out.problems = std::move(problems);
-    out.unreadable = true;
-    return out;
-  }
-  return PlanImport(state, plan, rows, options);
+                                          : ReadMatrixCsv(text, &problems, &layout);
+  return PlanRows(state, plan, rows, std::move(problems), layout, options);
+}
+
+ImportPlan PlanImportTables(const Ledger& state, std::string_view plan,
+                            const std::vector<SourceTable>& tables, std::string_view sheet,
+                            const ImportOptions& options) {
+  std::vector<ImportProblem> problems;
+  MatrixLayout layout;
+  const std::vector<MatrixRow> rows = ReadMatrixTables(tables, sheet, &layout, &problems);
+  return PlanRows(state, plan, rows, std::move(problems), layout, options);
 }
 
 }  // namespace taskledger::domain
