@@ -1,5 +1,7 @@
 #include "domain/csv.h"
 
+#include <algorithm>
+
 #include "domain/text.h"
 
 namespace taskledger::domain {
@@ -7,18 +9,26 @@ namespace taskledger::domain {
 Result<std::vector<CsvRow>> ParseCsv(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (!IsUtf8(text)) return Status::InvalidArgument("the file is not valid UTF-8");
-  // The separator is whichever of ',' and ';' the first line uses more, outside quotes.
+  // The separator is whichever of ',', ';' and tab one of the first lines (a title may stand above
+  // the header) uses most, outside quotes: Excel writes ';' where ',' is the decimal mark, and tabs
+  // in its "Unicode text".
   char sep = ',';
   {
-    int commas = 0, semicolons = 0;
+    constexpr std::string_view kSeparators = ",;\t";
+    int counts[3] = {}, most[3] = {};
     bool quoted = false;
+    int lines = 0;
     for (char c : text) {
       if (c == '"') quoted = !quoted;
-      if (!quoted && (c == '\n' || c == '\r')) break;
-      if (!quoted && c == ',') ++commas;
-      if (!quoted && c == ';') ++semicolons;
+      if (!quoted && c == '\n') {
+        for (int i = 0; i < 3; ++i) most[i] = std::max(most[i], counts[i]), counts[i] = 0;
+        if (++lines == 20) break;
+      }
+      if (const size_t i = kSeparators.find(c); !quoted && i != std::string_view::npos) ++counts[i];
     }
-    if (semicolons > commas) sep = ';';
+    for (int i = 0; i < 3; ++i) most[i] = std::max(most[i], counts[i]);
+    if (most[1] > most[0] && most[1] >= most[2]) sep = ';';
+    if (most[2] > most[0] && most[2] > most[1]) sep = '\t';
   }
   std::vector<CsvRow> rows;
   CsvRow row{1, {}};

@@ -1,5 +1,5 @@
-// CSV as Excel writes it: UTF-8 with or without a BOM, comma or semicolon separated (the one the
-// header line uses), RFC 4180 quoting, CRLF or LF line ends, newlines inside quoted cells.
+// CSV as Excel writes it: UTF-8 with or without a BOM, comma, semicolon or tab separated (the one
+// the first lines use most), RFC 4180 quoting, CRLF or LF line ends, newlines inside quoted cells.
 #pragma once
 
 #include <string>

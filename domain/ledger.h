@@ -76,6 +76,9 @@ class Ledger {
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
+  // A deep copy, for deciding a batch of commands each on the state the ones before it leave
+  // (an import is decided whole before any of it is written). Costs a copy of every task.
+  std::unique_ptr<Ledger> Clone() const;
 
   // Folds `e`. Events of unknown types are skipped; a known type with unreadable data is
   // kCorruption and changes nothing.

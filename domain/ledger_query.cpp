@@ -31,6 +31,25 @@ Ledger::IndexKey Ledger::KeyOf(const Task& t, uint32_t i) {
 
 void Ledger::BeginReplay() { replaying_ = true; }
 
+std::unique_ptr<Ledger> Ledger::Clone() const {
+  auto c = std::make_unique<Ledger>();
+  c->position_ = position_;
+  c->last_recorded_at_ms_ = last_recorded_at_ms_;
+  c->next_task_seq_ = next_task_seq_;
+  for (const auto& [id, a] : agencies_) c->agencies_.emplace(id, std::make_unique<Agency>(*a));
+  c->agency_names_ = agency_names_;
+  c->groups_of_ = groups_of_;
+  for (const auto& [id, p] : plans_) c->plans_.emplace(id, std::make_unique<Plan>(*p));
+  for (const auto& [id, t] : tasks_) {
+    auto copy = std::make_unique<Task>(*t);
+    const std::string_view key = copy->id;  // the copy's own id: keys are views of it
+    c->tasks_.emplace(key, std::move(copy));
+  }
+  c->replaying_ = true;
+  c->EndReplay();
+  return c;
+}
+
 void Ledger::EndReplay() {
   if (!replaying_) return;
   replaying_ = false;

@@ -133,6 +133,20 @@ class EventStore {
   void AppendAsync(std::string_view stream, ExpectedVersion expected, std::vector<NewEvent> events,
                    std::function<void(AppendResult)> done);
 
+  // Several streams at once: every part's expected version holds and all their events are
+  // written, at consecutive positions in the order given, or none is (a part may name a stream
+  // an earlier part wrote; it then sees that part's events). The store assigns every event id:
+  // a multi-stream append is retried by deciding it again, not by ids. The result's positions
+  // span the whole append; a refusal names the first part that did not match. At most 100,000
+  // events and 64 MiB in all.
+  struct StreamAppend {
+    std::string stream;
+    ExpectedVersion expected = ExpectedVersion::Any();
+    std::vector<NewEvent> events;
+  };
+  AppendResult AppendMany(std::vector<StreamAppend> parts);
+  void AppendManyAsync(std::vector<StreamAppend> parts, std::function<void(AppendResult)> done);
+
   // Up to `max_count` events of `stream` from `from_version` on. An unknown stream is empty.
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, uint64_t from_version,
                                                 size_t max_count) const;

@@ -198,56 +198,77 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
       continue;
     }
 
-    // Optimistic concurrency against the stream's version, including this group's earlier writes.
-    auto vit = versions.find(w->stream);
-    if (vit == versions.end()) {
-      if (auto c = stream_versions.find(w->stream); c != stream_versions.end()) {
-        vit = versions.emplace(w->stream, c->second).first;
+    // Optimistic concurrency against each stream's version, this group's earlier writes
+    // included; a multi-stream append checks every part before it stages any.
+    std::vector<Writer*> parts{w};
+    for (Writer& more : w->more) parts.push_back(&more);
+    std::unordered_map<std::string_view, std::optional<uint64_t>> mine;  // this append's own
+    // The stream's version before this append; remembered in `versions` for the ones after it.
+    const auto version_of = [&](std::string_view stream) -> Result<std::optional<uint64_t>> {
+      if (auto m = mine.find(stream); m != mine.end()) return m->second;
+      if (auto v = versions.find(stream); v != versions.end()) return v->second;
+      std::optional<uint64_t> current;
+      if (auto c = stream_versions.find(stream); c != stream_versions.end()) {
+        current = c->second;
+      } else {
+        auto stored = LastStreamVersion(*db, stream);
+        if (!stored.ok()) return stored.status();
+        current = *stored;
       }
-    }
-    if (vit == versions.end()) {
-      auto current = LastStreamVersion(*db, w->stream);
+      versions.emplace(stream, current);
+      return current;
+    };
+    Status refused;
+    for (Writer* part : parts) {
+      auto current = version_of(part->stream);
       if (!current.ok()) {
-        w->result.status = current.status();
-        continue;
+        refused = current.status();
+        break;
       }
-      vit = versions.emplace(w->stream, current.value()).first;
+      if (!part->expected.Matches(*current)) {
+        refused = Status::WrongExpectedVersion(
+            "stream '" + std::string(part->stream) + "' is at version " +
+            (*current ? std::to_string(**current) : std::string("none (no events)")) +
+            ", expected " + part->expected.ToString());
+        w->result.stream_version = *current;
+        break;
+      }
+      mine[part->stream] = *current ? **current + part->events.size()
+                                    : part->events.size() - 1;
     }
-    const std::optional<uint64_t> current = vit->second;
-    if (!w->expected.Matches(current)) {
-      w->result.status = Status::WrongExpectedVersion(
-          "stream '" + std::string(w->stream) + "' is at version " +
-          (current ? std::to_string(*current) : std::string("none (no events)")) + ", expected " +
-          w->expected.ToString());
-      w->result.stream_version = current;
+    if (!refused.ok()) {
+      w->result.status = refused;
       continue;
     }
 
-    uint64_t version = current ? *current + 1 : 0;
     w->result.first_position = next.position + 1;
-    for (const NewEvent& e : events) {
-      EventView v;
-      v.position = ++next.position;
-      v.stream = w->stream;
-      v.version = version;
-      v.id = e.id;
-      v.type = e.type;
-      v.recorded_at_ms = next.recorded_at_ms;
-      v.actor = e.actor;
-      v.correlation_id = e.correlation_id;
-      v.causation_id = e.causation_id;
-      v.data = e.data;
-      const std::string key = record::BigEndian(v.position);
-      const std::string value = record::Encode(v, next.hash, hasher, &next.hash);
-      batch.Put(db->log, key, value);
-      batch.Put(db->streams, record::StreamKey(w->stream, version), key);
-      batch.Put(db->ids, e.id.AsBytes(), key);
-      if (!w->fresh_ids) staged.emplace(e.id, Staged{w->stream, &e, v.position, version});
-      ++version;
+    for (Writer* part : parts) {
+      const auto vit = versions.find(part->stream);  // every part's stream is there: checked above
+      uint64_t version = vit->second ? *vit->second + 1 : 0;
+      for (const NewEvent& e : part->events) {
+        EventView v;
+        v.position = ++next.position;
+        v.stream = part->stream;
+        v.version = version;
+        v.id = e.id;
+        v.type = e.type;
+        v.recorded_at_ms = next.recorded_at_ms;
+        v.actor = e.actor;
+        v.correlation_id = e.correlation_id;
+        v.causation_id = e.causation_id;
+        v.data = e.data;
+        const std::string key = record::BigEndian(v.position);
+        const std::string value = record::Encode(v, next.hash, hasher, &next.hash);
+        batch.Put(db->log, key, value);
+        batch.Put(db->streams, record::StreamKey(part->stream, version), key);
+        batch.Put(db->ids, e.id.AsBytes(), key);
+        if (!w->fresh_ids) staged.emplace(e.id, Staged{part->stream, &e, v.position, version});
+        ++version;
+      }
+      vit->second = version - 1;
+      w->result.stream_version = version - 1;
     }
-    vit->second = version - 1;
     w->result.last_position = next.position;
-    w->result.stream_version = version - 1;
     in_batch.push_back(w);
   }
 
@@ -379,6 +400,52 @@ void EventStore::Impl::TryRecover() {
   if (recovered.position != before.position) Publish(recovered);
 }
 
+namespace {
+
+// Queues `w` (validated) and returns, or answers it at once when the store is closing.
+void Enqueue(EventStore::Impl& impl, std::unique_ptr<Writer> w) {
+  {
+    std::lock_guard lock(impl.queue_mu);
+    if (impl.stopping) {
+      w->result = AppendResult{Status::ReadOnly("the event store is closing")};
+    } else {
+      impl.writers.push_back(std::move(w));
+    }
+  }
+  if (w) {
+    w->done(std::move(w->result));
+    return;
+  }
+  impl.queue_cv.notify_one();
+}
+
+// Blocks on an asynchronous append.
+AppendResult Wait(const std::function<void(std::function<void(AppendResult)>)>& start) {
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    AppendResult result;
+  };
+  auto waiter = std::make_shared<Waiter>();
+  start([waiter](AppendResult r) {
+    {
+      std::lock_guard lock(waiter->mu);
+      waiter->result = std::move(r);
+      waiter->done = true;
+    }
+    waiter->cv.notify_one();
+  });
+  std::unique_lock lock(waiter->mu);
+  waiter->cv.wait(lock, [&] { return waiter->done; });
+  return std::move(waiter->result);
+}
+
+constexpr size_t kMaxManyEvents = 100'000;
+constexpr size_t kMaxManyBytes = 64u << 20;
+
+}  // namespace
+
 void EventStore::AppendAsync(std::string_view stream, ExpectedVersion expected,
                              std::vector<NewEvent> events, std::function<void(AppendResult)> done) {
   auto w = std::make_unique<Writer>();
@@ -392,41 +459,52 @@ void EventStore::AppendAsync(std::string_view stream, ExpectedVersion expected,
   }
   w->stream.assign(stream);
   w->done = std::move(done);
-  {
-    std::lock_guard lock(impl_->queue_mu);
-    if (impl_->stopping) {
-      w->result = AppendResult{Status::ReadOnly("the event store is closing")};
-    } else {
-      impl_->writers.push_back(std::move(w));
-    }
-  }
-  if (w) {
-    w->done(std::move(w->result));
-    return;
-  }
-  impl_->queue_cv.notify_one();
+  Enqueue(*impl_, std::move(w));
 }
 
 AppendResult EventStore::Append(std::string_view stream, ExpectedVersion expected,
                                 std::vector<NewEvent> events) {
-  struct Waiter {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    AppendResult result;
-  };
-  auto waiter = std::make_shared<Waiter>();
-  AppendAsync(stream, expected, std::move(events), [waiter](AppendResult r) {
-    {
-      std::lock_guard lock(waiter->mu);
-      waiter->result = std::move(r);
-      waiter->done = true;
-    }
-    waiter->cv.notify_one();
+  return Wait([&](std::function<void(AppendResult)> done) {
+    AppendAsync(stream, expected, std::move(events), std::move(done));
   });
-  std::unique_lock lock(waiter->mu);
-  waiter->cv.wait(lock, [&] { return waiter->done; });
-  return std::move(waiter->result);
+}
+
+void EventStore::AppendManyAsync(std::vector<StreamAppend> parts,
+                                 std::function<void(AppendResult)> done) {
+  if (parts.empty()) return done(AppendResult{Status::InvalidArgument("nothing to append")});
+  auto w = std::make_unique<Writer>();
+  size_t events = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Writer& part = i == 0 ? *w : w->more.emplace_back();
+    part.stream = std::move(parts[i].stream);
+    part.expected = parts[i].expected;
+    part.events = std::move(parts[i].events);
+    const bool caller_ids = std::any_of(part.events.begin(), part.events.end(),
+                                        [](const NewEvent& e) { return !e.id.IsNil(); });
+    Status s = caller_ids ? Status::InvalidArgument("a multi-stream append takes no event ids")
+                          : ValidateAppend(impl_->options, part.stream, part.events,
+                                           impl_->NowMs(), &part.bytes, &part.fresh_ids);
+    if (!s.ok()) {
+      return done(AppendResult{Status::InvalidArgument("part " + std::to_string(i) + " (" +
+                                                       part.stream + "): " + s.message())});
+    }
+    events += part.events.size();
+    if (i > 0) w->bytes += part.bytes;
+  }
+  if (events > kMaxManyEvents || w->bytes > kMaxManyBytes) {
+    return done(AppendResult{Status::InvalidArgument(
+        "a multi-stream append may carry at most " + std::to_string(kMaxManyEvents) +
+        " events and " + std::to_string(kMaxManyBytes >> 20) + " MiB")});
+  }
+  w->fresh_ids = true;
+  w->done = std::move(done);
+  Enqueue(*impl_, std::move(w));
+}
+
+AppendResult EventStore::AppendMany(std::vector<StreamAppend> parts) {
+  return Wait([&](std::function<void(AppendResult)> done) {
+    AppendManyAsync(std::move(parts), std::move(done));
+  });
 }
 
 void EventStore::Impl::RunCommitter() {

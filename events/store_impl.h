@@ -51,6 +51,9 @@ struct Writer {
   bool fresh_ids = false;  // the store assigned every id, so none needs an idempotency lookup
   AppendResult result;
   std::function<void(AppendResult)> done;
+  // AppendMany: the parts after this one, written with it or not at all (stream, expected and
+  // events used; fresh ids always).
+  std::vector<Writer> more;
 };
 
 struct EventStore::Impl {

@@ -26,7 +26,8 @@ class [[nodiscard]] Status {
     kPermissionDenied,    // the actor's role may not do this
     kFailedPrecondition,  // not allowed in the current state (e.g. completing a cancelled task)
     kAlreadyExists,
-    kNoSpace,  // the disk is (nearly) full: writes are refused until space is freed
+    kNoSpace,      // the disk is (nearly) full: writes are refused until space is freed
+    kUnsupported,  // a kind of input (a file format, a media type) this program does not take
   };
 
   Status() = default;
@@ -53,6 +54,7 @@ class [[nodiscard]] Status {
   }
   static Status AlreadyExists(std::string m) { return Status(Code::kAlreadyExists, std::move(m)); }
   static Status NoSpace(std::string m) { return Status(Code::kNoSpace, std::move(m)); }
+  static Status Unsupported(std::string m) { return Status(Code::kUnsupported, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -101,6 +103,8 @@ inline const char* CodeName(Status::Code code) {
       return "AlreadyExists";
     case Status::Code::kNoSpace:
       return "NoSpace";
+    case Status::Code::kUnsupported:
+      return "Unsupported";
   }
   return "Unknown";
 }

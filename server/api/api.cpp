@@ -60,6 +60,7 @@ Api::Api(App& app, ApiOptions options)
   AddTaskListRoutes();
   AddStreamRoutes();
   AddCommandRoutes();
+  AddImportRoutes();
   AddWebhookRoutes();
   AddDashboardRoutes();
   AddBackupRoutes();
@@ -95,8 +96,9 @@ void Api::Add(http::verb method, std::string pattern, Handler handler,
 
 size_t Api::BodyLimit(const Request& header) const {
   const std::string_view target = header.target();
-  // Deliverable uploads carry files; everything else is small JSON or a matrix.
-  if (target.find("/deliverables") != std::string_view::npos &&
+  // Deliverable uploads and imported documents carry files; everything else is small JSON.
+  if ((target.find("/deliverables") != std::string_view::npos ||
+       target.find("/import") != std::string_view::npos) &&
       header.method() == http::verb::post) {
     return 20u << 20;
   }

@@ -17,6 +17,7 @@
 #include "server/api/event_feed.h"
 #include "server/api/page_cache.h"
 #include "server/app/app.h"
+#include "server/office/office.h"
 #include "server/http/http_server.h"
 #include "server/http/problem.h"
 #include "server/http/rate_limiter.h"
@@ -63,6 +64,8 @@ struct ApiOptions {
   CalendarOptions calendar;
   // Where POST /v1/backups writes (one directory per backup). Empty: backups are off.
   std::string backup_dir;
+  // Reading imported files: LibreOffice for old .doc/.xls (empty: refused with 415), caps.
+  office::ReadOptions import;
 };
 
 class Api {
@@ -99,6 +102,7 @@ class Api {
   void Add(http::verb method, std::string pattern, Handler handler,
            std::vector<QueryParam> query = {}, bool public_route = false);
   void AddCommandRoutes();
+  void AddImportRoutes();
   void AddReadRoutes();
   void AddTaskListRoutes();
   void AddStreamRoutes();

@@ -159,52 +159,6 @@ void Api::AddCommandRoutes() {
         SetPlanVisibility{c.params[0], (*j)["open_to_participants"].get<bool>(), *reason});
   });
 
-  Add(http::verb::post, "/v1/plans/{}/import",
-      [this](Call& c) {
-        if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-        const bool dry_run = c.query.count("dry_run") && c.query.at("dry_run") == "true";
-        ImportOptions options;
-        options.create_unknown_agencies =
-            c.query.count("create_agencies") && c.query.at("create_agencies") == "true";
-        if (c.query.count("reason")) options.reason = c.query.at("reason");
-        const std::string_view content_type = c.req[http::field::content_type];
-        const std::string media = MediaType(content_type);
-        MatrixFormat format = MatrixFormat::kCsv;
-        if (IsJsonContentType(content_type)) {
-          format = MatrixFormat::kJson;
-        } else if (media != "text/csv" && media != "application/csv" && media != "text/plain" &&
-                   media != "application/vnd.ms-excel") {  // what browsers on Windows call a .csv
-          return c.Fail(UnsupportedMediaType(content_type, "text/csv or application/json"));
-        }
-        auto done =
-            ImportMatrix(app_, {c.params[0], c.req.body(), format, options, dry_run}, c.actor);
-        if (!done.ok()) return c.Fail(FromStatus(done.status()));
-        const ImportPlan& plan = done->plan;
-        const std::vector<ImportProblem>& problems = plan.problems;
-        if (!problems.empty()) {
-          Problem p = InvalidMatrix(std::to_string(problems.size()) + " problem(s), first: row " +
-                                    std::to_string(problems.front().row) + " " +
-                                    problems.front().column + ": " + problems.front().message);
-          for (const ImportProblem& x : problems)
-            p.errors.push_back({{}, x.row, x.column, x.message});
-          return c.Fail(p);
-        }
-        json summary = {{"dry_run", dry_run},
-                        {"sections_added", plan.sections_added},
-                        {"tasks_created", plan.tasks_created},
-                        {"tasks_changed", plan.tasks_changed},
-                        {"tasks_unchanged", plan.tasks_unchanged},
-                        {"new_agencies", plan.new_agencies},
-                        {"warnings", plan.warnings}};
-        if (dry_run) return c.Json(http::status::ok, summary);
-        summary["events"] = done->events;
-        summary["head"] = done->head;
-        c.Json(http::status::created, summary);
-      },
-      {{"dry_run", ParamKind::kBool},
-       {"create_agencies", ParamKind::kBool},
-       {"reason", ParamKind::kText}});
-
   Add(http::verb::post, "/v1/tokens", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
     auto j = JsonBody(c, {"role", "agency", "name"});

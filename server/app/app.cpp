@@ -300,6 +300,62 @@ void App::Attempt(std::shared_ptr<Pending> p) {
       });
 }
 
+Result<App::BatchOutcome> App::ExecuteAtomically(
+    const std::function<std::vector<domain::Command>(const domain::Ledger&)>& plan,
+    const domain::Actor& actor) {
+  for (int attempt = 0; attempt < kMaxDecisions; ++attempt) {
+    std::vector<EventStore::StreamAppend> parts;
+    {
+      std::shared_lock lock(mu_);
+      const std::vector<domain::Command> commands = plan(ledger_);
+      if (commands.empty()) return BatchOutcome{0, store_->head().position};
+      // Each command is decided on a copy that has folded the ones before it.
+      std::unique_ptr<domain::Ledger> scratch = ledger_.Clone();
+      std::map<std::string, std::optional<uint64_t>> versions;  // streams' versions on the copy
+      uint64_t position = ledger_.position();
+      const int64_t now = clock_();
+      for (const domain::Command& c : commands) {
+        Result<domain::Decision> d = domain::Decide(*scratch, c, actor, now);
+        if (!d.ok()) return d.status();
+        auto v = versions.find(d->stream);
+        if (v == versions.end()) {
+          std::optional<uint64_t> current;
+          if (d->expected.kind() == ExpectedVersion::Kind::kExact) {
+            current = d->expected.version();
+          } else if (d->expected.kind() != ExpectedVersion::Kind::kNoStream) {
+            auto stored = store_->StreamVersion(d->stream);
+            if (!stored.ok()) return stored.status();
+            current = *stored;
+          }
+          v = versions.emplace(d->stream, current).first;
+        }
+        for (const NewEvent& e : d->events) {
+          EventView view;
+          view.position = ++position;
+          view.stream = d->stream;
+          view.version = v->second ? *v->second + 1 : 0;
+          view.type = e.type;
+          view.recorded_at_ms = now;
+          view.actor = e.actor;
+          view.data = e.data;
+          if (Status s = scratch->Apply(view); !s.ok()) return s;
+          v->second = view.version;
+        }
+        parts.push_back({d->stream, d->expected, std::move(d->events)});
+      }
+    }
+    AppendResult r = store_->AppendMany(std::move(parts));
+    if (r.status.code() == Status::Code::kWrongExpectedVersion) {
+      CatchUp(store_->head().position);  // decided on a state someone changed first
+      continue;
+    }
+    if (!r.ok()) return r.status;
+    CatchUp(r.last_position);
+    return BatchOutcome{r.last_position - r.first_position + 1, r.last_position};
+  }
+  return Status::Busy("the plan is changing too fast to record this all at once; retry");
+}
+
 Result<std::vector<CommandOutcome>> App::ExecuteAll(const std::vector<domain::Command>& commands,
                                                     const domain::Actor& actor) {
   std::vector<CommandOutcome> out;

@@ -90,6 +90,16 @@ class App {
   void Execute(domain::Command command, domain::Actor actor, CommandOptions options,
                std::function<void(Result<CommandOutcome>)> done);
   // Several commands as one all-or-nothing batch per stream, in order (imports); blocking.
+  // Decides the commands `plan(ledger)` returns, each on the state the ones before it leave, and
+  // records all their events in one append: all of them or none. When the log moves between
+  // deciding and writing, `plan` runs again on the newer state. An empty plan writes nothing.
+  struct BatchOutcome {
+    size_t events = 0;
+    uint64_t head = 0;
+  };
+  Result<BatchOutcome> ExecuteAtomically(
+      const std::function<std::vector<domain::Command>(const domain::Ledger&)>& plan,
+      const domain::Actor& actor);
   Result<std::vector<CommandOutcome>> ExecuteAll(const std::vector<domain::Command>& commands,
                                                  const domain::Actor& actor);
   // Appends prepared events (tokens) and folds them; blocking.

@@ -35,18 +35,38 @@ Status RevokeToken(App& app, const std::string& id, const Actor& by,
 
 Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& r, const Actor& by) {
   ImportOutcome out;
+  auto doc = office::ReadMatrixDocument(r.bytes, r.media_type, r.read);
+  if (!doc.ok()) return doc.status();
+  out.kind = doc->kind;
+  out.encoding = doc->encoding;
   bool plan_exists = false;
-  out.plan = app.Read([&](const Ledger& l, const TokenTable&) {
+  const auto plan = [&](const Ledger& l) {
     plan_exists = l.FindPlan(r.plan) != nullptr;
-    return PlanImportText(l, r.plan, r.text, r.format, r.options);
-  });
-  // A text that cannot be read is its own problem, whatever plan it was sent to.
+    switch (doc->kind) {
+      case office::DocumentKind::kCsv:
+        return PlanImportText(l, r.plan, doc->text, MatrixFormat::kCsv, r.options);
+      case office::DocumentKind::kJson:
+        return PlanImportText(l, r.plan, doc->text, MatrixFormat::kJson, r.options);
+      default:
+        return PlanImportTables(l, r.plan, doc->tables, r.sheet, r.options);
+    }
+  };
+  out.plan = app.Read([&](const Ledger& l, const TokenTable&) { return plan(l); });
+  // A file that cannot be read is its own problem, whatever plan it was sent to.
   if (!plan_exists && !out.plan.unreadable) return Status::NotFound("no plan '" + r.plan + "'");
   if (!out.plan.problems.empty() || r.dry_run) return out;
-  auto done = app.ExecuteAll(out.plan.commands, by);
+  auto done = app.ExecuteAtomically(
+      [&](const Ledger& l) {
+        ImportPlan again = plan(l);  // decided again if the ledger moved since the preview
+        std::vector<Command> commands = std::move(again.commands);
+        out.plan = std::move(again);
+        return commands;
+      },
+      by);
   if (!done.ok()) return done.status();
-  out.events = done->size();
-  out.head = app.store().head().position;
+  if (!out.plan.problems.empty()) return out;  // someone changed the plan in between
+  out.events = done->events;
+  out.head = done->head;
   return out;
 }
 

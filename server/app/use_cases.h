@@ -11,6 +11,7 @@
 #include "domain/commands.h"
 #include "domain/import.h"
 #include "server/app/app.h"
+#include "server/office/office.h"
 #include "server/app/tokens.h"
 
 namespace taskledger::server {
@@ -32,18 +33,24 @@ Status RevokeToken(App& app, const std::string& id, const domain::Actor& by,
 
 struct ImportRequest {
   std::string plan;
-  std::string text;
-  domain::MatrixFormat format = domain::MatrixFormat::kCsv;
+  std::string bytes;       // the file as sent
+  std::string media_type;  // its Content-Type without parameters; "" to judge by the bytes
+  std::string sheet;       // a workbook's sheet to read; "": the one with the matrix
   domain::ImportOptions options;
   bool dry_run = false;
+  office::ReadOptions read;
 };
 struct ImportOutcome {
   domain::ImportPlan plan;  // what was (or, on a dry run, would be) written; problems: nothing
-  size_t events = 0;        // commands recorded
-  uint64_t head = 0;        // the log's head after them
+  office::DocumentKind kind = office::DocumentKind::kCsv;
+  std::string encoding;  // of a CSV file
+  size_t events = 0;     // events recorded
+  uint64_t head = 0;     // the log's head after them
 };
-// Plans the import of a task matrix and, unless it is a dry run or has problems, records it.
-// kNotFound when the plan does not exist (and the text could be read at all).
+// Reads the file (.docx, .xlsx, CSV, JSON), plans the import of its task matrix and, unless it
+// is a dry run or has problems, records it all at once: every event of the import or none.
+// kNotFound when the plan does not exist (and the file could be read at all); kUnsupported and
+// kInvalidArgument when the file cannot be read (see office::ReadMatrixDocument).
 Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& request, const domain::Actor& by);
 
 }  // namespace taskledger::server

@@ -19,6 +19,7 @@
 #include "server/api/api.h"
 #include "server/app/demo.h"
 #include "server/cli/tools.h"
+#include "server/office/office.h"
 #include "server/http/http_server.h"
 #include "server/http/log_sink.h"
 
@@ -268,6 +269,12 @@ int main(int argc, char** argv) {
                  "act as if it were now this date (YYYY-MM-DD, from 08:00) or moment "
                  "(YYYY-MM-DDTHH:MM[:SS]) in Vietnam, for tests, benchmarks and demonstrations")
       ->envname("TASKLEDGER_CLOCK_START");
+  std::string libreoffice = "auto";
+  cli.add_option("--libreoffice", libreoffice,
+                 "LibreOffice's soffice, to read old .doc and .xls files on import: a path, auto "
+                 "(where Debian installs it) or off")
+      ->envname("TASKLEDGER_LIBREOFFICE")
+      ->capture_default_str();
   std::string data_dir = "./data";
   const auto data_opt = [&](CLI::App* sub) {
     sub->add_option("--data-dir", data_dir, "the store's directory")
@@ -414,11 +421,16 @@ int main(int argc, char** argv) {
   exp->add_option("--out", export_out, "a file (default: standard output)");
   exp->add_option("--after", export_after, "only positions after this one");
 
-  auto* imp = cli.add_subcommand("import", "import a task matrix (CSV or JSON) into a plan");
+  auto* imp = cli.add_subcommand(
+      "import", "import a task matrix (.docx, .xlsx, .csv in UTF-8 or Windows-1258, .json)");
   data_opt(imp);
   tools::ImportArgs ia;
   imp->add_option("--plan", ia.plan, "the plan's id")->required();
-  imp->add_option("--file", ia.file, "the matrix (.csv, or .json)")->required();
+  imp->add_option("--file", ia.file, "the plan's document or matrix")->required();
+  imp->add_option("--sheet", ia.sheet, "a workbook's sheet (default: the one with the matrix)");
+  imp->add_option("--alias", ia.aliases,
+                  "\"Name as the file writes it=agency-id\": remembered as that agency's alias");
+  imp->add_option("--create", ia.create, "register this unknown name as a new agency");
   imp->add_flag("--dry-run", ia.dry_run, "check and report; write nothing");
   imp->add_flag("--create-agencies", ia.create_agencies,
                 "register agencies the matrix names and the store lacks");
@@ -459,6 +471,11 @@ int main(int argc, char** argv) {
     so.api.backup_dir = base + "-backups";
   }
   so.min_free_bytes = min_free;
+  const std::string soffice = libreoffice == "off"    ? std::string()
+                              : libreoffice == "auto" ? office::FindSoffice()
+                                                      : libreoffice;
+  so.api.import.soffice = soffice;
+  ia.soffice = soffice;
   if (*serve) return Serve(std::move(app), so);
   if (*load_demo) return tools::LoadDemoTool(*app, so.demo_dir);
   if (*create) return tools::CreateToken(*app, role, agency, name);

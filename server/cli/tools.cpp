@@ -142,21 +142,41 @@ int Export(App& app, uint64_t after, const std::string& out) {
 }
 
 int Import(App& app, const ImportArgs& a) {
-  auto text = ReadWholeFile(a.file);
-  if (!text.ok()) return Fail(text.status().message(), 2);
-  ImportOptions options;
-  options.create_unknown_agencies = a.create_agencies;
-  options.reason = a.reason;
-  const MatrixFormat format = a.file.ends_with(".json") ? MatrixFormat::kJson : MatrixFormat::kCsv;
-  auto done = ImportMatrix(app, {a.plan, *text, format, options, a.dry_run},
-                           Actor{ActorRole::kCoordinator, "", "cli:import"});
+  auto bytes = ReadWholeFile(a.file);
+  if (!bytes.ok()) return Fail(bytes.status().message(), 2);
+  ImportRequest r;
+  r.plan = a.plan;
+  r.bytes = std::move(*bytes);
+  r.media_type = office::MediaTypeFromName(a.file);
+  r.sheet = a.sheet;
+  r.dry_run = a.dry_run;
+  r.options.create_unknown_agencies = a.create_agencies;
+  r.options.reason = a.reason;
+  for (const std::string& m : a.aliases) {
+    const size_t eq = m.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
+      return Fail("--alias wants \"Name as the file writes it=agency-id\", not \"" + m + "\"", 2);
+    }
+    r.options.aliases[m.substr(0, eq)] = m.substr(eq + 1);
+  }
+  r.options.create.insert(a.create.begin(), a.create.end());
+  r.read.soffice = a.soffice;
+  auto done = ImportMatrix(app, r, Actor{ActorRole::kCoordinator, "", "cli:import"});
   if (!done.ok()) {
     return Fail(done.status().message(), done.status().code() == Status::Code::kNotFound ? 2 : 1);
   }
   const ImportPlan& plan = done->plan;
   for (const ImportProblem& p : plan.problems) {
-    std::cerr << a.file << ": row " << p.row << (p.column.empty() ? "" : ", " + p.column) << ": "
-              << p.message << "\n";
+    std::cerr << a.file << ":";
+    if (!p.sheet.empty()) std::cerr << " sheet \"" << p.sheet << "\",";
+    if (p.table) std::cerr << " table " << p.table << ",";
+    std::cerr << " row " << p.row << (p.column.empty() ? "" : ", " + p.column)
+              << (p.cell.empty() ? "" : " (" + p.cell + ")") << ": " << p.message << "\n";
+  }
+  if (!plan.unknown_agencies.empty()) {
+    std::cerr << "unknown agencies (map each with --alias \"Name=agency-id\" or --create "
+                 "\"Name\"):\n";
+    for (const std::string& n : plan.unknown_agencies) std::cerr << "  " << n << "\n";
   }
   if (!plan.problems.empty()) {
     return Fail(std::to_string(plan.problems.size()) + " problem(s); nothing imported", 2);
@@ -167,7 +187,7 @@ int Import(App& app, const ImportArgs& a) {
             << plan.sections_added << " sections and " << plan.new_agencies.size()
             << " agencies added\n";
   if (a.dry_run) return 0;
-  std::cout << done->events << " commands recorded; head " << done->head << "\n";
+  std::cout << done->events << " events recorded; head " << done->head << "\n";
   return 0;
 }
 

@@ -33,8 +33,13 @@ struct ImportArgs {
   std::string plan, file;
   bool dry_run = false, create_agencies = false;
   std::string reason = "import";
+  std::string sheet;
+  std::vector<std::string> aliases;  // "Name as the file writes it=agency-id"
+  std::vector<std::string> create;   // names to register as new agencies
+  std::string soffice;               // LibreOffice, for old .doc/.xls; "" refuses them
 };
-// Imports a task matrix (CSV, or JSON by extension) into a plan, as the coordinator "cli".
+// Imports a task matrix (.docx, .xlsx, CSV in any office encoding, or JSON) into a plan, as
+// the coordinator "cli".
 int Import(App& app, const ImportArgs& args);
 
 struct ReplayArgs {

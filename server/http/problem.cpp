@@ -18,6 +18,9 @@ Response Problem::ToResponse(unsigned version) const {
       if (!e.field.empty()) x["field"] = e.field;
       if (e.row) x["row"] = e.row;
       if (!e.column.empty()) x["column"] = e.column;
+      if (e.table) x["table"] = e.table;
+      if (!e.sheet.empty()) x["sheet"] = e.sheet;
+      if (!e.cell.empty()) x["cell"] = e.cell;
       list.push_back(std::move(x));
     }
     body["errors"] = std::move(list);
@@ -148,6 +151,9 @@ Problem FromStatus(const Status& s) {
     case C::kAlreadyExists:
       return MakeProblem(http::status::conflict, "already-exists", "It exists already",
                          s.message());
+    case C::kUnsupported:
+      return MakeProblem(http::status::unsupported_media_type, "unsupported-media-type",
+                         "Unsupported media type", s.message());
     case C::kBusy: {
       Problem p = MakeProblem(http::status::service_unavailable, "busy", "Busy", s.message());
       p.retry_after_s = 1;

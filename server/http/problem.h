@@ -27,6 +27,9 @@ struct ProblemItem {
   int row = 0;  // 0: not a row
   std::string column;
   std::string message;
+  int table = 0;      // a Word document's table (1-based)
+  std::string sheet;  // a workbook's sheet
+  std::string cell;   // a sheet's cell ("C7")
 };
 
 struct Problem {

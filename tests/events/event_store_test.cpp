@@ -249,3 +249,78 @@ TEST_CASE("a checkpoint opens as a store with the same head", "[events]") {
   CHECK((*copy)->head().hash == f.store().head().hash);
   CHECK((*copy)->Verify().ok);
 }
+
+TEST_CASE("a multi-stream append writes every part or none", "[events][many]") {
+  StoreFixture f;
+  REQUIRE(f.Append("task-1", ExpectedVersion::NoStream(), {Ev("a")}).ok());
+  using Part = EventStore::StreamAppend;
+
+  std::vector<Part> parts;
+  parts.push_back({"agency-x", ExpectedVersion::NoStream(), {Ev("agency.registered")}});
+  parts.push_back({"task-1", ExpectedVersion::Exact(0), {Ev("b"), Ev("c")}});
+  parts.push_back({"task-1", ExpectedVersion::Exact(2), {Ev("d")}});  // sees the part before it
+  AppendResult ok = f.store().AppendMany(std::move(parts));
+  REQUIRE(ok.ok());
+  CHECK(ok.first_position == 2);
+  CHECK(ok.last_position == 5);
+  CHECK(f.Stream("task-1").size() == 4);
+  CHECK(f.Stream("task-1")[3].type == "d");
+  CHECK(f.Stream("task-1")[3].version == 3);
+  CHECK(f.Stream("agency-x").size() == 1);
+
+  // The last part does not match: nothing of the first two is written.
+  std::vector<Part> stale;
+  stale.push_back({"agency-y", ExpectedVersion::NoStream(), {Ev("agency.registered")}});
+  stale.push_back({"task-2", ExpectedVersion::NoStream(), {Ev("task.created")}});
+  stale.push_back({"task-1", ExpectedVersion::Exact(2), {Ev("e")}});
+  AppendResult refused = f.store().AppendMany(std::move(stale));
+  CHECK(refused.status.code() == Status::Code::kWrongExpectedVersion);
+  CHECK_THAT(refused.status.message(), Catch::Contains("task-1"));
+  CHECK(f.store().head().position == 5);
+  CHECK(f.Stream("agency-y").empty());
+  CHECK(f.Stream("task-2").empty());
+  // And the streams it would have created can still be created.
+  CHECK(f.Append("task-2", ExpectedVersion::NoStream(), {Ev("task.created")}).ok());
+
+  std::vector<Part> with_id;
+  with_id.push_back({"s", ExpectedVersion::Any(), {Ev("x", "{}", Uuid::NewV7(1))}});
+  CHECK(f.store().AppendMany(std::move(with_id)).status.code() == Status::Code::kInvalidArgument);
+  std::vector<Part> bad_json;
+  bad_json.push_back({"s", ExpectedVersion::Any(), {Ev("x", "{")}});
+  CHECK_THAT(f.store().AppendMany(std::move(bad_json)).status.message(), Catch::Contains("part 0"));
+  CHECK(f.store().Verify().ok);
+
+  f.Reopen();  // durable like any append
+  CHECK(f.store().head().position == 6);
+  CHECK(f.Stream("task-1").size() == 4);
+  CHECK(f.store().Verify().ok);
+}
+
+TEST_CASE("multi-stream appends racing single appends on the same streams stay consistent",
+          "[events][many]") {
+  StoreFixture f;
+  std::atomic<int> many_ok{0}, single_ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (t % 2 == 0) {
+          std::vector<EventStore::StreamAppend> parts;
+          parts.push_back({"shared", ExpectedVersion::Any(), {Ev("m")}});
+          parts.push_back({"own-" + std::to_string(t), ExpectedVersion::Any(), {Ev("m"), Ev("m")}});
+          if (f.store().AppendMany(std::move(parts)).ok()) ++many_ok;
+        } else if (f.Append("shared", ExpectedVersion::Any(), {Ev("s")}).ok()) {
+          ++single_ok;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(many_ok == 100);
+  CHECK(single_ok == 100);
+  CHECK(f.store().head().position == 100 * 3 + 100);
+  const auto shared = f.Stream("shared");
+  REQUIRE(shared.size() == 200);
+  for (size_t i = 0; i < shared.size(); ++i) CHECK(shared[i].version == i);
+  CHECK(f.store().Verify().ok);
+}
