@@ -18,7 +18,7 @@ CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebI
   -DTASKLEDGER_FUZZ=ON >/dev/null
 cmake --build "$build" -j"${TASKLEDGER_JOBS:-2}" --target fuzzers >/dev/null
 
-targets=(deadline matrix json_body multipart record request_target export)
+targets=(deadline matrix json_body multipart record request_target export office)
 [[ -n "$only" ]] && targets=("$only")
 printf '%-16s %12s %10s %8s %8s\n' target executions exec/s corpus crashes
 failed=0

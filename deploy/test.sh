@@ -13,8 +13,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # python3: the example webhook receiver's test; python3-icalendar: calendar feeds read back by an
-# independent implementation; chromium: the dashboard's end-to-end test.
-"$root/deploy/install-deps.sh" python3 python3-icalendar chromium
+# independent implementation; python3-docx, python3-openpyxl: the Word and Excel files the import
+# tests send, written by independent writers; libreoffice-writer-nogui: old .doc files converted
+# on import; chromium: the dashboard's end-to-end test.
+"$root/deploy/install-deps.sh" python3 python3-icalendar python3-docx python3-openpyxl \
+  libreoffice-writer-nogui chromium
 "$root/deploy/build-web.sh"
 
 sanitize="${TASKLEDGER_SANITIZE:-}"

@@ -217,7 +217,8 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
   std::set<std::string> create;                       // folded names to register
   for (const auto& [name, id] : options.aliases) {
     if (!state.FindAgency(id)) {
-      out.problems.push_back({0, "", "\"" + name + "\" is mapped to an unknown agency '" + id + "'"});
+      out.problems.push_back(
+          {0, "", "\"" + name + "\" is mapped to an unknown agency '" + id + "'"});
       continue;
     }
     aliases[Fold(name)] = id;

@@ -97,7 +97,7 @@ struct ImportPlan {
   std::vector<Command> commands;  // agencies, then sections, then tasks, in file order
   int sections_added = 0, tasks_created = 0, tasks_changed = 0, tasks_unchanged = 0;
   std::vector<std::string> new_agencies;
-  std::vector<std::string> aliases_added;  // "name -> id"
+  std::vector<std::string> aliases_added;     // "name -> id"
   std::vector<std::string> unknown_agencies;  // names no agency matched, in file order
   std::vector<std::string> warnings;
   std::vector<PreviewRow> preview;

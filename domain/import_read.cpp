@@ -1,8 +1,8 @@
 // Reading matrix rows from CSV and JSON.
 #include <algorithm>
 #include <array>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "domain/csv.h"
 #include "domain/import.h"
@@ -30,8 +30,7 @@ const std::array<std::vector<std::string_view>, kColumnCount> kHeaders = {{
     {"nhiem vu", "ten nhiem vu", "noi dung", "noi dung nhiem vu", "nhiem vu giai phap",
      "noi dung cong viec", "cac nhiem vu", "hoat dong", "nhiem vu hoat dong", "task", "title"},
     {"co quan chu tri", "don vi chu tri", "chu tri", "co quan chu tri thuc hien",
-     "don vi chu tri thuc hien", "co quan don vi chu tri", "lead", "lead agency",
-     "lead agencies"},
+     "don vi chu tri thuc hien", "co quan don vi chu tri", "lead", "lead agency", "lead agencies"},
     {"co quan phoi hop", "don vi phoi hop", "phoi hop", "co quan phoi hop thuc hien",
      "co quan don vi phoi hop", "don vi phoi hop thuc hien", "coordinating",
      "coordinating agencies"},
@@ -49,8 +48,8 @@ const std::array<std::vector<std::string_view>, kColumnCount> kHeaders = {{
 std::string Key(std::string_view cell) {
   std::string out;
   for (char c : Fold(cell)) {
-    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      static_cast<unsigned char>(c) >= 0x80;
+    const bool word =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
     if (word) {
       out.push_back(c);
     } else if (!out.empty() && out.back() != ' ') {
@@ -145,7 +144,7 @@ namespace {
 struct Header {
   std::array<int, kColumnCount> at;
   std::array<std::string, kColumnCount> names;  // as the file writes them
-  size_t first_data = 0;                         // index of the first row under the header
+  size_t first_data = 0;                        // index of the first row under the header
   bool complete() const { return at[kTitle] >= 0 && at[kLead] >= 0 && at[kDeadline] >= 0; }
   int found() const {
     return static_cast<int>(std::count_if(at.begin(), at.end(), [](int i) { return i >= 0; }));
@@ -203,8 +202,9 @@ bool IsColumnNumbers(const SourceRow& row) {
 }
 
 bool IsRoman(std::string_view s) {
-  return !s.empty() && s.size() <= 8 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::string_view("IVXLC").find(c) != std::string_view::npos; });
+  return !s.empty() && s.size() <= 8 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::string_view("IVXLC").find(c) != std::string_view::npos;
+  });
 }
 
 // "I." -> "I", "1)" -> "1", "a." -> "a"; a code with its trailing mark as numbering writes it.
@@ -226,8 +226,8 @@ std::pair<std::string, std::string> SplitHeading(std::string_view text) {
   const bool numeric = !code.empty() && std::all_of(code.begin(), code.end(), [](char c) {
     return (c >= '0' && c <= '9') || c == '.';
   });
-  const bool letter = code.size() == 1 && ((code[0] >= 'A' && code[0] <= 'Z') ||
-                                           (code[0] >= 'a' && code[0] <= 'z'));
+  const bool letter = code.size() == 1 &&
+                      ((code[0] >= 'A' && code[0] <= 'Z') || (code[0] >= 'a' && code[0] <= 'z'));
   if (end < text.size() && (IsRoman(code) || numeric || (letter && marked))) {
     return {code, std::string(Trim(text.substr(end)))};
   }
@@ -280,8 +280,9 @@ std::vector<MatrixRow> ReadMatrixTables(const std::vector<SourceTable>& tables,
     if (!t.rows.empty()) {
       std::string first;
       for (size_t i = 0; i < t.rows.front().cells.size() && first.size() < 60; ++i) {
-        const std::string_view c = CellText(t.rows.front(), i);
-        if (!c.empty()) first += (first.empty() ? "" : " | ") + std::string(c);
+        std::string c(CellText(t.rows.front(), i));
+        std::replace(c.begin(), c.end(), '\n', ' ');
+        if (!c.empty()) first += (first.empty() ? "" : " | ") + c;
       }
       if (!first.empty()) what += ", first row: " + CutUtf8(first, 80);
     }
@@ -297,9 +298,9 @@ std::vector<MatrixRow> ReadMatrixTables(const std::vector<SourceTable>& tables,
     const SourceRow& at = partial_table->rows[partial.first_data - 1];
     for (int c : {kTitle, kLead, kDeadline}) {
       if (partial.at[c] >= 0) continue;
-      ImportProblem p{at.number, kColumnNames[c],
-                      std::string("missing column (header \"") + kColumnNames[c] +
-                          "\" or its English name)"};
+      ImportProblem p{
+          at.number, kColumnNames[c],
+          std::string("missing column (header \"") + kColumnNames[c] + "\" or its English name)"};
       p.table = partial_table->table;
       p.sheet = partial_table->sheet;
       problems->push_back(std::move(p));
@@ -322,7 +323,8 @@ std::vector<MatrixRow> ReadMatrixTables(const std::vector<SourceTable>& tables,
     layout->sheet = chosen->sheet;
     layout->header_row = chosen->rows[header.first_data - 1].number;
     for (int c = 0; c < kColumnCount; ++c) {
-      if (header.at[c] >= 0) layout->columns.push_back({kColumnNames[c], header.names[c], header.at[c]});
+      if (header.at[c] >= 0)
+        layout->columns.push_back({kColumnNames[c], header.names[c], header.at[c]});
     }
   }
   for (size_t r = header.first_data; r < chosen->rows.size(); ++r) {

@@ -233,8 +233,7 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
         w->result.stream_version = *current;
         break;
       }
-      mine[part->stream] = *current ? **current + part->events.size()
-                                    : part->events.size() - 1;
+      mine[part->stream] = *current ? **current + part->events.size() : part->events.size() - 1;
     }
     if (!refused.ok()) {
       w->result.status = refused;
@@ -482,8 +481,8 @@ void EventStore::AppendManyAsync(std::vector<StreamAppend> parts,
     const bool caller_ids = std::any_of(part.events.begin(), part.events.end(),
                                         [](const NewEvent& e) { return !e.id.IsNil(); });
     Status s = caller_ids ? Status::InvalidArgument("a multi-stream append takes no event ids")
-                          : ValidateAppend(impl_->options, part.stream, part.events,
-                                           impl_->NowMs(), &part.bytes, &part.fresh_ids);
+                          : ValidateAppend(impl_->options, part.stream, part.events, impl_->NowMs(),
+                                           &part.bytes, &part.fresh_ids);
     if (!s.ok()) {
       return done(AppendResult{Status::InvalidArgument("part " + std::to_string(i) + " (" +
                                                        part.stream + "): " + s.message())});

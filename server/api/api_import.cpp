@@ -25,7 +25,8 @@ std::optional<Problem> ReadMapping(std::string_view text, ImportOptions* o) {
   if (!j.value.is_object()) return BadRequest("mapping must be a JSON object", "mapping");
   for (const auto& [key, value] : j.value.items()) {
     if (key == "aliases") {
-      if (!value.is_object()) return BadRequest("mapping.aliases must be an object", "mapping.aliases");
+      if (!value.is_object())
+        return BadRequest("mapping.aliases must be an object", "mapping.aliases");
       for (const auto& [name, id] : value.items()) {
         if (!id.is_string() || Trim(name).empty() || HasForbiddenControl(name)) {
           return BadRequest("mapping.aliases: each name maps to an agency id", "mapping.aliases");
@@ -33,7 +34,8 @@ std::optional<Problem> ReadMapping(std::string_view text, ImportOptions* o) {
         o->aliases[std::string(Trim(name))] = id.get<std::string>();
       }
     } else if (key == "create") {
-      if (!value.is_array()) return BadRequest("mapping.create must be a list of names", "mapping.create");
+      if (!value.is_array())
+        return BadRequest("mapping.create must be a list of names", "mapping.create");
       for (const json& name : value) {
         if (!name.is_string() || Trim(name.get<std::string>()).empty()) {
           return BadRequest("mapping.create: each entry is an agency name", "mapping.create");
@@ -123,9 +125,8 @@ void Api::AddImportRoutes() {
             } else if (p.name == "sheet" && IsUtf8(p.data)) {
               r.sheet = std::string(p.data);
             } else {
-              return c.Fail(BadRequest("unknown or repeated part '" + p.name +
-                                           "' (file, mapping, sheet)",
-                                       p.name));
+              return c.Fail(BadRequest(
+                  "unknown or repeated part '" + p.name + "' (file, mapping, sheet)", p.name));
             }
           }
           if (!file) return c.Fail(BadRequest("the form has no 'file' part", "file"));
@@ -137,8 +138,9 @@ void Api::AddImportRoutes() {
         }
         if (!office::IsReadableMediaType(r.media_type)) {
           return c.Fail(UnsupportedMediaType(
-              r.media_type, "a .docx, .xlsx, .csv (text/csv) or JSON file, or multipart/form-data "
-                            "with one in its 'file' part"));
+              r.media_type,
+              "a .docx, .xlsx, .csv (text/csv) or JSON file, or multipart/form-data "
+              "with one in its 'file' part"));
         }
         auto done = ImportMatrix(app_, r, c.actor);
         if (!done.ok()) {
@@ -155,17 +157,20 @@ void Api::AddImportRoutes() {
           return c.Fail(FromStatus(done.status()));
         }
         const ImportPlan& plan = done->plan;
-        const json preview = app_.Read(
-            [&](const Ledger& l, const TokenTable&) { return PreviewJson(l, plan); });
+        const json preview =
+            app_.Read([&](const Ledger& l, const TokenTable&) { return PreviewJson(l, plan); });
         if (!plan.problems.empty()) {
           const ImportProblem& first = plan.problems.front();
           std::string where;
-          if (!first.sheet.empty()) where += "sheet \"" + first.sheet + "\" ";
-          if (first.table) where += "table " + std::to_string(first.table) + " ";
-          if (first.row) where += "row " + std::to_string(first.row) + " ";
-          if (!first.column.empty()) where += first.column + " ";
-          Problem p = InvalidMatrix(std::to_string(plan.problems.size()) +
-                                    " problem(s), first: " + where + ": " + first.message);
+          const auto add = [&](const std::string& part) {
+            where += (where.empty() ? "" : ", ") + part;
+          };
+          if (!first.sheet.empty()) add("sheet \"" + first.sheet + "\"");
+          if (first.table) add("table " + std::to_string(first.table));
+          if (first.row) add("row " + std::to_string(first.row));
+          if (!first.column.empty()) add(first.column);
+          Problem p = InvalidMatrix(std::to_string(plan.problems.size()) + " problem(s), first: " +
+                                    (where.empty() ? "" : where + ": ") + first.message);
           for (const ImportProblem& x : plan.problems) {
             p.errors.push_back({{}, x.row, x.column, x.message, x.table, x.sheet, x.cell});
           }

@@ -11,8 +11,8 @@
 #include "domain/commands.h"
 #include "domain/import.h"
 #include "server/app/app.h"
-#include "server/office/office.h"
 #include "server/app/tokens.h"
+#include "server/office/office.h"
 
 namespace taskledger::server {
 

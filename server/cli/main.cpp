@@ -19,9 +19,9 @@
 #include "server/api/api.h"
 #include "server/app/demo.h"
 #include "server/cli/tools.h"
-#include "server/office/office.h"
 #include "server/http/http_server.h"
 #include "server/http/log_sink.h"
+#include "server/office/office.h"
 
 #ifndef TASKLEDGER_DEMO_DIR
 #define TASKLEDGER_DEMO_DIR "deploy/demo"

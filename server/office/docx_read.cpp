@@ -365,8 +365,8 @@ Result<std::vector<SourceTable>> ReadDocxTables(ZipReader& zip) {
   if (!rels.ok()) return rels.status();
   Numbering numbering;
   Styles styles;
-  for (auto [type, fallback] : {std::pair{"numbering", "word/numbering.xml"},
-                                std::pair{"styles", "word/styles.xml"}}) {
+  for (auto [type, fallback] :
+       {std::pair{"numbering", "word/numbering.xml"}, std::pair{"styles", "word/styles.xml"}}) {
     std::string part = TargetOfType(*rels, type);
     if (part.empty()) part = fallback;
     auto xml = zip.Read(part);

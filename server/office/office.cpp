@@ -98,7 +98,8 @@ Result<std::string> Convert(std::string_view bytes, const char* from_ext, const 
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(o.convert_timeout_s);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(o.convert_timeout_s);
   int status = 0;
   for (;;) {
     const pid_t r = waitpid(pid, &status, WNOHANG);
@@ -149,7 +150,8 @@ Result<MatrixDocument> ReadPackage(std::string_view bytes, std::string_view medi
                                    std::string(kSaveAs));
       }
       return Status::Unsupported(std::string("the file is a zip archive, not a Word or Excel "
-                                             "document; ") + kSaveAs);
+                                             "document; ") +
+                                 kSaveAs);
     }
   }
   if (word) {
@@ -237,7 +239,8 @@ Result<MatrixDocument> ReadMatrixDocument(std::string_view bytes, std::string_vi
                                    std::string(kSaveAs));
       }
       if (IsText(media) || IsJson(media) || package_type) {
-        return Mismatch(media, is_word ? "an old Word document (.doc)" : "an old Excel file (.xls)");
+        return Mismatch(media,
+                        is_word ? "an old Word document (.doc)" : "an old Excel file (.xls)");
       }
       if (o.soffice.empty()) {
         return Status::Unsupported(std::string("old .") + (is_word ? "doc" : "xls") +
@@ -259,7 +262,8 @@ Result<MatrixDocument> ReadMatrixDocument(std::string_view bytes, std::string_vi
   if (package_type || old_type) return Mismatch(media, "text, not an Office document");
   MatrixDocument doc;
   const std::string_view start = domain::Trim(bytes.substr(0, 64));
-  const bool json = IsJson(media) || (IsAny(media) && (start.starts_with('{') || start.starts_with('[')));
+  const bool json =
+      IsJson(media) || (IsAny(media) && (start.starts_with('{') || start.starts_with('[')));
   if (json) {
     if (!domain::IsUtf8(bytes)) return Status::InvalidArgument("the JSON is not valid UTF-8");
     doc.kind = DocumentKind::kJson;

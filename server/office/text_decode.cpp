@@ -36,7 +36,8 @@ Result<std::string> Convert(std::string_view bytes, const char* charset) {
 std::string Nfc(std::string_view utf8) {
   if (!domain::IsUtf8(utf8)) return std::string(utf8);
   // Plain ASCII is its own NFC: the common case costs one scan.
-  if (std::all_of(utf8.begin(), utf8.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+  if (std::all_of(utf8.begin(), utf8.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
     return std::string(utf8);
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);

@@ -40,7 +40,8 @@ std::string StringItem(const pugi::xml_node& si) {
 bool ParseRef(std::string_view ref, int* col, int* row) {
   size_t i = 0;
   int c = 0;
-  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && i < 3) c = c * 26 + (ref[i++] - 'A' + 1);
+  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && i < 3)
+    c = c * 26 + (ref[i++] - 'A' + 1);
   if (c == 0 || i == ref.size()) return false;
   int r = 0;
   const auto [end, ec] = std::from_chars(ref.data() + i, ref.data() + ref.size(), r);
@@ -109,7 +110,8 @@ struct Workbook {
 
 Status LoadShared(ZipReader& zip, const std::string& part, Workbook* wb) {
   auto xml = zip.Read(part);
-  if (!xml.ok()) return xml.status().code() == Status::Code::kNotFound ? Status::Ok() : xml.status();
+  if (!xml.ok())
+    return xml.status().code() == Status::Code::kNotFound ? Status::Ok() : xml.status();
   pugi::xml_document d;
   if (Status s = ParseXml(*xml, part, &d); !s.ok()) return s;
   for (pugi::xml_node si : d.document_element().children()) {
@@ -120,7 +122,8 @@ Status LoadShared(ZipReader& zip, const std::string& part, Workbook* wb) {
 
 Status LoadStyles(ZipReader& zip, const std::string& part, Workbook* wb) {
   auto xml = zip.Read(part);
-  if (!xml.ok()) return xml.status().code() == Status::Code::kNotFound ? Status::Ok() : xml.status();
+  if (!xml.ok())
+    return xml.status().code() == Status::Code::kNotFound ? Status::Ok() : xml.status();
   pugi::xml_document d;
   if (Status s = ParseXml(*xml, part, &d); !s.ok()) return s;
   std::map<int, std::string> codes;
@@ -171,7 +174,8 @@ Result<SourceTable> ReadSheet(ZipReader& zip, const std::string& part, const std
       if (type == "s") {
         const size_t i = static_cast<size_t>(std::atoll(v.c_str()));
         if (v.empty() || i >= wb.shared.size()) {
-          return Status::InvalidArgument("sheet \"" + name + "\": a cell names a shared string "
+          return Status::InvalidArgument("sheet \"" + name +
+                                         "\": a cell names a shared string "
                                          "the workbook does not have");
         }
         text = wb.shared[i];
@@ -270,7 +274,8 @@ Result<std::vector<SourceTable>> ReadXlsxTables(ZipReader& zip) {
       if (r.id == id) part = r.target;
     }
     if (part.empty() || !zip.Has(part)) continue;  // a chart sheet, or a dangling entry
-    if (!TargetOfType(*rels, "chartsheet").empty() && part.find("chartsheets/") != std::string::npos)
+    if (!TargetOfType(*rels, "chartsheet").empty() &&
+        part.find("chartsheets/") != std::string::npos)
       continue;
     auto t = ReadSheet(zip, part, Nfc(AttrOf(sheet, "name")), wb);
     if (!t.ok()) return t.status();

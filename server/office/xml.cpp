@@ -51,7 +51,8 @@ std::string AttrOf(const pugi::xml_node& n, std::string_view local) {
 std::string RelsPartOf(std::string_view part) {
   if (part.starts_with('/')) part.remove_prefix(1);
   const size_t slash = part.rfind('/');
-  const std::string dir = slash == std::string_view::npos ? "" : std::string(part.substr(0, slash + 1));
+  const std::string dir =
+      slash == std::string_view::npos ? "" : std::string(part.substr(0, slash + 1));
   const std::string file(slash == std::string_view::npos ? part : part.substr(slash + 1));
   return dir + "_rels/" + file + ".rels";
 }

@@ -31,7 +31,8 @@ std::string WithHeader(const std::string& text, const std::string& header) {
 
 }  // namespace
 
-TEST_CASE("an export verifies, and a changed byte in any event's data does not", "[events][export]") {
+TEST_CASE("an export verifies, and a changed byte in any event's data does not",
+          "[events][export]") {
   StoreFixture f;
   f.MustAppend("task-1", "task.created", R"({"title":"Năm 2026"})");
   f.MustAppend("task-1", "task.assigned", R"({"lead":"Sở Giáo dục và Đào tạo"})");
@@ -58,7 +59,8 @@ TEST_CASE("an export's header and trailer of the wrong types are refused, not th
   const std::string text = ExportOf(f.store());
   const std::string zero(64, '0');
   for (const std::string& header : {
-           R"({"taskledger_export":1,"after":0,"previous_hash":")" + zero + R"(","head":{"hash":2}})",
+           R"({"taskledger_export":1,"after":0,"previous_hash":")" + zero +
+               R"(","head":{"hash":2}})",
            R"({"taskledger_export":1,"after":0,"previous_hash":7,"head":{"position":1,"hash":")" +
                zero + R"("}})",
            R"({"taskledger_export":1,"after":"0","previous_hash":")" + zero +
