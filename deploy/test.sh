@@ -2,7 +2,7 @@
 # Installs what is missing, configures and builds TaskLedger and its web dashboard, and runs every
 # test: the Catch2 suites, the dashboard end to end in headless Chromium, and a fuzz smoke run
 # of every parser that reads outside input (deploy/fuzz.sh; TASKLEDGER_FUZZ_SECONDS a target,
-# default 20; 0 skips it).
+# default 15; 0 skips it).
 # Exits non-zero on any failure. `.ci/run` calls this on a clean clone.
 #
 #   deploy/test.sh                       # RelWithDebInfo build in ./build
@@ -36,5 +36,5 @@ node "$root/clients/web/e2e/run.mjs" --bin "$build_dir/server/taskledger"
 echo "e2e screenshots: $TASKLEDGER_E2E_ARTIFACTS"
 
 # libFuzzer on every parser of outside input, briefly; longer runs: deploy/fuzz.sh 600.
-fuzz_seconds="${TASKLEDGER_FUZZ_SECONDS:-20}"
+fuzz_seconds="${TASKLEDGER_FUZZ_SECONDS:-15}"
 if ((fuzz_seconds > 0)); then "$root/deploy/fuzz.sh" "$fuzz_seconds"; fi
