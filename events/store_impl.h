@@ -1,5 +1,6 @@
-// EventStore's private state, shared by event_store.cpp (open, reads, verify) and
-// event_store_append.cpp (group commit). Private to events/.
+// EventStore's private state, shared by event_store.cpp (open, reads, verify),
+// event_store_append.cpp (validation, the queue) and event_store_commit.cpp (group commit, recovery
+// after a full disk). Private to events/.
 #pragma once
 
 #include <rocksdb/db.h>

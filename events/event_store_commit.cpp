@@ -1,0 +1,413 @@
+// Append with group commit. Callers validate on their own thread and queue; one committer thread
+// takes everything queued, writes it as one synced WriteBatch and reports each result, so one
+// fdatasync acknowledges every append that arrived while the previous one ran. leveldb's
+// DBImpl::Write does the same with a leader chosen among blocked callers; a dedicated thread also
+// serves callers that must not block (the HTTP server's I/O threads), and keeps the group whole
+// instead of splitting writers into alternating cohorts. A second thread, the notifier, runs the
+// callbacks of a committed group while the committer already writes the next one.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <unordered_map>
+
+#include "events/event_store.h"
+#include "events/record.h"
+#include "events/rocksdb_options.h"
+#include "events/store_impl.h"
+
+namespace taskledger {
+namespace {
+
+// How long the committer waits for the next returning writer before it stops delaying a commit.
+constexpr std::chrono::microseconds kArrivalGap{50};
+constexpr size_t kMaxExpectedWriters = 1024;
+
+// An event staged earlier in the same group, for idempotency checks within the group.
+struct Staged {
+  std::string_view stream;
+  const NewEvent* event;
+  uint64_t position;
+  uint64_t version;
+};
+
+bool SameContent(std::string_view stream, const NewEvent& e, std::string_view other_stream,
+                 std::string_view type, std::string_view data) {
+  return stream == other_stream && e.type == type && e.data == data;
+}
+
+// What an append's event ids say: positions already holding them (a retry), or a conflict.
+struct IdCheck {
+  Status problem;
+  std::vector<uint64_t> positions;
+  std::optional<uint64_t> version;
+  bool staged = false;  // found in this group, not yet durable
+};
+
+using StagedIds = std::unordered_map<Uuid, Staged, UuidHash>;
+
+IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds& staged) {
+  IdCheck out;
+  for (const NewEvent& e : w.events) {
+    if (auto s = staged.find(e.id); s != staged.end()) {
+      if (!SameContent(w.stream, e, s->second.stream, s->second.event->type,
+                       s->second.event->data)) {
+        out.problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
+                                                  " is already used with different content");
+        return out;
+      }
+      out.positions.push_back(s->second.position);
+      out.version = s->second.version;
+      out.staged = true;
+      continue;
+    }
+    std::string pos;
+    rocksdb::Status st =
+        impl.db->db->Get(rocksdb::ReadOptions(), impl.db->ids, e.id.AsBytes(), &pos);
+    if (st.IsNotFound()) continue;
+    if (!st.ok() || pos.size() != 8) {
+      out.problem = st.ok() ? Status::Corruption("unreadable id index entry")
+                            : impl.FromRocks(st, "id lookup");
+      return out;
+    }
+    std::string value;
+    st = impl.db->db->Get(rocksdb::ReadOptions(), impl.db->log, pos, &value);
+    EventView stored;
+    if (!st.ok() || !record::Decode(value, &stored)) {
+      out.problem = st.ok() ? Status::Corruption("unreadable record for a stored id")
+                            : impl.FromRocks(st, "reading a stored event");
+      return out;
+    }
+    if (!SameContent(w.stream, e, stored.stream, stored.type, stored.data)) {
+      out.problem = Status::IdempotencyConflict(
+          "event id " + e.id.ToString() + " is already stored at position " +
+          std::to_string(stored.position) + " with different content");
+      return out;
+    }
+    out.positions.push_back(stored.position);
+    out.version = stored.version;
+  }
+  return out;
+}
+
+}  // namespace
+
+void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& group) {
+  rocksdb::WriteBatch batch;
+  Head next = tail;
+  next.recorded_at_ms = std::max(NowMs(), tail.recorded_at_ms);
+  std::unordered_map<std::string_view, std::optional<uint64_t>> versions;
+  StagedIds staged;
+  std::vector<Writer*> in_batch;
+
+  for (const auto& owned : group) {
+    Writer* w = owned.get();
+    std::vector<NewEvent>& events = w->events;
+    // Idempotency: ids the store just assigned are new (74 random bits and the current time);
+    // others may be stored already, or staged by an earlier writer of this group.
+    IdCheck seen;
+    if (!w->fresh_ids) seen = CheckIds(*this, *w, staged);
+    if (seen.problem.ok() && !seen.positions.empty() && seen.positions.size() != events.size()) {
+      seen.problem = Status::IdempotencyConflict(
+          "some but not all of the append's event ids are already stored");
+    }
+    if (!seen.problem.ok()) {
+      w->result.status = seen.problem;
+      continue;
+    }
+    if (!seen.positions.empty()) {  // a retry of an append that already happened
+      w->result.first_position = seen.positions.front();
+      w->result.last_position = seen.positions.back();
+      w->result.stream_version = seen.version;
+      w->result.duplicate = true;
+      if (seen.staged) in_batch.push_back(w);  // only as durable as the batch it rides in
+      continue;
+    }
+
+    // Optimistic concurrency against each stream's version, this group's earlier writes
+    // included; a multi-stream append checks every part before it stages any. The common
+    // single-stream append allocates nothing for that.
+    const auto each_part = [w](auto&& fn) {
+      if (!fn(*w)) return false;
+      for (Writer& more : w->more) {
+        if (!fn(more)) return false;
+      }
+      return true;
+    };
+    // Versions after this append's earlier parts (a multi-stream append naming a stream twice).
+    std::unordered_map<std::string_view, std::optional<uint64_t>> mine;
+    // The stream's version before this append; remembered in `versions` for the ones after it.
+    const auto version_of = [&](std::string_view stream) -> Result<std::optional<uint64_t>> {
+      if (auto m = mine.find(stream); m != mine.end()) return m->second;
+      if (auto v = versions.find(stream); v != versions.end()) return v->second;
+      std::optional<uint64_t> current;
+      if (auto c = stream_versions.find(stream); c != stream_versions.end()) {
+        current = c->second;
+      } else {
+        auto stored = LastStreamVersion(*db, stream);
+        if (!stored.ok()) return stored.status();
+        current = *stored;
+      }
+      versions.emplace(stream, current);
+      return current;
+    };
+    const bool matches = each_part([&](const Writer& part) {
+      auto current = version_of(part.stream);
+      if (!current.ok()) {
+        w->result.status = current.status();
+        return false;
+      }
+      if (!part.expected.Matches(*current)) {
+        w->result.status = Status::WrongExpectedVersion(
+            "stream '" + std::string(part.stream) + "' is at version " +
+            (*current ? std::to_string(**current) : std::string("none (no events)")) +
+            ", expected " + part.expected.ToString());
+        w->result.stream_version = *current;
+        return false;
+      }
+      if (!w->more.empty()) {
+        mine[part.stream] = *current ? **current + part.events.size() : part.events.size() - 1;
+      }
+      return true;
+    });
+    if (!matches) continue;
+
+    w->result.first_position = next.position + 1;
+    each_part([&](const Writer& part) {
+      const auto vit = versions.find(part.stream);  // every part's stream is there: checked above
+      uint64_t version = vit->second ? *vit->second + 1 : 0;
+      for (const NewEvent& e : part.events) {
+        EventView v;
+        v.position = ++next.position;
+        v.stream = part.stream;
+        v.version = version;
+        v.id = e.id;
+        v.type = e.type;
+        v.recorded_at_ms = next.recorded_at_ms;
+        v.actor = e.actor;
+        v.correlation_id = e.correlation_id;
+        v.causation_id = e.causation_id;
+        v.data = e.data;
+        const std::string key = record::BigEndian(v.position);
+        const std::string value = record::Encode(v, next.hash, hasher, &next.hash);
+        batch.Put(db->log, key, value);
+        batch.Put(db->streams, record::StreamKey(part.stream, version), key);
+        batch.Put(db->ids, e.id.AsBytes(), key);
+        if (!w->fresh_ids) staged.emplace(e.id, Staged{part.stream, &e, v.position, version});
+        ++version;
+      }
+      vit->second = version - 1;
+      w->result.stream_version = version - 1;
+      return true;
+    });
+    w->result.last_position = next.position;
+    in_batch.push_back(w);
+  }
+
+  if (next.position == tail.position) return;  // nothing new to write
+  batch.Put(db->meta, kHeadKey, EncodeHead(next));
+  const auto write_start = std::chrono::steady_clock::now();
+  const rocksdb::Status st = db->db->Write(DurableWrite(), &batch);
+  stat_write_micros += std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - write_start)
+                           .count();
+  if (!st.ok()) {
+    // The WAL may or may not hold the batch; no later write can be trusted to land after it.
+    FailWrites(st, "an append");
+    Status err;
+    {
+      std::lock_guard lock(queue_mu);
+      err = write_error.code() == Status::Code::kNoSpace
+                ? write_error
+                : Status::IOError("append not durable (" + st.ToString() +
+                                  "); the store refuses writes until it is reopened");
+    }
+    for (Writer* w : in_batch) w->result = AppendResult{err};
+    return;
+  }
+  if (stream_versions.size() + versions.size() > kMaxCachedStreams) stream_versions.clear();
+  for (const auto& [stream, version] : versions) {
+    if (!version) continue;
+    if (auto c = stream_versions.find(stream); c != stream_versions.end()) {
+      c->second = *version;
+    } else {
+      stream_versions.emplace(std::string(stream), *version);
+    }
+  }
+  stat_groups += 1;
+  stat_events += next.position - tail.position;
+  for (Writer* w : in_batch) stat_appends += w->result.duplicate ? 0 : 1;
+  tail = next;
+  Publish(next);
+}
+
+void EventStore::Impl::FailWrites(const rocksdb::Status& st, std::string_view what) {
+  std::lock_guard lock(queue_mu);
+  if (!write_error.ok()) return;  // refused already; the first failure says why
+  if (IsNoSpace(st)) {
+    write_error = Status::NoSpace("the disk is full (" + std::string(what) +
+                                  " failed); writes resume once space is freed");
+    recoverable = true;
+  } else {
+    write_error = Status::ReadOnly(std::string(what) + " failed (" + st.ToString() +
+                                   "); the store refuses writes until it is reopened");
+    recoverable = false;
+  }
+  next_recovery = std::chrono::steady_clock::now() + options.recovery_interval;
+}
+
+Status EventStore::Impl::WriteRefusal() {
+  // RocksDB reports a failed flush or compaction (and a failed write again) to the listener.
+  if (listener->failed()) {
+    FailWrites(listener->error(), "a background flush or compaction");
+    listener->Clear();
+  }
+  {
+    std::lock_guard lock(queue_mu);
+    if (!write_error.ok()) return write_error;
+  }
+  // Below the floor: refuse before RocksDB meets the full disk, so nothing needs recovering.
+  return space.Check();
+}
+
+namespace {
+
+// Bytes of the write-ahead logs in `dir`: what a reopen replays and flushes into tables.
+uint64_t WalBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(dir, ec)) {
+    if (f.path().extension() == ".log") total += f.file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace
+
+void EventStore::Impl::TryRecover() {
+  {
+    std::lock_guard lock(queue_mu);
+    if (!recoverable) return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_recovery) return;
+  next_recovery = now + options.recovery_interval;
+  // The reopen flushes what only the WAL holds into tables: it needs that much beyond the floor.
+  if (!space.Check(WalBytes(dir)).ok()) return;
+  // No reader may hold the old instance while it closes; they wait for the new one.
+  db.reset();
+  dbs.Retire();
+  Head recovered;
+  auto d = OpenRocks(&recovered);
+  const Status checked =
+      d.ok() ? CheckTail(*this, **d, recovered, options.tail_check_records) : d.status();
+  if (!checked.ok()) {
+    // Still no room, or worse: readers get kBusy until a later attempt opens it. A store that
+    // does not match its log is not served at all.
+    if (d.ok() && checked.code() != Status::Code::kCorruption) {
+      db = *d;
+      dbs.Install(*d);
+    }
+    if (failed_recoveries++ % 60 == 0) {  // the first, then once a minute or so
+      std::fprintf(stderr, "taskledger: the event store could not reopen after a full disk: %s\n",
+                   checked.ToString().c_str());
+    }
+    return;
+  }
+  failed_recoveries = 0;
+  listener->Clear();
+  stream_versions.clear();  // a batch whose write failed may or may not be in the log now
+  const Head before = tail;
+  tail = recovered;
+  db = *d;
+  dbs.Install(std::move(*d));
+  {
+    std::lock_guard lock(queue_mu);
+    write_error = Status::Ok();
+    recoverable = false;
+  }
+  ++stat_recoveries;
+  // A batch that failed may have reached the disk after all: then it is part of the log (its
+  // writers were told it failed: as with a timeout, Idempotency-Key tells them what happened).
+  if (recovered.position != before.position) Publish(recovered);
+}
+
+void EventStore::Impl::RunCommitter() {
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::unique_ptr<Writer>> group;
+  // Writers answered last round plus those already waiting then: how many may be coming back.
+  size_t expected = 0;
+  for (;;) {
+    Status refused;
+    {
+      std::unique_lock lock(queue_mu);
+      // A store waiting for space wakes now and then to see whether it can resume.
+      if (recoverable) {
+        queue_cv.wait_for(lock, options.recovery_interval,
+                          [this] { return stopping || !writers.empty(); });
+        if (recoverable && !stopping) {
+          lock.unlock();
+          TryRecover();
+          lock.lock();
+        }
+        if (writers.empty()) {
+          if (stopping) return;
+          continue;
+        }
+      } else {
+        queue_cv.wait(lock, [this] { return stopping || !writers.empty(); });
+      }
+      if (writers.empty()) return;  // stopping, and everything queued has been answered
+      // Commit delay (PostgreSQL's commit_delay, made adaptive): the writers just answered tend
+      // to come straight back with their next append. Waiting briefly while they are still
+      // arriving keeps them in one group instead of splitting the load into two alternating
+      // half-size groups, each paying a full sync. A lone writer never waits: nobody else is
+      // expected. The wait ends at options.max_commit_delay, or when no one arrives for a gap.
+      if (options.max_commit_delay.count() > 0 && writers.size() < expected) {
+        const auto deadline = Clock::now() + options.max_commit_delay;
+        while (!stopping && writers.size() < expected) {
+          const size_t before = writers.size();
+          const auto until = std::min(deadline, Clock::now() + kArrivalGap);
+          queue_cv.wait_until(lock, until, [&] { return stopping || writers.size() >= expected; });
+          if (writers.size() == before || Clock::now() >= deadline) break;
+        }
+      }
+      size_t bytes = 0;
+      while (!writers.empty() &&
+             (group.empty() || bytes + writers.front()->bytes <= options.max_group_bytes)) {
+        bytes += writers.front()->bytes;
+        group.push_back(std::move(writers.front()));
+        writers.pop_front();
+      }
+      expected = std::min(group.size() + writers.size(), kMaxExpectedWriters);
+    }
+    refused = WriteRefusal();
+    if (refused.ok()) {
+      CommitGroup(group);
+    } else {
+      for (const auto& w : group) w->result = AppendResult{refused};
+    }
+    {
+      std::lock_guard lock(answer_mu);
+      answers.push_back(std::move(group));
+    }
+    answer_cv.notify_one();
+    group.clear();
+  }
+}
+
+void EventStore::Impl::RunNotifier() {
+  for (;;) {
+    std::vector<std::unique_ptr<Writer>> group;
+    {
+      std::unique_lock lock(answer_mu);
+      answer_cv.wait(lock, [this] { return notifier_stopping || !answers.empty(); });
+      if (answers.empty()) return;  // stopping, and every committed group has been answered
+      group = std::move(answers.front());
+      answers.pop_front();
+    }
+    for (const auto& w : group) w->done(std::move(w->result));
+  }
+}
+
+}  // namespace taskledger
