@@ -346,42 +346,23 @@ class DocxReader {
 }  // namespace
 
 Result<std::vector<SourceTable>> ReadDocxTables(ZipReader& zip) {
-  auto package = ReadRels(zip, "");
-  if (!package.ok()) return package.status();
-  std::string main = TargetOfType(*package, "officeDocument");
-  if (main.empty()) main = "word/document.xml";
-  auto text = zip.Read(main);
-  if (!text.ok()) {
-    return text.status().code() == Status::Code::kNotFound
-               ? Status::InvalidArgument("the package has no Word document part")
-               : text.status();
-  }
   pugi::xml_document doc;
-  if (Status s = ParseXml(*text, main, &doc); !s.ok()) return s;
-  text->clear();
-  text->shrink_to_fit();
-
+  std::string main;
+  if (Status s = ReadMainPart(zip, "word/document.xml", "Word document part", &doc, &main);
+      !s.ok()) {
+    return s;
+  }
   auto rels = ReadRels(zip, main);
   if (!rels.ok()) return rels.status();
   Numbering numbering;
   Styles styles;
-  for (auto [type, fallback] :
-       {std::pair{"numbering", "word/numbering.xml"}, std::pair{"styles", "word/styles.xml"}}) {
-    std::string part = TargetOfType(*rels, type);
-    if (part.empty()) part = fallback;
-    auto xml = zip.Read(part);
-    if (!xml.ok()) {
-      if (xml.status().code() == Status::Code::kNotFound) continue;
-      return xml.status();
-    }
-    pugi::xml_document d;
-    if (Status s = ParseXml(*xml, part, &d); !s.ok()) return s;
-    if (std::string_view(type) == "numbering") {
-      numbering.Load(d.document_element());
-    } else {
-      styles.Load(d.document_element());
-    }
-  }
+  pugi::xml_document part;
+  auto found = ReadRelatedPart(zip, *rels, "numbering", "word/numbering.xml", &part);
+  if (!found.ok()) return found.status();
+  if (*found) numbering.Load(part.document_element());
+  found = ReadRelatedPart(zip, *rels, "styles", "word/styles.xml", &part);
+  if (!found.ok()) return found.status();
+  if (*found) styles.Load(part.document_element());
   const pugi::xml_node body = ChildOf(doc.document_element(), "body");
   if (!body) return Status::InvalidArgument("the Word document has no body");
   std::vector<SourceTable> tables;

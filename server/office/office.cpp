@@ -133,16 +133,11 @@ Result<MatrixDocument> ReadPackage(std::string_view bytes, std::string_view medi
   bool excel = (*zip)->Has("xl/workbook.xml");
   if (!word && !excel) {
     // Not where Word and Excel put them: ask the package which part is the document.
-    auto rels = ReadRels(**zip, "");
-    if (!rels.ok()) return rels.status();
-    const std::string main = TargetOfType(*rels, "officeDocument");
-    if (!main.empty()) {
-      auto xml = (*zip)->Read(main);
-      pugi::xml_document d;
-      if (xml.ok() && ParseXml(*xml, main, &d).ok()) {
-        word = Is(d.document_element(), "document");
-        excel = Is(d.document_element(), "workbook");
-      }
+    pugi::xml_document d;
+    std::string main;
+    if (ReadMainPart(**zip, "", "document", &d, &main).ok()) {
+      word = Is(d.document_element(), "document");
+      excel = Is(d.document_element(), "workbook");
     }
     if (!word && !excel) {
       if ((*zip)->Has("content.xml")) {

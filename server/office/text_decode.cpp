@@ -24,11 +24,8 @@ Result<std::string> Convert(std::string_view bytes, const char* charset) {
                                    " text");
   }
   std::string out;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
-  icu::UnicodeString normal = U_SUCCESS(err) ? nfc->normalize(u, err) : u;
-  if (U_FAILURE(err)) normal = u;
-  normal.toUTF8String(out);
-  return out;
+  u.toUTF8String(out);
+  return out;  // composed by the caller (Nfc)
 }
 
 }  // namespace
@@ -60,7 +57,7 @@ Result<DecodedText> DecodeText(std::string_view bytes) {
     bytes.remove_prefix(2);
     auto text = Convert(bytes, le ? "UTF-16LE" : "UTF-16BE");
     if (!text.ok()) return text.status();
-    return DecodedText{std::move(*text), le ? "UTF-16LE" : "UTF-16BE"};
+    return DecodedText{Nfc(*text), le ? "UTF-16LE" : "UTF-16BE"};
   }
   if (bytes.find('\0') != std::string_view::npos) {
     return Status::InvalidArgument("the file has NUL bytes: it is not a text (CSV) file");
@@ -68,7 +65,7 @@ Result<DecodedText> DecodeText(std::string_view bytes) {
   if (domain::IsUtf8(bytes)) return DecodedText{Nfc(bytes), "UTF-8"};
   auto text = Convert(bytes, "windows-1258");
   if (!text.ok()) return text.status();
-  return DecodedText{std::move(*text), "windows-1258"};
+  return DecodedText{Nfc(*text), "windows-1258"};
 }
 
 }  // namespace taskledger::office

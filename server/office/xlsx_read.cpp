@@ -108,35 +108,23 @@ struct Workbook {
   bool date1904 = false;
 };
 
-Status LoadShared(ZipReader& zip, const std::string& part, Workbook* wb) {
-  auto xml = zip.Read(part);
-  if (!xml.ok())
-    return xml.status().code() == Status::Code::kNotFound ? Status::Ok() : xml.status();
-  pugi::xml_document d;
-  if (Status s = ParseXml(*xml, part, &d); !s.ok()) return s;
-  for (pugi::xml_node si : d.document_element().children()) {
+void LoadShared(const pugi::xml_node& sst, Workbook* wb) {
+  for (pugi::xml_node si : sst.children()) {
     if (Is(si, "si")) wb->shared.push_back(StringItem(si));
   }
-  return Status::Ok();
 }
 
-Status LoadStyles(ZipReader& zip, const std::string& part, Workbook* wb) {
-  auto xml = zip.Read(part);
-  if (!xml.ok())
-    return xml.status().code() == Status::Code::kNotFound ? Status::Ok() : xml.status();
-  pugi::xml_document d;
-  if (Status s = ParseXml(*xml, part, &d); !s.ok()) return s;
+void LoadStyles(const pugi::xml_node& styles, Workbook* wb) {
   std::map<int, std::string> codes;
-  for (pugi::xml_node f : ChildOf(d.document_element(), "numFmts").children()) {
+  for (pugi::xml_node f : ChildOf(styles, "numFmts").children()) {
     if (Is(f, "numFmt")) codes[std::atoi(AttrOf(f, "numFmtId").c_str())] = AttrOf(f, "formatCode");
   }
-  for (pugi::xml_node xf : ChildOf(d.document_element(), "cellXfs").children()) {
+  for (pugi::xml_node xf : ChildOf(styles, "cellXfs").children()) {
     if (!Is(xf, "xf")) continue;
     const int id = std::atoi(AttrOf(xf, "numFmtId").c_str());
     const auto code = codes.find(id);
     wb->date_styles.push_back(IsDateFormat(id, code == codes.end() ? "" : code->second));
   }
-  return Status::Ok();
 }
 
 Result<SourceTable> ReadSheet(ZipReader& zip, const std::string& part, const std::string& name,
@@ -242,28 +230,23 @@ Result<SourceTable> ReadSheet(ZipReader& zip, const std::string& part, const std
 }  // namespace
 
 Result<std::vector<SourceTable>> ReadXlsxTables(ZipReader& zip) {
-  auto package = ReadRels(zip, "");
-  if (!package.ok()) return package.status();
-  std::string main = TargetOfType(*package, "officeDocument");
-  if (main.empty()) main = "xl/workbook.xml";
-  auto xml = zip.Read(main);
-  if (!xml.ok()) {
-    return xml.status().code() == Status::Code::kNotFound
-               ? Status::InvalidArgument("the package has no Excel workbook part")
-               : xml.status();
-  }
   pugi::xml_document d;
-  if (Status s = ParseXml(*xml, main, &d); !s.ok()) return s;
+  std::string main;
+  if (Status s = ReadMainPart(zip, "xl/workbook.xml", "Excel workbook part", &d, &main); !s.ok()) {
+    return s;
+  }
   auto rels = ReadRels(zip, main);
   if (!rels.ok()) return rels.status();
   Workbook wb;
   const std::string pr = AttrOf(ChildOf(d.document_element(), "workbookPr"), "date1904");
   wb.date1904 = pr == "1" || pr == "true";
-  std::string shared = TargetOfType(*rels, "sharedStrings");
-  if (Status s = LoadShared(zip, shared.empty() ? "xl/sharedStrings.xml" : shared, &wb); !s.ok())
-    return s;
-  std::string styles = TargetOfType(*rels, "styles");
-  if (Status s = LoadStyles(zip, styles.empty() ? "xl/styles.xml" : styles, &wb); !s.ok()) return s;
+  pugi::xml_document part;
+  auto found = ReadRelatedPart(zip, *rels, "sharedStrings", "xl/sharedStrings.xml", &part);
+  if (!found.ok()) return found.status();
+  if (*found) LoadShared(part.document_element(), &wb);
+  found = ReadRelatedPart(zip, *rels, "styles", "xl/styles.xml", &part);
+  if (!found.ok()) return found.status();
+  if (*found) LoadStyles(part.document_element(), &wb);
 
   std::vector<SourceTable> out;
   for (pugi::xml_node sheet : ChildOf(d.document_element(), "sheets").children()) {

@@ -104,4 +104,33 @@ std::string TargetOfType(const std::vector<Relationship>& rels, std::string_view
   return {};
 }
 
+Status ReadMainPart(ZipReader& zip, std::string_view fallback, std::string_view what,
+                    pugi::xml_document* doc, std::string* name) {
+  auto package = ReadRels(zip, "");
+  if (!package.ok()) return package.status();
+  *name = TargetOfType(*package, "officeDocument");
+  if (name->empty()) *name = fallback;
+  auto text = zip.Read(*name);
+  if (!text.ok()) {
+    return text.status().code() == Status::Code::kNotFound
+               ? Status::InvalidArgument("the package has no " + std::string(what))
+               : text.status();
+  }
+  return ParseXml(*text, *name, doc);
+}
+
+Result<bool> ReadRelatedPart(ZipReader& zip, const std::vector<Relationship>& rels,
+                             std::string_view type, std::string_view fallback,
+                             pugi::xml_document* doc) {
+  std::string part = TargetOfType(rels, type);
+  if (part.empty()) part = fallback;
+  auto text = zip.Read(part);
+  if (!text.ok()) {
+    if (text.status().code() == Status::Code::kNotFound) return false;
+    return text.status();
+  }
+  if (Status s = ParseXml(*text, part, doc); !s.ok()) return s;
+  return true;
+}
+
 }  // namespace taskledger::office

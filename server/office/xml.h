@@ -40,4 +40,13 @@ class ZipReader;
 Result<std::vector<Relationship>> ReadRels(ZipReader& zip, std::string_view part);
 // The target of the first relationship whose type ends with "/<type>"; empty when none.
 std::string TargetOfType(const std::vector<Relationship>& rels, std::string_view type);
+// The package's main part (its officeDocument relationship, else `fallback`), parsed into
+// `doc`, its name into `*name`; kInvalidArgument "the package has no <what>" when it is absent.
+Status ReadMainPart(ZipReader& zip, std::string_view fallback, std::string_view what,
+                    pugi::xml_document* doc, std::string* name);
+// The part `rels` relate by `type` (else `fallback`), parsed into `doc`; false when the package
+// does not have it (numbering, styles and shared strings are optional).
+Result<bool> ReadRelatedPart(ZipReader& zip, const std::vector<Relationship>& rels,
+                             std::string_view type, std::string_view fallback,
+                             pugi::xml_document* doc);
 }  // namespace taskledger::office
