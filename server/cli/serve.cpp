@@ -1,0 +1,216 @@
+#include "server/cli/serve.h"
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "domain/date.h"
+#include "domain/text.h"
+#include "server/api/api.h"
+#include "server/app/demo.h"
+#include "server/cli/tools.h"
+#include "server/http/http_server.h"
+#include "server/http/log_sink.h"
+#include "server/office/office.h"
+
+namespace taskledger::server::cli {
+namespace {
+
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    out.emplace_back(domain::Trim(text.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// "250ms", "5s", "5m", "2h", "5d", or plain milliseconds.
+std::optional<int64_t> DurationMs(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const int64_t n = std::stoll(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "ms") return n;
+  if (unit == "s") return n * 1000;
+  if (unit == "m") return n * 60'000;
+  if (unit == "h") return n * 3'600'000;
+  if (unit == "d") return n * 86'400'000;
+  return std::nullopt;
+}
+
+std::optional<webhooks::ServiceOptions> WebhookOptions(const WebhookFlags& f) {
+  webhooks::ServiceOptions o;
+  const auto fail = [](const std::string& what) {
+    std::cerr << "taskledger: " << what << "\n";
+    return std::nullopt;
+  };
+  o.retry_ms.clear();
+  for (const std::string& part : SplitCommas(f.retry)) {
+    auto ms = DurationMs(part);
+    if (!ms) return fail("--webhook-retry wants durations like 0,5s,5m,2h: '" + part + "'");
+    o.retry_ms.push_back(*ms);
+  }
+  if (o.retry_ms.empty() || o.retry_ms.size() > 20)
+    return fail("--webhook-retry: 1 to 20 attempts");
+  o.reminders.days_before.clear();
+  for (const std::string& part : SplitCommas(f.reminder_days)) {
+    const std::string& t = part;
+    if (t.empty() || t.size() > 3 || !std::all_of(t.begin(), t.end(), ::isdigit)) {
+      return fail("--webhook-reminder-days wants days like 30,7,1,0");
+    }
+    o.reminders.days_before.push_back(std::stoi(t));
+  }
+  o.reminders.overdue_every_days = f.overdue_every;
+  o.reminders.hour = f.reminder_hour;
+  if (f.reminder_hour < 0 || f.reminder_hour > 23) return fail("--webhook-reminder-hour: 0-23");
+  if (f.overdue_every < 0) return fail("--webhook-overdue-every: 0 (none) or more days");
+  auto policy = webhooks::ParseAddressPolicy(f.addresses);
+  if (!policy.ok()) return fail("--webhook-addresses: " + policy.status().message());
+  o.client.addresses = *policy;
+  o.client.ca_file = f.ca_file;
+  if (f.timeout_s < 1 || f.timeout_s > 120) return fail("--webhook-timeout: 1-120 seconds");
+  o.client.timeout_ms = f.timeout_s * 1000LL;
+  if (f.per_endpoint < 1 || f.overall < f.per_endpoint) {
+    return fail(
+        "--webhook-per-endpoint must be at least 1 and --webhook-concurrency at least that");
+  }
+  o.per_endpoint = f.per_endpoint;
+  o.overall = f.overall;
+  auto disable = DurationMs(f.disable_after);
+  if (!disable || *disable <= 0) return fail("--webhook-disable-after wants a duration like 5d");
+  o.disable_after_ms = *disable;
+  if (f.jitter < 0 || f.jitter > 0.5) return fail("--webhook-jitter: 0 to 0.5");
+  o.jitter = f.jitter;
+  auto retention = DurationMs(f.retention);
+  if (!retention || *retention < 0)
+    return fail("--webhook-retention wants a duration like 90d (0: keep all)");
+  o.retention_ms = *retention;
+  o.base_url = f.public_url;
+  while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
+  return o;
+}
+
+}  // namespace
+
+// A clock that reads `start` now and runs on from there: a date (from 08:00 in Vietnam) or a
+// date and time in Vietnam, "2026-03-02T07:59:55". Tests, benchmarks and demonstrations use it
+// to act "as if" at that moment; empty: the system clock.
+std::function<int64_t()> ClockFrom(const std::string& start) {
+  if (start.empty()) return {};
+  const auto date = domain::ParseIsoDate(std::string_view(start).substr(0, 10));
+  int h = 8, m = 0, sec = 0;
+  const bool timed = start.size() > 10;
+  if (!date || (timed && std::sscanf(start.c_str() + 10, "T%d:%d:%d", &h, &m, &sec) < 2) || h < 0 ||
+      h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) {
+    std::cerr << "taskledger: --clock-start wants YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]\n";
+    std::exit(2);
+  }
+  const int64_t origin = domain::StartOfDayUtcMs(*date) + ((h * 60LL + m) * 60 + sec) * 1000;
+  const auto began = std::chrono::steady_clock::now();
+  return [origin, began] {
+    return origin + std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - began)
+                        .count();
+  };
+}
+
+// "64MiB", "512KiB", "2GiB", "0", or plain bytes.
+std::optional<uint64_t> SizeBytes(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 12) return std::nullopt;
+  const uint64_t n = std::stoull(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  if (unit.empty() || unit == "B") return n;
+  if (unit == "KiB" || unit == "K") return n << 10;
+  if (unit == "MiB" || unit == "M") return n << 20;
+  if (unit == "GiB" || unit == "G") return n << 30;
+  return std::nullopt;
+}
+
+int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
+  auto webhook_options = WebhookOptions(o.webhooks);
+  if (!webhook_options) return 2;
+  webhook_options->outbox.min_free_bytes = o.min_free_bytes;
+  UseBufferedStdoutLog();
+  const size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "taskledger: --listen wants HOST:PORT\n";
+    return 2;
+  }
+  std::string host = o.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);  // [::1]
+  const int port = std::atoi(o.listen.c_str() + colon + 1);
+  spdlog::info("opened the store at position {}", app->store().head().position);
+  if (o.demo) {
+    auto r = LoadDemo(*app, o.demo_dir);
+    if (!r.ok()) {
+      std::cerr << "taskledger: demo: " << r.status().ToString() << "\n";
+      return 2;
+    }
+    spdlog::info("{}", *r);
+  }
+  if (Status s = app->StartWebhooks(*webhook_options); !s.ok()) {
+    std::cerr << "taskledger: webhooks: " << s.message() << "\n";
+    return 2;
+  }
+  boost::asio::io_context io(static_cast<int>(o.threads));
+  ApiOptions api_options = o.api;
+  api_options.public_url = webhook_options->base_url;
+  api_options.calendar.alarm_days_before = webhook_options->reminders.days_before;
+  api_options.calendar.alarm_hour = webhook_options->reminders.hour;
+  api_options.post = [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); };
+  Api api(*app, api_options);
+  HttpHandlers handlers;
+  handlers.handle = [&api](Request&& req, Responder r) {
+    api.Handle(std::move(req), std::move(r));
+  };
+  handlers.body_limit = [&api](const Request& r) { return api.BodyLimit(r); };
+  handlers.refuse = [](http::status s, std::string detail, unsigned version) {
+    return Refusal(s, std::move(detail)).ToResponse(version);
+  };
+  HttpServer server(io, o.limits, handlers);
+  if (!o.tls_cert.empty()) {
+    if (Status s = server.EnableTls(o.tls_cert, o.tls_key); !s.ok()) {
+      std::cerr << "taskledger: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (Status s = server.Listen(host, static_cast<uint16_t>(port)); !s.ok()) {
+    std::cerr << "taskledger: " << s.message() << "\n";
+    return 2;
+  }
+  // Scripts and tests read this line for the port.
+  std::cout << "listening on " << host << ":" << server.port() << std::endl;
+  spdlog::info("listening on {}:{} ({}) with {} threads", host, server.port(),
+               o.tls_cert.empty() ? "HTTP" : "HTTPS", o.threads);
+  spdlog::default_logger()->flush();  // start-up lines at once; request lines in blocks
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("signal {}: no new connections; finishing requests in flight", sig);
+    server.Stop();
+    api.Shutdown();
+  });
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < o.threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  app->StopWebhooks(5000);  // attempts in flight finish; pending ones resume at the next start
+  app.reset();              // flushes and closes the store
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();  // flushes the log
+  return 0;
+}
+
+}  // namespace taskledger::server::cli
