@@ -5,6 +5,7 @@
 #include "server/api/api_util.h"
 #include "server/app/use_cases.h"
 #include "server/views/calendar.h"
+#include "server/office/office.h"
 #include "server/views/documents.h"
 #include "server/views/views.h"
 
@@ -95,33 +96,33 @@ void Api::AddDashboardRoutes() {
                               {"extension_requests", std::move(extensions)}});
   });
 
-  // The matrix in the importer's columns, with where each task stands: export -> import of the
-  // same file changes nothing.
+  // The matrix in the importer's columns, with where each task stands, as CSV or a spreadsheet:
+  // export -> import of the same file changes nothing.
   Add(http::verb::get, "/v1/plans/{}/export",
       [this](Call& c) {
         const std::string format = c.query.count("format") ? c.query.at("format") : "csv";
-        if (format != "csv") return c.Fail(BadRequest("format must be csv", "format"));
         if (c.who.role == ActorRole::kAgency) {
           return c.Fail(
               Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
                         "its own tasks"));
         }
         const Date today = Today(app_);
-        std::string body;
-        const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+        Result<std::string> body = Status::NotFound("no plan '" + c.params[0] + "'");
+        app_.Read([&](const Ledger& l, const TokenTable&) {
           const Plan* p = l.FindPlan(c.params[0]);
-          if (p) body = PlanMatrixCsv(l, *p, today);
-          return p != nullptr;
+          if (!p) return;
+          body = format == "xlsx" ? PlanMatrixXlsx(l, *p, today) : PlanMatrixCsv(l, *p, today);
         });
-        if (!found) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+        if (!body.ok()) return c.Fail(FromStatus(body.status()));
         Response res{http::status::ok, c.req.version()};
-        res.set(http::field::content_type, "text/csv; charset=utf-8");
-        res.set(http::field::content_disposition,
-                "attachment; filename=\"" + c.params[0] + "-" + ToIso(today) + ".csv\"");
-        res.body() = std::move(body);
+        res.set(http::field::content_type,
+                format == "xlsx" ? std::string(office::kXlsxType) : "text/csv; charset=utf-8");
+        res.set(http::field::content_disposition, "attachment; filename=\"" + c.params[0] + "-" +
+                                                      ToIso(today) + "." + format + "\"");
+        res.body() = std::move(*body);
         c.reply(std::move(res));
       },
-      {{"format", ParamKind::kEnum, {"csv"}}});
+      {{"format", ParamKind::kEnum, {"csv", "xlsx"}}});
 
   // Calendar feed keys: tokens of scope "calendar", for one agency's feed and nothing else.
   Add(http::verb::post, "/v1/agencies/{}/calendar-keys", [this](Call& c) {

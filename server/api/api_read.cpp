@@ -4,6 +4,7 @@
 #include "domain/codec.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/office/office.h"
 #include "server/views/documents.h"
 #include "server/views/views.h"
 
@@ -167,8 +168,9 @@ void Api::AddReadRoutes() {
         std::optional<Date> as_of;
         if (!DateParam(c, "as_of", &as_of)) return;
         const std::string format = c.query.count("format") ? c.query.at("format") : "json";
-        if (format != "json" && format != "csv" && format != "html") {
-          return c.Fail(BadRequest("format must be json, csv or html", "format"));
+        if (format != "json" && format != "csv" && format != "html" && format != "docx" &&
+            format != "xlsx") {
+          return c.Fail(BadRequest("format must be json, csv, html, docx or xlsx", "format"));
         }
         const Date date = as_of.value_or(Today(app_));
         // Who reads what is decided on the plan as it is now: an agency outside the plan reads
@@ -192,6 +194,18 @@ void Api::AddReadRoutes() {
             res.body() = ReportCsv(*report);
             return c.reply(std::move(res));
           }
+          if (format == "docx" || format == "xlsx") {
+            auto bytes = format == "docx" ? ReportDocx(l, *report) : ReportXlsx(l, *report);
+            if (!bytes.ok()) return c.Fail(FromStatus(bytes.status()));
+            Response res{http::status::ok, c.req.version()};
+            res.set(http::field::content_type,
+                    format == "docx" ? office::kDocxType : office::kXlsxType);
+            res.set(http::field::content_disposition, "attachment; filename=\"bao-cao-" +
+                                                          c.params[0] + "-" + ToIso(date) + "." +
+                                                          format + "\"");
+            res.body() = std::move(*bytes);
+            return c.reply(std::move(res));
+          }
           if (format == "html") {
             // The printable official report: a document of its own, styled inline, no scripts.
             Response res{http::status::ok, c.req.version()};
@@ -211,7 +225,8 @@ void Api::AddReadRoutes() {
         if (!past.ok()) return c.Fail(FromStatus(past.status()));
         answer(**past);
       },
-      {{"as_of", ParamKind::kDate}, {"format", ParamKind::kEnum, {"json", "csv", "html"}}});
+      {{"as_of", ParamKind::kDate},
+       {"format", ParamKind::kEnum, {"json", "csv", "html", "docx", "xlsx"}}});
 
   Add(http::verb::get, "/v1/events",
       [this](Call& c) {

@@ -1,5 +1,6 @@
 #include "server/office/text_decode.h"
 
+#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
@@ -29,6 +30,16 @@ Result<std::string> Convert(std::string_view bytes, const char* charset) {
 }
 
 }  // namespace
+
+std::string UpperVi(std::string_view utf8) {
+  if (!domain::IsUtf8(utf8)) return std::string(utf8);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  u.toUpper(icu::Locale("vi"));
+  std::string out;
+  u.toUTF8String(out);
+  return Nfc(out);
+}
 
 std::string Nfc(std::string_view utf8) {
   if (!domain::IsUtf8(utf8)) return std::string(utf8);

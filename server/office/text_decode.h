@@ -23,4 +23,8 @@ Result<DecodedText> DecodeText(std::string_view bytes);
 // `utf8` in Unicode Normalization Form C; `utf8` unchanged if it is not valid UTF-8.
 std::string Nfc(std::string_view utf8);
 
+// `utf8` in capitals as Vietnamese writes them ("Sở Giáo dục" -> "SỞ GIÁO DỤC"), in NFC; for
+// the header block of an official document. `utf8` unchanged if it is not valid UTF-8.
+std::string UpperVi(std::string_view utf8);
+
 }  // namespace taskledger::office

@@ -102,4 +102,55 @@ Result<std::string> ZipReader::Read(std::string_view name) {
   return out;
 }
 
+Result<std::string> WriteZip(const std::vector<ZipPart>& parts) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
+  zip_t* archive = buffer ? zip_open_from_source(buffer, ZIP_TRUNCATE, &error) : nullptr;
+  if (!archive) {
+    const std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    if (buffer) zip_source_free(buffer);
+    return Status::IOError("cannot start a zip package: " + why);
+  }
+  zip_error_fini(&error);
+  zip_source_keep(buffer);  // the bytes are read from it after zip_close
+  const auto fail = [&](const std::string& what) {
+    const std::string why = zip_strerror(archive);
+    zip_discard(archive);
+    zip_source_free(buffer);
+    return Status::IOError("cannot write the zip package: " + what + " (" + why + ")");
+  };
+  for (const auto& [name, content] : parts) {
+    // The parts outlive zip_close, so libzip may read them in place.
+    zip_source_t* part = zip_source_buffer(archive, content.data(), content.size(), 0);
+    if (!part) return fail(name);
+    const zip_int64_t index = zip_file_add(archive, name.c_str(), part, ZIP_FL_ENC_UTF_8);
+    if (index < 0) {
+      zip_source_free(part);
+      return fail(name);
+    }
+    if (zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), ZIP_CM_DEFLATE, 6) !=
+        0) {
+      return fail(name);
+    }
+  }
+  if (zip_close(archive) != 0) return fail("closing");
+  std::string out;
+  zip_stat_t st;
+  zip_stat_init(&st);
+  if (zip_source_stat(buffer, &st) != 0 || zip_source_open(buffer) != 0) {
+    zip_source_free(buffer);
+    return Status::IOError("cannot read back the zip package");
+  }
+  out.resize(st.size);
+  const zip_int64_t n = zip_source_read(buffer, out.data(), out.size());
+  zip_source_close(buffer);
+  zip_source_free(buffer);
+  if (n != static_cast<zip_int64_t>(out.size())) {
+    return Status::IOError("cannot read back the zip package");
+  }
+  return out;
+}
+
 }  // namespace taskledger::office

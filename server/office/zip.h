@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "events/util/status.h"
 
@@ -37,5 +39,10 @@ class ZipReader {
   explicit ZipReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// A package from its parts, in order (put "[Content_Types].xml" first, as Office does), each
+// deflated; names are stored as UTF-8. The bytes of a .docx or .xlsx.
+using ZipPart = std::pair<std::string, std::string>;  // name, content
+Result<std::string> WriteZip(const std::vector<ZipPart>& parts);
 
 }  // namespace taskledger::office

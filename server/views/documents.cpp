@@ -1,10 +1,9 @@
 #include "server/views/documents.h"
 
 #include <cstdio>
-#include <map>
-#include <set>
 
 #include "domain/csv.h"
+#include "server/views/document_parts.h"
 #include "server/views/views.h"
 
 namespace taskledger::server {
@@ -12,24 +11,6 @@ namespace taskledger::server {
 using namespace domain;
 
 namespace {
-
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
-std::vector<std::string> NamesOf(const Ledger& l, const std::vector<std::string>& ids) {
-  std::vector<std::string> out;
-  for (const std::string& id : ids) {
-    const Agency* a = l.FindAgency(id);
-    out.push_back(a ? a->name : id);
-  }
-  return out;
-}
 
 std::string Escape(std::string_view s) {
   std::string out;
@@ -58,10 +39,7 @@ std::string Escape(std::string_view s) {
   return out;
 }
 
-// The four official groups, then the two not yet countable; cancelled tasks are left out.
-constexpr Category kShown[] = {
-    Category::kCompletedOnTime, Category::kCompletedLate, Category::kInProgressWithinDeadline,
-    Category::kOverdue,         Category::kNotYetDue,     Category::kUnscheduled};
+using parts::kShown;
 
 constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI"};
 
@@ -144,56 +122,10 @@ std::string_view StatusLabelVi(OccurrenceStatus s) {
 
 std::string PlanMatrixCsv(const Ledger& l, const Plan& plan, Date today) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
-  out +=
-      WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Kết quả/Sản phẩm",
-                   "Thời gian hoàn thành", "Mục", "Mục tiêu", "Chỉ tiêu theo mốc", "Mốc hiện tại",
-                   "Hạn hiện hành", "Trạng thái", "Nhóm", "Tiến độ (%)", "Ngày hoàn thành"});
-  std::map<std::string, const Section*> sections;
-  for (const Section& s : plan.sections) sections[s.code] = &s;
-  std::set<std::string> written;
-  // A section row, after the rows of the sections that enclose it.
-  const auto section_row = [&](const std::string& code, auto& self) -> void {
-    auto it = sections.find(code);
-    if (it == sections.end() || written.count(code)) return;
-    if (!it->second->parent.empty()) self(it->second->parent, self);
-    written.insert(code);
-    out +=
-        WriteCsvRow({code, it->second->title, "", "", "", "", "", "", "", "", "", "", "", "", ""});
-  };
-  for (const std::string& id : plan.task_ids) {
-    const Task* t = l.FindTask(id);
-    if (!t) continue;
-    section_row(t->section, section_row);
-    std::vector<std::string> occurrence_targets;
-    bool any_target = false;
-    for (const Occurrence& o : t->occurrences) {
-      if (o.dropped) continue;
-      occurrence_targets.push_back(o.target);
-      any_target = any_target || !o.target.empty();
-    }
-    const Occurrence* cur = CurrentOccurrence(*t);
-    std::vector<std::string> row = {t->code,
-                                    t->title,
-                                    Join(NamesOf(l, t->lead), "; "),
-                                    Join(NamesOf(l, t->coordinating), "; "),
-                                    t->deliverable,
-                                    t->schedule.text,
-                                    t->section,
-                                    Join(t->targets, "\n"),
-                                    any_target ? Join(occurrence_targets, "\n") : ""};
-    if (cur) {
-      row.push_back(cur->key);
-      row.push_back(cur->due ? ToIso(*cur->due) : "");
-      row.push_back(std::string(StatusLabelVi(cur->status)));
-      row.push_back(std::string(CategoryLabelVi(Classify(*cur, today))));
-      row.push_back(std::to_string(cur->percent));
-      row.push_back(cur->completed_on ? ToIso(*cur->completed_on) : "");
-    } else {
-      row.insert(row.end(), 6, "");
-    }
-    out += WriteCsvRow(row);
+  out += WriteCsvRow(parts::MatrixHeader());
+  for (const parts::MatrixRow& row : parts::MatrixRows(l, plan, today)) {
+    out += WriteCsvRow(row.cells);
   }
-  for (const Section& s : plan.sections) section_row(s.code, section_row);
   return out;
 }
 
@@ -246,49 +178,31 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
 
   heading("Theo nội dung kế hoạch");
   CountsHeader(h, "Mục");
-  for (const Section& s : plan.sections) {
-    auto it = r.by_section.find(s.code);
-    if (it == r.by_section.end()) continue;
-    CountsRow(h, s.code + ". " + s.title, it->second);
-  }
-  if (auto it = r.by_section.find(""); it != r.by_section.end()) CountsRow(h, "Khác", it->second);
+  for (const parts::CountsLine& line : parts::SectionCounts(r)) CountsRow(h, line.label, line.counts);
   h += "</tbody></table>\n";
 
   heading("Theo cơ quan chủ trì");
   CountsHeader(h, "Cơ quan chủ trì");
-  for (const auto& [agency, counts] : r.by_lead) {
-    const Agency* a = l.FindAgency(agency);
-    CountsRow(h, a ? a->name : agency, counts);
-  }
+  for (const parts::CountsLine& line : parts::LeadCounts(l, r)) CountsRow(h, line.label, line.counts);
   h += "</tbody></table>\n";
 
   heading("Chi tiết theo nhóm");
+  const std::vector<parts::TaskLine> lines = parts::TaskLines(l, r);
   int group_no = 0;
   for (Category k : kShown) {
     ++group_no;
     int n = 0;
-    for (const ReportLine& line : r.lines) n += line.category == k;
+    for (const parts::TaskLine& line : lines) n += line.category == k;
     h += "<p><b>" + std::to_string(group_no) + ". " + Escape(CategoryLabelVi(k)) + ": " +
          std::to_string(n) + "</b></p>\n";
     if (n == 0) continue;
     h += "<table><thead><tr><th>TT</th><th>Nhiệm vụ</th><th>Cơ quan chủ trì</th>"
          "<th>Thời hạn</th><th>Trạng thái</th><th>Tiến độ</th></tr></thead><tbody>\n";
-    for (const ReportLine& line : r.lines) {
+    for (const parts::TaskLine& line : lines) {
       if (line.category != k) continue;
-      const Task& t = *line.task;
-      const Occurrence& o = *line.occurrence;
-      std::string due = o.due ? ToDmy(*o.due) : Escape(t.schedule.text);
-      if (o.due && o.original_due && *o.original_due != *o.due) {
-        due += " (gia hạn từ " + ToDmy(*o.original_due) + ")";
-      }
-      std::string state(StatusLabelVi(o.status));
-      if (o.completed_on) state += " ngày " + ToDmy(*o.completed_on);
-      std::string progress = std::to_string(o.percent) + "%";
-      if (!o.last_progress.empty()) progress += " — " + o.last_progress;
-      h += "<tr><td>" + Escape(t.code) +
-           (t.occurrences.size() > 1 ? " (" + Escape(o.key) + ")" : "") + "</td><td>" +
-           Escape(t.title) + "</td><td>" + Escape(Join(NamesOf(l, t.lead), "; ")) + "</td><td>" +
-           due + "</td><td>" + Escape(state) + "</td><td>" + Escape(progress) + "</td></tr>\n";
+      h += "<tr><td>" + Escape(line.code) + "</td><td>" + Escape(line.title) + "</td><td>" +
+           Escape(line.lead) + "</td><td>" + Escape(line.due) + "</td><td>" +
+           Escape(line.state) + "</td><td>" + Escape(line.progress) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }

@@ -1,12 +1,15 @@
 // Documents for people rather than programs: a plan's task matrix exported in the importer's own
-// columns (so export -> import round-trips), and the plan's report laid out as an official
-// Vietnamese report for printing. Pure functions of the Ledger.
+// columns (so export -> import round-trips), as CSV or a spreadsheet, and the plan's report laid
+// out as an official Vietnamese report: a printable page, an editable Word document (Nghị định
+// 30/2020/NĐ-CP layout) and a workbook with the same tables. Functions of the Ledger; the .xlsx
+// writers use a temporary file (kIOError when it cannot be written).
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "domain/ledger.h"
+#include "events/util/status.h"
 
 namespace taskledger::server {
 
@@ -18,6 +21,19 @@ std::string_view StatusLabelVi(domain::OccurrenceStatus s);
 // columns (TT, Nhiệm vụ, Cơ quan chủ trì, …, Thời gian hoàn thành as written, Mục, Mục tiêu,
 // Chỉ tiêu theo mốc), followed by columns the importer ignores: where the task stands on `today`.
 std::string PlanMatrixCsv(const domain::Ledger& l, const domain::Plan& plan, domain::Date today);
+
+// The matrix as an .xlsx workbook: a title block, the header row frozen and filtered, wrapped
+// text, section rows merged across, dates as dates; the importer reads it back unchanged.
+Result<std::string> PlanMatrixXlsx(const domain::Ledger& l, const domain::Plan& plan,
+                                   domain::Date today);
+
+// The report as an editable .docx in the administrative layout (A4, Times New Roman, header
+// block, number and date lines, BÁO CÁO and subject, the groups overall / by section / by lead
+// agency as Word tables with repeated header rows, overdue and upcoming tasks, Nơi nhận and the
+// signature block, page numbers from page 2).
+Result<std::string> ReportDocx(const domain::Ledger& l, const domain::PlanReport& r);
+// The same tables as a workbook: one sheet each, then every task line.
+Result<std::string> ReportXlsx(const domain::Ledger& l, const domain::PlanReport& r);
 
 // The report as a self-contained, printable HTML page in Vietnamese: heading, the plan's number,
 // the as-of date, the groups overall, by section and by lead agency, and the tasks of each group.

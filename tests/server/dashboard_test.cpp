@@ -283,7 +283,7 @@ TEST_CASE("a plan exported as CSV imports back unchanged, and into a new plan id
 
   CHECK(f.Get(f.agency_hp, "/v1/plans/hp-tieng-anh-2025/export").status == 403);
   CHECK(f.Get(f.coordinator, "/v1/plans/nope/export").status == 404);
-  CHECK(f.Get(f.coordinator, "/v1/plans/hp-copy/export?format=xlsx").status == 400);
+  CHECK(f.Get(f.coordinator, "/v1/plans/hp-copy/export?format=pdf").status == 400);
 }
 
 TEST_CASE("who am I, and the coordinator's review queue", "[server][integration][dashboard]") {

@@ -180,7 +180,8 @@ export async function renderBoard(el, [requested]) {
     h("div", { class: "toolbar filters" },
       field(t("filter_agency"), agencySelect), field(t("filter_status"), statusSelect),
       h("label", { class: "check" }, overdueBox, t("filter_overdue")), field(t("filter_within"), withinInput),
-      h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=csv`, plan.id + ".csv")) }, t("export_matrix"))),
+      h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=xlsx`, plan.id + ".xlsx")) }, t("export_matrix")),
+      h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=csv`, plan.id + ".csv")) }, t("export_matrix_csv"))),
     h("datalist", { id: "agency-ids" }, [...session.agencies.keys()].map((id) => h("option", { value: id }, agencyName(id)))),
     queue, count, matrix);
   await load();

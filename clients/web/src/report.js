@@ -145,6 +145,8 @@ export async function renderReport(el, [requested, requestedDate]) {
     h("h1", {}, t("report_title")),
     h("div", { class: "toolbar" }, field(t("plan"), planSelect), field(t("as_of"), dateInput),
       h("button", { id: "print", onclick: () => attempt(() => api.openDocument(query() + "&format=html")) }, t("print")),
+      h("button", { id: "docx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=docx", `bao-cao-${plan.id}-${asOf}.docx`)) }, t("report_docx")),
+      h("button", { id: "xlsx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=xlsx", `bao-cao-${plan.id}-${asOf}.xlsx`)) }, t("report_xlsx")),
       h("button", { id: "csv", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=csv", `${plan.id}-${asOf}.csv`)) }, t("csv"))),
     h("p", { class: "muted" }, plan.title, plan.number ? ` (${plan.number})` : "", " — ", t("as_of").toLowerCase(), " ", fmtDate(asOf)),
     totals,

@@ -1,0 +1,199 @@
+#include "server/views/document_parts.h"
+
+#include <map>
+#include <set>
+
+#include "server/views/documents.h"
+#include "server/views/views.h"
+
+namespace taskledger::server::parts {
+
+using namespace domain;
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::string Names(const Ledger& l, const std::vector<std::string>& ids, std::string_view sep) {
+  std::vector<std::string> names;
+  for (const std::string& id : ids) {
+    const Agency* a = l.FindAgency(id);
+    names.push_back(a ? a->name : id);
+  }
+  return Join(names, sep);
+}
+
+std::vector<std::string> MatrixHeader() {
+  return {"TT",           "Nhiệm vụ",        "Cơ quan chủ trì",   "Cơ quan phối hợp",
+          "Kết quả/Sản phẩm", "Thời gian hoàn thành", "Mục",           "Mục tiêu",
+          "Chỉ tiêu theo mốc", "Mốc hiện tại",    "Hạn hiện hành",     "Trạng thái",
+          "Nhóm",         "Tiến độ (%)",     "Ngày hoàn thành"};
+}
+
+std::vector<MatrixRow> MatrixRows(const Ledger& l, const Plan& plan, Date today) {
+  const size_t width = MatrixHeader().size();
+  std::vector<MatrixRow> rows;
+  std::map<std::string, const Section*> sections;
+  for (const Section& s : plan.sections) sections[s.code] = &s;
+  std::set<std::string> written;
+  // A section row, after the rows of the sections that enclose it.
+  const auto section_row = [&](const std::string& code, auto& self) -> void {
+    auto it = sections.find(code);
+    if (it == sections.end() || written.count(code)) return;
+    if (!it->second->parent.empty()) self(it->second->parent, self);
+    written.insert(code);
+    MatrixRow row;
+    row.section = true;
+    row.cells.assign(width, "");
+    row.cells[0] = code;
+    row.cells[1] = it->second->title;
+    rows.push_back(std::move(row));
+  };
+  for (const std::string& id : plan.task_ids) {
+    const Task* t = l.FindTask(id);
+    if (!t) continue;
+    section_row(t->section, section_row);
+    std::vector<std::string> occurrence_targets;
+    bool any_target = false;
+    for (const Occurrence& o : t->occurrences) {
+      if (o.dropped) continue;
+      occurrence_targets.push_back(o.target);
+      any_target = any_target || !o.target.empty();
+    }
+    MatrixRow row;
+    row.cells = {t->code,           t->title,         Names(l, t->lead), Names(l, t->coordinating),
+                 t->deliverable,    t->schedule.text, t->section,        Join(t->targets, "\n"),
+                 any_target ? Join(occurrence_targets, "\n") : ""};
+    if (const Occurrence* cur = CurrentOccurrence(*t)) {
+      row.due = cur->due;
+      row.completed_on = cur->completed_on;
+      row.category = Classify(*cur, today);
+      row.percent = cur->percent;
+      row.cells.push_back(cur->key);
+      row.cells.push_back(cur->due ? ToIso(*cur->due) : "");
+      row.cells.push_back(std::string(StatusLabelVi(cur->status)));
+      row.cells.push_back(std::string(CategoryLabelVi(*row.category)));
+      row.cells.push_back(std::to_string(cur->percent));
+      row.cells.push_back(cur->completed_on ? ToIso(*cur->completed_on) : "");
+    }
+    row.cells.resize(width);
+    rows.push_back(std::move(row));
+  }
+  for (const Section& s : plan.sections) section_row(s.code, section_row);
+  return rows;
+}
+
+int CountsLine::total() const {
+  int n = 0;
+  for (Category k : kShown) n += counts[k];
+  return n;
+}
+
+std::vector<CountsLine> SectionCounts(const PlanReport& r) {
+  std::vector<CountsLine> out;
+  for (const Section& s : r.plan->sections) {
+    auto it = r.by_section.find(s.code);
+    if (it != r.by_section.end()) out.push_back({s.code + ". " + s.title, it->second});
+  }
+  if (auto it = r.by_section.find(""); it != r.by_section.end()) {
+    out.push_back({"Khác", it->second});
+  }
+  return out;
+}
+
+std::vector<CountsLine> LeadCounts(const Ledger& l, const PlanReport& r) {
+  std::vector<CountsLine> out;
+  for (const auto& [agency, counts] : r.by_lead) {
+    const Agency* a = l.FindAgency(agency);
+    out.push_back({a ? a->name : agency, counts});
+  }
+  return out;
+}
+
+int CountedTotal(const PlanReport& r) {
+  return r.totals.total() - r.totals[Category::kCancelled];
+}
+
+std::vector<TaskLine> TaskLines(const Ledger& l, const PlanReport& r) {
+  std::vector<TaskLine> out;
+  out.reserve(r.lines.size());
+  for (const ReportLine& line : r.lines) {
+    const Task& t = *line.task;
+    const Occurrence& o = *line.occurrence;
+    TaskLine tl;
+    tl.code = t.code + (t.occurrences.size() > 1 ? " (" + o.key + ")" : "");
+    tl.title = t.title;
+    tl.lead = Names(l, t.lead);
+    tl.due = o.due ? ToDmy(*o.due) : t.schedule.text;
+    if (o.due && o.original_due && *o.original_due != *o.due) {
+      tl.due += " (gia hạn từ " + ToDmy(*o.original_due) + ")";
+    }
+    tl.state = std::string(StatusLabelVi(o.status));
+    if (o.completed_on) tl.state += " ngày " + ToDmy(*o.completed_on);
+    tl.progress = std::to_string(o.percent) + "%";
+    if (!o.last_progress.empty()) tl.progress += " — " + o.last_progress;
+    tl.category = line.category;
+    tl.due_date = o.due;
+    out.push_back(std::move(tl));
+  }
+  return out;
+}
+
+std::vector<TaskLine> Upcoming(const std::vector<TaskLine>& lines, Date as_of, int days) {
+  const Date until = AddDays(as_of, days);
+  std::vector<TaskLine> out;
+  for (const TaskLine& line : lines) {
+    const bool open = line.category == Category::kInProgressWithinDeadline ||
+                      line.category == Category::kNotYetDue;
+    if (open && line.due_date && as_of < *line.due_date && !(until < *line.due_date)) {
+      out.push_back(line);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const TaskLine& a, const TaskLine& b) { return *a.due_date < *b.due_date; });
+  return out;
+}
+
+std::string IssuerCode(const std::string& plan_number) {
+  const size_t slash = plan_number.find('/');
+  if (slash == std::string::npos) return "";
+  // The code ends where the number's remarks begin: ".../KH-UBND (dự thảo)" -> "UBND".
+  const size_t end = plan_number.find_first_of(" (", slash);
+  const std::string kind = plan_number.substr(slash + 1, end == std::string::npos ? end : end - slash - 1);
+  const size_t dash = kind.find('-');
+  return dash == std::string::npos ? "" : kind.substr(dash + 1);
+}
+
+std::string PlaceOf(const Ledger& l, const std::string& agency_id) {
+  // The province or city is in the name of the agency or of the authority above it:
+  // "Ủy ban nhân dân thành phố Hải Phòng" -> "Hải Phòng".
+  const Agency* a = l.FindAgency(agency_id);
+  for (int depth = 0; a && depth < 8; ++depth, a = l.FindAgency(a->parent)) {
+    for (std::string_view marker : {"thành phố ", "Thành phố ", "tỉnh ", "Tỉnh "}) {
+      const size_t at = a->name.rfind(marker);
+      if (at != std::string::npos) return a->name.substr(at + marker.size());
+    }
+  }
+  return "";
+}
+
+std::string Abbreviated(const std::string& authority_name) {
+  constexpr std::string_view kCommittee = "Ủy ban nhân dân ";
+  if (authority_name.starts_with(kCommittee)) {
+    return "UBND " + authority_name.substr(kCommittee.size());
+  }
+  return authority_name;
+}
+
+std::string DateLineVi(Date d) {
+  const auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+  return "ngày " + two(d.day) + " tháng " + (d.month < 3 ? two(d.month) : std::to_string(d.month)) +
+         " năm " + std::to_string(d.year);
+}
+
+}  // namespace taskledger::server::parts

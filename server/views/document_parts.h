@@ -1,0 +1,78 @@
+// What the documents for people share (private to server/views): the matrix's rows, a report's
+// tables and task lines, with names and Vietnamese labels in place of ids and enums. Each writer
+// (CSV, HTML, .xlsx, .docx) lays out the same content, so they cannot disagree.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ledger.h"
+
+namespace taskledger::server::parts {
+
+// The four official groups, then the two not yet countable; cancelled tasks are left out.
+inline constexpr domain::Category kShown[] = {
+    domain::Category::kCompletedOnTime,    domain::Category::kCompletedLate,
+    domain::Category::kInProgressWithinDeadline, domain::Category::kOverdue,
+    domain::Category::kNotYetDue,          domain::Category::kUnscheduled};
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+// Agencies' names (the id where an agency is unknown), joined by `sep`.
+std::string Names(const domain::Ledger& l, const std::vector<std::string>& ids,
+                  std::string_view sep = "; ");
+
+// The matrix in the importer's columns, then where each task stands (columns the importer
+// ignores). A section row carries its code and title only.
+inline constexpr int kMatrixImportColumns = 9;  // TT … Chỉ tiêu theo mốc
+std::vector<std::string> MatrixHeader();
+struct MatrixRow {
+  bool section = false;
+  std::vector<std::string> cells;  // as text, MatrixHeader().size() of them
+  // The status columns as values, for writers that keep types (an .xlsx date, a number).
+  std::optional<domain::Date> due, completed_on;
+  std::optional<domain::Category> category;
+  int percent = 0;
+};
+std::vector<MatrixRow> MatrixRows(const domain::Ledger& l, const domain::Plan& plan,
+                                  domain::Date today);
+
+// A counts table's row: a section or a lead agency, and its counts per group.
+struct CountsLine {
+  std::string label;
+  domain::CategoryCounts counts;
+  int total() const;  // of the shown groups
+};
+std::vector<CountsLine> SectionCounts(const domain::PlanReport& r);
+std::vector<CountsLine> LeadCounts(const domain::Ledger& l, const domain::PlanReport& r);
+int CountedTotal(const domain::PlanReport& r);  // every occurrence but the cancelled
+
+// One occurrence as a report lists it.
+struct TaskLine {
+  std::string code;  // "III.1", or "III.1 (2025)" for one milestone of several
+  std::string title;
+  std::string lead;      // names
+  std::string due;       // "31/12/2025 (gia hạn từ 30/11/2025)", or the phrase when undated
+  std::string state;     // "Đang thực hiện", "Đã hoàn thành ngày 02/01/2026"
+  std::string progress;  // "40% — narrative"
+  domain::Category category;
+  std::optional<domain::Date> due_date;
+};
+std::vector<TaskLine> TaskLines(const domain::Ledger& l, const domain::PlanReport& r);
+// Open occurrences due after the report's date and no later than `days` after it.
+inline constexpr int kUpcomingDays = 30;
+std::vector<TaskLine> Upcoming(const std::vector<TaskLine>& lines, domain::Date as_of,
+                               int days = kUpcomingDays);
+
+// The issuing office's code in a plan number ("68/KH-SGDĐT" -> "SGDĐT"), for the report's own
+// number line; empty when the number has none.
+std::string IssuerCode(const std::string& plan_number);
+// The province or city an agency is in, from its name or its parents' ("Ủy ban nhân dân thành
+// phố Hải Phòng" -> "Hải Phòng"); empty when none says.
+std::string PlaceOf(const domain::Ledger& l, const std::string& agency_id);
+// "Ủy ban nhân dân thành phố Hải Phòng" -> "UBND thành phố Hải Phòng", as header blocks write it.
+std::string Abbreviated(const std::string& authority_name);
+// "ngày 04 tháng 12 năm 2025", with the leading zeros the decree asks for (day < 10, month < 3).
+std::string DateLineVi(domain::Date d);
+
+}  // namespace taskledger::server::parts

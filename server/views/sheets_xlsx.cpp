@@ -1,0 +1,333 @@
+// The spreadsheets an office keeps: the plan's matrix and the report, written with libxlsxwriter.
+// libxlsxwriter 1.1.4 (Debian 12) writes to a file only, so each workbook goes through a private
+// temporary file that is read back and removed.
+#include <fcntl.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "server/views/document_parts.h"
+#include "server/views/documents.h"
+
+namespace taskledger::server {
+
+using namespace domain;
+
+namespace {
+
+// A workbook being written: the first error libxlsxwriter reports is kept, later calls go on
+// harmlessly, and Finish() says whether the file is whole.
+class Book {
+ public:
+  Book() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "taskledger-xlsx-XXXXXX").string();
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) return;
+    close(fd);
+    path_ = pattern;
+    book_ = workbook_new(path_.c_str());
+  }
+  ~Book() {
+    if (book_) workbook_close(book_);  // after a failure: only frees
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+  Book(const Book&) = delete;
+  Book& operator=(const Book&) = delete;
+
+  lxw_workbook* get() const { return book_; }
+  bool ok() const { return book_ && error_ == LXW_NO_ERROR; }
+  void Check(lxw_error e) {
+    if (e != LXW_NO_ERROR && error_ == LXW_NO_ERROR) error_ = e;
+  }
+  lxw_worksheet* Sheet(const char* name) {
+    lxw_worksheet* s = book_ ? workbook_add_worksheet(book_, name) : nullptr;
+    if (!s) Check(LXW_ERROR_MEMORY_MALLOC_FAILED);
+    return s;
+  }
+  lxw_format* Format() { return workbook_add_format(book_); }
+  void Properties(const std::string& title) {
+    lxw_doc_properties p = {};
+    p.title = const_cast<char*>(title.c_str());
+    p.author = const_cast<char*>("TaskLedger");
+    p.company = const_cast<char*>("");
+    Check(workbook_set_properties(book_, &p));
+  }
+
+  Result<std::string> Finish() {
+    if (!book_) return Status::IOError("cannot create a temporary file for the spreadsheet");
+    const lxw_error closed = workbook_close(book_);
+    book_ = nullptr;
+    Check(closed);
+    if (error_ != LXW_NO_ERROR) {
+      return Status::IOError(std::string("cannot write the spreadsheet: ") +
+                             lxw_strerror(error_));
+    }
+    std::ifstream f(path_, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << f.rdbuf();
+    if (!f) return Status::IOError("cannot read back the spreadsheet");
+    return bytes.str();
+  }
+
+ private:
+  std::string path_;
+  lxw_workbook* book_ = nullptr;
+  lxw_error error_ = LXW_NO_ERROR;
+};
+
+struct Formats {
+  lxw_format* title;
+  lxw_format* subtitle;
+  lxw_format* header;
+  lxw_format* cell;
+  lxw_format* number;
+  lxw_format* date;
+  lxw_format* section;
+  lxw_format* overdue;
+  lxw_format* total;
+  lxw_format* percent;
+};
+
+Formats MakeFormats(Book& b) {
+  const auto base = [&] {
+    lxw_format* f = b.Format();
+    format_set_font_name(f, "Times New Roman");
+    format_set_font_size(f, 12);
+    return f;
+  };
+  const auto boxed = [&] {
+    lxw_format* f = base();
+    format_set_border(f, LXW_BORDER_THIN);
+    format_set_text_wrap(f);
+    format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    return f;
+  };
+  Formats f;
+  f.title = base();
+  format_set_bold(f.title);
+  format_set_font_size(f.title, 14);
+  format_set_align(f.title, LXW_ALIGN_CENTER);
+  f.subtitle = base();
+  format_set_italic(f.subtitle);
+  format_set_align(f.subtitle, LXW_ALIGN_CENTER);
+  f.header = boxed();
+  format_set_bold(f.header);
+  format_set_align(f.header, LXW_ALIGN_CENTER);
+  format_set_align(f.header, LXW_ALIGN_VERTICAL_CENTER);
+  format_set_bg_color(f.header, 0xE7E6E6);
+  f.cell = boxed();
+  f.number = boxed();
+  format_set_align(f.number, LXW_ALIGN_RIGHT);
+  f.date = boxed();
+  format_set_num_format(f.date, "dd/mm/yyyy");
+  f.section = boxed();
+  format_set_bold(f.section);
+  format_set_bg_color(f.section, 0xF2F2F2);
+  f.overdue = boxed();
+  format_set_font_color(f.overdue, 0xC00000);
+  format_set_bold(f.overdue);
+  f.total = boxed();
+  format_set_bold(f.total);
+  format_set_align(f.total, LXW_ALIGN_RIGHT);
+  f.percent = boxed();
+  format_set_num_format(f.percent, "0.0%");
+  return f;
+}
+
+lxw_datetime AsDatetime(Date d) { return {d.year, d.month, d.day, 0, 0, 0}; }
+
+// A table of counts per group: its header at `row`, then one line each, then the total line.
+// Returns the row after it.
+lxw_row_t CountsTable(Book& b, lxw_worksheet* s, const Formats& f, lxw_row_t row,
+                      const std::string& first, const std::vector<parts::CountsLine>& lines) {
+  lxw_col_t col = 0;
+  b.Check(worksheet_write_string(s, row, col++, first.c_str(), f.header));
+  for (Category k : parts::kShown) {
+    b.Check(worksheet_write_string(s, row, col++, std::string(CategoryLabelVi(k)).c_str(),
+                                   f.header));
+  }
+  b.Check(worksheet_write_string(s, row, col, "Tổng số", f.header));
+  CategoryCounts sum;
+  for (const parts::CountsLine& line : lines) {
+    ++row;
+    col = 0;
+    b.Check(worksheet_write_string(s, row, col++, line.label.c_str(), f.cell));
+    for (Category k : parts::kShown) {
+      b.Check(worksheet_write_number(s, row, col++, line.counts[k], f.number));
+      sum[k] += line.counts[k];
+    }
+    b.Check(worksheet_write_number(s, row, col, line.total(), f.total));
+  }
+  ++row;
+  col = 0;
+  b.Check(worksheet_write_string(s, row, col++, "Tổng số", f.header));
+  int total = 0;
+  for (Category k : parts::kShown) {
+    b.Check(worksheet_write_number(s, row, col++, sum[k], f.total));
+    total += sum[k];
+  }
+  b.Check(worksheet_write_number(s, row, col, total, f.total));
+  return row + 1;
+}
+
+void PrintSetup(lxw_worksheet* s, lxw_row_t header_row) {
+  worksheet_set_landscape(s);
+  worksheet_set_paper(s, 9);  // A4
+  worksheet_fit_to_pages(s, 1, 0);
+  worksheet_repeat_rows(s, header_row, header_row);
+}
+
+}  // namespace
+
+Result<std::string> PlanMatrixXlsx(const Ledger& l, const Plan& plan, Date today) {
+  Book b;
+  if (!b.get()) return b.Finish();
+  const Formats f = MakeFormats(b);
+  b.Properties(plan.title);
+  lxw_worksheet* s = b.Sheet("Nhiệm vụ");
+  if (!s) return b.Finish();
+  const std::vector<std::string> header = parts::MatrixHeader();
+  const lxw_col_t last = static_cast<lxw_col_t>(header.size() - 1);
+  // A title block above the header (the importer finds the header below it).
+  std::string title = plan.title;
+  if (!plan.number.empty()) title += " (Kế hoạch số " + plan.number + ")";
+  b.Check(worksheet_merge_range(s, 0, 0, 0, last, title.c_str(), f.title));
+  const std::string subtitle = "Ma trận nhiệm vụ và tình hình thực hiện đến ngày " + ToDmy(today);
+  b.Check(worksheet_merge_range(s, 1, 0, 1, last, subtitle.c_str(), f.subtitle));
+  const lxw_row_t header_row = 3;
+  for (lxw_col_t c = 0; c <= last; ++c) {
+    b.Check(worksheet_write_string(s, header_row, c, header[c].c_str(), f.header));
+  }
+  static constexpr double kWidths[] = {7, 48, 26, 30, 30, 18, 8, 30, 22, 10, 12, 16, 22, 9, 13};
+  for (lxw_col_t c = 0; c <= last; ++c) {
+    b.Check(worksheet_set_column(s, c, c, kWidths[c], nullptr));
+  }
+  lxw_row_t row = header_row;
+  for (const parts::MatrixRow& m : parts::MatrixRows(l, plan, today)) {
+    ++row;
+    if (m.section) {
+      b.Check(worksheet_write_string(s, row, 0, m.cells[0].c_str(), f.section));
+      b.Check(worksheet_merge_range(s, row, 1, row, last, m.cells[1].c_str(), f.section));
+      continue;
+    }
+    for (lxw_col_t c = 0; c <= last; ++c) {
+      const std::string& text = m.cells[c];
+      if (c == 10 && m.due) {
+        const lxw_datetime d = AsDatetime(*m.due);
+        b.Check(worksheet_write_datetime(s, row, c, const_cast<lxw_datetime*>(&d), f.date));
+      } else if (c == 14 && m.completed_on) {
+        const lxw_datetime d = AsDatetime(*m.completed_on);
+        b.Check(worksheet_write_datetime(s, row, c, const_cast<lxw_datetime*>(&d), f.date));
+      } else if (c == 13 && m.category) {
+        b.Check(worksheet_write_number(s, row, c, m.percent, f.number));
+      } else if (c == 12 && m.category == Category::kOverdue) {
+        b.Check(worksheet_write_string(s, row, c, text.c_str(), f.overdue));
+      } else {
+        b.Check(worksheet_write_string(s, row, c, text.c_str(), f.cell));
+      }
+    }
+  }
+  worksheet_freeze_panes(s, header_row + 1, 0);
+  b.Check(worksheet_autofilter(s, header_row, 0, row, last));
+  PrintSetup(s, header_row);
+  return b.Finish();
+}
+
+Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
+  Book b;
+  if (!b.get()) return b.Finish();
+  const Formats f = MakeFormats(b);
+  const Plan& plan = *r.plan;
+  b.Properties("Báo cáo " + plan.title);
+  const std::string heading = "BÁO CÁO KẾT QUẢ THỰC HIỆN " + plan.title +
+                              (plan.number.empty() ? "" : " (Kế hoạch số " + plan.number + ")");
+  std::string scope = "Số liệu tính đến hết ngày " + ToDmy(r.as_of) +
+                      "; tính theo từng mốc thời hạn của nhiệm vụ (nhiệm vụ hằng năm tính mỗi "
+                      "năm một lượt)";
+  if (!r.only_for.empty()) {
+    const Agency* a = l.FindAgency(r.only_for);
+    scope += "; phạm vi: các nhiệm vụ do " + (a ? a->name : r.only_for) +
+             " chủ trì hoặc phối hợp";
+  }
+  const auto counts_sheet = [&](const char* name, const std::string& first,
+                                const std::vector<parts::CountsLine>& lines) {
+    lxw_worksheet* s = b.Sheet(name);
+    if (!s) return;
+    b.Check(worksheet_merge_range(s, 0, 0, 0, 7, heading.c_str(), f.title));
+    b.Check(worksheet_merge_range(s, 1, 0, 1, 7, scope.c_str(), f.subtitle));
+    b.Check(worksheet_set_row(s, 0, 36, nullptr));
+    b.Check(worksheet_set_row(s, 1, 30, nullptr));
+    b.Check(worksheet_set_column(s, 0, 0, 44, nullptr));
+    b.Check(worksheet_set_column(s, 1, 7, 16, nullptr));
+    CountsTable(b, s, f, 3, first, lines);
+    worksheet_freeze_panes(s, 4, 1);
+    PrintSetup(s, 3);
+  };
+  {
+    // Overall: each group, its count and its share, as the Word report's first table.
+    lxw_worksheet* s = b.Sheet("Tổng hợp");
+    if (!s) return b.Finish();
+    b.Check(worksheet_merge_range(s, 0, 0, 0, 2, heading.c_str(), f.title));
+    b.Check(worksheet_merge_range(s, 1, 0, 1, 2, scope.c_str(), f.subtitle));
+    b.Check(worksheet_set_row(s, 0, 48, nullptr));
+    b.Check(worksheet_set_row(s, 1, 36, nullptr));
+    b.Check(worksheet_set_column(s, 0, 0, 44, nullptr));
+    b.Check(worksheet_set_column(s, 1, 2, 14, nullptr));
+    b.Check(worksheet_write_string(s, 3, 0, "Nhóm", f.header));
+    b.Check(worksheet_write_string(s, 3, 1, "Số lượng", f.header));
+    b.Check(worksheet_write_string(s, 3, 2, "Tỷ lệ", f.header));
+    const int total = parts::CountedTotal(r);
+    lxw_row_t row = 3;
+    for (Category k : parts::kShown) {
+      ++row;
+      b.Check(worksheet_write_string(s, row, 0, std::string(CategoryLabelVi(k)).c_str(), f.cell));
+      b.Check(worksheet_write_number(s, row, 1, r.totals[k], f.number));
+      b.Check(worksheet_write_number(s, row, 2, total ? double(r.totals[k]) / total : 0, f.percent));
+    }
+    ++row;
+    b.Check(worksheet_write_string(s, row, 0, "Tổng số", f.header));
+    b.Check(worksheet_write_number(s, row, 1, total, f.total));
+    b.Check(worksheet_write_number(s, row, 2, total ? 1 : 0, f.percent));
+    PrintSetup(s, 3);
+  }
+  counts_sheet("Theo mục", "Mục", parts::SectionCounts(r));
+  counts_sheet("Theo cơ quan chủ trì", "Cơ quan chủ trì", parts::LeadCounts(l, r));
+
+  lxw_worksheet* s = b.Sheet("Chi tiết");
+  if (!s) return b.Finish();
+  static const char* kHeader[] = {"TT",         "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn",
+                                  "Hạn (ngày)", "Nhóm",     "Trạng thái",      "Tiến độ"};
+  static constexpr double kWidths[] = {10, 50, 28, 22, 12, 24, 22, 36};
+  for (lxw_col_t c = 0; c < 8; ++c) {
+    b.Check(worksheet_write_string(s, 0, c, kHeader[c], f.header));
+    b.Check(worksheet_set_column(s, c, c, kWidths[c], nullptr));
+  }
+  lxw_row_t row = 0;
+  for (const parts::TaskLine& line : parts::TaskLines(l, r)) {
+    if (line.category == Category::kCancelled) continue;
+    ++row;
+    b.Check(worksheet_write_string(s, row, 0, line.code.c_str(), f.cell));
+    b.Check(worksheet_write_string(s, row, 1, line.title.c_str(), f.cell));
+    b.Check(worksheet_write_string(s, row, 2, line.lead.c_str(), f.cell));
+    b.Check(worksheet_write_string(s, row, 3, line.due.c_str(), f.cell));
+    if (line.due_date) {
+      const lxw_datetime d = AsDatetime(*line.due_date);
+      b.Check(worksheet_write_datetime(s, row, 4, const_cast<lxw_datetime*>(&d), f.date));
+    } else {
+      b.Check(worksheet_write_blank(s, row, 4, f.cell));
+    }
+    b.Check(worksheet_write_string(s, row, 5, std::string(CategoryLabelVi(line.category)).c_str(),
+                                   line.category == Category::kOverdue ? f.overdue : f.cell));
+    b.Check(worksheet_write_string(s, row, 6, line.state.c_str(), f.cell));
+    b.Check(worksheet_write_string(s, row, 7, line.progress.c_str(), f.cell));
+  }
+  worksheet_freeze_panes(s, 1, 0);
+  b.Check(worksheet_autofilter(s, 0, 0, row, 7));
+  PrintSetup(s, 0);
+  return b.Finish();
+}
+
+}  // namespace taskledger::server
