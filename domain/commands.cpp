@@ -121,6 +121,33 @@ Result<Decision> DecidePlan(const Ledger& s, const CreatePlan& c, const Actor& a
   return d;
 }
 
+Result<Decision> DecideEditPlan(const Ledger& s, const EditPlan& c, const Actor& a) {
+  if (Status st = RequireCoordinator(a, "edit plans"); !st.ok()) return st;
+  const Plan* p = s.FindPlan(c.plan);
+  if (!p) return Status::NotFound("no plan '" + c.plan + "'");
+  json j = {{"plan", p->id}};
+  if (c.title && *c.title != p->title) {
+    if (Status st = RequireText("title", *c.title, 1000); !st.ok()) return st;
+    j["title"] = *c.title;
+  }
+  if (c.number && *c.number != p->number) j["number"] = *c.number;
+  if (c.authority && *c.authority != p->authority) j["authority"] = *c.authority;
+  if (c.issued && c.issued != p->issued) j["issued"] = ToIso(*c.issued);
+  if (c.period && (c.period->start != p->period.start || c.period->end != p->period.end)) {
+    if (c.period->end < c.period->start) return Invalid("period", "ends before it starts");
+    j["period"] = {{"start", ToIso(c.period->start)}, {"end", ToIso(c.period->end)}};
+  }
+  if (j.size() == 1) {
+    return Status::FailedPrecondition("plan '" + p->id + "' reads so already: nothing to change");
+  }
+  if (!c.reason.empty()) j["reason"] = c.reason;
+  Decision d;
+  d.stream = ev::PlanStream(p->id);
+  d.expected = ExpectedVersion::Exists();
+  d.events.push_back(MakeEvent(ev::kPlanEdited, j, a));
+  return d;
+}
+
 Result<Decision> DecideVisibility(const Ledger& s, const SetPlanVisibility& c, const Actor& a) {
   if (Status st = RequireCoordinator(a, "decide who reads a plan's report"); !st.ok()) return st;
   const Plan* p = s.FindPlan(c.plan);
@@ -280,6 +307,7 @@ Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64
   }
   if (auto* x = std::get_if<RegisterAgency>(&c)) return DecideAgency(s, *x, a);
   if (auto* x = std::get_if<CreatePlan>(&c)) return DecidePlan(s, *x, a);
+  if (auto* x = std::get_if<EditPlan>(&c)) return DecideEditPlan(s, *x, a);
   if (auto* x = std::get_if<AddSections>(&c)) return DecideSections(s, *x, a);
   if (auto* x = std::get_if<SetPlanVisibility>(&c)) return DecideVisibility(s, *x, a);
   if (auto* x = std::get_if<CreateTask>(&c)) return DecideCreateTask(s, *x, a);

@@ -36,6 +36,15 @@ struct RegisterAgency {
 struct CreatePlan {
   Plan plan;
 };  // task_ids ignored
+// Corrects a plan's particulars (a typo in its title, the number once the plan is signed). Only
+// the fields given change; a reason is kept with the event.
+struct EditPlan {
+  std::string plan;
+  std::optional<std::string> title, number, authority;
+  std::optional<Date> issued;
+  std::optional<PlanPeriod> period;
+  std::string reason;
+};
 struct AddSections {
   std::string plan;
   std::vector<Section> sections;
@@ -110,7 +119,7 @@ struct RecordNotification {
   Notification notification;
 };
 
-using Command = std::variant<RegisterAgency, CreatePlan, AddSections, SetPlanVisibility, CreateTask,
+using Command = std::variant<RegisterAgency, CreatePlan, EditPlan, AddSections, SetPlanVisibility, CreateTask,
                              EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress,
                              SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
                              RequestExtension, DecideExtension, AddComment, RecordNotification>;

@@ -10,6 +10,7 @@ namespace taskledger::domain::ev {
 inline constexpr std::string_view kAgencyRegistered = "agency.registered";
 inline constexpr std::string_view kAgencyUpdated = "agency.updated";
 inline constexpr std::string_view kPlanCreated = "plan.created";
+inline constexpr std::string_view kPlanEdited = "plan.edited";
 inline constexpr std::string_view kPlanSectionsAdded = "plan.sections_added";
 inline constexpr std::string_view kPlanVisibilityChanged = "plan.visibility_changed";
 inline constexpr std::string_view kTaskCreated = "task.created";

@@ -190,6 +190,22 @@ Status Ledger::ApplyPlan(const EventView& e) {
       }
     }
   }
+  if (e.type == ev::kPlanEdited) {
+    auto it = plans_.find(Str(j, "plan"));
+    if (it == plans_.end()) return Status::Corruption("an edit of an unknown plan");
+    Plan& p = *it->second;
+    std::string_view text;
+    if (j["title"].get(text) == simdjson::SUCCESS) p.title = std::string(text);
+    if (j["number"].get(text) == simdjson::SUCCESS) p.number = std::string(text);
+    if (j["authority"].get(text) == simdjson::SUCCESS) p.authority = std::string(text);
+    if (auto issued = DateField(j, "issued")) p.issued = issued;
+    element period;
+    if (j["period"].get(period) == simdjson::SUCCESS) {
+      p.period.start = DateField(period, "start").value_or(p.period.start);
+      p.period.end = DateField(period, "end").value_or(p.period.end);
+    }
+    return Status::Ok();
+  }
   if (e.type == ev::kPlanVisibilityChanged) {
     auto it = plans_.find(Str(j, "plan"));
     if (it == plans_.end()) return Status::Corruption("visibility of an unknown plan");

@@ -60,6 +60,7 @@ Api::Api(App& app, ApiOptions options)
   AddTaskListRoutes();
   AddStreamRoutes();
   AddCommandRoutes();
+  AddSetupRoutes();
   AddImportRoutes();
   AddWebhookRoutes();
   AddDashboardRoutes();

@@ -102,6 +102,7 @@ class Api {
   void Add(http::verb method, std::string pattern, Handler handler,
            std::vector<QueryParam> query = {}, bool public_route = false);
   void AddCommandRoutes();
+  void AddSetupRoutes();
   void AddImportRoutes();
   void AddReadRoutes();
   void AddTaskListRoutes();

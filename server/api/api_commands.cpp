@@ -15,189 +15,7 @@ namespace taskledger::server {
 using nlohmann::json;
 using namespace domain;
 
-namespace {
-
-// Runs `command` and answers 201 with the task (or `view` of the outcome) when it is durable.
-// The answer is written on `post`'s thread, not on the store's notifier thread that reports the
-// outcome.
-void Run(App& app, const std::function<void(std::function<void()>)>& post, Call& c, Command command,
-         std::string task_id = {}) {
-  CommandOptions o;
-  o.token_id = c.who.id;
-  o.idempotency_key = std::string(c.req["Idempotency-Key"]);
-  if (!o.idempotency_key.empty()) {
-    o.fingerprint = std::string(c.req.method_string()) + " " + c.path + "\n" + c.req.body();
-  }
-  if (auto m = c.req[http::field::if_match]; !m.empty()) {
-    std::string v(m);
-    std::erase(v, '"');
-    try {
-      o.if_match = std::stoull(v);
-    } catch (const std::exception&) {
-      return c.Fail(BadRequest("If-Match must be the task's ETag (its version)", "If-Match"));
-    }
-  }
-  const unsigned version = c.req.version();
-  const auto answer = [&app, reply = c.reply, version, task_id](Result<CommandOutcome> r) {
-    if (!r.ok()) return reply(FromStatus(r.status()).ToResponse(version));
-    Response res{r->replayed ? http::status::ok : http::status::created, version};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set(http::field::etag, VersionTag(r->version));
-    if (r->replayed) res.set("Idempotent-Replayed", "true");
-    JsonWriter w(&res.body());
-    w.BeginObject()
-        .Field("stream", r->stream)
-        .Key("positions")
-        .BeginArray()
-        .Int(static_cast<int64_t>(r->first_position))
-        .Int(static_cast<int64_t>(r->last_position))
-        .EndArray()
-        .Field("version", r->version)
-        .Field("replayed", r->replayed)
-        .Field("warnings", r->warnings);
-    if (!task_id.empty()) {
-      app.Read([&](const Ledger& l, const TokenTable&) {
-        if (const Task* t = l.FindTask(task_id)) {
-          w.Key("task");
-          WriteTask(w, *t, Today(app), true);
-        }
-      });
-    }
-    w.EndObject();
-    reply(std::move(res));
-  };
-  app.Execute(std::move(command), c.actor, std::move(o), [&post, answer](Result<CommandOutcome> r) {
-    post([answer, r = std::move(r)]() mutable { answer(std::move(r)); });
-  });
-}
-
-std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bool required) {
-  auto text = Text(c, j, key, required);
-  if (!text) return std::nullopt;
-  if (text->empty() && !required) return Date{};
-  auto d = ParseIsoDate(*text);
-  if (!d) c.Fail(BadRequest(std::string(key) + " must be a date YYYY-MM-DD", key));
-  return d;
-}
-
-}  // namespace
-
 void Api::AddCommandRoutes() {
-  Add(http::verb::post, "/v1/agencies", [this](Call& c) {
-    auto j = JsonBody(c, {"id", "name", "name_en", "kind", "parent", "aliases", "members"});
-    if (!j) return;
-    Agency a;
-    auto id = Text(c, *j, "id", true), name = Text(c, *j, "name", true);
-    auto name_en = Text(c, *j, "name_en", false), kind = Text(c, *j, "kind", false);
-    auto parent = Text(c, *j, "parent", false);
-    if (!id || !name || !name_en || !kind || !parent) return;
-    auto aliases = TextList(c, *j, "aliases", false), members = TextList(c, *j, "members", false);
-    if (!aliases || !members) return;
-    a.id = *id;
-    a.name = *name;
-    a.name_en = *name_en;
-    a.parent = *parent;
-    a.aliases = *aliases;
-    a.members = *members;
-    if (!kind->empty()) {
-      auto k = ParseAgencyKind(*kind);
-      if (!k)
-        return c.Fail(
-            BadRequest("kind must be department, committee, institution or group", "kind"));
-      a.kind = *k;
-    }
-    Run(app_, post_, c, RegisterAgency{a, false});
-  });
-
-  Add(http::verb::post, "/v1/plans", [this](Call& c) {
-    auto j = JsonBody(c, {"id", "title", "number", "authority", "issued", "period", "targets",
-                          "open_to_participants"});
-    if (!j) return;
-    Plan p;
-    auto id = Text(c, *j, "id", true), title = Text(c, *j, "title", true);
-    auto number = Text(c, *j, "number", false), authority = Text(c, *j, "authority", false);
-    if (!id || !title || !number || !authority) return;
-    auto targets = TextList(c, *j, "targets", false);
-    if (!targets) return;
-    auto issued = DateMember(c, *j, "issued", false);
-    if (!issued) return;
-    if (!j->contains("period") || !(*j)["period"].is_object()) {
-      return c.Fail(BadRequest(
-          "period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}", "period"));
-    }
-    auto start = DateMember(c, (*j)["period"], "start", true);
-    if (!start) return;
-    auto end = DateMember(c, (*j)["period"], "end", true);
-    if (!end) return;
-    p.id = *id;
-    p.title = *title;
-    p.number = *number;
-    p.authority = *authority;
-    if (*issued != Date{}) p.issued = *issued;
-    p.period = {*start, *end};
-    p.targets = *targets;
-    if (j->contains("open_to_participants")) {
-      if (!(*j)["open_to_participants"].is_boolean()) {
-        return c.Fail(
-            BadRequest("open_to_participants must be true or false", "open_to_participants"));
-      }
-      p.open_to_participants = (*j)["open_to_participants"].get<bool>();
-    }
-    Run(app_, post_, c, CreatePlan{p});
-  });
-
-  Add(http::verb::post, "/v1/plans/{}/visibility", [this](Call& c) {
-    auto j = JsonBody(c, {"open_to_participants", "reason"});
-    if (!j) return;
-    if (!j->contains("open_to_participants") || !(*j)["open_to_participants"].is_boolean()) {
-      return c.Fail(
-          BadRequest("open_to_participants must be true or false", "open_to_participants"));
-    }
-    auto reason = Text(c, *j, "reason", true);
-    if (!reason) return;
-    Run(app_, post_, c,
-        SetPlanVisibility{c.params[0], (*j)["open_to_participants"].get<bool>(), *reason});
-  });
-
-  Add(http::verb::post, "/v1/tokens", [this](Call& c) {
-    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-    auto j = JsonBody(c, {"role", "agency", "name"});
-    if (!j) return;
-    auto role = Text(c, *j, "role", true), agency = Text(c, *j, "agency", false),
-         name = Text(c, *j, "name", false);
-    if (!role || !agency || !name) return;
-    auto r = ParseRole(*role);
-    if (!r) return c.Fail(BadRequest("role must be coordinator, agency or auditor", "role"));
-    auto t = CreateToken(app_, {*r, *agency, *name, ""}, c.actor);
-    if (!t.ok()) return c.Fail(FromStatus(t.status()));
-    c.Json(http::status::created, {{"id", t->record.id},
-                                   {"token", t->token},
-                                   {"role", *role},
-                                   {"agency", *agency},
-                                   {"note", "shown once; only its hash is kept"}});
-  });
-
-  Add(http::verb::get, "/v1/tokens", [this](Call& c) {
-    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-    json items = json::array();
-    app_.Read([&](const Ledger&, const TokenTable& t) {
-      for (const auto& [id, r] : t.all()) {
-        items.push_back({{"id", id},
-                         {"role", ToString(r.role)},
-                         {"agency", r.agency},
-                         {"name", r.name},
-                         {"scope", r.scope.empty() ? "api" : r.scope},
-                         {"created_at_ms", r.created_at_ms},
-                         {"revoked", r.revoked}});
-      }
-    });
-    c.Json(http::status::ok, {{"items", std::move(items)}});
-  });
-  Add(http::verb::delete_, "/v1/tokens/{}", [this](Call& c) {
-    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
-    Revoke(c, c.params[0], "token", [](const TokenRecord&) { return true; });
-  });
-
   // Commands on a task's occurrence. `occurrence` defaults to the task's only one.
   const auto occurrence = [this](const Call& c, const json& j) -> std::optional<std::string> {
     auto key = Text(c, j, "occurrence", false);
@@ -225,9 +43,9 @@ void Api::AddCommandRoutes() {
     auto occ = occurrence(c, *j);
     if (!occ) return;
     if (*status == "in_progress")
-      return Run(app_, post_, c, StartWork{c.params[0], *occ}, c.params[0]);
+      return RunCommand(app_, post_, c, StartWork{c.params[0], *occ}, c.params[0]);
     if (*status == "cancelled")
-      return Run(app_, post_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
+      return RunCommand(app_, post_, c, CancelOccurrence{c.params[0], *occ, *reason}, c.params[0]);
     c.Fail(
         BadRequest("status must be in_progress or cancelled (completion is a review of a "
                    "deliverable)",
@@ -247,7 +65,7 @@ void Api::AddCommandRoutes() {
     if (!occ) return;
     ReportProgress cmd{c.params[0], *occ, static_cast<int>(*percent), *narrative,
                        j->contains("indicators") ? (*j)["indicators"].dump() : "{}"};
-    Run(app_, post_, c, cmd, c.params[0]);
+    RunCommand(app_, post_, c, cmd, c.params[0]);
   });
   // A deliverable: JSON metadata (the file is elsewhere), or multipart/form-data with the file
   // itself (part "file", up to 20 MiB), stored by its SHA-256 before the event is appended.
@@ -320,7 +138,7 @@ void Api::AddCommandRoutes() {
       d.note = *note;
     }
     if (d.id.empty()) d.id = Uuid::NewV7(app_.NowMs()).ToString();
-    Run(app_, post_, c, SubmitDeliverable{c.params[0], occ_key, d}, c.params[0]);
+    RunCommand(app_, post_, c, SubmitDeliverable{c.params[0], occ_key, d}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/deliverables/{}/review", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "decision", "comment"});
@@ -332,7 +150,7 @@ void Api::AddCommandRoutes() {
     }
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    Run(app_, post_, c,
+    RunCommand(app_, post_, c,
         ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
         c.params[0]);
   });
@@ -343,14 +161,14 @@ void Api::AddCommandRoutes() {
          coordinating = TextList(c, *j, "coordinating", false);
     auto reason = Text(c, *j, "reason", true);
     if (!lead || !coordinating || !reason) return;
-    Run(app_, post_, c, Reassign{c.params[0], *lead, *coordinating, *reason}, c.params[0]);
+    RunCommand(app_, post_, c, Reassign{c.params[0], *lead, *coordinating, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/deadline", [this](Call& c) {
     auto j = JsonBody(c, {"deadline", "reason"});
     if (!j) return;
     auto deadline = Text(c, *j, "deadline", true), reason = Text(c, *j, "reason", true);
     if (!deadline || !reason) return;
-    Run(app_, post_, c, ChangeDeadline{c.params[0], *deadline, *reason}, c.params[0]);
+    RunCommand(app_, post_, c, ChangeDeadline{c.params[0], *deadline, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/extension-requests", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "id", "due", "reason"});
@@ -362,7 +180,7 @@ void Api::AddCommandRoutes() {
     auto occ = occurrence(c, *j);
     if (!occ) return;
     const std::string rid = id->empty() ? Uuid::NewV7(app_.NowMs()).ToString() : *id;
-    Run(app_, post_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason}, c.params[0]);
+    RunCommand(app_, post_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/extension-requests/{}/decision", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "decision", "due", "comment"});
@@ -382,14 +200,14 @@ void Api::AddCommandRoutes() {
                         *decision == "granted",
                         *due == Date{} ? std::nullopt : std::optional<Date>(*due),
                         *comment};
-    Run(app_, post_, c, cmd, c.params[0]);
+    RunCommand(app_, post_, c, cmd, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/comments", [this](Call& c) {
     auto j = JsonBody(c, {"occurrence", "text"});
     if (!j) return;
     auto text = Text(c, *j, "text", true), occ = Text(c, *j, "occurrence", false);
     if (!text || !occ) return;
-    Run(app_, post_, c, AddComment{c.params[0], *occ, *text}, c.params[0]);
+    RunCommand(app_, post_, c, AddComment{c.params[0], *occ, *text}, c.params[0]);
   });
 }
 

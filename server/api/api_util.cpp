@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "domain/text.h"
+#include "server/app/use_cases.h"
 #include "server/http/strict_json.h"
+#include "server/views/views.h"
 
 namespace taskledger::server {
 
 using nlohmann::json;
+using namespace domain;
 
 namespace {
 
@@ -191,5 +194,66 @@ bool RequireRole(const Call& c, std::initializer_list<domain::ActorRole> roles) 
   c.Fail(Forbidden("this needs a " + names + " token"));
   return false;
 }
+
+void RunCommand(App& app, const std::function<void(std::function<void()>)>& post, Call& c,
+                domain::Command command, std::string task_id) {
+  CommandOptions o;
+  o.token_id = c.who.id;
+  o.idempotency_key = std::string(c.req["Idempotency-Key"]);
+  if (!o.idempotency_key.empty()) {
+    o.fingerprint = std::string(c.req.method_string()) + " " + c.path + "\n" + c.req.body();
+  }
+  if (auto m = c.req[http::field::if_match]; !m.empty()) {
+    std::string v(m);
+    std::erase(v, '"');
+    try {
+      o.if_match = std::stoull(v);
+    } catch (const std::exception&) {
+      return c.Fail(BadRequest("If-Match must be the task's ETag (its version)", "If-Match"));
+    }
+  }
+  const unsigned version = c.req.version();
+  const auto answer = [&app, reply = c.reply, version, task_id](Result<CommandOutcome> r) {
+    if (!r.ok()) return reply(FromStatus(r.status()).ToResponse(version));
+    Response res{r->replayed ? http::status::ok : http::status::created, version};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::etag, VersionTag(r->version));
+    if (r->replayed) res.set("Idempotent-Replayed", "true");
+    JsonWriter w(&res.body());
+    w.BeginObject()
+        .Field("stream", r->stream)
+        .Key("positions")
+        .BeginArray()
+        .Int(static_cast<int64_t>(r->first_position))
+        .Int(static_cast<int64_t>(r->last_position))
+        .EndArray()
+        .Field("version", r->version)
+        .Field("replayed", r->replayed)
+        .Field("warnings", r->warnings);
+    if (!task_id.empty()) {
+      app.Read([&](const Ledger& l, const TokenTable&) {
+        if (const Task* t = l.FindTask(task_id)) {
+          w.Key("task");
+          WriteTask(w, *t, Today(app), true);
+        }
+      });
+    }
+    w.EndObject();
+    reply(std::move(res));
+  };
+  app.Execute(std::move(command), c.actor, std::move(o), [&post, answer](Result<CommandOutcome> r) {
+    post([answer, r = std::move(r)]() mutable { answer(std::move(r)); });
+  });
+}
+
+std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bool required) {
+  auto text = Text(c, j, key, required);
+  if (!text) return std::nullopt;
+  if (text->empty() && !required) return Date{};
+  auto d = ParseIsoDate(*text);
+  if (!d) c.Fail(BadRequest(std::string(key) + " must be a date YYYY-MM-DD", key));
+  return d;
+}
+
 
 }  // namespace taskledger::server

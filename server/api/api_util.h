@@ -2,11 +2,13 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/date.h"
+#include "domain/commands.h"
 #include "domain/ledger.h"
 #include "server/api/api.h"
 
@@ -32,6 +34,14 @@ std::optional<std::string> Text(const Call& c, const nlohmann::json& j, const ch
                                 bool required);
 std::optional<std::vector<std::string>> TextList(const Call& c, const nlohmann::json& j,
                                                  const char* key, bool required);
+// A "YYYY-MM-DD" member; an absent optional one is Date{}. Sends 400 naming it when malformed.
+std::optional<domain::Date> DateMember(const Call& c, const nlohmann::json& j, const char* key,
+                                       bool required);
+// Runs `command` as the caller and answers 201 with the outcome (and the task `task_id`, when
+// given) once its events are durable; If-Match and Idempotency-Key apply. The answer is written
+// on `post`'s thread, not on the store's notifier thread that reports the outcome.
+void RunCommand(App& app, const std::function<void(std::function<void()>)>& post, Call& c,
+                domain::Command command, std::string task_id = {});
 // A "YYYY-MM-DD" query parameter or member; sends 400 naming it when malformed.
 bool DateParam(const Call& c, const char* name, std::optional<domain::Date>* out);
 // ?limit= (1-kMaxPageLimit, default 100) and ?cursor= (an offset, from next_cursor); answers 400
