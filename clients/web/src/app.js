@@ -9,6 +9,11 @@ import { renderBoard } from "./board.js";
 import { renderReport } from "./report.js";
 import { renderHistory } from "./history.js";
 import { renderWebhooks } from "./webhooks.js";
+import "./labels_setup.js";
+import { renderPlans } from "./plans.js";
+import { renderImport } from "./import.js";
+import { renderAgencies } from "./agencies.js";
+import { renderAccess } from "./access.js";
 
 
 const pages = {
@@ -17,8 +22,16 @@ const pages = {
   report: { render: renderReport, roles: ["coordinator", "agency", "auditor"], nav: "nav_report" },
   history: { render: renderHistory, roles: ["coordinator", "agency", "auditor"], nav: "nav_history" },
   webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks" },
+  plans: { render: renderPlans, roles: ["coordinator"], nav: "nav_plans" },
+  import: { render: renderImport, roles: ["coordinator"] },
+  agencies: { render: renderAgencies, roles: ["coordinator", "auditor"], nav: "nav_agencies" },
+  access: { render: renderAccess, roles: ["coordinator"], nav: "nav_access" },
 };
-const home = { agency: "tasks", coordinator: "board", auditor: "report" };
+// Where each role starts; a coordinator with no plan yet starts by creating one.
+const homes = { agency: "tasks", coordinator: "board", auditor: "report" };
+const home = new Proxy(homes, {
+  get: (o, role) => (role === "coordinator" && !session.plans.length ? "plans" : o[role]),
+});
 
 const main = () => document.getElementById("main");
 let refreshPage = null;  // the current page's "show the latest", for live updates
@@ -41,7 +54,7 @@ function header() {
   const current = parseHash().name;
   const nav = me
     ? Object.entries(pages)
-        .filter(([, p]) => p.roles.includes(me.role))
+        .filter(([, p]) => p.nav && p.roles.includes(me.role))
         .map(([name, p]) => h("a", { href: "#/" + name, class: name === current ? "active" : "", "data-nav": name }, t(p.nav)))
     : [];
   clear(bar,
@@ -56,7 +69,7 @@ function header() {
       me && h("button", { class: "link", id: "signout", onclick: signOut }, t("sign_out"))));
 }
 
-function signInPage(el) {
+function signInPage(el, linked) {
   const input = h("input", { type: "password", id: "token", autocomplete: "off", spellcheck: "false", placeholder: "tl_…" });
   const error = h("p", { class: "error", role: "alert" });
   const submit = async (e) => {
@@ -78,6 +91,12 @@ function signInPage(el) {
     error,
     h("button", { type: "submit", id: "signin" }, t("sign_in"))));
   input.focus();
+  // A sign-in sheet's link (#/signin/<token>): signs in at once; the token leaves the address bar.
+  if (linked?.startsWith("tl_")) {
+    history.replaceState(null, "", location.pathname + location.search + "#/signin");
+    input.value = linked;
+    submit(new Event("submit"));
+  }
 }
 
 async function loadSession() {
@@ -133,6 +152,13 @@ async function render() {
   refreshPage = null;
   const el = main();
   if (!session.me || name === "signin") {
+    if (name === "signin" && args[0]?.startsWith("tl_")) {
+      // A sheet's link signs in whoever opens it, even over an earlier session in this tab.
+      api.setToken("");
+      session.me = null;
+      header();
+      return signInPage(el, args[0]);
+    }
     if (session.me) return go(home[session.me.role]);
     return signInPage(el);
   }

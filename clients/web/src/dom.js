@@ -38,6 +38,7 @@ export function toast(text, kind = "ok") {
   const box = document.getElementById("toasts");
   const el = h("div", { class: "toast " + kind, role: kind === "error" ? "alert" : "status" }, text);
   box.append(el);
+  while (box.children.length > 3) box.firstChild.remove();  // the latest few, not a pile
   setTimeout(() => el.remove(), kind === "error" ? 8000 : 4000);
 }
 

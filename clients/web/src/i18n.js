@@ -329,6 +329,12 @@ const en = {
 
 const dictionaries = { vi, en };
 
+// Pages with many labels of their own keep them beside the page and add them here.
+export function addLabels(moreVi, moreEn) {
+  Object.assign(vi, moreVi);
+  Object.assign(en, moreEn);
+}
+
 export function lang() {
   const saved = localStorage.getItem("taskledger.lang");
   return saved === "en" ? "en" : "vi";
