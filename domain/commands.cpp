@@ -300,7 +300,7 @@ Result<Decision> DecideDeadline(const Ledger& s, const ChangeDeadline& c, const 
 
 Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms) {
   if (a.role == ActorRole::kAuditor) {
-    return Status::PermissionDenied("auditors have read-only access");
+    return Status::PermissionDenied("auditors have read-only access").With("read-only");
   }
   if ((a.role == ActorRole::kSystem) != std::holds_alternative<RecordNotification>(c)) {
     return Status::PermissionDenied("the server records notification outcomes, and only those");

@@ -46,40 +46,48 @@ inline NewEvent MakeEvent(std::string_view type, const nlohmann::json& data, con
 }
 
 inline Status Invalid(std::string_view field, std::string_view what) {
-  return Status::InvalidArgument(std::string(field) + ": " + std::string(what));
+  return Status::InvalidArgument(std::string(field) + ": " + std::string(what))
+      .With("invalid", {{"field", std::string(field)}, {"what", std::string(what)}});
 }
 
 // Text a person may leave empty: at most `max` bytes of UTF-8 without control characters
 // (line breaks and tabs are text).
 inline Status OptionalText(std::string_view field, std::string_view value, size_t max = 4000) {
-  if (value.size() > max) return Invalid(field, "is longer than " + std::to_string(max) + " bytes");
+  if (value.size() > max) {
+    return Invalid(field, "is longer than " + std::to_string(max) + " bytes")
+        .With("too-long", {{"field", std::string(field)}, {"max", std::to_string(max)}});
+  }
   if (!IsUtf8(value)) return Invalid(field, "is not valid UTF-8");
   if (HasForbiddenControl(value)) return Invalid(field, "has a control character");
   return Status::Ok();
 }
 
 inline Status RequireText(std::string_view field, std::string_view value, size_t max = 4000) {
-  if (Trim(value).empty()) return Invalid(field, "is required");
+  if (Trim(value).empty()) return Invalid(field, "is required").With("required", {{"field", std::string(field)}});
   return OptionalText(field, value, max);
 }
 
 inline Status RequireCoordinator(const Actor& a, std::string_view what) {
   if (a.role == ActorRole::kCoordinator) return Status::Ok();
-  return Status::PermissionDenied("only a coordinator may " + std::string(what));
+  return Status::PermissionDenied("only a coordinator may " + std::string(what))
+      .With("coordinator-only", {{"action", std::string(what)}});
 }
 
 // Every agency id must be registered.
 inline Status RequireAgencies(const Ledger& s, std::string_view field,
                               const std::vector<std::string>& ids) {
   for (const std::string& id : ids) {
-    if (!s.FindAgency(id)) return Invalid(field, "unknown agency '" + id + "'");
+    if (!s.FindAgency(id)) {
+      return Invalid(field, "unknown agency '" + id + "'")
+          .With("unknown-agency", {{"field", std::string(field)}, {"agency", id}});
+    }
   }
   return Status::Ok();
 }
 
 inline Result<const Task*> FindTask(const Ledger& s, std::string_view id) {
   const Task* t = s.FindTask(id);
-  if (!t) return Status::NotFound("no task '" + std::string(id) + "'");
+  if (!t) return Status::NotFound("no task '" + std::string(id) + "'").With("no-task", {{"task", std::string(id)}});
   return t;
 }
 

@@ -39,8 +39,12 @@ Result<Target> Resolve(const Ledger& s, std::string_view task_id, std::string_vi
       const char* needed = who == Who::kCoordinator ? "a coordinator"
                            : who == Who::kLead      ? "the lead agency"
                                                     : "a lead or coordinating agency";
+      const char* part = who == Who::kCoordinator ? "coordinator"
+                         : who == Who::kLead      ? "lead"
+                                                  : "participant";
       return Status::PermissionDenied("only " + std::string(needed) + " of task " + task->id +
-                                      " may " + std::string(what));
+                                      " may " + std::string(what))
+          .With("part-required", {{"part", part}, {"task", task->id}, {"action", std::string(what)}});
     }
   }
   const Occurrence* o = nullptr;
@@ -66,7 +70,11 @@ Status RequireOpen(const Target& t, std::string_view what) {
   if (t.occurrence->open()) return Status::Ok();
   return Status::FailedPrecondition("occurrence " + t.occurrence->key + " of task " + t.task->id +
                                     " is " + std::string(ToString(t.occurrence->status)) +
-                                    "; cannot " + std::string(what));
+                                    "; cannot " + std::string(what))
+      .With("occurrence-closed", {{"occurrence", t.occurrence->key},
+                                  {"task", t.task->id},
+                                  {"status", std::string(ToString(t.occurrence->status))},
+                                  {"action", std::string(what)}});
 }
 
 Decision On(const Target& t, std::string_view type, json data, const Actor& a) {
@@ -138,7 +146,8 @@ Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor
   }
   if (Status st = detail::OptionalText("comment", c.comment); !st.ok()) return st;
   if (!c.accept && Trim(c.comment).empty()) {
-    return Invalid("comment", "returning a deliverable needs a comment saying why");
+    return Invalid("comment", "returning a deliverable needs a comment saying why")
+        .With("reason-required-return", {{"field", "comment"}});
   }
   json j = {{"deliverable", c.deliverable},
             {"decision", c.accept ? "accepted" : "returned"},
@@ -175,11 +184,13 @@ Result<Decision> Request(const Ledger& s, const RequestExtension& c, const Actor
   if (!o.due)
     return Status::FailedPrecondition("occurrence " + o.key + " has no due date to extend");
   if (!(c.due > *o.due))
-    return Invalid("due", "must be after the current due date " + ToIso(*o.due));
+    return Invalid("due", "must be after the current due date " + ToIso(*o.due))
+        .With("due-not-after", {{"field", "due"}, {"current", ToIso(*o.due)}});
   for (const ExtensionRequest& r : o.extensions) {
     if (r.id == c.request) return Status::AlreadyExists("request '" + c.request + "' exists");
     if (r.decision.empty()) {
-      return Status::FailedPrecondition("request '" + r.id + "' is still awaiting a decision");
+      return Status::FailedPrecondition("request '" + r.id + "' is still awaiting a decision")
+          .With("request-pending", {{"request", r.id}});
     }
   }
   return On(*t, ev::kTaskExtensionRequested,
@@ -198,7 +209,8 @@ Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const 
                         [&](const ExtensionRequest& x) { return x.id == c.request; });
   if (r == rs.end()) return Status::NotFound("no extension request '" + c.request + "'");
   if (!r->decision.empty()) {
-    return Status::FailedPrecondition("request '" + c.request + "' was already " + r->decision);
+    return Status::FailedPrecondition("request '" + c.request + "' was already " + r->decision)
+        .With("already-decided", {{"request", c.request}, {"decision", r->decision}});
   }
   if (Status st = RequireOpen(*t, "extend"); !st.ok()) return st;
   if (Status st = detail::OptionalText("comment", c.comment); !st.ok()) return st;
@@ -208,12 +220,14 @@ Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const 
   if (c.grant) {
     const Date due = c.due.value_or(r->requested_due);
     if (t->occurrence->due && !(due > *t->occurrence->due)) {
-      return Invalid("due", "must be after the current due date");
+      return Invalid("due", "must be after the current due date")
+          .With("due-not-after", {{"field", "due"}, {"current", ToIso(*t->occurrence->due)}});
     }
     j["due"] = ToIso(due);
     if (t->occurrence->due) j["previous_due"] = ToIso(*t->occurrence->due);
   } else if (Trim(c.comment).empty()) {
-    return Invalid("comment", "refusing an extension needs a comment saying why");
+    return Invalid("comment", "refusing an extension needs a comment saying why")
+        .With("reason-required-refuse", {{"field", "comment"}});
   }
   return On(*t, ev::kTaskExtensionDecided, j, a);
 }
@@ -222,7 +236,8 @@ Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a) {
   auto task = FindTask(s, c.task);
   if (!task.ok()) return task.status();
   if (a.role == ActorRole::kAgency && !s.RoleOf(a.agency, **task)) {
-    return Status::PermissionDenied("only agencies involved in task " + c.task + " may comment");
+    return Status::PermissionDenied("only agencies involved in task " + c.task + " may comment")
+        .With("part-required", {{"part", "participant"}, {"task", c.task}, {"action", "comment"}});
   }
   if (Status st = RequireText("text", c.text, 20000); !st.ok()) return st;
   json j = {{"text", c.text}};

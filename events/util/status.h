@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
+#include <utility>
 #include <variant>
 
 namespace taskledger {
@@ -61,11 +63,24 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   std::string ToString() const;
 
+  // A stable name for what went wrong ("unknown-agency") and its parameters ({"agency", "x"}),
+  // for whoever words it for people in their language; the message stays the English wording.
+  using Args = std::vector<std::pair<std::string, std::string>>;
+  Status With(std::string reason, Args args = {}) && {
+    reason_ = std::move(reason);
+    args_ = std::move(args);
+    return std::move(*this);
+  }
+  const std::string& reason() const { return reason_; }
+  const Args& args() const { return args_; }
+
  private:
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
 
   Code code_ = Code::kOk;
   std::string message_;
+  std::string reason_;
+  Args args_;
 };
 
 const char* CodeName(Status::Code code);

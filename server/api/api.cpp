@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/text.h"
+#include "server/api/messages.h"
 #include "server/app/use_cases.h"
 #include "server/http/log_sink.h"
 
@@ -19,6 +20,12 @@ std::string ActorLabel(const TokenRecord& t) {
 }
 
 }  // namespace
+
+void Call::Fail(const Problem& p) const {
+  Problem worded = p;
+  Localize(worded, PreferredLanguage(req[http::field::accept_language]));
+  reply(worded.ToResponse(req.version()));
+}
 
 void Call::Json(http::status status, const json& body) const {
   JsonText(status, body.dump(-1, ' ', false, json::error_handler_t::replace));

@@ -41,7 +41,8 @@ struct Call {
   void Json(http::status status, const nlohmann::json& body) const;
   // A body already written as JSON text (JsonWriter).
   void JsonText(http::status status, std::string body) const;
-  void Fail(const Problem& p) const { reply(p.ToResponse(req.version())); }
+  // Answers `p`, worded in the language the request's Accept-Language prefers (vi or en).
+  void Fail(const Problem& p) const;
 };
 
 // The OpenAPI 3.1 document of this API (server/api_doc/openapi.json).

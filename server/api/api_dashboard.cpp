@@ -44,57 +44,75 @@ void Api::AddDashboardRoutes() {
   });
 
   // What waits on the coordinator: submitted deliverables not yet reviewed, and extension
-  // requests not yet decided, oldest first.
-  Add(http::verb::get, "/v1/plans/{}/queue", [this](Call& c) {
+  // requests not yet decided, oldest first; of one plan, or of every plan (the inbox).
+  const auto queue = [this](Call& c, const std::string& only_plan) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
     json deliverables = json::array(), extensions = json::array();
     const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
-      const Plan* p = l.FindPlan(c.params[0]);
-      if (!p) return false;
-      for (const std::string& id : p->task_ids) {
-        const Task* t = l.FindTask(id);
-        if (!t) continue;
-        for (const Occurrence& o : t->occurrences) {
-          if (!o.open()) continue;
-          const json where = {
-              {"task", t->id},        {"code", t->code},
-              {"title", t->title},    {"lead", t->lead},
-              {"occurrence", o.key},  {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
-              {"version", t->version}};
-          for (const Deliverable& d : o.deliverables) {
-            if (!d.review.empty()) continue;
-            json item = where;
-            item["deliverable"] = {{"id", d.id},
-                                   {"name", d.name},
-                                   {"size", d.size},
-                                   {"note", d.note},
-                                   {"submitted_by", d.submitted_by},
-                                   {"submitted_at_ms", d.submitted_at_ms},
-                                   {"has_file", !d.sha256.empty()}};
-            deliverables.push_back(std::move(item));
-          }
-          for (const ExtensionRequest& x : o.extensions) {
-            if (!x.decision.empty()) continue;
-            json item = where;
-            item["request"] = {{"id", x.id},
-                               {"requested_due", ToIso(x.requested_due)},
-                               {"reason", x.reason},
-                               {"requested_by", x.requested_by}};
-            extensions.push_back(std::move(item));
+      std::vector<const Plan*> plans;
+      if (!only_plan.empty()) {
+        const Plan* p = l.FindPlan(only_plan);
+        if (!p) return false;
+        plans.push_back(p);
+      } else {
+        for (const Plan* p : l.Plans()) plans.push_back(p);
+      }
+      for (const Plan* p : plans) {
+        for (const std::string& id : p->task_ids) {
+          const Task* t = l.FindTask(id);
+          if (!t) continue;
+          for (const Occurrence& o : t->occurrences) {
+            if (!o.open()) continue;
+            const json where = {{"plan", p->id},
+                                {"plan_title", p->title},
+                                {"task", t->id},
+                                {"code", t->code},
+                                {"title", t->title},
+                                {"lead", t->lead},
+                                {"occurrence", o.key},
+                                {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
+                                {"version", t->version}};
+            for (const Deliverable& d : o.deliverables) {
+              if (!d.review.empty()) continue;
+              json item = where;
+              item["deliverable"] = {{"id", d.id},
+                                     {"name", d.name},
+                                     {"size", d.size},
+                                     {"note", d.note},
+                                     {"submitted_by", d.submitted_by},
+                                     {"by", PersonView(l, d.submitted_by)},
+                                     {"submitted_at_ms", d.submitted_at_ms},
+                                     {"has_file", !d.sha256.empty()}};
+              deliverables.push_back(std::move(item));
+            }
+            for (const ExtensionRequest& x : o.extensions) {
+              if (!x.decision.empty()) continue;
+              json item = where;
+              item["request"] = {{"id", x.id},
+                                 {"requested_due", ToIso(x.requested_due)},
+                                 {"reason", x.reason},
+                                 {"requested_by", x.requested_by},
+                                 {"by", PersonView(l, x.requested_by)}};
+              extensions.push_back(std::move(item));
+            }
           }
         }
       }
       return true;
     });
-    if (!found) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    if (!found) return c.Fail(NotFound("no plan '" + only_plan + "'"));
     std::stable_sort(deliverables.begin(), deliverables.end(), [](const json& a, const json& b) {
       return a["deliverable"]["submitted_at_ms"].get<int64_t>() <
              b["deliverable"]["submitted_at_ms"].get<int64_t>();
     });
-    c.Json(http::status::ok, {{"plan", c.params[0]},
-                              {"deliverables", std::move(deliverables)},
-                              {"extension_requests", std::move(extensions)}});
-  });
+    json body = {{"deliverables", std::move(deliverables)},
+                 {"extension_requests", std::move(extensions)}};
+    if (!only_plan.empty()) body["plan"] = only_plan;
+    body["count"] = body["deliverables"].size() + body["extension_requests"].size();
+    c.Json(http::status::ok, body);
+  };
+  Add(http::verb::get, "/v1/plans/{}/queue", [queue](Call& c) { queue(c, c.params[0]); });
+  Add(http::verb::get, "/v1/queue", [queue](Call& c) { queue(c, ""); });
 
   // The matrix in the importer's columns, with where each task stands, as CSV or a spreadsheet:
   // export -> import of the same file changes nothing.

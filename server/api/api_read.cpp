@@ -70,8 +70,12 @@ void Api::AddReadRoutes() {
             if (Status s = past.Apply(ViewOf(e)); !s.ok()) return c.Fail(FromStatus(s));
           }
           const Task* t = past.FindTask(c.params[0]);
-          if (!t)
-            return c.Fail(NotFound("task '" + c.params[0] + "' did not exist on " + ToIso(*as_of)));
+          if (!t) {
+            Problem p = NotFound("task '" + c.params[0] + "' did not exist on " + ToIso(*as_of));
+            p.code = "not-existed-on";
+            p.params = {{"task", c.params[0]}, {"date", ToIso(*as_of)}};
+            return c.Fail(p);
+          }
           const bool visible =
               app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
           if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
@@ -106,14 +110,17 @@ void Api::AddReadRoutes() {
     auto events = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
     if (!events.ok()) return c.Fail(FromStatus(events.status()));
     json items = json::array();
-    for (const RecordedEvent& e : *events) {
-      items.push_back({{"position", e.position},
-                       {"version", e.version},
-                       {"type", e.type},
-                       {"recorded_at_ms", e.recorded_at_ms},
-                       {"actor", e.actor},
-                       {"data", json::parse(e.data, nullptr, false)}});
-    }
+    app_.Read([&](const Ledger& l, const TokenTable&) {
+      for (const RecordedEvent& e : *events) {
+        items.push_back({{"position", e.position},
+                         {"version", e.version},
+                         {"type", e.type},
+                         {"recorded_at_ms", e.recorded_at_ms},
+                         {"actor", e.actor},
+                         {"by", PersonView(l, e.actor)},
+                         {"data", json::parse(e.data, nullptr, false)}});
+      }
+    });
     c.Json(http::status::ok, {{"task", c.params[0]}, {"events", std::move(items)}});
   });
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/text.h"
+#include "server/api/messages.h"
 #include "server/app/use_cases.h"
 #include "server/http/strict_json.h"
 #include "server/views/views.h"
@@ -213,8 +214,13 @@ void RunCommand(App& app, const std::function<void(std::function<void()>)>& post
     }
   }
   const unsigned version = c.req.version();
-  const auto answer = [&app, reply = c.reply, version, task_id](Result<CommandOutcome> r) {
-    if (!r.ok()) return reply(FromStatus(r.status()).ToResponse(version));
+  const Language lang = PreferredLanguage(c.req[http::field::accept_language]);
+  const auto answer = [&app, reply = c.reply, version, lang, task_id](Result<CommandOutcome> r) {
+    if (!r.ok()) {
+      Problem p = FromStatus(r.status());
+      Localize(p, lang);
+      return reply(p.ToResponse(version));
+    }
     Response res{r->replayed ? http::status::ok : http::status::created, version};
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.set(http::field::etag, VersionTag(r->version));

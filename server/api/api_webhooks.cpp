@@ -3,6 +3,7 @@
 #include "domain/text.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
+#include "server/api/messages.h"
 
 namespace taskledger::server {
 
@@ -200,12 +201,15 @@ void Api::AddWebhookRoutes() {
       return c.Fail(FromStatus(d.status()));
     }
     const std::string id = d->stream.substr(std::string_view("webhook-").size());
-    app_.Submit(std::move(*d), [this, reply = c.reply, version = c.req.version(), id, status,
+    const Language lang = PreferredLanguage(c.req[http::field::accept_language]);
+    app_.Submit(std::move(*d), [this, reply = c.reply, version = c.req.version(), lang, id, status,
                                 extend, undo, hold](Result<CommandOutcome> r) {
       post_([=, this] {
         if (!r.ok()) {
           if (undo) undo();
-          return reply(FromStatus(r.status()).ToResponse(version));
+          Problem p = FromStatus(r.status());
+          Localize(p, lang);
+          return reply(p.ToResponse(version));
         }
         if (status == http::status::no_content) {
           Response res{status, version};

@@ -25,6 +25,10 @@ Response Problem::ToResponse(unsigned version) const {
     }
     body["errors"] = std::move(list);
   }
+  if (!code.empty()) {
+    body["code"] = code;
+    body["params"] = params;
+  }
   for (const auto& [k, v] : extra.items()) body[k] = v;
   Response res{status, version};
   res.set(http::field::content_type, "application/problem+json");
@@ -119,7 +123,9 @@ Problem Refusal(http::status status, std::string detail) {
   return MakeProblem(status, type, std::string(http::obsolete_reason(status)), std::move(detail));
 }
 
-Problem FromStatus(const Status& s) {
+namespace {
+
+Problem FromStatusCode(const Status& s) {
   using C = Status::Code;
   switch (s.code()) {
     case C::kOk:
@@ -183,6 +189,17 @@ Problem FromStatus(const Status& s) {
   }
   return MakeProblem(http::status::internal_server_error, "internal", "Internal error",
                      s.message());
+}
+
+}  // namespace
+
+Problem FromStatus(const Status& s) {
+  Problem p = FromStatusCode(s);
+  if (!s.reason().empty()) {
+    p.code = s.reason();
+    for (const auto& [k, v] : s.args()) p.params[k] = v;
+  }
+  return p;
 }
 
 }  // namespace taskledger::server

@@ -40,6 +40,10 @@ struct Problem {
   std::vector<ProblemItem> errors;
   nlohmann::json extra = nlohmann::json::object();  // more members ("current_version": 3)
   int retry_after_s = 0;  // > 0: sent as Retry-After (503s the client should retry)
+  // A stable name for what went wrong and its parameters (the body's "code" and "params"), for
+  // clients that word problems themselves; from Status::reason() and args().
+  std::string code;
+  nlohmann::json params = nlohmann::json::object();
 
   Response ToResponse(unsigned version = 11) const;
 };
@@ -66,7 +70,7 @@ Problem InvalidMatrix(std::string detail);
 // What the HTTP layer answers before a handler runs (400, 413, 431, 501, 503).
 Problem Refusal(http::status status, std::string detail);
 // The one mapping from a Status to an HTTP problem. "field: message" details (the domain's
-// convention for bad input) name the field.
+// convention for bad input) name the field; a Status's reason and args become code and params.
 Problem FromStatus(const Status& status);
 
 }  // namespace taskledger::server

@@ -2,6 +2,7 @@
 
 #include "domain/codec.h"
 #include "domain/csv.h"
+#include "domain/text.h"
 #include "events/log_export.h"
 #include "events/util/sha256.h"
 
@@ -162,6 +163,16 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
         .Field("status", ToString(cur->status))
         .Field("category", ToString(Classify(*cur, today)));
     if (open && cur->due) w.Field("days_left", DaysBetween(today, *cur->due));
+    // Where the work stands, for a list to show without opening the task: the progress last
+    // reported, a deliverable awaiting review, an extension awaiting a decision.
+    w.Field("percent", cur->percent);
+    if (!cur->last_progress.empty()) w.Field("last_progress", CutUtf8(cur->last_progress, 300));
+    int awaiting = 0;
+    for (const Deliverable& d : cur->deliverables) awaiting += d.review.empty();
+    if (awaiting) w.Field("deliverables_awaiting_review", awaiting);
+    for (const ExtensionRequest& x : cur->extensions) {
+      if (x.decision.empty()) WriteDate(w, "extension_requested_due", x.requested_due);
+    }
   } else {
     w.Key("occurrence").Null().Key("status").Null().Key("category").Null();
   }
@@ -181,6 +192,29 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
     w.EndArray();
   }
   w.EndObject();
+}
+
+json PersonView(const Ledger& l, std::string_view label) {
+  json j = {{"label", label}};
+  std::string_view rest = label;
+  const size_t colon = rest.find(':');
+  const std::string_view role = rest.substr(0, colon);
+  j["role"] = role;
+  rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+  if (role == "agency") {
+    const size_t next = rest.find(':');
+    const std::string agency(rest.substr(0, next));
+    j["agency"] = agency;
+    const Agency* a = l.FindAgency(agency);
+    j["agency_name"] = a ? a->name : agency;
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+  }
+  // The token's id is for auditors; people are named by what the coordinator called them.
+  if (const size_t token = rest.rfind(" (token "); token != std::string_view::npos && rest.ends_with(')')) {
+    rest = rest.substr(0, token);
+  }
+  j["person"] = rest;
+  return j;
 }
 
 json TaskView(const Task& t, Date today, bool occurrences) {

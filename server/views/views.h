@@ -23,6 +23,10 @@ void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool oc
 nlohmann::json ReportView(const domain::PlanReport& r);
 std::string ReportCsv(const domain::PlanReport& r);
 
+// Who did something, for people: an actor label ("agency:so-gddt-hp:Văn thư (token 9383b3c6bb0d)")
+// as {role, agency, agency_name, person, label}; the label stays for auditors.
+nlohmann::json PersonView(const domain::Ledger& l, std::string_view actor_label);
+
 // An event of the log as the API shows it (/v1/events, the SSE stream, the export).
 nlohmann::json LogEventView(const RecordedEvent& e);
 

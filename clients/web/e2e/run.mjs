@@ -118,17 +118,18 @@ async function main() {
 
   // The agency: its tasks by due date.
   const agency = await signIn(agencyCtx, base, tokens.agency);
-  await agency.waitForSelector("#task-list article[data-task]");
+  await agency.waitForSelector("#task-list details[data-task]");
   assert.equal(new URL(agency.url()).hash, "#/tasks");
-  const dues = await agency.$$eval("#task-list article[data-task]", (cards) => cards.map((c) => c.dataset.due));
+  const dues = await agency.$$eval("#task-list details[data-task]", (cards) => cards.map((c) => c.dataset.due));
   const dated = dues.filter(Boolean);
   assert.ok(dated.length > 5, `dated tasks shown: ${dated.length}`);
   assert.deepEqual(dated, [...dated].sort(), "tasks are ordered by due date");
   assert.equal(dues.indexOf(""), dues.findIndex((d) => !d), "undated tasks come after dated ones");
   if (dues.includes("")) assert.ok(dues.slice(dues.indexOf("")).every((d) => !d));
-  const card = agency.locator(`article[data-task="${TASK}"]`);
+  const card = agency.locator(`details[data-task="${TASK}"]`);
+  assert.match(await card.locator("summary .badge").first().textContent(), /Còn \d+ ngày/);
+  await card.locator("summary").click();
   assert.match(await card.locator(".deadline-text").textContent(), /Năm 2026/);
-  assert.match(await card.locator("header .badge").textContent(), /Còn \d+ ngày/);
   await shot(agency, "agency-my-tasks");
 
   // The coordinator: the report's figure before, then the board, left open.
@@ -175,7 +176,7 @@ async function main() {
   });
   await card.locator('form button[type="submit"]').click();
   await agency.waitForFunction((id) => {
-    const c = document.querySelector(`article[data-task="${id}"] .status`);
+    const c = document.querySelector(`details[data-task="${id}"] .status`);
     return c && /Đã nộp/.test(c.textContent);
   }, TASK);
   assert.ok(progress.length > 0 && progress[progress.length - 1] === 1, `upload progress went to 1: ${progress.join(",")}`);
@@ -186,6 +187,7 @@ async function main() {
   await queued.waitFor({ timeout: 10000 });
   assert.match(await queued.textContent(), /Kế hoạch tuyên truyền 2026\.pdf/);
   await shot(coord, "coordinator-review-queue-live");
+  coord.once("dialog", (d) => d.accept());
   await queued.locator('[data-action="accept"]').click();
   await coord.waitForSelector(`#queue-deliverables li[data-task="${TASK}"]`, { state: "detached" });
   await coord.waitForFunction((id) => /Đã hoàn thành/.test(document.querySelector(`#matrix tr[data-task="${id}"] .status`)?.textContent || ""), TASK);
@@ -241,6 +243,7 @@ async function main() {
   await shot(coord, "coordinator-webhooks");
 
   // The agency's calendar link serves its calendar to anyone holding it, without a token.
+  await agency.click("#calendar > summary");
   await agency.click("#calendar-new");
   const link = await agency.locator(".fresh-link input").inputValue();
   assert.match(link, /\/v1\/agencies\/so-gddt-hp\/calendar\.ics\?key=tl_/);
@@ -253,7 +256,7 @@ async function main() {
   // A phone.
   const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: "vi-VN" });
   const phone = await signIn(phoneCtx, base, tokens.agency);
-  await phone.waitForSelector("#task-list article[data-task]");
+  await phone.waitForSelector("#task-list details[data-task]");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`);
   await shot(phone, "phone-my-tasks");

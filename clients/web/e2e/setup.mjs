@@ -211,7 +211,7 @@ async function main() {
   // The school signs in from the sheet's link and sees its task; the token leaves the address.
   const school = watch(await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: "vi-VN" })).newPage());
   await school.goto(link);
-  await school.waitForSelector("#task-list article[data-task]");
+  await school.waitForSelector("#task-list details[data-task]");
   assert.ok(!school.url().includes(token), "the token is not left in the address bar");
   assert.match(await school.textContent("#task-list"), /Tổ chức hội thảo chuyên đề/);
   const overflow = await school.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -1,14 +1,18 @@
 // The public API, as the page uses it: requests with the tab's token, problems as errors, uploads
 // with progress, downloads, and the live event stream.
 
+import { lang } from "./i18n.js";
+
 const TOKEN_KEY = "taskledger.token";
 
+// The token lives in this tab (sessionStorage), or on this device when the user asked for it.
 export function token() {
-  return sessionStorage.getItem(TOKEN_KEY) || "";
+  return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || "";
 }
-export function setToken(value) {
-  if (value) sessionStorage.setItem(TOKEN_KEY, value);
-  else sessionStorage.removeItem(TOKEN_KEY);
+export function setToken(value, remember = false) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
+  if (value) (remember ? localStorage : sessionStorage).setItem(TOKEN_KEY, value);
 }
 
 // An answer the server refused: `problem` is its problem+json body.
@@ -17,14 +21,14 @@ export class ApiError extends Error {
     const where = problem?.errors?.length
       ? " (" + problem.errors.map((e) => [e.field, e.row && `row ${e.row}`, e.column].filter(Boolean).join(" ")).join("; ") + ")"
       : "";
-    super((problem?.detail || problem?.title || `HTTP ${status}`) + where);
+    super(problem?.code ? problem.detail : (problem?.detail || problem?.title || `HTTP ${status}`) + where);
     this.status = status;
     this.problem = problem;
   }
 }
 
 function headers(extra = {}) {
-  const h = { ...extra };
+  const h = { "Accept-Language": lang() === "en" ? "en" : "vi", ...extra };
   if (token()) h.Authorization = "Bearer " + token();
   return h;
 }
@@ -67,6 +71,7 @@ export function upload(path, fields, file, onProgress) {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
     xhr.setRequestHeader("Authorization", "Bearer " + token());
+    xhr.setRequestHeader("Accept-Language", lang() === "en" ? "en" : "vi");
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
       let body = null;

@@ -10,18 +10,22 @@ import { renderReport } from "./report.js";
 import { renderHistory } from "./history.js";
 import { renderWebhooks } from "./webhooks.js";
 import "./labels_setup.js";
+import "./labels_work.js";
 import { renderPlans } from "./plans.js";
 import { renderImport } from "./import.js";
 import { renderAgencies } from "./agencies.js";
 import { renderAccess } from "./access.js";
+import { renderInbox, refreshInboxCount } from "./inbox.js";
 
 
 const pages = {
   tasks: { render: renderTasks, roles: ["agency"], nav: "nav_tasks" },
   board: { render: renderBoard, roles: ["coordinator"], nav: "nav_board" },
+  inbox: { render: renderInbox, roles: ["coordinator"], nav: "nav_inbox" },
   report: { render: renderReport, roles: ["coordinator", "agency", "auditor"], nav: "nav_report" },
   history: { render: renderHistory, roles: ["coordinator", "agency", "auditor"], nav: "nav_history" },
-  webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks" },
+  // Agencies with IT staff reach it by its address; the menu keeps it for coordinators.
+  webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks", navRoles: ["coordinator"] },
   plans: { render: renderPlans, roles: ["coordinator"], nav: "nav_plans" },
   import: { render: renderImport, roles: ["coordinator"] },
   agencies: { render: renderAgencies, roles: ["coordinator", "auditor"], nav: "nav_agencies" },
@@ -54,7 +58,7 @@ function header() {
   const current = parseHash().name;
   const nav = me
     ? Object.entries(pages)
-        .filter(([, p]) => p.nav && p.roles.includes(me.role))
+        .filter(([, p]) => p.nav && (p.navRoles || p.roles).includes(me.role))
         .map(([name, p]) => h("a", { href: "#/" + name, class: name === current ? "active" : "", "data-nav": name }, t(p.nav)))
     : [];
   clear(bar,
@@ -67,14 +71,16 @@ function header() {
                                         (me.name ? " · " + me.name : "")),
       h("button", { class: "link", id: "lang", onclick: () => { setLang(lang() === "vi" ? "en" : "vi"); render(); } }, t("lang_switch")),
       me && h("button", { class: "link", id: "signout", onclick: signOut }, t("sign_out"))));
+  if (me?.role === "coordinator") refreshInboxCount();
 }
 
 function signInPage(el, linked) {
   const input = h("input", { type: "password", id: "token", autocomplete: "off", spellcheck: "false", placeholder: "tl_…" });
   const error = h("p", { class: "error", role: "alert" });
+  const remember = h("input", { type: "checkbox", id: "remember" });
   const submit = async (e) => {
     e.preventDefault();
-    api.setToken(input.value.trim());
+    api.setToken(input.value.trim(), remember.checked);
     try {
       await loadSession();
       go(home[session.me.role]);
@@ -87,6 +93,7 @@ function signInPage(el, linked) {
   clear(el, h("form", { class: "card signin", onsubmit: submit },
     h("h1", {}, t("sign_in")),
     field(t("token"), input),
+    h("label", { class: "check" }, remember, t("remember_device")),
     h("p", { class: "help" }, t("token_help")),
     error,
     h("button", { type: "submit", id: "signin" }, t("sign_in"))));
@@ -124,7 +131,10 @@ function startStream() {
     (event) => {
       if (event.data?.stream?.startsWith("token-")) return;
       clearTimeout(timer);
-      timer = setTimeout(() => refreshPage?.(event), 300);
+      timer = setTimeout(() => {
+        refreshPage?.(event);
+        if (session.me?.role === "coordinator") refreshInboxCount();
+      }, 300);
     },
     (state) => {
       liveState = state;

@@ -1,10 +1,12 @@
 // The plan board (coordinators): the task matrix by section as in the plan document, with status
 // and group per task, filters, what waits on review, and assignment and deadline edits.
 import * as api from "./api.js";
-import { h, clear, field, attempt, badge } from "./dom.js";
-import { t, fmtDate, fmtTime } from "./i18n.js";
+import { h, clear, field, attempt, attemptForm } from "./dom.js";
+import { t, fmtDate } from "./i18n.js";
 import { session, agencyName, pickPlan } from "./session.js";
 import { dueBadge, categoryBadge } from "./tasks.js";
+import { renderQueue } from "./inbox.js";
+import { agencyPicker } from "./picker.js";
 
 const STATUSES = ["not_started", "in_progress", "submitted", "completed", "cancelled"];
 
@@ -15,6 +17,7 @@ export async function renderBoard(el, [requested]) {
   let tasks = [];
   let sections = [];
   let editing = null;  // an edit form open: live updates wait
+  const folded = new Set();  // sections the user folded
 
   const planSelect = h("select", { id: "plan", onchange: (e) => { location.hash = "#/board/" + encodeURIComponent(e.target.value); } },
     session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, `${p.number || p.id} — ${p.title}`)));
@@ -44,14 +47,13 @@ export async function renderBoard(el, [requested]) {
     const close = () => { editRow.remove(); editing = null; };
     let form;
     if (kind === "assignment") {
-      const lead = h("input", { type: "text", name: "lead", value: task.lead.join(", "), list: "agency-ids" });
-      const coordinating = h("input", { type: "text", name: "coordinating", value: task.coordinating.join(", ") });
+      const lead = agencyPicker("lead", task.lead, { label: t("lead_ids") });
+      const coordinating = agencyPicker("coordinating", task.coordinating, { label: t("coordinating_ids") });
       const reason = h("input", { type: "text", name: "reason", required: true });
       form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
-        const split = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
-        if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/assignment`,
-          { lead: split(lead.value), coordinating: split(coordinating.value), reason: reason.value }), t("done"))) {
+        if (await attemptForm(form, () => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/assignment`,
+          { lead: lead.ids(), coordinating: coordinating.ids(), reason: reason.value }), t("done"))) {
           close();
           load();
         }
@@ -62,7 +64,7 @@ export async function renderBoard(el, [requested]) {
       const reason = h("input", { type: "text", name: "reason", required: true });
       form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
-        if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/deadline`,
+        if (await attemptForm(form, () => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/deadline`,
           { deadline: deadline.value, reason: reason.value }), t("done"))) {
           close();
           load();
@@ -111,53 +113,21 @@ export async function renderBoard(el, [requested]) {
         blocks.push(h("h" + depth, { class: "section" }, `${code}. ${section.title}`));
         continue;
       }
-      blocks.push(h("h" + depth, { class: "section" }, section ? `${code}. ${section.title}` : code || "—"),
+      // Each section folds; the choice holds while the board refreshes.
+      const block = h("details", { class: "section-block", "data-section": code, open: !folded.has(code),
+        ontoggle: () => { if (block.open) folded.delete(code); else folded.add(code); } },
+        h("summary", {}, h("h" + depth, { class: "section" }, section ? `${code}. ${section.title}` : code || "—", " ",
+          h("span", { class: "count" }, rows.length))),
         h("div", { class: "scroll" }, h("table", { class: "matrix" },
-          h("thead", {}, h("tr", {}, [t("code"), t("task"), t("lead"), t("due"), t("status"), t("group"), ""].map((x) => h("th", {}, x)))),
+          h("thead", {}, h("tr", {}, [t("code"), t("task"), t("lead"), t("due"), t("status"), t("group")].map((x) => h("th", {}, x)),
+            h("th", {}, h("span", { class: "visually-hidden" }, t("actions"))))),
           h("tbody", {}, rows.map(taskRow)))));
+      blocks.push(block);
     }
     clear(matrix, blocks.length ? blocks : h("p", { class: "muted" }, t("none")));
   };
 
-  const loadQueue = async () => {
-    const q = await api.get(`/v1/plans/${encodeURIComponent(plan.id)}/queue`);
-    const review = (item, decision) => async () => {
-      const comment = item._comment?.value || "";
-      if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(item.task)}/deliverables/${encodeURIComponent(item.deliverable.id)}/review`,
-        { occurrence: item.occurrence, decision, comment }), t("done"))) load();
-    };
-    const decide = (item, decision) => async () => {
-      if (await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(item.task)}/extension-requests/${encodeURIComponent(item.request.id)}/decision`,
-        { occurrence: item.occurrence, decision, comment: item._comment?.value || "" }), t("done"))) load();
-    };
-    clear(queue,
-      h("h2", {}, t("queue")),
-      h("h3", {}, t("queue_deliverables"), " ", badge(String(q.deliverables.length))),
-      q.deliverables.length ? h("ul", { class: "queue", id: "queue-deliverables" }, q.deliverables.map((item) => {
-        item._comment = h("input", { type: "text", placeholder: t("comment_text"), class: "comment" });
-        return h("li", { "data-task": item.task, "data-deliverable": item.deliverable.id },
-          h("b", {}, item.code), " ", item.title,
-          h("div", { class: "muted small" }, `${item.deliverable.name} · ${item.deliverable.submitted_by} · ${fmtTime(item.deliverable.submitted_at_ms)}`),
-          item.deliverable.note ? h("div", { class: "small" }, item.deliverable.note) : "",
-          h("div", { class: "actions" },
-            item.deliverable.has_file && h("button", { class: "small link", onclick: () => attempt(() =>
-              api.download(`/v1/tasks/${encodeURIComponent(item.task)}/deliverables/${encodeURIComponent(item.deliverable.id)}/file`, item.deliverable.name)) }, t("download")),
-            item._comment,
-            h("button", { class: "small", "data-action": "accept", onclick: review(item, "accepted") }, t("accept")),
-            h("button", { class: "small secondary", "data-action": "return", onclick: review(item, "returned") }, t("return_"))));
-      })) : h("p", { class: "muted" }, t("none")),
-      h("h3", {}, t("queue_extensions"), " ", badge(String(q.extension_requests.length))),
-      q.extension_requests.length ? h("ul", { class: "queue", id: "queue-extensions" }, q.extension_requests.map((item) => {
-        item._comment = h("input", { type: "text", placeholder: t("comment_text"), class: "comment" });
-        return h("li", { "data-task": item.task },
-          h("b", {}, item.code), " ", item.title,
-          h("div", { class: "muted small" }, `${t("due")}: ${fmtDate(item.due)} → ${fmtDate(item.request.requested_due)} · ${item.request.requested_by}`),
-          h("div", { class: "small" }, item.request.reason),
-          h("div", { class: "actions" }, item._comment,
-            h("button", { class: "small", "data-action": "grant", onclick: decide(item, "granted") }, t("grant")),
-            h("button", { class: "small secondary", "data-action": "refuse", onclick: decide(item, "refused") }, t("refuse"))));
-      })) : h("p", { class: "muted" }, t("none")));
-  };
+  const loadQueue = () => renderQueue(queue, plan.id, load);
 
   const load = async () => {
     const [detail, page] = await Promise.all([
@@ -182,10 +152,9 @@ export async function renderBoard(el, [requested]) {
       h("label", { class: "check" }, overdueBox, t("filter_overdue")), field(t("filter_within"), withinInput),
       h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=xlsx`, plan.id + ".xlsx")) }, t("export_matrix")),
       h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=csv`, plan.id + ".csv")) }, t("export_matrix_csv"))),
-    h("datalist", { id: "agency-ids" }, [...session.agencies.keys()].map((id) => h("option", { value: id }, agencyName(id)))),
     queue, count, matrix);
   await load();
   return () => {
-    if (!editing) load();
+    if (!editing && !queue.querySelector(".panel")) load();
   };
 }

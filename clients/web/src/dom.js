@@ -57,3 +57,28 @@ export async function attempt(fn, okText) {
 export function badge(text, kind) {
   return h("span", { class: "badge " + (kind || "") }, text);
 }
+
+// Runs `fn` for `form`: a refusal that names fields is shown beside each of them (and the first
+// focused), the rest as a toast. Messages come worded in the page's language (Accept-Language).
+export async function attemptForm(form, fn, okText) {
+  for (const old of form.querySelectorAll(".field-error")) old.remove();
+  for (const bad of form.querySelectorAll("[aria-invalid]")) bad.removeAttribute("aria-invalid");
+  try {
+    const r = await fn();
+    if (okText) toast(okText);
+    return r;
+  } catch (e) {
+    let placed = 0;
+    for (const item of e.problem?.errors || []) {
+      const name = (item.field || "").replace(/\[\d+\]$/, "").replace(/^deliverable\./, "");
+      const input = name && form.querySelector(`[name="${CSS.escape(name)}"]`);
+      if (!input) continue;
+      input.setAttribute("aria-invalid", "true");
+      const note = h("p", { class: "field-error", role: "alert" }, item.message);
+      (input.closest(".field") || input).after(note);
+      if (placed++ === 0) input.focus();
+    }
+    if (!placed) toast(e.problem?.detail || e.message || String(e), "error");
+    return undefined;
+  }
+}

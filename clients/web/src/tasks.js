@@ -1,9 +1,12 @@
-// "My tasks": an agency's open occurrences, nearest deadline first, with what it can do about each:
-// report progress, submit a deliverable, ask for more time, comment. And its calendar links.
+// "My tasks": an agency's open occurrences grouped by urgency (overdue, due within 30 days, later,
+// ongoing), filtered by plan and part, searchable; compact rows that open on demand, each with
+// what the agency's part allows (the lead submits and asks for time; both report and comment),
+// drafts kept while typing. The calendar subscription sits at the top, folded.
 import * as api from "./api.js";
-import { h, clear, field, attempt, badge, toast } from "./dom.js";
+import { h, clear, field, attemptForm, badge, toast, attempt } from "./dom.js";
 import { t, fmtDate, fmtTime } from "./i18n.js";
 import { session, agencyName } from "./session.js";
+import "./labels_work.js";
 
 export function dueBadge(task) {
   if (task.days_left === undefined || task.days_left === null) return badge(t("no_date"), "muted");
@@ -16,61 +19,101 @@ export function categoryBadge(category) {
   return category ? badge(t("cat_" + category), "cat-" + category) : "";
 }
 
+const GROUPS = ["overdue", "soon", "later", "ongoing"];
+
+function groupOf(task) {
+  if (task.days_left === undefined || task.days_left === null) return "ongoing";
+  if (task.days_left < 0) return "overdue";
+  return task.days_left <= 30 ? "soon" : "later";
+}
+
+// Drafts of the forms on this page, per task and form, kept in this tab until sent or discarded.
+const drafts = {
+  key: (task, kind) => `taskledger.draft.${task.id}.${task.occurrence}.${kind}`,
+  load: (task, kind) => JSON.parse(sessionStorage.getItem(drafts.key(task, kind)) || "null"),
+  save: (task, kind, values) => sessionStorage.setItem(drafts.key(task, kind), JSON.stringify(values)),
+  drop: (task, kind) => sessionStorage.removeItem(drafts.key(task, kind)),
+};
+
+// Keeps `form`'s text fields in a draft as they are typed, and fills them from it.
+function keepDraft(form, task, kind) {
+  const fields = [...form.querySelectorAll("input:not([type=file]), textarea")];
+  const saved = drafts.load(task, kind);
+  if (saved) for (const f of fields) if (saved[f.name] !== undefined) f.value = saved[f.name];
+  form.addEventListener("input", () => {
+    const values = {};
+    for (const f of fields) values[f.name] = f.value;
+    if (Object.values(values).some((v) => v)) drafts.save(task, kind, values);
+    else drafts.drop(task, kind);
+  });
+  return form;
+}
+
 export async function renderTasks(el) {
   const agency = session.me.agency;
   const planTitle = new Map(session.plans.map((p) => [p.id, p.title]));
   let openPanel = null;  // a form being filled in: live updates wait until it closes
   let pending = false;
+  let items = [];
+  const opened = new Set();  // rows the user opened, kept open across refreshes
 
   const list = h("div", { class: "tasks", id: "task-list" });
-  const calendar = h("section", { class: "card calendar" });
-  const subtitle = h("p", { class: "muted" });
-
-  const load = async () => {
-    const page = await api.get(`/v1/agencies/${encodeURIComponent(agency)}/tasks?limit=1000`);
-    subtitle.textContent = t("tasks_sub", page.items.length);
-    clear(list, page.items.map(card));
-  };
+  const calendar = h("details", { class: "card calendar", id: "calendar" });
+  const subtitle = h("p", { class: "muted", id: "tasks-count" });
+  const planFilter = h("select", { id: "filter-plan" }, h("option", { value: "" }, t("flt_all_plans")),
+    session.plans.map((p) => h("option", { value: p.id }, p.title)));
+  const roleFilter = h("select", { id: "filter-role" }, ["", "lead", "coordinating"].map((r) =>
+    h("option", { value: r }, t(r ? "flt_role_" + r : "flt_role_all"))));
+  const search = h("input", { type: "search", id: "filter-search", placeholder: t("search_tasks") });
+  const saved = JSON.parse(sessionStorage.getItem("taskledger.tasks.filters") || "{}");
+  planFilter.value = saved.plan || "";
+  roleFilter.value = saved.role || "";
+  search.value = saved.q || "";
 
   const panel = (task, kind, body) => {
     const box = h("div", { class: "panel", "data-panel": kind });
-    const close = () => {
+    const close = (force) => {
+      if (!force && drafts.load(task, kind) && !window.confirm(t("draft_discard"))) return false;
+      if (!force) drafts.drop(task, kind);
       box.remove();
       openPanel = null;
       if (pending) {
         pending = false;
         load();
       }
+      return true;
     };
     const done = async () => {
-      close();
+      drafts.drop(task, kind);
+      close(true);
       await load();
     };
-    clear(box, body(done), h("button", { type: "button", class: "link", onclick: close }, t("close")));
-    return { box, close };
+    clear(box, body(done), h("button", { type: "button", class: "link", onclick: () => close(false) }, t("close")));
+    return { box, close, task, kind };
   };
 
   const forms = {
     progress: (task) => (done) => {
-      const percent = h("input", { type: "number", min: 0, max: 100, step: 5, name: "percent", required: true });
+      const percent = h("input", { type: "number", min: 0, max: 100, step: 5, name: "percent", required: true, value: task.percent ?? "" });
       const narrative = h("textarea", { name: "narrative", rows: 3 });
-      return h("form", { onsubmit: async (e) => {
+      const form = h("form", { onsubmit: async (e) => {
         e.preventDefault();
-        const ok = await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/progress`,
+        const ok = await attemptForm(form, () => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/progress`,
           { occurrence: task.occurrence, percent: Number(percent.value), narrative: narrative.value }), t("done"));
         if (ok) done();
       } }, field(t("percent"), percent), field(t("narrative"), narrative), h("button", { type: "submit" }, t("send")));
+      return keepDraft(form, task, "progress");
     },
     deliver: (task) => (done) => {
       const file = h("input", { type: "file", name: "file", required: true });
       const note = h("input", { type: "text", name: "note" });
       const bar = h("progress", { max: 1, value: 0, class: "upload" });
       const label = h("span", { class: "muted upload-label" });
-      return h("form", { onsubmit: async (e) => {
+      const form = h("form", { onsubmit: async (e) => {
         e.preventDefault();
         if (!file.files[0]) return;
         label.textContent = t("uploading") + "…";
-        const ok = await attempt(() => api.upload(`/v1/tasks/${encodeURIComponent(task.id)}/deliverables`,
+        const ok = await attemptForm(form, () => api.upload(`/v1/tasks/${encodeURIComponent(task.id)}/deliverables`,
           { occurrence: task.occurrence, note: note.value }, file.files[0], (f) => {
             bar.value = f;
             label.textContent = `${t("uploading")} ${Math.round(f * 100)}%`;
@@ -79,66 +122,120 @@ export async function renderTasks(el) {
         if (ok) done();
       } }, field(t("file"), file), field(t("note"), note), h("div", { class: "row" }, bar, label),
          h("button", { type: "submit" }, t("send")));
+      return keepDraft(form, task, "deliver");
     },
     extend: (task) => (done) => {
-      const due = h("input", { type: "date", name: "due", required: true });
+      const due = h("input", { type: "date", name: "due", required: true, min: task.next_due || undefined });
       const reason = h("textarea", { name: "reason", rows: 2, required: true });
-      return h("form", { onsubmit: async (e) => {
+      const form = h("form", { onsubmit: async (e) => {
         e.preventDefault();
-        const ok = await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/extension-requests`,
+        const ok = await attemptForm(form, () => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/extension-requests`,
           { occurrence: task.occurrence, due: due.value, reason: reason.value }), t("done"));
         if (ok) done();
       } }, field(t("new_due"), due), field(t("reason"), reason), h("button", { type: "submit" }, t("send")));
+      return keepDraft(form, task, "extend");
     },
     comment: (task) => (done) => {
       const text = h("textarea", { name: "text", rows: 3, required: true });
-      return h("form", { onsubmit: async (e) => {
+      const form = h("form", { onsubmit: async (e) => {
         e.preventDefault();
-        const ok = await attempt(() => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/comments`,
+        const ok = await attemptForm(form, () => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/comments`,
           { occurrence: task.occurrence, text: text.value }), t("done"));
         if (ok) done();
       } }, field(t("comment_text"), text), h("button", { type: "submit" }, t("send")));
+      return keepDraft(form, task, "comment");
     },
   };
 
-  function card(task) {
+  function detail(task) {
+    const lead = task.role === "lead";
     const actions = h("div", { class: "actions" });
     const slot = h("div");
     const open = (kind) => {
-      openPanel?.close();
+      if (openPanel && !openPanel.close(false)) return;  // the user kept the other draft
       const p = panel(task, kind, forms[kind](task));
       openPanel = p;
       slot.replaceChildren(p.box);
       p.box.querySelector("input, textarea")?.focus();
     };
-    for (const [kind, label] of [["progress", "act_progress"], ["deliver", "act_deliver"], ["extend", "act_extend"], ["comment", "act_comment"]]) {
-      actions.append(h("button", { type: "button", class: "small", "data-action": kind, onclick: () => open(kind) }, t(label)));
+    const kinds = lead ? [["progress", "act_progress"], ["deliver", "act_deliver"], ["extend", "act_extend"], ["comment", "act_comment"]]
+                       : [["progress", "act_progress"], ["comment", "act_comment"]];
+    for (const [kind, label] of kinds) {
+      const hasDraft = !!drafts.load(task, kind);
+      actions.append(h("button", { type: "button", class: "small" + (hasDraft ? " has-draft" : ""), "data-action": kind,
+        title: hasDraft ? t("draft_kept") : undefined, onclick: () => open(kind) }, t(label)));
     }
     actions.append(h("a", { class: "small button-like", href: "#/history/" + encodeURIComponent(task.id) }, t("act_history")));
     const due = task.next_due || "";
-    return h("article", { class: "card task " + (task.category || ""), "data-task": task.id, "data-due": due },
-      h("header", {},
-        h("span", { class: "code" }, task.code),
-        h("h3", {}, task.title),
-        dueBadge(task)),
-      h("p", { class: "muted plan" }, planTitle.get(task.plan) || task.plan),
+    return h("div", { class: "task-detail" },
       h("dl", {},
         h("dt", {}, t("due")), h("dd", {}, due ? fmtDate(due) : "—"),
         h("dt", {}, t("deadline_written")), h("dd", { class: "deadline-text" }, task.deadline?.text || ""),
         h("dt", {}, t("deliverable")), h("dd", {}, task.deliverable || "—"),
         h("dt", {}, t("status")), h("dd", { class: "status" }, task.status ? t("st_" + task.status) : "—", " ", categoryBadge(task.category)),
-        h("dt", {}, t("lead")), h("dd", {}, (task.role === "lead" ? badge(t("my_role_lead"), "role") : badge(t("my_role_coordinating"), "role")),
-                                    " ", task.lead.map(agencyName).join("; "),
-                                    task.via ? ` (${t("via")} ${agencyName(task.via)})` : "")),
+        h("dt", {}, t("lead")), h("dd", {}, task.lead.map(agencyName).join("; ")),
+        task.coordinating?.length ? [h("dt", {}, t("coordinating")), h("dd", {}, task.coordinating.map(agencyName).join("; "))] : "",
+        task.last_progress ? [h("dt", {}, t("narrative")), h("dd", {}, task.last_progress)] : ""),
+      lead ? "" : h("p", { class: "help lead-only" }, t("lead_only")),
       actions, slot);
   }
+
+  function row(task) {
+    const body = h("div");
+    const item = h("details", { class: "task " + (task.category || ""), "data-task": task.id, "data-due": task.next_due || "",
+      open: opened.has(task.id), ontoggle: () => {
+        if (item.open) {
+          opened.add(task.id);
+          if (!body.firstChild) body.append(detail(task));
+        } else {
+          opened.delete(task.id);
+        }
+      } },
+      h("summary", {},
+        h("span", { class: "code" }, task.code),
+        h("span", { class: "title" }, task.title),
+        h("span", { class: "meta" },
+          dueBadge(task), " ",
+          badge(task.role === "lead" ? t("my_role_lead") : t("my_role_coordinating"), "role"),
+          task.percent ? h("span", { class: "small muted" }, " ", t("reported", task.percent)) : "",
+          task.extension_requested_due ? h("span", { class: "small pending" }, " · ", t("ext_pending", fmtDate(task.extension_requested_due))) : "",
+          task.deliverables_awaiting_review ? h("span", { class: "small pending" }, " · ", t("awaiting_review", task.deliverables_awaiting_review)) : ""),
+        h("span", { class: "plan small muted" }, planTitle.get(task.plan) || task.plan)),
+      body);
+    if (item.open) body.append(detail(task));
+    return item;
+  }
+
+  const draw = () => {
+    const q = search.value.trim().toLowerCase().normalize("NFC");
+    sessionStorage.setItem("taskledger.tasks.filters", JSON.stringify({ plan: planFilter.value, role: roleFilter.value, q: search.value }));
+    const shown = items.filter((x) => (!planFilter.value || x.plan === planFilter.value) &&
+      (!roleFilter.value || x.role === roleFilter.value) &&
+      (!q || `${x.code} ${x.title} ${x.deliverable || ""}`.toLowerCase().normalize("NFC").includes(q)));
+    subtitle.textContent = t("shown_of", shown.length, items.length);
+    clear(list, GROUPS.map((g) => {
+      const members = shown.filter((x) => groupOf(x) === g);
+      if (!members.length) return "";
+      return h("section", { class: "group", "data-group": g },
+        h("h2", { class: "group-title " + g }, t("grp_" + g), " ", h("span", { class: "count" }, members.length)),
+        members.map(row));
+    }), shown.length ? "" : h("p", { class: "card muted" }, t("none")));
+  };
+  for (const f of [planFilter, roleFilter]) f.addEventListener("change", draw);
+  search.addEventListener("input", draw);
+
+  const load = async () => {
+    const page = await api.get(`/v1/agencies/${encodeURIComponent(agency)}/tasks?limit=1000`);
+    items = page.items;
+    draw();
+  };
 
   const loadCalendar = async () => {
     const base = `/v1/agencies/${encodeURIComponent(agency)}/calendar-keys`;
     const keys = await api.get(base);
-    const fresh = h("div", { class: "fresh-link" });
+    const wasOpen = calendar.open;
     clear(calendar,
-      h("h2", {}, t("calendar")),
+      h("summary", {}, t("calendar")),
       h("p", { class: "help" }, t("calendar_help")),
       h("ul", { class: "keys" }, keys.items.map((k) => h("li", {},
         k.name, " · ", fmtTime(k.created_at_ms), " ",
@@ -146,7 +243,7 @@ export async function renderTasks(el) {
                   : h("button", { class: "small", onclick: async () => {
                       if (await attempt(() => api.send("DELETE", `${base}/${k.id}`), t("done"))) loadCalendar();
                     } }, t("calendar_revoke"))))),
-      fresh,
+      h("div", { class: "fresh-link" }),
       h("button", { class: "small", id: "calendar-new", onclick: async () => {
         const made = await attempt(() => api.post(base, { name: navigator.userAgent.includes("Mobile") ? "phone" : "browser" }));
         if (!made) return;
@@ -157,12 +254,24 @@ export async function renderTasks(el) {
           h("a", { href: url.replace(/^https?:/, "webcal:") }, "webcal://"));
         toast(t("done"));
       } }, t("calendar_new")));
+    calendar.open = wasOpen;
   };
 
-  clear(el, h("h1", {}, t("tasks_title")), subtitle, list, calendar);
+  clear(el, h("h1", {}, t("tasks_title")), calendar,
+    h("div", { class: "toolbar filters" }, field(t("plan"), planFilter), field(t("flt_role"), roleFilter), field(t("search"), search)),
+    subtitle, list);
   await Promise.all([load(), loadCalendar()]);
   return () => {
     if (openPanel) pending = true;
     else load();
   };
 }
+
+// Closing the tab loses this tab's drafts: say so first.
+window.addEventListener("beforeunload", (e) => {
+  const unsent = Object.keys(sessionStorage).some((k) => k.startsWith("taskledger.draft."));
+  if (unsent && document.querySelector(".panel form")) {
+    e.preventDefault();
+    e.returnValue = "";
+  }
+});
