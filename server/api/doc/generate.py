@@ -128,6 +128,10 @@ paths = {
      "parameters": [P("plan", "path", "plan id")],
      "responses": {"200": ok("Queue", {"type": "object", "properties": {"plan": S, "deliverables": {"type": "array", "items": OBJ}, "extension_requests": {"type": "array", "items": OBJ}}}),
                    "403": PROBLEM, "404": PROBLEM}}},
+ "/v1/queue": {"get": {"summary": "The inbox: what waits on the coordinator across every plan, oldest first",
+     "description": "As /v1/plans/{plan}/queue, for all plans, each item with its plan and plan_title; count is the number of items. Submitters and requesters come as `by`: {role, agency, agency_name, person, label}.",
+     "responses": {"200": ok("Queue", {"type": "object", "properties": {"count": {"type": "integer"}, "deliverables": {"type": "array", "items": OBJ}, "extension_requests": {"type": "array", "items": OBJ}}}),
+                   "403": PROBLEM}}},
  "/v1/me": {"get": {"summary": "The caller: token id, role, agency (and its name), today's date in Vietnam",
      "responses": {"200": ok("Who", {"type": "object", "properties": {"token": S, "role": S, "name": S, "agency": S, "agency_name": S, "today": DATE}}), "401": PROBLEM}}},
  "/v1/agencies/{agency}/calendar-keys": {
@@ -287,7 +291,9 @@ doc = {
         "name": S, "head": {"type": "object", "properties": {"position": {"type": "integer"}, "hash": S}},
         "files": {"type": "integer"}, "outbox": {"type": "boolean"}, "taken_at_ms": {"type": "integer"}}},
     "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-        "type": S, "title": S, "status": {"type": "integer"}, "detail": S,
+        "type": S, "title": S, "status": {"type": "integer"}, "detail": {"type": "string", "description": "worded in Vietnamese or English as Accept-Language prefers (English by default)"},
+        "code": {"type": "string", "description": "a stable name for what went wrong (part-required, due-not-after, unknown-agency, required, before-log, …), for clients that word it themselves"},
+        "params": {"type": "object", "description": "the code's parameters (task, field, agency, current, …)"},
         "errors": {"type": "array", "items": {"type": "object", "properties": {"field": S, "row": {"type": "integer"}, "column": S, "message": S, "table": {"type": "integer"}, "sheet": S, "cell": S}}}}},
      "Agency": {"type": "object", "properties": {"id": S, "name": S, "name_en": S, "kind": S, "parent": S, "aliases": LIST, "members": LIST}},
      "Plan": {"type": "object", "properties": {"id": S, "title": S, "number": S, "authority": S, "issued": DATE, "period": OBJ, "targets": LIST, "open_to_participants": {"type": "boolean", "description": "every agency with a task in the plan reads its whole report"}, "task_count": {"type": "integer"}, "created_on": {"type": ["string", "null"], "format": "date", "description": "the day the plan entered the log"}, "sections": {"type": "array", "items": OBJ}}},
