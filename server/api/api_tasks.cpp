@@ -2,6 +2,7 @@
 // written straight to text, and reused while the ledger has not moved (ETag, 304).
 #include <unordered_set>
 
+#include "domain/text.h"
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/views/views.h"
@@ -49,6 +50,8 @@ void Api::AddTaskListRoutes() {
     const std::string status = c.query.count("status") ? c.query.at("status") : "";
     const std::string role = c.query.count("role") ? c.query.at("role") : "";
     const bool overdue = c.query.count("overdue") && c.query.at("overdue") == "true";
+    // Words people search by: a task's code, title or deliverable, ignoring case and diacritics.
+    const std::string words = c.query.count("q") ? Fold(c.query.at("q")) : "";
     if (!role.empty() && role != "lead" && role != "coordinating") {
       return c.Fail(BadRequest("role must be lead or coordinating", "role"));
     }
@@ -79,6 +82,10 @@ void Api::AddTaskListRoutes() {
       // Filters look at the task's current occurrence, as its view shows it.
       const auto keep = [&](const Task& t) {
         if (!plan.empty() && t.plan != plan) return false;
+        if (!words.empty() && Fold(t.code + " " + t.title + " " + t.deliverable).find(words) ==
+                                  std::string::npos) {
+          return false;
+        }
         const Occurrence* cur = CurrentOccurrence(t);
         if (!status.empty() && (!cur || ToString(cur->status) != status)) return false;
         if (overdue && (!cur || Classify(*cur, today) != Category::kOverdue)) return false;
@@ -154,6 +161,7 @@ void Api::AddTaskListRoutes() {
   };
   const std::vector<QueryParam> filters = {
       {"plan", ParamKind::kText},
+      {"q", ParamKind::kText},
       {"role", ParamKind::kEnum, {"lead", "coordinating"}},
       {"status",
        ParamKind::kEnum,

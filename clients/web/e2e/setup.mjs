@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { checkA11y } from "./axe.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const web = resolve(here, "..");
@@ -126,6 +127,7 @@ async function main() {
   await page.waitForSelector("#plan-create");
   assert.equal(new URL(page.url()).hash, "#/plans");
   await shot(page, "plans-empty");
+  await checkA11y(page, "plans");
 
   // Agencies: two departments, an alias added by editing, a group with a member.
   await page.click("[data-nav=agencies]");
@@ -143,6 +145,7 @@ async function main() {
   await group.locator("button[type=submit]").click();
   await page.waitForSelector("tr[data-agency=nhom-pgd] :text('Phòng Giáo dục và Đào tạo huyện Thử')");
   await shot(page, "agencies");
+  await checkA11y(page, "agencies");
 
   // A plan, then straight to its import.
   await page.click("[data-nav=plans]");
@@ -165,6 +168,7 @@ async function main() {
   assert.equal(await page.locator("#import-preview-table tbody tr").count(), 4);
   assert.ok(await page.locator("#import-commit").isDisabled());
   await shot(page, "import-preview-problems");
+  await checkA11y(page, "import preview");
   await page.selectOption("select[data-unknown='PGD Thử']", "pgd-thu");
   await page.selectOption("select[data-unknown='Trường THPT Mới']", "");
   await page.click("#import-again");
@@ -207,6 +211,7 @@ async function main() {
   assert.ok((await page.getAttribute("svg.qr path", "d")).length > 500, "the QR code is drawn");
   await page.waitForSelector("#token-list tr[data-token]");
   await shot(page, "access-sign-in-sheet");
+  await checkA11y(page, "access");
 
   // The school signs in from the sheet's link and sees its task; the token leaves the address.
   const school = watch(await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, locale: "vi-VN" })).newPage());

@@ -15,6 +15,7 @@ function qrSvg(qr) {
   svg.setAttribute("viewBox", `0 0 ${n} ${n}`);
   svg.setAttribute("class", "qr");
   svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", t("qr_label"));
   svg.setAttribute("shape-rendering", "crispEdges");
   const back = document.createElementNS(SVG, "rect");
   back.setAttribute("width", n);
@@ -66,7 +67,7 @@ export async function renderAccess(el) {
     const tokens = (await api.get("/v1/tokens")).items.filter((x) => x.scope === "api")
       .sort((a, b) => b.created_at_ms - a.created_at_ms);
     clear(list, tokens.length ? h("div", { class: "scroll" }, h("table", {},
-      h("thead", {}, h("tr", {}, [t("access_for"), t("access_name"), t("access_role"), t("access_created"), "", ""].map((x) => h("th", {}, x)))),
+      h("thead", {}, h("tr", {}, [t("access_for"), t("access_name"), t("access_role"), t("access_created"), t("status")].map((x) => h("th", {}, x)), h("th", {}, h("span", { class: "visually-hidden" }, t("actions"))))),
       h("tbody", {}, tokens.map((x) => h("tr", { "data-token": x.id },
         h("td", {}, x.agency ? agencyName(x.agency) : "—"),
         h("td", {}, x.name || ""),

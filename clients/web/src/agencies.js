@@ -63,7 +63,7 @@ export async function renderAgencies(el) {
     const rows = byName([...session.agencies.values()]).filter((a) => !q ||
       [a.name, a.name_en, a.id, ...(a.aliases || [])].some((x) => (x || "").toLowerCase().includes(q)));
     clear(table, h("div", { class: "scroll" }, h("table", { class: "agencies" },
-      h("thead", {}, h("tr", {}, [t("agency_name"), t("agency_kind"), t("agency_parent"), t("agency_aliases").replace(/ \(.*\)$/, ""), ""].map((x) => h("th", {}, x)))),
+      h("thead", {}, h("tr", {}, [t("agency_name"), t("agency_kind"), t("agency_parent"), t("agency_aliases").replace(/ \(.*\)$/, "")].map((x) => h("th", {}, x)), h("th", {}, h("span", { class: "visually-hidden" }, t("actions"))))),
       h("tbody", {}, rows.map((a) => editing === a.id
         ? h("tr", { "data-agency": a.id }, h("td", { colspan: 5 }, agencyForm(a, async (saved) => {
             editing = null;

@@ -3,7 +3,7 @@
 import * as api from "./api.js";
 import { h, clear, field, attempt, attemptForm } from "./dom.js";
 import { t, fmtDate } from "./i18n.js";
-import { session, agencyName, pickPlan } from "./session.js";
+import { session, agencyName, pickPlanFresh } from "./session.js";
 import { dueBadge, categoryBadge } from "./tasks.js";
 import { renderQueue } from "./inbox.js";
 import { agencyPicker } from "./picker.js";
@@ -11,7 +11,7 @@ import { agencyPicker } from "./picker.js";
 const STATUSES = ["not_started", "in_progress", "submitted", "completed", "cancelled"];
 
 export async function renderBoard(el, [requested]) {
-  const plan = pickPlan(requested);
+  const plan = await pickPlanFresh(requested);
   if (!plan) return clear(el, h("p", { class: "card" }, t("none")));
   const filters = { agency: "", status: "", overdue: false, within: "" };
   let tasks = [];

@@ -8,6 +8,15 @@ import { session, agencyName } from "./session.js";
 
 const names = (ids) => (ids || []).map(agencyName).join("; ");
 
+// Who did it, for people: the agency and the person named on the token (the full label, with the
+// token's id, stays in the tooltip and data-actor for auditors).
+function byline(e) {
+  const by = e.by;
+  if (!by) return e.actor;
+  const who = by.agency_name || (by.role === "coordinator" ? t("role_coordinator") : by.role === "system" ? "TaskLedger" : t("role_" + by.role));
+  return [who, by.person].filter(Boolean).join(" · ");
+}
+
 // What an event changed, in a line or two.
 function describe(e) {
   const d = e.data || {};
@@ -20,8 +29,14 @@ function describe(e) {
       return [`${t("deadline_written")}: ${d.deadline?.text || d.text || ""}`, d.reason];
     case "task.progress_reported":
       return [`${d.percent}%`, d.narrative];
-    case "task.deliverable_submitted":
-      return [d.deliverable?.name || d.name, d.deliverable?.note || d.note];
+    case "task.deliverable_submitted": {
+      const del = d.deliverable || d;
+      const file = del.sha256 && del.id
+        ? h("button", { type: "button", class: "link small file-link", "data-deliverable": del.id, onclick: () =>
+            attempt(() => api.download(`/v1/tasks/${encodeURIComponent(e.task)}/deliverables/${encodeURIComponent(del.id)}/file`, del.name)) }, del.name)
+        : del.name;
+      return [file, del.note];
+    }
     case "task.deliverable_reviewed":
       return [d.accepted === true || d.decision === "accepted" ? t("accept") : d.accepted === false || d.decision === "returned" ? t("return_") : "", d.comment];
     case "task.extension_requested":
@@ -52,7 +67,23 @@ function taskSummary(task) {
 }
 
 export async function renderHistory(el, [requested]) {
-  const input = h("input", { type: "text", id: "task-id", value: requested || "", placeholder: "hp-tieng-anh-2025:I.1", class: "wide" });
+  // Find a task by words of its title or its number, across the plans the caller may read.
+  const input = h("input", { type: "search", id: "task-id", value: "", placeholder: t("find_task"), class: "wide", autocomplete: "off" });
+  const found = h("ul", { class: "found", id: "task-found" });
+  let searchTimer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(async () => {
+      const q = input.value.trim();
+      if (q.length < 2) return clear(found);
+      const path = session.me.role === "agency" ? `/v1/agencies/${encodeURIComponent(session.me.agency)}/tasks` : "/v1/tasks";
+      const page = await attempt(() => api.get(`${path}?q=${encodeURIComponent(q)}&limit=20`));
+      if (!page) return;
+      const plans = new Map(session.plans.map((p) => [p.id, p.title]));
+      clear(found, page.items.length ? page.items.map((x) => h("li", {}, h("a", { href: "#/history/" + encodeURIComponent(x.id) },
+        h("b", {}, x.code), " ", x.title), h("div", { class: "small muted" }, plans.get(x.plan) || x.plan))) : h("li", { class: "muted" }, t("none")));
+    }, 250);
+  });
   const timeline = h("section", { class: "card", id: "timeline" });
   const past = h("section", { class: "card", id: "as-stood" });
   const integrity = h("section", { class: "card", id: "integrity" });
@@ -77,6 +108,7 @@ export async function renderHistory(el, [requested]) {
   const loadTimeline = async () => {
     if (!requested) return clear(timeline);
     const history = await api.get(`/v1/tasks/${encodeURIComponent(requested)}/history`);
+    for (const e of history.events) e.task = requested;
     clear(timeline, h("h2", {}, t("timeline"), " ", badge(String(history.events.length))),
       h("ol", { class: "timeline" }, history.events.map((e) => {
         const notice = e.type.startsWith("task.notification_");
@@ -85,7 +117,7 @@ export async function renderHistory(el, [requested]) {
           h("div", { class: "what" },
             h("b", {}, t("ev_" + e.type.replaceAll(".", "_"))),
             e.type === "task.notification_failed" ? badge(t("state_failed"), "overdue") : "",
-            h("span", { class: "actor" }, e.actor),
+            h("span", { class: "actor", title: e.actor }, byline(e)),
             describe(e).filter(Boolean).map((line) => h("div", { class: "small" }, line))));
       })));
   };
@@ -99,8 +131,12 @@ export async function renderHistory(el, [requested]) {
 
   clear(el,
     h("h1", {}, t("history_title")),
-    h("form", { class: "toolbar", onsubmit: (e) => { e.preventDefault(); location.hash = "#/history/" + encodeURIComponent(input.value.trim()); } },
-      field(t("task_id"), input), h("button", { type: "submit" }, t("open"))),
+    h("form", { class: "toolbar", role: "search", onsubmit: (e) => {
+      e.preventDefault();
+      const first = found.querySelector("a");
+      if (first) location.hash = first.getAttribute("href");
+    } }, field(t("task_id"), input)),
+    found,
     requested ? [timeline, past] : "", integrity);
   await Promise.all([loadTimeline(), loadPast(), loadHead(), loadIntegrity()]);
   return () => Promise.all([loadTimeline(), loadHead()]);

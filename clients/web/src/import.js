@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { h, clear, field, attempt, toast, badge } from "./dom.js";
 import { t, fmtDate } from "./i18n.js";
-import { session, pickPlan } from "./session.js";
+import { session, pickPlanFresh } from "./session.js";
 import { reloadPlans } from "./plans.js";
 
 const ACCEPT = ".docx,.xlsx,.csv,.txt,.json,.doc,.xls";
@@ -17,7 +17,7 @@ function place(x) {
 
 export async function renderImport(el, [requested]) {
   if (!session.plans.length) await reloadPlans();
-  const plan = pickPlan(requested);
+  const plan = await pickPlanFresh(requested);
   const planSelect = h("select", { id: "plan", onchange: () => { location.hash = "#/import/" + encodeURIComponent(planSelect.value); } },
     session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan?.id }, p.title)));
   let file = null;
@@ -63,7 +63,7 @@ export async function renderImport(el, [requested]) {
     return h("section", { class: "card unknown", id: "import-unknown" },
       h("h2", {}, t("import_unknown")), h("p", { class: "help" }, t("import_unknown_help")),
       names.map((name) => {
-        const select = h("select", { "data-unknown": name, onchange: () => {
+        const select = h("select", { "data-unknown": name, "aria-label": name, onchange: () => {
           if (select.value === "-") mapping.delete(name);
           else mapping.set(name, select.value);
         } },

@@ -42,6 +42,8 @@ addLabels({
   find_task: "Tìm nhiệm vụ theo tên hoặc số thứ tự",
   poll_mode: "Cập nhật định kỳ",
   actions: "Thao tác",
+  report_lines: "Danh sách theo nhóm",
+  counts_summary: (tasks, counted) => `Kế hoạch có ${tasks} nhiệm vụ; báo cáo đếm ${counted} lượt theo từng mốc thời hạn (nhiệm vụ thực hiện hằng năm hoặc nhiều mốc được tính mỗi mốc một lượt).`,
 }, {
   remember_device: "Remember me on this device (only on a device of your own)",
   grp_overdue: "Overdue",
@@ -83,4 +85,6 @@ addLabels({
   find_task: "Find a task by title or number",
   poll_mode: "Refreshing periodically",
   actions: "Actions",
+  report_lines: "Occurrences by group",
+  counts_summary: (tasks, counted) => `The plan has ${tasks} tasks; the report counts ${counted} occurrences, one per milestone (a yearly task counts once a year).`,
 });

@@ -5,13 +5,30 @@
 import * as api from "./api.js";
 import { h, clear, field, attempt } from "./dom.js";
 import { t, fmtDate } from "./i18n.js";
-import { session, agencyName, pickPlan } from "./session.js";
+import { session, agencyName, pickPlanFresh } from "./session.js";
 
 export const GROUPS = ["completed_on_time", "completed_late", "in_progress_within_deadline", "overdue", "not_yet_due", "unscheduled"];
 const COLORS = {
   completed_on_time: "#2e7d32", completed_late: "#9e9d24", in_progress_within_deadline: "#1565c0",
   overdue: "#c62828", not_yet_due: "#90a4ae", unscheduled: "#cfd8dc",
 };
+
+// Chart.js (210 KB) is loaded by the page that draws charts, once, not by every page.
+let chartLoaded = null;
+function loadChart() {
+  chartLoaded ??= new Promise((resolve, reject) => {
+    if (window.Chart) return resolve(window.Chart);
+    const script = document.createElement("script");
+    script.src = "vendor/chart.umd.js";
+    script.onload = () => resolve(window.Chart);
+    script.onerror = () => {
+      chartLoaded = null;
+      reject(new Error("Chart.js"));
+    };
+    document.head.append(script);
+  });
+  return chartLoaded;
+}
 
 const charts = [];
 function destroyCharts() {
@@ -53,17 +70,19 @@ function countsTable(label, rows) {
 }
 
 export async function renderReport(el, [requested, requestedDate]) {
-  const plan = pickPlan(requested);
+  const plan = await pickPlanFresh(requested);
   if (!plan) return clear(el, h("p", { class: "card" }, t("none")));
   const today = session.me.today;
   let asOf = requestedDate || today;
 
   const planSelect = h("select", { id: "plan", onchange: (e) => { location.hash = `#/report/${encodeURIComponent(e.target.value)}`; } },
     session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, `${p.number || p.id} — ${p.title}`)));
-  const dateInput = h("input", { type: "date", id: "as-of", value: asOf, max: today, onchange: (e) => {
+  const dateInput = h("input", { type: "date", id: "as-of", value: asOf, max: today, min: plan.created_on || undefined, onchange: (e) => {
     if (e.target.value) location.hash = `#/report/${encodeURIComponent(plan.id)}/${e.target.value}`;
   } });
   const totals = h("div", { class: "totals", id: "totals" });
+  const counts = h("p", { class: "help", id: "counts-note" });
+  const lines = h("section", { class: "card", id: "report-lines" });
   const sections = h("section", { class: "card" });
   const leads = h("section", { class: "card" });
   const barCanvas = h("canvas", { id: "chart-groups", role: "img", "aria-label": t("chart_by_lead") });
@@ -108,8 +127,22 @@ export async function renderReport(el, [requested, requestedDate]) {
       .sort(([a], [b]) => a.localeCompare(b, "vi"));
     clear(leads, h("h2", {}, t("by_lead")), countsTable(t("lead"), leadRows));
 
+    // Each group's occurrences, with links to their tasks.
+    const byGroup = new Map(GROUPS.map((g) => [g, []]));
+    for (const line of report.lines) byGroup.get(line.category)?.push(line);
+    clear(lines, h("h2", {}, t("report_lines")), GROUPS.map((g) => {
+      const items = byGroup.get(g);
+      if (!items.length) return "";
+      return h("details", { class: "group-lines", "data-group": g, open: g === "overdue" },
+        h("summary", {}, t("cat_" + g), " ", h("span", { class: "count" }, items.length)),
+        h("ul", { class: "lines" }, items.map((l) => h("li", {},
+          h("a", { href: "#/history/" + encodeURIComponent(l.task) }, h("b", {}, l.code), " ", l.title),
+          h("span", { class: "small muted" }, " · ", (l.lead || []).map(agencyName).join("; "), l.due ? " · " + fmtDate(l.due) : "")))));
+    }));
+    counts.textContent = t("counts_summary", (await detail).task_count ?? "?", counted);
+
     destroyCharts();
-    const Chart = window.Chart;
+    const Chart = await loadChart();
     charts.push(new Chart(barCanvas, {
       type: "bar",
       data: {
@@ -149,11 +182,11 @@ export async function renderReport(el, [requested, requestedDate]) {
       h("button", { id: "xlsx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=xlsx", `bao-cao-${plan.id}-${asOf}.xlsx`)) }, t("report_xlsx")),
       h("button", { id: "csv", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=csv", `${plan.id}-${asOf}.csv`)) }, t("csv"))),
     h("p", { class: "muted" }, plan.title, plan.number ? ` (${plan.number})` : "", " — ", t("as_of").toLowerCase(), " ", fmtDate(asOf)),
-    totals,
+    totals, counts,
     h("div", { class: "charts" },
       h("section", { class: "card" }, h("h2", {}, t("chart_by_lead")), h("div", { class: "chart" }, barCanvas)),
       h("section", { class: "card" }, h("h2", {}, t("chart_over_time")), h("div", { class: "chart", style: "height:300px" }, lineCanvas))),
-    sections, leads);
+    sections, leads, lines);
   await load();
   // A past date's report does not change; today's follows the log.
   return asOf === today ? () => load() : null;

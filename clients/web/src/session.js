@@ -1,4 +1,7 @@
-// Who is signed in, and the agencies and plans by id, loaded once per sign-in.
+// Who is signed in, and the agencies and plans by id, loaded once per sign-in (and again when a
+// page is asked for a plan made since).
+import * as api from "./api.js";
+
 export const session = { me: null, agencies: new Map(), plans: [] };
 
 export function agencyName(id) {
@@ -12,4 +15,12 @@ export function pickPlan(requested) {
   const id = [requested, remembered, ids[0]].find((x) => x && ids.includes(x));
   if (id) sessionStorage.setItem("taskledger.plan", id);
   return session.plans.find((p) => p.id === id);
+}
+
+// pickPlan, after fetching the plans again when `requested` is one this tab has not seen yet.
+export async function pickPlanFresh(requested) {
+  if (requested && !session.plans.some((p) => p.id === requested)) {
+    session.plans = (await api.get("/v1/plans")).items;
+  }
+  return pickPlan(requested);
 }

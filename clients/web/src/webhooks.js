@@ -15,7 +15,7 @@ export async function renderWebhooks(el) {
   const deliveries = async (hook, box) => {
     const page = await api.get(`/v1/webhooks/${encodeURIComponent(hook.id)}/deliveries?limit=50`);
     clear(box, page.items.length ? h("div", { class: "scroll" }, h("table", { class: "deliveries" },
-      h("thead", {}, h("tr", {}, [t("time"), t("event"), t("task"), t("status"), t("attempts"), ""].map((x) => h("th", {}, x)))),
+      h("thead", {}, h("tr", {}, [t("time"), t("event"), t("task"), t("status"), t("attempts")].map((x) => h("th", {}, x)), h("th", {}, h("span", { class: "visually-hidden" }, t("actions"))))),
       h("tbody", {}, page.items.map((d) => h("tr", { "data-delivery": d.id, "data-state": d.state },
         h("td", {}, fmtTime(d.created_at_ms)),
         h("td", {}, d.type),

@@ -206,7 +206,7 @@ paths = {
      "responses": {"200": ok("Header line, one line per event (data verbatim, last), trailer line", S, "application/x-ndjson"), "403": PROBLEM, "503": PROBLEM}}},
 }
 
-task_filters = [P("plan", "query", "plan id"), P("role", "query", "lead or coordinating", {"enum": ["lead", "coordinating"]}),
+task_filters = [P("plan", "query", "plan id"), P("q", "query", "words in the task's code, title or deliverable; case and diacritics ignored (\"tuyen truyen\" finds \"Tuyên truyền\")"), P("role", "query", "lead or coordinating", {"enum": ["lead", "coordinating"]}),
     P("status", "query", "not_started, in_progress, submitted, completed, cancelled"),
     P("due_before", "query", "next due before this date", DATE), P("due_after", "query", "next due after this date", DATE),
     P("overdue", "query", "true: only overdue"), P("as_of", "query", "YYYY-MM-DD: as the log stood at the end of that day", DATE),
