@@ -198,7 +198,7 @@ void Api::AddReadRoutes() {
             res.set(http::field::content_type, "text/csv; charset=utf-8");
             res.set(http::field::content_disposition,
                     "attachment; filename=\"" + c.params[0] + "-" + ToIso(date) + ".csv\"");
-            res.body() = ReportCsv(*report);
+            res.body() = ReportCsv(l, *report);
             return c.reply(std::move(res));
           }
           if (format == "docx" || format == "xlsx") {

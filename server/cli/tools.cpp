@@ -204,7 +204,7 @@ int Replay(App& app, const ReplayArgs& a) {
     auto report = l.Report(a.plan, *day);
     if (!report.ok()) return Fail(report.status().ToString(), 2);
     if (a.format == "csv") {
-      std::cout << ReportCsv(*report);
+      std::cout << ReportCsv(l, *report);
     } else {
       std::cout << Pretty(ReportView(*report)) << "\n";
     }

@@ -5,6 +5,7 @@
 #include "domain/text.h"
 #include "events/log_export.h"
 #include "events/util/sha256.h"
+#include "server/views/documents.h"
 
 namespace taskledger::server {
 
@@ -291,18 +292,36 @@ json ReportView(const PlanReport& r) {
   return j;
 }
 
-std::string ReportCsv(const PlanReport& r) {
+std::string ReportCsv(const Ledger& ledger, const PlanReport& r) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM
+  // People's columns first (names, dates as they write them, Vietnamese labels); the ids and
+  // codes programs and auditors match on come last.
   out += WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Mốc", "Hạn", "Trạng thái", "Nhóm",
-                      "Đã thông báo (lần)", "Thông báo gần nhất"});
+                      "Đã thông báo (lần)", "Thông báo gần nhất", "Mã nhiệm vụ",
+                      "Mã cơ quan chủ trì", "Mã trạng thái", "Mã nhóm"});
+  const auto names = [&](const std::vector<std::string>& ids) {
+    std::string joined;
+    for (const std::string& id : ids) {
+      const Agency* a = ledger.FindAgency(id);
+      joined += (joined.empty() ? "" : "; ") + (a ? a->name : id);
+    }
+    return joined;
+  };
+  const auto ids = [](const std::vector<std::string>& list) {
+    std::string joined;
+    for (const std::string& id : list) joined += (joined.empty() ? "" : "; ") + id;
+    return joined;
+  };
   for (const ReportLine& l : r.lines) {
     const Told told = TellingOf(*l.task, *l.occurrence);
-    out +=
-        WriteCsvRow({l.task->code, l.task->title, l.task->lead.empty() ? "" : l.task->lead.front(),
-                     l.occurrence->key, l.occurrence->due ? ToIso(*l.occurrence->due) : "",
-                     std::string(ToString(l.occurrence->status)), std::string(ToString(l.category)),
-                     std::to_string(told.delivered),
-                     told.last_delivered_ms ? ToIso(DateAtUtcMs(told.last_delivered_ms)) : ""});
+    out += WriteCsvRow({l.task->code, l.task->title, names(l.task->lead), l.occurrence->key,
+                        l.occurrence->due ? ToDmy(*l.occurrence->due) : "",
+                        std::string(StatusLabelVi(l.occurrence->status)),
+                        std::string(CategoryLabelVi(l.category)), std::to_string(told.delivered),
+                        told.last_delivered_ms ? ToDmy(DateAtUtcMs(told.last_delivered_ms)) : "",
+                        l.task->id, ids(l.task->lead),
+                        std::string(ToString(l.occurrence->status)),
+                        std::string(ToString(l.category))});
   }
   return out;
 }

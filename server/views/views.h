@@ -21,7 +21,8 @@ nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurren
 void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool occurrences,
                const domain::AgencyItem* seen = nullptr);
 nlohmann::json ReportView(const domain::PlanReport& r);
-std::string ReportCsv(const domain::PlanReport& r);
+// The report's lines as CSV for Excel: names and Vietnamese labels, then ids and codes.
+std::string ReportCsv(const domain::Ledger& l, const domain::PlanReport& r);
 
 // Who did something, for people: an actor label ("agency:so-gddt-hp:Văn thư (token 9383b3c6bb0d)")
 // as {role, agency, agency_name, person, label}; the label stays for auditors.
