@@ -49,6 +49,9 @@ struct Call {
 std::string_view OpenApiJson();
 
 struct ApiOptions {
+  // Event streams (the dashboard's live updates) open at once; more are answered 503 and the
+  // page polls instead. Sized for a province's schools. Default: 5,000.
+  size_t max_event_streams = 5000;
   // Requests per second per token, sustained; 0 turns the limit off. Default: 50.
   double rate_per_second = 50;
   // Requests a token may make at once before the sustained rate applies. Default: 200.

@@ -65,7 +65,7 @@ void Api::AddStreamRoutes() {
             return e.stream.starts_with("plan-") || e.stream.starts_with("agency-");
           };
         }
-        if (feed_->clients() >= FeedOptions{}.max_clients) {
+        if (feed_->clients() >= options_.max_event_streams) {
           return c.Fail(
               Unavailable("Too many streams", "too many event streams are open; retry later", 5));
         }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_map>
+
 #include "server/views/views.h"
 
 namespace taskledger::server {
@@ -50,7 +52,8 @@ std::string EventFeed::Format(const RecordedEvent& e) {
 }
 
 bool EventFeed::Serve(Client& c, uint64_t head,
-                      std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>>& cache) {
+                      std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>>& cache,
+                      std::unordered_map<uint64_t, std::string>& formatted) {
   if (c.cursor >= head) return false;
   if (c.sink->queued() > kPaceBytes) return true;
   // Clients at the same cursor (every live one, usually) share one read.
@@ -72,7 +75,12 @@ bool EventFeed::Serve(Client& c, uint64_t head,
   uint64_t cursor = c.cursor;
   for (const RecordedEvent& e : *events) {
     if (e.position > head) break;
-    if (c.visible(e)) out += Format(e);
+    if (c.visible(e)) {
+      // Thousands of clients get the same event: it is written as text once per round.
+      auto [it, fresh] = formatted.try_emplace(e.position);
+      if (fresh) it->second = Format(e);
+      out += it->second;
+    }
     cursor = e.position;
   }
   if (!out.empty() && !c.sink->Write(std::move(out))) return false;
@@ -92,8 +100,9 @@ void EventFeed::Run() {
     const uint64_t stored = store_.head().position;
     const uint64_t head = std::min(stored, horizon_());
     std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>> cache;
+    std::unordered_map<uint64_t, std::string> formatted;
     bool behind = false;
-    for (auto& c : clients) behind |= Serve(*c, head, cache);
+    for (auto& c : clients) behind |= Serve(*c, head, cache, formatted);
     if (const auto now = std::chrono::steady_clock::now();
         now - last_keep_alive > options_.keep_alive) {
       for (auto& c : clients) c->sink->Write(": keep-alive\n\n");

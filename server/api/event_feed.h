@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "events/event_store.h"
@@ -22,8 +23,8 @@
 namespace taskledger::server {
 
 struct FeedOptions {
-  // Streams at once; more are refused. Default: 256.
-  size_t max_clients = 256;
+  // Streams at once; more are refused. Default: 5,000.
+  size_t max_clients = 5000;
   // A comment line sent to every client this often, so proxies keep the connection and dead
   // clients are found. Default: 15 s.
   std::chrono::milliseconds keep_alive{15000};
@@ -58,7 +59,8 @@ class EventFeed {
   void Run();
   // Sends what `c` has not seen, up to the head; true if it is still behind.
   bool Serve(Client& c, uint64_t head,
-             std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>>& cache);
+             std::vector<std::pair<uint64_t, std::vector<RecordedEvent>>>& cache,
+             std::unordered_map<uint64_t, std::string>& formatted);
 
   const EventStore& store_;
   const std::function<uint64_t()> horizon_;

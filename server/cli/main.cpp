@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
       ->envname("TASKLEDGER_MAX_CONNECTIONS")
       ->capture_default_str();
   serve
+      ->add_option("--max-event-streams", so.api.max_event_streams,
+                   "live-update streams (open dashboards) at once; beyond it pages poll")
+      ->envname("TASKLEDGER_MAX_EVENT_STREAMS")
+      ->capture_default_str();
+  serve
       ->add_option("--rate-limit", so.api.rate_per_second,
                    "requests per second per token, sustained (0: no limit)")
       ->envname("TASKLEDGER_RATE_LIMIT")

@@ -1,5 +1,7 @@
 #include "server/cli/serve.h"
 
+#include <sys/resource.h>
+
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -139,7 +141,27 @@ std::optional<uint64_t> SizeBytes(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// Each connection is a file descriptor; the soft limit (often 1,024) is raised toward the hard
+// one so --max-connections can be reached, with a warning when it cannot.
+void RaiseDescriptorLimit(size_t connections) {
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(connections) + 512;  // the store, logs, webhooks
+  if (r.rlim_cur >= want) return;
+  r.rlim_cur = r.rlim_max == RLIM_INFINITY ? want : std::min(want, r.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &r);
+  if (r.rlim_cur < want) {
+    spdlog::warn("open files are limited to {} (ulimit -Hn): fewer than --max-connections {} need",
+                 r.rlim_cur, connections);
+  }
+}
+
+}  // namespace
+
 int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
+  RaiseDescriptorLimit(o.limits.max_connections);
   auto webhook_options = WebhookOptions(o.webhooks);
   if (!webhook_options) return 2;
   webhook_options->outbox.min_free_bytes = o.min_free_bytes;

@@ -58,8 +58,9 @@ struct HttpLimits {
   std::chrono::seconds read_timeout{30};
   // A kept-alive connection with no request. Default: 60 s.
   std::chrono::seconds idle_timeout{60};
-  // Open connections; beyond it a connection is answered 503 and closed. Default: 1,024.
-  size_t max_connections = 1024;
+  // Open connections; beyond it a connection is answered 503 and closed. Room for the default
+  // 5,000 event streams and the requests of the pages holding them. Default: 8,192.
+  size_t max_connections = 8192;
   // Bytes a stream may have waiting for a slow client before it is cut off. Default: 4 MiB.
   size_t max_stream_queue = 4u << 20;
   // A stream's write that makes no progress for this long closes it. Default: 30 s.

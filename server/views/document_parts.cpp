@@ -1,5 +1,6 @@
 #include "server/views/document_parts.h"
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -191,9 +192,10 @@ std::string Abbreviated(const std::string& authority_name) {
 }
 
 std::string DateLineVi(Date d) {
-  const auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
-  return "ngày " + two(d.day) + " tháng " + (d.month < 3 ? two(d.month) : std::to_string(d.month)) +
-         " năm " + std::to_string(d.year);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, d.month < 3 ? "ngày %02d tháng %02d năm %d" : "ngày %02d tháng %d năm %d",
+                d.day, d.month, d.year);
+  return buf;
 }
 
 }  // namespace taskledger::server::parts

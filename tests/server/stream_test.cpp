@@ -1,6 +1,7 @@
 // The log leaving the server: Server-Sent Events that resume, JSON Lines exports an auditor can
 // verify offline, and the rate limit on a token.
 #include <catch2/catch.hpp>
+#include <thread>
 #include <fstream>
 
 #include "tests/server/server_fixture.h"
@@ -86,6 +87,33 @@ TEST_CASE("an agency's event stream holds only what it may see", "[server][integ
   CHECK(bad.status() == 400);
   SseClient none(f.server->port(), "/v1/events/stream", {});
   CHECK(none.status() == 401);
+}
+
+TEST_CASE("streams beyond --max-event-streams are refused with Retry-After, and a freed one is reused",
+          "[server][integration][sse]") {
+  ApiFixture f("2026-03-02", {"--max-event-streams", "2"});
+  auto a = std::make_unique<SseClient>(f.server->port(), "/v1/events/stream?from=head", Auth(f.agency_bk));
+  SseClient b(f.server->port(), "/v1/events/stream?from=head", Auth(f.agency_hp));
+  REQUIRE(a->status() == 200);
+  REQUIRE(b.status() == 200);
+  SseClient c(f.server->port(), "/v1/events/stream?from=head", Auth(f.coordinator));
+  CHECK(c.status() == 503);
+  CHECK(c.head().find("Retry-After: 5") != std::string::npos);
+  // Both open streams still get what happens.
+  REQUIRE(f.PostJson(f.agency_hp, "/v1/tasks/hp-tieng-anh-2025:I.1/comments", {{"text", "x"}})
+              .status == 201);
+  auto e = b.Next();
+  REQUIRE(e);
+  CHECK(e->type == "task.commented");
+  // A closed stream frees its place (the feed notices within a round).
+  a.reset();
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    SseClient d(f.server->port(), "/v1/events/stream?from=head", Auth(f.coordinator));
+    status = d.status();
+  }
+  CHECK(status == 200);
 }
 
 TEST_CASE("the exported log verifies offline, and a changed byte is found",

@@ -119,7 +119,10 @@ export async function openDocument(path) {
 
 // The live log (GET /v1/events/stream, Server-Sent Events) read with fetch, which, unlike
 // EventSource, can send the token. Reconnects with Last-Event-ID after a drop. `onEvent(event)`
-// for each event; `onState("live" | "offline")`. Returns a function that stops it.
+// for each event; `onState("live" | "polling" | "offline")`. When the server has no room for
+// another stream (503), the page polls instead: `onEvent(null)` every 30 s, which pages answer
+// by asking again (their lists revalidate with ETags, so an unchanged one costs a 304); the
+// stream is tried again every few minutes. Returns a function that stops it.
 export function subscribe(onEvent, onState) {
   let stopped = false;
   let last = "";
@@ -134,6 +137,16 @@ export function subscribe(onEvent, onState) {
         const res = await fetch(last ? "/v1/events/stream" : "/v1/events/stream?from=head", {
           headers: h, signal: controller.signal, cache: "no-store",
         });
+        if (res.status === 503) {
+          // No room: poll for a while, then try for a stream again.
+          onState("polling");
+          const until = Date.now() + 5 * 60 * 1000;
+          while (!stopped && Date.now() < until) {
+            await new Promise((r) => setTimeout(r, 30000));
+            if (!stopped) onEvent(null);
+          }
+          continue;
+        }
         if (!res.ok || !res.body) throw new Error("stream " + res.status);
         onState("live");
         delay = 1000;

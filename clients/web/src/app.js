@@ -65,8 +65,8 @@ function header() {
     h("a", { class: "brand", href: "#/" }, t("app_name")),
     h("nav", {}, nav),
     h("div", { class: "right" },
-      me && h("span", { class: "live " + liveState, title: t(liveState === "live" ? "live" : "offline"), "data-live": liveState },
-              h("i", {}), t(liveState === "live" ? "live" : "offline")),
+      me && h("span", { class: "live " + liveState, "data-live": liveState },
+              h("i", {}), t(liveState === "live" ? "live" : liveState === "polling" ? "poll_mode" : "offline")),
       me && h("span", { class: "who" }, t("role_" + me.role) + (me.agency_name ? " · " + me.agency_name : "") +
                                         (me.name ? " · " + me.name : "")),
       h("button", { class: "link", id: "lang", onclick: () => { setLang(lang() === "vi" ? "en" : "vi"); render(); } }, t("lang_switch")),
@@ -129,7 +129,7 @@ function startStream() {
   let timer = null;
   stopStream = api.subscribe(
     (event) => {
-      if (event.data?.stream?.startsWith("token-")) return;
+      if (event?.data?.stream?.startsWith("token-")) return;
       clearTimeout(timer);
       timer = setTimeout(() => {
         refreshPage?.(event);
@@ -142,7 +142,7 @@ function startStream() {
       if (dot) {
         dot.className = "live " + state;
         dot.dataset.live = state;
-        dot.lastChild.textContent = t(state === "live" ? "live" : "offline");
+        dot.lastChild.textContent = t(state === "live" ? "live" : state === "polling" ? "poll_mode" : "offline");
       }
     });
 }
