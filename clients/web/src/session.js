@@ -8,11 +8,13 @@ export function agencyName(id) {
   return session.agencies.get(id)?.name || id;
 }
 
-// The plan a page shows: the one in the route, else the last one used, else the first.
+// The plan a page shows: the one in the route, else the last one used, else one the caller's
+// own department issued, else the first.
 export function pickPlan(requested) {
   const ids = session.plans.map((p) => p.id);
   const remembered = sessionStorage.getItem("taskledger.plan");
-  const id = [requested, remembered, ids[0]].find((x) => x && ids.includes(x));
+  const own = session.me?.agency && session.plans.find((p) => p.authority === session.me.agency)?.id;
+  const id = [requested, remembered, own, ids[0]].find((x) => x && ids.includes(x));
   if (id) sessionStorage.setItem("taskledger.plan", id);
   return session.plans.find((p) => p.id === id);
 }
