@@ -157,7 +157,10 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       if (found.size() == 1) {
         ids.push_back(found.front());
       } else if (found.size() > 1) {
-        out.problems.push_back({r.row, column, "\"" + name + "\" matches several agencies"});
+        ImportProblem p{r.row, column, "\"" + name + "\" matches several agencies"};
+        p.code = "agency-ambiguous";
+        p.params = {{"agency", name}};
+        out.problems.push_back(std::move(p));
       } else if (auto known = new_agency_ids.find(Fold(name)); known != new_agency_ids.end()) {
         ids.push_back(known->second);
       } else if (options.create_unknown_agencies || create.count(Fold(name))) {
@@ -182,10 +185,12 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       } else {
         if (unknown_seen.insert(Fold(name)).second) out.unknown_agencies.push_back(name);
         if (row_unknown) row_unknown->push_back(name);
-        out.problems.push_back({r.row, column,
-                                "unknown agency \"" + name +
-                                    "\" (register it, or import with "
-                                    "create_agencies=true)"});
+        ImportProblem p{r.row, column,
+                        "unknown agency \"" + name +
+                            "\" (register it, or import with create_agencies=true)"};
+        p.code = "import-unknown-agency";
+        p.params = {{"agency", name}};
+        out.problems.push_back(std::move(p));
       }
     }
     std::vector<std::string> unique;
@@ -247,9 +252,16 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       out.problems.push_back({r.row, "Mục", "unknown section \"" + section + "\""});
     }
     if (!code.empty() && !codes.insert(code).second) {
-      out.problems.push_back({r.row, "TT", "task " + code + " appears twice"});
+      ImportProblem p{r.row, "TT", "task " + code + " appears twice"};
+      p.code = "task-twice";
+      p.params = {{"code", code}};
+      out.problems.push_back(std::move(p));
     }
-    if (Trim(r.title).empty()) out.problems.push_back({r.row, "Nhiệm vụ", "is empty"});
+    if (Trim(r.title).empty()) {
+      ImportProblem p{r.row, "Nhiệm vụ", "is empty"};
+      p.code = "cell-empty";
+      out.problems.push_back(std::move(p));
+    }
     row_unknown = &shown.unknown;
     std::vector<std::string> lead = resolve(r, "Cơ quan chủ trì", r.lead);
     std::vector<std::string> coordinating = resolve(r, "Cơ quan phối hợp", r.coordinating);
@@ -257,7 +269,11 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
     std::erase_if(coordinating, [&](const std::string& c) {
       return std::find(lead.begin(), lead.end(), c) != lead.end();
     });
-    if (Trim(r.lead).empty()) out.problems.push_back({r.row, "Cơ quan chủ trì", "is empty"});
+    if (Trim(r.lead).empty()) {
+      ImportProblem p{r.row, "Cơ quan chủ trì", "is empty"};
+      p.code = "cell-empty";
+      out.problems.push_back(std::move(p));
+    }
     auto schedule = ParseDeadline(r.deadline);
     if (schedule.ok()) {
       for (const OccurrenceSpec& o : Expand(*schedule, plan->period)) {
@@ -265,7 +281,10 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       }
     }
     if (!schedule.ok()) {
-      out.problems.push_back({r.row, "Thời gian hoàn thành", schedule.status().message()});
+      ImportProblem p{r.row, "Thời gian hoàn thành", schedule.status().message()};
+      p.code = "deadline-unreadable";
+      p.params = {{"text", r.deadline}};
+      out.problems.push_back(std::move(p));
     } else if (Expand(*schedule, plan->period).empty()) {
       out.problems.push_back({r.row, "Thời gian hoàn thành",
                               "\"" + r.deadline + "\" has no occurrence within the plan's period"});

@@ -36,6 +36,10 @@ struct ImportProblem {
   int table = 0;      // 1-based table of a Word document
   std::string sheet;  // a spreadsheet's sheet
   std::string cell;   // a spreadsheet's cell ("C7")
+  // A stable name for the problem and its parameters, for wording it in people's language
+  // ("unknown-agency", {{"agency", "PGD Thử"}}); empty for the rarer ones.
+  std::string code;
+  std::vector<std::pair<std::string, std::string>> params;
 };
 
 // A table as a document holds it, merged cells resolved: a cell covered by a merge from its left

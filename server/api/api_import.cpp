@@ -172,8 +172,13 @@ void Api::AddImportRoutes() {
           Problem p = InvalidMatrix(std::to_string(plan.problems.size()) + " problem(s), first: " +
                                     (where.empty() ? "" : where + ": ") + first.message);
           for (const ImportProblem& x : plan.problems) {
-            p.errors.push_back({{}, x.row, x.column, x.message, x.table, x.sheet, x.cell});
+            ProblemItem item{{}, x.row, x.column, x.message, x.table, x.sheet, x.cell};
+            item.code = x.code;
+            for (const auto& [k, v] : x.params) item.params[k] = v;
+            p.errors.push_back(std::move(item));
           }
+          p.code = "import-problems";
+          p.params = {{"count", std::to_string(plan.problems.size())}};
           p.extra["dry_run"] = r.dry_run;
           p.extra["document"] = DocumentJson(*done);
           p.extra["unknown_agencies"] = plan.unknown_agencies;

@@ -162,6 +162,23 @@ std::string Detail(const std::string& code, const Params& p, Language lang) {
     return vi ? "Thanh tra, kiểm tra chỉ được xem, không được thay đổi."
               : "Auditors have read-only access.";
   }
+  if (code == "import-unknown-agency") {
+    return vi ? "Chưa có cơ quan “" + Text(p, "agency") + "” trong danh mục: chọn cơ quan đã có hoặc tạo mới."
+              : "There is no agency '" + Text(p, "agency") + "' yet: choose an existing one or create it.";
+  }
+  if (code == "agency-ambiguous") {
+    return vi ? "Tên “" + Text(p, "agency") + "” trùng với nhiều cơ quan: hãy chọn một."
+              : "'" + Text(p, "agency") + "' matches several agencies: choose one.";
+  }
+  if (code == "task-twice") {
+    return vi ? "Nhiệm vụ số " + Text(p, "code") + " xuất hiện hai lần."
+              : "Task " + Text(p, "code") + " appears twice.";
+  }
+  if (code == "cell-empty") return vi ? "Ô này đang để trống." : "This cell is empty.";
+  if (code == "deadline-unreadable") {
+    return vi ? "Không hiểu thời hạn “" + Text(p, "text") + "”: hãy viết như “Năm 2026”, “Quý II/2026”, “31/12/2026”, “Hàng năm”."
+              : "The deadline '" + Text(p, "text") + "' is not understood: write it as “Năm 2026”, “Quý II/2026”, “31/12/2026”, “Hàng năm”.";
+  }
   if (code == "invalid" && vi) return "Phần " + field + " chưa hợp lệ: " + Text(p, "what") + ".";
   return "";
 }
@@ -225,14 +242,36 @@ void Localize(Problem& p, Language lang) {
   if (lang == Language::kVietnamese) {
     if (const char* title = TitleVi(p.type)) p.title = title;
   }
+  // Items with codes of their own (an import's rows) are worded one by one.
+  for (ProblemItem& e : p.errors) {
+    if (e.code.empty()) continue;
+    if (std::string text = Detail(e.code, e.params, lang); !text.empty()) e.message = text;
+  }
   if (p.code.empty()) return;
+  if (p.code == "import-problems") {
+    // English keeps the importer's own summary; Vietnamese says the same from the worded items.
+    if (lang != Language::kVietnamese || p.errors.empty()) return;
+    const ProblemItem& first = p.errors.front();
+    std::string where;
+    const auto add = [&](const std::string& part) { where += (where.empty() ? "" : ", ") + part; };
+    if (!first.sheet.empty()) add("trang “" + first.sheet + "”");
+    if (first.table) add("bảng " + std::to_string(first.table));
+    if (first.row) add("dòng " + std::to_string(first.row));
+    if (!first.column.empty()) add("cột " + first.column);
+    p.detail = "Tệp có " + Text(p.params, "count") + " vấn đề cần xử lý trước khi nhập; vấn đề đầu tiên" +
+               (where.empty() ? "" : " (" + where + ")") + ": " + first.message;
+    return;
+  }
   const std::string detail = Detail(p.code, p.params, lang);
   if (detail.empty()) return;
   p.detail = detail;
   // The field's own message says the same, beside the field.
   const std::string field = p.params.value("field", std::string());
   for (ProblemItem& e : p.errors) {
-    if (e.field == field || (p.errors.size() == 1 && e.row == 0)) e.message = detail;
+    if (!e.code.empty()) continue;  // worded above, by its own code
+    if ((!field.empty() && e.field == field) || (p.errors.size() == 1 && e.row == 0)) {
+      e.message = detail;
+    }
   }
   if (!field.empty() && p.errors.empty()) p.errors.push_back({field, 0, {}, detail});
 }

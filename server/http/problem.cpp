@@ -21,6 +21,10 @@ Response Problem::ToResponse(unsigned version) const {
       if (e.table) x["table"] = e.table;
       if (!e.sheet.empty()) x["sheet"] = e.sheet;
       if (!e.cell.empty()) x["cell"] = e.cell;
+      if (!e.code.empty()) {
+        x["code"] = e.code;
+        x["params"] = e.params;
+      }
       list.push_back(std::move(x));
     }
     body["errors"] = std::move(list);

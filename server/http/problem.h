@@ -30,6 +30,9 @@ struct ProblemItem {
   int table = 0;      // a Word document's table (1-based)
   std::string sheet;  // a workbook's sheet
   std::string cell;   // a sheet's cell ("C7")
+  // The item's own code and params (an import's problems each have one), like Problem's.
+  std::string code;
+  nlohmann::json params = nlohmann::json::object();
 };
 
 struct Problem {

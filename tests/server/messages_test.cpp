@@ -69,4 +69,20 @@ TEST_CASE("a refused command says why in the user's language, with its code and 
   REQUIRE(r.status == 404);
   CHECK(r.json()["code"] == "before-log");
   CHECK(r.json()["detail"].get<std::string>().starts_with("Ngày 01/01/2020 ở trước khi sổ theo dõi bắt đầu"));
+
+  // An import's problems, each worded by its own code.
+  const std::string csv =
+      "TT,Nhiệm vụ,Cơ quan chủ trì,Thời gian hoàn thành\n1,Việc thử,Sở Không Có,Năm 2026\n";
+  r = f.Post(f.coordinator, "/v1/plans/hp-tieng-anh-2025/import?dry_run=true", csv,
+             {{"Accept-Language", "vi"}, {"Content-Type", "text/csv"}});
+  REQUIRE(r.status == 422);
+  p = r.json();
+  CHECK(p["code"] == "import-problems");
+  REQUIRE(p["errors"].size() == 1);
+  CHECK(p["errors"][0]["code"] == "import-unknown-agency");
+  CHECK(p["errors"][0]["message"] ==
+        "Chưa có cơ quan “Sở Không Có” trong danh mục: chọn cơ quan đã có hoặc tạo mới.");
+  CHECK(p["detail"] ==
+        "Tệp có 1 vấn đề cần xử lý trước khi nhập; vấn đề đầu tiên (dòng 2, cột Cơ quan chủ trì): "
+        "Chưa có cơ quan “Sở Không Có” trong danh mục: chọn cơ quan đã có hoặc tạo mới.");
 }
