@@ -69,6 +69,7 @@ Api::Api(App& app, ApiOptions options)
   AddStreamRoutes();
   AddCommandRoutes();
   AddSetupRoutes();
+  AddHistoryRoutes();
   AddImportRoutes();
   AddWebhookRoutes();
   AddDashboardRoutes();

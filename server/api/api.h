@@ -107,6 +107,7 @@ class Api {
            std::vector<QueryParam> query = {}, bool public_route = false);
   void AddCommandRoutes();
   void AddSetupRoutes();
+  void AddHistoryRoutes();
   void AddImportRoutes();
   void AddReadRoutes();
   void AddTaskListRoutes();

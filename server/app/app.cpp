@@ -378,32 +378,5 @@ Status App::AppendAndFold(const std::string& stream, ExpectedVersion expected,
   return Status::Ok();
 }
 
-Result<std::unique_ptr<domain::Ledger>> App::LedgerAsOf(domain::Date day) const {
-  auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
-  if (!until.ok()) return until.status();
-  if (*until == 0) {
-    // Before the log's first event: say so, rather than answer with an empty past.
-    auto first = store_->ReadAll(1, 1);
-    if (first.ok() && !first->empty()) {
-      const std::string begins = domain::ToIso(domain::DateAtUtcMs(first->front().recorded_at_ms));
-      return Status::NotFound("the log begins on " + begins + "; nothing was recorded by " +
-                              domain::ToIso(day))
-          .With("before-log", {{"date", domain::ToIso(day)}, {"first", begins}});
-    }
-  }
-  auto past = std::make_unique<domain::Ledger>();
-  past->BeginReplay();
-  if (*until > 0) {
-    Status failed = Status::Ok();
-    Status s = store_->Scan(1, *until, [&](const EventView& e) {
-      failed = past->Apply(e);
-      return failed.ok();
-    });
-    if (!s.ok()) return s;
-    if (!failed.ok()) return failed;
-  }
-  past->EndReplay();
-  return past;
-}
 
 }  // namespace taskledger::server

@@ -133,6 +133,10 @@ class App {
   // The Ledger as it stood at the end of `day` (Vietnam time): the log up to then, folded
   // afresh. Costs a replay of that prefix.
   Result<std::unique_ptr<domain::Ledger>> LedgerAsOf(domain::Date day) const;
+  // One pass over the log for many past days (in order): `at(i, ledger)` sees the ledger as it
+  // stood at the end of days[i], each in turn, while the log is folded once. For report series.
+  Status FoldThrough(const std::vector<domain::Date>& days,
+                     const std::function<void(size_t, const domain::Ledger&)>& at) const;
 
  private:
   explicit App(AppOptions options);

@@ -1,0 +1,116 @@
+// Reports through time: a plan's counts per official group at the end of each month or week,
+// overall and by lead agency, from one pass over the log (the dashboard's charts).
+#include "domain/date.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+#include "server/app/use_cases.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+using namespace domain;
+
+namespace {
+
+constexpr size_t kMaxPoints = 520;  // ten years of weeks
+
+json Counts(const CategoryCounts& c) {
+  json j = json::object();
+  for (int i = 0; i < kCategoryCount; ++i) {
+    j[std::string(ToString(static_cast<Category>(i)))] = c.counts[i];
+  }
+  return j;
+}
+
+// The ends of each step from `from` to `to`: month-ends (or Sundays, ISO weeks' ends) falling
+// within, and `to` itself last.
+std::vector<Date> StepEnds(Date from, Date to, bool weekly) {
+  std::vector<Date> out;
+  Date d = from;
+  if (weekly) {
+    d = AddDays(from, 6 - Weekday(from));  // Weekday: 0 Monday … 6 Sunday
+  } else {
+    d = Date{from.year, from.month, LastDayOfMonth(from.year, from.month)};
+  }
+  while (d < to && out.size() < kMaxPoints) {
+    out.push_back(d);
+    if (weekly) {
+      d = AddDays(d, 7);
+    } else {
+      const int year = d.month == 12 ? d.year + 1 : d.year, month = d.month % 12 + 1;
+      d = Date{year, month, LastDayOfMonth(year, month)};
+    }
+  }
+  out.push_back(to);
+  return out;
+}
+
+}  // namespace
+
+void Api::AddHistoryRoutes() {
+  Add(http::verb::get, "/v1/plans/{}/report/series",
+      [this](Call& c) {
+        std::optional<Date> from, to;
+        if (!DateParam(c, "from", &from) || !DateParam(c, "to", &to)) return;
+        const bool weekly = c.query.count("step") && c.query.at("step") == "week";
+        const Date today = Today(app_);
+        // Who reads what is decided on the plan as it is now, as for the report itself.
+        Date start{};
+        const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
+          const Plan* p = l.FindPlan(c.params[0]);
+          if (!p) return -1;
+          start = p->period.start;
+          return static_cast<int>(PlanAccess(c, l, *p));
+        });
+        if (reach == -1) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+        if (reach == static_cast<int>(PlanReach::kNone)) return c.Fail(NotParticipant(c.params[0]));
+        const std::string only_for =
+            reach == static_cast<int>(PlanReach::kOwnTasks) ? c.who.agency : std::string();
+        const Date last = to.value_or(today);
+        const Date first = from.value_or(std::max(start, AddDays(last, -365)));
+        if (last < first) return c.Fail(BadRequest("from must not be after to", "from"));
+        const std::vector<Date> days = StepEnds(first, last, weekly);
+        if (days.size() > kMaxPoints) {
+          return c.Fail(BadRequest("at most " + std::to_string(kMaxPoints) +
+                                       " steps: ask for a shorter span or a longer step",
+                                   "from"));
+        }
+        json points = json::array();
+        const Status folded = app_.FoldThrough(days, [&](size_t i, const Ledger& l) {
+          json point = {{"date", ToIso(days[i])}};
+          auto report = l.Report(c.params[0], days[i], only_for);
+          if (!report.ok()) {
+            // Before the plan entered the log: nothing to count yet.
+            point["exists"] = false;
+            points.push_back(std::move(point));
+            return;
+          }
+          int due = 0;
+          for (const ReportLine& line : report->lines) {
+            due += line.category != Category::kCancelled && line.occurrence->due &&
+                   !(days[i] < *line.occurrence->due);
+          }
+          json by_lead = json::object();
+          for (const auto& [agency, counts] : report->by_lead) by_lead[agency] = Counts(counts);
+          point["exists"] = true;
+          point["totals"] = Counts(report->totals);
+          point["completed"] = report->totals[Category::kCompletedOnTime] +
+                               report->totals[Category::kCompletedLate];
+          point["due"] = due;
+          point["by_lead"] = std::move(by_lead);
+          points.push_back(std::move(point));
+        });
+        if (!folded.ok()) return c.Fail(FromStatus(folded));
+        json body = {{"plan", c.params[0]},
+                     {"step", weekly ? "week" : "month"},
+                     {"from", ToIso(first)},
+                     {"to", ToIso(last)},
+                     {"points", std::move(points)}};
+        if (!only_for.empty()) body["scope"] = {{"kind", "agency"}, {"agency", only_for}};
+        c.Json(http::status::ok, body);
+      },
+      {{"from", ParamKind::kDate}, {"to", ParamKind::kDate},
+       {"step", ParamKind::kEnum, {"month", "week"}}});
+}
+
+}  // namespace taskledger::server
