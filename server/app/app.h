@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -41,6 +42,10 @@ struct AppOptions {
   // Default: FailStop (log it and abort). Tests throw instead. At open the same failure is
   // Open()'s error.
   std::function<void(const std::string&)> on_fold_failure = FailStop;
+  // Past days' ledgers kept for "as of" questions asked again (a past day recorded by its end
+  // never changes, so a kept one is never stale); each costs the memory of a ledger of that day.
+  // Default: 4.
+  size_t past_cache = 4;
 };
 
 struct CommandOptions {
@@ -131,8 +136,8 @@ class App {
   uint64_t folded_position() const;
 
   // The Ledger as it stood at the end of `day` (Vietnam time): the log up to then, folded
-  // afresh. Costs a replay of that prefix.
-  Result<std::unique_ptr<domain::Ledger>> LedgerAsOf(domain::Date day) const;
+  // afresh (a replay of that prefix), or one of the last few asked for, kept. Thread-safe.
+  Result<std::shared_ptr<const domain::Ledger>> LedgerAsOf(domain::Date day) const;
   // One pass over the log for many past days (in order): `at(i, ledger)` sees the ledger as it
   // stood at the end of days[i], each in turn, while the log is folded once. For report series.
   Status FoldThrough(const std::vector<domain::Date>& days,
@@ -140,6 +145,8 @@ class App {
 
  private:
   explicit App(AppOptions options);
+  // The log up to the end of `day`, folded afresh.
+  Result<std::unique_ptr<domain::Ledger>> FoldAsOf(domain::Date day) const;
   // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
   void CatchUp(uint64_t to_position);
   Status Fold(uint64_t to_position);
@@ -149,6 +156,9 @@ class App {
 
   AppOptions options_;
   std::function<int64_t()> clock_;
+  // Recently asked past days, most recent first (LedgerAsOf).
+  mutable std::mutex past_mu_;
+  mutable std::list<std::pair<domain::Date, std::shared_ptr<const domain::Ledger>>> past_;
   std::unique_ptr<EventStore> store_;
   FileStore files_;
   mutable std::shared_mutex mu_;

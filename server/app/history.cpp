@@ -5,7 +5,30 @@
 
 namespace taskledger::server {
 
-Result<std::unique_ptr<domain::Ledger>> App::LedgerAsOf(domain::Date day) const {
+Result<std::shared_ptr<const domain::Ledger>> App::LedgerAsOf(domain::Date day) const {
+  // Only days already over are kept: later events are recorded after their end.
+  const bool over = domain::EndOfDayUtcMs(day) < NowMs();
+  if (over) {
+    std::lock_guard lock(past_mu_);
+    for (auto it = past_.begin(); it != past_.end(); ++it) {
+      if (it->first == day) {
+        past_.splice(past_.begin(), past_, it);
+        return past_.front().second;
+      }
+    }
+  }
+  auto folded = FoldAsOf(day);
+  if (!folded.ok()) return folded.status();
+  std::shared_ptr<const domain::Ledger> ledger = std::move(*folded);
+  if (over && options_.past_cache > 0) {
+    std::lock_guard lock(past_mu_);
+    past_.emplace_front(day, ledger);
+    while (past_.size() > options_.past_cache) past_.pop_back();
+  }
+  return ledger;
+}
+
+Result<std::unique_ptr<domain::Ledger>> App::FoldAsOf(domain::Date day) const {
   auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
   if (!until.ok()) return until.status();
   if (*until == 0) {
