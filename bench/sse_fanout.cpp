@@ -92,8 +92,9 @@ int main(int argc, char** argv) {
   setrlimit(RLIMIT_NOFILE, &r);
 
   const long rss_before = pid.empty() ? -1 : RssKiB(pid);
-  const std::string get = "GET /v1/events/stream?from=head HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " +
-                          token + "\r\nAccept: text/event-stream\r\n\r\n";
+  const std::string get =
+      "GET /v1/events/stream?from=head HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token +
+      "\r\nAccept: text/event-stream\r\n\r\n";
   std::vector<Stream> streams(n);
   const int ep = epoll_create1(0);
   const auto opened_at = Clock::now();
@@ -140,9 +141,11 @@ int main(int argc, char** argv) {
 
   // One event, then the time each stream takes to see it.
   const std::string body = "{\"text\":\"bench fan-out\"}";
-  const std::string post = "POST /v1/tasks/" + task + "/comments HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " +
-                           token + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  const std::string post =
+      "POST /v1/tasks/" + task + "/comments HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " +
+      token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
   const auto t0 = Clock::now();
   const int posted = Call(port, post);
   const auto acked = Clock::now() - t0;
@@ -162,16 +165,20 @@ int main(int argc, char** argv) {
     if (s.got) ms.push_back(std::chrono::duration<double, std::milli>(s.delay).count());
   }
   std::sort(ms.begin(), ms.end());
-  const auto at = [&](double q) { return ms.empty() ? -1.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
-  std::printf("streams asked %d, open %d, refused %d (all answered in %.2f s)\n", n, live, refused, open_s);
+  const auto at = [&](double q) {
+    return ms.empty() ? -1.0 : ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
+  std::printf("streams asked %d, open %d, refused %d (all answered in %.2f s)\n", n, live, refused,
+              open_s);
   std::printf("the comment: HTTP %d, acknowledged in %.1f ms\n", posted,
               std::chrono::duration<double, std::milli>(acked).count());
   std::printf("seen by %d of %d open streams: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", seen, live,
               at(0.5), at(0.99), ms.empty() ? -1.0 : ms.back());
   if (!pid.empty()) {
-    std::printf("server RSS: %.1f MiB before, %.1f MiB with the streams open (%.1f KiB per stream)\n",
-                rss_before / 1024.0, rss_open / 1024.0,
-                live ? static_cast<double>(rss_open - rss_before) / live : 0.0);
+    std::printf(
+        "server RSS: %.1f MiB before, %.1f MiB with the streams open (%.1f KiB per stream)\n",
+        rss_before / 1024.0, rss_open / 1024.0,
+        live ? static_cast<double>(rss_open - rss_before) / live : 0.0);
   }
   for (Stream& s : streams) close(s.fd);
   return seen == live ? 0 : 1;

@@ -94,8 +94,8 @@ void Api::AddHistoryRoutes() {
           for (const auto& [agency, counts] : report->by_lead) by_lead[agency] = Counts(counts);
           point["exists"] = true;
           point["totals"] = Counts(report->totals);
-          point["completed"] = report->totals[Category::kCompletedOnTime] +
-                               report->totals[Category::kCompletedLate];
+          point["completed"] =
+              report->totals[Category::kCompletedOnTime] + report->totals[Category::kCompletedLate];
           point["due"] = due;
           point["by_lead"] = std::move(by_lead);
           points.push_back(std::move(point));
@@ -109,7 +109,8 @@ void Api::AddHistoryRoutes() {
         if (!only_for.empty()) body["scope"] = {{"kind", "agency"}, {"agency", only_for}};
         c.Json(http::status::ok, body);
       },
-      {{"from", ParamKind::kDate}, {"to", ParamKind::kDate},
+      {{"from", ParamKind::kDate},
+       {"to", ParamKind::kDate},
        {"step", ParamKind::kEnum, {"month", "week"}}});
 }
 

@@ -102,8 +102,8 @@ void Api::AddSetupRoutes() {
     if (!j) return;
     EditPlan e;
     e.plan = c.params[0];
-    for (auto [key, out] : {std::pair{"title", &e.title}, {"number", &e.number},
-                            {"authority", &e.authority}}) {
+    for (auto [key, out] :
+         {std::pair{"title", &e.title}, {"number", &e.number}, {"authority", &e.authority}}) {
       if (!j->contains(key)) continue;
       auto v = Text(c, *j, key, true);
       if (!v) return;
@@ -141,7 +141,7 @@ void Api::AddSetupRoutes() {
     auto reason = Text(c, *j, "reason", true);
     if (!reason) return;
     RunCommand(app_, post_, c,
-        SetPlanVisibility{c.params[0], (*j)["open_to_participants"].get<bool>(), *reason});
+               SetPlanVisibility{c.params[0], (*j)["open_to_participants"].get<bool>(), *reason});
   });
 
   Add(http::verb::post, "/v1/tokens", [this](Call& c) {
@@ -159,12 +159,9 @@ void Api::AddSetupRoutes() {
     }
     auto t = CreateToken(app_, {*r, *agency, *name, ""}, c.actor);
     if (!t.ok()) return c.Fail(FromStatus(t.status()));
-    json body = {{"id", t->record.id},
-                 {"token", t->token},
-                 {"role", *role},
-                 {"agency", *agency},
-                 {"name", *name},
-                 {"note", "shown once; only its hash is kept"}};
+    json body = {{"id", t->record.id}, {"token", t->token},
+                 {"role", *role},      {"agency", *agency},
+                 {"name", *name},      {"note", "shown once; only its hash is kept"}};
     // The sign-in sheet: the dashboard's address with the token in its fragment (which browsers
     // never send to a server), also as a QR code for a phone.
     if (!base.empty()) {

@@ -93,7 +93,8 @@ std::string Part(const Params& params, Language lang) {
   const std::string part = Text(params, "part");
   const bool vi = lang == Language::kVietnamese;
   if (part == "lead") return vi ? "cơ quan chủ trì" : "the lead agency";
-  if (part == "participant") return vi ? "cơ quan chủ trì hoặc phối hợp" : "a lead or coordinating agency";
+  if (part == "participant")
+    return vi ? "cơ quan chủ trì hoặc phối hợp" : "a lead or coordinating agency";
   return vi ? "đơn vị điều phối kế hoạch" : "a coordinator";
 }
 
@@ -145,7 +146,8 @@ std::string Detail(const std::string& code, const Params& p, Language lang) {
               : "This extension request was already " + Word(p, "decision", lang) + ".";
   }
   if (code == "no-task") {
-    return vi ? "Không có nhiệm vụ “" + Text(p, "task") + "”." : "There is no task '" + Text(p, "task") + "'.";
+    return vi ? "Không có nhiệm vụ “" + Text(p, "task") + "”."
+              : "There is no task '" + Text(p, "task") + "'.";
   }
   if (code == "not-existed-on") {
     return vi ? "Nhiệm vụ " + Text(p, "task") + " chưa có trong sổ theo dõi vào ngày " +
@@ -163,8 +165,10 @@ std::string Detail(const std::string& code, const Params& p, Language lang) {
               : "Auditors have read-only access.";
   }
   if (code == "import-unknown-agency") {
-    return vi ? "Chưa có cơ quan “" + Text(p, "agency") + "” trong danh mục: chọn cơ quan đã có hoặc tạo mới."
-              : "There is no agency '" + Text(p, "agency") + "' yet: choose an existing one or create it.";
+    return vi ? "Chưa có cơ quan “" + Text(p, "agency") +
+                    "” trong danh mục: chọn cơ quan đã có hoặc tạo mới."
+              : "There is no agency '" + Text(p, "agency") +
+                    "' yet: choose an existing one or create it.";
   }
   if (code == "agency-ambiguous") {
     return vi ? "Tên “" + Text(p, "agency") + "” trùng với nhiều cơ quan: hãy chọn một."
@@ -176,8 +180,11 @@ std::string Detail(const std::string& code, const Params& p, Language lang) {
   }
   if (code == "cell-empty") return vi ? "Ô này đang để trống." : "This cell is empty.";
   if (code == "deadline-unreadable") {
-    return vi ? "Không hiểu thời hạn “" + Text(p, "text") + "”: hãy viết như “Năm 2026”, “Quý II/2026”, “31/12/2026”, “Hàng năm”."
-              : "The deadline '" + Text(p, "text") + "' is not understood: write it as “Năm 2026”, “Quý II/2026”, “31/12/2026”, “Hàng năm”.";
+    return vi ? "Không hiểu thời hạn “" + Text(p, "text") +
+                    "”: hãy viết như “Năm 2026”, “Quý II/2026”, “31/12/2026”, “Hàng năm”."
+              : "The deadline '" + Text(p, "text") +
+                    "' is not understood: write it as “Năm 2026”, “Quý II/2026”, “31/12/2026”, "
+                    "“Hàng năm”.";
   }
   if (code == "invalid" && vi) return "Phần " + field + " chưa hợp lệ: " + Text(p, "what") + ".";
   return "";
@@ -258,7 +265,8 @@ void Localize(Problem& p, Language lang) {
     if (first.table) add("bảng " + std::to_string(first.table));
     if (first.row) add("dòng " + std::to_string(first.row));
     if (!first.column.empty()) add("cột " + first.column);
-    p.detail = "Tệp có " + Text(p.params, "count") + " vấn đề cần xử lý trước khi nhập; vấn đề đầu tiên" +
+    p.detail = "Tệp có " + Text(p.params, "count") +
+               " vấn đề cần xử lý trước khi nhập; vấn đề đầu tiên" +
                (where.empty() ? "" : " (" + where + ")") + ": " + first.message;
     return;
   }

@@ -1,7 +1,6 @@
 // The past: the ledger folded from the log up to a day's end, for "as of" answers and series.
-#include "server/app/app.h"
-
 #include "domain/date.h"
+#include "server/app/app.h"
 
 namespace taskledger::server {
 

@@ -30,10 +30,21 @@ std::string Names(const Ledger& l, const std::vector<std::string>& ids, std::str
 }
 
 std::vector<std::string> MatrixHeader() {
-  return {"TT",           "Nhiệm vụ",        "Cơ quan chủ trì",   "Cơ quan phối hợp",
-          "Kết quả/Sản phẩm", "Thời gian hoàn thành", "Mục",           "Mục tiêu",
-          "Chỉ tiêu theo mốc", "Mốc hiện tại",    "Hạn hiện hành",     "Trạng thái",
-          "Nhóm",         "Tiến độ (%)",     "Ngày hoàn thành"};
+  return {"TT",
+          "Nhiệm vụ",
+          "Cơ quan chủ trì",
+          "Cơ quan phối hợp",
+          "Kết quả/Sản phẩm",
+          "Thời gian hoàn thành",
+          "Mục",
+          "Mục tiêu",
+          "Chỉ tiêu theo mốc",
+          "Mốc hiện tại",
+          "Hạn hiện hành",
+          "Trạng thái",
+          "Nhóm",
+          "Tiến độ (%)",
+          "Ngày hoàn thành"};
 }
 
 std::vector<MatrixRow> MatrixRows(const Ledger& l, const Plan& plan, Date today) {
@@ -67,8 +78,14 @@ std::vector<MatrixRow> MatrixRows(const Ledger& l, const Plan& plan, Date today)
       any_target = any_target || !o.target.empty();
     }
     MatrixRow row;
-    row.cells = {t->code,           t->title,         Names(l, t->lead), Names(l, t->coordinating),
-                 t->deliverable,    t->schedule.text, t->section,        Join(t->targets, "\n"),
+    row.cells = {t->code,
+                 t->title,
+                 Names(l, t->lead),
+                 Names(l, t->coordinating),
+                 t->deliverable,
+                 t->schedule.text,
+                 t->section,
+                 Join(t->targets, "\n"),
                  any_target ? Join(occurrence_targets, "\n") : ""};
     if (const Occurrence* cur = CurrentOccurrence(*t)) {
       row.due = cur->due;
@@ -116,9 +133,7 @@ std::vector<CountsLine> LeadCounts(const Ledger& l, const PlanReport& r) {
   return out;
 }
 
-int CountedTotal(const PlanReport& r) {
-  return r.totals.total() - r.totals[Category::kCancelled];
-}
+int CountedTotal(const PlanReport& r) { return r.totals.total() - r.totals[Category::kCancelled]; }
 
 std::vector<TaskLine> TaskLines(const Ledger& l, const PlanReport& r) {
   std::vector<TaskLine> out;
@@ -165,7 +180,8 @@ std::string IssuerCode(const std::string& plan_number) {
   if (slash == std::string::npos) return "";
   // The code ends where the number's remarks begin: ".../KH-UBND (dự thảo)" -> "UBND".
   const size_t end = plan_number.find_first_of(" (", slash);
-  const std::string kind = plan_number.substr(slash + 1, end == std::string::npos ? end : end - slash - 1);
+  const std::string kind =
+      plan_number.substr(slash + 1, end == std::string::npos ? end : end - slash - 1);
   const size_t dash = kind.find('-');
   return dash == std::string::npos ? "" : kind.substr(dash + 1);
 }
@@ -193,8 +209,9 @@ std::string Abbreviated(const std::string& authority_name) {
 
 std::string DateLineVi(Date d) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, d.month < 3 ? "ngày %02d tháng %02d năm %d" : "ngày %02d tháng %d năm %d",
-                d.day, d.month, d.year);
+  std::snprintf(buf, sizeof buf,
+                d.month < 3 ? "ngày %02d tháng %02d năm %d" : "ngày %02d tháng %d năm %d", d.day,
+                d.month, d.year);
   return buf;
 }
 

@@ -12,10 +12,12 @@
 namespace taskledger::server::parts {
 
 // The four official groups, then the two not yet countable; cancelled tasks are left out.
-inline constexpr domain::Category kShown[] = {
-    domain::Category::kCompletedOnTime,    domain::Category::kCompletedLate,
-    domain::Category::kInProgressWithinDeadline, domain::Category::kOverdue,
-    domain::Category::kNotYetDue,          domain::Category::kUnscheduled};
+inline constexpr domain::Category kShown[] = {domain::Category::kCompletedOnTime,
+                                              domain::Category::kCompletedLate,
+                                              domain::Category::kInProgressWithinDeadline,
+                                              domain::Category::kOverdue,
+                                              domain::Category::kNotYetDue,
+                                              domain::Category::kUnscheduled};
 
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 // Agencies' names (the id where an agency is unknown), joined by `sep`.

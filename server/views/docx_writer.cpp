@@ -33,8 +33,6 @@ void Val(pugi::xml_node parent, const char* name, const std::string& value) {
   parent.append_child(name).append_attribute("w:val") = value.c_str();
 }
 
-
-
 pugi::xml_node Para(pugi::xml_node parent, const Style& s, const std::string& text) {
   pugi::xml_node p = parent.append_child("w:p");
   pugi::xml_node ppr = p.append_child("w:pPr");
@@ -79,7 +77,7 @@ pugi::xml_node Para(pugi::xml_node parent, const Style& s, const std::string& te
 }
 
 Table::Table(pugi::xml_node body, std::vector<int> widths, bool borders)
-  : widths_(std::move(widths)) {
+    : widths_(std::move(widths)) {
   tbl_ = body.append_child("w:tbl");
   pugi::xml_node pr = tbl_.append_child("w:tblPr");
   pugi::xml_node w = pr.append_child("w:tblW");
@@ -110,7 +108,7 @@ Table::Table(pugi::xml_node body, std::vector<int> widths, bool borders)
 }
 
 void Table::Row(const std::vector<std::string>& cells, const std::vector<Style>& styles,
-              bool header, const char* shade) {
+                bool header, const char* shade) {
   pugi::xml_node tr = tbl_.append_child("w:tr");
   pugi::xml_node trpr = tr.append_child("w:trPr");
   trpr.append_child("w:cantSplit");

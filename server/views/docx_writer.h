@@ -6,7 +6,6 @@
 #pragma once
 
 #include <pugixml.hpp>
-
 #include <string>
 #include <vector>
 

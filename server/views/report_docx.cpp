@@ -53,8 +53,8 @@ void CountsTable(pugi::xml_node body, const std::string& first,
 
 void TaskTable(pugi::xml_node body, const std::vector<parts::TaskLine>& lines) {
   Table t(body, {900, 3555, 2200, 1400, 1300}, true);
-  t.Row({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tiến độ"}, {Cell("center", true)},
-        true, "E7E6E6");
+  t.Row({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tiến độ"}, {Cell("center", true)}, true,
+        "E7E6E6");
   for (const parts::TaskLine& l : lines) {
     t.Row({l.code, l.title, l.lead, l.due, l.state + "\n" + l.progress}, {Cell()});
   }
@@ -133,8 +133,7 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
   std::string intro = "Số liệu tính đến hết " + parts::DateLineVi(r.as_of) + ".";
   if (!r.only_for.empty()) {
     const Agency* a = l.FindAgency(r.only_for);
-    intro += " Phạm vi: các nhiệm vụ do " + (a ? a->name : r.only_for) +
-             " chủ trì hoặc phối hợp.";
+    intro += " Phạm vi: các nhiệm vụ do " + (a ? a->name : r.only_for) + " chủ trì hoặc phối hợp.";
   }
   Para(body, text, intro);
 
@@ -180,12 +179,14 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
   if (overdue.empty()) {
     Para(body, text, "Không có nhiệm vụ chưa hoàn thành quá hạn.");
   } else {
-    Para(body, text, "Có " + std::to_string(overdue.size()) + " lượt nhiệm vụ quá hạn chưa hoàn thành:");
+    Para(body, text,
+         "Có " + std::to_string(overdue.size()) + " lượt nhiệm vụ quá hạn chưa hoàn thành:");
     TaskTable(body, overdue);
   }
   const std::vector<parts::TaskLine> upcoming = parts::Upcoming(lines, r.as_of);
-  Para(body, h1, "V. NHIỆM VỤ ĐẾN HẠN TRONG " + std::to_string(parts::kUpcomingDays) +
-                     " NGÀY TỚI (ĐẾN " + ToDmy(AddDays(r.as_of, parts::kUpcomingDays)) + ")");
+  Para(body, h1,
+       "V. NHIỆM VỤ ĐẾN HẠN TRONG " + std::to_string(parts::kUpcomingDays) + " NGÀY TỚI (ĐẾN " +
+           ToDmy(AddDays(r.as_of, parts::kUpcomingDays)) + ")");
   if (upcoming.empty()) {
     Para(body, text, "Không có nhiệm vụ đến hạn trong thời gian này.");
   } else {
@@ -213,7 +214,8 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
   }
 
   pugi::xml_node sect = body.append_child("w:sectPr");
-  for (const auto& [type, id] : {std::pair{"default", "rIdHeaderPage"}, {"first", "rIdHeaderFirst"}}) {
+  for (const auto& [type, id] :
+       {std::pair{"default", "rIdHeaderPage"}, {"first", "rIdHeaderFirst"}}) {
     pugi::xml_node ref = sect.append_child("w:headerReference");
     ref.append_attribute("w:type") = type;
     ref.append_attribute("r:id") = id;

@@ -23,7 +23,8 @@ namespace {
 class Book {
  public:
   Book() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "taskledger-xlsx-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "taskledger-xlsx-XXXXXX").string();
     const int fd = mkstemp(pattern.data());
     if (fd < 0) return;
     close(fd);
@@ -62,8 +63,7 @@ class Book {
     book_ = nullptr;
     Check(closed);
     if (error_ != LXW_NO_ERROR) {
-      return Status::IOError(std::string("cannot write the spreadsheet: ") +
-                             lxw_strerror(error_));
+      return Status::IOError(std::string("cannot write the spreadsheet: ") + lxw_strerror(error_));
     }
     std::ifstream f(path_, std::ios::binary);
     std::ostringstream bytes;
@@ -146,8 +146,8 @@ lxw_row_t CountsTable(Book& b, lxw_worksheet* s, const Formats& f, lxw_row_t row
   lxw_col_t col = 0;
   b.Check(worksheet_write_string(s, row, col++, first.c_str(), f.header));
   for (Category k : parts::kShown) {
-    b.Check(worksheet_write_string(s, row, col++, std::string(CategoryLabelVi(k)).c_str(),
-                                   f.header));
+    b.Check(
+        worksheet_write_string(s, row, col++, std::string(CategoryLabelVi(k)).c_str(), f.header));
   }
   b.Check(worksheet_write_string(s, row, col, "Tổng số", f.header));
   CategoryCounts sum;
@@ -249,8 +249,7 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
                       "năm một lượt)";
   if (!r.only_for.empty()) {
     const Agency* a = l.FindAgency(r.only_for);
-    scope += "; phạm vi: các nhiệm vụ do " + (a ? a->name : r.only_for) +
-             " chủ trì hoặc phối hợp";
+    scope += "; phạm vi: các nhiệm vụ do " + (a ? a->name : r.only_for) + " chủ trì hoặc phối hợp";
   }
   const auto counts_sheet = [&](const char* name, const std::string& first,
                                 const std::vector<parts::CountsLine>& lines) {
@@ -285,7 +284,8 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
       ++row;
       b.Check(worksheet_write_string(s, row, 0, std::string(CategoryLabelVi(k)).c_str(), f.cell));
       b.Check(worksheet_write_number(s, row, 1, r.totals[k], f.number));
-      b.Check(worksheet_write_number(s, row, 2, total ? double(r.totals[k]) / total : 0, f.percent));
+      b.Check(
+          worksheet_write_number(s, row, 2, total ? double(r.totals[k]) / total : 0, f.percent));
     }
     ++row;
     b.Check(worksheet_write_string(s, row, 0, "Tổng số", f.header));

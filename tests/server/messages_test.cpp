@@ -1,8 +1,9 @@
 // Problems worded for people: a stable code and params for programs, and the detail in Vietnamese
 // or English as Accept-Language asks, next to the field concerned.
+#include "server/api/messages.h"
+
 #include <catch2/catch.hpp>
 
-#include "server/api/messages.h"
 #include "tests/server/server_fixture.h"
 
 using namespace taskledger::testing;
@@ -65,10 +66,12 @@ TEST_CASE("a refused command says why in the user's language, with its code and 
   CHECK(r.json()["errors"][0]["field"] == "reason");
 
   // A date before the log began.
-  r = f.Get(f.coordinator, "/v1/plans/hp-tieng-anh-2025/report?as_of=2020-01-01", {{"Accept-Language", "vi"}});
+  r = f.Get(f.coordinator, "/v1/plans/hp-tieng-anh-2025/report?as_of=2020-01-01",
+            {{"Accept-Language", "vi"}});
   REQUIRE(r.status == 404);
   CHECK(r.json()["code"] == "before-log");
-  CHECK(r.json()["detail"].get<std::string>().starts_with("Ngày 01/01/2020 ở trước khi sổ theo dõi bắt đầu"));
+  CHECK(r.json()["detail"].get<std::string>().starts_with(
+      "Ngày 01/01/2020 ở trước khi sổ theo dõi bắt đầu"));
 
   // An import's problems, each worded by its own code.
   const std::string csv =

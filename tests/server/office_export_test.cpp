@@ -22,10 +22,10 @@ bool HaveReaders() {
   return std::system("/usr/bin/python3 -c 'import docx, openpyxl' > /dev/null 2>&1") == 0;
 }
 
-#define REQUIRE_READERS()                                                                   \
-  if (!HaveReaders()) {                                                                     \
-    WARN("python3-docx and python3-openpyxl are needed (deploy/test.sh installs them)");    \
-    return;                                                                                 \
+#define REQUIRE_READERS()                                                                \
+  if (!HaveReaders()) {                                                                  \
+    WARN("python3-docx and python3-openpyxl are needed (deploy/test.sh installs them)"); \
+    return;                                                                              \
   }
 
 std::string Slurp(const std::string& path) {
@@ -49,9 +49,9 @@ json ReadBack(const TempDir& dir, const std::string& kind, const std::string& na
   return json::parse(Slurp(out));
 }
 
-constexpr const char* kGroups[] = {"completed_on_time", "completed_late",
-                                   "in_progress_within_deadline", "overdue",
-                                   "not_yet_due", "unscheduled"};
+constexpr const char* kGroups[] = {
+    "completed_on_time", "completed_late", "in_progress_within_deadline",
+    "overdue",           "not_yet_due",    "unscheduled"};
 
 int Counted(const json& counts) {
   int n = 0;
@@ -75,8 +75,9 @@ std::vector<int> Expected(const json& counts) {
 
 }  // namespace
 
-TEST_CASE("a plan's matrix as a spreadsheet: frozen header, merged sections, imports back unchanged",
-          "[server][integration][office][export]") {
+TEST_CASE(
+    "a plan's matrix as a spreadsheet: frozen header, merged sections, imports back unchanged",
+    "[server][integration][office][export]") {
   REQUIRE_READERS();
   ApiFixture f;
   TempDir dir;
@@ -89,8 +90,8 @@ TEST_CASE("a plan's matrix as a spreadsheet: frozen header, merged sections, imp
     CHECK(exported.header("content-disposition").find(".xlsx") != std::string::npos);
     const size_t tasks = f.Get(f.coordinator, base).json()["task_count"];
     const uint64_t before = f.HeadPosition();
-    HttpResult again = f.Post(f.coordinator, base + "/import", exported.body,
-                              {{"Content-Type", kXlsx}});
+    HttpResult again =
+        f.Post(f.coordinator, base + "/import", exported.body, {{"Content-Type", kXlsx}});
     REQUIRE(again.status == 201);
     CHECK(again.json()["tasks_unchanged"] == tasks);
     CHECK(again.json()["tasks_changed"] == 0);
@@ -242,7 +243,8 @@ TEST_CASE("the report as a Word document in the official layout, with the JSON r
   CHECK(f.Get(f.coordinator, "/v1/plans/nope/report?format=docx").status == 404);
 }
 
-TEST_CASE("the report as a workbook carries the same tables", "[server][integration][office][export]") {
+TEST_CASE("the report as a workbook carries the same tables",
+          "[server][integration][office][export]") {
   REQUIRE_READERS();
   ApiFixture f;
   TempDir dir;
@@ -270,7 +272,8 @@ TEST_CASE("the report as a workbook carries the same tables", "[server][integrat
 
 TEST_CASE("LibreOffice opens the Word report and prints its totals",
           "[server][integration][office][export]") {
-  if (!std::filesystem::exists("/usr/bin/soffice") || !std::filesystem::exists("/usr/bin/pdftotext")) {
+  if (!std::filesystem::exists("/usr/bin/soffice") ||
+      !std::filesystem::exists("/usr/bin/pdftotext")) {
     WARN("LibreOffice (soffice) and poppler-utils (pdftotext) are needed for this test");
     return;
   }
@@ -282,8 +285,7 @@ TEST_CASE("LibreOffice opens the Word report and prints its totals",
   REQUIRE(got.status == 200);
   std::ofstream(dir.path() + "/report.docx", std::ios::binary) << got.body;
   // A profile of its own, so parallel tests and a running LibreOffice do not collide.
-  const std::string cmd = "cd " + dir.path() +
-                          " && HOME=" + dir.path() +
+  const std::string cmd = "cd " + dir.path() + " && HOME=" + dir.path() +
                           " /usr/bin/soffice -env:UserInstallation=file://" + dir.path() +
                           "/profile --headless --norestore --convert-to pdf report.docx"
                           " > soffice.log 2>&1 && /usr/bin/pdftotext -layout report.pdf report.txt";

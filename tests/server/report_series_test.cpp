@@ -18,14 +18,16 @@ TEST_CASE("a report series equals the reports of its days, month by month and we
   REQUIRE(f.PostJson(f.coordinator, task + "/deliverables/d1/review", {{"decision", "accepted"}})
               .status == 201);
   f.Restart("2026-02-10");
-  REQUIRE(f.PostJson(f.agency_hp, "/v1/tasks/hp-tieng-anh-2025:I.2/comments", {{"text", "x"}})
-              .status == 201);
+  REQUIRE(
+      f.PostJson(f.agency_hp, "/v1/tasks/hp-tieng-anh-2025:I.2/comments", {{"text", "x"}}).status ==
+      201);
   f.Restart("2026-03-20");
 
   const std::string base = "/v1/plans/hp-tieng-anh-2025/report";
   for (const char* step : {"month", "week"}) {
     INFO(step);
-    HttpResult r = f.Get(f.coordinator, base + "/series?from=2025-12-01&to=2026-03-20&step=" + step);
+    HttpResult r =
+        f.Get(f.coordinator, base + "/series?from=2025-12-01&to=2026-03-20&step=" + step);
     REQUIRE(r.status == 200);
     const json s = r.json();
     CHECK(s["step"] == step);
@@ -60,6 +62,7 @@ TEST_CASE("a report series equals the reports of its days, month by month and we
   CHECK(f.Get(f.agency_bk, base + "/series").status == 403);
   CHECK(f.Get(f.coordinator, base + "/series?from=2026-03-01&to=2026-01-01").status == 400);
   CHECK(f.Get(f.coordinator, base + "/series?step=day").status == 400);
-  CHECK(f.Get(f.coordinator, base + "/series?from=1990-01-01&to=2026-01-01&step=week").status == 400);
+  CHECK(f.Get(f.coordinator, base + "/series?from=1990-01-01&to=2026-01-01&step=week").status ==
+        400);
   CHECK(f.Get(f.coordinator, "/v1/plans/nope/report/series").status == 404);
 }

@@ -16,8 +16,9 @@ void Write(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the dashboard's files come compressed when the browser takes it, fingerprinted ones kept",
-          "[server][integration][dashboard]") {
+TEST_CASE(
+    "the dashboard's files come compressed when the browser takes it, fingerprinted ones kept",
+    "[server][integration][dashboard]") {
   namespace fs = std::filesystem;
   TempDir web;
   Write(web.Sub("index.html"), "<!doctype html><title>x</title>");
