@@ -359,7 +359,8 @@ void EventStore::Unsubscribe(SubscriptionId id) {
   std::erase_if(impl_->subs, [id](const auto& s) { return s.first == id; });
 }
 
-VerifyReport EventStore::Verify(uint64_t from_position) const {
+VerifyReport EventStore::Verify(uint64_t from_position,
+                               const std::function<void(uint64_t)>& progress) const {
   VerifyReport report;
   report.head = head();
   auto d = impl_->Reader();
@@ -415,6 +416,7 @@ VerifyReport EventStore::Verify(uint64_t from_position) const {
     }
     prev = h;
     ++report.checked;
+    if (progress) progress(report.checked);
   }
   if (!it->status().ok()) return fail(expect, "storage error: " + it->status().ToString());
   if (expect - 1 != report.head.position) {

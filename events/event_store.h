@@ -176,8 +176,9 @@ class EventStore {
   void Unsubscribe(SubscriptionId id);
 
   // Walks the chain from `from_position` (1: everything) and reports the first record whose
-  // position, hash, or stream version is wrong.
-  VerifyReport Verify(uint64_t from_position = 1) const;
+  // position, hash, or stream version is wrong. `progress(checked)` is called for every record.
+  VerifyReport Verify(uint64_t from_position = 1,
+                      const std::function<void(uint64_t)>& progress = {}) const;
 
   WriteStats write_stats() const;
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "events/util/clock.h"
+#include "events/util/progress.h"
 #include "events/util/sha256.h"
 
 namespace taskledger::server {
@@ -127,7 +128,11 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
   app->ledger_.BeginReplay();
-  Status folded = app->Fold(app->store_->head().position);
+  // A big log takes a while to fold: say how far it is, every few seconds, in the log.
+  Progress progress = Progress::Log("folding the log", app->store_->head().position,
+                                    [](const std::string& line) { spdlog::info("{}", line); });
+  Status folded = app->Fold(app->store_->head().position, &progress);
+  progress.Finish();
   app->ledger_.EndReplay();
   if (!folded.ok()) return folded;
   return app;
@@ -147,13 +152,14 @@ void App::CatchUp(uint64_t to_position) {
   }
 }
 
-Status App::Fold(uint64_t to_position) {
+Status App::Fold(uint64_t to_position, Progress* progress) {
   std::unique_lock lock(mu_);
   if (ledger_.position() >= to_position) return Status::Ok();
   Status failed = Status::Ok();
   uint64_t at = 0;
   Status s = store_->Scan(ledger_.position() + 1, to_position, [&](const EventView& e) {
     at = e.position;
+    if (progress) progress->Update(e.position);
     if (failed = ledger_.Apply(e); !failed.ok()) return false;
     tokens_.Apply(e);
     webhook_registry_.Apply(e);

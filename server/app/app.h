@@ -26,6 +26,10 @@
 #include "webhooks/service.h"
 #include "webhooks/subscription.h"
 
+namespace taskledger {
+class Progress;
+}
+
 namespace taskledger::server {
 
 // Logs `why` as critical, to stderr too, and aborts the process.
@@ -149,7 +153,7 @@ class App {
   Result<std::unique_ptr<domain::Ledger>> FoldAsOf(domain::Date day) const;
   // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
   void CatchUp(uint64_t to_position);
-  Status Fold(uint64_t to_position);
+  Status Fold(uint64_t to_position, Progress* progress = nullptr);
   // Folds the log up to (at least) a durable append and describes it.
   CommandOutcome Folded(const std::string& stream, const AppendResult& r);
   void Attempt(std::shared_ptr<struct Pending> p);

@@ -7,6 +7,7 @@
 #include "domain/date.h"
 #include "domain/import.h"
 #include "events/log_export.h"
+#include "events/util/progress.h"
 #include "events/util/sha256.h"
 #include "server/app/backup.h"
 #include "server/app/demo.h"
@@ -84,7 +85,9 @@ int RevokeToken(App& app, const std::string& id) {
 }
 
 int VerifyStore(App& app) {
-  const VerifyReport r = app.store().Verify();
+  Progress bar = Progress::Terminal("verify", app.store().head().position);
+  const VerifyReport r = app.store().Verify(1, [&](uint64_t done) { bar.Update(done); });
+  bar.Finish();
   std::cout << (r.ok ? "ok" : "BAD") << ": " << r.checked << " events checked, head "
             << r.head.position << " " << ToHex(r.head.hash) << "\n";
   if (!r.ok)
