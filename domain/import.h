@@ -29,6 +29,10 @@ struct MatrixRow {
   std::string occurrence_targets;  // ';'-separated, one per occurrence (yearly ladders)
 };
 
+// The importer's own column heads, in order (TT … Chỉ tiêu theo mốc): what an export writes so
+// that importing it back changes nothing.
+std::vector<std::string> MatrixColumnNames();
+
 struct ImportProblem {
   int row = 0;         // 0: the file as a whole
   std::string column;  // the column as named in the file ("Cơ quan chủ trì"), or a JSON field

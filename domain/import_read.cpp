@@ -116,6 +116,10 @@ std::string* Field(MatrixRow& r, int column) {
 
 using namespace import_detail;
 
+std::vector<std::string> MatrixColumnNames() {
+  return {std::begin(kColumnNames), std::end(kColumnNames)};
+}
+
 namespace {
 
 std::string JoinCell(const nlohmann::json& v) {

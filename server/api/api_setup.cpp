@@ -37,6 +37,20 @@ std::optional<Agency> AgencyFromBody(const Call& c, const json& j, const std::st
   return a;
 }
 
+// A plan's {"period": {"start", "end"}}; a problem sent and nullopt when it is not one.
+std::optional<PlanPeriod> Period(const Call& c, const json& j) {
+  if (!j.contains("period") || !j["period"].is_object()) {
+    c.Fail(BadRequest("period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}",
+                      "period"));
+    return std::nullopt;
+  }
+  auto start = DateMember(c, j["period"], "start", true);
+  if (!start) return std::nullopt;
+  auto end = DateMember(c, j["period"], "end", true);
+  if (!end) return std::nullopt;
+  return PlanPeriod{*start, *end};
+}
+
 }  // namespace
 
 void Api::AddSetupRoutes() {
@@ -71,20 +85,14 @@ void Api::AddSetupRoutes() {
     if (!targets) return;
     auto issued = DateMember(c, *j, "issued", false);
     if (!issued) return;
-    if (!j->contains("period") || !(*j)["period"].is_object()) {
-      return c.Fail(BadRequest(
-          "period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}", "period"));
-    }
-    auto start = DateMember(c, (*j)["period"], "start", true);
-    if (!start) return;
-    auto end = DateMember(c, (*j)["period"], "end", true);
-    if (!end) return;
+    auto period = Period(c, *j);
+    if (!period) return;
     p.id = *id;
     p.title = *title;
     p.number = *number;
     p.authority = *authority;
     if (*issued != Date{}) p.issued = *issued;
-    p.period = {*start, *end};
+    p.period = *period;
     p.targets = *targets;
     if (j->contains("open_to_participants")) {
       if (!(*j)["open_to_participants"].is_boolean()) {
@@ -118,15 +126,8 @@ void Api::AddSetupRoutes() {
       e.issued = *issued;
     }
     if (j->contains("period")) {
-      if (!(*j)["period"].is_object()) {
-        return c.Fail(BadRequest(
-            "period must be {\"start\": \"YYYY-MM-DD\", \"end\": \"YYYY-MM-DD\"}", "period"));
-      }
-      auto start = DateMember(c, (*j)["period"], "start", true);
-      if (!start) return;
-      auto end = DateMember(c, (*j)["period"], "end", true);
-      if (!end) return;
-      e.period = PlanPeriod{*start, *end};
+      e.period = Period(c, *j);
+      if (!e.period) return;
     }
     RunCommand(app_, post_, c, std::move(e));
   });

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "domain/import.h"
 #include "server/views/documents.h"
 #include "server/views/views.h"
 
@@ -30,21 +31,12 @@ std::string Names(const Ledger& l, const std::vector<std::string>& ids, std::str
 }
 
 std::vector<std::string> MatrixHeader() {
-  return {"TT",
-          "Nhiệm vụ",
-          "Cơ quan chủ trì",
-          "Cơ quan phối hợp",
-          "Kết quả/Sản phẩm",
-          "Thời gian hoàn thành",
-          "Mục",
-          "Mục tiêu",
-          "Chỉ tiêu theo mốc",
-          "Mốc hiện tại",
-          "Hạn hiện hành",
-          "Trạng thái",
-          "Nhóm",
-          "Tiến độ (%)",
-          "Ngày hoàn thành"};
+  std::vector<std::string> header = MatrixColumnNames();
+  for (const char* status :
+       {"Mốc hiện tại", "Hạn hiện hành", "Trạng thái", "Nhóm", "Tiến độ (%)", "Ngày hoàn thành"}) {
+    header.emplace_back(status);
+  }
+  return header;
 }
 
 std::vector<MatrixRow> MatrixRows(const Ledger& l, const Plan& plan, Date today) {
