@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,6 +91,23 @@ class Ledger {
   void BeginReplay();
   void EndReplay();
   uint64_t position() const { return position_; }
+
+  // Projection checkpoints: the folded state in a compact binary form (ledger_codec.cpp).
+  // EncodeShared() writes everything but the tasks; EncodeTasks() each plan's tasks apart, so a
+  // question about one plan's past reads only that plan. A Ledger decoded (inside a replay, into
+  // an empty one) from the shared part and some plans' tasks, then EndReplay()ed, answers about
+  // those plans exactly as the ledger it was taken from. The encoding is canonical: equal states
+  // encode to equal bytes. kFoldVersion changes whenever folding or this form changes meaning,
+  // which sets older checkpoints aside.
+  static constexpr uint32_t kFoldVersion = 1;
+  void EncodeShared(std::string& out) const;
+  void EncodeTasks(
+      const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
+  Status DecodeShared(std::string_view in);
+  Status DecodeTasks(std::string_view in);
+  // From here on, folds only the tasks of `plans` (a ledger loaded for those plans): other task
+  // events are skipped, though plans still list their tasks and creation order is kept.
+  void LimitToPlans(std::set<std::string, std::less<>> plans);
   int64_t last_recorded_at_ms() const { return last_recorded_at_ms_; }
 
   const Agency* FindAgency(std::string_view id) const;
@@ -150,6 +168,7 @@ class Ledger {
   int64_t last_recorded_at_ms_ = 0;
   uint32_t next_task_seq_ = 0;
   bool replaying_ = false;
+  std::optional<std::set<std::string, std::less<>>> scope_;  // LimitToPlans
   std::map<std::string, std::unique_ptr<Agency>, std::less<>> agencies_;
   std::unordered_map<std::string, std::vector<std::string>> agency_names_;  // folded -> ids
   std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>>

@@ -217,11 +217,20 @@ Status Ledger::ApplyPlan(const EventView& e) {
 Status Ledger::ApplyTask(const EventView& e) {
   if (!e.stream.starts_with("task-")) return Status::Corruption("task event outside a task stream");
   const std::string_view id = e.stream.substr(5);
+  // A ledger limited to some plans skips the others' tasks without reading their events.
+  if (scope_ && e.type != ev::kTaskCreated && !tasks_.contains(id)) return Status::Ok();
   element j;
   if (Parser().parse(e.data.data(), e.data.size()).get(j)) {
     return Status::Corruption("unreadable " + std::string(e.type));
   }
   if (e.type == ev::kTaskCreated) {
+    if (scope_ && !scope_->contains(Str(j, "plan"))) {
+      ++next_task_seq_;
+      if (auto p = plans_.find(Str(j, "plan")); p != plans_.end()) {
+        p->second->task_ids.emplace_back(id);
+      }
+      return Status::Ok();
+    }
     auto t = std::make_unique<Task>();
     t->id = std::string(id);
     t->seq = next_task_seq_++;

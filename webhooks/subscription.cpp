@@ -1,5 +1,7 @@
 #include "webhooks/subscription.h"
 
+#include "events/util/binary.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -284,6 +286,73 @@ size_t Registry::live_count() const {
   return static_cast<size_t>(std::count_if(subs_.begin(), subs_.end(), [](const auto& kv) {
     return kv.second.enabled && !kv.second.deleted;
   }));
+}
+
+static_assert(sizeof(Subscription) == 312, "Subscription changed: encode the new field");
+
+void Registry::Encode(std::string& out) const {
+  BinaryWriter w(out);
+  w.U64(subs_.size());
+  for (const auto& [id, s] : subs_) {
+    for (const std::string* f : {&s.id, &s.url, &s.agency, &s.description}) w.Str(*f);
+    w.Strs(s.types);
+    w.Bool(s.enabled);
+    w.Str(s.disabled_reason);
+    w.Bool(s.reminders.has_value());
+    if (s.reminders) {
+      w.U64(s.reminders->days_before.size());
+      for (int d : s.reminders->days_before) w.I64(d);
+      w.I64(s.reminders->overdue_every_days);
+      w.I64(s.reminders->hour);
+    }
+    w.U64(s.created_position);
+    w.I64(s.created_at_ms);
+    w.I64(s.updated_at_ms);
+    w.Str(s.created_by);
+    w.I64(s.secret_rotated_at_ms);
+    w.U64(s.version);
+    w.Bool(s.deleted);
+  }
+  w.U64(by_agency_.size());
+  for (const auto& [agency, ids] : by_agency_) {
+    w.Str(agency);
+    w.Strs({ids.begin(), ids.end()});
+  }
+}
+
+Status Registry::Decode(std::string_view in) {
+  BinaryReader r(in);
+  for (size_t n = r.Count(16); n > 0 && r.ok(); --n) {
+    Subscription s;
+    for (std::string* f : {&s.id, &s.url, &s.agency, &s.description}) *f = r.Str();
+    s.types = r.Strs();
+    s.enabled = r.Bool();
+    s.disabled_reason = r.Str();
+    if (r.Bool()) {
+      ReminderPolicy p;
+      p.days_before.resize(r.Count());
+      for (int& d : p.days_before) d = static_cast<int>(r.I64());
+      p.overdue_every_days = static_cast<int>(r.I64());
+      p.hour = static_cast<int>(r.I64());
+      s.reminders = std::move(p);
+    }
+    s.created_position = r.U64();
+    s.created_at_ms = r.I64();
+    s.updated_at_ms = r.I64();
+    s.created_by = r.Str();
+    s.secret_rotated_at_ms = r.I64();
+    s.version = r.U64();
+    s.deleted = r.Bool();
+    const std::string id = s.id;
+    subs_[id] = std::move(s);
+  }
+  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+    std::string agency = r.Str();
+    std::vector<std::string> ids = r.Strs();
+    by_agency_[std::move(agency)] = {ids.begin(), ids.end()};
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's webhooks are damaged");
+  return Status::Ok();
 }
 
 }  // namespace taskledger::webhooks

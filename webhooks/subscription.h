@@ -63,6 +63,10 @@ class Registry {
   // Every subscription not deleted, by id.
   std::vector<const Subscription*> All() const;
   size_t live_count() const;
+  // For projection checkpoints (server/app/checkpoint.h): the folded table in binary, canonical;
+  // Decode() into an empty registry.
+  void Encode(std::string& out) const;
+  Status Decode(std::string_view in);
 
  private:
   std::map<std::string, Subscription, std::less<>> subs_;

@@ -76,7 +76,7 @@ void Api::AddHistoryRoutes() {
                                    "from"));
         }
         json points = json::array();
-        const Status folded = app_.FoldThrough(days, [&](size_t i, const Ledger& l) {
+        const Status folded = app_.FoldThrough(days, c.params[0], [&](size_t i, const Ledger& l) {
           json point = {{"date", ToIso(days[i])}};
           auto report = l.Report(c.params[0], days[i], only_for);
           if (!report.ok()) {

@@ -227,8 +227,8 @@ void Api::AddReadRoutes() {
         if (!as_of || !(*as_of < Today(app_))) {
           return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
         }
-        // As it stood then: the log up to the end of that day, folded afresh.
-        auto past = app_.LedgerAsOf(*as_of);
+        // As it stood then: the nearest checkpoint of that plan and the log after it.
+        auto past = app_.LedgerAsOf(*as_of, c.params[0]);
         if (!past.ok()) return c.Fail(FromStatus(past.status()));
         answer(**past);
       },

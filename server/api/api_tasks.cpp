@@ -146,8 +146,9 @@ void Api::AddTaskListRoutes() {
     };
     bool ok = false;
     if (!current) {
-      // Who owned what, due when, on that day: the log up to then, folded afresh.
-      auto past = app_.LedgerAsOf(*as_of);
+      // Who owned what, due when, on that day: the nearest checkpoint (of that plan, when the
+      // list is of one) and the log after it.
+      auto past = app_.LedgerAsOf(*as_of, plan);
       if (!past.ok()) return c.Fail(FromStatus(past.status()));
       ok = list(**past);
     } else {

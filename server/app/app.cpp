@@ -20,10 +20,6 @@ namespace {
 // notifier thread spinning forever.
 constexpr int kMaxDecisions = 10000;
 
-// Idempotency keys travel in the events' correlation id, so they are durable with the events
-// and rebuilt on start-up: "idem:<token id>:<key digest>:<request digest>".
-constexpr std::string_view kIdemPrefix = "idem:";
-
 // 16 bytes of SHA-256, in hex.
 std::string ShortDigest(std::string_view text) {
   thread_local Sha256 sha;
@@ -80,6 +76,7 @@ App::App(AppOptions options)
 
 App::~App() {
   StopWebhooks(0);
+  if (checkpoints_) checkpoints_->Stop();
   // The appends still queued are answered now, while the Ledger their answers fold into is alive.
   if (store_) store_->Close();
 }
@@ -127,20 +124,35 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   auto store = EventStore::Open(app->options_.data_dir, so);
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
-  app->ledger_.BeginReplay();
+  app->checkpoints_ = std::make_unique<Checkpoints>(
+      app->options_.data_dir + "/checkpoints", *app->store_, app->clock_,
+      app->options_.checkpoints);
+  // The nearest checkpoint and the log after it; the log alone when there is none.
+  const auto started = std::chrono::steady_clock::now();
+  const uint64_t head = app->store_->head().position;
+  Opened& opened = app->opened_;
+  opened.checkpoint = app->checkpoints_->LoadNearest(head, app->state_);
+  if (opened.checkpoint) {
+    spdlog::info("state of {} loaded from its checkpoint (position {}); folding {} events after it",
+                 domain::ToIso(opened.checkpoint->day), opened.checkpoint->position,
+                 head - opened.checkpoint->position);
+  }
+  opened.events_folded = head - app->state_->position();
   // A big log takes a while to fold: say how far it is, every few seconds, in the log.
-  Progress progress = Progress::Log("folding the log", app->store_->head().position,
+  Progress progress = Progress::Log("folding the log", head,
                                     [](const std::string& line) { spdlog::info("{}", line); });
-  Status folded = app->Fold(app->store_->head().position, &progress);
+  Status folded = app->Fold(head, &progress);
   progress.Finish();
-  app->ledger_.EndReplay();
+  app->state_->ledger.EndReplay();
   if (!folded.ok()) return folded;
+  opened.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return app;
 }
 
 uint64_t App::folded_position() const {
   std::shared_lock lock(mu_);
-  return ledger_.position();
+  return state_->position();
 }
 
 void App::CatchUp(uint64_t to_position) {
@@ -154,29 +166,14 @@ void App::CatchUp(uint64_t to_position) {
 
 Status App::Fold(uint64_t to_position, Progress* progress) {
   std::unique_lock lock(mu_);
-  if (ledger_.position() >= to_position) return Status::Ok();
+  if (state_->position() >= to_position) return Status::Ok();
   Status failed = Status::Ok();
   uint64_t at = 0;
-  Status s = store_->Scan(ledger_.position() + 1, to_position, [&](const EventView& e) {
+  Status s = store_->Scan(state_->position() + 1, to_position, [&](const EventView& e) {
     at = e.position;
     if (progress) progress->Update(e.position);
-    if (failed = ledger_.Apply(e); !failed.ok()) return false;
-    tokens_.Apply(e);
-    webhook_registry_.Apply(e);
-    if (e.correlation_id.starts_with(kIdemPrefix)) {
-      const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
-      const size_t last_colon = rest.rfind(':');
-      if (last_colon != std::string_view::npos) {
-        IdemEntry& entry = idem_[std::string(rest.substr(0, last_colon))];
-        CommandOutcome& o = entry.outcome;
-        if (o.first_position == 0) o.first_position = e.position;
-        o.last_position = e.position;
-        o.stream = std::string(e.stream);
-        o.version = e.version;
-        entry.fingerprint = std::string(rest.substr(last_colon + 1));
-      }
-    }
-    return true;
+    failed = state_->Apply(e);
+    return failed.ok();
   });
   if (!failed.ok()) {
     return Status::Corruption("the event at position " + std::to_string(at) +
@@ -187,9 +184,9 @@ Status App::Fold(uint64_t to_position, Progress* progress) {
                       ? s
                       : Status::IOError("reading the log to fold it: " + s.message()));
   }
-  if (ledger_.position() < to_position) {
+  if (state_->position() < to_position) {
     return Status::Corruption("folding the log stopped at position " +
-                              std::to_string(ledger_.position()) + " of " +
+                              std::to_string(state_->position()) + " of " +
                               std::to_string(to_position));
   }
   return Status::Ok();
@@ -224,7 +221,7 @@ std::shared_ptr<void> App::PauseSecretChanges() {
 
 std::optional<TokenRecord> App::Authenticate(std::string_view token, std::string_view scope) const {
   std::shared_lock lock(mu_);
-  return tokens_.Check(token, scope);
+  return state_->tokens.Check(token, scope);
 }
 
 void App::Execute(domain::Command command, domain::Actor actor, CommandOptions options,
@@ -239,13 +236,17 @@ void App::Execute(domain::Command command, domain::Actor actor, CommandOptions o
     p->fingerprint = ShortDigest(p->options.fingerprint);
     {
       std::shared_lock lock(mu_);
-      if (auto it = idem_.find(p->idem_slot); it != idem_.end()) {
+      if (auto it = state_->idem.find(p->idem_slot); it != state_->idem.end()) {
         if (it->second.fingerprint != p->fingerprint) {
           lock.unlock();
           return p->done(Status::IdempotencyConflict(
               "Idempotency-Key was first used for a different request"));
         }
-        CommandOutcome o = it->second.outcome;
+        CommandOutcome o;
+        o.stream = it->second.stream;
+        o.first_position = it->second.first_position;
+        o.last_position = it->second.last_position;
+        o.version = it->second.version;
         o.replayed = true;
         lock.unlock();
         return p->done(o);
@@ -270,7 +271,7 @@ void App::Attempt(std::shared_ptr<Pending> p) {
   ++p->attempts;
   Result<domain::Decision> decision = [&] {
     std::shared_lock lock(mu_);
-    return domain::Decide(ledger_, p->command, p->actor, clock_());
+    return domain::Decide(state_->ledger, p->command, p->actor, clock_());
   }();
   if (!decision.ok()) return finish(p, decision.status());
   domain::Decision d = std::move(*decision);
@@ -313,12 +314,12 @@ Result<App::BatchOutcome> App::ExecuteAtomically(
     std::vector<EventStore::StreamAppend> parts;
     {
       std::shared_lock lock(mu_);
-      const std::vector<domain::Command> commands = plan(ledger_);
+      const std::vector<domain::Command> commands = plan(state_->ledger);
       if (commands.empty()) return BatchOutcome{0, store_->head().position};
       // Each command is decided on a copy that has folded the ones before it.
-      std::unique_ptr<domain::Ledger> scratch = ledger_.Clone();
+      std::unique_ptr<domain::Ledger> scratch = state_->ledger.Clone();
       std::map<std::string, std::optional<uint64_t>> versions;  // streams' versions on the copy
-      uint64_t position = ledger_.position();
+      uint64_t position = state_->position();
       const int64_t now = clock_();
       for (const domain::Command& c : commands) {
         Result<domain::Decision> d = domain::Decide(*scratch, c, actor, now);

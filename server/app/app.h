@@ -21,7 +21,9 @@
 #include "domain/commands.h"
 #include "domain/ledger.h"
 #include "events/event_store.h"
+#include "server/app/checkpointer.h"
 #include "server/app/file_store.h"
+#include "server/app/state.h"
 #include "server/app/tokens.h"
 #include "webhooks/service.h"
 #include "webhooks/subscription.h"
@@ -50,6 +52,8 @@ struct AppOptions {
   // never changes, so a kept one is never stale); each costs the memory of a ledger of that day.
   // Default: 4.
   size_t past_cache = 4;
+  // Projection checkpoints in <data_dir>/checkpoints (checkpointer.h).
+  CheckpointOptions checkpoints;
 };
 
 struct CommandOptions {
@@ -83,13 +87,13 @@ class App {
   template <class F>
   auto Read(F&& fn) const {
     std::shared_lock lock(mu_);
-    return fn(ledger_, tokens_);
+    return fn(state_->ledger, state_->tokens);
   }
   // Runs `fn(ledger, webhook subscriptions)` under the shared lock.
   template <class F>
   auto ReadWebhooks(F&& fn) const {
     std::shared_lock lock(mu_);
-    return fn(ledger_, webhook_registry_);
+    return fn(state_->ledger, state_->webhooks);
   }
 
   // Decides `command` as `actor` against the current state and appends its events; `done` gets
@@ -139,18 +143,36 @@ class App {
 
   uint64_t folded_position() const;
 
-  // The Ledger as it stood at the end of `day` (Vietnam time): the log up to then, folded
-  // afresh (a replay of that prefix), or one of the last few asked for, kept. Thread-safe.
-  Result<std::shared_ptr<const domain::Ledger>> LedgerAsOf(domain::Date day) const;
-  // One pass over the log for many past days (in order): `at(i, ledger)` sees the ledger as it
-  // stood at the end of days[i], each in turn, while the log is folded once. For report series.
-  Status FoldThrough(const std::vector<domain::Date>& days,
+  // The Ledger as it stood at the end of `day` (Vietnam time): the nearest checkpoint at or
+  // before then and the log after it, folded, or one of the last few asked for, kept. With
+  // `plan`, a ledger that holds only that plan's tasks (everything else whole), which reads only
+  // that plan's part of the checkpoint: for questions about one plan. Thread-safe.
+  Result<std::shared_ptr<const domain::Ledger>> LedgerAsOf(domain::Date day,
+                                                           std::string_view plan = {}) const;
+  // Many past days (in order) in one pass: `at(i, ledger)` sees the ledger as it stood at the
+  // end of days[i], each in turn; between two days far apart it jumps to a checkpoint rather than
+  // fold all the events between. `plan` as for LedgerAsOf. For report series.
+  Status FoldThrough(const std::vector<domain::Date>& days, std::string_view plan,
                      const std::function<void(size_t, const domain::Ledger&)>& at) const;
+
+  // The data directory's checkpoints; Start() them to have them written as days end (serve).
+  Checkpoints& checkpoints() { return *checkpoints_; }
+  // How the running state was built at open: from which checkpoint (none: from the log's
+  // start) and how many events were folded after it.
+  struct Opened {
+    std::optional<CheckpointInfo> checkpoint;
+    uint64_t events_folded = 0;
+    double seconds = 0;
+  };
+  const Opened& opened() const { return opened_; }
 
  private:
   explicit App(AppOptions options);
-  // The log up to the end of `day`, folded afresh.
-  Result<std::unique_ptr<domain::Ledger>> FoldAsOf(domain::Date day) const;
+  // The log up to the end of `day`, from the nearest checkpoint.
+  Result<std::unique_ptr<State>> FoldAsOf(domain::Date day, std::string_view plan) const;
+  // The state at `position`: from `state` when it is not far behind, else from the nearest
+  // checkpoint; the ledger is left in a replay.
+  Status FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state) const;
   // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
   void CatchUp(uint64_t to_position);
   Status Fold(uint64_t to_position, Progress* progress = nullptr);
@@ -160,20 +182,20 @@ class App {
 
   AppOptions options_;
   std::function<int64_t()> clock_;
-  // Recently asked past days, most recent first (LedgerAsOf).
+  // Recently asked past days (day, plan), most recent first (LedgerAsOf).
+  struct Past {
+    domain::Date day;
+    std::string plan;
+    std::shared_ptr<const State> state;
+  };
   mutable std::mutex past_mu_;
-  mutable std::list<std::pair<domain::Date, std::shared_ptr<const domain::Ledger>>> past_;
+  mutable std::list<Past> past_;
   std::unique_ptr<EventStore> store_;
   FileStore files_;
   mutable std::shared_mutex mu_;
-  domain::Ledger ledger_;                // by mu_
-  TokenTable tokens_;                    // by mu_
-  webhooks::Registry webhook_registry_;  // by mu_
-  struct IdemEntry {
-    CommandOutcome outcome;   // of the first request with the key
-    std::string fingerprint;  // digest of that request
-  };
-  std::map<std::string, IdemEntry> idem_;  // by mu_: "token:key digest" -> first request
+  std::unique_ptr<State> state_;  // by mu_
+  std::unique_ptr<Checkpoints> checkpoints_;
+  Opened opened_;
   std::mutex inflight_mu_;
   std::set<std::string> inflight_keys_;  // by inflight_mu_
   std::mutex secrets_mu_;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "events/util/binary.h"
 #include "events/util/coding.h"
 #include "events/util/sha256.h"
 
@@ -98,6 +99,38 @@ std::optional<TokenRecord> TokenTable::Check(std::string_view token, std::string
 const TokenRecord* TokenTable::Find(std::string_view id) const {
   auto it = tokens_.find(id);
   return it == tokens_.end() ? nullptr : &it->second;
+}
+
+static_assert(sizeof(TokenRecord) == 184, "TokenRecord changed: encode the new field");
+
+void TokenTable::Encode(std::string& out) const {
+  BinaryWriter w(out);
+  w.U64(tokens_.size());
+  for (const auto& [id, t] : tokens_) {
+    for (const std::string* f : {&t.id, &t.hash_hex}) w.Str(*f);
+    w.U64(static_cast<uint64_t>(t.role));
+    for (const std::string* f : {&t.agency, &t.name, &t.scope}) w.Str(*f);
+    w.I64(t.created_at_ms);
+    w.Bool(t.revoked);
+  }
+}
+
+Status TokenTable::Decode(std::string_view in) {
+  BinaryReader r(in);
+  for (size_t n = r.Count(8); n > 0 && r.ok(); --n) {
+    TokenRecord t;
+    for (std::string* f : {&t.id, &t.hash_hex}) *f = r.Str();
+    const uint64_t role = r.U64();
+    if (role > static_cast<uint64_t>(domain::ActorRole::kSystem)) break;
+    t.role = static_cast<domain::ActorRole>(role);
+    for (std::string* f : {&t.agency, &t.name, &t.scope}) *f = r.Str();
+    t.created_at_ms = r.I64();
+    t.revoked = r.Bool();
+    const std::string id = t.id;
+    tokens_[id] = std::move(t);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's tokens are damaged");
+  return Status::Ok();
 }
 
 }  // namespace taskledger::server

@@ -54,6 +54,9 @@ class TokenTable {
   std::optional<TokenRecord> Check(std::string_view token, std::string_view scope = {}) const;
   const TokenRecord* Find(std::string_view id) const;
   const std::map<std::string, TokenRecord, std::less<>>& all() const { return tokens_; }
+  // For projection checkpoints (checkpoint.h); Decode() into an empty table.
+  void Encode(std::string& out) const;
+  Status Decode(std::string_view in);
 
  private:
   std::map<std::string, TokenRecord, std::less<>> tokens_;

@@ -35,6 +35,18 @@ int main(int argc, char** argv) {
                  "act as if it were now this date (YYYY-MM-DD, from 08:00) or moment "
                  "(YYYY-MM-DDTHH:MM[:SS]) in Vietnam, for tests, benchmarks and demonstrations")
       ->envname("TASKLEDGER_CLOCK_START");
+  CheckpointOptions checkpoints;
+  cli.add_option("--checkpoint-days", checkpoints.recent_days,
+                 "projection checkpoints are kept for the end of each of this many recent days "
+                 "(and of every month, for good)")
+      ->envname("TASKLEDGER_CHECKPOINT_DAYS")
+      ->check(CLI::Range(0, 3660))
+      ->capture_default_str();
+  bool no_checkpoints = false;
+  cli.add_flag("--no-checkpoints", no_checkpoints,
+               "neither read nor write projection checkpoints: fold the whole log at start-up "
+               "and for every past date")
+      ->envname("TASKLEDGER_NO_CHECKPOINTS");
   std::string libreoffice = "auto";
   cli.add_option("--libreoffice", libreoffice,
                  "LibreOffice's soffice, to read old .doc and .xls files on import: a path, auto "
@@ -218,6 +230,12 @@ int main(int argc, char** argv) {
   replay->add_option("--format", ra.format, "json, or csv for a report")
       ->check(CLI::IsMember({"json", "csv"}));
 
+  auto* checkpoint = cli.add_subcommand(
+      "checkpoint",
+      "write the projection checkpoints a store lacks (serve does it by itself as days end), "
+      "and list them");
+  data_opt(checkpoint);
+
   auto* load_demo = cli.add_subcommand("load-demo", "load the demo data offline (as serve --demo)");
   data_opt(load_demo);
   load_demo->add_option("--demo-dir", so.demo_dir, "where the demo data is")
@@ -235,7 +253,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free);
+  checkpoints.enabled = !no_checkpoints;
+  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free, checkpoints);
   if (so.api.backup_dir.empty()) {
     std::string base = data_dir;
     while (base.size() > 1 && base.back() == '/') base.pop_back();
@@ -256,5 +275,6 @@ int main(int argc, char** argv) {
   if (*exp) return tools::Export(*app, export_after, export_out);
   if (*imp) return tools::Import(*app, ia);
   if (*replay) return tools::Replay(*app, ra);
+  if (*checkpoint) return tools::WriteCheckpoints(*app);
   return 2;
 }

@@ -174,7 +174,12 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   std::string host = o.listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);  // [::1]
   const int port = std::atoi(o.listen.c_str() + colon + 1);
-  spdlog::info("opened the store at position {}", app->store().head().position);
+  const App::Opened& opened = app->opened();
+  spdlog::info("opened the store at position {} in {:.2f} s ({}; {} events folded)",
+               app->store().head().position, opened.seconds,
+               opened.checkpoint ? "from the checkpoint of " + ToIso(opened.checkpoint->day)
+                                 : std::string("no checkpoint"),
+               opened.events_folded);
   if (o.demo) {
     auto r = LoadDemo(*app, o.demo_dir);
     if (!r.ok()) {
@@ -187,6 +192,8 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
     std::cerr << "taskledger: webhooks: " << s.message() << "\n";
     return 2;
   }
+  // Checkpoints are written in the background as days end (checkpointer.h).
+  app->checkpoints().Start();
   boost::asio::io_context io(static_cast<int>(o.threads));
   ApiOptions api_options = o.api;
   api_options.public_url = webhook_options->base_url;

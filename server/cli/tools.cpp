@@ -7,6 +7,7 @@
 #include "domain/date.h"
 #include "domain/import.h"
 #include "events/log_export.h"
+#include "events/util/disk_space.h"
 #include "events/util/progress.h"
 #include "events/util/sha256.h"
 #include "server/app/backup.h"
@@ -32,9 +33,11 @@ std::string Pretty(const json& j) { return j.dump(2, ' ', false, json::error_han
 }  // namespace
 
 std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
-                                std::optional<uint64_t> min_free_bytes) {
+                                std::optional<uint64_t> min_free_bytes,
+                                CheckpointOptions checkpoints) {
   AppOptions o;
   o.data_dir = dir;
+  o.checkpoints = checkpoints;
   o.clock_ms = std::move(clock);
   o.store.min_free_bytes = min_free_bytes;
   o.files.min_free_bytes = min_free_bytes;
@@ -90,9 +93,35 @@ int VerifyStore(App& app) {
   bar.Finish();
   std::cout << (r.ok ? "ok" : "BAD") << ": " << r.checked << " events checked, head "
             << r.head.position << " " << ToHex(r.head.hash) << "\n";
-  if (!r.ok)
+  if (!r.ok) {
     std::cout << "first bad position " << r.first_bad_position << ": " << r.problem << "\n";
-  return r.ok ? 0 : 1;
+    return 1;
+  }
+  // The newest checkpoint against a fresh fold of the log up to its position.
+  const std::vector<CheckpointInfo> all = app.checkpoints().List();
+  if (all.empty()) {
+    std::cout << "no checkpoints to compare\n";
+    return 0;
+  }
+  const CheckpointInfo& newest = all.back();
+  Progress fold = Progress::Terminal("fold", newest.position);
+  auto differs = app.checkpoints().CompareWithFold(newest, &fold);
+  fold.Finish();
+  if (!differs.ok()) return Fail("checkpoint " + newest.path + ": " + differs.status().ToString());
+  std::cout << "checkpoint of " << ToIso(newest.day) << " (position " << newest.position << "): "
+            << (differs->empty() ? "equals a fresh fold of the log" : "DIFFERS: " + *differs)
+            << "\n";
+  return differs->empty() ? 0 : 1;
+}
+
+int WriteCheckpoints(App& app) {
+  auto written = app.checkpoints().CatchUp(false);
+  if (!written.ok()) return Fail(written.status().ToString());
+  std::cout << *written << " checkpoints written\n";
+  for (const CheckpointInfo& c : app.checkpoints().List()) {
+    std::cout << ToIso(c.day) << "  position " << c.position << "  " << MiB(c.bytes) << "\n";
+  }
+  return 0;
 }
 
 int VerifyFile(const std::string& path) {
@@ -200,7 +229,7 @@ int Replay(App& app, const ReplayArgs& a) {
   if (a.plan.empty() + a.task.empty() + a.agency.empty() != 2) {
     return Fail("say one of --plan, --task or --agency", 2);
   }
-  auto past = app.LedgerAsOf(*day);
+  auto past = app.LedgerAsOf(*day, a.plan);
   if (!past.ok()) return Fail(past.status().ToString());
   const Ledger& l = **past;
   if (!a.plan.empty()) {

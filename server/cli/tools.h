@@ -13,7 +13,11 @@ namespace taskledger::server::tools {
 // Opens `dir` with `clock` (empty: the system clock) and the free-space floor (nullopt: the
 // default), or prints why not and exits 2.
 std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
-                                std::optional<uint64_t> min_free_bytes = std::nullopt);
+                                std::optional<uint64_t> min_free_bytes = std::nullopt,
+                                CheckpointOptions checkpoints = {});
+
+// Writes the checkpoints the store lacks and lists those it has.
+int WriteCheckpoints(App& app);
 
 int LoadDemoTool(App& app, const std::string& demo_dir);
 int CreateToken(App& app, const std::string& role, const std::string& agency,

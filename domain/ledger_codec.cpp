@@ -1,0 +1,324 @@
+// The Ledger in a compact binary form, for projection checkpoints (ledger.h).
+//
+// Every field of the model is written, in declaration order; the static_asserts below stop the
+// build when a struct grows, so a new field cannot be folded but silently left out of
+// checkpoints (add it here and bump Ledger::kFoldVersion).
+#include <algorithm>
+
+#include "domain/ledger.h"
+#include "events/util/binary.h"
+
+namespace taskledger::domain {
+namespace {
+
+static_assert(sizeof(Agency) == 184, "Agency changed: encode the new field, bump kFoldVersion");
+static_assert(sizeof(Plan) == 256, "Plan changed: encode the new field, bump kFoldVersion");
+static_assert(sizeof(Task) == 440, "Task changed: encode the new field, bump kFoldVersion");
+static_assert(sizeof(Occurrence) == 232, "Occurrence changed: encode it, bump kFoldVersion");
+static_assert(sizeof(Deliverable) == 240, "Deliverable changed: encode it, bump kFoldVersion");
+static_assert(sizeof(ExtensionRequest) == 144, "ExtensionRequest changed: encode it");
+static_assert(sizeof(Notification) == 216, "Notification changed: encode it, bump kFoldVersion");
+static_assert(sizeof(Schedule) == 104, "Schedule changed: encode it, bump kFoldVersion");
+
+void Put(BinaryWriter& w, Date d) {
+  w.I64(DaysFromCivil(d));
+}
+void Put(BinaryWriter& w, const std::optional<Date>& d) {
+  w.Bool(d.has_value());
+  if (d) Put(w, *d);
+}
+Date GetDate(BinaryReader& r) { return CivilFromDays(r.I64()); }
+std::optional<Date> GetOptionalDate(BinaryReader& r) {
+  if (!r.Bool()) return std::nullopt;
+  return GetDate(r);
+}
+
+// An enum stored as its number, refused past its last value.
+template <class E>
+E GetEnum(BinaryReader& r, E last) {
+  const uint64_t v = r.U64();
+  if (v > static_cast<uint64_t>(last)) return r.Raw(SIZE_MAX), E{};  // marks the reader failed
+  return static_cast<E>(v);
+}
+
+void Put(BinaryWriter& w, const Schedule& s) {
+  w.Str(s.text);
+  w.U64(static_cast<uint64_t>(s.kind));
+  Put(w, s.start);
+  w.U64(s.milestones.size());
+  for (const Milestone& m : s.milestones) {
+    w.Str(m.key);
+    Put(w, m.due);
+    Put(w, m.start);
+  }
+  w.U64(static_cast<uint64_t>(s.every));
+  Put(w, s.until);
+}
+Schedule GetSchedule(BinaryReader& r) {
+  Schedule s;
+  s.text = r.Str();
+  s.kind = GetEnum(r, ScheduleKind::kUnscheduled);
+  s.start = GetOptionalDate(r);
+  s.milestones.resize(r.Count(3));
+  for (Milestone& m : s.milestones) {
+    m.key = r.Str();
+    m.due = GetDate(r);
+    m.start = GetOptionalDate(r);
+  }
+  s.every = GetEnum(r, Period::kWeek);
+  s.until = GetOptionalDate(r);
+  return s;
+}
+
+void Put(BinaryWriter& w, const Occurrence& o) {
+  w.Str(o.key);
+  Put(w, o.start);
+  Put(w, o.due);
+  Put(w, o.original_due);
+  w.Str(o.target);
+  w.U64(static_cast<uint64_t>(o.status));
+  Put(w, o.completed_on);
+  w.Bool(o.completed_late);
+  w.I64(o.percent);
+  w.Str(o.last_progress);
+  w.U64(o.deliverables.size());
+  for (const Deliverable& d : o.deliverables) {
+    for (const std::string* s : {&d.id, &d.name, &d.sha256}) w.Str(*s);
+    w.I64(d.size);
+    for (const std::string* s : {&d.note, &d.submitted_by}) w.Str(*s);
+    w.I64(d.submitted_at_ms);
+    for (const std::string* s : {&d.review, &d.review_comment}) w.Str(*s);
+  }
+  w.U64(o.extensions.size());
+  for (const ExtensionRequest& x : o.extensions) {
+    w.Str(x.id);
+    Put(w, x.requested_due);
+    for (const std::string* s : {&x.reason, &x.requested_by, &x.decision}) w.Str(*s);
+  }
+  w.Bool(o.dropped);
+}
+Occurrence GetOccurrence(BinaryReader& r) {
+  Occurrence o;
+  o.key = r.Str();
+  o.start = GetOptionalDate(r);
+  o.due = GetOptionalDate(r);
+  o.original_due = GetOptionalDate(r);
+  o.target = r.Str();
+  o.status = GetEnum(r, OccurrenceStatus::kCancelled);
+  o.completed_on = GetOptionalDate(r);
+  o.completed_late = r.Bool();
+  o.percent = static_cast<int>(r.I64());
+  o.last_progress = r.Str();
+  o.deliverables.resize(r.Count(9));
+  for (Deliverable& d : o.deliverables) {
+    for (std::string* s : {&d.id, &d.name, &d.sha256}) *s = r.Str();
+    d.size = r.I64();
+    for (std::string* s : {&d.note, &d.submitted_by}) *s = r.Str();
+    d.submitted_at_ms = r.I64();
+    for (std::string* s : {&d.review, &d.review_comment}) *s = r.Str();
+  }
+  o.extensions.resize(r.Count(5));
+  for (ExtensionRequest& x : o.extensions) {
+    x.id = r.Str();
+    x.requested_due = GetDate(r);
+    for (std::string* s : {&x.reason, &x.requested_by, &x.decision}) *s = r.Str();
+  }
+  o.dropped = r.Bool();
+  return o;
+}
+
+void Put(BinaryWriter& w, const Task& t) {
+  for (const std::string* s : {&t.id, &t.plan, &t.code, &t.title, &t.section}) w.Str(*s);
+  w.Strs(t.lead);
+  w.Strs(t.coordinating);
+  w.Str(t.deliverable);
+  Put(w, t.schedule);
+  w.Strs(t.targets);
+  w.U64(t.occurrences.size());
+  for (const Occurrence& o : t.occurrences) Put(w, o);
+  w.U64(t.notifications.size());
+  for (const Notification& n : t.notifications) {
+    for (const std::string* s : {&n.occurrence, &n.message, &n.endpoint, &n.agency, &n.type}) {
+      w.Str(*s);
+    }
+    w.Bool(n.delivered);
+    w.I64(n.attempts);
+    w.I64(n.status);
+    w.Str(n.error);
+    w.I64(n.at_ms);
+  }
+  w.U64(t.version);
+  w.I64(t.updated_at_ms);
+  w.U64(t.seq);
+}
+std::unique_ptr<Task> GetTask(BinaryReader& r) {
+  auto t = std::make_unique<Task>();
+  for (std::string* s : {&t->id, &t->plan, &t->code, &t->title, &t->section}) *s = r.Str();
+  t->lead = r.Strs();
+  t->coordinating = r.Strs();
+  t->deliverable = r.Str();
+  t->schedule = GetSchedule(r);
+  t->targets = r.Strs();
+  t->occurrences.resize(r.Count(16));
+  for (Occurrence& o : t->occurrences) o = GetOccurrence(r);
+  t->notifications.resize(r.Count(11));
+  for (Notification& n : t->notifications) {
+    for (std::string* s : {&n.occurrence, &n.message, &n.endpoint, &n.agency, &n.type}) {
+      *s = r.Str();
+    }
+    n.delivered = r.Bool();
+    n.attempts = static_cast<int>(r.I64());
+    n.status = static_cast<int>(r.I64());
+    n.error = r.Str();
+    n.at_ms = r.I64();
+  }
+  t->version = r.U64();
+  t->updated_at_ms = r.I64();
+  t->seq = static_cast<uint32_t>(r.U64());
+  return t;
+}
+
+void Put(BinaryWriter& w, const Agency& a) {
+  for (const std::string* s : {&a.id, &a.name, &a.name_en}) w.Str(*s);
+  w.U64(static_cast<uint64_t>(a.kind));
+  w.Str(a.parent);
+  w.Strs(a.aliases);
+  w.Strs(a.members);
+}
+std::unique_ptr<Agency> GetAgency(BinaryReader& r) {
+  auto a = std::make_unique<Agency>();
+  for (std::string* s : {&a->id, &a->name, &a->name_en}) *s = r.Str();
+  a->kind = GetEnum(r, AgencyKind::kGroup);
+  a->parent = r.Str();
+  a->aliases = r.Strs();
+  a->members = r.Strs();
+  return a;
+}
+
+void Put(BinaryWriter& w, const Plan& p) {
+  for (const std::string* s : {&p.id, &p.title, &p.number, &p.authority}) w.Str(*s);
+  Put(w, p.issued);
+  Put(w, p.period.start);
+  Put(w, p.period.end);
+  w.U64(p.sections.size());
+  for (const Section& s : p.sections) {
+    w.Str(s.code);
+    w.Str(s.title);
+    w.Str(s.parent);
+  }
+  w.Strs(p.targets);
+  w.Strs(p.task_ids);
+  w.I64(p.created_at_ms);
+  w.Bool(p.open_to_participants);
+}
+std::unique_ptr<Plan> GetPlan(BinaryReader& r) {
+  auto p = std::make_unique<Plan>();
+  for (std::string* s : {&p->id, &p->title, &p->number, &p->authority}) *s = r.Str();
+  p->issued = GetOptionalDate(r);
+  p->period.start = GetDate(r);
+  p->period.end = GetDate(r);
+  p->sections.resize(r.Count(3));
+  for (Section& s : p->sections) {
+    s.code = r.Str();
+    s.title = r.Str();
+    s.parent = r.Str();
+  }
+  p->targets = r.Strs();
+  p->task_ids = r.Strs();
+  p->created_at_ms = r.I64();
+  p->open_to_participants = r.Bool();
+  return p;
+}
+
+// An unordered map of string lists, in key order so that equal ledgers encode equally.
+template <class Map>
+void PutIndex(BinaryWriter& w, const Map& map) {
+  std::vector<const typename Map::value_type*> entries;
+  for (const auto& entry : map) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  w.U64(entries.size());
+  for (const auto* entry : entries) {
+    w.Str(entry->first);
+    w.Strs(entry->second);
+  }
+}
+
+}  // namespace
+
+void Ledger::EncodeShared(std::string& out) const {
+  BinaryWriter w(out);
+  w.U64(position_);
+  w.I64(last_recorded_at_ms_);
+  w.U64(next_task_seq_);
+  w.U64(agencies_.size());
+  for (const auto& [id, a] : agencies_) Put(w, *a);
+  PutIndex(w, agency_names_);
+  PutIndex(w, groups_of_);
+  w.U64(plans_.size());
+  for (const auto& [id, p] : plans_) Put(w, *p);
+}
+
+Status Ledger::DecodeShared(std::string_view in) {
+  if (!replaying_ || !tasks_.empty() || !agencies_.empty()) {
+    return Status::FailedPrecondition("a checkpoint loads into an empty ledger, in a replay");
+  }
+  BinaryReader r(in);
+  position_ = r.U64();
+  last_recorded_at_ms_ = r.I64();
+  next_task_seq_ = static_cast<uint32_t>(r.U64());
+  for (size_t n = r.Count(7); n > 0 && r.ok(); --n) {
+    auto a = GetAgency(r);
+    const std::string id = a->id;
+    agencies_[id] = std::move(a);
+  }
+  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    agency_names_[std::move(key)] = r.Strs();
+  }
+  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    groups_of_[std::move(key)] = r.Strs();
+  }
+  for (size_t n = r.Count(10); n > 0 && r.ok(); --n) {
+    auto p = GetPlan(r);
+    const std::string id = p->id;
+    plans_[id] = std::move(p);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's shared state is damaged");
+  return Status::Ok();
+}
+
+void Ledger::EncodeTasks(
+    const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const {
+  // By plan, each in creation order: a canonical order, whatever the hash map's.
+  std::map<std::string_view, std::vector<const Task*>> by_plan;
+  for (const auto& [id, t] : tasks_) by_plan[t->plan].push_back(t.get());
+  std::string out;
+  for (auto& [plan, tasks] : by_plan) {
+    std::sort(tasks.begin(), tasks.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+    out.clear();
+    BinaryWriter w(out);
+    w.U64(tasks.size());
+    for (const Task* t : tasks) Put(w, *t);
+    sink(plan, out);
+  }
+}
+
+Status Ledger::DecodeTasks(std::string_view in) {
+  if (!replaying_) return Status::FailedPrecondition("tasks load inside a replay");
+  BinaryReader r(in);
+  for (size_t n = r.Count(20); n > 0 && r.ok(); --n) {
+    std::unique_ptr<Task> t = GetTask(r);
+    if (!r.ok()) break;
+    const std::string_view key = t->id;
+    if (!tasks_.emplace(key, std::move(t)).second) {
+      return Status::Corruption("the checkpoint holds a task twice");
+    }
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's tasks are damaged");
+  return Status::Ok();
+}
+
+void Ledger::LimitToPlans(std::set<std::string, std::less<>> plans) { scope_ = std::move(plans); }
+
+}  // namespace taskledger::domain

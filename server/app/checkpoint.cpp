@@ -1,0 +1,285 @@
+#include "server/app/checkpoint.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "events/util/binary.h"
+
+namespace taskledger::server {
+namespace {
+
+constexpr std::string_view kMagic = "TLCKPT\r\n";
+constexpr std::string_view kEndMagic = "TLCKEND\n";
+constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 32 + 8 + 8 + 4;
+constexpr size_t kTrailerBytes = 8 + 4 + 8;
+
+enum class Kind : uint64_t { kShared, kTokens, kWebhooks, kIdem, kTasks };
+
+struct Entry {
+  Kind kind;
+  std::string name;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  uint64_t crc = 0;
+};
+
+void PutFixed(std::string& out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i, v >>= 8) out.push_back(static_cast<char>(v & 0xFF));
+}
+uint64_t GetFixed(std::string_view in, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
+  return v;
+}
+uint32_t Crc(std::string_view bytes) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes at most 4 GiB a call.
+  while (!bytes.empty()) {
+    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(n));
+    bytes.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+Status Errno(const std::string& what) {
+  const int e = errno;
+  std::string m = what + ": " + std::strerror(e);
+  return e == ENOSPC ? Status::NoSpace(std::move(m)) : Status::IOError(std::move(m));
+}
+
+// A file written whole or not at all.
+class Output {
+ public:
+  explicit Output(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd_ < 0) status_ = Errno("creating " + tmp_);
+  }
+  ~Output() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+  void Write(std::string_view bytes) {
+    while (status_.ok() && !bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) status_ = Errno("writing " + tmp_);
+      if (n > 0) bytes.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  Status Commit() {
+    if (!status_.ok()) return status_;
+    if (::fsync(fd_) != 0) return Errno("syncing " + tmp_);
+    ::close(fd_);
+    fd_ = -1;
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return Errno("renaming " + tmp_);
+    committed_ = true;
+    const std::string dir = std::filesystem::path(path_).parent_path().string();
+    const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d < 0) return Errno("opening " + dir);
+    const int synced = ::fsync(d);
+    ::close(d);
+    return synced == 0 ? Status::Ok() : Errno("syncing " + dir);
+  }
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+  Status status_ = Status::Ok();
+  bool committed_ = false;
+};
+
+// Reads [offset, offset + size) of an open file.
+Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t size, const std::string& path) {
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("reading " + path);
+    if (n == 0) return Status::Corruption(path + " is shorter than its index says");
+    done += static_cast<size_t>(n);
+  }
+  return out;
+}
+
+class Input {
+ public:
+  explicit Input(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~Input() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+void EncodeSections(const State& state,
+                    const std::function<void(int, std::string_view, std::string_view)>& sink) {
+  std::string bytes;
+  state.ledger.EncodeShared(bytes);
+  sink(static_cast<int>(Kind::kShared), "", bytes);
+  bytes.clear();
+  state.tokens.Encode(bytes);
+  sink(static_cast<int>(Kind::kTokens), "", bytes);
+  bytes.clear();
+  state.webhooks.Encode(bytes);
+  sink(static_cast<int>(Kind::kWebhooks), "", bytes);
+  bytes.clear();
+  state.EncodeIdem(bytes);
+  sink(static_cast<int>(Kind::kIdem), "", bytes);
+  state.ledger.EncodeTasks([&](std::string_view plan, std::string_view tasks) {
+    sink(static_cast<int>(Kind::kTasks), plan, tasks);
+  });
+}
+
+Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
+                                 domain::Date day, const std::string& path) {
+  Output out(path);
+  std::string header(kMagic);
+  PutFixed(header, kCheckpointFormat, 4);
+  PutFixed(header, domain::Ledger::kFoldVersion, 4);
+  PutFixed(header, state.position(), 8);
+  header.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+  PutFixed(header, static_cast<uint64_t>(recorded_at_ms), 8);
+  PutFixed(header, static_cast<uint64_t>(domain::DaysFromCivil(day)), 8);
+  PutFixed(header, Crc(header), 4);
+  out.Write(header);
+
+  std::vector<Entry> index;
+  uint64_t offset = header.size();
+  const auto section = [&](Kind kind, std::string_view name, std::string_view bytes) {
+    out.Write(bytes);
+    index.push_back({kind, std::string(name), offset, bytes.size(), Crc(bytes)});
+    offset += bytes.size();
+  };
+  EncodeSections(state, [&](int kind, std::string_view plan, std::string_view bytes) {
+    section(static_cast<Kind>(kind), plan, bytes);
+  });
+
+  std::string tail;
+  BinaryWriter w(tail);
+  w.U64(index.size());
+  for (const Entry& e : index) {
+    w.U64(static_cast<uint64_t>(e.kind));
+    w.Str(e.name);
+    w.U64(e.offset);
+    w.U64(e.size);
+    w.U64(e.crc);
+  }
+  const uint32_t index_crc = Crc(tail);
+  PutFixed(tail, offset, 8);
+  PutFixed(tail, index_crc, 4);
+  tail.append(kEndMagic);
+  out.Write(tail);
+  if (Status s = out.Commit(); !s.ok()) return s;
+  return offset + tail.size();
+}
+
+Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path) {
+  Input in(path);
+  if (in.fd() < 0) return Errno("opening " + path);
+  struct stat st {};
+  if (::fstat(in.fd(), &st) != 0) return Errno("reading " + path);
+  if (static_cast<uint64_t>(st.st_size) < kHeaderBytes + kTrailerBytes) {
+    return Status::Corruption(path + " is too short to be a checkpoint");
+  }
+  auto header = ReadAt(in.fd(), 0, kHeaderBytes, path);
+  if (!header.ok()) return header.status();
+  const std::string_view h = *header;
+  if (!h.starts_with(kMagic)) return Status::Corruption(path + " is not a checkpoint");
+  if (GetFixed(h, kHeaderBytes - 4, 4) != Crc(h.substr(0, kHeaderBytes - 4))) {
+    return Status::Corruption(path + ": its header is damaged");
+  }
+  CheckpointInfo info;
+  info.path = path;
+  info.format = static_cast<uint32_t>(GetFixed(h, 8, 4));
+  info.fold_version = static_cast<uint32_t>(GetFixed(h, 12, 4));
+  info.position = GetFixed(h, 16, 8);
+  std::memcpy(info.hash.data(), h.data() + 24, 32);
+  info.recorded_at_ms = static_cast<int64_t>(GetFixed(h, 56, 8));
+  info.day = domain::CivilFromDays(static_cast<int64_t>(GetFixed(h, 64, 8)));
+  info.bytes = static_cast<uint64_t>(st.st_size);
+  return info;
+}
+
+Status LoadCheckpoint(const CheckpointInfo& info, State& state,
+                      const std::set<std::string, std::less<>>* plans) {
+  const std::string& path = info.path;
+  if (info.format != kCheckpointFormat || info.fold_version != domain::Ledger::kFoldVersion) {
+    return Status::Corruption(path + " is of another format or fold version");
+  }
+  Input in(path);
+  if (in.fd() < 0) return Errno("opening " + path);
+  auto trailer = ReadAt(in.fd(), info.bytes - kTrailerBytes, kTrailerBytes, path);
+  if (!trailer.ok()) return trailer.status();
+  if (!std::string_view(*trailer).ends_with(kEndMagic)) {
+    return Status::Corruption(path + " is not whole (no end mark)");
+  }
+  const uint64_t index_at = GetFixed(*trailer, 0, 8);
+  if (index_at < kHeaderBytes || index_at > info.bytes - kTrailerBytes) {
+    return Status::Corruption(path + ": its index is out of place");
+  }
+  auto index_bytes = ReadAt(in.fd(), index_at, info.bytes - kTrailerBytes - index_at, path);
+  if (!index_bytes.ok()) return index_bytes.status();
+  if (Crc(*index_bytes) != GetFixed(*trailer, 8, 4)) {
+    return Status::Corruption(path + ": its index is damaged");
+  }
+  BinaryReader r(*index_bytes);
+  std::vector<Entry> index(r.Count(5));
+  for (Entry& e : index) {
+    e.kind = static_cast<Kind>(r.U64());
+    e.name = r.Str();
+    e.offset = r.U64();
+    e.size = r.U64();
+    e.crc = r.U64();
+    if (e.kind > Kind::kTasks || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
+      return Status::Corruption(path + ": its index is damaged");
+    }
+  }
+  if (!r.ok() || !r.done() || index.size() < 4) {
+    return Status::Corruption(path + ": its index is damaged");
+  }
+  state.ledger.BeginReplay();
+  for (size_t i = 0; i < index.size(); ++i) {
+    const Entry& e = index[i];
+    // The four shared sections come first, in order; then tasks.
+    if (i < 4 ? e.kind != static_cast<Kind>(i) : e.kind != Kind::kTasks) {
+      return Status::Corruption(path + ": its sections are out of order");
+    }
+    if (e.kind == Kind::kTasks && plans && !plans->contains(e.name)) continue;
+    auto bytes = ReadAt(in.fd(), e.offset, e.size, path);
+    if (!bytes.ok()) return bytes.status();
+    if (Crc(*bytes) != e.crc) {
+      return Status::Corruption(path + ": section " + std::to_string(i) + " is damaged");
+    }
+    Status s = Status::Ok();
+    switch (e.kind) {
+      case Kind::kShared:
+        s = state.ledger.DecodeShared(*bytes);
+        if (s.ok() && plans) state.ledger.LimitToPlans(*plans);
+        break;
+      case Kind::kTokens: s = state.tokens.Decode(*bytes); break;
+      case Kind::kWebhooks: s = state.webhooks.Decode(*bytes); break;
+      case Kind::kIdem: s = state.DecodeIdem(*bytes); break;
+      case Kind::kTasks: s = state.ledger.DecodeTasks(*bytes); break;
+    }
+    if (!s.ok()) return Status::Corruption(path + ": " + s.message());
+  }
+  if (state.position() != info.position) {
+    return Status::Corruption(path + ": its state is not at the position its header names");
+  }
+  return Status::Ok();
+}
+
+}  // namespace taskledger::server

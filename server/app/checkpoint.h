@@ -1,0 +1,65 @@
+// Projection checkpoints: a State folded up to a log position, saved in a file so that start-up
+// and "as of" answers fold only the log after it. A checkpoint is a cache of the log, never a
+// source of truth: it names the position it reflects and that event's chained hash, and is used
+// only when both match the log and its format and fold version are this build's.
+//
+// File layout (integers little-endian):
+//   header  "TLCKPT\r\n" | u32 format | u32 fold version | u64 position | hash[32]
+//           | i64 recorded_at_ms of that event | i64 the day (days since 1970) it closes | u32 crc
+//   sections, back to back: the Ledger's shared part, tokens, webhooks, idempotency keys, then
+//           each plan's tasks (events/util/binary.h forms)
+//   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset | u64 size
+//           | u64 crc32
+//   trailer u64 index offset | u32 index crc32 | "TLCKEND\n"
+// Each section has its own CRC, so loading one plan reads and checks only its part.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "domain/date.h"
+#include "events/event.h"
+#include "events/util/status.h"
+#include "server/app/state.h"
+
+namespace taskledger::server {
+
+inline constexpr uint32_t kCheckpointFormat = 1;
+
+struct CheckpointInfo {
+  std::string path;
+  uint32_t format = 0;
+  uint32_t fold_version = 0;
+  uint64_t position = 0;
+  Hash hash{};
+  int64_t recorded_at_ms = 0;
+  domain::Date day;  // the day whose end it reflects (Vietnam time)
+  uint64_t bytes = 0;
+};
+
+// Writes `state` (folded to its position, whose event has `hash` and `recorded_at_ms`) as the
+// checkpoint of the end of `day`, at `path`: into a temporary file, synced, then renamed, so a
+// crash leaves the old file or the whole new one. Returns its size.
+Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
+                                 domain::Date day, const std::string& path);
+
+// A checkpoint's sections in order, each to `sink(kind, plan, bytes)`: kind 0-3 the Ledger's
+// shared part, tokens, webhooks, idempotency keys (plan empty), then kind 4 each plan's tasks.
+// The form is canonical: equal states give equal sections.
+void EncodeSections(const State& state,
+                    const std::function<void(int kind, std::string_view plan,
+                                             std::string_view bytes)>& sink);
+
+// The header of the checkpoint at `path`: kCorruption when it is damaged or not a checkpoint.
+Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path);
+
+// Loads the checkpoint at `path` into `state`, which must be new. With `plans`, only those plans'
+// tasks are read (the state is then limited to them: Ledger::LimitToPlans). Leaves the ledger in
+// a replay (Ledger::BeginReplay), for the caller to fold the tail and then EndReplay(). Any
+// damage is kCorruption, and `state` must then be thrown away.
+Status LoadCheckpoint(const CheckpointInfo& info, State& state,
+                      const std::set<std::string, std::less<>>* plans = nullptr);
+
+}  // namespace taskledger::server

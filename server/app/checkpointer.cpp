@@ -1,0 +1,285 @@
+#include "server/app/checkpointer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "events/util/disk_space.h"
+#include "events/util/progress.h"
+
+namespace taskledger::server {
+namespace fs = std::filesystem;
+using domain::Date;
+
+namespace {
+
+bool IsMonthEnd(Date d) { return d.day == domain::LastDayOfMonth(d.year, d.month); }
+
+}  // namespace
+
+Checkpoints::Checkpoints(std::string dir, const EventStore& store,
+                         std::function<int64_t()> clock, CheckpointOptions options)
+    : dir_(std::move(dir)), store_(store), clock_(std::move(clock)), options_(options) {}
+
+Checkpoints::~Checkpoints() { Stop(); }
+
+bool Checkpoints::Kept(Date day, Date today, int recent_days) {
+  return IsMonthEnd(day) || domain::DaysBetween(day, today) <= recent_days;
+}
+
+std::string Checkpoints::PathFor(Date day, uint64_t position) const {
+  char name[64];
+  std::snprintf(name, sizeof name, "%s-%012llu.ckpt", domain::ToIso(day).c_str(),
+                static_cast<unsigned long long>(position));
+  return dir_ + "/" + name;
+}
+
+std::vector<CheckpointInfo> Checkpoints::List() const {
+  std::vector<CheckpointInfo> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.path().extension() != ".ckpt") continue;
+    auto info = ReadCheckpointInfo(entry.path().string());
+    if (info.ok()) {
+      out.push_back(std::move(*info));
+    } else if (info.status().code() == Status::Code::kCorruption) {
+      CheckpointInfo bad;
+      bad.path = entry.path().string();
+      SetAside(bad, info.status().message());
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.position < b.position; });
+  return out;
+}
+
+void Checkpoints::SetAside(const CheckpointInfo& info, const std::string& why) const {
+  const fs::path from(info.path);
+  const fs::path to = from.parent_path() / "set-aside" / from.filename();
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  fs::rename(from, to, ec);
+  if (ec) return;  // another reader set it aside first, or pruning removed it
+  spdlog::warn("checkpoint {} set aside, the log will be folded from an older one: {}",
+               from.filename().string(), why);
+}
+
+std::optional<CheckpointInfo> Checkpoints::LoadNearest(
+    uint64_t position, std::unique_ptr<State>& state,
+    const std::set<std::string, std::less<>>* plans) const {
+  state = std::make_unique<State>();
+  if (options_.enabled) {
+    std::vector<CheckpointInfo> all = List();
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      if (it->position > position) continue;
+      if (it->format != kCheckpointFormat || it->fold_version != domain::Ledger::kFoldVersion) {
+        SetAside(*it, "written by another version of TaskLedger (format " +
+                          std::to_string(it->format) + ", fold " +
+                          std::to_string(it->fold_version) + ")");
+        continue;
+      }
+      auto event = store_.Get(it->position);
+      if (!event.ok() && event.status().code() != Status::Code::kNotFound) {
+        spdlog::warn("checkpoint {} not used: {}", it->path, event.status().message());
+        continue;
+      }
+      if (!event.ok() || event->hash != it->hash) {
+        SetAside(*it, event.ok() ? "the log's event at position " + std::to_string(it->position) +
+                                       " has another hash: this log is not the one it was "
+                                       "taken from"
+                                 : "the log ends before its position " +
+                                       std::to_string(it->position));
+        continue;
+      }
+      Status s = LoadCheckpoint(*it, *state, plans);
+      if (s.ok()) return *it;
+      if (s.code() == Status::Code::kCorruption) {
+        SetAside(*it, s.message());
+      } else {
+        spdlog::warn("checkpoint {} not used: {}", it->path, s.message());
+      }
+      state = std::make_unique<State>();
+    }
+  }
+  if (plans) state->ledger.LimitToPlans(*plans);
+  state->ledger.BeginReplay();
+  return std::nullopt;
+}
+
+Result<int> Checkpoints::CatchUp(bool log_progress) {
+  if (!options_.enabled) return 0;
+  std::lock_guard guard(write_mu_);
+  const uint64_t head = store_.head().position;
+  const Date today = domain::DateAtUtcMs(clock_());
+  if (head == 0) return 0;
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return Status::IOError("creating " + dir_ + ": " + ec.message());
+
+  struct Cut {
+    Date day;
+    uint64_t position;
+  };
+  // The days after `after` (or from the log's first) whose ends are wanted and not on disk.
+  const auto cuts_after = [&](const std::optional<CheckpointInfo>& after) -> Result<std::vector<Cut>> {
+    Date from;
+    if (after) {
+      from = domain::AddDays(after->day, 1);
+    } else {
+      auto first = store_.Get(1);
+      if (!first.ok()) return first.status();
+      from = domain::DateAtUtcMs(first->recorded_at_ms);
+    }
+    std::vector<Cut> cuts;
+    uint64_t previous = after ? after->position : 0;
+    for (Date d = from; d < today; d = domain::AddDays(d, 1)) {
+      if (!Kept(d, today, options_.recent_days)) continue;
+      auto at = store_.PositionAt(domain::EndOfDayUtcMs(d));
+      if (!at.ok()) return at.status();
+      // A day without events is the day before it, except at a month's end, kept for good.
+      if (*at == 0 || (*at == previous && !IsMonthEnd(d))) continue;
+      cuts.push_back({d, *at});
+      previous = *at;
+    }
+    return cuts;
+  };
+
+  std::vector<CheckpointInfo> have = List();
+  std::optional<CheckpointInfo> newest;
+  if (!have.empty()) newest = have.back();
+  auto cuts = cuts_after(newest);
+  if (!cuts.ok()) return cuts.status();
+  int written = 0;
+  if (!cuts->empty()) {
+    std::unique_ptr<State> state;
+    std::optional<CheckpointInfo> base = LoadNearest(cuts->front().position, state);
+    if (!base || !newest || base->path != newest->path) {
+      // The newest was set aside: start after the one loaded.
+      cuts = cuts_after(base);
+      if (!cuts.ok()) return cuts.status();
+    }
+    // Not on the live server's disk floor: a checkpoint is only ever a saving.
+    const uint64_t need = (newest ? newest->bytes : 0) * 2 + DefaultFloorBytes(dir_);
+    if (auto free = FreeBytes(dir_); free.ok() && *free < need) {
+      return Status::NoSpace("not writing checkpoints: " + MiB(*free) + " free, " + MiB(need) +
+                             " wanted");
+    }
+    Progress progress =
+        log_progress && !cuts->empty()
+            ? Progress::Log("folding the log for checkpoints", cuts->back().position,
+                            [](const std::string& line) { spdlog::info("{}", line); })
+            : Progress();
+    size_t next = 0;
+    Status failed = Status::Ok();
+    const auto write = [&](const Hash& hash, int64_t recorded_at_ms) {
+      while (failed.ok() && next < cuts->size() && (*cuts)[next].position == state->position()) {
+        const Cut& c = (*cuts)[next++];
+        auto bytes = WriteCheckpoint(*state, hash, recorded_at_ms, c.day, PathFor(c.day, c.position));
+        if (!bytes.ok()) {
+          failed = bytes.status();
+          break;
+        }
+        spdlog::info("checkpoint of {} written: position {}, {}", domain::ToIso(c.day), c.position,
+                     MiB(*bytes));
+        ++written;
+      }
+    };
+    if (base) write(base->hash, base->recorded_at_ms);
+    if (next < cuts->size()) {
+      Status s = store_.Scan(state->position() + 1, cuts->back().position, [&](const EventView& e) {
+        if (stopping_) return false;
+        progress.Update(e.position);
+        if (failed = state->Apply(e); !failed.ok()) return false;
+        write(e.hash, e.recorded_at_ms);
+        return failed.ok();
+      });
+      if (failed.ok() && !s.ok()) failed = s;
+    }
+    progress.Finish();
+    if (!failed.ok()) return failed;
+  }
+  Prune(today);
+  return written;
+}
+
+Result<std::string> Checkpoints::CompareWithFold(const CheckpointInfo& info,
+                                                 Progress* progress) const {
+  State saved;
+  if (Status s = LoadCheckpoint(info, saved); !s.ok()) return s;
+  State fresh;
+  fresh.ledger.BeginReplay();
+  Status failed = Status::Ok();
+  Status s = store_.Scan(1, info.position, [&](const EventView& e) {
+    if (progress) progress->Update(e.position);
+    failed = fresh.Apply(e);
+    return failed.ok();
+  });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  if (auto e = store_.Get(info.position); !e.ok() || e->hash != info.hash) {
+    return std::string("its hash is not the log's at position " + std::to_string(info.position));
+  }
+  // Section by section: which part differs, and for tasks which plan's.
+  static constexpr const char* kNames[] = {"agencies and plans", "tokens", "webhooks",
+                                           "idempotency keys"};
+  const auto sections = [](const State& st) {
+    std::map<std::string, std::string> out;
+    EncodeSections(st, [&](int kind, std::string_view plan, std::string_view bytes) {
+      out[kind < 4 ? kNames[kind] : "tasks of plan " + std::string(plan)] = std::string(bytes);
+    });
+    return out;
+  };
+  const auto a = sections(saved), b = sections(fresh);
+  std::string differs;
+  for (const auto& [name, bytes] : b) {
+    auto it = a.find(name);
+    if (it == a.end() || it->second != bytes) differs += (differs.empty() ? "" : ", ") + name;
+  }
+  for (const auto& [name, bytes] : a) {
+    if (!b.contains(name)) differs += (differs.empty() ? "" : ", ") + name + " (not in the log)";
+  }
+  return differs;
+}
+
+void Checkpoints::Prune(Date today) const {
+  std::vector<CheckpointInfo> all = List();
+  for (size_t i = 0; i + 1 < all.size(); ++i) {  // the newest always stays
+    if (Kept(all[i].day, today, options_.recent_days)) continue;
+    std::error_code ec;
+    fs::remove(all[i].path, ec);
+  }
+  // What a crash left half-written (CatchUp holds write_mu_: nothing is being written now).
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.path().extension() == ".tmp") fs::remove(entry.path(), ec);
+  }
+}
+
+void Checkpoints::Start() {
+  if (!options_.enabled || thread_.joinable()) return;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      if (auto r = CatchUp(); !r.ok() && !stopping_) {
+        spdlog::warn("checkpoints: {}", r.status().message());
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.check_every_ms), [this] { return stop_; });
+    }
+  });
+}
+
+void Checkpoints::Stop() {
+  stopping_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,98 @@
+// The checkpoints of a data directory (<data>/checkpoints): which are kept, writing the missing
+// ones in the background, and loading the nearest usable one for start-up and "as of" answers.
+//
+// What is kept: the end of every day of the last `recent_days` days (default 14) and the end of
+// every month forever, each a full checkpoint of that day's end (a day without events needs
+// none: the one before it is the same state). So a date in the last two weeks is at most a day's
+// events from a checkpoint, and any older date at most a month's.
+//
+// The writer folds a State of its own from the newest checkpoint and the log, never the live
+// server's, so commands and reads never wait for it: it costs memory and a CPU while it runs
+// (about once a day, just after midnight Vietnam time, or at start-up when some are missing).
+//
+// Thread-safety: all methods may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/event_store.h"
+#include "server/app/checkpoint.h"
+
+namespace taskledger {
+class Progress;
+}
+
+namespace taskledger::server {
+
+struct CheckpointOptions {
+  bool enabled = true;  // false: neither written nor read
+  int recent_days = 14;
+  // How often the writer looks for a day that has ended without its checkpoint.
+  int64_t check_every_ms = 60'000;
+};
+
+class Checkpoints {
+ public:
+  Checkpoints(std::string dir, const EventStore& store, std::function<int64_t()> clock,
+              CheckpointOptions options);
+  ~Checkpoints();
+
+  const std::string& dir() const { return dir_; }
+  bool enabled() const { return options_.enabled; }
+
+  // The checkpoints on disk whose headers read, by position.
+  std::vector<CheckpointInfo> List() const;
+
+  // Loads into `state` the newest checkpoint at or before `position` that is whole, of
+  // this build's format and matches the log (the hash of the event at its position). Those that
+  // do not are moved aside (*.ckpt.bad) with a log line saying why, and an older one is tried.
+  // None usable: nullopt, and `state` is left new. With `plans`, only those plans' tasks.
+  // `state` is always replaced, and left in a replay (Ledger::BeginReplay) for the caller to
+  // fold the tail and then end.
+  std::optional<CheckpointInfo> LoadNearest(uint64_t position, std::unique_ptr<State>& state,
+                                            const std::set<std::string, std::less<>>* plans =
+                                                nullptr) const;
+
+  // Writes the checkpoints the rule above wants and the disk lacks, up to the end of yesterday,
+  // and removes those it no longer wants; blocking. Returns how many it wrote. `log_progress`:
+  // a line every few seconds while folding.
+  Result<int> CatchUp(bool log_progress = true);
+
+  // Compares the checkpoint with the log folded afresh up to its position (taskledger verify):
+  // empty when they are equal, else which parts differ.
+  Result<std::string> CompareWithFold(const CheckpointInfo& info, Progress* progress) const;
+
+  // Runs CatchUp() on a thread of its own every check_every_ms, until Stop().
+  void Start();
+  void Stop();
+
+  // Whether the checkpoint for the end of `day` is kept, as of `today`.
+  static bool Kept(domain::Date day, domain::Date today, int recent_days);
+
+ private:
+  std::string PathFor(domain::Date day, uint64_t position) const;
+  void SetAside(const CheckpointInfo& info, const std::string& why) const;
+  void Prune(domain::Date today) const;
+
+  std::string dir_;
+  const EventStore& store_;
+  std::function<int64_t()> clock_;
+  CheckpointOptions options_;
+  std::mutex write_mu_;  // one CatchUp at a time
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // by mu_
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace taskledger::server

@@ -1,0 +1,54 @@
+#include "server/app/state.h"
+
+#include "events/util/binary.h"
+
+namespace taskledger::server {
+
+Status State::Apply(const EventView& e) {
+  if (Status s = ledger.Apply(e); !s.ok()) return s;
+  tokens.Apply(e);
+  webhooks.Apply(e);
+  if (e.correlation_id.starts_with(kIdemPrefix)) {
+    const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
+    const size_t last_colon = rest.rfind(':');
+    if (last_colon != std::string_view::npos) {
+      IdemRecord& r = idem[std::string(rest.substr(0, last_colon))];
+      if (r.first_position == 0) r.first_position = e.position;
+      r.last_position = e.position;
+      r.stream = std::string(e.stream);
+      r.version = e.version;
+      r.fingerprint = std::string(rest.substr(last_colon + 1));
+    }
+  }
+  return Status::Ok();
+}
+
+void State::EncodeIdem(std::string& out) const {
+  BinaryWriter w(out);
+  w.U64(idem.size());
+  for (const auto& [slot, r] : idem) {
+    w.Str(slot);
+    w.Str(r.stream);
+    w.U64(r.first_position);
+    w.U64(r.last_position);
+    w.U64(r.version);
+    w.Str(r.fingerprint);
+  }
+}
+
+Status State::DecodeIdem(std::string_view in) {
+  BinaryReader r(in);
+  for (size_t n = r.Count(6); n > 0 && r.ok(); --n) {
+    std::string slot = r.Str();
+    IdemRecord& rec = idem[std::move(slot)];
+    rec.stream = r.Str();
+    rec.first_position = r.U64();
+    rec.last_position = r.U64();
+    rec.version = r.U64();
+    rec.fingerprint = r.Str();
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's idempotency keys are damaged");
+  return Status::Ok();
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,49 @@
+// Everything the App folds from the log: the Ledger, the API tokens, the webhook subscriptions
+// and the idempotency keys. One fold for all of it, used alike by the running server, by
+// projection checkpoints (checkpoint.h) and by "as of" answers, so they cannot disagree.
+//
+// Thread-safety: none; the App guards its State with its mutex, and a checkpoint or a past day
+// folds a State of its own.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "domain/ledger.h"
+#include "events/event.h"
+#include "server/app/tokens.h"
+#include "webhooks/subscription.h"
+
+namespace taskledger::server {
+
+// The first request made with an Idempotency-Key, as its events recorded it.
+struct IdemRecord {
+  std::string stream;
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  uint64_t version = 0;
+  std::string fingerprint;  // digest of that request
+};
+
+// Idempotency keys travel in the events' correlation id, so they are durable with the events
+// and rebuilt by folding: "idem:<token id>:<key digest>:<request digest>".
+inline constexpr std::string_view kIdemPrefix = "idem:";
+
+struct State {
+  domain::Ledger ledger;
+  TokenTable tokens;
+  webhooks::Registry webhooks;
+  std::map<std::string, IdemRecord> idem;  // "token:key digest" -> first request
+
+  // Folds `e` into all four; an event the Ledger cannot fold is its error, and changes nothing
+  // else.
+  Status Apply(const EventView& e);
+  uint64_t position() const { return ledger.position(); }
+
+  // The idempotency keys in binary, for checkpoints; Decode() into an empty map.
+  void EncodeIdem(std::string& out) const;
+  Status DecodeIdem(std::string_view in);
+};
+
+}  // namespace taskledger::server
