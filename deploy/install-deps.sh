@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev
   libsimdjson-dev libcli11-dev
-  libzip-dev libpugixml-dev libicu-dev libxlsxwriter-dev libqrencode-dev
+  libzstd-dev zlib1g-dev libzip-dev libpugixml-dev libicu-dev libxlsxwriter-dev libqrencode-dev
 )
 packages+=("$@")  # callers add what they need besides (bench/http.sh: wrk)
 

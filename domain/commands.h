@@ -94,6 +94,18 @@ struct ReviewDeliverable {
   std::string task, occurrence, deliverable;
   bool accept = false;
   std::string comment;
+  // An acceptance that took effect on a past day (recorded late, or a plan taken up mid-way):
+  // on time or late is judged by that day. Needs `reason`; never after today.
+  std::optional<Date> effective_on;
+  std::string reason;
+};
+// Records that an occurrence was completed on a past day without its deliverable passing through
+// TaskLedger (a plan taken up mid-way, its earlier work done on paper). Coordinators only, with a
+// reason; the event keeps both the day it took effect and the moment it was recorded.
+struct RecordCompletion {
+  std::string task, occurrence;
+  Date completed_on;
+  std::string reason;
 };
 struct CancelOccurrence {
   std::string task, occurrence, reason;
@@ -122,7 +134,8 @@ struct RecordNotification {
 using Command = std::variant<RegisterAgency, CreatePlan, EditPlan, AddSections, SetPlanVisibility, CreateTask,
                              EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress,
                              SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
-                             RequestExtension, DecideExtension, AddComment, RecordNotification>;
+                             RequestExtension, DecideExtension, AddComment, RecordNotification,
+                             RecordCompletion>;
 
 struct Decision {
   std::string stream;

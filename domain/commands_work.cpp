@@ -131,6 +131,28 @@ Result<Decision> Submit(const Ledger& s, const SubmitDeliverable& c, const Actor
   return On(*t, ev::kTaskDeliverableSubmitted, {{"deliverable", j}}, a);
 }
 
+// A day something took effect, recorded now: not after today, and with a reason.
+Status EffectiveOn(Date day, const std::string& reason, int64_t now_ms,
+                   std::string_view field = "effective_on") {
+  const Date today = DateAtUtcMs(now_ms);
+  if (day > today) {
+    return Invalid(field, "cannot be after today (" + ToIso(today) + ")")
+        .With("effective-in-future", {{"field", std::string(field)}, {"today", ToIso(today)}});
+  }
+  if (Trim(reason).empty()) {
+    return Invalid("reason", "a fact recorded after the day it took effect needs a reason")
+        .With("reason-required-effective", {{"field", "reason"}});
+  }
+  return detail::OptionalText("reason", reason);
+}
+
+// Completion on `day`: on time or late against the due date in force now, after any extensions.
+void Completed(const Occurrence& o, Date day, json& j) {
+  j["completed_on"] = ToIso(day);
+  j["late"] = o.due.has_value() && day > *o.due;
+  if (o.due) j["due"] = ToIso(*o.due);
+}
+
 Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor& a,
                         int64_t now_ms) {
   auto t = Resolve(s, c.task, c.occurrence, a, Who::kCoordinator, "review deliverables");
@@ -152,14 +174,29 @@ Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor
   json j = {{"deliverable", c.deliverable},
             {"decision", c.accept ? "accepted" : "returned"},
             {"comment", c.comment}};
-  if (c.accept) {
-    // On time or late against the due date in force now, after any extensions.
-    const Date today = DateAtUtcMs(now_ms);
-    j["completed_on"] = ToIso(today);
-    j["late"] = t->occurrence->due.has_value() && today > *t->occurrence->due;
-    if (t->occurrence->due) j["due"] = ToIso(*t->occurrence->due);
+  if (c.effective_on) {
+    if (!c.accept) {
+      return Invalid("effective_on", "only an acceptance can take effect on a past day");
+    }
+    if (Status st = EffectiveOn(*c.effective_on, c.reason, now_ms); !st.ok()) return st;
+    j["effective_on"] = ToIso(*c.effective_on);
+    j["reason"] = c.reason;
   }
+  if (c.accept) Completed(*t->occurrence, c.effective_on.value_or(DateAtUtcMs(now_ms)), j);
   return On(*t, ev::kTaskDeliverableReviewed, j, a);
+}
+
+Result<Decision> RecordDone(const Ledger& s, const RecordCompletion& c, const Actor& a,
+                            int64_t now_ms) {
+  auto t = Resolve(s, c.task, c.occurrence, a, Who::kCoordinator, "record a completion");
+  if (!t.ok()) return t.status();
+  if (Status st = RequireOpen(*t, "record a completion"); !st.ok()) return st;
+  if (Status st = EffectiveOn(c.completed_on, c.reason, now_ms, "completed_on"); !st.ok()) {
+    return st;
+  }
+  json j = {{"effective_on", ToIso(c.completed_on)}, {"reason", c.reason}};
+  Completed(*t->occurrence, c.completed_on, j);
+  return On(*t, ev::kTaskCompletionRecorded, j, a);
 }
 
 Result<Decision> Cancel(const Ledger& s, const CancelOccurrence& c, const Actor& a) {
@@ -290,6 +327,7 @@ Result<Decision> detail::DecideWork(const Ledger& s, const Command& c, const Act
   if (auto* x = std::get_if<SubmitDeliverable>(&c)) return Submit(s, *x, a);
   if (auto* x = std::get_if<ReviewDeliverable>(&c)) return Review(s, *x, a, now_ms);
   if (auto* x = std::get_if<CancelOccurrence>(&c)) return Cancel(s, *x, a);
+  if (auto* x = std::get_if<RecordCompletion>(&c)) return RecordDone(s, *x, a, now_ms);
   if (auto* x = std::get_if<RecordNotification>(&c)) return Notified(s, *x, a);
   if (auto* x = std::get_if<RequestExtension>(&c)) return Request(s, *x, a);
   if (auto* x = std::get_if<DecideExtension>(&c)) return DecideRequest(s, *x, a);

@@ -22,6 +22,8 @@ inline constexpr std::string_view kTaskProgressReported = "task.progress_reporte
 inline constexpr std::string_view kTaskDeliverableSubmitted = "task.deliverable_submitted";
 inline constexpr std::string_view kTaskDeliverableReviewed = "task.deliverable_reviewed";
 inline constexpr std::string_view kTaskCancelled = "task.cancelled";
+// Completed on a past day ("effective_on"), recorded now: RecordCompletion.
+inline constexpr std::string_view kTaskCompletionRecorded = "task.completion_recorded";
 inline constexpr std::string_view kTaskExtensionRequested = "task.extension_requested";
 inline constexpr std::string_view kTaskExtensionDecided = "task.extension_decided";
 inline constexpr std::string_view kTaskCommented = "task.commented";

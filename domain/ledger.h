@@ -99,7 +99,7 @@ class Ledger {
   // those plans exactly as the ledger it was taken from. The encoding is canonical: equal states
   // encode to equal bytes. kFoldVersion changes whenever folding or this form changes meaning,
   // which sets older checkpoints aside.
-  static constexpr uint32_t kFoldVersion = 1;
+  static constexpr uint32_t kFoldVersion = 2;  // 2: task.completion_recorded
   void EncodeShared(std::string& out) const;
   void EncodeTasks(
       const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;

@@ -367,6 +367,12 @@ Status Ledger::ApplyTask(const EventView& e) {
     } else {
       o.status = OccurrenceStatus::kInProgress;
     }
+  } else if (e.type == ev::kTaskCompletionRecorded) {
+    Unindex(t, index);
+    o.status = OccurrenceStatus::kCompleted;
+    o.completed_on = DateField(j, "completed_on");
+    o.completed_late = Bool(j, "late");
+    o.percent = 100;
   } else if (e.type == ev::kTaskCancelled) {
     Unindex(t, index);
     o.status = OccurrenceStatus::kCancelled;

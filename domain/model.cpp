@@ -73,7 +73,9 @@ Occurrence* Task::Find(std::string_view key) {
 
 Category Classify(const Occurrence& o, Date as_of) {
   if (o.status == OccurrenceStatus::kCancelled) return Category::kCancelled;
-  if (o.status == OccurrenceStatus::kCompleted) {
+  // Completed by then. A completion that took effect later (known now, asked of an earlier day)
+  // was still open on `as_of`.
+  if (o.status == OccurrenceStatus::kCompleted && (!o.completed_on || *o.completed_on <= as_of)) {
     return o.completed_late ? Category::kCompletedLate : Category::kCompletedOnTime;
   }
   if (!o.due) return Category::kUnscheduled;

@@ -141,18 +141,34 @@ void Api::AddCommandRoutes() {
     RunCommand(app_, post_, c, SubmitDeliverable{c.params[0], occ_key, d}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/deliverables/{}/review", [this, occurrence](Call& c) {
-    auto j = JsonBody(c, {"occurrence", "decision", "comment"});
+    auto j = JsonBody(c, {"occurrence", "decision", "comment", "effective_on", "reason"});
     if (!j) return;
-    auto decision = Text(c, *j, "decision", true), comment = Text(c, *j, "comment", false);
-    if (!decision || !comment) return;
+    auto decision = Text(c, *j, "decision", true), comment = Text(c, *j, "comment", false),
+         reason = Text(c, *j, "reason", false);
+    if (!decision || !comment || !reason) return;
     if (*decision != "accepted" && *decision != "returned") {
       return c.Fail(BadRequest("decision must be accepted or returned", "decision"));
     }
+    auto effective_on = DateMember(c, *j, "effective_on", false);
+    if (!effective_on) return;
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    RunCommand(app_, post_, c,
-        ReviewDeliverable{c.params[0], *occ, c.params[1], *decision == "accepted", *comment},
-        c.params[0]);
+    ReviewDeliverable cmd{c.params[0], *occ, c.params[1], *decision == "accepted", *comment};
+    if (*effective_on != Date{}) cmd.effective_on = *effective_on;
+    cmd.reason = *reason;
+    RunCommand(app_, post_, c, cmd, c.params[0]);
+  });
+  // Completed on a past day, its work done before the plan was tracked here (coordinators).
+  Add(http::verb::post, "/v1/tasks/{}/completion", [this, occurrence](Call& c) {
+    auto j = JsonBody(c, {"occurrence", "completed_on", "reason"});
+    if (!j) return;
+    auto reason = Text(c, *j, "reason", true);
+    if (!reason) return;
+    auto day = DateMember(c, *j, "completed_on", true);
+    if (!day) return;
+    auto occ = occurrence(c, *j);
+    if (!occ) return;
+    RunCommand(app_, post_, c, RecordCompletion{c.params[0], *occ, *day, *reason}, c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/assignment", [this](Call& c) {
     auto j = JsonBody(c, {"lead", "coordinating", "reason"});

@@ -112,13 +112,23 @@ void Api::AddReadRoutes() {
     json items = json::array();
     app_.Read([&](const Ledger& l, const TokenTable&) {
       for (const RecordedEvent& e : *events) {
+        json data = json::parse(e.data, nullptr, false);
+        // Both dates of a fact: when it was recorded, and when it took effect (the same day,
+        // unless the event says it took effect earlier).
+        const std::string recorded_on = ToIso(DateAtUtcMs(e.recorded_at_ms));
+        std::string effective_on = recorded_on;
+        if (data.is_object() && data.contains("effective_on") && data["effective_on"].is_string()) {
+          effective_on = data["effective_on"].get<std::string>();
+        }
         items.push_back({{"position", e.position},
                          {"version", e.version},
                          {"type", e.type},
                          {"recorded_at_ms", e.recorded_at_ms},
+                         {"recorded_on", recorded_on},
+                         {"effective_on", effective_on},
                          {"actor", e.actor},
                          {"by", PersonView(l, e.actor)},
-                         {"data", json::parse(e.data, nullptr, false)}});
+                         {"data", std::move(data)}});
       }
     });
     c.Json(http::status::ok, {{"task", c.params[0]}, {"events", std::move(items)}});
@@ -179,6 +189,10 @@ void Api::AddReadRoutes() {
             format != "xlsx") {
           return c.Fail(BadRequest("format must be json, csv, html, docx or xlsx", "format"));
         }
+        // Two readings of a past day: "then", as it was recorded by that day's end (what an
+        // auditor asks), or "now", as it is now known to have stood (completions recorded later
+        // count from the day they took effect).
+        const std::string known = c.query.count("known") ? c.query.at("known") : "then";
         const Date date = as_of.value_or(Today(app_));
         // Who reads what is decided on the plan as it is now: an agency outside the plan reads
         // nothing of it, one inside reads its own tasks' report, or the whole of an open plan.
@@ -222,9 +236,11 @@ void Api::AddReadRoutes() {
             res.body() = ReportHtml(l, *report);
             return c.reply(std::move(res));
           }
-          c.Json(http::status::ok, ReportView(*report));
+          json view = ReportView(*report);
+          view["known"] = known;
+          c.Json(http::status::ok, view);
         };
-        if (!as_of || !(*as_of < Today(app_))) {
+        if (!as_of || !(*as_of < Today(app_)) || known == "now") {
           return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
         }
         // As it stood then: the nearest checkpoint of that plan and the log after it.
@@ -233,6 +249,7 @@ void Api::AddReadRoutes() {
         answer(**past);
       },
       {{"as_of", ParamKind::kDate},
+       {"known", ParamKind::kEnum, {"then", "now"}},
        {"format", ParamKind::kEnum, {"json", "csv", "html", "docx", "xlsx"}}});
 
   Add(http::verb::get, "/v1/events",

@@ -131,6 +131,14 @@ std::string Detail(const std::string& code, const Params& p, Language lang) {
     return vi ? "Hạn mới phải sau hạn hiện hành (" + Dmy(p, "current") + ")."
               : "The new due date must be after the current one (" + Dmy(p, "current") + ").";
   }
+  if (code == "reason-required-effective") {
+    return vi ? "Ghi nhận một việc đã diễn ra từ ngày trước cần ghi rõ lý do."
+              : "A fact recorded after the day it took effect needs a reason.";
+  }
+  if (code == "effective-in-future") {
+    return vi ? "Ngày có hiệu lực không được sau ngày hôm nay (" + Text(p, "today") + ")."
+              : "The day it took effect cannot be after today (" + Text(p, "today") + ").";
+  }
   if (code == "reason-required-return") {
     return vi ? "Trả lại sản phẩm cần ghi rõ lý do." : "Returning a deliverable needs a reason.";
   }

@@ -8,8 +8,9 @@
 //           | i64 recorded_at_ms of that event | i64 the day (days since 1970) it closes | u32 crc
 //   sections, back to back: the Ledger's shared part, tokens, webhooks, idempotency keys, then
 //           each plan's tasks (events/util/binary.h forms)
-//   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset | u64 size
-//           | u64 crc32
+//   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset
+//           | u64 stored size | u64 decoded size | u64 crc32 of the stored bytes
+// Sections are stored compressed (zstd, level 1).
 //   trailer u64 index offset | u32 index crc32 | "TLCKEND\n"
 // Each section has its own CRC, so loading one plan reads and checks only its part.
 #pragma once
@@ -26,7 +27,7 @@
 
 namespace taskledger::server {
 
-inline constexpr uint32_t kCheckpointFormat = 1;
+inline constexpr uint32_t kCheckpointFormat = 2;  // 2: sections compressed
 
 struct CheckpointInfo {
   std::string path;

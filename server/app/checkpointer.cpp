@@ -37,7 +37,12 @@ std::string Checkpoints::PathFor(Date day, uint64_t position) const {
 }
 
 std::vector<CheckpointInfo> Checkpoints::List() const {
+  {
+    std::lock_guard lock(list_mu_);
+    if (listed_) return *listed_;
+  }
   std::vector<CheckpointInfo> out;
+  std::vector<std::pair<CheckpointInfo, std::string>> bad;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     if (entry.path().extension() != ".ckpt") continue;
@@ -45,14 +50,22 @@ std::vector<CheckpointInfo> Checkpoints::List() const {
     if (info.ok()) {
       out.push_back(std::move(*info));
     } else if (info.status().code() == Status::Code::kCorruption) {
-      CheckpointInfo bad;
-      bad.path = entry.path().string();
-      SetAside(bad, info.status().message());
+      CheckpointInfo b;
+      b.path = entry.path().string();
+      bad.emplace_back(std::move(b), info.status().message());
     }
   }
+  for (const auto& [info, why] : bad) SetAside(info, why);
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.position < b.position; });
+  std::lock_guard lock(list_mu_);
+  listed_ = out;
   return out;
+}
+
+void Checkpoints::Forget() const {
+  std::lock_guard lock(list_mu_);
+  listed_.reset();
 }
 
 void Checkpoints::SetAside(const CheckpointInfo& info, const std::string& why) const {
@@ -61,6 +74,7 @@ void Checkpoints::SetAside(const CheckpointInfo& info, const std::string& why) c
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   fs::rename(from, to, ec);
+  Forget();
   if (ec) return;  // another reader set it aside first, or pruning removed it
   spdlog::warn("checkpoint {} set aside, the log will be folded from an older one: {}",
                from.filename().string(), why);
@@ -117,6 +131,7 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Status::IOError("creating " + dir_ + ": " + ec.message());
+  Forget();  // what is on disk now, whoever changed it
 
   struct Cut {
     Date day;
@@ -183,6 +198,7 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
         }
         spdlog::info("checkpoint of {} written: position {}, {}", domain::ToIso(c.day), c.position,
                      MiB(*bytes));
+        Forget();
         ++written;
       }
     };
@@ -249,6 +265,7 @@ void Checkpoints::Prune(Date today) const {
     if (Kept(all[i].day, today, options_.recent_days)) continue;
     std::error_code ec;
     fs::remove(all[i].path, ec);
+    Forget();
   }
   // What a crash left half-written (CatchUp holds write_mu_: nothing is being written now).
   std::error_code ec;

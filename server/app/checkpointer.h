@@ -49,7 +49,8 @@ class Checkpoints {
   const std::string& dir() const { return dir_; }
   bool enabled() const { return options_.enabled; }
 
-  // The checkpoints on disk whose headers read, by position.
+  // The checkpoints on disk whose headers read, by position. Kept in memory between changes this
+  // process makes (it is the only writer while it runs); CatchUp() reads the disk afresh.
   std::vector<CheckpointInfo> List() const;
 
   // Loads into `state` the newest checkpoint at or before `position` that is whole, of
@@ -83,8 +84,12 @@ class Checkpoints {
   void SetAside(const CheckpointInfo& info, const std::string& why) const;
   void Prune(domain::Date today) const;
 
+  void Forget() const;  // List() reads the disk again next time
+
   std::string dir_;
   const EventStore& store_;
+  mutable std::mutex list_mu_;
+  mutable std::optional<std::vector<CheckpointInfo>> listed_;  // by list_mu_
   std::function<int64_t()> clock_;
   CheckpointOptions options_;
   std::mutex write_mu_;  // one CatchUp at a time

@@ -59,6 +59,19 @@ export async function renderBoard(el, [requested]) {
         }
       } }, field(t("lead_ids"), lead), field(t("coordinating_ids"), coordinating), field(t("reason"), reason),
          h("button", { type: "submit" }, t("save")), h("button", { type: "button", class: "link", onclick: close }, t("cancel")));
+    } else if (kind === "completion") {
+      // Completed on a past day, its work done before the plan was tracked here.
+      const day = h("input", { type: "date", name: "completed_on", max: session.me.today, required: true });
+      const reason = h("input", { type: "text", name: "reason", required: true });
+      form = h("form", { class: "panel", onsubmit: async (e) => {
+        e.preventDefault();
+        if (await attemptForm(form, () => api.post(`/v1/tasks/${encodeURIComponent(task.id)}/completion`,
+          { occurrence: task.occurrence, completed_on: day.value, reason: reason.value }), t("done"))) {
+          close();
+          load();
+        }
+      } }, h("p", { class: "help" }, t("record_completion_help")), field(t("completed_on"), day), field(t("reason"), reason),
+         h("button", { type: "submit" }, t("save")), h("button", { type: "button", class: "link", onclick: close }, t("cancel")));
     } else {
       const deadline = h("input", { type: "text", name: "deadline", value: task.deadline?.text || "", required: true });
       const reason = h("input", { type: "text", name: "reason", required: true });
@@ -89,7 +102,9 @@ export async function renderBoard(el, [requested]) {
       h("td", {}, categoryBadge(task.category)),
       h("td", { class: "row-actions" },
         h("button", { class: "small", "data-action": "assignment", onclick: () => editForm(task, "assignment", row) }, t("edit_assignment")),
-        h("button", { class: "small", "data-action": "deadline", onclick: () => editForm(task, "deadline", row) }, t("edit_deadline"))));
+        h("button", { class: "small", "data-action": "deadline", onclick: () => editForm(task, "deadline", row) }, t("edit_deadline")),
+        task.occurrence && !["completed", "cancelled"].includes(task.status)
+          ? h("button", { class: "small secondary", "data-action": "completion", onclick: () => editForm(task, "completion", row) }, t("record_completion")) : ""));
     return row;
   };
 

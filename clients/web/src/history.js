@@ -38,7 +38,9 @@ function describe(e) {
       return [file, del.note];
     }
     case "task.deliverable_reviewed":
-      return [d.accepted === true || d.decision === "accepted" ? t("accept") : d.accepted === false || d.decision === "returned" ? t("return_") : "", d.comment];
+      return [d.accepted === true || d.decision === "accepted" ? t("accept") : d.accepted === false || d.decision === "returned" ? t("return_") : "", d.comment, d.reason];
+    case "task.completion_recorded":
+      return [`${t("completed_on")}: ${fmtDate(d.completed_on)}${d.late ? ` (${t("cat_completed_late").toLowerCase()})` : ""}`, d.reason];
     case "task.extension_requested":
       return [`${t("new_due")}: ${fmtDate(d.due || d.requested_due)}`, d.reason];
     case "task.extension_decided":
@@ -113,7 +115,10 @@ export async function renderHistory(el, [requested]) {
       h("ol", { class: "timeline" }, history.events.map((e) => {
         const notice = e.type.startsWith("task.notification_");
         return h("li", { class: "event " + e.type.replaceAll(".", "-") + (notice ? " notice" : ""), "data-type": e.type, "data-actor": e.actor },
-          h("div", { class: "when" }, fmtTime(e.recorded_at_ms), h("span", { class: "muted small" }, ` #${e.position}`)),
+          h("div", { class: "when" }, fmtTime(e.recorded_at_ms), h("span", { class: "muted small" }, ` #${e.position}`),
+            // A fact of an earlier day, recorded later: both dates.
+            e.effective_on && e.effective_on !== e.recorded_on
+              ? h("div", { class: "small effective" }, t("effective_on"), " ", fmtDate(e.effective_on)) : ""),
           h("div", { class: "what" },
             h("b", {}, t("ev_" + e.type.replaceAll(".", "_"))),
             e.type === "task.notification_failed" ? badge(t("state_failed"), "overdue") : "",

@@ -79,7 +79,17 @@ export async function renderReport(el, [requested, requestedDate]) {
   const leads = h("section", { class: "card" });
   const barCanvas = h("canvas", { id: "chart-groups", role: "img", "aria-label": t("chart_by_lead") });
   const lineCanvas = h("canvas", { id: "chart-time", role: "img", "aria-label": t("chart_over_time") });
-  const query = () => `/v1/plans/${encodeURIComponent(plan.id)}/report?as_of=${asOf}`;
+  // A past day read two ways: as recorded by its end (what an auditor asks), or as now known
+  // to have stood (completions recorded later count from the day they took effect).
+  let known = asOf < today ? sessionStorage.getItem("report-known") || "then" : "then";
+  const knownSelect = h("select", { id: "known", onchange: (e) => {
+    known = e.target.value;
+    sessionStorage.setItem("report-known", known);
+    reading.textContent = t(`known_${known}`);
+    attempt(() => load());
+  } }, ["then", "now"].map((v) => h("option", { value: v, selected: v === known }, t(`known_${v}`))));
+  const reading = h("span", { id: "reading" }, asOf < today ? t(`known_${known}`) : "");
+  const query = () => `/v1/plans/${encodeURIComponent(plan.id)}/report?as_of=${asOf}&known=${known}`;
   const point = (date, r) => ({
     date,
     completed: r.totals.completed_on_time + r.totals.completed_late,
@@ -166,11 +176,13 @@ export async function renderReport(el, [requested, requestedDate]) {
   clear(el,
     h("h1", {}, t("report_title")),
     h("div", { class: "toolbar" }, field(t("plan"), planSelect), field(t("as_of"), dateInput),
+      asOf < today ? field(t("known"), knownSelect) : null,
       h("button", { id: "print", onclick: () => attempt(() => api.openDocument(query() + "&format=html")) }, t("print")),
       h("button", { id: "docx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=docx", `bao-cao-${plan.id}-${asOf}.docx`)) }, t("report_docx")),
       h("button", { id: "xlsx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=xlsx", `bao-cao-${plan.id}-${asOf}.xlsx`)) }, t("report_xlsx")),
       h("button", { id: "csv", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=csv", `${plan.id}-${asOf}.csv`)) }, t("csv"))),
-    h("p", { class: "muted" }, plan.title, plan.number ? ` (${plan.number})` : "", " — ", t("as_of").toLowerCase(), " ", fmtDate(asOf)),
+    h("p", { class: "muted" }, plan.title, plan.number ? ` (${plan.number})` : "", " — ", t("as_of").toLowerCase(), " ", fmtDate(asOf),
+      asOf < today ? " — " : "", reading),
     totals, counts,
     h("div", { class: "charts" },
       h("section", { class: "card" }, h("h2", {}, t("chart_by_lead")), h("div", { class: "chart" }, barCanvas)),
