@@ -58,7 +58,8 @@ start_server() {  # extra flags...
   server_pid=$!
   for _ in $(seq 6000); do grep -q "listening on" "$work/server.log" && break; sleep 0.05; done
   port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/server.log")"
-  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.01; done
+  base="http://127.0.0.1:$port"
+  until curl -sf "$base/healthz" >/dev/null; do sleep 0.01; done
   started_ms=$(( $(now_ms) - began ))
 }
 stop_server() {
@@ -74,7 +75,6 @@ began=$(now_ms)
 echo "checkpoints written offline:   $(( ($(now_ms) - began) / 1000 )) s, $(ls "$data/checkpoints"/*.ckpt | wc -l) files, $(du -sh "$data/checkpoints" | cut -f1) (newest $(ls -s --block-size=M "$data/checkpoints"/*.ckpt | tail -1 | awk '{print $1}'))"
 
 start_server
-base="http://127.0.0.1:$port"
 echo "start-up from a checkpoint:    $(python3 -c "print(f'{$started_ms / 1000:.2f}')") s to /healthz, RSS $(rss_mib "$server_pid") MiB ($(grep -o 'from the checkpoint of [0-9-]*; [0-9]* events folded' "$work/server.log" || echo 'no checkpoint'))"
 
 # curl's time for each URL on stdin, in ms, one per line; fails on a non-2xx answer.
