@@ -137,6 +137,11 @@ mixed() {  # label
     "$(awk '/^Requests\/sec:/ {print $2}' "$work/w.txt")" "$(awk '$1 == "99%" {print $2}' "$work/w.txt")" \
     "$(awk '/^Requests\/sec:/ {print $2}' "$work/r.txt")" "$(awk '$1 == "99%" {print $2}' "$work/r.txt")" \
     "$(awk '/Non-2xx/ {print $NF}' "$work/w.txt")" "$(awk '/Non-2xx/ {print $NF}' "$work/r.txt")"
+  # How long folds (each answering a group of commands) waited for the readers' shared lock.
+  curl -sf -H "$auth" "$base/metrics" | awk '
+    /^taskledger_folds_total/ {n = $2} /^taskledger_fold_lock_wait_seconds_total/ {s = $2}
+    /^taskledger_fold_lock_wait_max_seconds/ {m = $2}
+    END {if (n) printf "  folds waited for readers: %d folds, mean %.1f us, max %.1f ms\n", n, s / n * 1e6, m * 1e3}'
 }
 mixed "mixed load (64 + 64)"
 stop_server

@@ -319,6 +319,12 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       c.occurrence_targets = gathered.occurrence_targets;
       task_commands.push_back(std::move(c));
       ++out.tasks_created;
+      if (schedule.ok()) {
+        for (Command& s : StateCommands(r, std::string(plan_id) + ":" + code, nullptr,
+                                        Expand(*schedule, plan->period), options, &out.problems)) {
+          task_commands.push_back(std::move(s));
+        }
+      }
       continue;
     }
     // Re-import: only what changed becomes an event.
@@ -341,6 +347,10 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
     }
     if (existing->schedule.text != std::string(Trim(r.deadline))) {
       task_commands.push_back(ChangeDeadline{existing->id, r.deadline, options.reason});
+      changed = true;
+    }
+    for (Command& s : StateCommands(r, existing->id, existing, {}, options, &out.problems)) {
+      task_commands.push_back(std::move(s));
       changed = true;
     }
     changed ? ++out.tasks_changed : ++out.tasks_unchanged;

@@ -27,11 +27,17 @@ struct MatrixRow {
   int row = 0;        // CSV line, the table's row, the sheet's row, or 1-based index in JSON
   std::string code, title, lead, coordinating, deliverable, deadline, section, targets;
   std::string occurrence_targets;  // ';'-separated, one per occurrence (yearly ladders)
+  // Where the task stands, when the file says (a plan taken up mid-way): "Đã hoàn thành" and the
+  // day it was completed, or progress in percent. Applied to the current occurrence.
+  std::string status, percent, completed_on;
 };
 
 // The importer's own column heads, in order (TT … Chỉ tiêu theo mốc): what an export writes so
 // that importing it back changes nothing.
 std::vector<std::string> MatrixColumnNames();
+// The optional columns that say where each task stands: "Trạng thái", "Tiến độ (%)", "Ngày hoàn
+// thành" (an export writes them; an import applies them to tasks whose state differs).
+std::vector<std::string> StateColumnNames();
 
 struct ImportProblem {
   int row = 0;         // 0: the file as a whole
@@ -85,6 +91,8 @@ struct ImportOptions {
   std::map<std::string, std::string> aliases;
   // Names to register as new agencies even without create_unknown_agencies.
   std::set<std::string> create;
+  // Today, to refuse completion dates after it; none: not checked here (the command will).
+  std::optional<Date> today;
 };
 
 // A row as the import understood it: what a preview shows before anything is written.

@@ -21,8 +21,14 @@ enum Column {
   kSection,
   kTargets,
   kOccurrenceTargets,
+  // Where a plan under way stands (a file exported by TaskLedger, or a clerk's own columns):
+  // the current occurrence's status, completion date and progress. Optional.
+  kStatus,
+  kPercent,
+  kCompletedOn,
   kColumnCount
 };
+inline constexpr int kMatrixColumnCount = kOccurrenceTargets + 1;  // the plan's own columns
 
 extern const char* const kColumnNames[kColumnCount];  // canonical, for problems and layouts
 
@@ -34,6 +40,13 @@ int ColumnOf(std::string_view cell);
 // The pieces of `s` split on any of `seps`, trimmed, without trailing '.' or ','; empty ones left
 // out.
 std::vector<std::string> SplitOn(std::string_view s, std::string_view seps);
+// The commands that bring task `task_id` (`existing`, or new with occurrences `specs`) to where
+// row `r` says it stands (import_state.cpp): a completion on its own day, or progress; none when
+// the ledger already agrees. Problems are the row's.
+std::vector<Command> StateCommands(const MatrixRow& r, const std::string& task_id,
+                                   const Task* existing, const std::vector<OccurrenceSpec>& specs,
+                                   const ImportOptions& o, std::vector<ImportProblem>* problems);
+
 // What kind of agency a name suggests ("UBND …": a committee, "Các …": a group).
 AgencyKind GuessKind(std::string_view name);
 

@@ -29,6 +29,10 @@ const std::array<std::vector<std::string_view>, kColumnCount> kHeaders = {{
     {"muc", "phan", "section"},
     {"muc tieu", "chi tieu", "targets", "target"},
     {"chi tieu theo moc", "muc tieu theo moc", "occurrence targets", "milestone targets"},
+    {"trang thai", "tinh trang", "tinh trang thuc hien", "trang thai thuc hien", "status"},
+    {"ty le hoan thanh", "phan tram hoan thanh", "percent", "progress"},
+    {"ngay hoan thanh", "ngay hoan thanh thuc te", "hoan thanh ngay", "completed on",
+     "completed"},
 }};
 
 // A header cell as compared: folded, punctuation as spaces, one space between words.
@@ -59,6 +63,11 @@ bool HasWords(std::string_view key, std::string_view words) {
 int ColumnOf(std::string_view cell) {
   const std::string key = Key(cell);
   if (key.empty() || key.size() > 120) return -1;
+  // "Tiến độ" alone is the timeline a plan writes; with a percent sign, how far the work is.
+  if (cell.find('%') != std::string_view::npos &&
+      (key.starts_with("tien do") || key.starts_with("ty le") || key.starts_with("phan tram"))) {
+    return kPercent;
+  }
   for (int c = 0; c < kColumnCount; ++c) {
     for (std::string_view known : kHeaders[c]) {
       if (key == known) return c;
@@ -86,7 +95,10 @@ const char* const kColumnNames[kColumnCount] = {"TT",
                                                 "Thời gian hoàn thành",
                                                 "Mục",
                                                 "Mục tiêu",
-                                                "Chỉ tiêu theo mốc"};
+                                                "Chỉ tiêu theo mốc",
+                                                "Trạng thái",
+                                                "Tiến độ (%)",
+                                                "Ngày hoàn thành"};
 
 std::string* Field(MatrixRow& r, int column) {
   switch (column) {
@@ -108,6 +120,12 @@ std::string* Field(MatrixRow& r, int column) {
       return &r.targets;
     case kOccurrenceTargets:
       return &r.occurrence_targets;
+    case kStatus:
+      return &r.status;
+    case kPercent:
+      return &r.percent;
+    case kCompletedOn:
+      return &r.completed_on;
   }
   return nullptr;
 }
@@ -117,7 +135,11 @@ std::string* Field(MatrixRow& r, int column) {
 using namespace import_detail;
 
 std::vector<std::string> MatrixColumnNames() {
-  return {std::begin(kColumnNames), std::end(kColumnNames)};
+  return {std::begin(kColumnNames), std::begin(kColumnNames) + kMatrixColumnCount};
+}
+
+std::vector<std::string> StateColumnNames() {
+  return {std::begin(kColumnNames) + kMatrixColumnCount, std::end(kColumnNames)};
 }
 
 namespace {
@@ -152,7 +174,8 @@ std::vector<MatrixRow> ReadMatrixJson(std::string_view text, std::vector<ImportP
   }
   static const char* kKeys[kColumnCount] = {"code",         "title",       "lead",
                                             "coordinating", "deliverable", "deadline",
-                                            "section",      "targets",     "occurrence_targets"};
+                                            "section",      "targets",     "occurrence_targets",
+                                            "status",       "percent",     "completed_on"};
   for (size_t i = 0; i < rows->size(); ++i) {
     const nlohmann::json& r = (*rows)[i];
     MatrixRow m;

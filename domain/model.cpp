@@ -84,4 +84,17 @@ Category Classify(const Occurrence& o, Date as_of) {
   return Category::kInProgressWithinDeadline;
 }
 
+const Occurrence* CurrentOccurrence(const Task& t) {
+  const Occurrence* best = nullptr;
+  for (const Occurrence& o : t.occurrences) {
+    if (!o.open()) continue;
+    if (!best || (o.due && (!best->due || *o.due < *best->due))) best = &o;
+  }
+  if (best) return best;
+  for (auto it = t.occurrences.rbegin(); it != t.occurrences.rend(); ++it) {
+    if (!it->dropped) return &*it;
+  }
+  return nullptr;
+}
+
 }  // namespace taskledger::domain

@@ -146,4 +146,8 @@ struct Task {
 // Where an occurrence stands on `as_of` (a Vietnam date).
 Category Classify(const Occurrence& o, Date as_of);
 
+// The occurrence a task is "at": the open one due first (undated ones after), else the last one
+// still scheduled; null when none is.
+const Occurrence* CurrentOccurrence(const Task& t);
+
 }  // namespace taskledger::domain

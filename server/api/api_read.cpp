@@ -317,6 +317,10 @@ void Api::AddReadRoutes() {
     const uint64_t folded = app_.folded_position();
     line("taskledger_projection_position", folded);
     line("taskledger_projection_lag_events", h.position > folded ? h.position - folded : 0);
+    const App::FoldLockStats fl = app_.fold_lock_stats();
+    line("taskledger_folds_total", fl.folds);
+    m += "taskledger_fold_lock_wait_seconds_total " + std::to_string(fl.wait_micros / 1e6) + "\n";
+    m += "taskledger_fold_lock_wait_max_seconds " + std::to_string(fl.max_wait_micros / 1e6) + "\n";
     if (const webhooks::Service* wh = app_.webhooks()) {
       const webhooks::ServiceStats& ws = wh->stats();
       line("taskledger_webhook_messages_enqueued_total", ws.enqueued);

@@ -187,6 +187,10 @@ std::string Detail(const std::string& code, const Params& p, Language lang) {
               : "Task " + Text(p, "code") + " appears twice.";
   }
   if (code == "cell-empty") return vi ? "Ô này đang để trống." : "This cell is empty.";
+  if (code == "date-unreadable") {
+    return vi ? "“" + Text(p, "text") + "” không phải là một ngày: hãy viết như “31/12/2025”."
+              : "'" + Text(p, "text") + "' is not a date: write it as 31/12/2025 or 2025-12-31.";
+  }
   if (code == "deadline-unreadable") {
     return vi ? "Không hiểu thời hạn “" + Text(p, "text") +
                     "”: hãy viết như “Năm 2026”, “Quý II/2026”, “31/12/2026”, “Hàng năm”."

@@ -165,7 +165,16 @@ void App::CatchUp(uint64_t to_position) {
 }
 
 Status App::Fold(uint64_t to_position, Progress* progress) {
+  const auto asked = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
+  const auto waited = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - asked)
+                                                .count());
+  ++folds_;
+  fold_wait_micros_ += waited;
+  for (uint64_t max = fold_wait_max_micros_; waited > max;) {
+    if (fold_wait_max_micros_.compare_exchange_weak(max, waited)) break;
+  }
   if (state_->position() >= to_position) return Status::Ok();
   Status failed = Status::Ok();
   uint64_t at = 0;

@@ -8,6 +8,7 @@
 // keys are guarded by mu_ (shared for reads, exclusive for folding).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "domain/commands.h"
+#include "events/util/fair_shared_mutex.h"
 #include "domain/ledger.h"
 #include "events/event_store.h"
 #include "server/app/checkpointer.h"
@@ -142,6 +144,15 @@ class App {
                                           std::string_view scope = {}) const;
 
   uint64_t folded_position() const;
+  // How long folds waited for the lock that readers share: how much reads hold up commands.
+  struct FoldLockStats {
+    uint64_t folds = 0;
+    uint64_t wait_micros = 0;
+    uint64_t max_wait_micros = 0;
+  };
+  FoldLockStats fold_lock_stats() const {
+    return {folds_.load(), fold_wait_micros_.load(), fold_wait_max_micros_.load()};
+  }
 
   // The Ledger as it stood at the end of `day` (Vietnam time): the nearest checkpoint at or
   // before then and the log after it, folded, or one of the last few asked for, kept. With
@@ -192,7 +203,9 @@ class App {
   mutable std::list<Past> past_;
   std::unique_ptr<EventStore> store_;
   FileStore files_;
-  mutable std::shared_mutex mu_;
+  // Writer-preferring: a fold waits for the reads in progress, never for a stream of new ones.
+  mutable FairSharedMutex mu_;
+  std::atomic<uint64_t> folds_{0}, fold_wait_micros_{0}, fold_wait_max_micros_{0};
   std::unique_ptr<State> state_;  // by mu_
   std::unique_ptr<Checkpoints> checkpoints_;
   Opened opened_;

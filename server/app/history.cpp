@@ -11,6 +11,9 @@ namespace {
 // further behind a day than a checkpoint is by more than this loads the checkpoint instead.
 constexpr uint64_t kJumpEvents = 10'000;
 
+// Past states of every plan are kept for questions asked again only up to this many tasks.
+constexpr size_t kKeepWholeTasks = 50'000;
+
 std::shared_ptr<const domain::Ledger> LedgerOf(std::shared_ptr<const State> state) {
   return std::shared_ptr<const domain::Ledger>(state, &state->ledger);
 }
@@ -34,7 +37,10 @@ Result<std::shared_ptr<const domain::Ledger>> App::LedgerAsOf(domain::Date day,
   auto folded = FoldAsOf(day, plan);
   if (!folded.ok()) return folded.status();
   std::shared_ptr<const State> state = std::move(*folded);
-  if (over && options_.past_cache > 0) {
+  // A whole past state of a big store costs as much memory as the live one: only one plan's,
+  // or a small store's, is kept.
+  const bool small = !plan.empty() || state->ledger.task_count() <= kKeepWholeTasks;
+  if (over && small && options_.past_cache > 0) {
     std::lock_guard lock(past_mu_);
     past_.push_front({day, std::string(plan), state});
     while (past_.size() > options_.past_cache) past_.pop_back();

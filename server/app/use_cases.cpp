@@ -40,15 +40,17 @@ Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& r, const Actor
   out.kind = doc->kind;
   out.encoding = doc->encoding;
   bool plan_exists = false;
+  ImportOptions options = r.options;
+  options.today = DateAtUtcMs(app.NowMs());
   const auto plan = [&](const Ledger& l) {
     plan_exists = l.FindPlan(r.plan) != nullptr;
     switch (doc->kind) {
       case office::DocumentKind::kCsv:
-        return PlanImportText(l, r.plan, doc->text, MatrixFormat::kCsv, r.options);
+        return PlanImportText(l, r.plan, doc->text, MatrixFormat::kCsv, options);
       case office::DocumentKind::kJson:
-        return PlanImportText(l, r.plan, doc->text, MatrixFormat::kJson, r.options);
+        return PlanImportText(l, r.plan, doc->text, MatrixFormat::kJson, options);
       default:
-        return PlanImportTables(l, r.plan, doc->tables, r.sheet, r.options);
+        return PlanImportTables(l, r.plan, doc->tables, r.sheet, options);
     }
   };
   out.plan = app.Read([&](const Ledger& l, const TokenTable&) { return plan(l); });

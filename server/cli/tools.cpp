@@ -1,5 +1,6 @@
 #include "server/cli/tools.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -160,10 +161,17 @@ int Export(App& app, uint64_t after, const std::string& out) {
     if (!file) return Fail("cannot write " + out, 2);
     os = &file;
   }
+  // A bar on a terminal's stderr (one line per event in the export), never in the output.
+  const uint64_t head = app.store().head().position;
+  Progress bar = Progress::Terminal("export", head > after ? head - after : 0);
+  uint64_t lines = 0;
   const bool ok = ExportLog(app.store(), after, app.NowMs(), [&](std::string chunk) {
     os->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    lines += static_cast<uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+    bar.Update(lines);
     return static_cast<bool>(*os);
   });
+  bar.Finish();
   os->flush();
   if (!ok || !*os) return Fail("the export failed");
   if (out != "-") {

@@ -31,10 +31,14 @@ std::string Names(const Ledger& l, const std::vector<std::string>& ids, std::str
 }
 
 std::vector<std::string> MatrixHeader() {
+  // The importer's columns, then where each task stands: the ones the importer reads back
+  // (status, progress, completion date) named as it knows them.
   std::vector<std::string> header = MatrixColumnNames();
-  for (const char* status :
-       {"Mốc hiện tại", "Hạn hiện hành", "Trạng thái", "Nhóm", "Tiến độ (%)", "Ngày hoàn thành"}) {
-    header.emplace_back(status);
+  const std::vector<std::string> state = StateColumnNames();
+  for (const std::string& column :
+       {std::string("Mốc hiện tại"), std::string("Hạn hiện hành"), state[0], std::string("Nhóm"),
+        state[1], state[2]}) {
+    header.push_back(column);
   }
   return header;
 }

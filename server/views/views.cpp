@@ -36,19 +36,6 @@ void WriteSchedule(JsonWriter& w, const Schedule& s) {
 
 }  // namespace
 
-const Occurrence* CurrentOccurrence(const Task& t) {
-  const Occurrence* best = nullptr;
-  for (const Occurrence& o : t.occurrences) {
-    if (!o.open()) continue;
-    if (!best || (o.due && (!best->due || *o.due < *best->due))) best = &o;
-  }
-  if (best) return best;
-  for (auto it = t.occurrences.rbegin(); it != t.occurrences.rend(); ++it) {
-    if (!it->dropped) return &*it;
-  }
-  return nullptr;
-}
-
 json AgencyView(const Agency& a) { return ToJson(a); }
 
 json PlanView(const Plan& p, bool with_sections) {

@@ -13,7 +13,7 @@ namespace taskledger::server {
 nlohmann::json AgencyView(const domain::Agency& a);
 nlohmann::json PlanView(const domain::Plan& p, bool with_sections);
 // The occurrence a task is "at": its first open one by due date, else its last one.
-const domain::Occurrence* CurrentOccurrence(const domain::Task& t);
+using domain::CurrentOccurrence;
 // A task with its schedule, status and category as of `today`; `occurrences` adds each one.
 nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences);
 // The same view written straight into `w`, for lists; `seen` adds how the agency sees the task

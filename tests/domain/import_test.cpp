@@ -222,3 +222,63 @@ TEST_CASE("a name shared by several provinces resolves to the plan authority's o
   CHECK(in_hp.problems[0].column == "Cơ quan phối hợp");
   CHECK_THAT(in_hp.problems[0].message, Catch::Contains("another authority"));
 }
+
+TEST_CASE("a plan under way imports with where each task stands, and again changes nothing",
+          "[domain][import][state]") {
+  DomainFixture f;
+  f.Seed();
+  const std::string text =
+      "TT;Nhiệm vụ;Cơ quan chủ trì;Thời gian hoàn thành;Trạng thái;Tiến độ (%);Ngày hoàn thành\n"
+      "I;Tuyên truyền;;;;;\n"
+      "1;Kế hoạch;Sở GD&ĐT;Năm 2025;Đã hoàn thành;100;20/12/2024\n"
+      "2;Chuyên mục;Sở GD&ĐT;Năm 2026;Đang thực hiện;40%;\n"
+      "3;Nghị quyết;so-tc;Năm 2026;Chưa hoàn thành;0;\n";
+  ImportOptions options;
+  options.today = Date{2025, 1, 2};
+  ImportPlan plan = PlanImport(f.ledger(), "hp-ta", Csv(text), options);
+  REQUIRE(plan.problems.empty());
+  CHECK(plan.tasks_created == 3);
+  for (const Command& c : plan.commands) f.Do(c);
+  const Occurrence& done = f.ledger().FindTask("hp-ta:I.1")->occurrences.front();
+  CHECK(done.status == OccurrenceStatus::kCompleted);
+  CHECK(done.completed_on == Date{2024, 12, 20});
+  CHECK_FALSE(done.completed_late);
+  const Occurrence& going = f.ledger().FindTask("hp-ta:I.2")->occurrences.front();
+  CHECK(going.status == OccurrenceStatus::kInProgress);
+  CHECK(going.percent == 40);
+  CHECK(f.ledger().FindTask("hp-ta:I.3")->occurrences.front().status ==
+        OccurrenceStatus::kNotStarted);
+  // The completion is a fact of its own day, recorded with the import's reason.
+  bool recorded = false;
+  for (const RecordedEvent& e : f.log()) {
+    if (e.type == "task.completion_recorded") {
+      recorded = true;
+      CHECK(e.data.find("\"effective_on\":\"2024-12-20\"") != std::string::npos);
+      CHECK(e.data.find("\"reason\":\"import\"") != std::string::npos);
+    }
+  }
+  CHECK(recorded);
+
+  // The same file again: nothing to do.
+  ImportPlan again = PlanImport(f.ledger(), "hp-ta", Csv(text), options);
+  CHECK(again.commands.empty());
+  CHECK(again.tasks_unchanged == 3);
+
+  // Problems, each on its row and column; nothing is written.
+  const std::string bad =
+      "TT;Nhiệm vụ;Cơ quan chủ trì;Thời gian hoàn thành;Trạng thái;Tiến độ (%);Ngày hoàn thành\n"
+      "I;Tuyên truyền;;;;;\n"
+      "4;Không ngày;Sở GD&ĐT;Năm 2026;Đã hoàn thành;;\n"
+      "5;Ngày mai;Sở GD&ĐT;Năm 2026;;;03/01/2025\n"
+      "6;Phần trăm;Sở GD&ĐT;Năm 2026;;nhiều;\n"
+      "7;Không phải ngày;Sở GD&ĐT;Năm 2026;;;31/02/2025\n";
+  ImportPlan refused = PlanImport(f.ledger(), "hp-ta", Csv(bad), options);
+  CHECK(refused.commands.empty());
+  REQUIRE(refused.problems.size() == 4);
+  CHECK(refused.problems[0].row == 3);
+  CHECK(refused.problems[0].column == "Ngày hoàn thành");
+  CHECK(refused.problems[0].code == "cell-empty");
+  CHECK(refused.problems[1].code == "effective-in-future");
+  CHECK(refused.problems[2].column == "Tiến độ (%)");
+  CHECK(refused.problems[3].code == "date-unreadable");
+}

@@ -4,7 +4,9 @@
 //   an agency signs in, sees its tasks ordered by due date, uploads a deliverable (with a progress
 //   bar); the coordinator, whose board is open, sees it arrive without reloading (live updates)
 //   and accepts it; the report's count of tasks completed on time goes up by one; an auditor sees
-//   both events in the task's history with the right actors, and the log verified; the English
+//   both events in the task's history with the right actors, and the log verified; a completion
+//   of an earlier day recorded on the board counts in the report "as now known", not "as
+//   recorded then"; the English
 //   switch changes the labels; the agency's calendar link serves a calendar; the page fits a phone.
 //
 // Screenshots of each page go to e2e/artifacts/ (or $TASKLEDGER_E2E_ARTIFACTS).
@@ -213,6 +215,25 @@ async function main() {
   assert.match(await printable.textContent("body"), /Số liệu tính đến hết ngày 02\/03\/2026/);
   await shot(printable, "report-printable");
   await printable.close();
+
+  // A completion of an earlier day, recorded now (the plan taken up mid-way): the board's form,
+  // then the report of 1 February read as recorded then and as now known.
+  const EARLIER = `${PLAN}:II.1`;
+  await coord.goto(`${base}/#/board/${PLAN}`);
+  await coord.locator(`#matrix tr[data-task="${EARLIER}"] [data-action="completion"]`).click();
+  await coord.fill('.edit-row input[name="completed_on"]', "2026-01-15");
+  await coord.fill('.edit-row input[name="reason"]', "Đã hoàn thành theo Báo cáo số 05/BC-SGDĐT");
+  await coord.click('.edit-row button[type="submit"]');
+  await coord.waitForFunction((id) => /Đã hoàn thành/.test(document.querySelector(`#matrix tr[data-task="${id}"] .status`)?.textContent || ""), EARLIER);
+  await coord.goto(`${base}/#/report/${PLAN}/2026-02-01`);
+  await coord.waitForSelector('#totals [data-group="completed_on_time"] strong');
+  const recordedThen = Number(await coord.textContent('#totals [data-group="completed_on_time"] strong'));
+  await coord.selectOption("#known", "now");
+  await coord.waitForFunction((n) => Number(document.querySelector('#totals [data-group="completed_on_time"] strong')?.textContent) === n + 1, recordedThen);
+  assert.match(await coord.textContent("#reading"), /hiện biết/);
+  await shot(coord, "coordinator-report-as-now-known");
+  await checkA11y(coord, "report as now known");
+  await coord.selectOption("#known", "then");
 
   // The auditor: both events, by the right actors; the log verified.
   const auditCtx = await browser.newContext(desktop);
