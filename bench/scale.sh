@@ -54,7 +54,7 @@ port=""
 start_server() {  # extra flags...
   local began; began=$(now_ms)
   "$bin" serve --data-dir "$data" --listen 127.0.0.1:0 --rate-limit 0 --clock-start "$clock" \
-    "$@" >"$work/server.log" 2>&1 &
+    --block-cache "${BLOCK_CACHE:-512MiB}" "$@" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 6000); do grep -q "listening on" "$work/server.log" && break; sleep 0.05; done
   port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/server.log")"

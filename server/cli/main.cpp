@@ -35,6 +35,12 @@ int main(int argc, char** argv) {
                  "act as if it were now this date (YYYY-MM-DD, from 08:00) or moment "
                  "(YYYY-MM-DDTHH:MM[:SS]) in Vietnam, for tests, benchmarks and demonstrations")
       ->envname("TASKLEDGER_CLOCK_START");
+  std::string block_cache = "64MiB";
+  cli.add_option("--block-cache", block_cache,
+                 "memory for the log's cached blocks (RocksDB's block cache): more keeps a big "
+                 "store's indexes in memory, which appends on many streams look up")
+      ->envname("TASKLEDGER_BLOCK_CACHE")
+      ->capture_default_str();
   CheckpointOptions checkpoints;
   cli.add_option("--checkpoint-days", checkpoints.recent_days,
                  "projection checkpoints are kept for the end of each of this many recent days "
@@ -254,7 +260,13 @@ int main(int argc, char** argv) {
     }
   }
   checkpoints.enabled = !no_checkpoints;
-  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free, checkpoints);
+  const std::optional<uint64_t> cache_bytes = SizeBytes(block_cache);
+  if (!cache_bytes || *cache_bytes < (1u << 20)) {
+    std::cerr << "taskledger: --block-cache wants a size of at least 1MiB, like 512MiB\n";
+    return 2;
+  }
+  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free, checkpoints,
+                               *cache_bytes);
   if (so.api.backup_dir.empty()) {
     std::string base = data_dir;
     while (base.size() > 1 && base.back() == '/') base.pop_back();

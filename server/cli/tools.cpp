@@ -35,10 +35,11 @@ std::string Pretty(const json& j) { return j.dump(2, ' ', false, json::error_han
 
 std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
                                 std::optional<uint64_t> min_free_bytes,
-                                CheckpointOptions checkpoints) {
+                                CheckpointOptions checkpoints, size_t block_cache_bytes) {
   AppOptions o;
   o.data_dir = dir;
   o.checkpoints = checkpoints;
+  o.store.block_cache_bytes = block_cache_bytes;
   o.clock_ms = std::move(clock);
   o.store.min_free_bytes = min_free_bytes;
   o.files.min_free_bytes = min_free_bytes;

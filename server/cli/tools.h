@@ -14,7 +14,8 @@ namespace taskledger::server::tools {
 // default), or prints why not and exits 2.
 std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
                                 std::optional<uint64_t> min_free_bytes = std::nullopt,
-                                CheckpointOptions checkpoints = {});
+                                CheckpointOptions checkpoints = {},
+                                size_t block_cache_bytes = 64u << 20);
 
 // Writes the checkpoints the store lacks and lists those it has.
 int WriteCheckpoints(App& app);
