@@ -75,6 +75,14 @@ Schedule ReadSchedule(const element& j) {
   return s;
 }
 
+// Completed on the event's day (an acceptance, or a completion recorded later).
+void Complete(Occurrence& o, const element& j) {
+  o.status = OccurrenceStatus::kCompleted;
+  o.completed_on = DateField(j, "completed_on");
+  o.completed_late = Bool(j, "late");
+  o.percent = 100;
+}
+
 std::vector<Occurrence> ReadOccurrences(const element& j) {
   std::vector<Occurrence> out;
   array arr;
@@ -360,19 +368,13 @@ Status Ledger::ApplyTask(const EventView& e) {
     }
     if (decision == "accepted") {
       Unindex(t, index);
-      o.status = OccurrenceStatus::kCompleted;
-      o.completed_on = DateField(j, "completed_on");
-      o.completed_late = Bool(j, "late");
-      o.percent = 100;
+      Complete(o, j);
     } else {
       o.status = OccurrenceStatus::kInProgress;
     }
   } else if (e.type == ev::kTaskCompletionRecorded) {
     Unindex(t, index);
-    o.status = OccurrenceStatus::kCompleted;
-    o.completed_on = DateField(j, "completed_on");
-    o.completed_late = Bool(j, "late");
-    o.percent = 100;
+    Complete(o, j);
   } else if (e.type == ev::kTaskCancelled) {
     Unindex(t, index);
     o.status = OccurrenceStatus::kCancelled;
