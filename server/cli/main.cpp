@@ -4,6 +4,7 @@
 //   taskledger import|export|verify|replay|backup|load-demo ...      (see --help)
 // Options come from flags, then TASKLEDGER_* environment variables, then a config file
 // (--config FILE or TASKLEDGER_CONFIG; TOML/INI, e.g. `[serve]` / `listen = "0.0.0.0:8080"`).
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -259,6 +260,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // The offline tools print their results on stdout (scripts take a token as its last word): what
+  // they log (a long fold's progress, a checkpoint loaded or set aside) goes to stderr.
+  if (!*serve) spdlog::set_default_logger(spdlog::stderr_color_mt("taskledger"));
   checkpoints.enabled = !no_checkpoints;
   const std::optional<uint64_t> cache_bytes = SizeBytes(block_cache);
   if (!cache_bytes || *cache_bytes < (1u << 20)) {
