@@ -93,17 +93,22 @@ class Ledger {
   uint64_t position() const { return position_; }
 
   // Projection checkpoints: the folded state in a compact binary form (ledger_codec.cpp).
-  // EncodeShared() writes everything but the tasks; EncodeTasks() each plan's tasks apart, so a
+  // EncodeShared() writes agencies and the rest; EncodePlans() and EncodeTasks() each plan and
+  // its tasks apart, so a
   // question about one plan's past reads only that plan. A Ledger decoded (inside a replay, into
   // an empty one) from the shared part and some plans' tasks, then EndReplay()ed, answers about
   // those plans exactly as the ledger it was taken from. The encoding is canonical: equal states
   // encode to equal bytes. kFoldVersion changes whenever folding or this form changes meaning,
   // which sets older checkpoints aside.
-  static constexpr uint32_t kFoldVersion = 2;  // 2: task.completion_recorded
+  static constexpr uint32_t kFoldVersion = 3;  // 2: task.completion_recorded; 3: plans apart
   void EncodeShared(std::string& out) const;
+  void EncodePlans(
+      const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
   void EncodeTasks(
       const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
-  Status DecodeShared(std::string_view in);
+  // Without names, MatchAgency() finds nothing (a ledger for some plans' reports needs none).
+  Status DecodeShared(std::string_view in, bool with_names = true);
+  Status DecodePlan(std::string_view in);
   Status DecodeTasks(std::string_view in);
   // From here on, folds only the tasks of `plans` (a ledger loaded for those plans): other task
   // events are skipped, though plans still list their tasks and creation order is kept.

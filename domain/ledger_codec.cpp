@@ -252,13 +252,31 @@ void Ledger::EncodeShared(std::string& out) const {
   w.U64(next_task_seq_);
   w.U64(agencies_.size());
   for (const auto& [id, a] : agencies_) Put(w, *a);
-  PutIndex(w, agency_names_);
   PutIndex(w, groups_of_);
-  w.U64(plans_.size());
-  for (const auto& [id, p] : plans_) Put(w, *p);
+  PutIndex(w, agency_names_);  // last: a load for some plans skips it
 }
 
-Status Ledger::DecodeShared(std::string_view in) {
+void Ledger::EncodePlans(
+    const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const {
+  std::string out;
+  for (const auto& [id, p] : plans_) {
+    out.clear();
+    BinaryWriter w(out);
+    Put(w, *p);
+    sink(id, out);
+  }
+}
+
+Status Ledger::DecodePlan(std::string_view in) {
+  BinaryReader r(in);
+  auto p = GetPlan(r);
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's plan is damaged");
+  const std::string id = p->id;
+  plans_[id] = std::move(p);
+  return Status::Ok();
+}
+
+Status Ledger::DecodeShared(std::string_view in, bool with_names) {
   if (!replaying_ || !tasks_.empty() || !agencies_.empty()) {
     return Status::FailedPrecondition("a checkpoint loads into an empty ledger, in a replay");
   }
@@ -273,16 +291,13 @@ Status Ledger::DecodeShared(std::string_view in) {
   }
   for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
     std::string key = r.Str();
-    agency_names_[std::move(key)] = r.Strs();
-  }
-  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
-    std::string key = r.Str();
     groups_of_[std::move(key)] = r.Strs();
   }
-  for (size_t n = r.Count(10); n > 0 && r.ok(); --n) {
-    auto p = GetPlan(r);
-    const std::string id = p->id;
-    plans_[id] = std::move(p);
+  if (!r.ok()) return Status::Corruption("the checkpoint's shared state is damaged");
+  if (!with_names) return Status::Ok();  // names are looked up by imports and pickers only
+  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    agency_names_[std::move(key)] = r.Strs();
   }
   if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's shared state is damaged");
   return Status::Ok();

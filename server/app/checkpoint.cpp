@@ -22,7 +22,7 @@ constexpr std::string_view kEndMagic = "TLCKEND\n";
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 32 + 8 + 8 + 4;
 constexpr size_t kTrailerBytes = 8 + 4 + 8;
 
-enum class Kind : uint64_t { kShared, kTokens, kWebhooks, kIdem, kTasks };
+enum class Kind : uint64_t { kShared, kTokens, kWebhooks, kIdem, kTasks, kPlan };
 
 struct Entry {
   Kind kind;
@@ -157,6 +157,9 @@ void EncodeSections(const State& state,
   bytes.clear();
   state.EncodeIdem(bytes);
   sink(static_cast<int>(Kind::kIdem), "", bytes);
+  state.ledger.EncodePlans([&](std::string_view plan, std::string_view bytes) {
+    sink(static_cast<int>(Kind::kPlan), plan, bytes);
+  });
   state.ledger.EncodeTasks([&](std::string_view plan, std::string_view tasks) {
     sink(static_cast<int>(Kind::kTasks), plan, tasks);
   });
@@ -265,7 +268,7 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
     e.size = r.U64();
     e.raw_size = r.U64();
     e.crc = r.U64();
-    if (e.kind > Kind::kTasks || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
+    if (e.kind > Kind::kPlan || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
       return Status::Corruption(path + ": its index is damaged");
     }
   }
@@ -276,11 +279,11 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
   std::string raw;
   for (size_t i = 0; i < index.size(); ++i) {
     const Entry& e = index[i];
-    // The four shared sections come first, in order; then tasks.
-    if (i < 4 ? e.kind != static_cast<Kind>(i) : e.kind != Kind::kTasks) {
+    // The four shared sections come first, in order; then plans and tasks.
+    if (i < 4 ? e.kind != static_cast<Kind>(i) : e.kind != Kind::kTasks && e.kind != Kind::kPlan) {
       return Status::Corruption(path + ": its sections are out of order");
     }
-    if (e.kind == Kind::kTasks && plans && !plans->contains(e.name)) continue;
+    if (i >= 4 && plans && !plans->contains(e.name)) continue;
     auto stored = ReadAt(in.fd(), e.offset, e.size, path);
     if (!stored.ok()) return stored.status();
     // A damaged index could name any size: no section is larger than the file times zstd's
@@ -293,13 +296,14 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
     Status s = Status::Ok();
     switch (e.kind) {
       case Kind::kShared:
-        s = state.ledger.DecodeShared(*bytes);
+        s = state.ledger.DecodeShared(*bytes, /*with_names=*/plans == nullptr);
         if (s.ok() && plans) state.ledger.LimitToPlans(*plans);
         break;
       case Kind::kTokens: s = state.tokens.Decode(*bytes); break;
       case Kind::kWebhooks: s = state.webhooks.Decode(*bytes); break;
       case Kind::kIdem: s = state.DecodeIdem(*bytes); break;
       case Kind::kTasks: s = state.ledger.DecodeTasks(*bytes); break;
+      case Kind::kPlan: s = state.ledger.DecodePlan(*bytes); break;
     }
     if (!s.ok()) return Status::Corruption(path + ": " + s.message());
   }

@@ -6,8 +6,9 @@
 // File layout (integers little-endian):
 //   header  "TLCKPT\r\n" | u32 format | u32 fold version | u64 position | hash[32]
 //           | i64 recorded_at_ms of that event | i64 the day (days since 1970) it closes | u32 crc
-//   sections, back to back: the Ledger's shared part, tokens, webhooks, idempotency keys, then
-//           each plan's tasks (events/util/binary.h forms)
+//   sections, back to back: the Ledger's shared part (agencies, groups, names), tokens,
+//           webhooks, idempotency keys, then each plan, then each plan's tasks
+//           (events/util/binary.h forms)
 //   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset
 //           | u64 stored size | u64 decoded size | u64 crc32 of the stored bytes
 // Sections are stored compressed (zstd, level 1).
@@ -27,7 +28,7 @@
 
 namespace taskledger::server {
 
-inline constexpr uint32_t kCheckpointFormat = 2;  // 2: sections compressed
+inline constexpr uint32_t kCheckpointFormat = 3;  // 2: sections compressed; 3: plans apart
 
 struct CheckpointInfo {
   std::string path;
@@ -47,7 +48,8 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
                                  domain::Date day, const std::string& path);
 
 // A checkpoint's sections in order, each to `sink(kind, plan, bytes)`: kind 0-3 the Ledger's
-// shared part, tokens, webhooks, idempotency keys (plan empty), then kind 4 each plan's tasks.
+// shared part, tokens, webhooks, idempotency keys (plan empty), then kind 5 each plan and kind 4
+// each plan's tasks.
 // The form is canonical: equal states give equal sections.
 void EncodeSections(const State& state,
                     const std::function<void(int kind, std::string_view plan,

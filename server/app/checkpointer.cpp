@@ -17,6 +17,9 @@ namespace {
 
 bool IsMonthEnd(Date d) { return d.day == domain::LastDayOfMonth(d.year, d.month); }
 
+// Sundays (the end of an ISO week) are kept for a year.
+constexpr int64_t kWeeklyDays = 366;
+
 }  // namespace
 
 Checkpoints::Checkpoints(std::string dir, const EventStore& store,
@@ -26,7 +29,8 @@ Checkpoints::Checkpoints(std::string dir, const EventStore& store,
 Checkpoints::~Checkpoints() { Stop(); }
 
 bool Checkpoints::Kept(Date day, Date today, int recent_days) {
-  return IsMonthEnd(day) || domain::DaysBetween(day, today) <= recent_days;
+  const int64_t ago = domain::DaysBetween(day, today);
+  return IsMonthEnd(day) || ago <= recent_days || (ago <= kWeeklyDays && domain::Weekday(day) == 6);
 }
 
 std::string Checkpoints::PathFor(Date day, uint64_t position) const {
@@ -238,12 +242,14 @@ Result<std::string> Checkpoints::CompareWithFold(const CheckpointInfo& info,
     return std::string("its hash is not the log's at position " + std::to_string(info.position));
   }
   // Section by section: which part differs, and for tasks which plan's.
-  static constexpr const char* kNames[] = {"agencies and plans", "tokens", "webhooks",
+  static constexpr const char* kNames[] = {"agencies", "tokens", "webhooks",
                                            "idempotency keys"};
   const auto sections = [](const State& st) {
     std::map<std::string, std::string> out;
     EncodeSections(st, [&](int kind, std::string_view plan, std::string_view bytes) {
-      out[kind < 4 ? kNames[kind] : "tasks of plan " + std::string(plan)] = std::string(bytes);
+      out[kind < 4    ? kNames[kind]
+          : kind == 4 ? "tasks of plan " + std::string(plan)
+                      : "plan " + std::string(plan)] = std::string(bytes);
     });
     return out;
   };
