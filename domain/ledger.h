@@ -110,6 +110,10 @@ class Ledger {
   Status DecodeShared(std::string_view in, bool with_names = true);
   Status DecodePlan(std::string_view in);
   Status DecodeTasks(std::string_view in);
+  // A ledger limited to one plan takes that plan and its tasks from a later checkpoint, keeping
+  // its agencies and groups (a whole-plan series between checkpoints: the report reads no agency).
+  // `shared` is that checkpoint's shared part, for its position and counters only.
+  Status ReplacePlanPart(std::string_view shared, std::string_view plan, std::string_view tasks);
   // From here on, folds only the tasks of `plans` (a ledger loaded for those plans): other task
   // events are skipped, though plans still list their tasks and creation order is kept.
   void LimitToPlans(std::set<std::string, std::less<>> plans);

@@ -334,6 +334,25 @@ Status Ledger::DecodeTasks(std::string_view in) {
   return Status::Ok();
 }
 
+Status Ledger::ReplacePlanPart(std::string_view shared, std::string_view plan,
+                               std::string_view tasks) {
+  if (!replaying_ || !scope_) return Status::FailedPrecondition("a plan's part replaces a replay's");
+  BinaryReader r(shared);
+  const uint64_t position = r.U64();
+  const int64_t last_recorded_at_ms = r.I64();
+  const auto next_task_seq = static_cast<uint32_t>(r.U64());
+  if (!r.ok()) return Status::Corruption("the checkpoint's shared state is damaged");
+  tasks_.clear();
+  if (Status s = DecodePlan(plan); !s.ok()) return s;
+  if (!tasks.empty()) {
+    if (Status s = DecodeTasks(tasks); !s.ok()) return s;
+  }
+  position_ = position;
+  last_recorded_at_ms_ = last_recorded_at_ms;
+  next_task_seq_ = next_task_seq;
+  return Status::Ok();
+}
+
 void Ledger::LimitToPlans(std::set<std::string, std::less<>> plans) { scope_ = std::move(plans); }
 
 }  // namespace taskledger::domain

@@ -99,7 +99,7 @@ void Api::AddHistoryRoutes() {
           point["due"] = due;
           point["by_lead"] = std::move(by_lead);
           points.push_back(std::move(point));
-        });
+        }, /*plan_only=*/only_for.empty());
         if (!folded.ok()) return c.Fail(FromStatus(folded));
         json body = {{"plan", c.params[0]},
                      {"step", weekly ? "week" : "month"},

@@ -237,13 +237,15 @@ Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path) {
   return info;
 }
 
-Status LoadCheckpoint(const CheckpointInfo& info, State& state,
-                      const std::set<std::string, std::less<>>* plans) {
+namespace {
+
+// The index of the checkpoint open as `in`: each section checked to lie between the header and
+// the index, the shared four first and in order.
+Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in) {
   const std::string& path = info.path;
   if (info.format != kCheckpointFormat || info.fold_version != domain::Ledger::kFoldVersion) {
     return Status::Corruption(path + " is of another format or fold version");
   }
-  Input in(path);
   if (in.fd() < 0) return Errno("opening " + path);
   auto trailer = ReadAt(in.fd(), info.bytes - kTrailerBytes, kTrailerBytes, path);
   if (!trailer.ok()) return trailer.status();
@@ -261,7 +263,8 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
   }
   BinaryReader r(*index_bytes);
   std::vector<Entry> index(r.Count(6));
-  for (Entry& e : index) {
+  for (size_t i = 0; i < index.size(); ++i) {
+    Entry& e = index[i];
     e.kind = static_cast<Kind>(r.U64());
     e.name = r.Str();
     e.offset = r.U64();
@@ -271,44 +274,83 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
     if (e.kind > Kind::kPlan || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
       return Status::Corruption(path + ": its index is damaged");
     }
-  }
-  if (!r.ok() || !r.done() || index.size() < 4) {
-    return Status::Corruption(path + ": its index is damaged");
-  }
-  state.ledger.BeginReplay();
-  std::string raw;
-  for (size_t i = 0; i < index.size(); ++i) {
-    const Entry& e = index[i];
     // The four shared sections come first, in order; then plans and tasks.
     if (i < 4 ? e.kind != static_cast<Kind>(i) : e.kind != Kind::kTasks && e.kind != Kind::kPlan) {
       return Status::Corruption(path + ": its sections are out of order");
     }
+  }
+  if (!r.ok() || !r.done() || index.size() < 4) {
+    return Status::Corruption(path + ": its index is damaged");
+  }
+  return index;
+}
+
+// One section's bytes, decoded into `raw`.
+Status ReadSection(const CheckpointInfo& info, const Input& in, const Entry& e, std::string& raw) {
+  auto stored = ReadAt(in.fd(), e.offset, e.size, info.path);
+  if (!stored.ok()) return stored.status();
+  // A damaged index could name any size: no section is larger than the file times zstd's best
+  // ratio.
+  if (Crc(*stored) != e.crc || e.raw_size > (e.size + 1) * 1024 ||
+      !Decompress(*stored, e.raw_size, raw)) {
+    return Status::Corruption(info.path + ": a section (" + e.name + ") is damaged");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LoadCheckpoint(const CheckpointInfo& info, State& state,
+                      const std::set<std::string, std::less<>>* plans) {
+  Input in(info.path);
+  auto index = ReadIndex(info, in);
+  if (!index.ok()) return index.status();
+  state.ledger.BeginReplay();
+  std::string raw;
+  for (size_t i = 0; i < index->size(); ++i) {
+    const Entry& e = (*index)[i];
     if (i >= 4 && plans && !plans->contains(e.name)) continue;
-    auto stored = ReadAt(in.fd(), e.offset, e.size, path);
-    if (!stored.ok()) return stored.status();
-    // A damaged index could name any size: no section is larger than the file times zstd's
-    // best ratio.
-    if (Crc(*stored) != e.crc || e.raw_size > (e.size + 1) * 1024 ||
-        !Decompress(*stored, e.raw_size, raw)) {
-      return Status::Corruption(path + ": section " + std::to_string(i) + " is damaged");
-    }
-    const std::string* bytes = &raw;
+    if (Status s = ReadSection(info, in, e, raw); !s.ok()) return s;
     Status s = Status::Ok();
     switch (e.kind) {
       case Kind::kShared:
-        s = state.ledger.DecodeShared(*bytes, /*with_names=*/plans == nullptr);
+        s = state.ledger.DecodeShared(raw, /*with_names=*/plans == nullptr);
         if (s.ok() && plans) state.ledger.LimitToPlans(*plans);
         break;
-      case Kind::kTokens: s = state.tokens.Decode(*bytes); break;
-      case Kind::kWebhooks: s = state.webhooks.Decode(*bytes); break;
-      case Kind::kIdem: s = state.DecodeIdem(*bytes); break;
-      case Kind::kTasks: s = state.ledger.DecodeTasks(*bytes); break;
-      case Kind::kPlan: s = state.ledger.DecodePlan(*bytes); break;
+      case Kind::kTokens: s = state.tokens.Decode(raw); break;
+      case Kind::kWebhooks: s = state.webhooks.Decode(raw); break;
+      case Kind::kIdem: s = state.DecodeIdem(raw); break;
+      case Kind::kTasks: s = state.ledger.DecodeTasks(raw); break;
+      case Kind::kPlan: s = state.ledger.DecodePlan(raw); break;
     }
-    if (!s.ok()) return Status::Corruption(path + ": " + s.message());
+    if (!s.ok()) return Status::Corruption(info.path + ": " + s.message());
   }
   if (state.position() != info.position) {
-    return Status::Corruption(path + ": its state is not at the position its header names");
+    return Status::Corruption(info.path + ": its state is not at the position its header names");
+  }
+  return Status::Ok();
+}
+
+Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& state) {
+  Input in(info.path);
+  auto index = ReadIndex(info, in);
+  if (!index.ok()) return index.status();
+  std::string shared, plan_bytes, tasks;
+  for (const Entry& e : *index) {
+    std::string* into = e.kind == Kind::kShared                     ? &shared
+                        : e.kind == Kind::kPlan && e.name == plan  ? &plan_bytes
+                        : e.kind == Kind::kTasks && e.name == plan ? &tasks
+                                                                   : nullptr;
+    if (into) {
+      if (Status s = ReadSection(info, in, e, *into); !s.ok()) return s;
+    }
+  }
+  if (plan_bytes.empty()) return Status::NotFound(info.path + " has no plan " + std::string(plan));
+  if (Status s = state.ledger.ReplacePlanPart(shared, plan_bytes, tasks); !s.ok()) {
+    return Status::Corruption(info.path + ": " + s.message());
+  }
+  if (state.position() != info.position) {
+    return Status::Corruption(info.path + ": its state is not at the position its header names");
   }
   return Status::Ok();
 }

@@ -65,4 +65,9 @@ Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path);
 Status LoadCheckpoint(const CheckpointInfo& info, State& state,
                       const std::set<std::string, std::less<>>* plans = nullptr);
 
+// Moves a state limited to `plan` (in a replay) to the checkpoint's position by taking that plan
+// and its tasks from it, keeping the state's agencies, groups, tokens and the rest: what a
+// whole-plan report needs, and nothing it does not (Ledger::ReplacePlanPart).
+Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& state);
+
 }  // namespace taskledger::server

@@ -126,6 +126,11 @@ std::optional<CheckpointInfo> Checkpoints::LoadNearest(
   return std::nullopt;
 }
 
+bool Checkpoints::Matches(const CheckpointInfo& info) const {
+  auto event = store_.Get(info.position);
+  return event.ok() && event->hash == info.hash;
+}
+
 Result<int> Checkpoints::CatchUp(bool log_progress) {
   if (!options_.enabled) return 0;
   std::lock_guard guard(write_mu_);

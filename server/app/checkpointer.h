@@ -65,6 +65,9 @@ class Checkpoints {
                                             const std::set<std::string, std::less<>>* plans =
                                                 nullptr) const;
 
+  // Whether the log's event at the checkpoint's position has the checkpoint's hash.
+  bool Matches(const CheckpointInfo& info) const;
+
   // Writes the checkpoints the rule above wants and the disk lacks, up to the end of yesterday,
   // and removes those it no longer wants; blocking. Returns how many it wrote. `log_progress`:
   // a line every few seconds while folding.

@@ -6,11 +6,6 @@
 namespace taskledger::server {
 namespace {
 
-// Loading one plan's part of a checkpoint costs about as much as folding this many events (a
-// plan of 10,000 tasks loads in ~10 ms; the log scans at 1-2 million events a second): a state
-// further behind a day than a checkpoint is by more than this loads the checkpoint instead.
-constexpr uint64_t kJumpEvents = 10'000;
-
 // Past states of every plan are kept for questions asked again only up to this many tasks.
 constexpr size_t kKeepWholeTasks = 50'000;
 
@@ -54,10 +49,10 @@ Status App::FoldTo(uint64_t position, std::string_view plan,
   const auto* scope = plan.empty() ? nullptr : &plans;
   if (!state || state->position() > position) {
     checkpoints_->LoadNearest(position, state, scope);
-  } else if (position - state->position() > kJumpEvents) {
+  } else if (position - state->position() > options_.jump_events) {
     // Is there a checkpoint far enough past where this state stands to be worth loading?
     for (const CheckpointInfo& c : checkpoints_->List()) {
-      if (c.position <= position && c.position > state->position() + kJumpEvents) {
+      if (c.position <= position && c.position > state->position() + options_.jump_events) {
         checkpoints_->LoadNearest(position, state, scope);
         break;
       }
@@ -93,7 +88,8 @@ Result<std::unique_ptr<State>> App::FoldAsOf(domain::Date day, std::string_view 
 }
 
 Status App::FoldThrough(const std::vector<domain::Date>& days, std::string_view plan,
-                        const std::function<void(size_t, const domain::Ledger&)>& at) const {
+                        const std::function<void(size_t, const domain::Ledger&)>& at,
+                        bool plan_only) const {
   for (size_t i = 1; i < days.size(); ++i) {
     if (days[i] < days[i - 1]) return Status::InvalidArgument("days must be in order");
   }
@@ -101,6 +97,18 @@ Status App::FoldThrough(const std::vector<domain::Date>& days, std::string_view 
   for (size_t i = 0; i < days.size(); ++i) {
     auto until = store_->PositionAt(domain::EndOfDayUtcMs(days[i]));
     if (!until.ok()) return until.status();
+    if (plan_only && !plan.empty() && state && state->position() <= *until) {
+      // The newest checkpoint at or before the day, if it saves folding: just the plan's part.
+      const std::vector<CheckpointInfo> all = checkpoints_->List();
+      for (auto c = all.rbegin(); c != all.rend(); ++c) {
+        if (c->position > *until) continue;
+        if (c->position > state->position() + options_.jump_events && checkpoints_->Matches(*c) &&
+            !LoadPlanPart(*c, plan, *state).ok()) {
+          state.reset();  // a damaged one: the next step loads one whole, or folds
+        }
+        break;
+      }
+    }
     if (Status s = FoldTo(*until, plan, state); !s.ok()) return s;
     // Queries need the indexes; the next stretch is folded in a replay again.
     state->ledger.EndReplay();
