@@ -148,9 +148,9 @@ int main(int argc, char** argv) {
     }
     w.Do(CreatePlan{plan}, kCoordinator, now);
   }
-  static const char* kDeadlines[] = {"Năm 2024",     "Năm 2025",      "Năm 2026",  "Hàng năm",
-                                     "tháng 6/2025", "Quý III/2025",  "2024; 2025; 2026",
-                                     "Thường xuyên", "31/12/2026",    "Năm học 2025-2026"};
+  static const char* kDeadlines[] = {
+      "Năm 2024",     "Năm 2025",         "Năm 2026",     "Hàng năm",   "tháng 6/2025",
+      "Quý III/2025", "2024; 2025; 2026", "Thường xuyên", "31/12/2026", "Năm học 2025-2026"};
   std::vector<std::string> ids;
   ids.reserve(tasks);
   // Tasks over the first month, as plans are imported.
@@ -160,7 +160,8 @@ int main(int argc, char** argv) {
     c.plan = "kh-" + std::to_string(t % plans);
     c.code = std::to_string(t % 9 + 1) + "." + std::to_string(t / plans + 1);
     c.section = std::to_string(t % 9 + 1);
-    c.title = "Tổ chức bồi dưỡng năng lực tiếng Anh cho giáo viên, nhiệm vụ số " + std::to_string(t);
+    c.title =
+        "Tổ chức bồi dưỡng năng lực tiếng Anh cho giáo viên, nhiệm vụ số " + std::to_string(t);
     const int lead = static_cast<int>(pick(agencies));
     c.lead = {agency(lead)};
     c.coordinating = {agency(lead / 100 * 100 == lead ? lead + 1 : lead / 100 * 100)};
@@ -240,10 +241,11 @@ int main(int argc, char** argv) {
   }
   w.Flush();
   progress.Finish();
-  std::printf("generated %llu events (%d agencies, %llu tasks, %d plans) over %d years in %.0f s "
-              "(%.0f events/s), generator peak RSS %.0f MiB\n",
-              static_cast<unsigned long long>(w.position()), agencies,
-              static_cast<unsigned long long>(tasks), plans, years, watch.Seconds(),
-              static_cast<double>(w.position()) / watch.Seconds(), bench::PeakRssMiB());
+  std::printf(
+      "generated %llu events (%d agencies, %llu tasks, %d plans) over %d years in %.0f s "
+      "(%.0f events/s), generator peak RSS %.0f MiB\n",
+      static_cast<unsigned long long>(w.position()), agencies,
+      static_cast<unsigned long long>(tasks), plans, years, watch.Seconds(),
+      static_cast<double>(w.position()) / watch.Seconds(), bench::PeakRssMiB());
   return 0;
 }

@@ -131,11 +131,11 @@ struct RecordNotification {
   Notification notification;
 };
 
-using Command = std::variant<RegisterAgency, CreatePlan, EditPlan, AddSections, SetPlanVisibility, CreateTask,
-                             EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress,
-                             SubmitDeliverable, ReviewDeliverable, CancelOccurrence,
-                             RequestExtension, DecideExtension, AddComment, RecordNotification,
-                             RecordCompletion>;
+using Command =
+    std::variant<RegisterAgency, CreatePlan, EditPlan, AddSections, SetPlanVisibility, CreateTask,
+                 EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress, SubmitDeliverable,
+                 ReviewDeliverable, CancelOccurrence, RequestExtension, DecideExtension, AddComment,
+                 RecordNotification, RecordCompletion>;
 
 struct Decision {
   std::string stream;

@@ -44,7 +44,8 @@ Result<Target> Resolve(const Ledger& s, std::string_view task_id, std::string_vi
                                                   : "participant";
       return Status::PermissionDenied("only " + std::string(needed) + " of task " + task->id +
                                       " may " + std::string(what))
-          .With("part-required", {{"part", part}, {"task", task->id}, {"action", std::string(what)}});
+          .With("part-required",
+                {{"part", part}, {"task", task->id}, {"action", std::string(what)}});
     }
   }
   const Occurrence* o = nullptr;

@@ -185,9 +185,9 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
       } else {
         if (unknown_seen.insert(Fold(name)).second) out.unknown_agencies.push_back(name);
         if (row_unknown) row_unknown->push_back(name);
-        ImportProblem p{r.row, column,
-                        "unknown agency \"" + name +
-                            "\" (register it, or import with create_agencies=true)"};
+        ImportProblem p{
+            r.row, column,
+            "unknown agency \"" + name + "\" (register it, or import with create_agencies=true)"};
         p.code = "import-unknown-agency";
         p.params = {{"agency", name}};
         out.problems.push_back(std::move(p));

@@ -31,8 +31,7 @@ const std::array<std::vector<std::string_view>, kColumnCount> kHeaders = {{
     {"chi tieu theo moc", "muc tieu theo moc", "occurrence targets", "milestone targets"},
     {"trang thai", "tinh trang", "tinh trang thuc hien", "trang thai thuc hien", "status"},
     {"ty le hoan thanh", "phan tram hoan thanh", "percent", "progress"},
-    {"ngay hoan thanh", "ngay hoan thanh thuc te", "hoan thanh ngay", "completed on",
-     "completed"},
+    {"ngay hoan thanh", "ngay hoan thanh thuc te", "hoan thanh ngay", "completed on", "completed"},
 }};
 
 // A header cell as compared: folded, punctuation as spaces, one space between words.

@@ -26,8 +26,8 @@ std::optional<Date> ReadDay(std::string_view text) {
 // "Đã hoàn thành", "Hoàn thành", "completed": done. "Chưa hoàn thành" is not.
 bool SaysCompleted(std::string_view status) {
   const std::string s = Fold(Trim(status));
-  return s == "hoan thanh" || s.starts_with("da hoan thanh") || s == "completed" ||
-         s == "done" || s == "xong" || s == "da xong";
+  return s == "hoan thanh" || s.starts_with("da hoan thanh") || s == "completed" || s == "done" ||
+         s == "xong" || s == "da xong";
 }
 
 // The occurrence a new task will be at: its first due (undated ones last), as CurrentOccurrence.

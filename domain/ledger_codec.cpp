@@ -20,9 +20,7 @@ static_assert(sizeof(ExtensionRequest) == 144, "ExtensionRequest changed: encode
 static_assert(sizeof(Notification) == 216, "Notification changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Schedule) == 104, "Schedule changed: encode it, bump kFoldVersion");
 
-void Put(BinaryWriter& w, Date d) {
-  w.I64(DaysFromCivil(d));
-}
+void Put(BinaryWriter& w, Date d) { w.I64(DaysFromCivil(d)); }
 void Put(BinaryWriter& w, const std::optional<Date>& d) {
   w.Bool(d.has_value());
   if (d) Put(w, *d);
@@ -336,7 +334,8 @@ Status Ledger::DecodeTasks(std::string_view in) {
 
 Status Ledger::ReplacePlanPart(std::string_view shared, std::string_view plan,
                                std::string_view tasks) {
-  if (!replaying_ || !scope_) return Status::FailedPrecondition("a plan's part replaces a replay's");
+  if (!replaying_ || !scope_)
+    return Status::FailedPrecondition("a plan's part replaces a replay's");
   BinaryReader r(shared);
   const uint64_t position = r.U64();
   const int64_t last_recorded_at_ms = r.I64();

@@ -1,11 +1,10 @@
 #include "webhooks/subscription.h"
 
-#include "events/util/binary.h"
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "domain/text.h"
+#include "events/util/binary.h"
 #include "webhooks/target.h"
 
 namespace taskledger::webhooks {
@@ -313,11 +312,6 @@ void Registry::Encode(std::string& out) const {
     w.U64(s.version);
     w.Bool(s.deleted);
   }
-  w.U64(by_agency_.size());
-  for (const auto& [agency, ids] : by_agency_) {
-    w.Str(agency);
-    w.Strs({ids.begin(), ids.end()});
-  }
 }
 
 Status Registry::Decode(std::string_view in) {
@@ -343,13 +337,10 @@ Status Registry::Decode(std::string_view in) {
     s.secret_rotated_at_ms = r.I64();
     s.version = r.U64();
     s.deleted = r.Bool();
+    // Each agency's subscriptions, as folding keeps them: those not deleted.
+    if (!s.deleted) by_agency_[s.agency].insert(s.id);
     const std::string id = s.id;
     subs_[id] = std::move(s);
-  }
-  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
-    std::string agency = r.Str();
-    std::vector<std::string> ids = r.Strs();
-    by_agency_[std::move(agency)] = {ids.begin(), ids.end()};
   }
   if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's webhooks are damaged");
   return Status::Ok();

@@ -196,7 +196,8 @@ void Api::AddCommandRoutes() {
     auto occ = occurrence(c, *j);
     if (!occ) return;
     const std::string rid = id->empty() ? Uuid::NewV7(app_.NowMs()).ToString() : *id;
-    RunCommand(app_, post_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason}, c.params[0]);
+    RunCommand(app_, post_, c, RequestExtension{c.params[0], *occ, rid, *due, *reason},
+               c.params[0]);
   });
   Add(http::verb::post, "/v1/tasks/{}/extension-requests/{}/decision", [this, occurrence](Call& c) {
     auto j = JsonBody(c, {"occurrence", "decision", "due", "comment"});

@@ -76,30 +76,33 @@ void Api::AddHistoryRoutes() {
                                    "from"));
         }
         json points = json::array();
-        const Status folded = app_.FoldThrough(days, c.params[0], [&](size_t i, const Ledger& l) {
-          json point = {{"date", ToIso(days[i])}};
-          auto report = l.Report(c.params[0], days[i], only_for);
-          if (!report.ok()) {
-            // Before the plan entered the log: nothing to count yet.
-            point["exists"] = false;
-            points.push_back(std::move(point));
-            return;
-          }
-          int due = 0;
-          for (const ReportLine& line : report->lines) {
-            due += line.category != Category::kCancelled && line.occurrence->due &&
-                   !(days[i] < *line.occurrence->due);
-          }
-          json by_lead = json::object();
-          for (const auto& [agency, counts] : report->by_lead) by_lead[agency] = Counts(counts);
-          point["exists"] = true;
-          point["totals"] = Counts(report->totals);
-          point["completed"] =
-              report->totals[Category::kCompletedOnTime] + report->totals[Category::kCompletedLate];
-          point["due"] = due;
-          point["by_lead"] = std::move(by_lead);
-          points.push_back(std::move(point));
-        }, /*plan_only=*/only_for.empty());
+        const Status folded = app_.FoldThrough(
+            days, c.params[0],
+            [&](size_t i, const Ledger& l) {
+              json point = {{"date", ToIso(days[i])}};
+              auto report = l.Report(c.params[0], days[i], only_for);
+              if (!report.ok()) {
+                // Before the plan entered the log: nothing to count yet.
+                point["exists"] = false;
+                points.push_back(std::move(point));
+                return;
+              }
+              int due = 0;
+              for (const ReportLine& line : report->lines) {
+                due += line.category != Category::kCancelled && line.occurrence->due &&
+                       !(days[i] < *line.occurrence->due);
+              }
+              json by_lead = json::object();
+              for (const auto& [agency, counts] : report->by_lead) by_lead[agency] = Counts(counts);
+              point["exists"] = true;
+              point["totals"] = Counts(report->totals);
+              point["completed"] = report->totals[Category::kCompletedOnTime] +
+                                   report->totals[Category::kCompletedLate];
+              point["due"] = due;
+              point["by_lead"] = std::move(by_lead);
+              points.push_back(std::move(point));
+            },
+            /*plan_only=*/only_for.empty());
         if (!folded.ok()) return c.Fail(FromStatus(folded));
         json body = {{"plan", c.params[0]},
                      {"step", weekly ? "week" : "month"},

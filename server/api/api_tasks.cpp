@@ -82,8 +82,8 @@ void Api::AddTaskListRoutes() {
       // Filters look at the task's current occurrence, as its view shows it.
       const auto keep = [&](const Task& t) {
         if (!plan.empty() && t.plan != plan) return false;
-        if (!words.empty() && Fold(t.code + " " + t.title + " " + t.deliverable).find(words) ==
-                                  std::string::npos) {
+        if (!words.empty() &&
+            Fold(t.code + " " + t.title + " " + t.deliverable).find(words) == std::string::npos) {
           return false;
         }
         const Occurrence* cur = CurrentOccurrence(t);

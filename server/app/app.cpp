@@ -124,9 +124,9 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   auto store = EventStore::Open(app->options_.data_dir, so);
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
-  app->checkpoints_ = std::make_unique<Checkpoints>(
-      app->options_.data_dir + "/checkpoints", *app->store_, app->clock_,
-      app->options_.checkpoints);
+  app->checkpoints_ =
+      std::make_unique<Checkpoints>(app->options_.data_dir + "/checkpoints", *app->store_,
+                                    app->clock_, app->options_.checkpoints);
   // The nearest checkpoint and the log after it; the log alone when there is none.
   const auto started = std::chrono::steady_clock::now();
   const uint64_t head = app->store_->head().position;
@@ -175,24 +175,7 @@ Status App::Fold(uint64_t to_position, Progress* progress) {
   for (uint64_t max = fold_wait_max_micros_; waited > max;) {
     if (fold_wait_max_micros_.compare_exchange_weak(max, waited)) break;
   }
-  if (state_->position() >= to_position) return Status::Ok();
-  Status failed = Status::Ok();
-  uint64_t at = 0;
-  Status s = store_->Scan(state_->position() + 1, to_position, [&](const EventView& e) {
-    at = e.position;
-    if (progress) progress->Update(e.position);
-    failed = state_->Apply(e);
-    return failed.ok();
-  });
-  if (!failed.ok()) {
-    return Status::Corruption("the event at position " + std::to_string(at) +
-                              " cannot be folded: " + failed.message());
-  }
-  if (!s.ok()) {
-    return Status(s.code() == Status::Code::kCorruption
-                      ? s
-                      : Status::IOError("reading the log to fold it: " + s.message()));
-  }
+  if (Status s = state_->FoldLog(*store_, to_position, progress); !s.ok()) return s;
   if (state_->position() < to_position) {
     return Status::Corruption("folding the log stopped at position " +
                               std::to_string(state_->position()) + " of " +
@@ -393,6 +376,5 @@ Status App::AppendAndFold(const std::string& stream, ExpectedVersion expected,
   CatchUp(r.last_position);
   return Status::Ok();
 }
-
 
 }  // namespace taskledger::server

@@ -11,8 +11,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <map>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -20,9 +20,9 @@
 #include <string>
 
 #include "domain/commands.h"
-#include "events/util/fair_shared_mutex.h"
 #include "domain/ledger.h"
 #include "events/event_store.h"
+#include "events/util/fair_shared_mutex.h"
 #include "server/app/checkpointer.h"
 #include "server/app/file_store.h"
 #include "server/app/state.h"
@@ -189,8 +189,9 @@ class App {
   // The log up to the end of `day`, from the nearest checkpoint.
   Result<std::unique_ptr<State>> FoldAsOf(domain::Date day, std::string_view plan) const;
   // The state at `position`: from `state` when it is not far behind, else from the nearest
-  // checkpoint; the ledger is left in a replay.
-  Status FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state) const;
+  // checkpoint (with `plan_only`, just the plan's part of it); the ledger is left in a replay.
+  Status FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state,
+                bool plan_only = false) const;
   // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
   void CatchUp(uint64_t to_position);
   Status Fold(uint64_t to_position, Progress* progress = nullptr);

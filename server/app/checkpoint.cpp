@@ -120,7 +120,8 @@ Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t size, const std::st
   std::string out(size, '\0');
   size_t done = 0;
   while (done < size) {
-    const ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    const ssize_t n =
+        ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Errno("reading " + path);
     if (n == 0) return Status::Corruption(path + " is shorter than its index says");
@@ -317,11 +318,21 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
         s = state.ledger.DecodeShared(raw, /*with_names=*/plans == nullptr);
         if (s.ok() && plans) state.ledger.LimitToPlans(*plans);
         break;
-      case Kind::kTokens: s = state.tokens.Decode(raw); break;
-      case Kind::kWebhooks: s = state.webhooks.Decode(raw); break;
-      case Kind::kIdem: s = state.DecodeIdem(raw); break;
-      case Kind::kTasks: s = state.ledger.DecodeTasks(raw); break;
-      case Kind::kPlan: s = state.ledger.DecodePlan(raw); break;
+      case Kind::kTokens:
+        s = state.tokens.Decode(raw);
+        break;
+      case Kind::kWebhooks:
+        s = state.webhooks.Decode(raw);
+        break;
+      case Kind::kIdem:
+        s = state.DecodeIdem(raw);
+        break;
+      case Kind::kTasks:
+        s = state.ledger.DecodeTasks(raw);
+        break;
+      case Kind::kPlan:
+        s = state.ledger.DecodePlan(raw);
+        break;
     }
     if (!s.ok()) return Status::Corruption(info.path + ": " + s.message());
   }
@@ -337,7 +348,7 @@ Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& st
   if (!index.ok()) return index.status();
   std::string shared, plan_bytes, tasks;
   for (const Entry& e : *index) {
-    std::string* into = e.kind == Kind::kShared                     ? &shared
+    std::string* into = e.kind == Kind::kShared                    ? &shared
                         : e.kind == Kind::kPlan && e.name == plan  ? &plan_bytes
                         : e.kind == Kind::kTasks && e.name == plan ? &tasks
                                                                    : nullptr;

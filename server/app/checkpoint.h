@@ -28,7 +28,8 @@
 
 namespace taskledger::server {
 
-inline constexpr uint32_t kCheckpointFormat = 3;  // 2: sections compressed; 3: plans apart
+// 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored.
+inline constexpr uint32_t kCheckpointFormat = 4;
 
 struct CheckpointInfo {
   std::string path;
@@ -51,9 +52,9 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
 // shared part, tokens, webhooks, idempotency keys (plan empty), then kind 5 each plan and kind 4
 // each plan's tasks.
 // The form is canonical: equal states give equal sections.
-void EncodeSections(const State& state,
-                    const std::function<void(int kind, std::string_view plan,
-                                             std::string_view bytes)>& sink);
+void EncodeSections(
+    const State& state,
+    const std::function<void(int kind, std::string_view plan, std::string_view bytes)>& sink);
 
 // The header of the checkpoint at `path`: kCorruption when it is damaged or not a checkpoint.
 Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path);

@@ -22,8 +22,8 @@ constexpr int64_t kWeeklyDays = 366;
 
 }  // namespace
 
-Checkpoints::Checkpoints(std::string dir, const EventStore& store,
-                         std::function<int64_t()> clock, CheckpointOptions options)
+Checkpoints::Checkpoints(std::string dir, const EventStore& store, std::function<int64_t()> clock,
+                         CheckpointOptions options)
     : dir_(std::move(dir)), store_(store), clock_(std::move(clock)), options_(options) {}
 
 Checkpoints::~Checkpoints() { Stop(); }
@@ -98,17 +98,14 @@ std::optional<CheckpointInfo> Checkpoints::LoadNearest(
                           std::to_string(it->fold_version) + ")");
         continue;
       }
-      auto event = store_.Get(it->position);
-      if (!event.ok() && event.status().code() != Status::Code::kNotFound) {
-        spdlog::warn("checkpoint {} not used: {}", it->path, event.status().message());
+      const Result<bool> matches = Matches(*it);
+      if (!matches.ok()) {
+        spdlog::warn("checkpoint {} not used: {}", it->path, matches.status().message());
         continue;
       }
-      if (!event.ok() || event->hash != it->hash) {
-        SetAside(*it, event.ok() ? "the log's event at position " + std::to_string(it->position) +
-                                       " has another hash: this log is not the one it was "
-                                       "taken from"
-                                 : "the log ends before its position " +
-                                       std::to_string(it->position));
+      if (!*matches) {
+        SetAside(*it, "the log's event at position " + std::to_string(it->position) +
+                          " is not the one it was taken at (another hash, or the log is shorter)");
         continue;
       }
       Status s = LoadCheckpoint(*it, *state, plans);
@@ -126,9 +123,13 @@ std::optional<CheckpointInfo> Checkpoints::LoadNearest(
   return std::nullopt;
 }
 
-bool Checkpoints::Matches(const CheckpointInfo& info) const {
+Result<bool> Checkpoints::Matches(const CheckpointInfo& info) const {
   auto event = store_.Get(info.position);
-  return event.ok() && event->hash == info.hash;
+  if (!event.ok()) {
+    if (event.status().code() == Status::Code::kNotFound) return false;
+    return event.status();
+  }
+  return event->hash == info.hash;
 }
 
 Result<int> Checkpoints::CatchUp(bool log_progress) {
@@ -147,7 +148,8 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
     uint64_t position;
   };
   // The days after `after` (or from the log's first) whose ends are wanted and not on disk.
-  const auto cuts_after = [&](const std::optional<CheckpointInfo>& after) -> Result<std::vector<Cut>> {
+  const auto cuts_after =
+      [&](const std::optional<CheckpointInfo>& after) -> Result<std::vector<Cut>> {
     Date from;
     if (after) {
       from = domain::AddDays(after->day, 1);
@@ -200,7 +202,8 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
     const auto write = [&](const Hash& hash, int64_t recorded_at_ms) {
       while (failed.ok() && next < cuts->size() && (*cuts)[next].position == state->position()) {
         const Cut& c = (*cuts)[next++];
-        auto bytes = WriteCheckpoint(*state, hash, recorded_at_ms, c.day, PathFor(c.day, c.position));
+        auto bytes =
+            WriteCheckpoint(*state, hash, recorded_at_ms, c.day, PathFor(c.day, c.position));
         if (!bytes.ok()) {
           failed = bytes.status();
           break;
@@ -213,12 +216,9 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
     };
     if (base) write(base->hash, base->recorded_at_ms);
     if (next < cuts->size()) {
-      Status s = store_.Scan(state->position() + 1, cuts->back().position, [&](const EventView& e) {
-        if (stopping_) return false;
-        progress.Update(e.position);
-        if (failed = state->Apply(e); !failed.ok()) return false;
+      Status s = state->FoldLog(store_, cuts->back().position, &progress, [&](const EventView& e) {
         write(e.hash, e.recorded_at_ms);
-        return failed.ok();
+        return failed.ok() && !stopping_;
       });
       if (failed.ok() && !s.ok()) failed = s;
     }
@@ -235,20 +235,12 @@ Result<std::string> Checkpoints::CompareWithFold(const CheckpointInfo& info,
   if (Status s = LoadCheckpoint(info, saved); !s.ok()) return s;
   State fresh;
   fresh.ledger.BeginReplay();
-  Status failed = Status::Ok();
-  Status s = store_.Scan(1, info.position, [&](const EventView& e) {
-    if (progress) progress->Update(e.position);
-    failed = fresh.Apply(e);
-    return failed.ok();
-  });
-  if (!s.ok()) return s;
-  if (!failed.ok()) return failed;
-  if (auto e = store_.Get(info.position); !e.ok() || e->hash != info.hash) {
+  if (Status s = fresh.FoldLog(store_, info.position, progress); !s.ok()) return s;
+  if (const Result<bool> matches = Matches(info); !matches.ok() || !*matches) {
     return std::string("its hash is not the log's at position " + std::to_string(info.position));
   }
   // Section by section: which part differs, and for tasks which plan's.
-  static constexpr const char* kNames[] = {"agencies", "tokens", "webhooks",
-                                           "idempotency keys"};
+  static constexpr const char* kNames[] = {"agencies", "tokens", "webhooks", "idempotency keys"};
   const auto sections = [](const State& st) {
     std::map<std::string, std::string> out;
     EncodeSections(st, [&](int kind, std::string_view plan, std::string_view bytes) {
@@ -295,7 +287,8 @@ void Checkpoints::Start() {
         spdlog::warn("checkpoints: {}", r.status().message());
       }
       lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(options_.check_every_ms), [this] { return stop_; });
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.check_every_ms),
+                   [this] { return stop_; });
     }
   });
 }

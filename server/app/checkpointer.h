@@ -61,12 +61,13 @@ class Checkpoints {
   // None usable: nullopt, and `state` is left new. With `plans`, only those plans' tasks.
   // `state` is always replaced, and left in a replay (Ledger::BeginReplay) for the caller to
   // fold the tail and then end.
-  std::optional<CheckpointInfo> LoadNearest(uint64_t position, std::unique_ptr<State>& state,
-                                            const std::set<std::string, std::less<>>* plans =
-                                                nullptr) const;
+  std::optional<CheckpointInfo> LoadNearest(
+      uint64_t position, std::unique_ptr<State>& state,
+      const std::set<std::string, std::less<>>* plans = nullptr) const;
 
-  // Whether the log's event at the checkpoint's position has the checkpoint's hash.
-  bool Matches(const CheckpointInfo& info) const;
+  // Whether the log's event at the checkpoint's position has the checkpoint's hash (false when
+  // the log is shorter); an error when the log cannot be read.
+  Result<bool> Matches(const CheckpointInfo& info) const;
 
   // Writes the checkpoints the rule above wants and the disk lacks, up to the end of yesterday,
   // and removes those it no longer wants; blocking. Returns how many it wrote. `log_progress`:

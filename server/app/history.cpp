@@ -43,29 +43,28 @@ Result<std::shared_ptr<const domain::Ledger>> App::LedgerAsOf(domain::Date day,
   return LedgerOf(state);
 }
 
-Status App::FoldTo(uint64_t position, std::string_view plan,
-                   std::unique_ptr<State>& state) const {
+Status App::FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state,
+                   bool plan_only) const {
   const std::set<std::string, std::less<>> plans{std::string(plan)};
   const auto* scope = plan.empty() ? nullptr : &plans;
   if (!state || state->position() > position) {
     checkpoints_->LoadNearest(position, state, scope);
   } else if (position - state->position() > options_.jump_events) {
-    // Is there a checkpoint far enough past where this state stands to be worth loading?
-    for (const CheckpointInfo& c : checkpoints_->List()) {
-      if (c.position <= position && c.position > state->position() + options_.jump_events) {
-        checkpoints_->LoadNearest(position, state, scope);
-        break;
+    // The newest checkpoint at or before `position`, if it is far enough past this state to be
+    // worth loading: whole, or for `plan_only` just the plan's part (a damaged one: whole).
+    const std::vector<CheckpointInfo> all = checkpoints_->List();
+    for (auto c = all.rbegin(); c != all.rend(); ++c) {
+      if (c->position > position) continue;
+      if (c->position > state->position() + options_.jump_events) {
+        const Result<bool> matches = checkpoints_->Matches(*c);
+        const bool part =
+            plan_only && scope && matches.ok() && *matches && LoadPlanPart(*c, plan, *state).ok();
+        if (!part) checkpoints_->LoadNearest(position, state, scope);
       }
+      break;
     }
   }
-  if (state->position() >= position) return Status::Ok();
-  Status failed = Status::Ok();
-  Status s = store_->Scan(state->position() + 1, position, [&](const EventView& e) {
-    failed = state->Apply(e);
-    return failed.ok();
-  });
-  if (!s.ok()) return s;
-  return failed;
+  return state->FoldLog(*store_, position);
 }
 
 Result<std::unique_ptr<State>> App::FoldAsOf(domain::Date day, std::string_view plan) const {
@@ -97,19 +96,7 @@ Status App::FoldThrough(const std::vector<domain::Date>& days, std::string_view 
   for (size_t i = 0; i < days.size(); ++i) {
     auto until = store_->PositionAt(domain::EndOfDayUtcMs(days[i]));
     if (!until.ok()) return until.status();
-    if (plan_only && !plan.empty() && state && state->position() <= *until) {
-      // The newest checkpoint at or before the day, if it saves folding: just the plan's part.
-      const std::vector<CheckpointInfo> all = checkpoints_->List();
-      for (auto c = all.rbegin(); c != all.rend(); ++c) {
-        if (c->position > *until) continue;
-        if (c->position > state->position() + options_.jump_events && checkpoints_->Matches(*c) &&
-            !LoadPlanPart(*c, plan, *state).ok()) {
-          state.reset();  // a damaged one: the next step loads one whole, or folds
-        }
-        break;
-      }
-    }
-    if (Status s = FoldTo(*until, plan, state); !s.ok()) return s;
+    if (Status s = FoldTo(*until, plan, state, plan_only); !s.ok()) return s;
     // Queries need the indexes; the next stretch is folded in a replay again.
     state->ledger.EndReplay();
     at(i, state->ledger);

@@ -1,6 +1,7 @@
 #include "server/app/state.h"
 
 #include "events/util/binary.h"
+#include "events/util/progress.h"
 
 namespace taskledger::server {
 
@@ -19,6 +20,29 @@ Status State::Apply(const EventView& e) {
       r.version = e.version;
       r.fingerprint = std::string(rest.substr(last_colon + 1));
     }
+  }
+  return Status::Ok();
+}
+
+Status State::FoldLog(const EventStore& store, uint64_t to, Progress* progress,
+                      const std::function<bool(const EventView&)>& each) {
+  if (position() >= to) return Status::Ok();
+  Status failed = Status::Ok();
+  uint64_t at = 0;
+  Status s = store.Scan(position() + 1, to, [&](const EventView& e) {
+    at = e.position;
+    if (progress) progress->Update(e.position);
+    failed = Apply(e);
+    return failed.ok() && (!each || each(e));
+  });
+  if (!failed.ok()) {
+    return Status::Corruption("the event at position " + std::to_string(at) +
+                              " cannot be folded: " + failed.message());
+  }
+  if (!s.ok()) {
+    return s.code() == Status::Code::kCorruption
+               ? s
+               : Status::IOError("reading the log to fold it: " + s.message());
   }
   return Status::Ok();
 }
@@ -47,7 +71,8 @@ Status State::DecodeIdem(std::string_view in) {
     rec.version = r.U64();
     rec.fingerprint = r.Str();
   }
-  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's idempotency keys are damaged");
+  if (!r.ok() || !r.done())
+    return Status::Corruption("the checkpoint's idempotency keys are damaged");
   return Status::Ok();
 }
 

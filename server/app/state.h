@@ -7,13 +7,19 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
 #include "domain/ledger.h"
 #include "events/event.h"
+#include "events/event_store.h"
 #include "server/app/tokens.h"
 #include "webhooks/subscription.h"
+
+namespace taskledger {
+class Progress;
+}
 
 namespace taskledger::server {
 
@@ -40,6 +46,13 @@ struct State {
   // else.
   Status Apply(const EventView& e);
   uint64_t position() const { return ledger.position(); }
+
+  // Folds the log after this state's position up to `to`. `each` (optional) sees every event
+  // once it is folded, with `progress` updated; it returns false to stop early (Ok, short of
+  // `to`). An event that cannot be folded is kCorruption naming its position; a failed read,
+  // kIOError (or the store's kCorruption).
+  Status FoldLog(const EventStore& store, uint64_t to, Progress* progress = nullptr,
+                 const std::function<bool(const EventView&)>& each = {});
 
   // The idempotency keys in binary, for checkpoints; Decode() into an empty map.
   void EncodeIdem(std::string& out) const;

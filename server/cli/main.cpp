@@ -269,8 +269,8 @@ int main(int argc, char** argv) {
     std::cerr << "taskledger: --block-cache wants a size of at least 1MiB, like 512MiB\n";
     return 2;
   }
-  auto app = tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free, checkpoints,
-                               *cache_bytes);
+  auto app =
+      tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free, checkpoints, *cache_bytes);
   if (so.api.backup_dir.empty()) {
     std::string base = data_dir;
     while (base.size() > 1 && base.back() == '/') base.pop_back();

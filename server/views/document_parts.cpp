@@ -35,9 +35,8 @@ std::vector<std::string> MatrixHeader() {
   // (status, progress, completion date) named as it knows them.
   std::vector<std::string> header = MatrixColumnNames();
   const std::vector<std::string> state = StateColumnNames();
-  for (const std::string& column :
-       {std::string("Mốc hiện tại"), std::string("Hạn hiện hành"), state[0], std::string("Nhóm"),
-        state[1], state[2]}) {
+  for (const std::string& column : {std::string("Mốc hiện tại"), std::string("Hạn hiện hành"),
+                                    state[0], std::string("Nhóm"), state[1], state[2]}) {
     header.push_back(column);
   }
   return header;

@@ -198,7 +198,8 @@ json PersonView(const Ledger& l, std::string_view label) {
     rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
   }
   // The token's id is for auditors; people are named by what the coordinator called them.
-  if (const size_t token = rest.rfind(" (token "); token != std::string_view::npos && rest.ends_with(')')) {
+  if (const size_t token = rest.rfind(" (token ");
+      token != std::string_view::npos && rest.ends_with(')')) {
     rest = rest.substr(0, token);
   }
   j["person"] = rest;
@@ -306,8 +307,7 @@ std::string ReportCsv(const Ledger& ledger, const PlanReport& r) {
                         std::string(StatusLabelVi(l.occurrence->status)),
                         std::string(CategoryLabelVi(l.category)), std::to_string(told.delivered),
                         told.last_delivered_ms ? ToDmy(DateAtUtcMs(told.last_delivered_ms)) : "",
-                        l.task->id, ids(l.task->lead),
-                        std::string(ToString(l.occurrence->status)),
+                        l.task->id, ids(l.task->lead), std::string(ToString(l.occurrence->status)),
                         std::string(ToString(l.category))});
   }
   return out;

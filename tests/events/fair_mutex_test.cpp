@@ -1,8 +1,7 @@
 // The reader-writer lock the App guards its state with: a writer is not starved by readers that
 // keep coming, and a read nested in a read does not deadlock behind a waiting writer.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <future>
 #include <mutex>
 #include <shared_mutex>

@@ -1,9 +1,10 @@
 // Projection checkpoints: a checkpoint plus the log after it is the state folded from zero, at any
 // cut; a damaged, foreign or half-written checkpoint is set aside and the answers stay right.
+#include "server/app/checkpoint.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
@@ -14,10 +15,9 @@
 
 #include "domain/date.h"
 #include "server/app/app.h"
-#include "server/app/checkpoint.h"
 #include "server/app/checkpointer.h"
-#include "tests/support/temp_dir.h"
 #include "tests/server/random_history.h"
+#include "tests/support/temp_dir.h"
 
 using namespace taskledger;
 using namespace taskledger::server;
@@ -26,6 +26,33 @@ using taskledger::testing::TempDir;
 namespace fs = std::filesystem;
 
 using namespace taskledger::testing;
+
+namespace {
+
+// Options for an App on `data` whose clock stands at `now`.
+AppOptions Options(const std::string& data, int64_t now, bool checkpoints = true) {
+  AppOptions o;
+  o.data_dir = data;
+  o.clock_ms = [now] { return now; };
+  o.checkpoints.enabled = checkpoints;
+  return o;
+}
+
+// Opens `data` (with checkpoints, or folding the whole log) and returns what the running state
+// answers.
+std::string OpenedState(const std::string& data, int64_t now,
+                        std::optional<CheckpointInfo>* used = nullptr, bool checkpoints = true) {
+  auto app = App::Open(Options(data, now, checkpoints));
+  REQUIRE(app.ok());
+  if (used) *used = (*app)->opened().checkpoint;
+  std::string out;
+  (*app)->Read([&](const Ledger& l, const TokenTable&) {
+    out = Answers(l, {"plan-a", "plan-b"}, {2026, 7, 1});
+  });
+  return out;
+}
+
+}  // namespace
 
 TEST_CASE("a checkpoint plus the log after it is the state folded from zero, at any cut",
           "[server][checkpoint]") {
@@ -94,10 +121,8 @@ TEST_CASE("checkpoints are written at day ends and month ends, and 'as of' answe
   }
   h.Close();
 
-  AppOptions o;
-  o.data_dir = data;
   const int64_t later = end + 24 * 3600 * 1000;
-  o.clock_ms = [later] { return later; };
+  AppOptions o = Options(data, later);
   o.past_cache = 0;
   o.checkpoints.recent_days = 10;
   o.jump_events = 0;  // any checkpoint nearer than the state is worth loading: every one is used
@@ -128,8 +153,7 @@ TEST_CASE("checkpoints are written at day ends and month ends, and 'as of' answe
     CHECK(Answers(**whole, {"plan-a", "plan-b"}, days[i]) == full[i]);
     auto one = (*app)->LedgerAsOf(days[i], "plan-b");
     REQUIRE(one.ok());
-    CHECK(Answers(**one, {"plan-b"}, days[i]) ==
-          Answers(**whole, {"plan-b"}, days[i]));
+    CHECK(Answers(**one, {"plan-b"}, days[i]) == Answers(**whole, {"plan-b"}, days[i]));
   }
   // A series, jumping between checkpoints (whole ones, or the plan's part alone), sees what each
   // day's fold sees.
@@ -153,22 +177,6 @@ TEST_CASE("checkpoints are written at day ends and month ends, and 'as of' answe
 
 namespace {
 
-// Opens `data` with checkpoints and returns the running state's canonical form.
-std::string OpenedState(const std::string& data, int64_t now,
-                        std::optional<CheckpointInfo>* used = nullptr) {
-  AppOptions o;
-  o.data_dir = data;
-  o.clock_ms = [now] { return now; };
-  auto app = App::Open(o);
-  REQUIRE(app.ok());
-  if (used) *used = (*app)->opened().checkpoint;
-  std::string out;
-  (*app)->Read([&](const Ledger& l, const TokenTable&) {
-    out = Answers(l, {"plan-a", "plan-b"}, {2026, 7, 1});
-  });
-  return out;
-}
-
 void Patch(const std::string& path, size_t at, char byte) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
   f.seekp(static_cast<std::streamoff>(at));
@@ -185,26 +193,11 @@ TEST_CASE("a damaged, foreign or other-version checkpoint is set aside and start
   for (int i = 0; i < 120; ++i) h.Step();
   const int64_t later = h.now() + 24 * 3600 * 1000;
   h.Close();
-  const std::string truth = [&] {
-    AppOptions o;
-    o.data_dir = data;
-    o.clock_ms = [later] { return later; };
-    o.checkpoints.enabled = false;
-    auto app = App::Open(o);
-    REQUIRE(app.ok());
-    std::string out;
-    (*app)->Read([&](const Ledger& l, const TokenTable&) {
-      out = Answers(l, {"plan-a", "plan-b"}, {2026, 7, 1});
-    });
-    return out;
-  }();
+  const std::string truth = OpenedState(data, later, nullptr, /*checkpoints=*/false);
   std::string newest;
   const auto write_all = [&] {
     fs::remove_all(data + "/checkpoints");
-    AppOptions o;
-    o.data_dir = data;
-    o.clock_ms = [later] { return later; };
-    auto app = App::Open(o);
+    auto app = App::Open(Options(data, later));
     REQUIRE(app.ok());
     REQUIRE((*app)->checkpoints().CatchUp(false).ok());
     auto all = (*app)->checkpoints().List();
@@ -242,9 +235,8 @@ TEST_CASE("a damaged, foreign or other-version checkpoint is set aside and start
     while (o.app().store().head().position < all.back().position) o.Step();
     auto state = FoldFromZero(o.app().store(), all.back().position);
     auto e = o.app().store().Get(all.back().position);
-    REQUIRE(WriteCheckpoint(*state, e->hash, e->recorded_at_ms, all.back().day,
-                            all.back().path)
-                .ok());
+    REQUIRE(
+        WriteCheckpoint(*state, e->hash, e->recorded_at_ms, all.back().day, all.back().path).ok());
   }
   std::optional<CheckpointInfo> used;
   CHECK(OpenedState(data, later, &used) == truth);
@@ -256,24 +248,15 @@ TEST_CASE("a damaged, foreign or other-version checkpoint is set aside and start
   CHECK(OpenedState(data, later) == truth);
 }
 
-TEST_CASE("kill -9 while checkpoints are being written: start-up is right", "[server][checkpoint]") {
+TEST_CASE("kill -9 while checkpoints are being written: start-up is right",
+          "[server][checkpoint]") {
   TempDir dir;
   const std::string data = dir.path() + "/data";
   History h(data, 11);
   for (int i = 0; i < 250; ++i) h.Step();
   const int64_t later = h.now() + 24 * 3600 * 1000;
   h.Close();
-  std::string truth;
-  {
-    AppOptions o;
-    o.data_dir = data;
-    o.checkpoints.enabled = false;
-    auto app = App::Open(o);
-    REQUIRE(app.ok());
-    (*app)->Read([&](const Ledger& l, const TokenTable&) {
-      truth = Answers(l, {"plan-a", "plan-b"}, {2026, 7, 1});
-    });
-  }
+  const std::string truth = OpenedState(data, later, nullptr, /*checkpoints=*/false);
   std::mt19937_64 rng(3);
   for (int round = 0; round < 6; ++round) {
     fs::remove_all(data + "/checkpoints");
@@ -281,10 +264,7 @@ TEST_CASE("kill -9 while checkpoints are being written: start-up is right", "[se
     REQUIRE(child >= 0);
     if (child == 0) {
       // Writes every checkpoint again and again until killed.
-      AppOptions o;
-      o.data_dir = data;
-      o.clock_ms = [later] { return later; };
-      auto app = App::Open(o);
+      auto app = App::Open(Options(data, later));
       if (!app.ok()) _exit(3);
       for (;;) {
         fs::remove_all(data + "/checkpoints");

@@ -84,8 +84,10 @@ TEST_CASE("an acceptance may take effect on a past day, judged on time or late b
   // Reviewed in 2027, after the due date (2026-12-31), but it was accepted in December on paper.
   f.Restart("2027-01-20");
   HttpResult returned = f.PostJson(f.coordinator, task + "/deliverables/d1/review",
-                                   {{"decision", "returned"}, {"comment", "x"},
-                                    {"effective_on", "2026-12-20"}, {"reason", "y"}});
+                                   {{"decision", "returned"},
+                                    {"comment", "x"},
+                                    {"effective_on", "2026-12-20"},
+                                    {"reason", "y"}});
   CHECK(returned.status == 422);
   REQUIRE(f.PostJson(f.coordinator, task + "/deliverables/d1/review",
                      {{"decision", "accepted"},

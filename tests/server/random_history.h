@@ -4,8 +4,8 @@
 // the folds and canonical forms the tests compare.
 #pragma once
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <future>
 #include <random>
 
@@ -19,13 +19,14 @@ namespace taskledger::testing {
 using namespace taskledger::server;
 using namespace taskledger::domain;
 
-
 inline const Actor kHistoryCoordinator{ActorRole::kCoordinator, "", "test"};
 inline const Actor kHistorySystem{ActorRole::kSystem, "", "webhooks"};
-inline const char* const kHistoryAgencies[] = {"so-gddt", "so-tc", "truong-a", "truong-b", "ubnd-q1"};
-inline const char* const kHistoryDeadlines[] = {"Năm 2026", "Hàng năm", "2025; 2026; 2027", "tháng 6/2026",
-                                  "Thường xuyên", "Quý III/2026", "Năm học 2026-2027",
-                                  "31/12/2025", "Theo lộ trình của Bộ GDĐT"};
+inline const char* const kHistoryAgencies[] = {"so-gddt", "so-tc", "truong-a", "truong-b",
+                                               "ubnd-q1"};
+inline const char* const kHistoryDeadlines[] = {
+    "Năm 2026",          "Hàng năm",     "2025; 2026; 2027",
+    "tháng 6/2026",      "Thường xuyên", "Quý III/2026",
+    "Năm học 2026-2027", "31/12/2025",   "Theo lộ trình của Bộ GDĐT"};
 
 // A random history made of the domain's own commands (and tokens, webhooks, idempotency keys),
 // recorded by a real App over simulated weeks.
@@ -40,7 +41,8 @@ class History {
     REQUIRE(app.ok());
     app_ = std::move(*app);
     for (const char* id : kHistoryAgencies) {
-      Do(RegisterAgency{{id, std::string("Cơ quan ") + id, "", AgencyKind::kDepartment, "", {}, {}}});
+      Do(RegisterAgency{
+          {id, std::string("Cơ quan ") + id, "", AgencyKind::kDepartment, "", {}, {}}});
     }
     Do(RegisterAgency{
         {"nhom-truong", "Các trường", "", AgencyKind::kGroup, "", {}, {"truong-a", "truong-b"}}});
@@ -101,24 +103,27 @@ class History {
     });
     const Actor agency{ActorRole::kAgency, lead, "desk"};
     switch (Pick(17)) {
-      case 0: return NewTask();
-      case 1: return Do(Reassign{task, {Agency()}, {Agency()}, "đổi đơn vị"});
-      case 2: return Do(ChangeDeadline{task, kHistoryDeadlines[Pick(std::size(kHistoryDeadlines))], "lùi hạn"});
-      case 3: return Do(StartWork{task, occurrence}, agency);
+      case 0:
+        return NewTask();
+      case 1:
+        return Do(Reassign{task, {Agency()}, {Agency()}, "đổi đơn vị"});
+      case 2:
+        return Do(
+            ChangeDeadline{task, kHistoryDeadlines[Pick(std::size(kHistoryDeadlines))], "lùi hạn"});
+      case 3:
+        return Do(StartWork{task, occurrence}, agency);
       case 4:
         return Do(ReportProgress{task, occurrence, static_cast<int>(Pick(100)), "tiến độ", "{}"},
                   agency);
       case 5:
-        return Do(SubmitDeliverable{task, occurrence,
+        return Do(SubmitDeliverable{task,
+                                    occurrence,
                                     {"d" + std::to_string(Pick(1 << 20)), "Báo cáo.pdf", "", 0,
                                      "gửi Sở"}},
                   agency);
       case 6: {
-        std::string deliverable;
-        app_->Read([&](const Ledger& l, const TokenTable&) {
-          const Task* t = l.FindTask(task);
-          const Occurrence* o = t ? t->Find(occurrence) : nullptr;
-          if (o && !o->deliverables.empty()) deliverable = o->deliverables.back().id;
+        const std::string deliverable = Latest(task, occurrence, [](const Occurrence& o) {
+          return o.deliverables.empty() ? "" : o.deliverables.back().id;
         });
         return Do(ReviewDeliverable{task, occurrence, deliverable, Pick(3) != 0, "ý kiến"});
       }
@@ -128,17 +133,17 @@ class History {
                                    "cần thêm thời gian"},
                   agency);
       case 8: {
-        std::string request;
-        app_->Read([&](const Ledger& l, const TokenTable&) {
-          const Task* t = l.FindTask(task);
-          const Occurrence* o = t ? t->Find(occurrence) : nullptr;
-          if (o && !o->extensions.empty()) request = o->extensions.back().id;
+        const std::string request = Latest(task, occurrence, [](const Occurrence& o) {
+          return o.extensions.empty() ? "" : o.extensions.back().id;
         });
         return Do(DecideExtension{task, occurrence, request, Pick(2) == 0, std::nullopt, "ok"});
       }
-      case 9: return Do(CancelOccurrence{task, occurrence, "không còn phù hợp"});
-      case 10: return Do(AddComment{task, occurrence, "Đề nghị khẩn trương"}, agency);
-      case 11: return Do(EditTask{task, "Tên mới " + std::to_string(Pick(99)), {}, {}, {}, "sửa"});
+      case 9:
+        return Do(CancelOccurrence{task, occurrence, "không còn phù hợp"});
+      case 10:
+        return Do(AddComment{task, occurrence, "Đề nghị khẩn trương"}, agency);
+      case 11:
+        return Do(EditTask{task, "Tên mới " + std::to_string(Pick(99)), {}, {}, {}, "sửa"});
       case 12: {
         Notification n;
         n.message = "msg_" + std::to_string(Pick(1 << 20));
@@ -162,10 +167,16 @@ class History {
                                   {RevokeEvent(tokens_.back(), "coordinator:test")});
         tokens_.pop_back();
         return;
-      case 15: return Webhook();
+      case 15:
+        return Webhook();
       default:
-        return Do(RegisterAgency{{Agency(), "Tên mới", "", AgencyKind::kDepartment, "",
-                                  {"Bí danh " + std::to_string(Pick(9))}, {}},
+        return Do(RegisterAgency{{Agency(),
+                                  "Tên mới",
+                                  "",
+                                  AgencyKind::kDepartment,
+                                  "",
+                                  {"Bí danh " + std::to_string(Pick(9))},
+                                  {}},
                                  true});
     }
   }
@@ -176,6 +187,17 @@ class History {
  private:
   size_t Pick(size_t n) { return static_cast<size_t>(rng_() % n); }
   std::string Agency() { return kHistoryAgencies[Pick(std::size(kHistoryAgencies))]; }
+
+  // `pick(occurrence)` of the task's occurrence as it stands; empty when there is none.
+  std::string Latest(const std::string& task, const std::string& occurrence,
+                     std::string (*pick)(const Occurrence&)) {
+    std::string out;
+    app_->Read([&](const Ledger& l, const TokenTable&) {
+      const Task* t = l.FindTask(task);
+      if (const Occurrence* o = t ? t->Find(occurrence) : nullptr) out = pick(*o);
+    });
+    return out;
+  }
 
   void Webhook() {
     const std::string id = "wh_" + std::to_string(1000 + Pick(3));
@@ -217,8 +239,8 @@ inline std::unique_ptr<State> FoldFromZero(const EventStore& store, uint64_t to)
 
 inline void FoldTail(const EventStore& store, State& s, uint64_t to) {
   if (to > s.position()) {
-    REQUIRE(store.Scan(s.position() + 1, to, [&](const EventView& e) { return s.Apply(e).ok(); })
-                .ok());
+    REQUIRE(
+        store.Scan(s.position() + 1, to, [&](const EventView& e) { return s.Apply(e).ok(); }).ok());
   }
 }
 
