@@ -65,6 +65,19 @@ struct PlanReport {
   std::string only_for;  // empty: the whole plan; else the agency whose tasks these are
 };
 
+// What one point of a plan's report series says: the counts per official group at a day's end,
+// overall and by lead agency, and how many occurrences were due by then. Saved in checkpoints
+// (EncodeCounts), so a series of many month-ends reads them rather than folds.
+struct PlanCounts {
+  CategoryCounts totals;
+  std::map<std::string, CategoryCounts> by_lead;  // primary lead agency id
+  int due = 0;  // occurrences not cancelled whose due date is at or before the report's day
+  bool operator==(const PlanCounts& o) const;
+};
+PlanCounts CountsOf(const PlanReport& report);
+void EncodeCounts(const PlanCounts& counts, std::string& out);
+Result<PlanCounts> DecodeCounts(std::string_view in);
+
 struct AgencyQuery {
   std::optional<Role> role;  // none: both
   size_t limit = 100;

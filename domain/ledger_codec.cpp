@@ -354,4 +354,39 @@ Status Ledger::ReplacePlanPart(std::string_view shared, std::string_view plan,
 
 void Ledger::LimitToPlans(std::set<std::string, std::less<>> plans) { scope_ = std::move(plans); }
 
+namespace {
+
+void Put(BinaryWriter& w, const CategoryCounts& c) {
+  for (int n : c.counts) w.I64(n);
+}
+void Get(BinaryReader& r, CategoryCounts& c) {
+  for (int& n : c.counts) n = static_cast<int>(r.I64());
+}
+
+}  // namespace
+
+void EncodeCounts(const PlanCounts& counts, std::string& out) {
+  BinaryWriter w(out);
+  Put(w, counts.totals);
+  w.I64(counts.due);
+  w.U64(counts.by_lead.size());
+  for (const auto& [agency, c] : counts.by_lead) {
+    w.Str(agency);
+    Put(w, c);
+  }
+}
+
+Result<PlanCounts> DecodeCounts(std::string_view in) {
+  BinaryReader r(in);
+  PlanCounts counts;
+  Get(r, counts.totals);
+  counts.due = static_cast<int>(r.I64());
+  for (size_t n = r.Count(1 + kCategoryCount); n > 0 && r.ok(); --n) {
+    std::string agency = r.Str();
+    Get(r, counts.by_lead[std::move(agency)]);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("plan counts are damaged");
+  return counts;
+}
+
 }  // namespace taskledger::domain

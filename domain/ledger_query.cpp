@@ -242,6 +242,26 @@ bool Ledger::Participates(std::string_view agency, const Plan& plan) const {
   });
 }
 
+bool PlanCounts::operator==(const PlanCounts& o) const {
+  const auto same = [](const CategoryCounts& a, const CategoryCounts& b) {
+    return std::equal(std::begin(a.counts), std::end(a.counts), std::begin(b.counts));
+  };
+  return due == o.due && same(totals, o.totals) &&
+         std::equal(by_lead.begin(), by_lead.end(), o.by_lead.begin(), o.by_lead.end(),
+                    [&](const auto& a, const auto& b) {
+                      return a.first == b.first && same(a.second, b.second);
+                    });
+}
+
+PlanCounts CountsOf(const PlanReport& report) {
+  PlanCounts c{report.totals, report.by_lead, 0};
+  for (const ReportLine& line : report.lines) {
+    c.due += line.category != Category::kCancelled && line.occurrence->due &&
+             !(report.as_of < *line.occurrence->due);
+  }
+  return c;
+}
+
 Result<PlanReport> Ledger::Report(std::string_view plan_id, Date as_of,
                                   std::string_view only_for) const {
   const Plan* plan = FindPlan(plan_id);

@@ -53,6 +53,8 @@ void Api::AddHistoryRoutes() {
         std::optional<Date> from, to;
         if (!DateParam(c, "from", &from) || !DateParam(c, "to", &to)) return;
         const bool weekly = c.query.count("step") && c.query.at("step") == "week";
+        // A national plan has thousands of lead agencies: a chart of the totals leaves them out.
+        const bool with_leads = !c.query.count("by_lead") || c.query.at("by_lead") == "true";
         const Date today = Today(app_);
         // Who reads what is decided on the plan as it is now, as for the report itself.
         Date start{};
@@ -75,35 +77,45 @@ void Api::AddHistoryRoutes() {
                                        " steps: ask for a shorter span or a longer step",
                                    "from"));
         }
-        json points = json::array();
+        // Each point from the counts a checkpoint of its day saved, else from one pass over
+        // the log through the others. A point before the plan entered the log: nothing yet.
+        std::vector<std::optional<PlanCounts>> counts(days.size());
+        std::vector<bool> exists(days.size(), true);
+        std::vector<size_t> fold;
+        for (size_t i = 0; i < days.size(); ++i) {
+          if (only_for.empty()) counts[i] = app_.CountsAt(days[i], c.params[0]);
+          if (!counts[i]) fold.push_back(i);
+        }
+        std::vector<Date> fold_days;
+        for (size_t i : fold) fold_days.push_back(days[i]);
         const Status folded = app_.FoldThrough(
-            days, c.params[0],
-            [&](size_t i, const Ledger& l) {
-              json point = {{"date", ToIso(days[i])}};
-              auto report = l.Report(c.params[0], days[i], only_for);
-              if (!report.ok()) {
-                // Before the plan entered the log: nothing to count yet.
-                point["exists"] = false;
-                points.push_back(std::move(point));
-                return;
+            fold_days, c.params[0],
+            [&](size_t n, const Ledger& l) {
+              auto report = l.Report(c.params[0], fold_days[n], only_for);
+              if (report.ok()) {
+                counts[fold[n]] = CountsOf(*report);
+              } else {
+                exists[fold[n]] = false;
               }
-              int due = 0;
-              for (const ReportLine& line : report->lines) {
-                due += line.category != Category::kCancelled && line.occurrence->due &&
-                       !(days[i] < *line.occurrence->due);
-              }
-              json by_lead = json::object();
-              for (const auto& [agency, counts] : report->by_lead) by_lead[agency] = Counts(counts);
-              point["exists"] = true;
-              point["totals"] = Counts(report->totals);
-              point["completed"] = report->totals[Category::kCompletedOnTime] +
-                                   report->totals[Category::kCompletedLate];
-              point["due"] = due;
-              point["by_lead"] = std::move(by_lead);
-              points.push_back(std::move(point));
             },
             /*plan_only=*/only_for.empty());
         if (!folded.ok()) return c.Fail(FromStatus(folded));
+        json points = json::array();
+        for (size_t i = 0; i < days.size(); ++i) {
+          json point = {{"date", ToIso(days[i])}, {"exists", exists[i]}};
+          if (exists[i]) {
+            point["totals"] = Counts(counts[i]->totals);
+            point["completed"] = counts[i]->totals[Category::kCompletedOnTime] +
+                                 counts[i]->totals[Category::kCompletedLate];
+            point["due"] = counts[i]->due;
+            if (with_leads) {
+              json by_lead = json::object();
+              for (const auto& [agency, n] : counts[i]->by_lead) by_lead[agency] = Counts(n);
+              point["by_lead"] = std::move(by_lead);
+            }
+          }
+          points.push_back(std::move(point));
+        }
         json body = {{"plan", c.params[0]},
                      {"step", weekly ? "week" : "month"},
                      {"from", ToIso(first)},
@@ -114,7 +126,8 @@ void Api::AddHistoryRoutes() {
       },
       {{"from", ParamKind::kDate},
        {"to", ParamKind::kDate},
-       {"step", ParamKind::kEnum, {"month", "week"}}});
+       {"step", ParamKind::kEnum, {"month", "week"}},
+       {"by_lead", ParamKind::kBool}});
 }
 
 }  // namespace taskledger::server

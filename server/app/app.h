@@ -173,6 +173,10 @@ class App {
                      const std::function<void(size_t, const domain::Ledger&)>& at,
                      bool plan_only = false) const;
 
+  // A whole plan's report counts at the end of `day`, when a checkpoint of that very day saved
+  // them (and still matches the log); none otherwise, and the caller folds. For report series.
+  std::optional<domain::PlanCounts> CountsAt(domain::Date day, std::string_view plan) const;
+
   // The data directory's checkpoints; Start() them to have them written as days end (serve).
   Checkpoints& checkpoints() { return *checkpoints_; }
   // How the running state was built at open: from which checkpoint (none: from the log's

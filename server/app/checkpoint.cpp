@@ -22,7 +22,7 @@ constexpr std::string_view kEndMagic = "TLCKEND\n";
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 32 + 8 + 8 + 4;
 constexpr size_t kTrailerBytes = 8 + 4 + 8;
 
-enum class Kind : uint64_t { kShared, kTokens, kWebhooks, kIdem, kTasks, kPlan };
+enum class Kind : uint64_t { kShared, kTokens, kWebhooks, kIdem, kTasks, kPlan, kCounts };
 
 struct Entry {
   Kind kind;
@@ -190,6 +190,15 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
   EncodeSections(state, [&](int kind, std::string_view plan, std::string_view bytes) {
     section(static_cast<Kind>(kind), plan, bytes);
   });
+  // Each plan's report counts as of the day: the points of a series that falls on this day.
+  std::string counts;
+  for (const domain::Plan* plan : state.ledger.Plans()) {
+    auto report = state.ledger.Report(plan->id, day);
+    if (!report.ok()) continue;
+    counts.clear();
+    domain::EncodeCounts(domain::CountsOf(*report), counts);
+    section(Kind::kCounts, plan->id, counts);
+  }
 
   std::string tail;
   BinaryWriter w(tail);
@@ -272,11 +281,11 @@ Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in
     e.size = r.U64();
     e.raw_size = r.U64();
     e.crc = r.U64();
-    if (e.kind > Kind::kPlan || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
+    if (e.kind > Kind::kCounts || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
       return Status::Corruption(path + ": its index is damaged");
     }
-    // The four shared sections come first, in order; then plans and tasks.
-    if (i < 4 ? e.kind != static_cast<Kind>(i) : e.kind != Kind::kTasks && e.kind != Kind::kPlan) {
+    // The four shared sections come first, in order; then plans, tasks and counts.
+    if (i < 4 ? e.kind != static_cast<Kind>(i) : e.kind < Kind::kTasks) {
       return Status::Corruption(path + ": its sections are out of order");
     }
   }
@@ -310,7 +319,7 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
   std::string raw;
   for (size_t i = 0; i < index->size(); ++i) {
     const Entry& e = (*index)[i];
-    if (i >= 4 && plans && !plans->contains(e.name)) continue;
+    if (e.kind == Kind::kCounts || (i >= 4 && plans && !plans->contains(e.name))) continue;
     if (Status s = ReadSection(info, in, e, raw); !s.ok()) return s;
     Status s = Status::Ok();
     switch (e.kind) {
@@ -332,6 +341,8 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
         break;
       case Kind::kPlan:
         s = state.ledger.DecodePlan(raw);
+        break;
+      case Kind::kCounts:
         break;
     }
     if (!s.ok()) return Status::Corruption(info.path + ": " + s.message());
@@ -364,6 +375,22 @@ Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& st
     return Status::Corruption(info.path + ": its state is not at the position its header names");
   }
   return Status::Ok();
+}
+
+Result<std::optional<domain::PlanCounts>> LoadCounts(const CheckpointInfo& info,
+                                                     std::string_view plan) {
+  Input in(info.path);
+  auto index = ReadIndex(info, in);
+  if (!index.ok()) return index.status();
+  for (const Entry& e : *index) {
+    if (e.kind != Kind::kCounts || e.name != plan) continue;
+    std::string raw;
+    if (Status s = ReadSection(info, in, e, raw); !s.ok()) return s;
+    auto counts = domain::DecodeCounts(raw);
+    if (!counts.ok()) return Status::Corruption(info.path + ": " + counts.status().message());
+    return std::optional<domain::PlanCounts>(std::move(*counts));
+  }
+  return std::optional<domain::PlanCounts>();
 }
 
 }  // namespace taskledger::server

@@ -8,7 +8,8 @@
 //           | i64 recorded_at_ms of that event | i64 the day (days since 1970) it closes | u32 crc
 //   sections, back to back: the Ledger's shared part (agencies, groups, names), tokens,
 //           webhooks, idempotency keys, then each plan, then each plan's tasks
-//           (events/util/binary.h forms)
+//           (events/util/binary.h forms), then each plan's report counts as of the day
+//           (domain::PlanCounts: derived, so not part of the canonical state)
 //   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset
 //           | u64 stored size | u64 decoded size | u64 crc32 of the stored bytes
 // Sections are stored compressed (zstd, level 1).
@@ -28,8 +29,9 @@
 
 namespace taskledger::server {
 
-// 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored.
-inline constexpr uint32_t kCheckpointFormat = 4;
+// 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
+// 5: each plan's report counts.
+inline constexpr uint32_t kCheckpointFormat = 5;
 
 struct CheckpointInfo {
   std::string path;
@@ -70,5 +72,10 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
 // and its tasks from it, keeping the state's agencies, groups, tokens and the rest: what a
 // whole-plan report needs, and nothing it does not (Ledger::ReplacePlanPart).
 Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& state);
+
+// The report counts of `plan` as of the checkpoint's day, saved when it was written (none: the
+// plan did not exist then).
+Result<std::optional<domain::PlanCounts>> LoadCounts(const CheckpointInfo& info,
+                                                     std::string_view plan);
 
 }  // namespace taskledger::server

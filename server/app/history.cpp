@@ -1,5 +1,7 @@
 // The past: the state as it stood at a day's end, from the nearest checkpoint and the log after
 // it, for "as of" answers and series.
+#include <spdlog/spdlog.h>
+
 #include "domain/date.h"
 #include "server/app/app.h"
 
@@ -103,6 +105,23 @@ Status App::FoldThrough(const std::vector<domain::Date>& days, std::string_view 
     state->ledger.BeginReplay();
   }
   return Status::Ok();
+}
+
+std::optional<domain::PlanCounts> App::CountsAt(domain::Date day, std::string_view plan) const {
+  for (const CheckpointInfo& c : checkpoints_->List()) {
+    if (c.day != day) continue;
+    // Its position must be the day's end in this log, and its event this log's.
+    auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
+    const Result<bool> matches = checkpoints_->Matches(c);
+    if (!until.ok() || *until != c.position || !matches.ok() || !*matches) return std::nullopt;
+    auto counts = LoadCounts(c, plan);
+    if (!counts.ok()) {
+      spdlog::warn("checkpoint {}: {}", c.path, counts.status().message());
+      return std::nullopt;
+    }
+    return *counts;
+  }
+  return std::nullopt;
 }
 
 }  // namespace taskledger::server

@@ -173,6 +173,25 @@ TEST_CASE("checkpoints are written at day ends and month ends, and 'as of' answe
       CHECK(series[i] == Answers(**whole, {"plan-a"}, days[i]));
     }
   }
+  // Each checkpoint saved each plan's counts as of its day: those a full fold reports.
+  int saved = 0;
+  for (const CheckpointInfo& c : (*app)->checkpoints().List()) {
+    INFO(ToIso(c.day));
+    auto whole = (*app)->LedgerAsOf(c.day, "");
+    REQUIRE(whole.ok());
+    for (const char* plan : {"plan-a", "plan-b"}) {
+      auto report = (**whole).Report(plan, c.day);
+      const std::optional<PlanCounts> counts = (*app)->CountsAt(c.day, plan);
+      REQUIRE(counts.has_value() == report.ok());
+      if (!counts) continue;
+      CHECK(*counts == CountsOf(*report));
+      CHECK(counts->totals.total() > 0);
+      ++saved;
+    }
+  }
+  CHECK(saved > 3);
+  // A day without a checkpoint of its own has none (it is folded).
+  CHECK_FALSE((*app)->CountsAt(AddDays(first, 1), "plan-a"));
 }
 
 namespace {

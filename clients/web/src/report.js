@@ -104,7 +104,7 @@ export async function renderReport(el, [requested, requestedDate]) {
   const from = [plan.period.start, plan.created_on].filter(Boolean).sort().pop();
   // The earlier month-ends in one request: the server folds the log once for all of them.
   const twelveBack = monthEnds(from > asOf ? asOf : from, asOf, 12)[0].slice(0, 8) + "01";
-  const earlier = api.get(`/v1/plans/${encodeURIComponent(plan.id)}/report/series?from=${twelveBack}&to=${asOf}&step=month`)
+  const earlier = api.get(`/v1/plans/${encodeURIComponent(plan.id)}/report/series?from=${twelveBack}&to=${asOf}&step=month&by_lead=false`)
     .then((s) => s.points.filter((p) => p.exists).slice(0, -1).map((p) => ({ date: p.date, completed: p.completed, due: p.due })))
     .catch(() => []);
 
