@@ -236,9 +236,7 @@ void Api::AddReadRoutes() {
             res.body() = ReportHtml(l, *report);
             return c.reply(std::move(res));
           }
-          json view = ReportView(*report);
-          view["known"] = known;
-          c.Json(http::status::ok, view);
+          c.JsonText(http::status::ok, ReportJson(*report, known));
         };
         if (!as_of || !(*as_of < Today(app_)) || known == "now") {
           return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });

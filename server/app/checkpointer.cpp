@@ -17,9 +17,6 @@ namespace {
 
 bool IsMonthEnd(Date d) { return d.day == domain::LastDayOfMonth(d.year, d.month); }
 
-// Sundays (the end of an ISO week) are kept for a year.
-constexpr int64_t kWeeklyDays = 366;
-
 }  // namespace
 
 Checkpoints::Checkpoints(std::string dir, const EventStore& store, std::function<int64_t()> clock,
@@ -30,7 +27,7 @@ Checkpoints::~Checkpoints() { Stop(); }
 
 bool Checkpoints::Kept(Date day, Date today, int recent_days) {
   const int64_t ago = domain::DaysBetween(day, today);
-  return IsMonthEnd(day) || ago <= recent_days || (ago <= kWeeklyDays && domain::Weekday(day) == 6);
+  return IsMonthEnd(day) || ago <= recent_days || domain::Weekday(day) == 6;
 }
 
 std::string Checkpoints::PathFor(Date day, uint64_t position) const {
@@ -143,87 +140,68 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
   if (ec) return Status::IOError("creating " + dir_ + ": " + ec.message());
   Forget();  // what is on disk now, whoever changed it
 
+  // Every kept day from the log's first to yesterday that has no checkpoint: the newest days,
+  // and any gap (a checkpoint set aside, or days this rule keeps that an older one did not).
+  const std::vector<CheckpointInfo> have = List();
+  std::map<Date, uint64_t> on_disk;
+  for (const CheckpointInfo& c : have) on_disk[c.day] = c.position;
+  auto first = store_.Get(1);
+  if (!first.ok()) return first.status();
   struct Cut {
     Date day;
     uint64_t position;
   };
-  // The days after `after` (or from the log's first) whose ends are wanted and not on disk.
-  const auto cuts_after =
-      [&](const std::optional<CheckpointInfo>& after) -> Result<std::vector<Cut>> {
-    Date from;
-    if (after) {
-      from = domain::AddDays(after->day, 1);
-    } else {
-      auto first = store_.Get(1);
-      if (!first.ok()) return first.status();
-      from = domain::DateAtUtcMs(first->recorded_at_ms);
+  std::vector<Cut> cuts;
+  uint64_t previous = 0;
+  for (Date d = domain::DateAtUtcMs(first->recorded_at_ms); d < today; d = domain::AddDays(d, 1)) {
+    if (!Kept(d, today, options_.recent_days)) continue;
+    if (auto it = on_disk.find(d); it != on_disk.end()) {
+      previous = it->second;
+      continue;
     }
-    std::vector<Cut> cuts;
-    uint64_t previous = after ? after->position : 0;
-    for (Date d = from; d < today; d = domain::AddDays(d, 1)) {
-      if (!Kept(d, today, options_.recent_days)) continue;
-      auto at = store_.PositionAt(domain::EndOfDayUtcMs(d));
-      if (!at.ok()) return at.status();
-      // A day without events is the day before it, except at a month's end, kept for good.
-      if (*at == 0 || (*at == previous && !IsMonthEnd(d))) continue;
-      cuts.push_back({d, *at});
-      previous = *at;
-    }
-    return cuts;
-  };
-
-  std::vector<CheckpointInfo> have = List();
-  std::optional<CheckpointInfo> newest;
-  if (!have.empty()) newest = have.back();
-  auto cuts = cuts_after(newest);
-  if (!cuts.ok()) return cuts.status();
+    auto at = store_.PositionAt(domain::EndOfDayUtcMs(d));
+    if (!at.ok()) return at.status();
+    // A day without events is the day before it, except at a month's end, kept for good.
+    if (*at == 0 || (*at == previous && !IsMonthEnd(d))) continue;
+    cuts.push_back({d, *at});
+    previous = *at;
+  }
   int written = 0;
-  if (!cuts->empty()) {
-    std::unique_ptr<State> state;
-    std::optional<CheckpointInfo> base = LoadNearest(cuts->front().position, state);
-    if (!base || !newest || base->path != newest->path) {
-      // The newest was set aside: start after the one loaded.
-      cuts = cuts_after(base);
-      if (!cuts.ok()) return cuts.status();
-    }
+  if (!cuts.empty()) {
     // Not on the live server's disk floor: a checkpoint is only ever a saving.
-    const uint64_t need = (newest ? newest->bytes : 0) * 2 + DefaultFloorBytes(dir_);
+    const uint64_t need = (have.empty() ? 0 : have.back().bytes) * 2 + DefaultFloorBytes(dir_);
     if (auto free = FreeBytes(dir_); free.ok() && *free < need) {
       return Status::NoSpace("not writing checkpoints: " + MiB(*free) + " free, " + MiB(need) +
                              " wanted");
     }
     Progress progress =
-        log_progress && !cuts->empty()
-            ? Progress::Log("folding the log for checkpoints", cuts->back().position,
-                            [](const std::string& line) { spdlog::info("{}", line); })
-            : Progress();
-    size_t next = 0;
-    Status failed = Status::Ok();
-    const auto write = [&](const Hash& hash, int64_t recorded_at_ms) {
-      while (failed.ok() && next < cuts->size() && (*cuts)[next].position == state->position()) {
-        const Cut& c = (*cuts)[next++];
-        auto bytes =
-            WriteCheckpoint(*state, hash, recorded_at_ms, c.day, PathFor(c.day, c.position));
-        if (!bytes.ok()) {
-          failed = bytes.status();
-          break;
-        }
-        spdlog::info("checkpoint of {} written: position {}, {}", domain::ToIso(c.day), c.position,
-                     MiB(*bytes));
-        Forget();
-        ++written;
+        log_progress ? Progress::Log("folding the log for checkpoints", cuts.back().position,
+                                     [](const std::string& line) { spdlog::info("{}", line); })
+                     : Progress();
+    std::unique_ptr<State> state;
+    for (const Cut& c : cuts) {
+      // From the nearest checkpoint when one is nearer than the state folded so far.
+      bool load = !state || state->position() > c.position;
+      for (const CheckpointInfo& k : List()) {
+        if (load) break;
+        load = k.position > state->position() && k.position <= c.position;
       }
-    };
-    if (base) write(base->hash, base->recorded_at_ms);
-    if (next < cuts->size()) {
-      Status s = state->FoldLog(store_, cuts->back().position, &progress, [&](const EventView& e) {
-        write(e.hash, e.recorded_at_ms);
-        return failed.ok() && !stopping_;
-      });
-      if (failed.ok() && !s.ok()) failed = s;
+      if (load) LoadNearest(c.position, state);
+      Status s = state->FoldLog(store_, c.position, &progress,
+                                [&](const EventView&) { return !stopping_.load(); });
+      if (!s.ok()) return s;
+      if (stopping_) break;
+      auto event = store_.Get(c.position);
+      if (!event.ok()) return event.status();
+      auto bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day,
+                                   PathFor(c.day, c.position));
+      if (!bytes.ok()) return bytes.status();
+      spdlog::info("checkpoint of {} written: position {}, {}", domain::ToIso(c.day), c.position,
+                   MiB(*bytes));
+      Forget();
+      ++written;
     }
     progress.Finish();
-    if (!failed.ok()) return failed;
   }
   Prune(today);
   return written;

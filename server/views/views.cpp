@@ -215,15 +215,6 @@ json TaskView(const Task& t, Date today, bool occurrences) {
 
 namespace {
 
-json Counts(const CategoryCounts& c) {
-  json j = json::object();
-  for (int i = 0; i < kCategoryCount; ++i) {
-    j[std::string(ToString(static_cast<Category>(i)))] = c.counts[i];
-  }
-  j["total"] = c.total();
-  return j;
-}
-
 // What the agencies were told about one occurrence (and about its task as a whole).
 struct Told {
   int delivered = 0, failed = 0;
@@ -246,39 +237,82 @@ Told TellingOf(const Task& t, const Occurrence& o) {
 
 }  // namespace
 
-json ReportView(const PlanReport& r) {
-  json j = {
-      {"plan", PlanView(*r.plan, false)}, {"as_of", ToIso(r.as_of)}, {"totals", Counts(r.totals)}};
+namespace {
+
+// A report's counts per group and their total, keys sorted (as nlohmann::json writes them).
+void WriteCounts(JsonWriter& w, const CategoryCounts& c) {
+  static const std::vector<std::pair<std::string_view, int>> keys = [] {
+    std::vector<std::pair<std::string_view, int>> k{{"total", -1}};
+    for (int i = 0; i < kCategoryCount; ++i) k.emplace_back(ToString(static_cast<Category>(i)), i);
+    std::sort(k.begin(), k.end());
+    return k;
+  }();
+  w.BeginObject();
+  for (const auto& [key, i] : keys) w.Field(key, i < 0 ? c.total() : c.counts[i]);
+  w.EndObject();
+}
+
+void WriteCountsBy(JsonWriter& w, std::string_view key,
+                   const std::map<std::string, CategoryCounts>& by) {
+  w.Key(key).BeginObject();
+  for (const auto& [k, c] : by) {
+    w.Key(k);  // section codes and agency ids: slugs, no escaping needed
+    WriteCounts(w, c);
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string ReportJson(const PlanReport& r, std::string_view known) {
+  // Written straight into the body: a national plan's report has ten thousand lines, whose
+  // document tree cost more than everything else in answering it.
+  std::string text;
+  JsonWriter w(&text);
+  w.BeginObject().Field("as_of", ToIso(r.as_of));
+  WriteCountsBy(w, "by_lead", r.by_lead);
+  WriteCountsBy(w, "by_section", r.by_section);
+  if (!known.empty()) w.Field("known", known);
+  w.Key("lines").BeginArray();
+  for (const ReportLine& l : r.lines) {
+    w.BeginObject()
+        .Field("category", ToString(l.category))
+        .Field("code", l.task->code);
+    WriteDate(w, "due", l.occurrence->due);
+    w.Field("lead", l.task->lead);
+    const Told told = TellingOf(*l.task, *l.occurrence);
+    w.Key("notified")
+        .BeginObject()
+        .Field("delivered", told.delivered)
+        .Field("failed", told.failed)
+        .Key("last_delivered_at_ms");
+    if (told.last_delivered_ms) {
+      w.Int(told.last_delivered_ms);
+    } else {
+      w.Null();
+    }
+    w.EndObject()
+        .Field("occurrence", l.occurrence->key)
+        .Field("section", l.task->section)
+        .Field("status", ToString(l.occurrence->status))
+        .Field("task", l.task->id)
+        .Field("title", l.task->title)
+        .EndObject();
+  }
+  w.EndArray();
+  w.Field("plan", PlanView(*r.plan, false));
   // Whose tasks it counts: the whole plan, or one agency's (what an agency reads of a plan
   // that is not open to its participants).
-  j["scope"] = r.only_for.empty() ? json{{"kind", "plan"}}
-                                  : json{{"kind", "agency"}, {"agency", r.only_for}};
-  json by_section = json::object(), by_lead = json::object();
-  for (const auto& [k, c] : r.by_section) by_section[k] = Counts(c);
-  for (const auto& [k, c] : r.by_lead) by_lead[k] = Counts(c);
-  j["by_section"] = std::move(by_section);
-  j["by_lead"] = std::move(by_lead);
-  json lines = json::array();
-  for (const ReportLine& l : r.lines) {
-    lines.push_back({{"task", l.task->id},
-                     {"code", l.task->code},
-                     {"title", l.task->title},
-                     {"section", l.task->section},
-                     {"lead", l.task->lead},
-                     {"occurrence", l.occurrence->key},
-                     {"due", DateOrNull(l.occurrence->due)},
-                     {"status", ToString(l.occurrence->status)},
-                     {"category", ToString(l.category)}});
-    const Told told = TellingOf(*l.task, *l.occurrence);
-    lines.back()["notified"] = {
-        {"delivered", told.delivered},
-        {"failed", told.failed},
-        {"last_delivered_at_ms",
-         told.last_delivered_ms ? json(told.last_delivered_ms) : json(nullptr)}};
-  }
-  j["lines"] = std::move(lines);
-  return j;
+  w.Key("scope").BeginObject();
+  if (!r.only_for.empty()) w.Field("agency", r.only_for);
+  w.Field("kind", r.only_for.empty() ? "plan" : "agency").EndObject();
+  w.Key("totals");
+  WriteCounts(w, r.totals);
+  w.EndObject();
+  return text;
 }
+
+json ReportView(const PlanReport& r) { return json::parse(ReportJson(r, {})); }
 
 std::string ReportCsv(const Ledger& ledger, const PlanReport& r) {
   std::string out = "\xEF\xBB\xBF";  // Excel reads UTF-8 only with a BOM

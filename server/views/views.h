@@ -20,6 +20,8 @@ nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurren
 // (its role, and the group it sees it through).
 void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool occurrences,
                const domain::AgencyItem* seen = nullptr);
+// A plan's report as JSON text; `known` ("then" or "now", how a past day was read) when given.
+std::string ReportJson(const domain::PlanReport& r, std::string_view known);
 nlohmann::json ReportView(const domain::PlanReport& r);
 // The report's lines as CSV for Excel: names and Vietnamese labels, then ids and codes.
 std::string ReportCsv(const domain::Ledger& l, const domain::PlanReport& r);

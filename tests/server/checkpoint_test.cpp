@@ -29,6 +29,11 @@ using namespace taskledger::testing;
 
 namespace {
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 // Options for an App on `data` whose clock stands at `now`.
 AppOptions Options(const std::string& data, int64_t now, bool checkpoints = true) {
   AppOptions o;
@@ -141,6 +146,14 @@ TEST_CASE("checkpoints are written at day ends and month ends, and 'as of' answe
     }
     // Nothing is missing: a second pass writes nothing.
     CHECK(*(*app)->checkpoints().CatchUp(false) == 0);
+    // A gap (one removed from the middle) is filled again, with the same bytes.
+    const std::vector<CheckpointInfo> all = (*app)->checkpoints().List();
+    REQUIRE(all.size() > 3);
+    const std::string middle = all[all.size() / 2].path;
+    const std::string bytes = ReadFile(middle);
+    fs::remove(middle);
+    CHECK(*(*app)->checkpoints().CatchUp(false) == 1);
+    CHECK(ReadFile(middle) == bytes);
   }
   auto app = App::Open(o);
   REQUIRE(app.ok());
