@@ -90,7 +90,20 @@ class Output {
       const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) status_ = Errno("writing " + tmp_);
-      if (n > 0) bytes.remove_prefix(static_cast<size_t>(n));
+      if (n > 0) {
+        bytes.remove_prefix(static_cast<size_t>(n));
+        written_ += static_cast<uint64_t>(n);
+      }
+    }
+    // Out to the disk a megabyte at a time, waiting for each: a 30 MiB burst at the final fsync
+    // queued ahead of the log's own syncs and held commands up for tens of milliseconds.
+    if (status_.ok() && written_ - synced_ >= kSyncEvery) {
+      if (::sync_file_range(fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+        status_ = Errno("writing " + tmp_ + " out");
+      }
+      synced_ = written_;
     }
   }
   Status Commit() {
@@ -109,8 +122,10 @@ class Output {
   }
 
  private:
+  static constexpr uint64_t kSyncEvery = 1 << 20;
   std::string path_, tmp_;
   int fd_ = -1;
+  uint64_t written_ = 0, synced_ = 0;
   Status status_ = Status::Ok();
   bool committed_ = false;
 };
