@@ -101,7 +101,8 @@ for _ in range(50):
     print(f"/v1/plans/kh-{random.randrange(plans)}/report?as_of={d}")
 PY
 timed <"$work/asof.txt" | stats "report as_of (50 past dates)"
-echo "/v1/plans/kh-1/report/series?from=2024-01-01&to=2026-12-31&step=month" | timed | stats "36-month series"
+echo "/v1/plans/kh-1/report/series?from=2024-01-01&to=2026-12-31&step=month&by_lead=false" | timed | stats "36-month series (totals)"
+echo "/v1/plans/kh-1/report/series?from=2024-01-01&to=2026-12-31&step=month" | timed | stats "36-month series (+ 8,000 leads)"
 python3 -c "
 import random; random.seed(7)
 for _ in range(5): print(f'/v1/agencies/dv-{random.randrange($agencies)}/tasks?as_of=2025-0{random.randrange(1, 10)}-15')" |
@@ -128,7 +129,7 @@ request = function()
     {["Authorization"] = "Bearer ${token}"})
 end
 LUA
-mixed() {  # label
+mixed() {  # label [quiet: without the lock figures]
   wrk -t1 -c64 -d"${duration}s" --latency -s "$work/write.lua" "$base" >"$work/w.txt" &
   local w=$!
   wrk -t1 -c64 -d"${duration}s" --latency -s "$work/read.lua" "$base" >"$work/r.txt"
@@ -138,20 +139,31 @@ mixed() {  # label
     "$(awk '/^Requests\/sec:/ {print $2}' "$work/r.txt")" "$(awk '$1 == "99%" {print $2}' "$work/r.txt")" \
     "$(awk '/Non-2xx/ {print $NF}' "$work/w.txt")" "$(awk '/Non-2xx/ {print $NF}' "$work/r.txt")"
   # How long folds (each answering a group of commands) waited for the readers' shared lock.
+  [[ -n "${2:-}" ]] && return 0
   curl -sf -H "$auth" "$base/metrics" | awk '
     /^taskledger_folds_total/ {n = $2} /^taskledger_fold_lock_wait_seconds_total/ {s = $2}
     /^taskledger_fold_lock_wait_max_seconds/ {m = $2}
     END {if (n) printf "  folds waited for readers: %d folds, mean %.1f us, max %.1f ms\n", n, s / n * 1e6, m * 1e3}'
 }
+# Commands first on their own, which also warms what a restarted server has cold (the block
+# cache, the stream-version cache): the mixed figures are a server's steady state.
+wrk -t1 -c64 -d"${duration}s" --latency -s "$work/write.lua" "$base" >"$work/w.txt"
+printf "%-32s writers %7.0f cmd/s p99 %9s\n" "commands alone (64)" \
+  "$(awk '/^Requests\/sec:/ {print $2}' "$work/w.txt")" "$(awk '$1 == "99%" {print $2}' "$work/w.txt")"
 mixed "mixed load (64 + 64)"
 stop_server
 
-# The same while the day's checkpoint is being written: without the newest on disk, the server
-# writes it as it starts (from the one before and the log after it), under the load.
-newest="$(ls "$data/checkpoints"/*.ckpt | tail -1)"
-rm -f "$newest"
+# The same while a checkpoint is being written: with the newest removed under a warm server, its
+# next pass (every 60 s) writes it again, under the load. Ten-second windows, each with its time,
+# beside the line that says when the checkpoint was written.
 start_server
-mixed "mixed, checkpoint being written"
-grep -o "checkpoint of [0-9-]* written.*" "$work/server.log" | sed 's/^/  server: /' || echo "  (no checkpoint written during the run)"
+wrk -t1 -c64 -d"${duration}s" -s "$work/write.lua" "$base" >/dev/null  # warm, as above
+rm -f "$(ls "$data/checkpoints"/*.ckpt | tail -1)"
+saved_duration="$duration"
+duration=10
+for window in 1 2 3 4 5 6 7; do mixed "$(date +%T) window $window" quiet; done
+duration="$saved_duration"
+grep -o "^\[[^]]*\] \[info\] checkpoint of [0-9-]* written.*" "$work/server.log" | sed 's/^/  server: /' ||
+  echo "  (no checkpoint written during the run)"
 echo "server peak RSS $(hwm_mib "$server_pid") MiB"
 stop_server
