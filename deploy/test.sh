@@ -15,8 +15,9 @@ cd "$root"
 # python3: the example webhook receiver's test; python3-icalendar: calendar feeds read back by an
 # independent implementation; python3-docx, python3-openpyxl: the Word and Excel files the import
 # tests send, written by independent writers; libreoffice-writer-nogui: old .doc files converted
-# on import; chromium: the dashboard's end-to-end test.
-"$root/deploy/install-deps.sh" python3 python3-icalendar python3-docx python3-openpyxl \
+# on import; chromium: the dashboard's end-to-end test; python3-aiosmtpd: the SMTP server the
+# email tests send to (read back with Python's own email package).
+"$root/deploy/install-deps.sh" python3 python3-icalendar python3-docx python3-openpyxl python3-aiosmtpd \
   libreoffice-writer-nogui chromium
 "$root/deploy/build-web.sh"
 

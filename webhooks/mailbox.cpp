@@ -1,0 +1,417 @@
+#include "webhooks/mailbox.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "events/util/binary.h"
+
+namespace taskledger::webhooks {
+
+using domain::Actor;
+using domain::ActorRole;
+using domain::Decision;
+using nlohmann::json;
+
+std::string_view ToString(Digest d) {
+  switch (d) {
+    case Digest::kNone:
+      return "none";
+    case Digest::kDaily:
+      return "daily";
+    case Digest::kWeekly:
+      return "weekly";
+  }
+  return "none";
+}
+
+std::optional<Digest> DigestFrom(std::string_view s) {
+  if (s == "none") return Digest::kNone;
+  if (s == "daily") return Digest::kDaily;
+  if (s == "weekly") return Digest::kWeekly;
+  return std::nullopt;
+}
+
+namespace {
+
+Status Invalid(std::string_view field, std::string_view what) {
+  return Status::InvalidArgument(std::string(field) + ": " + std::string(what));
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+// Checks the fields `spec` sets; the address comes back trimmed.
+Status Check(const domain::Ledger& ledger, MailboxSpec& spec) {
+  if (spec.address) {
+    auto a = CheckAddress(*spec.address);
+    if (!a.ok()) return a.status();
+    spec.address = *a;
+  }
+  if (spec.agency && !ledger.FindAgency(*spec.agency)) {
+    return Invalid("agency", "unknown agency '" + *spec.agency + "'");
+  }
+  if (spec.language && *spec.language != "vi" && *spec.language != "en") {
+    return Invalid("language", "is vi or en");
+  }
+  return Status::Ok();
+}
+
+Result<const Mailbox*> Managed(const Mailboxes& r, std::string_view id, const Actor& a) {
+  const Mailbox* m = r.Find(id);
+  if (!m || m->deleted) return Status::NotFound("no email subscription '" + std::string(id) + "'");
+  if (Status st = CanManage(*m, a); !st.ok()) return st;
+  return m;
+}
+
+NewEvent Event(std::string_view type, const json& data, const Actor& a) {
+  NewEvent e;
+  e.type = std::string(type);
+  e.data = data.dump();
+  e.actor = a.Label();
+  return e;
+}
+
+Decision One(std::string_view id, uint64_t version, std::string_view type, const json& data,
+             const Actor& a) {
+  Decision d;
+  d.stream = mev::Stream(id);
+  d.expected = ExpectedVersion::Exact(version);
+  d.events.push_back(Event(type, data, a));
+  return d;
+}
+
+bool SameAddress(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+
+}  // namespace
+
+Result<std::string> CheckAddress(std::string_view address) {
+  while (!address.empty() && (address.front() == ' ' || address.front() == '\t')) {
+    address.remove_prefix(1);
+  }
+  while (!address.empty() && (address.back() == ' ' || address.back() == '\t')) {
+    address.remove_suffix(1);
+  }
+  const std::string_view field = "address";
+  if (address.empty()) return Invalid(field, "is required");
+  if (address.size() > 254) return Invalid(field, "is longer than 254 characters");
+  for (char c : address) {
+    const auto u = static_cast<unsigned char>(c);
+    // Line breaks would let an address write headers of its own; others are not in addresses.
+    if (u <= ' ' || u >= 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' ||
+        c == '(' || c == ')' || c == '\\' || c == '[' || c == ']') {
+      return Invalid(field,
+                     "use a plain address such as vanthu@sogddt.gov.vn (no spaces, "
+                     "names or brackets; ASCII only)");
+    }
+  }
+  const size_t at = address.find('@');
+  if (at == 0 || at == std::string_view::npos ||
+      address.find('@', at + 1) != std::string_view::npos) {
+    return Invalid(field, "needs one '@' between a name and a domain");
+  }
+  const std::string_view domain = address.substr(at + 1);
+  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos || at > 64) {
+    return Invalid(field, "the domain after '@' is not one mail can reach");
+  }
+  return std::string(address);
+}
+
+Status CanRead(const Mailbox& m, const Actor& a) {
+  if (a.role == ActorRole::kAgency && a.agency != m.agency) {
+    return Status::NotFound("no email subscription '" + m.id + "'");  // others' do not exist
+  }
+  return Status::Ok();
+}
+
+Status CanManage(const Mailbox& m, const Actor& a) {
+  if (Status st = CanRead(m, a); !st.ok()) return st;
+  if (a.role == ActorRole::kAuditor) {
+    return Status::PermissionDenied("auditors have read-only access");
+  }
+  return Status::Ok();
+}
+
+Result<Decision> DecideSubscribe(const Mailboxes& r, const domain::Ledger& ledger,
+                                 const std::string& id, const MailboxSpec& spec, const Actor& a) {
+  if (a.role != ActorRole::kCoordinator && a.role != ActorRole::kAgency) {
+    return Status::PermissionDenied("only coordinators and agencies subscribe addresses");
+  }
+  if (!spec.address) return Invalid("address", "is required");
+  MailboxSpec s = spec;
+  if (!s.agency) {
+    if (a.role != ActorRole::kAgency) return Invalid("agency", "is required");
+    s.agency = a.agency;
+  }
+  if (a.role == ActorRole::kAgency && *s.agency != a.agency) {
+    return Status::PermissionDenied("an agency subscribes its own addresses only");
+  }
+  if (s.confirmed && a.role != ActorRole::kCoordinator) {
+    return Status::PermissionDenied(
+        "only a coordinator may vouch for an address; the agency confirms it by the mailed link");
+  }
+  if (Status st = Check(ledger, s); !st.ok()) return st;
+  if (r.Find(id)) return Status::AlreadyExists("email subscription '" + id + "' exists");
+  const std::vector<const Mailbox*> mine = r.Of(*s.agency);
+  for (const Mailbox* m : mine) {
+    if (SameAddress(m->address, *s.address)) {
+      return Status::AlreadyExists("agency '" + *s.agency + "' already has " + m->address + " (" +
+                                   m->id + ")");
+    }
+  }
+  if (mine.size() >= kMaxMailboxesPerAgency) {
+    return Status::FailedPrecondition("agency '" + *s.agency + "' already has " +
+                                      std::to_string(mine.size()) + " addresses, the most allowed");
+  }
+  Decision d;
+  d.stream = mev::Stream(id);
+  d.expected = ExpectedVersion::NoStream();
+  d.events.push_back(Event(mev::kSubscribed,
+                           {{"id", id},
+                            {"agency", *s.agency},
+                            {"address", *s.address},
+                            {"language", s.language.value_or("vi")},
+                            {"reminders", s.reminders.value_or(true)},
+                            {"changes", s.changes.value_or(true)},
+                            {"digest", ToString(s.digest.value_or(Digest::kWeekly))},
+                            {"enabled", s.enabled.value_or(true)}},
+                           a));
+  if (s.confirmed) {
+    d.events.push_back(
+        Event(mev::kConfirmed, {{"address", *s.address}, {"how", "coordinator"}}, a));
+  }
+  return d;
+}
+
+Result<Decision> DecideUpdate(const Mailboxes& r, const domain::Ledger& ledger, std::string_view id,
+                              const MailboxSpec& spec, const Actor& a) {
+  auto m = Managed(r, id, a);
+  if (!m.ok()) return m.status();
+  if (spec.agency && *spec.agency != (*m)->agency) {
+    return Invalid("agency", "cannot change; subscribe the address for the other agency");
+  }
+  if (spec.confirmed) {
+    return Invalid("confirmed", "use POST /v1/email-subscriptions/{id}/confirm");
+  }
+  MailboxSpec s = spec;
+  if (Status st = Check(ledger, s); !st.ok()) return st;
+  json j = json::object();
+  if (s.address && *s.address != (*m)->address) {
+    for (const Mailbox* other : r.Of((*m)->agency)) {
+      if (other->id != (*m)->id && SameAddress(other->address, *s.address)) {
+        return Status::AlreadyExists("agency '" + (*m)->agency + "' already has " + other->address +
+                                     " (" + other->id + ")");
+      }
+    }
+    j["address"] = *s.address;  // a new address confirms anew
+  }
+  if (s.language) j["language"] = *s.language;
+  if (s.reminders) j["reminders"] = *s.reminders;
+  if (s.changes) j["changes"] = *s.changes;
+  if (s.digest) j["digest"] = ToString(*s.digest);
+  if (s.enabled) j["enabled"] = *s.enabled;
+  if (j.empty()) return Invalid("body", "names nothing to change");
+  return One(id, (*m)->version, mev::kUpdated, j, a);
+}
+
+Result<Decision> DecideDelete(const Mailboxes& r, std::string_view id, const Actor& a) {
+  auto m = Managed(r, id, a);
+  if (!m.ok()) return m.status();
+  return One(id, (*m)->version, mev::kDeleted, json::object(), a);
+}
+
+Result<Decision> DecideConfirm(const Mailboxes& r, std::string_view id, std::string_view address,
+                               std::string_view how, const Actor& a) {
+  const Mailbox* m = r.Find(id);
+  if (!m || m->deleted) return Status::NotFound("no email subscription '" + std::string(id) + "'");
+  if (how == "coordinator") {
+    if (a.role != ActorRole::kCoordinator) {
+      return Status::PermissionDenied("only a coordinator may vouch for an address");
+    }
+  } else if (how != "link" || a.role != ActorRole::kSystem) {
+    return Status::PermissionDenied("an address is confirmed by its link or by a coordinator");
+  }
+  if (!SameAddress(m->address, address)) {
+    return Status::FailedPrecondition("this link was for " + std::string(address) +
+                                      "; the subscription's address has changed since");
+  }
+  if (m->confirmed) return Status::AlreadyExists(m->address + " is confirmed already");
+  return One(id, m->version, mev::kConfirmed, {{"address", m->address}, {"how", how}}, a);
+}
+
+Result<Decision> DecideUnsubscribe(const Mailboxes& r, std::string_view id,
+                                   std::string_view address, std::string_view how, const Actor& a) {
+  const Mailbox* m = r.Find(id);
+  if (!m || m->deleted) return Status::NotFound("no email subscription '" + std::string(id) + "'");
+  if (a.role != ActorRole::kSystem) {
+    return Status::PermissionDenied("unsubscribing is by a mail's link; others turn it off");
+  }
+  if (!SameAddress(m->address, address)) {
+    return Status::FailedPrecondition("this link was for " + std::string(address) +
+                                      "; the subscription's address has changed since");
+  }
+  if (!m->enabled) return Status::AlreadyExists(m->address + " receives nothing already");
+  return One(id, m->version, mev::kUnsubscribed, {{"address", m->address}, {"how", how}}, a);
+}
+
+Result<Decision> DecideFailing(const Mailboxes& r, std::string_view id, std::string_view why,
+                               const Actor& a) {
+  const Mailbox* m = r.Find(id);
+  if (!m || m->deleted) return Status::NotFound("no email subscription '" + std::string(id) + "'");
+  if (a.role != ActorRole::kSystem) return Status::PermissionDenied("the server marks addresses");
+  if (m->failing == why) return Status::AlreadyExists(m->address + " is marked failing already");
+  return One(id, m->version, mev::kFailing, {{"address", m->address}, {"why", why}}, a);
+}
+
+void Mailboxes::Apply(const EventView& e) {
+  if (!e.type.starts_with("email.")) return;
+  const json j = json::parse(e.data, nullptr, false);
+  if (!j.is_object()) return;
+  if (e.type == mev::kSubscribed) {
+    Mailbox m;
+    m.id = j.value("id", "");
+    m.agency = j.value("agency", "");
+    m.address = j.value("address", "");
+    m.language = j.value("language", "vi");
+    m.reminders = j.value("reminders", true);
+    m.changes = j.value("changes", true);
+    m.digest = DigestFrom(j.value("digest", "weekly")).value_or(Digest::kWeekly);
+    m.enabled = j.value("enabled", true);
+    m.created_position = e.position;
+    m.created_at_ms = m.updated_at_ms = e.recorded_at_ms;
+    m.created_by = std::string(e.actor);
+    m.version = e.version;
+    by_agency_[m.agency].insert(m.id);
+    std::string id = m.id;
+    boxes_[id] = std::move(m);
+    return;
+  }
+  const std::string_view prefix = "email-";
+  if (!e.stream.starts_with(prefix)) return;
+  auto it = boxes_.find(e.stream.substr(prefix.size()));
+  if (it == boxes_.end()) return;
+  Mailbox& m = it->second;
+  m.version = e.version;
+  m.updated_at_ms = e.recorded_at_ms;
+  if (e.type == mev::kUpdated) {
+    if (j.contains("address")) {
+      m.address = j.value("address", m.address);
+      m.confirmed = false;
+      m.confirmed_by.clear();
+      m.confirmed_at_ms = 0;
+      m.failing.clear();
+      m.failing_since_ms = 0;
+    }
+    m.language = j.value("language", m.language);
+    m.reminders = j.value("reminders", m.reminders);
+    m.changes = j.value("changes", m.changes);
+    if (j.contains("digest")) m.digest = DigestFrom(j.value("digest", "")).value_or(m.digest);
+    if (j.contains("enabled")) {
+      const bool was = m.enabled;
+      m.enabled = j.value("enabled", m.enabled);
+      // On again after an unsubscribe: the address's owner confirms again.
+      if (m.enabled && !was && m.unsubscribed_at_ms > 0) m.confirmed = false;
+    }
+  } else if (e.type == mev::kConfirmed) {
+    m.confirmed = true;
+    m.confirmed_by = j.value("how", "") == "link" ? "link" : std::string(e.actor);
+    m.confirmed_at_ms = e.recorded_at_ms;
+    m.failing.clear();
+    m.failing_since_ms = 0;
+  } else if (e.type == mev::kUnsubscribed) {
+    m.enabled = false;
+    m.unsubscribed_at_ms = e.recorded_at_ms;
+  } else if (e.type == mev::kFailing) {
+    m.failing = j.value("why", "");
+    if (m.failing_since_ms == 0) m.failing_since_ms = e.recorded_at_ms;
+  } else if (e.type == mev::kDeleted) {
+    m.deleted = true;
+    m.enabled = false;
+    if (auto a = by_agency_.find(m.agency); a != by_agency_.end()) a->second.erase(m.id);
+  }
+}
+
+const Mailbox* Mailboxes::Find(std::string_view id) const {
+  auto it = boxes_.find(id);
+  return it == boxes_.end() ? nullptr : &it->second;
+}
+
+std::vector<const Mailbox*> Mailboxes::Of(std::string_view agency) const {
+  std::vector<const Mailbox*> out;
+  auto it = by_agency_.find(agency);
+  if (it == by_agency_.end()) return out;
+  for (const std::string& id : it->second) {
+    if (const Mailbox* m = Find(id); m && !m->deleted) out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<const Mailbox*> Mailboxes::All() const {
+  std::vector<const Mailbox*> out;
+  for (const auto& [id, m] : boxes_) {
+    if (!m.deleted) out.push_back(&m);
+  }
+  return out;
+}
+
+static_assert(sizeof(Mailbox) == 304, "Mailbox changed: encode the new field");
+
+void Mailboxes::Encode(std::string& out) const {
+  BinaryWriter w(out);
+  w.U64(boxes_.size());
+  for (const auto& [id, m] : boxes_) {
+    for (const std::string* f : {&m.id, &m.agency, &m.address, &m.language}) w.Str(*f);
+    w.Bool(m.reminders);
+    w.Bool(m.changes);
+    w.U64(static_cast<uint64_t>(m.digest));
+    w.Bool(m.enabled);
+    w.Bool(m.confirmed);
+    w.Str(m.confirmed_by);
+    w.I64(m.confirmed_at_ms);
+    w.I64(m.unsubscribed_at_ms);
+    w.Str(m.failing);
+    w.I64(m.failing_since_ms);
+    w.U64(m.created_position);
+    w.I64(m.created_at_ms);
+    w.I64(m.updated_at_ms);
+    w.Str(m.created_by);
+    w.U64(m.version);
+    w.Bool(m.deleted);
+  }
+}
+
+Status Mailboxes::Decode(std::string_view in) {
+  BinaryReader r(in);
+  for (size_t n = r.Count(16); n > 0 && r.ok(); --n) {
+    Mailbox m;
+    for (std::string* f : {&m.id, &m.agency, &m.address, &m.language}) *f = r.Str();
+    m.reminders = r.Bool();
+    m.changes = r.Bool();
+    const uint64_t digest = r.U64();
+    if (digest > static_cast<uint64_t>(Digest::kWeekly)) break;
+    m.digest = static_cast<Digest>(digest);
+    m.enabled = r.Bool();
+    m.confirmed = r.Bool();
+    m.confirmed_by = r.Str();
+    m.confirmed_at_ms = r.I64();
+    m.unsubscribed_at_ms = r.I64();
+    m.failing = r.Str();
+    m.failing_since_ms = r.I64();
+    m.created_position = r.U64();
+    m.created_at_ms = r.I64();
+    m.updated_at_ms = r.I64();
+    m.created_by = r.Str();
+    m.version = r.U64();
+    m.deleted = r.Bool();
+    if (!m.deleted) by_agency_[m.agency].insert(m.id);
+    const std::string id = m.id;
+    boxes_[id] = std::move(m);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's mailboxes are damaged");
+  return Status::Ok();
+}
+
+}  // namespace taskledger::webhooks

@@ -1,0 +1,130 @@
+// Email subscriptions ("mailboxes"): which address of an agency receives which notifications by
+// mail, in which language, with which digest. Like webhook subscriptions they are events in the
+// log (stream "email-<id>"), so who subscribed an address, who confirmed it (the address's owner
+// through the link mailed to it, or a coordinator vouching for an official address), who
+// unsubscribed it and when mail to it started failing are all in the audit trail.
+//
+// Nothing but the confirmation mail goes to an address until it is confirmed. Unsubscribing
+// (one click from any mail: RFC 8058) turns it off; turning it on again asks for a new
+// confirmation, as does changing the address.
+//
+// Deciding is pure (mailboxes, ledger, request, actor) -> events; Mailboxes folds the events.
+// Thread-safety: Mailboxes none (the server folds it beside the Ledger, under the same lock).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/commands.h"
+#include "events/event.h"
+
+namespace taskledger::webhooks {
+
+namespace mev {
+inline constexpr std::string_view kSubscribed = "email.subscribed";
+inline constexpr std::string_view kUpdated = "email.updated";
+inline constexpr std::string_view kConfirmed = "email.confirmed";
+inline constexpr std::string_view kUnsubscribed = "email.unsubscribed";
+inline constexpr std::string_view kFailing = "email.failing";  // a permanent failure (SMTP 5xx)
+inline constexpr std::string_view kDeleted = "email.deleted";
+inline std::string Stream(std::string_view id) { return "email-" + std::string(id); }
+}  // namespace mev
+
+enum class Digest { kNone, kDaily, kWeekly };
+std::string_view ToString(Digest d);
+std::optional<Digest> DigestFrom(std::string_view s);
+
+struct Mailbox {
+  std::string id;  // "em_" + 16 hex digits
+  std::string agency;
+  std::string address;    // as given, trimmed; compared without regard to case
+  std::string language;   // "vi" or "en"
+  bool reminders = true;  // deadline reminders (approaching, today, overdue)
+  bool changes = true;    // assignments, deadline changes, reviews, decisions, comments
+  Digest digest = Digest::kWeekly;
+  bool enabled = true;
+  bool confirmed = false;
+  std::string confirmed_by;  // "link" (the address's owner) or the coordinator's label
+  int64_t confirmed_at_ms = 0;
+  int64_t unsubscribed_at_ms = 0;  // the last one-click unsubscribe; 0: none
+  std::string failing;             // why mail to it fails for good (SMTP 5xx); empty: it does not
+  int64_t failing_since_ms = 0;
+  uint64_t created_position = 0;  // it hears about log events after this position only
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+  std::string created_by;
+  uint64_t version = 0;  // its stream's version
+  bool deleted = false;
+
+  // Whether notifications go to it now.
+  bool Sends() const { return enabled && confirmed && !deleted; }
+  // Whether it is a channel that reaches its agency: sending, and not failing.
+  bool Reaches() const { return Sends() && failing.empty(); }
+};
+
+class Mailboxes {
+ public:
+  // Folds email.* events; others are ignored.
+  void Apply(const EventView& e);
+  const Mailbox* Find(std::string_view id) const;  // deleted ones too
+  // The agency's mailboxes, not deleted.
+  std::vector<const Mailbox*> Of(std::string_view agency) const;
+  // Every mailbox not deleted, by id.
+  std::vector<const Mailbox*> All() const;
+  // For projection checkpoints: the folded table in binary, canonical; Decode() into an empty one.
+  void Encode(std::string& out) const;
+  Status Decode(std::string_view in);
+
+ private:
+  std::map<std::string, Mailbox, std::less<>> boxes_;
+  std::map<std::string, std::set<std::string>, std::less<>> by_agency_;
+};
+
+// A request to create or change a mailbox; unset fields are left as they are.
+struct MailboxSpec {
+  std::optional<std::string> agency, address, language;
+  std::optional<bool> reminders, changes, enabled;
+  std::optional<Digest> digest;
+  // A coordinator vouching for an official address: confirmed at once, no mail asks first.
+  bool confirmed = false;
+};
+
+// Limits: an agency has at most this many addresses. Default: 20.
+inline constexpr size_t kMaxMailboxesPerAgency = 20;
+
+// A plain address "local@domain.tld": ASCII, no spaces or angle brackets, at most 254 bytes.
+// Returns it trimmed, or why not.
+Result<std::string> CheckAddress(std::string_view address);
+
+// Whether `actor` may see / manage `m`: coordinators all, an agency its own, auditors see.
+Status CanRead(const Mailbox& m, const domain::Actor& actor);
+Status CanManage(const Mailbox& m, const domain::Actor& actor);
+
+Result<domain::Decision> DecideSubscribe(const Mailboxes& r, const domain::Ledger& ledger,
+                                         const std::string& id, const MailboxSpec& spec,
+                                         const domain::Actor& actor);
+Result<domain::Decision> DecideUpdate(const Mailboxes& r, const domain::Ledger& ledger,
+                                      std::string_view id, const MailboxSpec& spec,
+                                      const domain::Actor& actor);
+Result<domain::Decision> DecideDelete(const Mailboxes& r, std::string_view id,
+                                      const domain::Actor& actor);
+// Confirmed by the link mailed to `address` (actor: the system, how "link"), or by a
+// coordinator (how "coordinator"). A link for an address the mailbox no longer has is refused.
+Result<domain::Decision> DecideConfirm(const Mailboxes& r, std::string_view id,
+                                       std::string_view address, std::string_view how,
+                                       const domain::Actor& actor);
+// Unsubscribed from a mail's link (how "one-click" or "link"): turned off until turned on again
+// and confirmed anew.
+Result<domain::Decision> DecideUnsubscribe(const Mailboxes& r, std::string_view id,
+                                           std::string_view address, std::string_view how,
+                                           const domain::Actor& actor);
+// The server marking an address whose mail fails for good (the system only).
+Result<domain::Decision> DecideFailing(const Mailboxes& r, std::string_view id,
+                                       std::string_view why, const domain::Actor& actor);
+
+}  // namespace taskledger::webhooks
