@@ -1,35 +1,34 @@
-#!/ usr / bin / env python3
-""
-    "The SMTP server the email tests send to: Debian's aiosmtpd on 127.0.0.1, an ephemeral port.
+#!/usr/bin/env python3
+"""The SMTP server the email tests send to: Debian's aiosmtpd on 127.0.0.1, a free port.
 
     smtp_sink.py DIR
 
-        Prints "listening on PORT" once it accepts connections,
-    then serves until stdin closes.Every message accepted is written to DIR /
-        NNNN.eml exactly as received,
-    and its envelope(from, rcpt)
-to DIR / NNNN.json.How it answers is read from DIR / control.json at each command,
-    so a test can change it while the server runs
-    : {"data" : [ 451, 451 ]} answer DATA with these codes first,
-      one per message,
-      then 250 {
-  "rcpt" : { "a@b.vn" : 550 }
-}
-refuse these recipients with the code given
-    ""
-    "
-    import json import os import socket import sys import threading
+Prints "listening on PORT" once it accepts connections, then serves until stdin closes. Every
+message accepted is written to DIR/NNNN.eml exactly as received, and its envelope (from, rcpt)
+to DIR/NNNN.json. How it answers is read from DIR/control.json at each command, so a test can
+change it while the server runs:
+    {"data": [451, 451]}        answer DATA with these codes first, one per message, then 250
+    {"rcpt": {"a@b.vn": 550}}   refuse these recipients with the code given
+"""
+import json
+import os
+import socket
+import sys
+import threading
 
-        from aiosmtpd.controller import Controller
+from aiosmtpd.controller import Controller
 
-            directory = sys.argv[1] lock = threading.Lock()
+directory = sys.argv[1]
+lock = threading.Lock()
 
-                                               def
-                                               control()
-    : try : with open(os.path.join(directory, "control.json"), encoding = "utf-8") as f:
+
+def control():
+    try:
+        with open(os.path.join(directory, "control.json"), encoding="utf-8") as f:
             return json.load(f)
     except (OSError, ValueError):
         return {}
+
 
 class Handler:
     def __init__(self):
@@ -64,8 +63,9 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-#aiosmtpd 1.4's Controller cannot take port 0(it connects to its own port to see it is up):
-#ask the system for a free one, and try again should another process take it meanwhile.
+
+# aiosmtpd 1.4's Controller cannot take port 0 (it connects to its own port to see it is up):
+# ask the system for a free one, and try again should another process take it meanwhile.
 for attempt in range(10):
     port = free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port, decode_data=False)
