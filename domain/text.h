@@ -30,4 +30,7 @@ std::string CutUtf8(std::string_view text, size_t max_bytes);
 // tab and line breaks become U+FFFD too (a stranger's answer shown to people).
 std::string ToPrintableUtf8(std::string_view bytes);
 
+// `text` safe inside HTML text and quoted attributes: & < > " ' escaped.
+std::string EscapeHtml(std::string_view text);
+
 }  // namespace taskledger::domain

@@ -45,7 +45,8 @@ struct Message {
   std::string type;              // "task.overdue", "webhook.ping", …
   std::string task, occurrence;  // what it is about; empty for pings
   std::string key;               // what makes it unique for its endpoint; empty: nothing (pings)
-  std::string body;              // the JSON sent
+  std::string body;              // the JSON sent (a mail: the whole message)
+  std::string to;                // a mail's recipient address; empty for webhooks
   int64_t created_ms = 0;        // enqueued
   int64_t due_ms = 0;  // when it was meant to go out (a reminder's instant, a change's time)
   MessageState state = MessageState::kPending;

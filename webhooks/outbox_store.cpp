@@ -27,7 +27,8 @@ std::string Encode(const Message& m) {
               {"next", m.next_ms},
               {"status", m.last_status},
               {"error", m.last_error},
-              {"done", m.done_ms}}
+              {"done", m.done_ms},
+              {"to", m.to}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -37,6 +38,7 @@ Result<Message> Decode(std::string_view text) {
   Message m;
   m.id = j.value("id", "");
   m.endpoint = j.value("endpoint", "");
+  m.to = j.value("to", "");
   m.agency = j.value("agency", "");
   m.type = j.value("type", "");
   m.task = j.value("task", "");

@@ -72,6 +72,7 @@ Api::Api(App& app, ApiOptions options)
   AddHistoryRoutes();
   AddImportRoutes();
   AddWebhookRoutes();
+  AddEmailRoutes();
   AddDashboardRoutes();
   AddBackupRoutes();
 }

@@ -113,6 +113,7 @@ class Api {
   void AddTaskListRoutes();
   void AddStreamRoutes();
   void AddWebhookRoutes();
+  void AddEmailRoutes();
   void AddDashboardRoutes();
   void AddBackupRoutes();
   // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming

@@ -50,6 +50,23 @@ class AppHost final : public webhooks::Host {
   App& app_;
 };
 
+// The mail service's view of the App.
+class AppMailHost final : public webhooks::MailHost {
+ public:
+  explicit AppMailHost(App& app) : app_(app) {}
+  int64_t NowMs() const override { return app_.NowMs(); }
+  void ReadMail(const std::function<void(const domain::Ledger&, const webhooks::Mailboxes&)>& fn)
+      const override {
+    app_.ReadMail([&](const domain::Ledger& l, const webhooks::Mailboxes& m) { fn(l, m); });
+  }
+  Status Append(domain::Decision d) override {
+    return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
+  }
+
+ private:
+  App& app_;
+};
+
 }  // namespace
 
 struct Pending {
@@ -75,6 +92,7 @@ App::App(AppOptions options)
       files_(options_.data_dir + "/files", options_.files) {}
 
 App::~App() {
+  StopMail(0);
   StopWebhooks(0);
   if (checkpoints_) checkpoints_->Stop();
   // The appends still queued are answered now, while the Ledger their answers fold into is alive.
@@ -94,6 +112,21 @@ Status App::StartWebhooks(webhooks::ServiceOptions options) {
 
 void App::StopWebhooks(int64_t drain_ms) {
   if (webhooks_) webhooks_->Stop(drain_ms);
+}
+
+Status App::StartMail(webhooks::MailOptions options) {
+  if (mail_) return Status::Ok();
+  mail_host_ = std::make_unique<AppMailHost>(*this);
+  auto service =
+      webhooks::MailService::Open(options_.data_dir + "/mail", *mail_host_, std::move(options));
+  if (!service.ok()) return service.status();
+  if (Status s = (*service)->Start(); !s.ok()) return s;
+  mail_ = std::move(*service);
+  return Status::Ok();
+}
+
+void App::StopMail(int64_t drain_ms) {
+  if (mail_) mail_->Stop(drain_ms);
 }
 
 void App::Submit(domain::Decision d, std::function<void(Result<CommandOutcome>)> done) {

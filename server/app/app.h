@@ -27,6 +27,7 @@
 #include "server/app/file_store.h"
 #include "server/app/state.h"
 #include "server/app/tokens.h"
+#include "webhooks/mail_service.h"
 #include "webhooks/service.h"
 #include "webhooks/subscription.h"
 
@@ -102,6 +103,13 @@ class App {
     return fn(state_->ledger, state_->webhooks);
   }
 
+  // Runs `fn(ledger, email addresses)` under the shared lock.
+  template <class F>
+  auto ReadMail(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(state_->ledger, state_->mailboxes);
+  }
+
   // Decides `command` as `actor` against the current state and appends its events; `done` gets
   // the outcome once they are durable and folded (on the store's notifier thread, or at once when
   // refused). A stale decision (someone else changed the task first) is decided again, unless
@@ -135,6 +143,11 @@ class App {
   void StopWebhooks(int64_t drain_ms);
   // The running webhooks service; null unless started.
   webhooks::Service* webhooks() { return webhooks_.get(); }
+  // Starts the mail service, with its outbox in <data_dir>/mail (serve only), and stops it.
+  Status StartMail(webhooks::MailOptions options);
+  void StopMail(int64_t drain_ms);
+  // The running mail service; null unless started (no SMTP relay configured: none).
+  webhooks::MailService* mail() { return mail_.get(); }
 
   // Webhook secret changes (a secret stored in the outbox, then its event appended) hold one of
   // these from before the secret is stored until the event is durable or refused.
@@ -229,6 +242,8 @@ class App {
   bool secrets_paused_ = false;  // by secrets_mu_: a backup is copying
   std::unique_ptr<webhooks::Host> webhook_host_;
   std::unique_ptr<webhooks::Service> webhooks_;
+  std::unique_ptr<webhooks::MailHost> mail_host_;
+  std::unique_ptr<webhooks::MailService> mail_;
 };
 
 }  // namespace taskledger::server

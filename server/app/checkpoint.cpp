@@ -98,9 +98,10 @@ class Output {
     // Out to the disk a megabyte at a time, waiting for each: a 30 MiB burst at the final fsync
     // queued ahead of the log's own syncs and held commands up for tens of milliseconds.
     if (status_.ok() && written_ - synced_ >= kSyncEvery) {
-      if (::sync_file_range(fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+      if (::sync_file_range(
+              fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
+              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) !=
+          0) {
         status_ = Errno("writing " + tmp_ + " out");
       }
       synced_ = written_;
@@ -167,8 +168,17 @@ void EncodeSections(const State& state,
   bytes.clear();
   state.tokens.Encode(bytes);
   sink(static_cast<int>(Kind::kTokens), "", bytes);
+  // Webhook subscriptions, then email addresses, each a string of its own.
   bytes.clear();
-  state.webhooks.Encode(bytes);
+  {
+    std::string part;
+    BinaryWriter w(bytes);
+    state.webhooks.Encode(part);
+    w.Str(part);
+    part.clear();
+    state.mailboxes.Encode(part);
+    w.Str(part);
+  }
   sink(static_cast<int>(Kind::kWebhooks), "", bytes);
   bytes.clear();
   state.EncodeIdem(bytes);
@@ -345,9 +355,14 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
       case Kind::kTokens:
         s = state.tokens.Decode(raw);
         break;
-      case Kind::kWebhooks:
-        s = state.webhooks.Decode(raw);
+      case Kind::kWebhooks: {
+        BinaryReader r(raw);
+        const std::string webhooks = r.Str(), mailboxes = r.Str();
+        s = !r.ok() || !r.done() ? Status::Corruption("the webhooks section is damaged")
+                                 : state.webhooks.Decode(webhooks);
+        if (s.ok()) s = state.mailboxes.Decode(mailboxes);
         break;
+      }
       case Kind::kIdem:
         s = state.DecodeIdem(raw);
         break;

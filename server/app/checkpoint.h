@@ -7,7 +7,7 @@
 //   header  "TLCKPT\r\n" | u32 format | u32 fold version | u64 position | hash[32]
 //           | i64 recorded_at_ms of that event | i64 the day (days since 1970) it closes | u32 crc
 //   sections, back to back: the Ledger's shared part (agencies, groups, names), tokens,
-//           webhooks, idempotency keys, then each plan, then each plan's tasks
+//           webhooks and email addresses, idempotency keys, then each plan, then each plan's tasks
 //           (events/util/binary.h forms), then each plan's report counts as of the day
 //           (domain::PlanCounts: derived, so not part of the canonical state)
 //   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset
@@ -30,8 +30,8 @@
 namespace taskledger::server {
 
 // 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
-// 5: each plan's report counts.
-inline constexpr uint32_t kCheckpointFormat = 5;
+// 5: each plan's report counts; 6: email addresses beside the webhooks.
+inline constexpr uint32_t kCheckpointFormat = 6;
 
 struct CheckpointInfo {
   std::string path;

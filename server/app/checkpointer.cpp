@@ -220,7 +220,8 @@ Result<std::string> Checkpoints::CompareWithFold(const CheckpointInfo& info,
     return std::string("its hash is not the log's at position " + std::to_string(info.position));
   }
   // Section by section: which part differs, and for tasks which plan's.
-  static constexpr const char* kNames[] = {"agencies", "tokens", "webhooks", "idempotency keys"};
+  static constexpr const char* kNames[] = {"agencies", "tokens", "webhooks and email addresses",
+                                             "idempotency keys"};
   const auto sections = [](const State& st) {
     std::map<std::string, std::string> out;
     EncodeSections(st, [&](int kind, std::string_view plan, std::string_view bytes) {

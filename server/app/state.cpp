@@ -9,6 +9,7 @@ Status State::Apply(const EventView& e) {
   if (Status s = ledger.Apply(e); !s.ok()) return s;
   tokens.Apply(e);
   webhooks.Apply(e);
+  mailboxes.Apply(e);
   if (e.correlation_id.starts_with(kIdemPrefix)) {
     const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
     const size_t last_colon = rest.rfind(':');

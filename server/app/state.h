@@ -1,5 +1,5 @@
-// Everything the App folds from the log: the Ledger, the API tokens, the webhook subscriptions
-// and the idempotency keys. One fold for all of it, used alike by the running server, by
+// Everything the App folds from the log: the Ledger, the API tokens, the webhook subscriptions,
+// the email addresses and the idempotency keys. One fold for all of it, used alike by the running server, by
 // projection checkpoints (checkpoint.h) and by "as of" answers, so they cannot disagree.
 //
 // Thread-safety: none; the App guards its State with its mutex, and a checkpoint or a past day
@@ -15,6 +15,7 @@
 #include "events/event.h"
 #include "events/event_store.h"
 #include "server/app/tokens.h"
+#include "webhooks/mailbox.h"
 #include "webhooks/subscription.h"
 
 namespace taskledger {
@@ -40,9 +41,10 @@ struct State {
   domain::Ledger ledger;
   TokenTable tokens;
   webhooks::Registry webhooks;
+  webhooks::Mailboxes mailboxes;
   std::map<std::string, IdemRecord> idem;  // "token:key digest" -> first request
 
-  // Folds `e` into all four; an event the Ledger cannot fold is its error, and changes nothing
+  // Folds `e` into all five; an event the Ledger cannot fold is its error, and changes nothing
   // else.
   Status Apply(const EventView& e);
   uint64_t position() const { return ledger.position(); }

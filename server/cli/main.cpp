@@ -172,6 +172,45 @@ int main(int argc, char** argv) {
       ->envname("TASKLEDGER_WEBHOOK_RETENTION")
       ->capture_default_str();
 
+  MailFlags& mf = so.mail;
+  serve
+      ->add_option("--smtp-url", mf.smtp_url,
+                   "the relay mail goes through: smtp://host:587 (STARTTLS) or smtps://host:465; "
+                   "none: no mail is sent")
+      ->envname("TASKLEDGER_SMTP_URL");
+  serve->add_option("--smtp-from", mf.smtp_from, "the address mail comes from")
+      ->envname("TASKLEDGER_SMTP_FROM");
+  serve->add_option("--smtp-from-name", mf.smtp_from_name, "the name shown beside it")
+      ->envname("TASKLEDGER_SMTP_FROM_NAME")
+      ->capture_default_str();
+  serve->add_option("--smtp-user", mf.smtp_user, "log in to the relay as this user (AUTH)")
+      ->envname("TASKLEDGER_SMTP_USER");
+  serve
+      ->add_option("--smtp-password-file", mf.smtp_password_file,
+                   "a file holding the relay password (or TASKLEDGER_SMTP_PASSWORD; never logged)")
+      ->envname("TASKLEDGER_SMTP_PASSWORD_FILE");
+  serve
+      ->add_option("--smtp-starttls", mf.smtp_starttls,
+                   "for smtp://: required, off, or auto (required unless the relay is this "
+                   "machine)")
+      ->envname("TASKLEDGER_SMTP_STARTTLS")
+      ->capture_default_str();
+  serve->add_option("--smtp-timeout", mf.smtp_timeout_s, "seconds one mail may take")
+      ->envname("TASKLEDGER_SMTP_TIMEOUT")
+      ->capture_default_str();
+  serve
+      ->add_option("--mail-retry", mf.retry,
+                   "delays before each attempt of a mail (the first: immediately); SMTP 4xx and "
+                   "lost connections are tried again, 5xx is final")
+      ->envname("TASKLEDGER_MAIL_RETRY")
+      ->capture_default_str();
+  serve->add_option("--mail-rate", mf.rate, "mails a second at most, over all sessions")
+      ->envname("TASKLEDGER_MAIL_RATE")
+      ->capture_default_str();
+  serve->add_option("--mail-sessions", mf.sessions, "SMTP sessions at once")
+      ->envname("TASKLEDGER_MAIL_SESSIONS")
+      ->capture_default_str();
+
   auto* token = cli.add_subcommand("token", "create or revoke API tokens (offline)");
   token->require_subcommand(1);
   auto* create = token->add_subcommand("create", "print a new token as the last word");

@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -157,6 +159,61 @@ void RaiseDescriptorLimit(size_t connections) {
   }
 }
 
+// The mail service's options from the flags; none when no relay is set (mail off).
+std::optional<std::optional<webhooks::MailOptions>> MailOptionsFrom(const MailFlags& f,
+                                                                    const std::string& public_url) {
+  const auto fail = [](const std::string& why) {
+    std::cerr << "taskledger: " << why << "\n";
+    return std::nullopt;
+  };
+  if (f.smtp_url.empty()) return std::optional<webhooks::MailOptions>();
+  webhooks::MailOptions o;
+  if (std::string why = webhooks::CheckSmtpUrl(f.smtp_url); !why.empty()) {
+    return fail("--smtp-url: " + why);
+  }
+  auto from = webhooks::CheckAddress(f.smtp_from);
+  if (!from.ok()) return fail("--smtp-from: " + from.status().message());
+  o.smtp.url = f.smtp_url;
+  o.smtp.from_address = *from;
+  o.smtp.from_name = f.smtp_from_name;
+  o.smtp.user = f.smtp_user;
+  if (!f.smtp_password_file.empty()) {
+    std::ifstream in(f.smtp_password_file);
+    if (!in) return fail("--smtp-password-file: cannot read " + f.smtp_password_file);
+    std::getline(in, o.smtp.password);
+  } else if (const char* env = std::getenv("TASKLEDGER_SMTP_PASSWORD")) {
+    o.smtp.password = env;
+  }
+  if (!o.smtp.user.empty() && o.smtp.password.empty()) {
+    return fail("--smtp-user needs a password: --smtp-password-file or TASKLEDGER_SMTP_PASSWORD");
+  }
+  using Tls = webhooks::SmtpSettings::StartTls;
+  if (f.smtp_starttls == "auto") {
+    o.smtp.starttls = Tls::kAuto;
+  } else if (f.smtp_starttls == "required") {
+    o.smtp.starttls = Tls::kRequired;
+  } else if (f.smtp_starttls == "off") {
+    o.smtp.starttls = Tls::kOff;
+  } else {
+    return fail("--smtp-starttls: auto, required or off");
+  }
+  if (f.smtp_timeout_s < 1 || f.smtp_timeout_s > 300) return fail("--smtp-timeout: 1-300 seconds");
+  if (f.rate <= 0 || f.rate > 10000) return fail("--mail-rate: more than 0, at most 10000");
+  if (f.sessions < 1 || f.sessions > 64) return fail("--mail-sessions: 1-64");
+  o.retry_ms.clear();
+  for (const std::string& part : SplitCommas(f.retry)) {
+    auto ms = DurationMs(part);
+    if (!ms) return fail("--mail-retry wants durations like 0,1m,5m,2h: '" + part + "'");
+    o.retry_ms.push_back(*ms);
+  }
+  if (o.retry_ms.empty() || o.retry_ms.size() > 20) return fail("--mail-retry: 1 to 20 attempts");
+  o.smtp.timeout_ms = f.smtp_timeout_s * 1000L;
+  o.per_second = f.rate;
+  o.senders = f.sessions;
+  if (!public_url.empty()) o.public_url = public_url;
+  return std::optional<webhooks::MailOptions>(std::move(o));
+}
+
 }  // namespace
 
 int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
@@ -164,6 +221,8 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   auto webhook_options = WebhookOptions(o.webhooks);
   if (!webhook_options) return 2;
   webhook_options->outbox.min_free_bytes = o.min_free_bytes;
+  auto mail_options = MailOptionsFrom(o.mail, webhook_options->base_url);
+  if (!mail_options) return 2;
   UseBufferedStdoutLog();
   const size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) {
@@ -190,6 +249,16 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   if (Status s = app->StartWebhooks(*webhook_options); !s.ok()) {
     std::cerr << "taskledger: webhooks: " << s.message() << "\n";
     return 2;
+  }
+  if (*mail_options) {
+    if (Status s = app->StartMail(**mail_options); !s.ok()) {
+      std::cerr << "taskledger: mail: " << s.message() << "\n";
+      return 2;
+    }
+    spdlog::info("mail goes through {} from {}", (*mail_options)->smtp.url,
+                 (*mail_options)->smtp.from_address);
+  } else {
+    spdlog::info("no --smtp-url: no mail is sent (email subscriptions can still be managed)");
   }
   // Checkpoints are written in the background as days end (checkpointer.h).
   app->checkpoints().Start();
@@ -235,7 +304,8 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   io.run();
   for (auto& t : pool) t.join();
   app->StopWebhooks(5000);  // attempts in flight finish; pending ones resume at the next start
-  app.reset();              // flushes and closes the store
+  app->StopMail(5000);
+  app.reset();  // flushes and closes the store
   spdlog::info("stopped cleanly");
   spdlog::shutdown();  // flushes the log
   return 0;

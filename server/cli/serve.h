@@ -45,6 +45,16 @@ struct WebhookFlags {
   std::string retention = "90d";
 };
 
+struct MailFlags {
+  std::string smtp_url, smtp_from, smtp_from_name = "TaskLedger", smtp_user;
+  std::string smtp_password_file;  // or TASKLEDGER_SMTP_PASSWORD; never a flag (ps would show it)
+  std::string smtp_starttls = "auto";
+  int smtp_timeout_s = 30;
+  std::string retry = "0,1m,5m,30m,2h,6h,12h";
+  double rate = 20;
+  int sessions = 2;
+};
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   bool demo = false;
@@ -54,6 +64,7 @@ struct ServeOptions {
   HttpLimits limits;
   ApiOptions api;
   WebhookFlags webhooks;
+  MailFlags mail;
   std::optional<uint64_t> min_free_bytes;  // --min-free-space; nullopt: the default
 };
 

@@ -68,8 +68,9 @@ bool LooksSecret(std::string_view raw) {
 bool SecretName(std::string_view raw) {
   std::string name = Decoded(raw);
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // "t": the signed links in mails (confirm, unsubscribe).
   return name == "key" || name == "token" || name == "access_token" || name == "secret" ||
-         name == "password";
+         name == "t" || name == "password";
 }
 
 constexpr std::string_view kRedacted = "[redacted]";

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "domain/csv.h"
+#include "domain/text.h"
 #include "server/views/document_parts.h"
 #include "server/views/views.h"
 
@@ -12,32 +13,7 @@ using namespace domain;
 
 namespace {
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string Escape(std::string_view s) { return EscapeHtml(s); }
 
 using parts::kShown;
 

@@ -274,6 +274,50 @@ paths["/v1/webhooks/{webhook}/recover"] = {"post": {"summary": "Send again every
   "parameters": [WH_ID, P("since", "query", "YYYY-MM-DD (from the start of that day in Vietnam) or Unix ms", required=True)],
   "responses": {"202": ok("How many", {"type": "object", "properties": {"resent": {"type": "integer"}, "since_ms": {"type": "integer"}}}), "400": PROBLEM, "404": PROBLEM}}}
 
+# Email: an agency's addresses, their confirmation, test mails, and the links in mails.
+EM_ID = P("subscription", "path", "email subscription id, em_…")
+EM_BODY = lambda req: body({"address": {"type": "string", "description": "a plain ASCII address, e.g. vanthu@sogddt.gov.vn"},
+    "agency": {"type": "string", "description": "whose tasks; an agency token may leave it out"},
+    "language": {"enum": ["vi", "en"]}, "reminders": {"type": "boolean", "description": "deadline reminders (default true)"},
+    "changes": {"type": "boolean", "description": "assignments, deadline changes, reviews, decisions, comments (default true)"},
+    "digest": {"enum": ["daily", "weekly", "none"], "description": "a summary at 07:30 Vietnam time, daily or on Mondays (default weekly)"},
+    "enabled": {"type": "boolean"},
+    "confirmed": {"type": "boolean", "description": "coordinators only, on creation: vouch for an official address (recorded with their name); otherwise a confirmation mail is sent"}}, req)
+EM_ROLES = " Coordinators manage every address, an agency its own; auditors read."
+LINK_T = P("t", "query", "the signed token from the mail", required=True)
+paths["/v1/email-subscriptions"] = {
+  "get": {"summary": "Email addresses the caller may see, with their confirmation state", "parameters": [P("agency", "query", "only this agency's")],
+          "responses": {"200": ok("Addresses", {"type": "object", "properties": {"items": {"type": "array", "items": REF("EmailSubscription")}, "mail": {"type": "boolean", "description": "whether this server sends mail"}}})}},
+  "post": {"summary": "Subscribe an address to an agency's notifications",
+           "description": "Nothing is sent to the address until it is confirmed: the answer says whether the confirmation mail (a link valid 7 days) was queued." + EM_ROLES,
+           "requestBody": {"required": True, "content": {"application/json": {"schema": EM_BODY(["address"])}}},
+           "responses": {"201": ok("Subscribed; Location names it", REF("EmailSubscription")), "400": PROBLEM, "403": PROBLEM, "409": PROBLEM, "422": PROBLEM}}}
+paths["/v1/email-subscriptions/{subscription}"] = {
+  "get": {"summary": "An address: confirmation, unsubscribe and failure state", "parameters": [EM_ID],
+          "responses": {"200": ok("Address", REF("EmailSubscription")), "404": PROBLEM}},
+  "patch": {"summary": "Change language, what it receives, the digest, or turn it on or off; a new address (or on again after an unsubscribe) is confirmed anew", "parameters": [EM_ID],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": EM_BODY([])}}},
+            "responses": {"200": ok("Changed", REF("EmailSubscription")), "400": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM}},
+  "delete": {"summary": "Remove an address", "parameters": [EM_ID], "responses": {"204": {"description": "Removed"}, "403": PROBLEM, "404": PROBLEM}}}
+paths["/v1/email-subscriptions/{subscription}/confirm"] = {"post": {"summary": "A coordinator vouches for the address (an event with their name); no mail asks first",
+  "parameters": [EM_ID], "responses": {"200": ok("Confirmed", REF("EmailSubscription")), "403": PROBLEM, "404": PROBLEM, "409": PROBLEM}}}
+paths["/v1/email-subscriptions/{subscription}/resend-confirmation"] = {"post": {"summary": "Mail the confirmation link again",
+  "parameters": [EM_ID], "responses": {"202": ok("Queued", REF("EmailSubscription")), "404": PROBLEM, "409": PROBLEM, "503": PROBLEM}}}
+paths["/v1/email-subscriptions/{subscription}/test"] = {"post": {"summary": "Send a test mail to a confirmed address",
+  "parameters": [EM_ID], "responses": {"202": ok("Queued", {"type": "object", "properties": {"message": S, "to": S}}), "404": PROBLEM, "409": PROBLEM, "503": PROBLEM}}}
+paths["/v1/email-subscriptions/{subscription}/deliveries"] = {"get": {"summary": "Mails to this address, newest first (state, attempts, last SMTP reply)",
+  "parameters": [EM_ID], "responses": {"200": ok("Mails", {"type": "object", "properties": {"items": {"type": "array", "items": OBJ}}}), "404": PROBLEM}}}
+paths["/v1/email/confirm"] = {
+  "get": {"summary": "The page a confirmation link opens: a button that confirms (mail scanners follow links; only a person presses)", "security": [],
+          "parameters": [LINK_T], "responses": {"200": ok("A page", S, "text/html"), "400": ok("An altered or expired link", S, "text/html")}},
+  "post": {"summary": "Confirm the address the signed link names (an email.confirmed event, how: link)", "security": [],
+           "parameters": [LINK_T], "responses": {"200": ok("Confirmed", S, "text/html"), "400": ok("An altered or expired link", S, "text/html"), "409": ok("The subscription's address changed since", S, "text/html")}}}
+paths["/v1/email/unsubscribe"] = {
+  "get": {"summary": "The page an unsubscribe link opens: a button that stops the mail", "security": [],
+          "parameters": [LINK_T], "responses": {"200": ok("A page", S, "text/html"), "400": ok("An altered or expired link", S, "text/html")}},
+  "post": {"summary": "Stop mail to the address (RFC 8058 one-click: List-Unsubscribe=One-Click in the body); an email.unsubscribed event the coordinator sees", "security": [],
+           "parameters": [LINK_T], "responses": {"200": ok("Unsubscribed", S, "text/html"), "400": ok("An altered or expired link", S, "text/html")}}}
+
 # What every write may answer, and every body: said once here rather than route by route.
 STORAGE = {"description": "503: the server's disk is full (type storage-full: nothing was written, reads go on, "
            "writes resume by themselves) or failed (type storage); with Retry-After",
@@ -328,6 +372,14 @@ doc = {
      "PreviewRow": {"type": "object", "properties": {"table": {"type": "integer"}, "sheet": S, "row": {"type": "integer"}, "kind": {"enum": ["section", "task", "heading"]},
         "change": {"enum": ["new", "changed", "unchanged"]}, "code": S, "title": S, "section": S, "lead": {"type": "array", "items": OBJ}, "coordinating": {"type": "array", "items": OBJ},
         "unknown_agencies": LIST, "deliverable": S, "deadline": S, "occurrences": {"type": "array", "items": DATE}, "targets": LIST, "occurrence_targets": LIST}},
+     "EmailSubscription": {"type": "object", "properties": {"id": S, "agency": S, "address": S, "language": S, "reminders": {"type": "boolean"},
+         "changes": {"type": "boolean"}, "digest": S, "enabled": {"type": "boolean"}, "confirmed": {"type": "boolean"},
+         "confirmed_by": {"type": ["string", "null"], "description": "link (the address's owner) or the coordinator's label"},
+         "confirmed_at_ms": {"type": ["integer", "null"]}, "unsubscribed_at_ms": {"type": ["integer", "null"]},
+         "failing": {"type": ["string", "null"], "description": "why mail to it fails for good (SMTP 5xx)"}, "failing_since_ms": {"type": ["integer", "null"]},
+         "sends": {"type": "boolean", "description": "enabled and confirmed: notifications go to it"},
+         "confirmation": {"type": "object", "description": "on creation and changes: whether the confirmation mail was queued (sent, message) or why not"},
+         "created_at_ms": {"type": "integer"}, "created_by": S, "updated_at_ms": {"type": "integer"}, "version": {"type": "integer"}, "links": OBJ}},
      "Webhook": {"type": "object", "properties": {"id": S, "url": S, "agency": S, "description": S, "types": LIST, "all_types": {"type": "boolean"},
         "enabled": {"type": "boolean"}, "disabled_reason": {"type": ["string", "null"]}, "reminders": POLICY, "reminders_own": {"type": "boolean"},
         "created_at_ms": {"type": "integer"}, "created_by": S, "updated_at_ms": {"type": "integer"}, "secret_rotated_at_ms": {"type": ["integer", "null"]},

@@ -1,0 +1,372 @@
+// Email routes: an agency's addresses (coordinators manage all, an agency its own, auditors
+// read), the confirmation each address must follow before it receives anything, a coordinator
+// vouching for an official address, test mails, and the two links every mail may carry —
+// confirm and one-click unsubscribe (RFC 8058) — which need no token: the signed link is the
+// proof. Addresses are never written to the request log (the log line names the route only).
+#include "domain/text.h"
+#include "server/api/api.h"
+#include "server/api/api_util.h"
+
+namespace taskledger::server {
+
+using nlohmann::json;
+using namespace domain;
+using webhooks::Mailbox;
+using webhooks::MailboxSpec;
+
+namespace {
+
+json OrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }
+
+json MailboxView(const Mailbox& m) {
+  return {{"id", m.id},
+          {"agency", m.agency},
+          {"address", m.address},
+          {"language", m.language},
+          {"reminders", m.reminders},
+          {"changes", m.changes},
+          {"digest", webhooks::ToString(m.digest)},
+          {"enabled", m.enabled},
+          {"confirmed", m.confirmed},
+          {"confirmed_by", m.confirmed ? json(m.confirmed_by) : json(nullptr)},
+          {"confirmed_at_ms", OrNull(m.confirmed_at_ms)},
+          {"unsubscribed_at_ms", OrNull(m.unsubscribed_at_ms)},
+          {"failing", m.failing.empty() ? json(nullptr) : json(m.failing)},
+          {"failing_since_ms", OrNull(m.failing_since_ms)},
+          {"sends", m.Sends()},
+          {"created_at_ms", m.created_at_ms},
+          {"created_by", m.created_by},
+          {"updated_at_ms", m.updated_at_ms},
+          {"version", m.version},
+          {"links", {{"deliveries", "/v1/email-subscriptions/" + m.id + "/deliveries"}}}};
+}
+
+std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
+  auto j = JsonBody(c, {"agency", "address", "language", "reminders", "changes", "digest",
+                        "enabled", "confirmed"});
+  if (!j) return std::nullopt;
+  MailboxSpec s;
+  for (const char* key : {"agency", "address", "language"}) {
+    if (!j->contains(key)) continue;
+    auto v = Text(c, *j, key, true);
+    if (!v) return std::nullopt;
+    (key == std::string_view("agency")    ? s.agency
+     : key == std::string_view("address") ? s.address
+                                          : s.language) = *v;
+  }
+  if (j->contains("digest")) {
+    auto v = Text(c, *j, "digest", true);
+    if (!v) return std::nullopt;
+    s.digest = webhooks::DigestFrom(*v);
+    if (!s.digest) {
+      c.Fail(BadRequest("digest is daily, weekly or none", "digest"));
+      return std::nullopt;
+    }
+  }
+  for (const char* key : {"reminders", "changes", "enabled", "confirmed"}) {
+    if (!j->contains(key)) continue;
+    if (!(*j)[key].is_boolean()) {
+      c.Fail(BadRequest(std::string(key) + " must be true or false", key));
+      return std::nullopt;
+    }
+    const bool v = (*j)[key].get<bool>();
+    if (key == std::string_view("confirmed")) {
+      s.confirmed = v;
+    } else {
+      (key == std::string_view("reminders") ? s.reminders
+       : key == std::string_view("changes") ? s.changes
+                                            : s.enabled) = v;
+    }
+  }
+  return s;
+}
+
+// A small page for people who followed a link from a mail: no scripts, styled inline.
+void Page(Call& c, http::status status, const std::string& title, const std::string& body) {
+  Response res{status, c.req.version()};
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");  // the link's token stays here
+  res.body() =
+      "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta "
+      "name=\"viewport\" content=\"width=device-width\"><title>" +
+      EscapeHtml(title) +
+      "</title></head><body style=\"font-family:Arial,sans-serif;max-width:560px;"
+      "margin:40px auto;padding:0 16px;color:#1a1a1a\"><h1 style=\"font-size:22px\">" +
+      EscapeHtml(title) + "</h1>" + body + "</body></html>";
+  c.reply(std::move(res));
+}
+
+}  // namespace
+
+void Api::AddEmailRoutes() {
+  // The mailbox named by the path, if the caller may read (or manage) it.
+  const auto find = [this](const Call& c, bool manage) -> std::optional<Mailbox> {
+    return app_.ReadMail([&](const Ledger&,
+                             const webhooks::Mailboxes& r) -> std::optional<Mailbox> {
+      const Mailbox* m = r.Find(c.params[0]);
+      Status st = !m || m->deleted ? Status::NotFound("no email subscription '" + c.params[0] + "'")
+                  : manage         ? webhooks::CanManage(*m, c.actor)
+                                   : webhooks::CanRead(*m, c.actor);
+      if (!st.ok()) {
+        c.Fail(FromStatus(st));
+        return std::nullopt;
+      }
+      return *m;
+    });
+  };
+  // Appends a decision (durable when it returns) and returns the mailbox as it then stands.
+  const auto record = [this](Call& c, Result<Decision> d) -> std::optional<Mailbox> {
+    if (!d.ok()) {
+      c.Fail(FromStatus(d.status()));
+      return std::nullopt;
+    }
+    const std::string id = d->stream.substr(std::string_view("email-").size());
+    if (Status s = app_.AppendAndFold(d->stream, d->expected, std::move(d->events)); !s.ok()) {
+      c.Fail(FromStatus(s));
+      return std::nullopt;
+    }
+    return app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+      const Mailbox* m = r.Find(id);
+      return m ? std::optional<Mailbox>(*m) : std::nullopt;
+    });
+  };
+  // Mails the confirmation when the address waits for one; says what became of it.
+  const auto confirm_by_mail = [this](const Mailbox& m, json& body) {
+    if (m.confirmed || !m.enabled) return;
+    webhooks::MailService* mail = app_.mail();
+    if (!mail) {
+      body["confirmation"] = {{"sent", false},
+                              {"why", "this server sends no mail (no --smtp-url)"}};
+      return;
+    }
+    auto sent = mail->SendConfirmation(m.id);
+    body["confirmation"] = sent.ok() ? json{{"sent", true}, {"message", *sent}}
+                                     : json{{"sent", false}, {"why", sent.status().message()}};
+  };
+
+  Add(http::verb::post, "/v1/email-subscriptions", [=, this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAgency})) return;
+    auto spec = MailSpecFrom(c);
+    if (!spec) return;
+    const std::string id = "em_" + webhooks::NewEndpointId().substr(3);
+    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
+      return webhooks::DecideSubscribe(r, l, id, *spec, c.actor);
+    });
+    auto m = record(c, std::move(d));
+    if (!m) return;
+    json body = MailboxView(*m);
+    confirm_by_mail(*m, body);
+    Response res{http::status::created, c.req.version()};
+    res.set(http::field::location, "/v1/email-subscriptions/" + id);
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    c.reply(std::move(res));
+  });
+
+  Add(http::verb::get, "/v1/email-subscriptions",
+      [this](Call& c) {
+        const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
+        json items = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+          json out = json::array();
+          for (const Mailbox* m : r.All()) {
+            if (!webhooks::CanRead(*m, c.actor).ok()) continue;
+            if (!agency.empty() && m->agency != agency) continue;
+            out.push_back(MailboxView(*m));
+          }
+          return out;
+        });
+        c.Json(http::status::ok, {{"items", std::move(items)}, {"mail", app_.mail() != nullptr}});
+      },
+      {{"agency", ParamKind::kText}});
+
+  Add(http::verb::get, "/v1/email-subscriptions/{}", [=](Call& c) {
+    if (auto m = find(c, false)) c.Json(http::status::ok, MailboxView(*m));
+  });
+
+  Add(http::verb::patch, "/v1/email-subscriptions/{}", [=, this](Call& c) {
+    auto spec = MailSpecFrom(c);
+    if (!spec) return;
+    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
+      return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
+    });
+    auto m = record(c, std::move(d));
+    if (!m) return;
+    json body = MailboxView(*m);
+    if (spec->address || spec->enabled) confirm_by_mail(*m, body);  // a new address, or on again
+    c.Json(http::status::ok, body);
+  });
+
+  Add(http::verb::delete_, "/v1/email-subscriptions/{}", [=, this](Call& c) {
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+      return webhooks::DecideDelete(r, c.params[0], c.actor);
+    });
+    if (!record(c, std::move(d))) return;
+    c.reply(Response{http::status::no_content, c.req.version()});
+  });
+
+  // A coordinator vouching for an official address: confirmed, with the coordinator's name.
+  Add(http::verb::post, "/v1/email-subscriptions/{}/confirm", [=, this](Call& c) {
+    if (!RequireRole(c, {ActorRole::kCoordinator})) return;
+    auto current = find(c, true);
+    if (!current) return;
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+      return webhooks::DecideConfirm(r, c.params[0], current->address, "coordinator", c.actor);
+    });
+    if (auto m = record(c, std::move(d))) c.Json(http::status::ok, MailboxView(*m));
+  });
+
+  Add(http::verb::post, "/v1/email-subscriptions/{}/resend-confirmation", [=, this](Call& c) {
+    auto m = find(c, true);
+    if (!m) return;
+    if (m->confirmed) {
+      return c.Fail(FromStatus(Status::AlreadyExists(m->address + " is confirmed already")));
+    }
+    if (!m->enabled) {
+      return c.Fail(FromStatus(
+          Status::FailedPrecondition("the address is turned off: turn it on (enabled: true)")));
+    }
+    json body = MailboxView(*m);
+    confirm_by_mail(*m, body);
+    if (!body["confirmation"]["sent"].get<bool>()) {
+      return c.Fail(Unavailable("No confirmation sent", body["confirmation"]["why"]));
+    }
+    c.Json(http::status::accepted, body);
+  });
+
+  Add(http::verb::post, "/v1/email-subscriptions/{}/test", [=, this](Call& c) {
+    auto m = find(c, true);
+    if (!m) return;
+    webhooks::MailService* mail = app_.mail();
+    if (!mail)
+      return c.Fail(Unavailable("Mail is off", "this server sends no mail (no --smtp-url)"));
+    auto sent = mail->SendTest(m->id);
+    if (!sent.ok()) return c.Fail(FromStatus(sent.status()));
+    c.Json(http::status::accepted, {{"message", *sent}, {"to", m->address}});
+  });
+
+  Add(http::verb::get, "/v1/email-subscriptions/{}/deliveries", [=, this](Call& c) {
+    auto m = find(c, false);
+    if (!m) return;
+    webhooks::MailService* mail = app_.mail();
+    json items = json::array();
+    if (mail) {
+      auto list = mail->outbox().List(m->id, 100);
+      if (!list.ok()) return c.Fail(FromStatus(list.status()));
+      for (const webhooks::Message& x : *list) {
+        items.push_back({{"id", x.id},
+                         {"type", x.type},
+                         {"to", x.to},
+                         {"state", webhooks::ToString(x.state)},
+                         {"attempts", x.attempts},
+                         {"last_status", x.last_status == 0 ? json(nullptr) : json(x.last_status)},
+                         {"last_error", x.last_error.empty() ? json(nullptr) : json(x.last_error)},
+                         {"created_at_ms", x.created_ms},
+                         {"done_at_ms", OrNull(x.done_ms)}});
+      }
+    }
+    c.Json(http::status::ok, {{"items", std::move(items)}});
+  });
+
+  // The links in mails. GET shows a page with a button (mail scanners follow links; only a
+  // person presses the button); POST does it. One-click unsubscribe POSTs without a page.
+  // The signed link of ?t=, for `purpose`; otherwise a page saying why not, and none.
+  const auto read_link = [this](Call& c, webhooks::LinkPurpose purpose,
+                                std::string* token) -> std::optional<webhooks::Link> {
+    webhooks::MailService* mail = app_.mail();
+    *token = c.query.count("t") ? c.query.at("t") : "";
+    auto link = mail ? mail->ReadLink(*token)
+                     : Result<webhooks::Link>(Status::FailedPrecondition(
+                           "this server sends no mail, so its links do nothing"));
+    if (!link.ok() || link->purpose != purpose) {
+      Page(c, http::status::bad_request, "Liên kết không dùng được",
+           "<p>" +
+               EscapeHtml(link.ok() ? "Liên kết này không dành cho việc này."
+                                    : link.status().message()) +
+               "</p>");
+      return std::nullopt;
+    }
+    return *link;
+  };
+  const auto link_page = [=](Call& c, webhooks::LinkPurpose purpose) {
+    std::string token;
+    const std::optional<webhooks::Link> link = read_link(c, purpose, &token);
+    if (!link) return;
+    const bool confirm = purpose == webhooks::LinkPurpose::kConfirm;
+    const std::string action =
+        std::string(confirm ? "/v1/email/confirm" : "/v1/email/unsubscribe") + "?t=" + token;
+    Page(c, http::status::ok, confirm ? "Xác nhận địa chỉ thư" : "Ngừng nhận thư",
+         std::string("<p>") +
+             (confirm ? "Bấm nút để xác nhận địa chỉ này nhận thư của TaskLedger. / Press the "
+                        "button to confirm this address."
+                      : "Bấm nút để địa chỉ này ngừng nhận thư của TaskLedger. / Press the button "
+                        "to stop mail to this address.") +
+             "</p><form method=\"post\" action=\"" + EscapeHtml(action) +
+             "\"><button type=\"submit\" style=\"padding:10px 18px;font-size:16px\">" +
+             (confirm ? "Xác nhận / Confirm" : "Ngừng nhận / Unsubscribe") + "</button></form>");
+  };
+  const auto link_act = [=, this](Call& c, webhooks::LinkPurpose purpose) {
+    std::string token;
+    const std::optional<webhooks::Link> link = read_link(c, purpose, &token);
+    if (!link) return;
+    const bool confirm = purpose == webhooks::LinkPurpose::kConfirm;
+    const Actor system{ActorRole::kSystem, "", confirm ? "email-link" : "email-unsubscribe"};
+    // One-click (RFC 8058) posts List-Unsubscribe=One-Click from the mail client.
+    const std::string how = confirm ? "link"
+                            : c.req.body().find("List-Unsubscribe=One-Click") != std::string::npos
+                                ? "one-click"
+                                : "link";
+    std::string address;
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) -> Result<Decision> {
+      const Mailbox* m = r.Find(link->mailbox);
+      if (!m || m->deleted) return Status::NotFound("this address is no longer subscribed");
+      if (!webhooks::LinkIsFor(*link, m->address)) {
+        return Status::FailedPrecondition(
+            "this link was for an earlier address of the subscription");
+      }
+      address = m->address;
+      return confirm ? webhooks::DecideConfirm(r, m->id, m->address, how, system)
+                     : webhooks::DecideUnsubscribe(r, m->id, m->address, how, system);
+    });
+    if (!d.ok() && d.status().code() == Status::Code::kAlreadyExists) {
+      return Page(c, http::status::ok, confirm ? "Đã xác nhận" : "Đã ngừng nhận thư",
+                  "<p>" + EscapeHtml(d.status().message()) + "</p>");
+    }
+    if (!d.ok()) {
+      return Page(c, http::status::conflict, "Không thực hiện được",
+                  "<p>" + EscapeHtml(d.status().message()) + "</p>");
+    }
+    if (Status s = app_.AppendAndFold(d->stream, d->expected, std::move(d->events)); !s.ok()) {
+      return Page(c, http::status::service_unavailable, "Chưa thực hiện được",
+                  "<p>Xin thử lại sau ít phút. / Please try again in a few minutes.</p>");
+    }
+    Page(c, http::status::ok, confirm ? "Đã xác nhận địa chỉ thư" : "Đã ngừng nhận thư",
+         "<p>" + EscapeHtml(address) +
+             (confirm ? " sẽ nhận thư của TaskLedger. / will receive TaskLedger mail."
+                      : " sẽ không nhận thư của TaskLedger nữa; đơn vị có thể bật lại trên trang "
+                        "Thông báo. / will receive no more TaskLedger mail.") +
+             "</p>");
+  };
+  Add(
+      http::verb::get, "/v1/email/confirm",
+      [=](Call& c) { link_page(c, webhooks::LinkPurpose::kConfirm); }, {{"t", ParamKind::kText}},
+      /*public_route=*/true);
+  Add(
+      http::verb::post, "/v1/email/confirm",
+      [=](Call& c) { link_act(c, webhooks::LinkPurpose::kConfirm); }, {{"t", ParamKind::kText}},
+      /*public_route=*/true);
+  Add(
+      http::verb::get, "/v1/email/unsubscribe",
+      [=](Call& c) { link_page(c, webhooks::LinkPurpose::kUnsubscribe); },
+      {{"t", ParamKind::kText}}, /*public_route=*/true);
+  Add(
+      http::verb::post, "/v1/email/unsubscribe",
+      [=](Call& c) { link_act(c, webhooks::LinkPurpose::kUnsubscribe); }, {{"t", ParamKind::kText}},
+      /*public_route=*/true);
+}
+
+}  // namespace taskledger::server

@@ -1,0 +1,329 @@
+#include "webhooks/mail_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "webhooks/mail_text.h"
+#include "webhooks/mime.h"
+#include "webhooks/signature.h"
+
+namespace taskledger::webhooks {
+namespace {
+
+constexpr std::string_view kLinkKeyName = "$mail-links";
+
+// The host part of the public URL: the right side of every Message-ID.
+std::string HostOf(const std::string& url) {
+  std::string rest = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+  rest = rest.substr(0, rest.find('/'));
+  rest =
+      rest.substr(0, rest.rfind(':') == std::string::npos || rest.front() == '[' ? rest.size()
+                                                                                 : rest.rfind(':'));
+  return rest.empty() ? "taskledger.invalid" : rest;
+}
+
+}  // namespace
+
+struct MailService::Impl : std::enable_shared_from_this<Impl> {
+  MailHost& host;
+  MailOptions options;
+  std::unique_ptr<Outbox> outbox;
+  std::string link_key;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::multimap<int64_t, std::string> due;  // next attempt -> message id
+  bool stopping = false;
+  int in_flight = 0;
+  double tokens = 1;  // the rate limit's bucket
+  std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
+  std::vector<std::thread> senders;
+  std::atomic<uint64_t> enqueued{0}, attempts{0}, delivered{0}, failed{0};
+
+  Impl(MailHost& h, MailOptions o) : host(h), options(std::move(o)) {}
+
+  std::string Link(LinkPurpose purpose, const Mailbox& m, int64_t valid_s) const {
+    const int64_t expires = host.NowMs() / 1000 + valid_s;
+    return options.public_url + "/v1/email/" +
+           (purpose == LinkPurpose::kConfirm ? "confirm" : "unsubscribe") +
+           "?t=" + MakeLinkToken(link_key, purpose, m.id, m.address, expires);
+  }
+
+  // A message to `m` of `type`, built whole now.
+  Message Make(const Mailbox& m, std::string_view type, const MailText& text, std::string key,
+               bool unsubscribe) {
+    const int64_t now = host.NowMs();
+    Message msg;
+    msg.id = MessageIdFor(m.id, key);
+    msg.endpoint = m.id;
+    msg.agency = m.agency;
+    msg.type = std::string(type);
+    msg.key = std::move(key);
+    msg.to = m.address;
+    msg.created_ms = msg.due_ms = msg.next_ms = now;
+    MailContent c;
+    c.from_name = options.smtp.from_name;
+    c.from_address = options.smtp.from_address;
+    c.to_address = m.address;
+    c.subject = text.subject;
+    c.text = text.text;
+    c.html = text.html;
+    c.message_id = msg.id + "@" + HostOf(options.public_url);
+    c.date_ms = now;
+    c.language = m.language;
+    if (unsubscribe)
+      c.unsubscribe_url = Link(LinkPurpose::kUnsubscribe, m, kUnsubscribeLinkSeconds);
+    c.headers.push_back({"X-TaskLedger-Type", std::string(type)});
+    msg.body = BuildMail(c);
+    return msg;
+  }
+
+  Result<std::string> Enqueue(Message m) {
+    auto added = outbox->Enqueue({std::move(m)}, {}, /*sync=*/true);
+    if (!added.ok()) return added.status();
+    if (added->empty()) return Status::AlreadyExists("that mail is queued already");
+    enqueued.fetch_add(1);
+    const std::string id = added->front().id;
+    {
+      std::lock_guard lock(mu);
+      due.emplace(added->front().next_ms, id);
+    }
+    cv.notify_one();
+    return id;
+  }
+
+  // Waits for the rate limit's next token; false when stopping.
+  bool Pace(std::unique_lock<std::mutex>& lock) {
+    for (;;) {
+      if (stopping) return false;
+      const auto now = std::chrono::steady_clock::now();
+      tokens = std::min(
+          std::max(1.0, options.per_second),
+          tokens + std::chrono::duration<double>(now - refilled).count() * options.per_second);
+      refilled = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      cv.wait_for(lock, std::chrono::duration<double>((1 - tokens) / options.per_second));
+    }
+  }
+
+  void SenderLoop() {
+    SmtpSender smtp(options.smtp);
+    std::unique_lock lock(mu);
+    while (!stopping) {
+      const int64_t now = host.NowMs();
+      if (due.empty() || due.begin()->first > now) {
+        const int64_t wait = due.empty() ? 1000 : std::min<int64_t>(1000, due.begin()->first - now);
+        cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait, 1)));
+        continue;
+      }
+      const std::string id = due.begin()->second;
+      due.erase(due.begin());
+      if (!Pace(lock)) break;
+      ++in_flight;
+      lock.unlock();
+      Send(smtp, id);
+      lock.lock();
+      --in_flight;
+      cv.notify_all();
+    }
+  }
+
+  // Why `m` should not be sent now, or empty.
+  std::string Refusal(const Message& m) {
+    std::string why;
+    host.ReadMail([&](const domain::Ledger&, const Mailboxes& boxes) {
+      const Mailbox* box = boxes.Find(m.endpoint);
+      if (!box || box->deleted) {
+        why = "the address was removed";
+      } else if (box->address != m.to) {
+        why = "the address changed to " + box->address;
+      } else if (m.type == kConfirmationMail) {
+        if (box->confirmed) why = "the address is confirmed already";
+      } else if (!box->Sends()) {
+        why = box->confirmed ? "the address is turned off" : "the address is not confirmed";
+      }
+    });
+    return why;
+  }
+
+  void Send(SmtpSender& smtp, const std::string& id) {
+    auto got = outbox->Get(id);
+    if (!got.ok() || got->state != MessageState::kPending) return;
+    Message m = std::move(*got);
+    const int64_t previous_next = m.next_ms;
+    const int64_t start = host.NowMs();
+    if (const std::string why = Refusal(m); !why.empty()) {
+      m.state = MessageState::kFailed;
+      m.last_error = "not sent: " + why;
+      m.done_ms = start;
+      failed.fetch_add(1);
+      (void)outbox->Save(m, nullptr, previous_next, false);
+      return;
+    }
+    attempts.fetch_add(1);
+    const SmtpOutcome o = smtp.Send(m.to, m.body);
+    const int64_t end = host.NowMs();
+    Attempt a;
+    a.n = ++m.attempts;
+    a.at_ms = start;
+    a.status = o.code;
+    a.latency_ms = end - start;
+    a.error = o.error;
+    m.last_status = o.code;
+    m.last_error = o.error;
+    const int round = m.attempts - m.round_base;
+    if (o.delivered) {
+      m.state = MessageState::kDelivered;
+      m.done_ms = end;
+      delivered.fetch_add(1);
+    } else if (o.permanent || round >= static_cast<int>(options.retry_ms.size())) {
+      m.state = MessageState::kFailed;
+      m.done_ms = end;
+      failed.fetch_add(1);
+      spdlog::warn("mail {} to mailbox {} failed for good after {} attempt(s): {}", m.id,
+                   m.endpoint, m.attempts, o.error);  // the address stays out of the log
+      if (o.permanent) MarkFailing(m, o.error);
+    } else {
+      static thread_local std::mt19937_64 rng{std::random_device{}()};
+      const int64_t delay = options.retry_ms[static_cast<size_t>(round)];
+      std::uniform_real_distribution<double> jitter(0.8, 1.2);
+      m.next_ms = end + static_cast<int64_t>(static_cast<double>(delay) * jitter(rng));
+    }
+    if (Status s = outbox->Save(m, &a, previous_next, false); !s.ok()) {
+      spdlog::error("mail outbox: {}", s.message());
+      return;
+    }
+    if (m.state == MessageState::kPending) {
+      std::lock_guard lock(mu);
+      due.emplace(m.next_ms, m.id);
+    }
+  }
+
+  void MarkFailing(const Message& m, const std::string& why) {
+    std::optional<Result<domain::Decision>> d;
+    host.ReadMail([&](const domain::Ledger&, const Mailboxes& boxes) {
+      d = DecideFailing(boxes, m.endpoint, why, {domain::ActorRole::kSystem, "", "mail"});
+    });
+    if (d && d->ok()) {
+      if (Status s = host.Append(std::move(**d)); !s.ok()) {
+        spdlog::warn("mail: marking mailbox {} failing: {}", m.endpoint, s.message());
+      }
+    }
+  }
+};
+
+MailService::MailService(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+MailService::~MailService() { Stop(0); }
+
+Result<std::unique_ptr<MailService>> MailService::Open(const std::string& dir, MailHost& host,
+                                                       MailOptions options) {
+  auto impl = std::make_shared<Impl>(host, std::move(options));
+  auto outbox = Outbox::Open(dir);
+  if (!outbox.ok()) return outbox.status();
+  impl->outbox = std::move(*outbox);
+  // The key that signs the links in mails: made once, kept with the outbox, never in the log.
+  std::optional<Secrets> key = impl->outbox->GetSecrets(std::string(kLinkKeyName));
+  if (!key) {
+    key = Secrets{NewSecret(), "", 0};
+    if (Status s = impl->outbox->PutSecrets(std::string(kLinkKeyName), *key); !s.ok()) return s;
+  }
+  auto bytes = SecretKey(key->current);
+  if (!bytes.ok()) return Status::Corruption("mail outbox: the link key is unreadable");
+  impl->link_key = *bytes;
+  return std::unique_ptr<MailService>(new MailService(std::move(impl)));
+}
+
+Status MailService::Start() {
+  auto pending = impl_->outbox->Pending();
+  if (!pending.ok()) return pending.status();
+  {
+    std::lock_guard lock(impl_->mu);
+    for (const Message& m : *pending) impl_->due.emplace(m.next_ms, m.id);
+  }
+  for (int i = 0; i < std::max(1, impl_->options.senders); ++i) {
+    impl_->senders.emplace_back([impl = impl_] { impl->SenderLoop(); });
+  }
+  return Status::Ok();
+}
+
+void MailService::Stop(int64_t drain_ms) {
+  {
+    std::unique_lock lock(impl_->mu);
+    impl_->cv.wait_for(lock, std::chrono::milliseconds(drain_ms),
+                       [&] { return impl_->in_flight == 0; });
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  for (std::thread& t : impl_->senders) t.join();
+  impl_->senders.clear();
+}
+
+const MailOptions& MailService::options() const { return impl_->options; }
+Outbox& MailService::outbox() { return *impl_->outbox; }
+
+Result<std::string> MailService::SendConfirmation(std::string_view id) {
+  std::optional<Message> m;
+  Status refused = Status::Ok();
+  impl_->host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
+    const Mailbox* box = boxes.Find(id);
+    if (!box || box->deleted) {
+      refused = Status::NotFound("no email subscription '" + std::string(id) + "'");
+    } else if (box->confirmed) {
+      refused = Status::AlreadyExists(box->address + " is confirmed already");
+    } else {
+      const std::string link = impl_->Link(LinkPurpose::kConfirm, *box, kConfirmLinkSeconds);
+      m = impl_->Make(*box, kConfirmationMail, ConfirmationText(ledger, *box, link),
+                      "confirm:" + std::to_string(impl_->host.NowMs()), /*unsubscribe=*/false);
+    }
+  });
+  if (!refused.ok()) return refused;
+  return impl_->Enqueue(std::move(*m));
+}
+
+Result<std::string> MailService::SendTest(std::string_view id) {
+  std::optional<Message> m;
+  Status refused = Status::Ok();
+  impl_->host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
+    const Mailbox* box = boxes.Find(id);
+    if (!box || box->deleted) {
+      refused = Status::NotFound("no email subscription '" + std::string(id) + "'");
+    } else if (!box->Sends()) {
+      refused = Status::FailedPrecondition(
+          box->confirmed ? box->address + " is turned off"
+                         : box->address + " is not confirmed yet: follow the mailed link first");
+    } else {
+      m = impl_->Make(*box, kTestMail, TestText(ledger, *box, impl_->options.public_url),
+                      "test:" + std::to_string(impl_->host.NowMs()), /*unsubscribe=*/true);
+    }
+  });
+  if (!refused.ok()) return refused;
+  return impl_->Enqueue(std::move(*m));
+}
+
+Result<Link> MailService::ReadLink(std::string_view token) const {
+  return ReadLinkToken(impl_->link_key, token, impl_->host.NowMs() / 1000);
+}
+
+MailService::Stats MailService::stats() const {
+  Stats s;
+  s.enqueued = impl_->enqueued.load();
+  s.attempts = impl_->attempts.load();
+  s.delivered = impl_->delivered.load();
+  s.failed = impl_->failed.load();
+  std::lock_guard lock(impl_->mu);
+  s.pending = static_cast<int64_t>(impl_->due.size()) + impl_->in_flight;
+  return s;
+}
+
+}  // namespace taskledger::webhooks

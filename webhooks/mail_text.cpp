@@ -1,0 +1,108 @@
+#include "webhooks/mail_text.h"
+
+#include "domain/text.h"
+
+namespace taskledger::webhooks {
+namespace {
+
+using domain::EscapeHtml;
+
+std::string AgencyName(const domain::Ledger& ledger, const Mailbox& box) {
+  const domain::Agency* a = ledger.FindAgency(box.agency);
+  if (!a) return box.agency;
+  return box.language == "en" && !a->name_en.empty() ? a->name_en : a->name;
+}
+
+// What the mailbox receives, in a sentence.
+std::string Wants(const Mailbox& box) {
+  const bool vi = box.language != "en";
+  std::string out;
+  const auto add = [&](const char* vi_text, const char* en_text) {
+    out += (out.empty() ? "" : ", ") + std::string(vi ? vi_text : en_text);
+  };
+  if (box.reminders) add("nhắc hạn", "deadline reminders");
+  if (box.changes) add("thông báo thay đổi", "notices of changes");
+  if (box.digest == Digest::kDaily) add("bản tổng hợp hằng ngày", "a daily digest");
+  if (box.digest == Digest::kWeekly)
+    add("bản tổng hợp hằng tuần (sáng thứ Hai)", "a weekly digest (Monday morning)");
+  if (out.empty()) out = vi ? "không thư nào (đã tắt mọi loại)" : "nothing (every kind is off)";
+  return out;
+}
+
+// A plain HTML document around `body`: the mail clients' common subset, styled inline.
+std::string Page(const Mailbox& box, const std::string& title, const std::string& body) {
+  return "<!doctype html><html lang=\"" + std::string(box.language == "en" ? "en" : "vi") +
+         "\"><head><meta charset=\"utf-8\"><title>" + EscapeHtml(title) +
+         "</title></head><body style=\"font-family:Arial,sans-serif;font-size:15px;"
+         "color:#1a1a1a;max-width:640px\">" +
+         body + "</body></html>";
+}
+
+std::string Button(const std::string& href, const std::string& label) {
+  return "<p><a href=\"" + EscapeHtml(href) +
+         "\" style=\"display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;"
+         "text-decoration:none;border-radius:4px\">" +
+         EscapeHtml(label) + "</a></p>";
+}
+
+}  // namespace
+
+MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
+                          const std::string& link) {
+  const std::string agency = AgencyName(ledger, box);
+  MailText t;
+  if (box.language == "en") {
+    t.subject = "[TaskLedger] Confirm this address for " + agency;
+    t.text = "This address (" + box.address + ") was registered to receive TaskLedger mail for " +
+             agency + ": " + Wants(box) +
+             ".\r\n\r\nTo confirm it, open this link within 7 days:\r\n" + link +
+             "\r\n\r\nIf you did not expect this mail, ignore it: nothing will be sent to "
+             "this address unless it is confirmed.\r\n";
+    t.html = Page(box, t.subject,
+                  "<p>This address (<b>" + EscapeHtml(box.address) +
+                      "</b>) was registered to receive TaskLedger mail for <b>" +
+                      EscapeHtml(agency) + "</b>: " + EscapeHtml(Wants(box)) + ".</p>" +
+                      Button(link, "Confirm this address") +
+                      "<p>The link works for 7 days. If you did not expect this mail, ignore "
+                      "it: nothing will be sent to this address unless it is confirmed.</p>");
+    return t;
+  }
+  t.subject = "[TaskLedger] Xác nhận địa chỉ thư của " + agency;
+  t.text = "Địa chỉ " + box.address + " vừa được đăng ký nhận thư của TaskLedger cho " + agency +
+           ": " + Wants(box) + ".\r\n\r\nĐể xác nhận, mở liên kết sau trong vòng 7 ngày:\r\n" +
+           link +
+           "\r\n\r\nNếu không phải đơn vị đăng ký, xin bỏ qua thư này: địa chỉ chưa xác "
+           "nhận sẽ không nhận được thư nào.\r\n";
+  t.html =
+      Page(box, t.subject,
+           "<p>Địa chỉ <b>" + EscapeHtml(box.address) +
+               "</b> vừa được đăng ký nhận thư của TaskLedger cho <b>" + EscapeHtml(agency) +
+               "</b>: " + EscapeHtml(Wants(box)) + ".</p>" + Button(link, "Xác nhận địa chỉ này") +
+               "<p>Liên kết có hiệu lực trong 7 ngày. Nếu không phải đơn vị đăng ký, xin bỏ "
+               "qua thư này: địa chỉ chưa xác nhận sẽ không nhận được thư nào.</p>");
+  return t;
+}
+
+MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::string& public_url) {
+  const std::string agency = AgencyName(ledger, box);
+  const std::string page = public_url + "/#/notifications";
+  MailText t;
+  if (box.language == "en") {
+    t.subject = "[TaskLedger] Test mail for " + agency;
+    t.text = "Mail from TaskLedger reaches this address. It receives: " + Wants(box) +
+             ".\r\nChange what it receives: " + page + "\r\n";
+    t.html = Page(box, t.subject,
+                  "<p>Mail from TaskLedger reaches this address. It receives: " +
+                      EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Notification settings"));
+    return t;
+  }
+  t.subject = "[TaskLedger] Thư thử của " + agency;
+  t.text = "Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " + Wants(box) +
+           ".\r\nĐổi những gì địa chỉ nhận: " + page + "\r\n";
+  t.html = Page(box, t.subject,
+                "<p>Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " +
+                    EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Cài đặt thông báo"));
+  return t;
+}
+
+}  // namespace taskledger::webhooks

@@ -1,0 +1,22 @@
+// What the mails say, in the mailbox's language (Vietnamese, or English): a subject a clerk can
+// sort by, a plain-text part and an HTML part saying the same. Pure functions of the state given.
+#pragma once
+
+#include <string>
+
+#include "domain/ledger.h"
+#include "webhooks/mailbox.h"
+
+namespace taskledger::webhooks {
+
+struct MailText {
+  std::string subject, text, html;
+};
+
+// Asks the address's owner to follow `link` before anything else is sent to it.
+MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
+                          const std::string& link);
+// Says that mail reaches this address, and what it will receive.
+MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::string& public_url);
+
+}  // namespace taskledger::webhooks
