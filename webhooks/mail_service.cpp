@@ -6,10 +6,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <random>
 #include <thread>
 
+#include "webhooks/audience.h"
 #include "webhooks/mail_text.h"
 #include "webhooks/mime.h"
 #include "webhooks/signature.h"
@@ -45,6 +47,10 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   double tokens = 1;  // the rate limit's bucket
   std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
   std::vector<std::thread> senders;
+  std::thread dispatcher;
+  std::condition_variable dispatch_cv;
+  uint64_t log_cursor = 0;    // dispatcher only (and Start)
+  int64_t clock_cursor = 0;   // dispatcher only (and Start)
   std::atomic<uint64_t> enqueued{0}, attempts{0}, delivered{0}, failed{0};
 
   Impl(MailHost& h, MailOptions o) : host(h), options(std::move(o)) {}
@@ -54,6 +60,124 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
     return options.public_url + "/v1/email/" +
            (purpose == LinkPurpose::kConfirm ? "confirm" : "unsubscribe") +
            "?t=" + MakeLinkToken(link_key, purpose, m.id, m.address, expires);
+  }
+
+  // A mail decided under the read lock, built (MIME) after it.
+  struct Planned {
+    Mailbox box;
+    std::string type;
+    MailText text;
+    std::string key, task, occurrence;
+    int64_t due_ms = 0;
+  };
+
+  // What the log (after log_cursor) and the clock (after clock_cursor, up to `now`) give the
+  // confirmed addresses; sets `*log_to` to where the log was read up to, `*more` when short.
+  std::vector<Planned> Plan(const domain::Ledger& ledger, const Mailboxes& boxes, int64_t now,
+                            uint64_t* log_to, bool* more, Status* failed) {
+    std::vector<Planned> out;
+    std::map<std::string, std::vector<const Mailbox*>, std::less<>> live;
+    for (const Mailbox* m : boxes.All()) {
+      if (m->Sends()) live[m->agency].push_back(m);
+    }
+    const uint64_t folded = ledger.position();
+    *log_to = log_cursor;
+    if (folded > log_cursor) {
+      *log_to = std::min(folded, log_cursor + 2000);
+      *more = *log_to < folded;
+      if (!live.empty()) {
+        *failed = host.store().Scan(log_cursor + 1, *log_to, [&](const EventView& e) {
+          const std::string_view type = ChangeType(e.type);
+          if (type.empty() || !e.stream.starts_with("task-")) return true;
+          const domain::Task* t = ledger.FindTask(e.stream.substr(5));
+          if (!t) return true;
+          const auto data = nlohmann::json::parse(e.data, nullptr, false);
+          std::vector<std::string> extra;
+          if (data.is_object()) {
+            for (const char* key : {"previous_lead", "previous_coordinating"}) {
+              for (auto& a : data.value(key, std::vector<std::string>{})) extra.push_back(a);
+            }
+          }
+          for (const std::string& agency : Involved(ledger, *t, extra)) {
+            auto it = live.find(agency);
+            if (it == live.end()) continue;
+            for (const Mailbox* m : it->second) {
+              if (!m->changes || m->created_position >= e.position) continue;
+              out.push_back({*m, std::string(type),
+                             ChangeText(ledger, *m, type, *t, options.public_url),
+                             "log:" + std::to_string(e.position), t->id,
+                             data.is_object() ? data.value("occurrence", "") : "",
+                             e.recorded_at_ms});
+            }
+          }
+          return true;
+        });
+      }
+    }
+    if (now > clock_cursor && !live.empty()) {
+      for (const Reminder& r : RemindersBetween(ledger, options.reminders, clock_cursor, now)) {
+        for (const std::string& agency : Involved(ledger, *r.task)) {
+          auto it = live.find(agency);
+          if (it == live.end()) continue;
+          for (const Mailbox* m : it->second) {
+            if (!m->reminders) continue;
+            out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
+                           "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  // One round: the log's news and the reminders now due, enqueued with the cursors they reach.
+  bool Dispatch() {
+    const int64_t now = host.NowMs();
+    std::vector<Planned> planned;
+    uint64_t log_to = log_cursor;
+    bool more = false;
+    Status failed = Status::Ok();
+    host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
+      planned = Plan(ledger, boxes, now, &log_to, &more, &failed);
+    });
+    if (!failed.ok()) {
+      spdlog::error("mail: reading the log: {}", failed.message());
+      return false;
+    }
+    if (log_to == log_cursor && now <= clock_cursor) return false;
+    std::vector<Message> batch;
+    batch.reserve(planned.size());
+    for (Planned& p : planned) {
+      Message m = Make(p.box, p.type, p.text, p.key, /*unsubscribe=*/true);
+      m.task = std::move(p.task);
+      m.occurrence = std::move(p.occurrence);
+      m.due_ms = p.due_ms;
+      batch.push_back(std::move(m));
+    }
+    auto added = outbox->Enqueue(std::move(batch), Outbox::Cursors{log_to, now}, true);
+    if (!added.ok()) {
+      spdlog::error("mail: {}", added.status().message());  // cursors unmoved: next round
+      return false;
+    }
+    log_cursor = log_to;
+    clock_cursor = now;
+    enqueued.fetch_add(added->size());
+    {
+      std::lock_guard lock(mu);
+      for (const Message& m : *added) due.emplace(m.next_ms, m.id);
+    }
+    cv.notify_all();
+    return more;
+  }
+
+  void DispatchLoop() {
+    std::unique_lock lock(mu);
+    while (!stopping) {
+      lock.unlock();
+      const bool more = Dispatch();
+      lock.lock();
+      if (!more) dispatch_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
+    }
   }
 
   // A message to `m` of `type`, built whole now.
@@ -251,9 +375,25 @@ Status MailService::Start() {
     std::lock_guard lock(impl_->mu);
     for (const Message& m : *pending) impl_->due.emplace(m.next_ms, m.id);
   }
+  // Where the log and the clock were read up to; at the first start: the log's end and now
+  // (what happened before the service existed is not news).
+  const Outbox::Cursors c = impl_->outbox->cursors();
+  if (c.log && c.clock) {
+    impl_->log_cursor = *c.log;
+    impl_->clock_cursor = *c.clock;
+  } else {
+    impl_->host.ReadMail([&](const domain::Ledger& l, const Mailboxes&) {
+      impl_->log_cursor = l.position();
+    });
+    impl_->clock_cursor = impl_->host.NowMs();
+    auto saved = impl_->outbox->Enqueue(
+        {}, Outbox::Cursors{impl_->log_cursor, impl_->clock_cursor}, true);
+    if (!saved.ok()) return saved.status();
+  }
   for (int i = 0; i < std::max(1, impl_->options.senders); ++i) {
     impl_->senders.emplace_back([impl = impl_] { impl->SenderLoop(); });
   }
+  impl_->dispatcher = std::thread([impl = impl_] { impl->DispatchLoop(); });
   return Status::Ok();
 }
 
@@ -265,6 +405,8 @@ void MailService::Stop(int64_t drain_ms) {
     impl_->stopping = true;
   }
   impl_->cv.notify_all();
+  impl_->dispatch_cv.notify_all();
+  if (impl_->dispatcher.joinable()) impl_->dispatcher.join();
   for (std::thread& t : impl_->senders) t.join();
   impl_->senders.clear();
 }

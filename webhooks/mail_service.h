@@ -8,12 +8,15 @@
 // limit keeps within what the relay allows. Restarts lose nothing: pending messages are read back
 // from the outbox and sent.
 //
-// So far it sends the confirmation mail (a signed, expiring link that must be followed before
-// anything else goes to an address) and test mails. The link key lives in the outbox's store,
-// never in the log.
+// It sends the confirmation mail (a signed, expiring link that must be followed before anything
+// else goes to an address), test mails, and to confirmed addresses that want them the deadline
+// reminders (per occurrence and offset, moved by extensions, never twice: keyed as the webhooks'
+// are) and the changes to the tasks their agency leads or coordinates, directly or through a
+// group. What the log and the clock have been read up to is kept with the outbox, so a restart
+// neither loses nor repeats any. The link key lives in the outbox's store, never in the log.
 //
-// Threads: `senders` threads of its own, each with one SMTP session; its methods may be called
-// from any thread.
+// Threads: `senders` threads of its own, each with one SMTP session, and one that turns the log
+// and the clock into mail every second; its methods may be called from any thread.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +29,9 @@
 #include "domain/ledger.h"
 #include "webhooks/links.h"
 #include "webhooks/mailbox.h"
+#include "events/event_store.h"
 #include "webhooks/outbox.h"
+#include "webhooks/reminders.h"
 #include "webhooks/smtp.h"
 
 namespace taskledger::webhooks {
@@ -41,10 +46,14 @@ class MailHost {
       const std::function<void(const domain::Ledger&, const Mailboxes&)>& fn) const = 0;
   // Appends a mailbox decision (confirmed, unsubscribed, failing) and folds it; blocking.
   virtual Status Append(domain::Decision decision) = 0;
+  // The log, to read task events from.
+  virtual const EventStore& store() const = 0;
 };
 
 struct MailOptions {
   SmtpSettings smtp;
+  // When reminders go out: the server's policy (the webhooks' --webhook-reminder-* flags).
+  ReminderPolicy reminders;
   // Where the dashboard and the API are reached from outside: the links in mails.
   std::string public_url = "http://localhost:8080";
   // Delays before each attempt (the first: at once). Default: 0, 1 min, 5 min, 30 min, 2 h, 6 h,

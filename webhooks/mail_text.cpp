@@ -1,5 +1,6 @@
 #include "webhooks/mail_text.h"
 
+#include "domain/date.h"
 #include "domain/text.h"
 
 namespace taskledger::webhooks {
@@ -103,6 +104,96 @@ MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::s
                 "<p>Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " +
                     EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Cài đặt thông báo"));
   return t;
+}
+
+namespace {
+
+// A task's line for people: code, title, and the link to it on the dashboard.
+std::string TaskLink(const domain::Task& t, const std::string& public_url) {
+  return public_url + "/#/task/" + t.id;
+}
+
+std::string ShortTitle(const domain::Task& t) { return domain::CutUtf8(t.title, 90); }
+
+MailText TaskMail(const Mailbox& box, std::string subject, const std::string& lead_in,
+                  const domain::Task& t, const std::string& public_url) {
+  const bool en = box.language == "en";
+  const std::string link = TaskLink(t, public_url);
+  MailText m;
+  m.subject = std::move(subject);
+  m.text = lead_in + "\r\n\r\n" + t.code + ". " + t.title + "\r\n" + link + "\r\n\r\n" +
+           (en ? "You receive this as an address of your agency on TaskLedger."
+               : "Thư này gửi đến địa chỉ của đơn vị đã đăng ký trên TaskLedger.") +
+           "\r\n";
+  m.html = Page(box, m.subject,
+                "<p>" + EscapeHtml(lead_in) + "</p><p><b>" + EscapeHtml(t.code) + ".</b> " +
+                    EscapeHtml(t.title) + "</p>" +
+                    Button(link, en ? "Open the task" : "Xem nhiệm vụ") +
+                    "<p style=\"color:#555;font-size:13px\">" +
+                    (en ? "You receive this as an address of your agency on TaskLedger."
+                        : "Thư này gửi đến địa chỉ của đơn vị đã đăng ký trên TaskLedger.") +
+                    "</p>");
+  return m;
+}
+
+}  // namespace
+
+MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Reminder& r,
+                      const std::string& public_url) {
+  (void)ledger;
+  const bool en = box.language == "en";
+  const std::string due = domain::ToDmy(r.due);
+  const std::string days = std::to_string(r.offset_days < 0 ? -r.offset_days : r.offset_days);
+  std::string tag, tail, lead_in;
+  if (r.offset_days > 0) {
+    tag = en ? "[Reminder]" : "[Nhắc hạn]";
+    tail = en ? ", " + days + " days left" : ", còn " + days + " ngày";
+    lead_in = en ? "This task is due on " + due + ", in " + days + " days."
+                 : "Nhiệm vụ sau đến hạn ngày " + due + ", còn " + days + " ngày.";
+  } else if (r.offset_days == 0) {
+    tag = en ? "[Due today]" : "[Đến hạn hôm nay]";
+    lead_in = en ? "This task is due today, " + due + "." : "Nhiệm vụ sau đến hạn hôm nay, " + due + ".";
+  } else {
+    tag = en ? "[Overdue]" : "[Quá hạn]";
+    tail = en ? ", " + days + " days late" : ", quá " + days + " ngày";
+    lead_in = en ? "This task was due on " + due + " and is not completed: " + days + " days late."
+                 : "Nhiệm vụ sau đã quá hạn " + days + " ngày (hạn " + due + ") mà chưa hoàn thành.";
+  }
+  const std::string subject =
+      tag + " " + r.task->code + " — " + (en ? "due " : "hạn ") + due + tail + " · " +
+      ShortTitle(*r.task);
+  return TaskMail(box, subject, lead_in, *r.task, public_url);
+}
+
+MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::string_view type,
+                    const domain::Task& task, const std::string& public_url) {
+  (void)ledger;
+  const bool en = box.language == "en";
+  struct Words {
+    std::string_view type;
+    const char *vi_tag, *en_tag, *vi_text, *en_text;
+  };
+  static constexpr Words kWords[] = {
+      {"task.assigned", "[Giao nhiệm vụ]", "[Assigned]", "Đơn vị được giao nhiệm vụ sau.",
+       "Your agency was given this task."},
+      {"task.reassigned", "[Điều chỉnh phân công]", "[Reassigned]",
+       "Phân công của nhiệm vụ sau đã thay đổi.", "Who carries out this task has changed."},
+      {"task.deadline.changed", "[Đổi hạn]", "[Deadline changed]", "Hạn của nhiệm vụ sau đã thay đổi.",
+       "The deadline of this task has changed."},
+      {"task.extension.decided", "[Gia hạn]", "[Extension decided]",
+       "Đề nghị gia hạn nhiệm vụ sau đã có quyết định.", "A request to extend this task was decided."},
+      {"task.deliverable.reviewed", "[Duyệt sản phẩm]", "[Deliverable reviewed]",
+       "Sản phẩm của nhiệm vụ sau đã được xem xét.", "A deliverable of this task was reviewed."},
+      {"task.comment.added", "[Ý kiến]", "[Comment]", "Có ý kiến mới về nhiệm vụ sau.",
+       "There is a new comment on this task."},
+  };
+  const Words* w = &kWords[0];
+  for (const Words& x : kWords) {
+    if (x.type == type) w = &x;
+  }
+  const std::string subject =
+      std::string(en ? w->en_tag : w->vi_tag) + " " + task.code + " — " + ShortTitle(task);
+  return TaskMail(box, subject, en ? w->en_text : w->vi_text, task, public_url);
 }
 
 }  // namespace taskledger::webhooks

@@ -6,6 +6,7 @@
 
 #include "domain/ledger.h"
 #include "webhooks/mailbox.h"
+#include "webhooks/reminders.h"
 
 namespace taskledger::webhooks {
 
@@ -18,5 +19,12 @@ MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
                           const std::string& link);
 // Says that mail reaches this address, and what it will receive.
 MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::string& public_url);
+
+// A deadline reminder: "[Nhắc hạn] III.1 — hạn 31/12/2025, còn 7 ngày" (due today, overdue alike).
+MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Reminder& r,
+                      const std::string& public_url);
+// A change to a task the agency leads or coordinates (`type` as ChangeType gives it).
+MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::string_view type,
+                    const domain::Task& task, const std::string& public_url);
 
 }  // namespace taskledger::webhooks

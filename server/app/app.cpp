@@ -62,6 +62,7 @@ class AppMailHost final : public webhooks::MailHost {
   Status Append(domain::Decision d) override {
     return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
   }
+  const EventStore& store() const override { return app_.store(); }
 
  private:
   App& app_;

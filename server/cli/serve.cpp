@@ -223,6 +223,7 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   webhook_options->outbox.min_free_bytes = o.min_free_bytes;
   auto mail_options = MailOptionsFrom(o.mail, webhook_options->base_url);
   if (!mail_options) return 2;
+  if (*mail_options) (*mail_options)->reminders = webhook_options->reminders;
   UseBufferedStdoutLog();
   const size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) {

@@ -217,3 +217,82 @@ TEST_CASE(
   CHECK(deliveries["items"][0]["state"] == "failed");
   CHECK(deliveries["items"][0]["attempts"] == 1);
 }
+
+TEST_CASE("confirmed addresses get the deadline reminders and the changes of their agency's "
+          "tasks, once, across a restart",
+          "[server][integration][email]") {
+  SmtpSink sink;
+  // Two seconds before 08:00 in Vietnam on 24/12/2026: a week before I.1 (led by so-gddt-hp) is
+  // due on 31/12/2026, its reminder goes out at 08:00.
+  ApiFixture f("2026-12-24T07:59:58", MailFlags(sink));
+  const json hp = f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                             {{"agency", "so-gddt-hp"},
+                              {"address", "vanthu@sogddt-hp.gov.vn"},
+                              {"confirmed", true},
+                              {"digest", "none"}})
+                      .json();
+  // An unconfirmed address of the same agency gets only its confirmation.
+  REQUIRE(f.PostJson(f.agency_hp, "/v1/email-subscriptions", {{"address", "khac@sogddt-hp.gov.vn"}})
+              .status == 201);
+  // An English-speaking address that wants no reminders, only changes.
+  REQUIRE(f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                     {{"agency", "so-gddt-hp"},
+                      {"address", "it@sogddt-hp.gov.vn"},
+                      {"confirmed", true},
+                      {"reminders", false},
+                      {"language", "en"}})
+              .status == 201);
+  const auto to = [&](const std::string& address) {
+    std::vector<json> out;
+    for (const json& m : sink.Messages()) {
+      if (m["envelope"]["rcpt"][0] == address) out.push_back(m);
+    }
+    return out;
+  };
+  const auto with_subject = [](const std::vector<json>& mails, const std::string& part) {
+    return std::count_if(mails.begin(), mails.end(), [&](const json& m) {
+      return m["subject"].get<std::string>().find(part) != std::string::npos;
+    });
+  };
+  std::vector<json> got;
+  for (int i = 0; i < 200; ++i) {
+    got = to("vanthu@sogddt-hp.gov.vn");
+    if (with_subject(got, "[Nhắc hạn] I.1 — hạn 31/12/2026, còn 7 ngày") > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(with_subject(got, "[Nhắc hạn] I.1 — hạn 31/12/2026, còn 7 ngày") == 1);
+  const json& reminder = *std::find_if(got.begin(), got.end(), [](const json& m) {
+    return m["subject"].get<std::string>().find("I.1 —") != std::string::npos;
+  });
+  CHECK(reminder["headers"]["x-taskledger-type"][0] == "task.deadline.approaching");
+  CHECK(reminder["parts"][0]["text"].get<std::string>().find(
+            "https://taskledger.example.vn/#/task/hp-tieng-anh-2025:I.1") != std::string::npos);
+  CHECK(reminder["parts"][1]["text"].get<std::string>().find("Xem nhiệm vụ") != std::string::npos);
+  CHECK(reminder["headers"].contains("list-unsubscribe"));
+  CHECK(with_subject(to("it@sogddt-hp.gov.vn"), "I.1") == 0);  // wants no reminders
+  CHECK(with_subject(to("khac@sogddt-hp.gov.vn"), "I.1") == 0);  // not confirmed
+
+  // A comment on I.1: its lead agency's addresses that want changes hear of it.
+  REQUIRE(f.PostJson(f.coordinator, "/v1/tasks/hp-tieng-anh-2025:I.1/comments",
+                     {{"text", "Đề nghị báo cáo tiến độ"}})
+              .status == 201);
+  std::vector<json> it_mail;
+  for (int i = 0; i < 200 && with_subject(it_mail, "[Comment] I.1") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    it_mail = to("it@sogddt-hp.gov.vn");
+  }
+  CHECK(with_subject(it_mail, "[Comment] I.1") == 1);
+  got = to("vanthu@sogddt-hp.gov.vn");
+  for (int i = 0; i < 100 && with_subject(got, "[Ý kiến] I.1") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    got = to("vanthu@sogddt-hp.gov.vn");
+  }
+  CHECK(with_subject(got, "[Ý kiến] I.1") == 1);
+
+  // After a restart nothing is sent again.
+  const size_t before = sink.Messages().size();
+  f.Restart();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(sink.Messages().size() == before);
+  (void)hp;
+}

@@ -12,6 +12,7 @@
 #include "domain/date.h"
 #include "server/app/app.h"
 #include "server/app/checkpoint.h"
+#include "webhooks/mailbox.h"
 #include "webhooks/subscription.h"
 
 namespace taskledger::testing {
@@ -69,7 +70,7 @@ class History {
       options.token_id = "tok";
     }
     app_->Execute(c, a, options, [&](Result<CommandOutcome> r) { done.set_value(std::move(r)); });
-    done.get_future().get();  // refused commands are part of a random history too
+    (void)done.get_future().get();  // refused commands are part of a random history too
   }
 
   void NewTask() {
@@ -168,7 +169,7 @@ class History {
         tokens_.pop_back();
         return;
       case 15:
-        return Webhook();
+        return Pick(2) == 0 ? Webhook() : Mailbox();
       default:
         return Do(RegisterAgency{{Agency(),
                                   "Tên mới",
@@ -212,6 +213,44 @@ class History {
       if (Pick(3) == 0) return webhooks::DecideDelete(r, id, actor);
       spec.agency.reset();
       return webhooks::DecideUpdate(r, l, id, spec, actor);
+    });
+    if (!decision.ok()) return;
+    std::promise<void> done;
+    app_->Submit(std::move(*decision), [&](Result<CommandOutcome>) { done.set_value(); });
+    done.get_future().get();
+  }
+
+  // An email address subscribed, changed, confirmed (by link or coordinator), unsubscribed,
+  // marked failing or removed.
+  void Mailbox() {
+    const std::string id = "em_" + std::to_string(1000 + Pick(3));
+    const Actor system{ActorRole::kSystem, "", "mail"};
+    auto decision = app_->ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
+      const webhooks::Mailbox* m = r.Find(id);
+      webhooks::MailboxSpec spec;
+      if (!m || m->deleted) {
+        if (m) return Result<Decision>(Status::AlreadyExists("used"));
+        spec.agency = Agency();
+        spec.address = "vanthu" + std::to_string(Pick(9)) + "@so.gov.vn";
+        spec.confirmed = Pick(2) == 0;
+        spec.digest = static_cast<webhooks::Digest>(Pick(3));
+        return webhooks::DecideSubscribe(r, l, id, spec, kHistoryCoordinator);
+      }
+      switch (Pick(6)) {
+        case 0:
+          return webhooks::DecideConfirm(r, id, m->address, "link", system);
+        case 1:
+          return webhooks::DecideUnsubscribe(r, id, m->address, "one-click", system);
+        case 2:
+          return webhooks::DecideFailing(r, id, "SMTP 550", system);
+        case 3:
+          return webhooks::DecideDelete(r, id, kHistoryCoordinator);
+        default:
+          spec.address = "vanphong" + std::to_string(Pick(9)) + "@so.gov.vn";
+          spec.enabled = Pick(2) == 0;
+          spec.language = Pick(2) == 0 ? "vi" : "en";
+          return webhooks::DecideUpdate(r, l, id, spec, kHistoryCoordinator);
+      }
     });
     if (!decision.ok()) return;
     std::promise<void> done;
