@@ -309,6 +309,11 @@ Result<Decision> Notified(const Ledger& s, const RecordNotification& c, const Ac
             {"type", n.type},       {"attempts", n.attempts}, {"status", n.status},
             {"at", n.at_ms}};
   if (!c.occurrence.empty()) j["occurrence"] = c.occurrence;
+  if (n.channel != "webhook") {
+    if (n.channel != "email") return Invalid("channel", "is webhook or email");
+    j["channel"] = n.channel;
+    j["address"] = n.address;
+  }
   if (n.error.size() > 2000 || !IsUtf8(n.error))
     return Invalid("error", "over 2000 bytes or not UTF-8");
   if (!n.error.empty()) j["error"] = n.error;

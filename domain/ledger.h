@@ -113,7 +113,8 @@ class Ledger {
   // those plans exactly as the ledger it was taken from. The encoding is canonical: equal states
   // encode to equal bytes. kFoldVersion changes whenever folding or this form changes meaning,
   // which sets older checkpoints aside.
-  static constexpr uint32_t kFoldVersion = 3;  // 2: task.completion_recorded; 3: plans apart
+  // 2: task.completion_recorded; 3: plans apart; 4: a notification's channel and address.
+  static constexpr uint32_t kFoldVersion = 4;
   void EncodeShared(std::string& out) const;
   void EncodePlans(
       const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;

@@ -186,6 +186,10 @@ Status Ledger::ApplyTask(const EventView& e) {
     n.endpoint = std::string(Str(j, "endpoint"));
     n.agency = std::string(Str(j, "agency"));
     n.type = std::string(Str(j, "type"));
+    if (const std::string_view channel = Str(j, "channel"); !channel.empty()) {
+      n.channel = std::string(channel);
+    }
+    n.address = std::string(Str(j, "address"));
     n.delivered = e.type == ev::kTaskNotificationDelivered;
     n.attempts = static_cast<int>(Int(j, "attempts"));
     n.status = static_cast<int>(Int(j, "status"));

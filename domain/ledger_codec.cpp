@@ -17,7 +17,7 @@ static_assert(sizeof(Task) == 440, "Task changed: encode the new field, bump kFo
 static_assert(sizeof(Occurrence) == 232, "Occurrence changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Deliverable) == 240, "Deliverable changed: encode it, bump kFoldVersion");
 static_assert(sizeof(ExtensionRequest) == 144, "ExtensionRequest changed: encode it");
-static_assert(sizeof(Notification) == 216, "Notification changed: encode it, bump kFoldVersion");
+static_assert(sizeof(Notification) == 280, "Notification changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Schedule) == 104, "Schedule changed: encode it, bump kFoldVersion");
 
 void Put(BinaryWriter& w, Date d) { w.I64(DaysFromCivil(d)); }
@@ -136,7 +136,8 @@ void Put(BinaryWriter& w, const Task& t) {
   for (const Occurrence& o : t.occurrences) Put(w, o);
   w.U64(t.notifications.size());
   for (const Notification& n : t.notifications) {
-    for (const std::string* s : {&n.occurrence, &n.message, &n.endpoint, &n.agency, &n.type}) {
+    for (const std::string* s :
+         {&n.occurrence, &n.message, &n.endpoint, &n.agency, &n.type, &n.channel, &n.address}) {
       w.Str(*s);
     }
     w.Bool(n.delivered);
@@ -161,7 +162,8 @@ std::unique_ptr<Task> GetTask(BinaryReader& r) {
   for (Occurrence& o : t->occurrences) o = GetOccurrence(r);
   t->notifications.resize(r.Count(11));
   for (Notification& n : t->notifications) {
-    for (std::string* s : {&n.occurrence, &n.message, &n.endpoint, &n.agency, &n.type}) {
+    for (std::string* s :
+         {&n.occurrence, &n.message, &n.endpoint, &n.agency, &n.type, &n.channel, &n.address}) {
       *s = r.Str();
     }
     n.delivered = r.Bool();

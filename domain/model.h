@@ -94,6 +94,8 @@ struct Notification {
   std::string endpoint;    // the subscription's id
   std::string agency;      // whom it was for
   std::string type;        // "task.deadline.approaching", "task.assigned", …
+  std::string channel = "webhook";  // "webhook" or "email"
+  std::string address;     // email: the address it went to; webhook: empty (the endpoint says)
   bool delivered = false;  // false: failed after its last attempt
   int attempts = 0;
   int status = 0;     // the last HTTP status; 0: no answer

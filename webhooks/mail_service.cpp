@@ -6,11 +6,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "domain/text.h"
 #include "webhooks/audience.h"
 #include "webhooks/mail_text.h"
 #include "webhooks/mime.h"
@@ -49,8 +50,8 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   std::vector<std::thread> senders;
   std::thread dispatcher;
   std::condition_variable dispatch_cv;
-  uint64_t log_cursor = 0;    // dispatcher only (and Start)
-  int64_t clock_cursor = 0;   // dispatcher only (and Start)
+  uint64_t log_cursor = 0;   // dispatcher only (and Start)
+  int64_t clock_cursor = 0;  // dispatcher only (and Start)
   std::atomic<uint64_t> enqueued{0}, attempts{0}, delivered{0}, failed{0};
 
   Impl(MailHost& h, MailOptions o) : host(h), options(std::move(o)) {}
@@ -103,11 +104,10 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
             if (it == live.end()) continue;
             for (const Mailbox* m : it->second) {
               if (!m->changes || m->created_position >= e.position) continue;
-              out.push_back({*m, std::string(type),
-                             ChangeText(ledger, *m, type, *t, options.public_url),
-                             "log:" + std::to_string(e.position), t->id,
-                             data.is_object() ? data.value("occurrence", "") : "",
-                             e.recorded_at_ms});
+              out.push_back(
+                  {*m, std::string(type), ChangeText(ledger, *m, type, *t, options.public_url),
+                   "log:" + std::to_string(e.position), t->id,
+                   data.is_object() ? data.value("occurrence", "") : "", e.recorded_at_ms});
             }
           }
           return true;
@@ -291,7 +291,7 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
       m.last_error = "not sent: " + why;
       m.done_ms = start;
       failed.fetch_add(1);
-      (void)outbox->Save(m, nullptr, previous_next, false);
+      if (outbox->Save(m, nullptr, previous_next, false).ok() && !m.task.empty()) Record(m);
       return;
     }
     attempts.fetch_add(1);
@@ -327,10 +327,49 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
       spdlog::error("mail outbox: {}", s.message());
       return;
     }
+    if (m.state != MessageState::kPending && !m.task.empty()) Record(m);
     if (m.state == MessageState::kPending) {
       std::lock_guard lock(mu);
       due.emplace(m.next_ms, m.id);
     }
+  }
+
+  // The outcome of a finished mail about a task, on that task in the log; the outbox forgets it
+  // is unrecorded once the log has it (or never can: the task is gone).
+  void Record(const Message& m) {
+    domain::RecordNotification c;
+    c.task = m.task;
+    c.occurrence = m.occurrence;
+    domain::Notification& n = c.notification;
+    n.message = m.id;
+    n.endpoint = m.endpoint;
+    n.agency = m.agency;
+    n.type = m.type;
+    n.channel = "email";
+    n.address = m.to;
+    n.delivered = m.state == MessageState::kDelivered;
+    n.attempts = m.attempts;
+    n.status = m.last_status;
+    n.error = domain::CutUtf8(m.last_error, 500);
+    n.at_ms = m.done_ms;
+    std::weak_ptr<Impl> weak = weak_from_this();
+    const std::string id = m.id;
+    host.Execute(std::move(c), [weak, id](Status s) {
+      auto self = weak.lock();
+      if (!self) return;
+      const auto code = s.code();
+      if (s.ok() || code == Status::Code::kAlreadyExists || code == Status::Code::kNotFound ||
+          code == Status::Code::kInvalidArgument) {
+        if (!s.ok() && code != Status::Code::kAlreadyExists) {
+          spdlog::warn("mail: the outcome of {} cannot be recorded: {}", id, s.ToString());
+        }
+        if (Status m = self->outbox->MarkRecorded(id); !m.ok())
+          spdlog::error("mail: {}", m.ToString());
+      } else {
+        spdlog::warn("mail: recording the outcome of {} failed ({}); retried at the next start", id,
+                     s.ToString());
+      }
+    });
   }
 
   void MarkFailing(const Message& m, const std::string& why) {
@@ -382,14 +421,17 @@ Status MailService::Start() {
     impl_->log_cursor = *c.log;
     impl_->clock_cursor = *c.clock;
   } else {
-    impl_->host.ReadMail([&](const domain::Ledger& l, const Mailboxes&) {
-      impl_->log_cursor = l.position();
-    });
+    impl_->host.ReadMail(
+        [&](const domain::Ledger& l, const Mailboxes&) { impl_->log_cursor = l.position(); });
     impl_->clock_cursor = impl_->host.NowMs();
-    auto saved = impl_->outbox->Enqueue(
-        {}, Outbox::Cursors{impl_->log_cursor, impl_->clock_cursor}, true);
+    auto saved =
+        impl_->outbox->Enqueue({}, Outbox::Cursors{impl_->log_cursor, impl_->clock_cursor}, true);
     if (!saved.ok()) return saved.status();
   }
+  // Outcomes a crash kept from the log: recorded now (recording twice is refused, harmlessly).
+  auto unrecorded = impl_->outbox->Unrecorded();
+  if (!unrecorded.ok()) return unrecorded.status();
+  for (const Message& m : *unrecorded) impl_->Record(m);
   for (int i = 0; i < std::max(1, impl_->options.senders); ++i) {
     impl_->senders.emplace_back([impl = impl_] { impl->SenderLoop(); });
   }

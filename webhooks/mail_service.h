@@ -13,7 +13,9 @@
 // reminders (per occurrence and offset, moved by extensions, never twice: keyed as the webhooks'
 // are) and the changes to the tasks their agency leads or coordinates, directly or through a
 // group. What the log and the clock have been read up to is kept with the outbox, so a restart
-// neither loses nor repeats any. The link key lives in the outbox's store, never in the log.
+// neither loses nor repeats any. Each task mail's outcome (delivered or failed, channel email,
+// the address, attempts) is recorded on its task in the log, as the webhooks' are, and counted
+// in the report's "notified" columns. The link key lives in the outbox's store, never in the log.
 //
 // Threads: `senders` threads of its own, each with one SMTP session, and one that turns the log
 // and the clock into mail every second; its methods may be called from any thread.
@@ -27,9 +29,9 @@
 
 #include "domain/commands.h"
 #include "domain/ledger.h"
+#include "events/event_store.h"
 #include "webhooks/links.h"
 #include "webhooks/mailbox.h"
-#include "events/event_store.h"
 #include "webhooks/outbox.h"
 #include "webhooks/reminders.h"
 #include "webhooks/smtp.h"
@@ -48,6 +50,9 @@ class MailHost {
   virtual Status Append(domain::Decision decision) = 0;
   // The log, to read task events from.
   virtual const EventStore& store() const = 0;
+  // Decides and appends `command` as the server itself (a mail's outcome on its task); `done`
+  // (on any thread) once durable and folded, or refused.
+  virtual void Execute(domain::Command command, std::function<void(Status)> done) = 0;
 };
 
 struct MailOptions {

@@ -125,14 +125,14 @@ MailText TaskMail(const Mailbox& box, std::string subject, const std::string& le
            (en ? "You receive this as an address of your agency on TaskLedger."
                : "Thư này gửi đến địa chỉ của đơn vị đã đăng ký trên TaskLedger.") +
            "\r\n";
-  m.html = Page(box, m.subject,
-                "<p>" + EscapeHtml(lead_in) + "</p><p><b>" + EscapeHtml(t.code) + ".</b> " +
-                    EscapeHtml(t.title) + "</p>" +
-                    Button(link, en ? "Open the task" : "Xem nhiệm vụ") +
-                    "<p style=\"color:#555;font-size:13px\">" +
-                    (en ? "You receive this as an address of your agency on TaskLedger."
-                        : "Thư này gửi đến địa chỉ của đơn vị đã đăng ký trên TaskLedger.") +
-                    "</p>");
+  m.html =
+      Page(box, m.subject,
+           "<p>" + EscapeHtml(lead_in) + "</p><p><b>" + EscapeHtml(t.code) + ".</b> " +
+               EscapeHtml(t.title) + "</p>" + Button(link, en ? "Open the task" : "Xem nhiệm vụ") +
+               "<p style=\"color:#555;font-size:13px\">" +
+               (en ? "You receive this as an address of your agency on TaskLedger."
+                   : "Thư này gửi đến địa chỉ của đơn vị đã đăng ký trên TaskLedger.") +
+               "</p>");
   return m;
 }
 
@@ -152,16 +152,17 @@ MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Re
                  : "Nhiệm vụ sau đến hạn ngày " + due + ", còn " + days + " ngày.";
   } else if (r.offset_days == 0) {
     tag = en ? "[Due today]" : "[Đến hạn hôm nay]";
-    lead_in = en ? "This task is due today, " + due + "." : "Nhiệm vụ sau đến hạn hôm nay, " + due + ".";
+    lead_in =
+        en ? "This task is due today, " + due + "." : "Nhiệm vụ sau đến hạn hôm nay, " + due + ".";
   } else {
     tag = en ? "[Overdue]" : "[Quá hạn]";
     tail = en ? ", " + days + " days late" : ", quá " + days + " ngày";
-    lead_in = en ? "This task was due on " + due + " and is not completed: " + days + " days late."
-                 : "Nhiệm vụ sau đã quá hạn " + days + " ngày (hạn " + due + ") mà chưa hoàn thành.";
+    lead_in =
+        en ? "This task was due on " + due + " and is not completed: " + days + " days late."
+           : "Nhiệm vụ sau đã quá hạn " + days + " ngày (hạn " + due + ") mà chưa hoàn thành.";
   }
-  const std::string subject =
-      tag + " " + r.task->code + " — " + (en ? "due " : "hạn ") + due + tail + " · " +
-      ShortTitle(*r.task);
+  const std::string subject = tag + " " + r.task->code + " — " + (en ? "due " : "hạn ") + due +
+                              tail + " · " + ShortTitle(*r.task);
   return TaskMail(box, subject, lead_in, *r.task, public_url);
 }
 
@@ -178,10 +179,11 @@ MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::strin
        "Your agency was given this task."},
       {"task.reassigned", "[Điều chỉnh phân công]", "[Reassigned]",
        "Phân công của nhiệm vụ sau đã thay đổi.", "Who carries out this task has changed."},
-      {"task.deadline.changed", "[Đổi hạn]", "[Deadline changed]", "Hạn của nhiệm vụ sau đã thay đổi.",
-       "The deadline of this task has changed."},
+      {"task.deadline.changed", "[Đổi hạn]", "[Deadline changed]",
+       "Hạn của nhiệm vụ sau đã thay đổi.", "The deadline of this task has changed."},
       {"task.extension.decided", "[Gia hạn]", "[Extension decided]",
-       "Đề nghị gia hạn nhiệm vụ sau đã có quyết định.", "A request to extend this task was decided."},
+       "Đề nghị gia hạn nhiệm vụ sau đã có quyết định.",
+       "A request to extend this task was decided."},
       {"task.deliverable.reviewed", "[Duyệt sản phẩm]", "[Deliverable reviewed]",
        "Sản phẩm của nhiệm vụ sau đã được xem xét.", "A deliverable of this task was reviewed."},
       {"task.comment.added", "[Ý kiến]", "[Comment]", "Có ý kiến mới về nhiệm vụ sau.",

@@ -63,6 +63,12 @@ class AppMailHost final : public webhooks::MailHost {
     return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
   }
   const EventStore& store() const override { return app_.store(); }
+  void Execute(domain::Command command, std::function<void(Status)> done) override {
+    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "mail"}, {},
+                 [done = std::move(done)](Result<CommandOutcome> r) {
+                   done(r.ok() ? Status::Ok() : r.status());
+                 });
+  }
 
  private:
   App& app_;

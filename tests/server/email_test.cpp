@@ -218,9 +218,10 @@ TEST_CASE(
   CHECK(deliveries["items"][0]["attempts"] == 1);
 }
 
-TEST_CASE("confirmed addresses get the deadline reminders and the changes of their agency's "
-          "tasks, once, across a restart",
-          "[server][integration][email]") {
+TEST_CASE(
+    "confirmed addresses get the deadline reminders and the changes of their agency's "
+    "tasks, once, across a restart",
+    "[server][integration][email]") {
   SmtpSink sink;
   // Two seconds before 08:00 in Vietnam on 24/12/2026: a week before I.1 (led by so-gddt-hp) is
   // due on 31/12/2026, its reminder goes out at 08:00.
@@ -262,14 +263,38 @@ TEST_CASE("confirmed addresses get the deadline reminders and the changes of the
   }
   REQUIRE(with_subject(got, "[Nhắc hạn] I.1 — hạn 31/12/2026, còn 7 ngày") == 1);
   const json& reminder = *std::find_if(got.begin(), got.end(), [](const json& m) {
-    return m["subject"].get<std::string>().find("I.1 —") != std::string::npos;
+    return m["subject"].get<std::string>().find("] I.1 —") != std::string::npos;
   });
   CHECK(reminder["headers"]["x-taskledger-type"][0] == "task.deadline.approaching");
   CHECK(reminder["parts"][0]["text"].get<std::string>().find(
             "https://taskledger.example.vn/#/task/hp-tieng-anh-2025:I.1") != std::string::npos);
   CHECK(reminder["parts"][1]["text"].get<std::string>().find("Xem nhiệm vụ") != std::string::npos);
   CHECK(reminder["headers"].contains("list-unsubscribe"));
-  CHECK(with_subject(to("it@sogddt-hp.gov.vn"), "I.1") == 0);  // wants no reminders
+  // Its outcome is on the task, in the log: channel email, the address, the attempts.
+  json recorded;
+  for (int i = 0; i < 100 && recorded.is_null(); ++i) {
+    const json events = f.Get(f.auditor, "/v1/events?limit=1000").json();
+    for (const json& e : events["items"]) {
+      if (e["type"] == "task.notification_delivered" &&
+          e["stream"] == "task-hp-tieng-anh-2025:I.1" &&
+          e["data"].value("channel", "") == "email") {
+        recorded = e;
+      }
+    }
+    if (recorded.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE_FALSE(recorded.is_null());
+  CHECK(recorded["data"]["address"] == "vanthu@sogddt-hp.gov.vn");
+  CHECK(recorded["data"]["type"] == "task.deadline.approaching");
+  CHECK(recorded["data"]["attempts"] == 1);
+  // The report counts it among the task's notifications.
+  const json report = f.Get(f.coordinator, "/v1/plans/hp-tieng-anh-2025/report").json();
+  int told = 0;
+  for (const json& line : report["lines"]) {
+    if (line["task"] == "hp-tieng-anh-2025:I.1") told += line["notified"]["delivered"].get<int>();
+  }
+  CHECK(told >= 1);
+  CHECK(with_subject(to("it@sogddt-hp.gov.vn"), "I.1") == 0);    // wants no reminders
   CHECK(with_subject(to("khac@sogddt-hp.gov.vn"), "I.1") == 0);  // not confirmed
 
   // A comment on I.1: its lead agency's addresses that want changes hear of it.
