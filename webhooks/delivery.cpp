@@ -3,6 +3,7 @@
 
 #include "domain/date.h"
 #include "domain/text.h"
+#include "webhooks/outcome.h"
 #include "webhooks/payload.h"
 #include "webhooks/service_impl.h"
 #include "webhooks/signature.h"
@@ -218,37 +219,10 @@ void Impl::GiveUp(Message& m, std::string why) {
 }
 
 void Impl::Record(const Message& m) {
-  domain::RecordNotification c;
-  c.task = m.task;
-  c.occurrence = m.occurrence;
-  domain::Notification& n = c.notification;
-  n.message = m.id;
-  n.endpoint = m.endpoint;
-  n.agency = m.agency;
-  n.type = m.type;
-  n.delivered = m.state == MessageState::kDelivered;
-  n.attempts = m.attempts;
-  n.status = m.last_status;
-  n.error = domain::CutUtf8(m.last_error, 500);
-  n.at_ms = m.done_ms;
   std::weak_ptr<Impl> weak = weak_from_this();
   const std::string id = m.id;
-  host.Execute(std::move(c), [weak, id](Status s) {
-    auto self = weak.lock();
-    if (!self) return;
-    const auto code = s.code();
-    if (s.ok() || code == Status::Code::kAlreadyExists || code == Status::Code::kNotFound ||
-        code == Status::Code::kInvalidArgument) {
-      if (!s.ok() && code != Status::Code::kAlreadyExists) {
-        spdlog::warn("webhooks: the outcome of {} cannot be recorded: {}", id, s.ToString());
-      }
-      // RocksDB is thread-safe and this touches one index key only.
-      if (Status m = self->outbox->MarkRecorded(id); !m.ok())
-        spdlog::error("webhooks: {}", m.ToString());
-    } else {
-      spdlog::warn("webhooks: recording the outcome of {} failed ({}); retried at the next start",
-                   id, s.ToString());
-    }
+  host.Execute(OutcomeOf(m, "webhook"), [weak, id](Status s) {
+    if (auto self = weak.lock()) AfterRecording(*self->outbox, id, s, "webhooks");
   });
 }
 

@@ -11,10 +11,10 @@
 #include <random>
 #include <thread>
 
-#include "domain/text.h"
 #include "webhooks/audience.h"
 #include "webhooks/mail_text.h"
 #include "webhooks/mime.h"
+#include "webhooks/outcome.h"
 #include "webhooks/signature.h"
 
 namespace taskledger::webhooks {
@@ -209,6 +209,21 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
     return msg;
   }
 
+  // Queues the mail `make` gives mailbox `id` (made under the read lock), or why not.
+  Result<std::string> Queue(
+      std::string_view id,
+      const std::function<Result<Message>(const domain::Ledger&, const Mailbox&)>& make) {
+    std::optional<Result<Message>> m;
+    host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
+      const Mailbox* box = boxes.Find(id);
+      m = !box || box->deleted
+              ? Result<Message>(Status::NotFound("no email subscription '" + std::string(id) + "'"))
+              : make(ledger, *box);
+    });
+    if (!m->ok()) return m->status();
+    return Enqueue(std::move(**m));
+  }
+
   Result<std::string> Enqueue(Message m) {
     auto added = outbox->Enqueue({std::move(m)}, {}, /*sync=*/true);
     if (!added.ok()) return added.status();
@@ -337,38 +352,10 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   // The outcome of a finished mail about a task, on that task in the log; the outbox forgets it
   // is unrecorded once the log has it (or never can: the task is gone).
   void Record(const Message& m) {
-    domain::RecordNotification c;
-    c.task = m.task;
-    c.occurrence = m.occurrence;
-    domain::Notification& n = c.notification;
-    n.message = m.id;
-    n.endpoint = m.endpoint;
-    n.agency = m.agency;
-    n.type = m.type;
-    n.channel = "email";
-    n.address = m.to;
-    n.delivered = m.state == MessageState::kDelivered;
-    n.attempts = m.attempts;
-    n.status = m.last_status;
-    n.error = domain::CutUtf8(m.last_error, 500);
-    n.at_ms = m.done_ms;
     std::weak_ptr<Impl> weak = weak_from_this();
     const std::string id = m.id;
-    host.Execute(std::move(c), [weak, id](Status s) {
-      auto self = weak.lock();
-      if (!self) return;
-      const auto code = s.code();
-      if (s.ok() || code == Status::Code::kAlreadyExists || code == Status::Code::kNotFound ||
-          code == Status::Code::kInvalidArgument) {
-        if (!s.ok() && code != Status::Code::kAlreadyExists) {
-          spdlog::warn("mail: the outcome of {} cannot be recorded: {}", id, s.ToString());
-        }
-        if (Status m = self->outbox->MarkRecorded(id); !m.ok())
-          spdlog::error("mail: {}", m.ToString());
-      } else {
-        spdlog::warn("mail: recording the outcome of {} failed ({}); retried at the next start", id,
-                     s.ToString());
-      }
+    host.Execute(OutcomeOf(m, "email"), [weak, id](Status s) {
+      if (auto self = weak.lock()) AfterRecording(*self->outbox, id, s, "mail");
     });
   }
 
@@ -457,42 +444,24 @@ const MailOptions& MailService::options() const { return impl_->options; }
 Outbox& MailService::outbox() { return *impl_->outbox; }
 
 Result<std::string> MailService::SendConfirmation(std::string_view id) {
-  std::optional<Message> m;
-  Status refused = Status::Ok();
-  impl_->host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
-    const Mailbox* box = boxes.Find(id);
-    if (!box || box->deleted) {
-      refused = Status::NotFound("no email subscription '" + std::string(id) + "'");
-    } else if (box->confirmed) {
-      refused = Status::AlreadyExists(box->address + " is confirmed already");
-    } else {
-      const std::string link = impl_->Link(LinkPurpose::kConfirm, *box, kConfirmLinkSeconds);
-      m = impl_->Make(*box, kConfirmationMail, ConfirmationText(ledger, *box, link),
-                      "confirm:" + std::to_string(impl_->host.NowMs()), /*unsubscribe=*/false);
-    }
+  return impl_->Queue(id, [&](const domain::Ledger& ledger, const Mailbox& box) -> Result<Message> {
+    if (box.confirmed) return Status::AlreadyExists(box.address + " is confirmed already");
+    const std::string link = impl_->Link(LinkPurpose::kConfirm, box, kConfirmLinkSeconds);
+    return impl_->Make(box, kConfirmationMail, ConfirmationText(ledger, box, link),
+                       "confirm:" + std::to_string(impl_->host.NowMs()), /*unsubscribe=*/false);
   });
-  if (!refused.ok()) return refused;
-  return impl_->Enqueue(std::move(*m));
 }
 
 Result<std::string> MailService::SendTest(std::string_view id) {
-  std::optional<Message> m;
-  Status refused = Status::Ok();
-  impl_->host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
-    const Mailbox* box = boxes.Find(id);
-    if (!box || box->deleted) {
-      refused = Status::NotFound("no email subscription '" + std::string(id) + "'");
-    } else if (!box->Sends()) {
-      refused = Status::FailedPrecondition(
-          box->confirmed ? box->address + " is turned off"
-                         : box->address + " is not confirmed yet: follow the mailed link first");
-    } else {
-      m = impl_->Make(*box, kTestMail, TestText(ledger, *box, impl_->options.public_url),
-                      "test:" + std::to_string(impl_->host.NowMs()), /*unsubscribe=*/true);
+  return impl_->Queue(id, [&](const domain::Ledger& ledger, const Mailbox& box) -> Result<Message> {
+    if (!box.Sends()) {
+      return Status::FailedPrecondition(
+          box.confirmed ? box.address + " is turned off"
+                        : box.address + " is not confirmed yet: follow the mailed link first");
     }
+    return impl_->Make(box, kTestMail, TestText(ledger, box, impl_->options.public_url),
+                       "test:" + std::to_string(impl_->host.NowMs()), /*unsubscribe=*/true);
   });
-  if (!refused.ok()) return refused;
-  return impl_->Enqueue(std::move(*m));
 }
 
 Result<Link> MailService::ReadLink(std::string_view token) const {
