@@ -7,11 +7,10 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
-#include "webhooks/audience.h"
+#include "webhooks/mail_plan.h"
 #include "webhooks/mail_text.h"
 #include "webhooks/mime.h"
 #include "webhooks/outcome.h"
@@ -63,91 +62,24 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
            "?t=" + MakeLinkToken(link_key, purpose, m.id, m.address, expires);
   }
 
-  // A mail decided under the read lock, built (MIME) after it.
-  struct Planned {
-    Mailbox box;
-    std::string type;
-    MailText text;
-    std::string key, task, occurrence;
-    int64_t due_ms = 0;
-  };
-
-  // What the log (after log_cursor) and the clock (after clock_cursor, up to `now`) give the
-  // confirmed addresses; sets `*log_to` to where the log was read up to, `*more` when short.
-  std::vector<Planned> Plan(const domain::Ledger& ledger, const Mailboxes& boxes, int64_t now,
-                            uint64_t* log_to, bool* more, Status* failed) {
-    std::vector<Planned> out;
-    std::map<std::string, std::vector<const Mailbox*>, std::less<>> live;
-    for (const Mailbox* m : boxes.All()) {
-      if (m->Sends()) live[m->agency].push_back(m);
-    }
-    const uint64_t folded = ledger.position();
-    *log_to = log_cursor;
-    if (folded > log_cursor) {
-      *log_to = std::min(folded, log_cursor + 2000);
-      *more = *log_to < folded;
-      if (!live.empty()) {
-        *failed = host.store().Scan(log_cursor + 1, *log_to, [&](const EventView& e) {
-          const std::string_view type = ChangeType(e.type);
-          if (type.empty() || !e.stream.starts_with("task-")) return true;
-          const domain::Task* t = ledger.FindTask(e.stream.substr(5));
-          if (!t) return true;
-          const auto data = nlohmann::json::parse(e.data, nullptr, false);
-          std::vector<std::string> extra;
-          if (data.is_object()) {
-            for (const char* key : {"previous_lead", "previous_coordinating"}) {
-              for (auto& a : data.value(key, std::vector<std::string>{})) extra.push_back(a);
-            }
-          }
-          for (const std::string& agency : Involved(ledger, *t, extra)) {
-            auto it = live.find(agency);
-            if (it == live.end()) continue;
-            for (const Mailbox* m : it->second) {
-              if (!m->changes || m->created_position >= e.position) continue;
-              out.push_back(
-                  {*m, std::string(type), ChangeText(ledger, *m, type, *t, options.public_url),
-                   "log:" + std::to_string(e.position), t->id,
-                   data.is_object() ? data.value("occurrence", "") : "", e.recorded_at_ms});
-            }
-          }
-          return true;
-        });
-      }
-    }
-    if (now > clock_cursor && !live.empty()) {
-      for (const Reminder& r : RemindersBetween(ledger, options.reminders, clock_cursor, now)) {
-        for (const std::string& agency : Involved(ledger, *r.task)) {
-          auto it = live.find(agency);
-          if (it == live.end()) continue;
-          for (const Mailbox* m : it->second) {
-            if (!m->reminders) continue;
-            out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
-                           "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
-          }
-        }
-      }
-    }
-    return out;
-  }
-
   // One round: the log's news and the reminders now due, enqueued with the cursors they reach.
   bool Dispatch() {
     const int64_t now = host.NowMs();
-    std::vector<Planned> planned;
-    uint64_t log_to = log_cursor;
-    bool more = false;
-    Status failed = Status::Ok();
+    MailPlan plan;
     host.ReadMail([&](const domain::Ledger& ledger, const Mailboxes& boxes) {
-      planned = Plan(ledger, boxes, now, &log_to, &more, &failed);
+      plan = PlanMail(ledger, boxes, host.store(), options, log_cursor, clock_cursor, now);
     });
-    if (!failed.ok()) {
-      spdlog::error("mail: reading the log: {}", failed.message());
+    if (!plan.failed.ok()) {
+      spdlog::error("mail: reading the log: {}", plan.failed.message());
       return false;
     }
+    const uint64_t log_to = plan.log_to;
+    const bool more = plan.more;
+    std::vector<PlannedMail>& planned = plan.mails;
     if (log_to == log_cursor && now <= clock_cursor) return false;
     std::vector<Message> batch;
     batch.reserve(planned.size());
-    for (Planned& p : planned) {
+    for (PlannedMail& p : planned) {
       Message m = Make(p.box, p.type, p.text, p.key, /*unsubscribe=*/true);
       m.task = std::move(p.task);
       m.occurrence = std::move(p.occurrence);

@@ -1,0 +1,68 @@
+#include "webhooks/mail_plan.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "webhooks/audience.h"
+
+namespace taskledger::webhooks {
+
+MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const EventStore& store,
+                  const MailOptions& options, uint64_t log_cursor, int64_t clock_cursor,
+                  int64_t now) {
+  MailPlan plan;
+  std::vector<PlannedMail>& out = plan.mails;
+  std::map<std::string, std::vector<const Mailbox*>, std::less<>> live;
+  for (const Mailbox* m : boxes.All()) {
+    if (m->Sends()) live[m->agency].push_back(m);
+  }
+  const uint64_t folded = ledger.position();
+  plan.log_to = log_cursor;
+  if (folded > log_cursor) {
+    plan.log_to = std::min(folded, log_cursor + 2000);
+    plan.more = plan.log_to < folded;
+    if (!live.empty()) {
+      plan.failed = store.Scan(log_cursor + 1, plan.log_to, [&](const EventView& e) {
+        const std::string_view type = ChangeType(e.type);
+        if (type.empty() || !e.stream.starts_with("task-")) return true;
+        const domain::Task* t = ledger.FindTask(e.stream.substr(5));
+        if (!t) return true;
+        const auto data = nlohmann::json::parse(e.data, nullptr, false);
+        std::vector<std::string> extra;
+        if (data.is_object()) {
+          for (const char* key : {"previous_lead", "previous_coordinating"}) {
+            for (auto& a : data.value(key, std::vector<std::string>{})) extra.push_back(a);
+          }
+        }
+        for (const std::string& agency : Involved(ledger, *t, extra)) {
+          auto it = live.find(agency);
+          if (it == live.end()) continue;
+          for (const Mailbox* m : it->second) {
+            if (!m->changes || m->created_position >= e.position) continue;
+            out.push_back({*m, std::string(type),
+                           ChangeText(ledger, *m, type, *t, options.public_url),
+                           "log:" + std::to_string(e.position), t->id,
+                           data.is_object() ? data.value("occurrence", "") : "", e.recorded_at_ms});
+          }
+        }
+        return true;
+      });
+    }
+  }
+  if (now > clock_cursor && !live.empty()) {
+    for (const Reminder& r : RemindersBetween(ledger, options.reminders, clock_cursor, now)) {
+      for (const std::string& agency : Involved(ledger, *r.task)) {
+        auto it = live.find(agency);
+        if (it == live.end()) continue;
+        for (const Mailbox* m : it->second) {
+          if (!m->reminders) continue;
+          out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
+                         "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace taskledger::webhooks
