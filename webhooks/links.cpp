@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "events/util/coding.h"
+#include "webhooks/mailbox.h"
 
 namespace taskledger::webhooks {
 namespace {
 
 std::string AddressTag(std::string_view address) {
-  std::string lower(address);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const std::string lower = AddressKey(address);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(lower.data()), lower.size(), digest);
   return Hex(std::string_view(reinterpret_cast<const char*>(digest), 8));

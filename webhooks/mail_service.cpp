@@ -86,7 +86,9 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
       m.due_ms = p.due_ms;
       batch.push_back(std::move(m));
     }
-    auto added = outbox->Enqueue(std::move(batch), Outbox::Cursors{log_to, now}, true);
+    // Not synced: mails and cursors go in one write, so a crash loses both or neither, and what
+    // is lost is planned again from the older cursors under the same keys (as the webhooks do).
+    auto added = outbox->Enqueue(std::move(batch), Outbox::Cursors{log_to, now}, false);
     if (!added.ok()) {
       spdlog::error("mail: {}", added.status().message());  // cursors unmoved: next round
       return false;

@@ -37,12 +37,6 @@ Status Invalid(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(what));
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
 // Checks the fields `spec` sets; the address comes back trimmed.
 Status Check(const domain::Ledger& ledger, MailboxSpec& spec) {
   if (spec.address) {
@@ -83,9 +77,15 @@ Decision One(std::string_view id, uint64_t version, std::string_view type, const
   return d;
 }
 
-bool SameAddress(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool SameAddress(std::string_view a, std::string_view b) { return AddressKey(a) == AddressKey(b); }
 
 }  // namespace
+
+std::string AddressKey(std::string_view address) {
+  std::string out(address);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
 
 Result<std::string> CheckAddress(std::string_view address) {
   while (!address.empty() && (address.front() == ' ' || address.front() == '\t')) {

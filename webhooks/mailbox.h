@@ -101,6 +101,9 @@ inline constexpr size_t kMaxMailboxesPerAgency = 20;
 // Returns it trimmed, or why not.
 Result<std::string> CheckAddress(std::string_view address);
 
+// `address` compared without regard to case: as the mailboxes and the links in mails key it.
+std::string AddressKey(std::string_view address);
+
 // Whether `actor` may see / manage `m`: coordinators all, an agency its own, auditors see.
 Status CanRead(const Mailbox& m, const domain::Actor& actor);
 Status CanManage(const Mailbox& m, const domain::Actor& actor);
