@@ -113,8 +113,9 @@ class Ledger {
   // those plans exactly as the ledger it was taken from. The encoding is canonical: equal states
   // encode to equal bytes. kFoldVersion changes whenever folding or this form changes meaning,
   // which sets older checkpoints aside.
-  // 2: task.completion_recorded; 3: plans apart; 4: a notification's channel and address.
-  static constexpr uint32_t kFoldVersion = 4;
+  // 2: task.completion_recorded; 3: plans apart; 4: a notification's channel and address;
+  // 5: who decided an extension, and when.
+  static constexpr uint32_t kFoldVersion = 5;
   void EncodeShared(std::string& out) const;
   void EncodePlans(
       const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;

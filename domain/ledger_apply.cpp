@@ -299,7 +299,10 @@ Status Ledger::ApplyTask(const EventView& e) {
     const std::string_view rid = Str(j, "request");
     const std::string_view decision = Str(j, "decision");
     for (ExtensionRequest& r : o.extensions) {
-      if (r.id == rid) r.decision = std::string(decision);
+      if (r.id != rid) continue;
+      r.decision = std::string(decision);
+      r.decided_by = std::string(e.actor);
+      r.decided_at_ms = e.recorded_at_ms;
     }
     if (decision == "granted") {
       Unindex(t, index);

@@ -16,7 +16,7 @@ static_assert(sizeof(Plan) == 256, "Plan changed: encode the new field, bump kFo
 static_assert(sizeof(Task) == 440, "Task changed: encode the new field, bump kFoldVersion");
 static_assert(sizeof(Occurrence) == 232, "Occurrence changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Deliverable) == 240, "Deliverable changed: encode it, bump kFoldVersion");
-static_assert(sizeof(ExtensionRequest) == 144, "ExtensionRequest changed: encode it");
+static_assert(sizeof(ExtensionRequest) == 184, "ExtensionRequest changed: encode it");
 static_assert(sizeof(Notification) == 280, "Notification changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Schedule) == 104, "Schedule changed: encode it, bump kFoldVersion");
 
@@ -91,7 +91,10 @@ void Put(BinaryWriter& w, const Occurrence& o) {
   for (const ExtensionRequest& x : o.extensions) {
     w.Str(x.id);
     Put(w, x.requested_due);
-    for (const std::string* s : {&x.reason, &x.requested_by, &x.decision}) w.Str(*s);
+    for (const std::string* s : {&x.reason, &x.requested_by, &x.decision, &x.decided_by}) {
+      w.Str(*s);
+    }
+    w.I64(x.decided_at_ms);
   }
   w.Bool(o.dropped);
 }
@@ -119,7 +122,8 @@ Occurrence GetOccurrence(BinaryReader& r) {
   for (ExtensionRequest& x : o.extensions) {
     x.id = r.Str();
     x.requested_due = GetDate(r);
-    for (std::string* s : {&x.reason, &x.requested_by, &x.decision}) *s = r.Str();
+    for (std::string* s : {&x.reason, &x.requested_by, &x.decision, &x.decided_by}) *s = r.Str();
+    x.decided_at_ms = r.I64();
   }
   o.dropped = r.Bool();
   return o;

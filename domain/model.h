@@ -85,6 +85,8 @@ struct ExtensionRequest {
   std::string reason;
   std::string requested_by;
   std::string decision;  // "", "granted", "refused"
+  std::string decided_by;
+  int64_t decided_at_ms = 0;
 };
 
 // One webhook notification's outcome, as recorded on the task.

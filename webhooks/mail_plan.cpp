@@ -3,7 +3,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "domain/date.h"
 #include "webhooks/audience.h"
+#include "webhooks/digest.h"
 
 namespace taskledger::webhooks {
 
@@ -59,6 +61,25 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
           out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
                          "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
         }
+      }
+    }
+  }
+  if (now > clock_cursor) {
+    // Digests: the content is the agency's, so addresses of one agency share it.
+    std::map<std::pair<std::string, int64_t>, std::optional<DigestContent>> made;
+    for (const auto& [agency, list] : live) {
+      for (const Mailbox* m : list) {
+        const std::optional<int64_t> at = DigestDueBetween(m->digest, clock_cursor, now);
+        if (!at) continue;
+        const int64_t period = (m->digest == Digest::kDaily ? 1 : 7) * 86'400'000LL;
+        std::optional<DigestContent>& content = made[{agency, *at - period}];
+        if (!content) {
+          content = CollectDigest(ledger, agency, domain::DateAtUtcMs(*at), *at - period, *at);
+        }
+        if (content->empty()) continue;  // nothing to say: no mail
+        out.push_back({*m, std::string(kDigestMail),
+                       DigestText(ledger, *m, *content, options.public_url),
+                       "digest:" + domain::ToIso(content->day), "", "", *at});
       }
     }
   }

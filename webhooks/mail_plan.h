@@ -35,7 +35,8 @@ struct MailPlan {
 // The changes the log holds after `log_cursor` (up to 2,000 events at a time) and the reminders
 // due in (clock_cursor, now], for the mailboxes that send and want them: a change to the
 // agencies involved in its task (groups' members, and those a reassignment took it from), to
-// addresses subscribed before it; a reminder under `options.reminders`.
+// addresses subscribed before it; a reminder under `options.reminders`; the digest that fell due
+// in (clock_cursor, now] to the addresses that chose one, when it has something to say.
 MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const EventStore& store,
                   const MailOptions& options, uint64_t log_cursor, int64_t clock_cursor,
                   int64_t now);

@@ -74,6 +74,7 @@ struct MailOptions {
 // The types of mail this service sends.
 inline constexpr std::string_view kConfirmationMail = "email.confirmation";
 inline constexpr std::string_view kTestMail = "email.test";
+inline constexpr std::string_view kDigestMail = "email.digest";
 
 class MailService {
  public:

@@ -4,7 +4,6 @@
 #include "domain/text.h"
 
 namespace taskledger::webhooks {
-namespace {
 
 using domain::EscapeHtml;
 
@@ -13,6 +12,8 @@ std::string AgencyName(const domain::Ledger& ledger, const Mailbox& box) {
   if (!a) return box.agency;
   return box.language == "en" && !a->name_en.empty() ? a->name_en : a->name;
 }
+
+namespace {
 
 // What the mailbox receives, in a sentence.
 std::string Wants(const Mailbox& box) {
@@ -30,6 +31,8 @@ std::string Wants(const Mailbox& box) {
   return out;
 }
 
+}  // namespace
+
 // A plain HTML document around `body`: the mail clients' common subset, styled inline.
 std::string Page(const Mailbox& box, const std::string& title, const std::string& body) {
   return "<!doctype html><html lang=\"" + std::string(box.language == "en" ? "en" : "vi") +
@@ -45,8 +48,6 @@ std::string Button(const std::string& href, const std::string& label) {
          "text-decoration:none;border-radius:4px\">" +
          EscapeHtml(label) + "</a></p>";
 }
-
-}  // namespace
 
 MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
                           const std::string& link) {
@@ -106,14 +107,13 @@ MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::s
   return t;
 }
 
-namespace {
-
-// A task's line for people: code, title, and the link to it on the dashboard.
 std::string TaskLink(const domain::Task& t, const std::string& public_url) {
   return public_url + "/#/task/" + t.id;
 }
 
 std::string ShortTitle(const domain::Task& t) { return domain::CutUtf8(t.title, 90); }
+
+namespace {
 
 MailText TaskMail(const Mailbox& box, std::string subject, const std::string& lead_in,
                   const domain::Task& t, const std::string& public_url) {

@@ -27,4 +27,13 @@ MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Re
 MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::string_view type,
                     const domain::Task& task, const std::string& public_url);
 
+// Pieces the mails share. The agency's name in the mailbox's language; a plain HTML document
+// around `body` (the mail clients' common subset, styled inline); a link drawn as a button; a
+// task's page on the dashboard; a task's title cut for a subject.
+std::string AgencyName(const domain::Ledger& ledger, const Mailbox& box);
+std::string Page(const Mailbox& box, const std::string& title, const std::string& body);
+std::string Button(const std::string& href, const std::string& label);
+std::string TaskLink(const domain::Task& t, const std::string& public_url);
+std::string ShortTitle(const domain::Task& t);
+
 }  // namespace taskledger::webhooks

@@ -106,8 +106,11 @@ void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today) {
         .Field("requested_due", ToIso(r.requested_due))
         .Field("reason", r.reason)
         .Field("requested_by", r.requested_by)
-        .Field("decision", r.decision)
-        .EndObject();
+        .Field("decision", r.decision);
+    if (!r.decision.empty()) {
+      w.Field("decided_by", r.decided_by).Field("decided_at_ms", r.decided_at_ms);
+    }
+    w.EndObject();
   }
   w.EndArray();
   if (o.dropped) w.Field("dropped", true);

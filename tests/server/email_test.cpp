@@ -7,21 +7,13 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/server/email_helpers.h"
 #include "tests/server/server_fixture.h"
-#include "tests/support/smtp_sink.h"
 
 using namespace taskledger::testing;
 using nlohmann::json;
 
 namespace {
-
-constexpr const char* kPublic = "https://taskledger.example.vn";
-
-std::vector<std::string> MailFlags(const SmtpSink& sink) {
-  return {"--smtp-url",   sink.url(), "--smtp-from",  "nhac-han@sogddt.gov.vn",
-          "--public-url", kPublic,    "--mail-retry", "0,1s,1s,1s",
-          "--mail-rate",  "50"};
-}
 
 // The link in a mail's plain text that starts with `prefix`.
 std::string LinkIn(const json& mail, const std::string& prefix) {
@@ -243,13 +235,7 @@ TEST_CASE(
                       {"reminders", false},
                       {"language", "en"}})
               .status == 201);
-  const auto to = [&](const std::string& address) {
-    std::vector<json> out;
-    for (const json& m : sink.Messages()) {
-      if (m["envelope"]["rcpt"][0] == address) out.push_back(m);
-    }
-    return out;
-  };
+  const auto to = [&](const std::string& address) { return MailTo(sink, address); };
   const auto with_subject = [](const std::vector<json>& mails, const std::string& part) {
     return std::count_if(mails.begin(), mails.end(), [&](const json& m) {
       return m["subject"].get<std::string>().find(part) != std::string::npos;

@@ -4,6 +4,8 @@
 
 #include "domain/ledger.h"
 #include "tests/support/smtp_sink.h"
+#include "domain/date.h"
+#include "webhooks/digest.h"
 #include "webhooks/links.h"
 #include "webhooks/mailbox.h"
 #include "webhooks/mime.h"
@@ -281,4 +283,28 @@ TEST_CASE("a relay that is not there is a failure to retry, not a refusal",
   CHECK(CheckSmtpUrl("smtp://relay.vn:587").empty());
   CHECK_FALSE(CheckSmtpUrl("http://relay.vn").empty());
   CHECK_FALSE(CheckSmtpUrl("smtp://user:pw@relay.vn").empty());
+}
+
+TEST_CASE("digests fall due at 07:30 Vietnam time, daily or on Mondays, the latest one only",
+          "[webhooks][email]") {
+  using domain::Date;
+  // 07:30 in Vietnam is 00:30 UTC.
+  const auto at = [](Date d, int hour, int minute) {
+    return domain::StartOfDayUtcMs(d) + (hour * 60 + minute) * 60'000LL;
+  };
+  const Date monday{2026, 12, 28}, tuesday{2026, 12, 29}, sunday{2026, 12, 27};
+  const int64_t digest = at(monday, 7, 30);
+  CHECK(DigestDueBetween(Digest::kDaily, digest - 1, digest) == digest);
+  CHECK_FALSE(DigestDueBetween(Digest::kDaily, digest, digest + 1000).has_value());
+  CHECK_FALSE(DigestDueBetween(Digest::kDaily, digest - 2000, digest - 1).has_value());
+  CHECK_FALSE(DigestDueBetween(Digest::kNone, digest - 1, digest).has_value());
+  CHECK(DigestDueBetween(Digest::kWeekly, digest - 1, digest) == digest);
+  // Tuesday's is daily only; a server down from Sunday to Tuesday noon sends Tuesday's daily
+  // digest and Monday's weekly one, once each.
+  const int64_t tuesday_digest = at(tuesday, 7, 30);
+  CHECK_FALSE(DigestDueBetween(Digest::kWeekly, tuesday_digest - 1, tuesday_digest).has_value());
+  CHECK(DigestDueBetween(Digest::kDaily, at(sunday, 9, 0), at(tuesday, 12, 0)) == tuesday_digest);
+  CHECK(DigestDueBetween(Digest::kWeekly, at(sunday, 9, 0), at(tuesday, 12, 0)) == digest);
+  // Just after midnight in Vietnam it is still the day before's digest.
+  CHECK(DigestDueBetween(Digest::kDaily, at(monday, 0, 0), at(tuesday, 0, 10)) == digest);
 }

@@ -1,0 +1,125 @@
+// The digest through the real server: at 07:30 Vietnam time a confirmed address that chose one
+// receives where its agency's tasks stand (due this week, deliverables awaiting review, the
+// extension decisions since the last digest), in its language; an agency with nothing to say
+// receives none; a restart sends nothing again.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "tests/server/email_helpers.h"
+#include "tests/server/server_fixture.h"
+
+using namespace taskledger::testing;
+using nlohmann::json;
+
+namespace {
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The digests `address` received (it may also receive the changes it wants).
+std::vector<json> DigestsTo(const SmtpSink& sink, const std::string& address) {
+  std::vector<json> out;
+  for (json& m : MailTo(sink, address)) {
+    if (m["headers"]["x-taskledger-type"][0] == "email.digest") out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a daily and a weekly digest at 07:30 say where the agency's tasks stand",
+          "[server][integration][email]") {
+  SmtpSink sink;
+  // Monday 28/12/2026, a few seconds before 07:30 in Vietnam: I.1 (led by so-gddt-hp) is due on
+  // Thursday 31/12/2026.
+  ApiFixture f("2026-12-28T07:29:52", MailFlags(sink));
+  const auto subscribe = [&](const json& body) {
+    HttpResult r = f.PostJson(f.coordinator, "/v1/email-subscriptions", body);
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+  };
+  subscribe({{"agency", "so-gddt-hp"},
+             {"address", "vanthu@sogddt-hp.gov.vn"},
+             {"confirmed", true},
+             {"digest", "daily"}});
+  subscribe({{"agency", "so-gddt-hp"},
+             {"address", "it@sogddt-hp.gov.vn"},
+             {"confirmed", true},
+             {"language", "en"},
+             {"digest", "weekly"}});
+  subscribe({{"agency", "so-gddt-hp"},
+             {"address", "khac@sogddt-hp.gov.vn"},
+             {"confirmed", true},
+             {"digest", "none"}});
+  // An agency with no task at all: nothing to say, no digest.
+  REQUIRE(f.PostJson(f.coordinator, "/v1/agencies",
+                     {{"id", "truong-thu"}, {"name", "Trường Thử"}, {"kind", "institution"}})
+              .status == 201);
+  subscribe({{"agency", "truong-thu"},
+             {"address", "truong-thu@hp.edu.vn"},
+             {"confirmed", true},
+             {"digest", "daily"}});
+
+  // Before 07:30: a deliverable submitted (awaiting review) and an extension refused.
+  const std::string task = "/v1/tasks/hp-tieng-anh-2025:I.1";
+  REQUIRE(f.PostJson(f.agency_hp, task + "/deliverables", {{"name", "Kế hoạch tuyên truyền.pdf"}})
+              .status == 201);
+  REQUIRE(f.PostJson(f.agency_hp, task + "/extension-requests",
+                     {{"id", "gia-han-1"}, {"due", "2027-01-15"}, {"reason", "Chờ số liệu"}})
+              .status == 201);
+  REQUIRE(f.PostJson(f.coordinator, task + "/extension-requests/gia-han-1/decision",
+                     {{"decision", "refused"}, {"comment", "Đề nghị hoàn thành đúng hạn"}})
+              .status == 201);
+
+  std::vector<json> vi, en;
+  for (int i = 0; i < 400 && (vi.empty() || en.empty()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    vi = DigestsTo(sink, "vanthu@sogddt-hp.gov.vn");
+    en = DigestsTo(sink, "it@sogddt-hp.gov.vn");
+  }
+  REQUIRE(vi.size() == 1);
+  REQUIRE(en.size() == 1);
+
+  const std::string subject = vi[0]["subject"];
+  INFO(subject);
+  CHECK(subject.starts_with("[Tổng hợp] 28/12/2026 — "));
+  CHECK(Has(subject, " đến hạn tuần này"));
+  CHECK(Has(subject, "1 chờ duyệt"));
+  CHECK(Has(subject, "1 quyết định gia hạn"));
+  CHECK(subject.ends_with(" · Sở Giáo dục và Đào tạo"));
+  CHECK(vi[0]["headers"]["x-taskledger-type"][0] == "email.digest");
+  CHECK(vi[0]["headers"].contains("list-unsubscribe"));
+  CHECK(vi[0]["content_type"] == "multipart/alternative");
+  const std::string text = vi[0]["parts"][0]["text"];
+  INFO(text);
+  CHECK(Has(text, "Đến hạn trong tuần này ("));
+  CHECK(Has(text, "- I.1 · hạn 31/12/2026, còn 3 ngày — "));
+  CHECK(Has(text, "https://taskledger.example.vn/#/task/hp-tieng-anh-2025:I.1"));
+  CHECK(Has(text, "Sản phẩm đã nộp, đang chờ duyệt (1)"));
+  CHECK(Has(text, "- I.1 · Kế hoạch tuyên truyền.pdf · nộp ngày 28/12/2026"));
+  CHECK(Has(text, "Đề nghị gia hạn đã có quyết định (1)"));
+  CHECK(Has(text, "- I.1 · không chấp thuận"));
+  const std::string html = vi[0]["parts"][1]["text"];
+  CHECK(Has(html, "<h3"));
+  CHECK(Has(html, "href=\"https://taskledger.example.vn/#/task/hp-tieng-anh-2025:I.1\""));
+
+  const std::string english = en[0]["subject"];
+  INFO(english);
+  CHECK(english.starts_with("[Digest] 28/12/2026 — "));
+  const std::string en_text = en[0]["parts"][0]["text"];
+  CHECK(Has(en_text, "Due this week ("));
+  CHECK(Has(en_text, "- I.1 · due 31/12/2026, 3 day(s) left — "));
+  CHECK(Has(en_text, "- I.1 · refused"));
+
+  // No digest chosen, or nothing to say: no mail.
+  CHECK(DigestsTo(sink, "khac@sogddt-hp.gov.vn").empty());
+  CHECK(MailTo(sink, "truong-thu@hp.edu.vn").empty());
+
+  // The same digest is not sent again after a restart.
+  const size_t before = sink.Messages().size();
+  f.Restart();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(sink.Messages().size() == before);
+}
