@@ -16,12 +16,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string PolicyKey(const ReminderPolicy& p) {
-  std::string k;
-  for (int d : p.days_before) k += std::to_string(d) + ",";
-  return k + "/" + std::to_string(p.overdue_every_days) + "/" + std::to_string(p.hour);
-}
-
 // The messages of one dispatch round, as they are made.
 struct Batch {
   int64_t now;

@@ -52,14 +52,30 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
     }
   }
   if (now > clock_cursor && !live.empty()) {
-    for (const Reminder& r : RemindersBetween(ledger, options.reminders, clock_cursor, now)) {
-      for (const std::string& agency : Involved(ledger, *r.task)) {
-        auto it = live.find(agency);
-        if (it == live.end()) continue;
-        for (const Mailbox* m : it->second) {
-          if (!m->reminders) continue;
-          out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
-                         "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
+    // Addresses with their own reminder days are planned apart from those on the server's.
+    struct Group {
+      ReminderPolicy policy;
+      std::map<std::string, std::vector<const Mailbox*>, std::less<>> by_agency;
+    };
+    std::map<std::string, Group> groups;
+    for (const auto& [agency, list] : live) {
+      for (const Mailbox* m : list) {
+        if (!m->reminders) continue;
+        const ReminderPolicy& p = m->schedule ? *m->schedule : options.reminders;
+        Group& g = groups[PolicyKey(p)];
+        g.policy = p;
+        g.by_agency[agency].push_back(m);
+      }
+    }
+    for (const auto& [key, g] : groups) {
+      for (const Reminder& r : RemindersBetween(ledger, g.policy, clock_cursor, now)) {
+        for (const std::string& agency : Involved(ledger, *r.task)) {
+          auto it = g.by_agency.find(agency);
+          if (it == g.by_agency.end()) continue;
+          for (const Mailbox* m : it->second) {
+            out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
+                           "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
+          }
         }
       }
     }

@@ -50,6 +50,7 @@ Status Check(const domain::Ledger& ledger, MailboxSpec& spec) {
   if (spec.language && *spec.language != "vi" && *spec.language != "en") {
     return Invalid("language", "is vi or en");
   }
+  if (spec.schedule) return CheckPolicy(*spec.schedule, "reminder_schedule");
   return Status::Ok();
 }
 
@@ -169,16 +170,16 @@ Result<Decision> DecideSubscribe(const Mailboxes& r, const domain::Ledger& ledge
   Decision d;
   d.stream = mev::Stream(id);
   d.expected = ExpectedVersion::NoStream();
-  d.events.push_back(Event(mev::kSubscribed,
-                           {{"id", id},
-                            {"agency", *s.agency},
-                            {"address", *s.address},
-                            {"language", s.language.value_or("vi")},
-                            {"reminders", s.reminders.value_or(true)},
-                            {"changes", s.changes.value_or(true)},
-                            {"digest", ToString(s.digest.value_or(Digest::kWeekly))},
-                            {"enabled", s.enabled.value_or(true)}},
-                           a));
+  json data = {{"id", id},
+               {"agency", *s.agency},
+               {"address", *s.address},
+               {"language", s.language.value_or("vi")},
+               {"reminders", s.reminders.value_or(true)},
+               {"changes", s.changes.value_or(true)},
+               {"digest", ToString(s.digest.value_or(Digest::kWeekly))},
+               {"enabled", s.enabled.value_or(true)}};
+  if (s.schedule) data["reminder_schedule"] = PolicyJson(*s.schedule);
+  d.events.push_back(Event(mev::kSubscribed, data, a));
   if (s.confirmed) {
     d.events.push_back(
         Event(mev::kConfirmed, {{"address", *s.address}, {"how", "coordinator"}}, a));
@@ -212,6 +213,8 @@ Result<Decision> DecideUpdate(const Mailboxes& r, const domain::Ledger& ledger, 
   if (s.reminders) j["reminders"] = *s.reminders;
   if (s.changes) j["changes"] = *s.changes;
   if (s.digest) j["digest"] = ToString(*s.digest);
+  if (s.schedule) j["reminder_schedule"] = PolicyJson(*s.schedule);
+  if (s.server_schedule) j["reminder_schedule"] = nullptr;
   if (s.enabled) j["enabled"] = *s.enabled;
   if (j.empty()) return Invalid("body", "names nothing to change");
   return One(id, (*m)->version, mev::kUpdated, j, a);
@@ -279,6 +282,9 @@ void Mailboxes::Apply(const EventView& e) {
     m.reminders = j.value("reminders", true);
     m.changes = j.value("changes", true);
     m.digest = DigestFrom(j.value("digest", "weekly")).value_or(Digest::kWeekly);
+    if (j.contains("reminder_schedule") && j["reminder_schedule"].is_object()) {
+      m.schedule = PolicyFrom(j["reminder_schedule"]);
+    }
     m.enabled = j.value("enabled", true);
     m.created_position = e.position;
     m.created_at_ms = m.updated_at_ms = e.recorded_at_ms;
@@ -309,6 +315,10 @@ void Mailboxes::Apply(const EventView& e) {
     m.reminders = j.value("reminders", m.reminders);
     m.changes = j.value("changes", m.changes);
     if (j.contains("digest")) m.digest = DigestFrom(j.value("digest", "")).value_or(m.digest);
+    if (j.contains("reminder_schedule")) {
+      const json& p = j["reminder_schedule"];
+      m.schedule = p.is_object() ? std::optional(PolicyFrom(p)) : std::nullopt;
+    }
     if (j.contains("enabled")) {
       const bool was = m.enabled;
       m.enabled = j.value("enabled", m.enabled);
@@ -357,7 +367,7 @@ std::vector<const Mailbox*> Mailboxes::All() const {
   return out;
 }
 
-static_assert(sizeof(Mailbox) == 304, "Mailbox changed: encode the new field");
+static_assert(sizeof(Mailbox) == 344, "Mailbox changed: encode the new field");
 
 void Mailboxes::Encode(std::string& out) const {
   BinaryWriter w(out);
@@ -367,6 +377,7 @@ void Mailboxes::Encode(std::string& out) const {
     w.Bool(m.reminders);
     w.Bool(m.changes);
     w.U64(static_cast<uint64_t>(m.digest));
+    EncodePolicy(w, m.schedule);
     w.Bool(m.enabled);
     w.Bool(m.confirmed);
     w.Str(m.confirmed_by);
@@ -393,6 +404,7 @@ Status Mailboxes::Decode(std::string_view in) {
     const uint64_t digest = r.U64();
     if (digest > static_cast<uint64_t>(Digest::kWeekly)) break;
     m.digest = static_cast<Digest>(digest);
+    m.schedule = DecodePolicy(r);
     m.enabled = r.Bool();
     m.confirmed = r.Bool();
     m.confirmed_by = r.Str();

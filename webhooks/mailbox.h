@@ -22,6 +22,7 @@
 
 #include "domain/commands.h"
 #include "events/event.h"
+#include "webhooks/reminders.h"
 
 namespace taskledger::webhooks {
 
@@ -47,6 +48,7 @@ struct Mailbox {
   bool reminders = true;  // deadline reminders (approaching, today, overdue)
   bool changes = true;    // assignments, deadline changes, reviews, decisions, comments
   Digest digest = Digest::kWeekly;
+  std::optional<ReminderPolicy> schedule;  // its own reminder days; none: the server's
   bool enabled = true;
   bool confirmed = false;
   std::string confirmed_by;  // "link" (the address's owner) or the coordinator's label
@@ -90,6 +92,8 @@ struct MailboxSpec {
   std::optional<std::string> agency, address, language;
   std::optional<bool> reminders, changes, enabled;
   std::optional<Digest> digest;
+  std::optional<ReminderPolicy> schedule;
+  bool server_schedule = false;  // drop the mailbox's own reminder days for the server's
   // A coordinator vouching for an official address: confirmed at once, no mail asks first.
   bool confirmed = false;
 };

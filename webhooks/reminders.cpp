@@ -1,11 +1,67 @@
 #include "webhooks/reminders.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 namespace taskledger::webhooks {
 
 using namespace domain;
+
+nlohmann::json PolicyJson(const ReminderPolicy& p) {
+  return {{"days_before", p.days_before},
+          {"overdue_every_days", p.overdue_every_days},
+          {"hour", p.hour}};
+}
+
+ReminderPolicy PolicyFrom(const nlohmann::json& j) {
+  ReminderPolicy p;
+  p.days_before = j.value("days_before", p.days_before);
+  p.overdue_every_days = j.value("overdue_every_days", p.overdue_every_days);
+  p.hour = j.value("hour", p.hour);
+  return p;
+}
+
+Status CheckPolicy(const ReminderPolicy& p, std::string_view field) {
+  const auto invalid = [&](std::string_view sub, std::string_view what) {
+    return Status::InvalidArgument(std::string(field) + "." + std::string(sub) + ": " +
+                                   std::string(what));
+  };
+  if (p.days_before.size() > 10) return invalid("days_before", "has more than 10 offsets");
+  for (int d : p.days_before) {
+    if (d < 0 || d > 365) return invalid("days_before", "offsets are 0–365 days");
+  }
+  if (p.overdue_every_days < 0 || p.overdue_every_days > 365) {
+    return invalid("overdue_every_days", "is 0 (none) to 365 days");
+  }
+  if (p.hour < 0 || p.hour > 23) return invalid("hour", "is 0–23 (Vietnam time)");
+  return Status::Ok();
+}
+
+void EncodePolicy(BinaryWriter& w, const std::optional<ReminderPolicy>& p) {
+  w.Bool(p.has_value());
+  if (!p) return;
+  w.U64(p->days_before.size());
+  for (int d : p->days_before) w.I64(d);
+  w.I64(p->overdue_every_days);
+  w.I64(p->hour);
+}
+
+std::optional<ReminderPolicy> DecodePolicy(BinaryReader& r) {
+  if (!r.Bool()) return std::nullopt;
+  ReminderPolicy p;
+  p.days_before.resize(r.Count());
+  for (int& d : p.days_before) d = static_cast<int>(r.I64());
+  p.overdue_every_days = static_cast<int>(r.I64());
+  p.hour = static_cast<int>(r.I64());
+  return p;
+}
+
+std::string PolicyKey(const ReminderPolicy& p) {
+  std::string k;
+  for (int d : p.days_before) k += std::to_string(d) + ",";
+  return k + "/" + std::to_string(p.overdue_every_days) + "/" + std::to_string(p.hour);
+}
 
 const char* Reminder::type() const {
   if (offset_days > 0) return "task.deadline.approaching";

@@ -12,10 +12,13 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "domain/ledger.h"
+#include "events/util/binary.h"
 
 namespace taskledger::webhooks {
 
@@ -29,6 +32,17 @@ struct ReminderPolicy {
   // The hour of the day, Vietnam time, reminders go out. Default: 8.
   int hour = 8;
 };
+
+// A subscription's own policy (webhook or email) as JSON {days_before, overdue_every_days, hour}
+// and back (fields left out keep the defaults); why one is out of bounds (at most 10 offsets of
+// 0–365 days, overdue every 0–365 days, hour 0–23), naming the fields under `field`; in binary
+// for checkpoints; and a key equal policies share.
+nlohmann::json PolicyJson(const ReminderPolicy& p);
+ReminderPolicy PolicyFrom(const nlohmann::json& j);
+Status CheckPolicy(const ReminderPolicy& p, std::string_view field);
+void EncodePolicy(BinaryWriter& w, const std::optional<ReminderPolicy>& p);
+std::optional<ReminderPolicy> DecodePolicy(BinaryReader& r);
+std::string PolicyKey(const ReminderPolicy& p);
 
 struct Reminder {
   const domain::Task* task;

@@ -34,20 +34,6 @@ bool Subscription::Wants(std::string_view type) const {
 
 namespace {
 
-json PolicyJson(const ReminderPolicy& p) {
-  return {{"days_before", p.days_before},
-          {"overdue_every_days", p.overdue_every_days},
-          {"hour", p.hour}};
-}
-
-ReminderPolicy PolicyFrom(const json& j) {
-  ReminderPolicy p;
-  p.days_before = j.value("days_before", p.days_before);
-  p.overdue_every_days = j.value("overdue_every_days", p.overdue_every_days);
-  p.hour = j.value("hour", p.hour);
-  return p;
-}
-
 Status Invalid(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(what));
 }
@@ -72,18 +58,7 @@ Status Check(const domain::Ledger& ledger, const SubscriptionSpec& spec) {
       }
     }
   }
-  if (spec.reminders) {
-    const ReminderPolicy& p = *spec.reminders;
-    if (p.days_before.size() > 10)
-      return Invalid("reminders.days_before", "has more than 10 offsets");
-    for (int d : p.days_before) {
-      if (d < 0 || d > 365) return Invalid("reminders.days_before", "offsets are 0–365 days");
-    }
-    if (p.overdue_every_days < 0 || p.overdue_every_days > 365) {
-      return Invalid("reminders.overdue_every_days", "is 0 (none) to 365 days");
-    }
-    if (p.hour < 0 || p.hour > 23) return Invalid("reminders.hour", "is 0–23 (Vietnam time)");
-  }
+  if (spec.reminders) return CheckPolicy(*spec.reminders, "reminders");
   return Status::Ok();
 }
 
@@ -297,13 +272,7 @@ void Registry::Encode(std::string& out) const {
     w.Strs(s.types);
     w.Bool(s.enabled);
     w.Str(s.disabled_reason);
-    w.Bool(s.reminders.has_value());
-    if (s.reminders) {
-      w.U64(s.reminders->days_before.size());
-      for (int d : s.reminders->days_before) w.I64(d);
-      w.I64(s.reminders->overdue_every_days);
-      w.I64(s.reminders->hour);
-    }
+    EncodePolicy(w, s.reminders);
     w.U64(s.created_position);
     w.I64(s.created_at_ms);
     w.I64(s.updated_at_ms);
@@ -322,14 +291,7 @@ Status Registry::Decode(std::string_view in) {
     s.types = r.Strs();
     s.enabled = r.Bool();
     s.disabled_reason = r.Str();
-    if (r.Bool()) {
-      ReminderPolicy p;
-      p.days_before.resize(r.Count());
-      for (int& d : p.days_before) d = static_cast<int>(r.I64());
-      p.overdue_every_days = static_cast<int>(r.I64());
-      p.hour = static_cast<int>(r.I64());
-      s.reminders = std::move(p);
-    }
+    s.reminders = DecodePolicy(r);
     s.created_position = r.U64();
     s.created_at_ms = r.I64();
     s.updated_at_ms = r.I64();

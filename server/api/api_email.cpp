@@ -18,7 +18,8 @@ namespace {
 
 json OrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }
 
-json MailboxView(const Mailbox& m) {
+// `server`: the reminder days of addresses that have none of their own.
+json MailboxView(const Mailbox& m, const webhooks::ReminderPolicy& server) {
   return {{"id", m.id},
           {"agency", m.agency},
           {"address", m.address},
@@ -26,6 +27,8 @@ json MailboxView(const Mailbox& m) {
           {"reminders", m.reminders},
           {"changes", m.changes},
           {"digest", webhooks::ToString(m.digest)},
+          {"reminder_schedule", webhooks::PolicyJson(m.schedule ? *m.schedule : server)},
+          {"reminder_schedule_own", m.schedule.has_value()},
           {"enabled", m.enabled},
           {"confirmed", m.confirmed},
           {"confirmed_by", m.confirmed ? json(m.confirmed_by) : json(nullptr)},
@@ -43,9 +46,12 @@ json MailboxView(const Mailbox& m) {
 
 std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
   auto j = JsonBody(c, {"agency", "address", "language", "reminders", "changes", "digest",
-                        "enabled", "confirmed"});
+                        "reminder_schedule", "enabled", "confirmed"});
   if (!j) return std::nullopt;
   MailboxSpec s;
+  if (!ReminderPolicyMember(c, *j, "reminder_schedule", s.schedule, s.server_schedule)) {
+    return std::nullopt;
+  }
   for (const char* key : {"agency", "address", "language"}) {
     if (!j->contains(key)) continue;
     auto v = Text(c, *j, key, true);
@@ -103,6 +109,10 @@ void Page(Call& c, http::status status, const std::string& title, const std::str
 }  // namespace
 
 void Api::AddEmailRoutes() {
+  // The reminder days of addresses without their own: the server's (the webhooks' policy).
+  const auto schedule = [this]() -> webhooks::ReminderPolicy {
+    return app_.mail() ? app_.mail()->options().reminders : webhooks::ReminderPolicy{};
+  };
   // The mailbox named by the path, if the caller may read (or manage) it.
   const auto find = [this](const Call& c, bool manage) -> std::optional<Mailbox> {
     return app_.ReadMail([&](const Ledger&,
@@ -158,7 +168,7 @@ void Api::AddEmailRoutes() {
     });
     auto m = record(c, std::move(d));
     if (!m) return;
-    json body = MailboxView(*m);
+    json body = MailboxView(*m, schedule());
     confirm_by_mail(*m, body);
     Response res{http::status::created, c.req.version()};
     res.set(http::field::location, "/v1/email-subscriptions/" + id);
@@ -169,14 +179,14 @@ void Api::AddEmailRoutes() {
   });
 
   Add(http::verb::get, "/v1/email-subscriptions",
-      [this](Call& c) {
+      [=, this](Call& c) {
         const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
         json items = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
           json out = json::array();
           for (const Mailbox* m : r.All()) {
             if (!webhooks::CanRead(*m, c.actor).ok()) continue;
             if (!agency.empty() && m->agency != agency) continue;
-            out.push_back(MailboxView(*m));
+            out.push_back(MailboxView(*m, schedule()));
           }
           return out;
         });
@@ -185,7 +195,7 @@ void Api::AddEmailRoutes() {
       {{"agency", ParamKind::kText}});
 
   Add(http::verb::get, "/v1/email-subscriptions/{}", [=](Call& c) {
-    if (auto m = find(c, false)) c.Json(http::status::ok, MailboxView(*m));
+    if (auto m = find(c, false)) c.Json(http::status::ok, MailboxView(*m, schedule()));
   });
 
   Add(http::verb::patch, "/v1/email-subscriptions/{}", [=, this](Call& c) {
@@ -196,7 +206,7 @@ void Api::AddEmailRoutes() {
     });
     auto m = record(c, std::move(d));
     if (!m) return;
-    json body = MailboxView(*m);
+    json body = MailboxView(*m, schedule());
     if (spec->address || spec->enabled) confirm_by_mail(*m, body);  // a new address, or on again
     c.Json(http::status::ok, body);
   });
@@ -217,7 +227,7 @@ void Api::AddEmailRoutes() {
     auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
       return webhooks::DecideConfirm(r, c.params[0], current->address, "coordinator", c.actor);
     });
-    if (auto m = record(c, std::move(d))) c.Json(http::status::ok, MailboxView(*m));
+    if (auto m = record(c, std::move(d))) c.Json(http::status::ok, MailboxView(*m, schedule()));
   });
 
   Add(http::verb::post, "/v1/email-subscriptions/{}/resend-confirmation", [=, this](Call& c) {
@@ -230,7 +240,7 @@ void Api::AddEmailRoutes() {
       return c.Fail(FromStatus(
           Status::FailedPrecondition("the address is turned off: turn it on (enabled: true)")));
     }
-    json body = MailboxView(*m);
+    json body = MailboxView(*m, schedule());
     confirm_by_mail(*m, body);
     if (!body["confirmation"]["sent"].get<bool>()) {
       return c.Fail(Unavailable("No confirmation sent", body["confirmation"]["why"]));

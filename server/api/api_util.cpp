@@ -252,6 +252,64 @@ void RunCommand(App& app, const std::function<void(std::function<void()>)>& post
   });
 }
 
+namespace {
+
+std::optional<std::vector<int>> IntList(const Call& c, const json& j, const char* key,
+                                        const char* field) {
+  if (!j.contains(key)) return std::vector<int>{};
+  const json& v = j[key];
+  std::vector<int> out;
+  for (const json& x : v.is_array() ? v : json::array({nullptr})) {
+    const auto day = IntegerValue(x, 0, 365);
+    if (!day) {
+      c.Fail(BadRequest(std::string(field) + " must be a list of whole numbers of days (0-365)",
+                        field));
+      return std::nullopt;
+    }
+    out.push_back(static_cast<int>(*day));
+  }
+  return out;
+}
+
+}  // namespace
+
+bool ReminderPolicyMember(const Call& c, const json& j, const char* key,
+                          std::optional<webhooks::ReminderPolicy>& own, bool& server) {
+  if (!j.contains(key)) return true;
+  const json& r = j[key];
+  const std::string name = key;
+  if (r.is_null()) {
+    server = true;
+    return true;
+  }
+  if (!r.is_object()) {
+    c.Fail(BadRequest(name + " must be an object {days_before, overdue_every_days, hour} or null",
+                      name));
+    return false;
+  }
+  for (const auto& [k, v] : r.items()) {
+    if (k != "days_before" && k != "overdue_every_days" && k != "hour") {
+      c.Fail(BadRequest(name + ": unknown field '" + k + "'", name + "." + k));
+      return false;
+    }
+  }
+  webhooks::ReminderPolicy p;
+  const std::string days_field = name + ".days_before";
+  auto days = IntList(c, r, "days_before", days_field.c_str());
+  if (!days) return false;
+  if (r.contains("days_before")) p.days_before = *days;
+  for (auto [sub, out] : {std::pair{"overdue_every_days", &p.overdue_every_days},
+                          std::pair{"hour", &p.hour}}) {
+    if (!r.contains(sub)) continue;
+    const auto v = Integer(c, r, sub, 0, sub == std::string_view("hour") ? 23 : 365,
+                           name + "." + sub);
+    if (!v) return false;
+    *out = static_cast<int>(*v);
+  }
+  own = p;
+  return true;
+}
+
 std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bool required) {
   auto text = Text(c, j, key, required);
   if (!text) return std::nullopt;

@@ -11,6 +11,7 @@
 #include "domain/commands.h"
 #include "domain/ledger.h"
 #include "server/api/api.h"
+#include "webhooks/reminders.h"
 
 namespace taskledger::server {
 
@@ -34,6 +35,11 @@ std::optional<std::string> Text(const Call& c, const nlohmann::json& j, const ch
                                 bool required);
 std::optional<std::vector<std::string>> TextList(const Call& c, const nlohmann::json& j,
                                                  const char* key, bool required);
+// A subscription's own reminder days at `key`: an object {days_before, overdue_every_days, hour}
+// sets `own`, null sets `server` (back to the server's policy), absent leaves both. Sends 400
+// naming the field and returns false when malformed.
+bool ReminderPolicyMember(const Call& c, const nlohmann::json& j, const char* key,
+                          std::optional<webhooks::ReminderPolicy>& own, bool& server);
 // A "YYYY-MM-DD" member; an absent optional one is Date{}. Sends 400 naming it when malformed.
 std::optional<domain::Date> DateMember(const Call& c, const nlohmann::json& j, const char* key,
                                        bool required);

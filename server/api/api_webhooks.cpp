@@ -10,17 +10,10 @@ namespace taskledger::server {
 using nlohmann::json;
 using namespace domain;
 using webhooks::Message;
-using webhooks::ReminderPolicy;
 using webhooks::Subscription;
 using webhooks::SubscriptionSpec;
 
 namespace {
-
-json PolicyView(const ReminderPolicy& p) {
-  return {{"days_before", p.days_before},
-          {"overdue_every_days", p.overdue_every_days},
-          {"hour", p.hour}};
-}
 
 json OrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }
 
@@ -34,7 +27,7 @@ json WebhookView(const Subscription& s, const webhooks::Service& svc) {
           {"all_types", s.types.empty()},
           {"enabled", s.enabled},
           {"disabled_reason", s.disabled_reason.empty() ? json(nullptr) : json(s.disabled_reason)},
-          {"reminders", PolicyView(s.reminders ? *s.reminders : svc.options().reminders)},
+          {"reminders", webhooks::PolicyJson(s.reminders ? *s.reminders : svc.options().reminders)},
           {"reminders_own", s.reminders.has_value()},
           {"created_at_ms", s.created_at_ms},
           {"created_by", s.created_by},
@@ -82,23 +75,6 @@ json DeliveryView(const Message& m, const webhooks::Outbox* with_attempts) {
   return j;
 }
 
-std::optional<std::vector<int>> IntList(const Call& c, const json& j, const char* key,
-                                        const char* field) {
-  if (!j.contains(key)) return std::vector<int>{};
-  const json& v = j[key];
-  std::vector<int> out;
-  for (const json& x : v.is_array() ? v : json::array({nullptr})) {
-    const auto day = IntegerValue(x, 0, 365);
-    if (!day) {
-      c.Fail(BadRequest(std::string(field) + " must be a list of whole numbers of days (0-365)",
-                        field));
-      return std::nullopt;
-    }
-    out.push_back(static_cast<int>(*day));
-  }
-  return out;
-}
-
 std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
   auto j = JsonBody(c, {"url", "agency", "description", "types", "enabled", "reminders"});
   if (!j) return std::nullopt;
@@ -123,36 +99,8 @@ std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
     }
     s.enabled = (*j)["enabled"].get<bool>();
   }
-  if (j->contains("reminders")) {
-    const json& r = (*j)["reminders"];
-    if (r.is_null()) {
-      s.server_reminders = true;
-    } else if (!r.is_object()) {
-      c.Fail(
-          BadRequest("reminders must be an object {days_before, overdue_every_days, hour} or null",
-                     "reminders"));
-      return std::nullopt;
-    } else {
-      for (const auto& [k, v] : r.items()) {
-        if (k != "days_before" && k != "overdue_every_days" && k != "hour") {
-          c.Fail(BadRequest("reminders: unknown field '" + k + "'", "reminders." + k));
-          return std::nullopt;
-        }
-      }
-      ReminderPolicy p;
-      auto days = IntList(c, r, "days_before", "reminders.days_before");
-      if (!days) return std::nullopt;
-      if (r.contains("days_before")) p.days_before = *days;
-      for (auto [key, field, out] :
-           {std::tuple{"overdue_every_days", "reminders.overdue_every_days", &p.overdue_every_days},
-            std::tuple{"hour", "reminders.hour", &p.hour}}) {
-        if (!r.contains(key)) continue;
-        const auto v = Integer(c, r, key, 0, key == std::string_view("hour") ? 23 : 365, field);
-        if (!v) return std::nullopt;
-        *out = static_cast<int>(*v);
-      }
-      s.reminders = p;
-    }
+  if (!ReminderPolicyMember(c, *j, "reminders", s.reminders, s.server_reminders)) {
+    return std::nullopt;
   }
   return s;
 }

@@ -30,8 +30,9 @@
 namespace taskledger::server {
 
 // 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
-// 5: each plan's report counts; 6: email addresses beside the webhooks.
-inline constexpr uint32_t kCheckpointFormat = 6;
+// 5: each plan's report counts; 6: email addresses beside the webhooks; 7: an address's own
+// reminder days.
+inline constexpr uint32_t kCheckpointFormat = 7;
 
 struct CheckpointInfo {
   std::string path;

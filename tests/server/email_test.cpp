@@ -235,6 +235,24 @@ TEST_CASE(
                       {"reminders", false},
                       {"language", "en"}})
               .status == 201);
+  // One with reminder days of its own: three days before, only.
+  const json own = f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                              {{"agency", "so-gddt-hp"},
+                               {"address", "lanhdao@sogddt-hp.gov.vn"},
+                               {"confirmed", true},
+                               {"changes", false},
+                               {"reminder_schedule", {{"days_before", {3}}}}})
+                       .json();
+  CHECK(own["reminder_schedule_own"] == true);
+  CHECK(own["reminder_schedule"]["days_before"] == json::array({3}));
+  CHECK(hp["reminder_schedule_own"] == false);
+  CHECK(hp["reminder_schedule"]["days_before"] == json::array({30, 7, 1, 0}));
+  HttpResult bad = f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                              {{"agency", "so-gddt-hp"},
+                               {"address", "sai@sogddt-hp.gov.vn"},
+                               {"reminder_schedule", {{"days_before", {400}}}}});
+  CHECK(bad.status == 400);
+  CHECK(bad.json()["errors"][0]["field"] == "reminder_schedule.days_before");
   const auto to = [&](const std::string& address) { return MailTo(sink, address); };
   const auto with_subject = [](const std::vector<json>& mails, const std::string& part) {
     return std::count_if(mails.begin(), mails.end(), [&](const json& m) {
@@ -305,5 +323,17 @@ TEST_CASE(
   f.Restart();
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   CHECK(sink.Messages().size() == before);
-  (void)hp;
+  CHECK(with_subject(to("lanhdao@sogddt-hp.gov.vn"), "I.1") == 0);  // not its day
+
+  // Three days before, at 08:00: the address with its own days hears of I.1; the others, whose
+  // days are the server's (30, 7, 1, 0), do not.
+  f.Restart("2026-12-28T07:59:58");
+  std::vector<json> own_mail;
+  for (int i = 0; i < 200; ++i) {
+    own_mail = to("lanhdao@sogddt-hp.gov.vn");
+    if (with_subject(own_mail, "[Nhắc hạn] I.1 — hạn 31/12/2026, còn 3 ngày") > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(with_subject(own_mail, "[Nhắc hạn] I.1 — hạn 31/12/2026, còn 3 ngày") == 1);
+  CHECK(with_subject(to("vanthu@sogddt-hp.gov.vn"), "còn 3 ngày") == 0);
 }

@@ -156,6 +156,17 @@ TEST_CASE("an address sends only once confirmed; unsubscribing and a new address
   CHECK_FALSE(m->confirmed);
   CHECK(m->failing.empty());
 
+  // Reminder days of its own, and back to the server's.
+  MailboxSpec days;
+  days.schedule = ReminderPolicy{{14, 3}, 0, 8};
+  Fold(boxes, *DecideUpdate(boxes, ledger, "em_1", days, Coordinator()), position);
+  REQUIRE(m->schedule);
+  CHECK(m->schedule->days_before == std::vector<int>{14, 3});
+  CHECK(m->schedule->overdue_every_days == 0);
+  days.schedule = ReminderPolicy{{400}, 0, 8};
+  CHECK(DecideUpdate(boxes, ledger, "em_1", days, Coordinator()).status().code() ==
+        Status::Code::kInvalidArgument);
+
   // Others' addresses do not exist for an agency; auditors read only.
   CHECK(DecideDelete(boxes, "em_1", AgencyActor("ubnd-q1")).status().code() ==
         Status::Code::kNotFound);
@@ -172,6 +183,11 @@ TEST_CASE("an address sends only once confirmed; unsubscribing and a new address
   CHECK(again_bytes == bytes);
   REQUIRE(copy.Of("so-gddt-hp").size() == 1);
   CHECK(copy.Of("so-gddt-hp")[0]->address == "vanphong@sogddt.gov.vn");
+  CHECK(copy.Of("so-gddt-hp")[0]->schedule->days_before == std::vector<int>{14, 3});
+  MailboxSpec server_days;
+  server_days.server_schedule = true;
+  Fold(boxes, *DecideUpdate(boxes, ledger, "em_1", server_days, Coordinator()), position);
+  CHECK_FALSE(m->schedule);
   CHECK(copy.Decode(bytes.substr(0, bytes.size() - 3)).code() == Status::Code::kCorruption);
 }
 

@@ -280,7 +280,8 @@ EM_BODY = lambda req: body({"address": {"type": "string", "description": "a plai
     "agency": {"type": "string", "description": "whose tasks; an agency token may leave it out"},
     "language": {"enum": ["vi", "en"]}, "reminders": {"type": "boolean", "description": "deadline reminders (default true)"},
     "changes": {"type": "boolean", "description": "assignments, deadline changes, reviews, decisions, comments (default true)"},
-    "digest": {"enum": ["daily", "weekly", "none"], "description": "a summary at 07:30 Vietnam time, daily or on Mondays (default weekly)"},
+    "digest": {"enum": ["daily", "weekly", "none"], "description": "a summary at 07:30 Vietnam time, daily or on Mondays (default weekly): overdue, due this week and this month, deliverables awaiting review, extension decisions since the last; none when there is nothing to say"},
+    "reminder_schedule": {"oneOf": [POLICY, {"type": "null"}], "description": "the address's own reminder days; null: the server's"},
     "enabled": {"type": "boolean"},
     "confirmed": {"type": "boolean", "description": "coordinators only, on creation: vouch for an official address (recorded with their name); otherwise a confirmation mail is sent"}}, req)
 EM_ROLES = " Coordinators manage every address, an agency its own; auditors read."
@@ -373,7 +374,8 @@ doc = {
         "change": {"enum": ["new", "changed", "unchanged"]}, "code": S, "title": S, "section": S, "lead": {"type": "array", "items": OBJ}, "coordinating": {"type": "array", "items": OBJ},
         "unknown_agencies": LIST, "deliverable": S, "deadline": S, "occurrences": {"type": "array", "items": DATE}, "targets": LIST, "occurrence_targets": LIST}},
      "EmailSubscription": {"type": "object", "properties": {"id": S, "agency": S, "address": S, "language": S, "reminders": {"type": "boolean"},
-         "changes": {"type": "boolean"}, "digest": S, "enabled": {"type": "boolean"}, "confirmed": {"type": "boolean"},
+         "changes": {"type": "boolean"}, "digest": S, "reminder_schedule": POLICY,
+         "reminder_schedule_own": {"type": "boolean", "description": "false: the server's reminder days"}, "enabled": {"type": "boolean"}, "confirmed": {"type": "boolean"},
          "confirmed_by": {"type": ["string", "null"], "description": "link (the address's owner) or the coordinator's label"},
          "confirmed_at_ms": {"type": ["integer", "null"]}, "unsubscribed_at_ms": {"type": ["integer", "null"]},
          "failing": {"type": ["string", "null"], "description": "why mail to it fails for good (SMTP 5xx)"}, "failing_since_ms": {"type": ["integer", "null"]},
