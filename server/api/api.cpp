@@ -73,6 +73,7 @@ Api::Api(App& app, ApiOptions options)
   AddImportRoutes();
   AddWebhookRoutes();
   AddEmailRoutes();
+  AddReachRoutes();
   AddDashboardRoutes();
   AddBackupRoutes();
 }

@@ -114,6 +114,7 @@ class Api {
   void AddStreamRoutes();
   void AddWebhookRoutes();
   void AddEmailRoutes();
+  void AddReachRoutes();
   void AddDashboardRoutes();
   void AddBackupRoutes();
   // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming

@@ -103,6 +103,13 @@ class App {
     return fn(state_->ledger, state_->webhooks);
   }
 
+  // Runs `fn(ledger, webhook subscriptions, email addresses)` under the shared lock.
+  template <class F>
+  auto ReadChannels(F&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(state_->ledger, state_->webhooks, state_->mailboxes);
+  }
+
   // Runs `fn(ledger, email addresses)` under the shared lock.
   template <class F>
   auto ReadMail(F&& fn) const {

@@ -123,3 +123,96 @@ TEST_CASE("a daily and a weekly digest at 07:30 say where the agency's tasks sta
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   CHECK(sink.Messages().size() == before);
 }
+
+TEST_CASE("a coordinator sees which agencies of a plan cannot be reached, and why",
+          "[server][integration][email]") {
+  SmtpSink sink;
+  ApiFixture f("2026-03-02", MailFlags(sink));
+  const std::string path = "/v1/plans/hp-tieng-anh-2025/reach";
+  const auto reach = [&] {
+    HttpResult r = f.Get(f.coordinator, path);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    return r.json();
+  };
+  const auto of = [](const json& body, const std::string& agency) {
+    for (const json& a : body["agencies"]) {
+      if (a["agency"] == agency) return a;
+    }
+    FAIL("no " << agency << " in the plan's reach");
+    return json();
+  };
+
+  // Nothing set up yet: nobody can be told.
+  json body = reach();
+  const size_t agencies = body["agencies"].size();
+  REQUIRE(agencies >= 3);
+  CHECK(body["unreachable"] == agencies);
+  CHECK(body["mail"] == true);
+  json hp = of(body, "so-gddt-hp");
+  CHECK(hp["reachable"] == false);
+  CHECK(hp["problems"] == json::array({"no_channel"}));
+  CHECK(hp["open_tasks"].get<int>() > 0);
+  // Two other agencies of the plan, to give them channels that do not reach.
+  std::vector<std::string> others;
+  for (const json& a : body["agencies"]) {
+    if (a["agency"] != "so-gddt-hp" && others.size() < 2) others.push_back(a["agency"]);
+  }
+  REQUIRE(others.size() == 2);
+
+  // A confirmed address reaches so-gddt-hp: it moves after those still unreachable.
+  REQUIRE(f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                     {{"agency", "so-gddt-hp"}, {"address", "vanthu@sogddt-hp.gov.vn"},
+                      {"confirmed", true}})
+              .status == 201);
+  // An address waiting for its owner's confirmation does not reach the first other agency.
+  REQUIRE(f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                     {{"agency", others[0]}, {"address", "chua-xac-nhan@hp.gov.vn"}})
+              .status == 201);
+  // One that fails for good (550) does not reach the second.
+  sink.Control({{"rcpt", {{"sai@hp.gov.vn", 550}}}});
+  const json bad = f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                              {{"agency", others[1]}, {"address", "sai@hp.gov.vn"},
+                               {"confirmed", true}})
+                       .json();
+  REQUIRE(f.Post(f.coordinator, "/v1/email-subscriptions/" + bad["id"].get<std::string>() + "/test",
+                 "")
+              .status == 202);
+  for (int i = 0; i < 200; ++i) {
+    if (!of(reach(), others[1])["problems"].empty() &&
+        of(reach(), others[1])["problems"][0] == "email_failing") {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  body = reach();
+  CHECK(body["unreachable"] == agencies - 1);
+  hp = of(body, "so-gddt-hp");
+  CHECK(hp["reachable"] == true);
+  CHECK(hp["problems"].empty());
+  CHECK(hp["email"]["sending"] == 1);
+  CHECK(body["agencies"].back()["agency"] == "so-gddt-hp");  // the only one reached: last
+  const json waiting = of(body, others[0]);
+  CHECK(waiting["reachable"] == false);
+  CHECK(waiting["problems"] == json::array({"email_unconfirmed"}));
+  const json failing = of(body, others[1]);
+  CHECK(failing["reachable"] == false);
+  CHECK(failing["problems"] == json::array({"email_failing"}));
+  CHECK(failing["email"]["sending"] == 1);
+  CHECK(failing["email"]["failing"] == 1);
+
+  // An enabled webhook reaches the first other agency.
+  REQUIRE(f.PostJson(f.coordinator, "/v1/webhooks",
+                     {{"agency", others[0]}, {"url", "https://hooks.example.vn/taskledger"}})
+              .status == 201);
+  const json hooked = of(reach(), others[0]);
+  CHECK(hooked["reachable"] == true);
+  CHECK(hooked["webhooks"]["enabled"] == 1);
+  CHECK(hooked["problems"] == json::array({"email_unconfirmed"}));
+
+  // Coordinators and auditors only.
+  CHECK(f.Get(f.auditor, path).status == 200);
+  CHECK(f.Get(f.agency_hp, path).status == 403);
+  CHECK(f.Get(f.coordinator, "/v1/plans/khong-co/reach").status == 404);
+}

@@ -1,0 +1,75 @@
+#include "webhooks/reach.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "webhooks/audience.h"
+
+namespace taskledger::webhooks {
+
+bool AgencyReach::reachable() const {
+  return email_sending > email_failing || webhooks_enabled > webhooks_failing;
+}
+
+std::vector<std::string> AgencyReach::problems() const {
+  std::vector<std::string> out;
+  if (email_sending + email_unconfirmed + email_off + webhooks_enabled == 0) {
+    out.push_back("no_channel");
+  }
+  if (email_failing) out.push_back("email_failing");
+  if (webhooks_failing) out.push_back("webhook_failing");
+  if (email_unconfirmed) out.push_back("email_unconfirmed");
+  if (email_off) out.push_back("email_off");
+  return out;
+}
+
+std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
+                                   const Mailboxes& mailboxes, const Registry& webhooks,
+                                   const std::function<bool(const Subscription&)>& failing) {
+  std::map<std::string, AgencyReach> by_id;
+  for (const std::string& id : plan.task_ids) {
+    const domain::Task* t = ledger.FindTask(id);
+    if (!t) continue;
+    const domain::Occurrence* o = domain::CurrentOccurrence(*t);
+    const bool open = o && o->open();
+    for (const std::string& agency : Involved(ledger, *t)) {
+      const domain::Agency* a = ledger.FindAgency(agency);
+      if (a && a->kind == domain::AgencyKind::kGroup) continue;  // its members are told
+      AgencyReach& r = by_id[agency];
+      r.agency = agency;
+      if (!open) continue;
+      ++r.open_tasks;
+      if (o->due && (!r.next_due || *o->due < *r.next_due)) r.next_due = o->due;
+    }
+  }
+  std::vector<AgencyReach> out;
+  out.reserve(by_id.size());
+  for (auto& [agency, r] : by_id) {
+    for (const Mailbox* m : mailboxes.Of(agency)) {
+      if (m->Sends()) {
+        ++r.email_sending;
+        if (!m->failing.empty()) ++r.email_failing;
+      } else if (!m->enabled) {
+        ++r.email_off;
+      } else {
+        ++r.email_unconfirmed;
+      }
+    }
+    for (const Subscription* s : webhooks.Live(agency)) {
+      ++r.webhooks_enabled;
+      if (failing(*s)) ++r.webhooks_failing;
+    }
+    out.push_back(std::move(r));
+  }
+  const auto rank = [](const AgencyReach& r) {
+    return std::tuple(r.reachable(), !r.problems().empty() ? 0 : 1,
+                      r.next_due ? domain::DaysFromCivil(*r.next_due) : INT64_MAX);
+  };
+  std::stable_sort(out.begin(), out.end(), [&](const AgencyReach& a, const AgencyReach& b) {
+    return rank(a) < rank(b);
+  });
+  return out;
+}
+
+}  // namespace taskledger::webhooks

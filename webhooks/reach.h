@@ -1,0 +1,42 @@
+// Who can be told: for each agency a plan names (through groups too), its channels — email
+// addresses and webhooks — and what stops them reaching it, so a coordinator can fix the
+// agencies that would hear nothing before a deadline comes. Pure: the caller says which webhooks
+// are failing (that lives in the outbox, not in the state).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ledger.h"
+#include "webhooks/mailbox.h"
+#include "webhooks/subscription.h"
+
+namespace taskledger::webhooks {
+
+struct AgencyReach {
+  std::string agency;
+  int open_tasks = 0;  // the plan's tasks it hears about with an occurrence still open
+  std::optional<domain::Date> next_due;
+  // Its email addresses: sending (confirmed, on), of those failing (a 5xx), waiting for their
+  // owner's confirmation, turned off or unsubscribed.
+  int email_sending = 0, email_failing = 0, email_unconfirmed = 0, email_off = 0;
+  // Its webhooks: enabled, and of those failing now.
+  int webhooks_enabled = 0, webhooks_failing = 0;
+
+  // Whether one channel at least reaches it: an address that sends and does not fail, or an
+  // enabled webhook that does not fail.
+  bool reachable() const;
+  // What to fix, most serious first: "no_channel" (nothing set up), "email_failing",
+  // "webhook_failing", "email_unconfirmed", "email_off".
+  std::vector<std::string> problems() const;
+};
+
+// The agencies that hear about `plan`'s tasks (Involved), those that cannot be reached first,
+// then those with a problem, then by next due date and id.
+std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
+                                   const Mailboxes& mailboxes, const Registry& webhooks,
+                                   const std::function<bool(const Subscription&)>& failing);
+
+}  // namespace taskledger::webhooks
