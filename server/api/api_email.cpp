@@ -270,6 +270,7 @@ void Api::AddEmailRoutes() {
       for (const webhooks::Message& x : *list) {
         items.push_back({{"id", x.id},
                          {"type", x.type},
+                         {"task", x.task.empty() ? json(nullptr) : json(x.task)},
                          {"to", x.to},
                          {"state", webhooks::ToString(x.state)},
                          {"attempts", x.attempts},

@@ -60,7 +60,9 @@ async function startServer() {
     auditor: token("--role", "auditor", "--name", "Thanh tra"),
   };
   server = spawn(bin, ["serve", "--data-dir", join(data, "store"), "--listen", "127.0.0.1:0", "--clock-start", CLOCK,
-    "--web-dir", join(web, "dist")], { stdio: ["ignore", "pipe", "pipe"] });
+    "--web-dir", join(web, "dist"),
+    // Mail on, to a relay that is not there: mail is queued and retried, never sent.
+    "--smtp-url", "smtp://127.0.0.1:9", "--smtp-from", "nhac-han@sogddt.gov.vn"], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const port = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("the server did not start:\n" + output)), 15000);
@@ -348,6 +350,54 @@ async function main() {
   await coord.waitForSelector("#webhook-list");
   await shot(coord, "coordinator-webhooks");
   await checkA11y(coord, "webhooks");
+
+  // Email: the agency adds its address, which waits for confirmation; on the board the
+  // coordinator sees the agency among those nothing reaches, vouches for the address, and the
+  // agency drops off that list.
+  await agency.goto(`${base}/#/notifications`);
+  await agency.waitForSelector("#mail-none");
+  await checkA11y(agency, "notifications, none yet");
+  await agency.fill("#mail-address", "vanthu@sogddt-hp.gov.vn");
+  await agency.selectOption("#mail-digest", "daily");
+  await agency.click("#mail-add button[type=submit]");
+  const mailbox = agency.locator("#mail-list article[data-mailbox]");
+  await mailbox.waitFor();
+  assert.equal(await mailbox.getAttribute("data-state"), "unconfirmed");
+  assert.equal(await mailbox.locator("[data-action=test]").count(), 0, "no test mail before confirmation");
+  await shot(agency, "agency-notifications");
+  await coord.goto(`${base}/#/board/${PLAN}`);
+  const unreached = coord.locator('#reach li[data-agency="so-gddt-hp"]');
+  await unreached.waitFor();
+  assert.equal(await unreached.getAttribute("data-reachable"), "false");
+  assert.match(await unreached.textContent(), /chờ xác nhận/);
+  assert.equal(await coord.locator("#reach").getAttribute("open"), "", "folded open while some cannot be reached");
+  await shot(coord, "coordinator-reach");
+  await checkA11y(coord, "board with reach");
+  await unreached.locator("a").click();
+  const vouched = coord.locator("#mail-list article[data-mailbox]");
+  await vouched.waitFor();
+  coord.once("dialog", (d) => d.accept());
+  await vouched.locator("[data-action=vouch]").click();
+  await coord.waitForSelector('#mail-list article[data-state="confirmed"]');
+  await coord.selectOption("#mail-list select[id^=digest-]", "weekly");
+  await coord.waitForFunction(() => document.querySelector("#mail-list select[id^=digest-]")?.value === "weekly");
+  await checkA11y(coord, "notifications, a coordinator");
+  const boxes = (await api(coord, "GET", "/v1/email-subscriptions?agency=so-gddt-hp")).body;
+  assert.equal(boxes.items.length, 1);
+  assert.equal(boxes.items[0].confirmed, true);
+  assert.equal(boxes.items[0].digest, "weekly");
+  await coord.goto(`${base}/#/board/${PLAN}`);
+  await coord.waitForSelector("#reach summary");
+  assert.equal(await coord.locator('#reach li[data-agency="so-gddt-hp"]').count(), 0, "reached now");
+  await agency.reload();
+  await agency.waitForSelector('#mail-list article[data-state="confirmed"] [data-action=test]');
+  await agency.click('#mail-list [data-action=test]');
+  await agency.waitForSelector(".toast.ok");
+  // A mail's task link opens the task's page.
+  await agency.goto(`${base}/#/task/${encodeURIComponent(TASK)}`);
+  await agency.waitForSelector("#timeline li[data-type]");
+  await agency.goto(`${base}/#/tasks`);
+  await agency.waitForSelector("#task-list details[data-task]");
 
   // The agency's calendar link serves its calendar to anyone holding it, without a token.
   await agency.click("#calendar > summary");

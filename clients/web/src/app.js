@@ -9,6 +9,7 @@ import { renderBoard } from "./board.js";
 import { renderReport } from "./report.js";
 import { renderHistory } from "./history.js";
 import { renderWebhooks } from "./webhooks.js";
+import { renderNotifications } from "./notifications.js";
 import "./labels_setup.js";
 import "./labels_work.js";
 import { renderPlans } from "./plans.js";
@@ -26,6 +27,9 @@ const pages = {
   history: { render: renderHistory, roles: ["coordinator", "agency", "auditor"], nav: "nav_history" },
   // Agencies with IT staff reach it by its address; the menu keeps it for coordinators.
   webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks", navRoles: ["coordinator"] },
+  notifications: { render: renderNotifications, roles: ["coordinator", "agency", "auditor"], nav: "nav_notifications", navRoles: ["coordinator", "agency"] },
+  // A task's page, as mails link to it: its history.
+  task: { render: renderHistory, roles: ["coordinator", "agency", "auditor"] },
   plans: { render: renderPlans, roles: ["coordinator"], nav: "nav_plans" },
   import: { render: renderImport, roles: ["coordinator"] },
   agencies: { render: renderAgencies, roles: ["coordinator", "auditor"], nav: "nav_agencies" },

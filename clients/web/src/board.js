@@ -7,6 +7,7 @@ import { session, agencyName, pickPlanFresh } from "./session.js";
 import { dueBadge, categoryBadge } from "./tasks.js";
 import { renderQueue } from "./inbox.js";
 import { agencyPicker } from "./picker.js";
+import { reachCard } from "./notifications.js";
 
 const STATUSES = ["not_started", "in_progress", "submitted", "completed", "cancelled"];
 
@@ -29,6 +30,7 @@ export async function renderBoard(el, [requested]) {
   const count = h("p", { class: "muted", id: "shown" });
   const matrix = h("div", { id: "matrix" });
   const queue = h("section", { class: "card", id: "queue" });
+  const reach = h("div", { id: "reach-box" });
 
   const keep = (task) => {
     if (filters.agency && !task.lead.includes(filters.agency) && !task.coordinating.includes(filters.agency)) return false;
@@ -143,6 +145,13 @@ export async function renderBoard(el, [requested]) {
   };
 
   const loadQueue = () => renderQueue(queue, plan.id, load);
+  // Who cannot be told; folded or not as the coordinator left it.
+  const loadReach = async () => {
+    const card = await reachCard(plan);
+    const before = reach.querySelector("details");
+    if (before) card.open = before.open;
+    reach.replaceChildren(card);
+  };
 
   const load = async () => {
     const [detail, page] = await Promise.all([
@@ -156,7 +165,7 @@ export async function renderBoard(el, [requested]) {
       [...involved].sort((a, b) => agencyName(a).localeCompare(agencyName(b), "vi"))
         .map((id) => h("option", { value: id, selected: id === filters.agency }, agencyName(id))));
     draw();
-    await loadQueue();
+    await Promise.all([loadQueue(), loadReach()]);
   };
 
   clear(el,
@@ -167,7 +176,7 @@ export async function renderBoard(el, [requested]) {
       h("label", { class: "check" }, overdueBox, t("filter_overdue")), field(t("filter_within"), withinInput),
       h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=xlsx`, plan.id + ".xlsx")) }, t("export_matrix")),
       h("button", { class: "small secondary", onclick: () => attempt(() => api.download(`/v1/plans/${encodeURIComponent(plan.id)}/export?format=csv`, plan.id + ".csv")) }, t("export_matrix_csv"))),
-    queue, count, matrix);
+    reach, queue, count, matrix);
   await load();
   return () => {
     if (!editing && !queue.querySelector(".panel")) load();

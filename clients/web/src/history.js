@@ -4,6 +4,7 @@
 import * as api from "./api.js";
 import { h, clear, field, attempt, badge } from "./dom.js";
 import { t, fmtDate, fmtTime } from "./i18n.js";
+import "./labels_notify.js";
 import { session, agencyName } from "./session.js";
 
 const names = (ids) => (ids || []).map(agencyName).join("; ");
@@ -49,7 +50,9 @@ function describe(e) {
       return [d.text];
     case "task.notification_delivered":
     case "task.notification_failed":
-      return [`${d.type} → ${agencyName(d.agency)}`, `${t("attempts")}: ${d.attempts}`, d.status ? `HTTP ${d.status}` : "", d.error];
+      return [`${t("mailtype_" + String(d.type).replaceAll(".", "_"))} → ${agencyName(d.agency)}`,
+        d.channel === "email" ? `${t("by_email")}: ${d.address}` : t("by_webhook"),
+        `${t("attempts")}: ${d.attempts}`, d.status ? `${d.channel === "email" ? "SMTP" : "HTTP"} ${d.status}` : "", d.error];
     default:
       return Object.entries(d).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k}: ${v}`);
   }
