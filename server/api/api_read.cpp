@@ -342,6 +342,14 @@ void Api::AddReadRoutes() {
            std::to_string(ws.delay_ms_sum / 1e3) + "\n";
       line("taskledger_webhook_delivery_delay_seconds_count", delivered);
     }
+    if (webhooks::MailService* mail = app_.mail()) {
+      const webhooks::MailService::Stats ms = mail->stats();
+      line("taskledger_mail_messages_enqueued_total", ms.enqueued);
+      line("taskledger_mail_attempts_total", ms.attempts);
+      line("taskledger_mail_delivered_total", ms.delivered);
+      line("taskledger_mail_failed_total", ms.failed);
+      line("taskledger_mail_pending", static_cast<uint64_t>(std::max<int64_t>(0, ms.pending)));
+    }
     Response res{http::status::ok, c.req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.body() = std::move(m);
