@@ -1,6 +1,7 @@
 #include "webhooks/digest.h"
 
 #include <cstdio>
+#include <set>
 
 #include "domain/date.h"
 #include "domain/text.h"
@@ -42,6 +43,19 @@ bool DigestContent::empty() const { return size() == 0; }
 size_t DigestContent::size() const {
   return overdue.size() + this_week.size() + this_month.size() + submitted.size() +
          to_review.size() + decided.size();
+}
+
+std::vector<std::string> DigestContent::TaskIds() const {
+  std::vector<std::string> out;
+  std::set<std::string_view> seen;
+  const auto add = [&](const domain::Task* t) {
+    if (seen.insert(t->id).second) out.push_back(t->id);
+  };
+  for (const auto* part : {&overdue, &this_week, &this_month, &submitted, &to_review}) {
+    for (const DigestLine& l : *part) add(l.task);
+  }
+  for (const DigestDecision& x : decided) add(x.task);
+  return out;
 }
 
 DigestContent CollectDigest(const domain::Ledger& ledger, std::string_view agency, Date day,

@@ -46,6 +46,8 @@ struct DigestContent {
   std::vector<DigestDecision> decided;  // extension requests decided in (since, until]
   bool empty() const;
   size_t size() const;
+  // The tasks it lists, each once, in the order listed: recorded with the digest's outcome.
+  std::vector<std::string> TaskIds() const;
 };
 
 // What `agency` (directly or through a group) has to hear about on `day`; `since_ms`/`until_ms`

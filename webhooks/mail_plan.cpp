@@ -95,7 +95,8 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
         if (content->empty()) continue;  // nothing to say: no mail
         out.push_back({*m, std::string(kDigestMail),
                        DigestText(ledger, *m, *content, options.public_url),
-                       "digest:" + domain::ToIso(content->day), "", "", *at});
+                       "digest:" + domain::ToIso(content->day), "", "", *at,
+                       content->TaskIds()});
       }
     }
   }

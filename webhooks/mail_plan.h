@@ -23,6 +23,7 @@ struct PlannedMail {
   MailText text;
   std::string key, task, occurrence;
   int64_t due_ms = 0;
+  std::vector<std::string> about;  // a digest: the tasks it lists
 };
 
 struct MailPlan {

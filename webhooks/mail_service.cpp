@@ -7,9 +7,11 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "domain/text.h"
 #include "webhooks/mail_plan.h"
 #include "webhooks/mail_text.h"
 #include "webhooks/mime.h"
@@ -84,6 +86,7 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
       m.task = std::move(p.task);
       m.occurrence = std::move(p.occurrence);
       m.due_ms = p.due_ms;
+      m.about = std::move(p.about);
       batch.push_back(std::move(m));
     }
     // Not synced: mails and cursors go in one write, so a crash loses both or neither, and what
@@ -240,7 +243,7 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
       m.last_error = "not sent: " + why;
       m.done_ms = start;
       failed.fetch_add(1);
-      if (outbox->Save(m, nullptr, previous_next, false).ok() && !m.task.empty()) Record(m);
+      if (outbox->Save(m, nullptr, previous_next, false).ok() && Recorded(m)) Record(m);
       return;
     }
     attempts.fetch_add(1);
@@ -276,7 +279,7 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
       spdlog::error("mail outbox: {}", s.message());
       return;
     }
-    if (m.state != MessageState::kPending && !m.task.empty()) Record(m);
+    if (m.state != MessageState::kPending && Recorded(m)) Record(m);
     if (m.state == MessageState::kPending) {
       std::lock_guard lock(mu);
       due.emplace(m.next_ms, m.id);
@@ -285,12 +288,38 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
 
   // The outcome of a finished mail about a task, on that task in the log; the outbox forgets it
   // is unrecorded once the log has it (or never can: the task is gone).
+  static bool Recorded(const Message& m) { return !m.task.empty() || !m.about.empty(); }
+
   void Record(const Message& m) {
+    if (m.task.empty()) return RecordDigest(m);
     std::weak_ptr<Impl> weak = weak_from_this();
     const std::string id = m.id;
     host.Execute(OutcomeOf(m, "email"), [weak, id](Status s) {
       if (auto self = weak.lock()) AfterRecording(*self->outbox, id, s, "mail");
     });
+  }
+
+  // A digest's outcome, with the tasks it listed, on its address's stream (blocking: a sender's
+  // thread, or the start). A stream moved meanwhile (the address was changed) is tried again.
+  void RecordDigest(const Message& m) {
+    const nlohmann::json outcome = {{"message", m.id},
+                                    {"day", m.key.substr(m.key.find(':') + 1)},
+                                    {"tasks", m.about},
+                                    {"delivered", m.state == MessageState::kDelivered},
+                                    {"attempts", m.attempts},
+                                    {"status", m.last_status},
+                                    {"error", domain::CutUtf8(m.last_error, 500)},
+                                    {"at_ms", m.done_ms}};
+    Status s = Status::Ok();
+    for (int tries = 0; tries < 3; ++tries) {
+      std::optional<Result<domain::Decision>> d;
+      host.ReadMail([&](const domain::Ledger&, const Mailboxes& boxes) {
+        d = DecideDigestSent(boxes, m.endpoint, outcome, {domain::ActorRole::kSystem, "", "mail"});
+      });
+      s = d->ok() ? host.Append(std::move(**d)) : d->status();
+      if (s.code() != Status::Code::kWrongExpectedVersion) break;
+    }
+    AfterRecording(*outbox, m.id, s, "mail");
   }
 
   void MarkFailing(const Message& m, const std::string& why) {

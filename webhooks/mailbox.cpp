@@ -269,6 +269,19 @@ Result<Decision> DecideFailing(const Mailboxes& r, std::string_view id, std::str
   return One(id, m->version, mev::kFailing, {{"address", m->address}, {"why", why}}, a);
 }
 
+Result<Decision> DecideDigestSent(const Mailboxes& r, std::string_view id, const json& outcome,
+                                  const Actor& a) {
+  const Mailbox* m = r.Find(id);
+  if (!m || m->deleted) return Status::NotFound("no email subscription '" + std::string(id) + "'");
+  if (a.role != ActorRole::kSystem) return Status::PermissionDenied("the server records mail");
+  const std::string message = outcome.value("message", "");
+  if (message.empty()) return Invalid("message", "is required");
+  if (m->last_digest == message) return Status::AlreadyExists(message + " is recorded already");
+  json data = outcome;
+  data["address"] = m->address;
+  return One(id, m->version, mev::kDigestSent, data, a);
+}
+
 void Mailboxes::Apply(const EventView& e) {
   if (!e.type.starts_with("email.")) return;
   const json j = json::parse(e.data, nullptr, false);
@@ -301,6 +314,11 @@ void Mailboxes::Apply(const EventView& e) {
   if (it == boxes_.end()) return;
   Mailbox& m = it->second;
   m.version = e.version;
+  if (e.type == mev::kDigestSent) {  // mail sent, not the address changed
+    m.last_digest = j.value("message", "");
+    m.last_digest_at_ms = j.value("at_ms", e.recorded_at_ms);
+    return;
+  }
   m.updated_at_ms = e.recorded_at_ms;
   if (e.type == mev::kUpdated) {
     if (j.contains("address")) {
@@ -367,7 +385,7 @@ std::vector<const Mailbox*> Mailboxes::All() const {
   return out;
 }
 
-static_assert(sizeof(Mailbox) == 344, "Mailbox changed: encode the new field");
+static_assert(sizeof(Mailbox) == 384, "Mailbox changed: encode the new field");
 
 void Mailboxes::Encode(std::string& out) const {
   BinaryWriter w(out);
@@ -385,6 +403,8 @@ void Mailboxes::Encode(std::string& out) const {
     w.I64(m.unsubscribed_at_ms);
     w.Str(m.failing);
     w.I64(m.failing_since_ms);
+    w.Str(m.last_digest);
+    w.I64(m.last_digest_at_ms);
     w.U64(m.created_position);
     w.I64(m.created_at_ms);
     w.I64(m.updated_at_ms);
@@ -412,6 +432,8 @@ Status Mailboxes::Decode(std::string_view in) {
     m.unsubscribed_at_ms = r.I64();
     m.failing = r.Str();
     m.failing_since_ms = r.I64();
+    m.last_digest = r.Str();
+    m.last_digest_at_ms = r.I64();
     m.created_position = r.U64();
     m.created_at_ms = r.I64();
     m.updated_at_ms = r.I64();

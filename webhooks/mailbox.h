@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +34,8 @@ inline constexpr std::string_view kConfirmed = "email.confirmed";
 inline constexpr std::string_view kUnsubscribed = "email.unsubscribed";
 inline constexpr std::string_view kFailing = "email.failing";  // a permanent failure (SMTP 5xx)
 inline constexpr std::string_view kDeleted = "email.deleted";
+// A digest's outcome: the mail, the tasks it listed, delivered or given up, after how many attempts.
+inline constexpr std::string_view kDigestSent = "email.digest_sent";
 inline std::string Stream(std::string_view id) { return "email-" + std::string(id); }
 }  // namespace mev
 
@@ -56,6 +59,8 @@ struct Mailbox {
   int64_t unsubscribed_at_ms = 0;  // the last one-click unsubscribe; 0: none
   std::string failing;             // why mail to it fails for good (SMTP 5xx); empty: it does not
   int64_t failing_since_ms = 0;
+  std::string last_digest;        // the message id of the last digest recorded (email.digest_sent)
+  int64_t last_digest_at_ms = 0;  // when it was delivered or given up
   uint64_t created_position = 0;  // it hears about log events after this position only
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
@@ -130,6 +135,12 @@ Result<domain::Decision> DecideConfirm(const Mailboxes& r, std::string_view id,
 Result<domain::Decision> DecideUnsubscribe(const Mailboxes& r, std::string_view id,
                                            std::string_view address, std::string_view how,
                                            const domain::Actor& actor);
+// A digest's outcome on the address's stream (the system only): `outcome` holds the message id
+// ("message"), "day", "tasks" listed, "delivered", "attempts", "status", "error". Recording the
+// same message twice is refused (kAlreadyExists).
+Result<domain::Decision> DecideDigestSent(const Mailboxes& r, std::string_view id,
+                                          const nlohmann::json& outcome,
+                                          const domain::Actor& actor);
 // The server marking an address whose mail fails for good (the system only).
 Result<domain::Decision> DecideFailing(const Mailboxes& r, std::string_view id,
                                        std::string_view why, const domain::Actor& actor);

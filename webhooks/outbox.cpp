@@ -94,8 +94,8 @@ Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_n
     batch.Put(QueueKey(m.next_ms, m.id), "");
   } else {
     batch.Put(DoneKey(m.done_ms, m.id), "");
-    // A task's notification that is done has its outcome to record in the event log.
-    if (!m.task.empty()) batch.Put(UnrecordedKey(m.id), "");
+    // A task's notification (or a digest) that is done has its outcome to record in the log.
+    if (!m.task.empty() || !m.about.empty()) batch.Put(UnrecordedKey(m.id), "");
   }
   if (attempt) {
     const std::string a = json{{"n", attempt->n},           {"at", attempt->at_ms},

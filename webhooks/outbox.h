@@ -47,6 +47,9 @@ struct Message {
   std::string key;               // what makes it unique for its endpoint; empty: nothing (pings)
   std::string body;              // the JSON sent (a mail: the whole message)
   std::string to;                // a mail's recipient address; empty for webhooks
+  // A mail about no single task (a digest): the tasks it lists. Its outcome, like a task's
+  // notification, is unrecorded until MarkRecorded (it goes on the address's stream).
+  std::vector<std::string> about;
   int64_t created_ms = 0;        // enqueued
   int64_t due_ms = 0;  // when it was meant to go out (a reminder's instant, a change's time)
   MessageState state = MessageState::kPending;

@@ -28,7 +28,8 @@ std::string Encode(const Message& m) {
               {"status", m.last_status},
               {"error", m.last_error},
               {"done", m.done_ms},
-              {"to", m.to}}
+              {"to", m.to},
+              {"about", m.about}}
       .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -39,6 +40,7 @@ Result<Message> Decode(std::string_view text) {
   m.id = j.value("id", "");
   m.endpoint = j.value("endpoint", "");
   m.to = j.value("to", "");
+  m.about = j.value("about", std::vector<std::string>{});
   m.agency = j.value("agency", "");
   m.type = j.value("type", "");
   m.task = j.value("task", "");

@@ -36,6 +36,7 @@ json MailboxView(const Mailbox& m, const webhooks::ReminderPolicy& server) {
           {"unsubscribed_at_ms", OrNull(m.unsubscribed_at_ms)},
           {"failing", m.failing.empty() ? json(nullptr) : json(m.failing)},
           {"failing_since_ms", OrNull(m.failing_since_ms)},
+          {"last_digest_at_ms", OrNull(m.last_digest_at_ms)},
           {"sends", m.Sends()},
           {"created_at_ms", m.created_at_ms},
           {"created_by", m.created_by},

@@ -31,7 +31,7 @@ namespace taskledger::server {
 
 // 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
 // 5: each plan's report counts; 6: email addresses beside the webhooks; 7: an address's own
-// reminder days.
+// reminder days and its last digest.
 inline constexpr uint32_t kCheckpointFormat = 7;
 
 struct CheckpointInfo {

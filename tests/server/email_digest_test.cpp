@@ -113,6 +113,30 @@ TEST_CASE("a daily and a weekly digest at 07:30 say where the agency's tasks sta
   CHECK(Has(en_text, "- I.1 · due 31/12/2026, 3 day(s) left — "));
   CHECK(Has(en_text, "- I.1 · refused"));
 
+  // Each digest's outcome is in the log, on the address's stream, with the tasks it listed.
+  json recorded;
+  for (int i = 0; i < 100 && recorded.is_null(); ++i) {
+    const json events = f.Get(f.auditor, "/v1/events?limit=1000").json();
+    for (const json& e : events["items"]) {
+      if (e["type"] == "email.digest_sent" && e["data"]["address"] == "vanthu@sogddt-hp.gov.vn") {
+        recorded = e;
+      }
+    }
+    if (recorded.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE_FALSE(recorded.is_null());
+  CHECK(recorded["data"]["delivered"] == true);
+  CHECK(recorded["data"]["day"] == "2026-12-28");
+  CHECK(recorded["data"]["attempts"] == 1);
+  CHECK("<" + recorded["data"]["message"].get<std::string>() + "@taskledger.example.vn>" ==
+        vi[0]["headers"]["message-id"][0]);
+  const json& listed = recorded["data"]["tasks"];
+  CHECK(std::find(listed.begin(), listed.end(), "hp-tieng-anh-2025:I.1") != listed.end());
+  const json boxes = f.Get(f.coordinator, "/v1/email-subscriptions?agency=so-gddt-hp").json();
+  for (const json& b : boxes["items"]) {
+    if (b["address"] == "vanthu@sogddt-hp.gov.vn") CHECK(b["last_digest_at_ms"].is_number());
+  }
+
   // No digest chosen, or nothing to say: no mail.
   CHECK(DigestsTo(sink, "khac@sogddt-hp.gov.vn").empty());
   CHECK(MailTo(sink, "truong-thu@hp.edu.vn").empty());

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "domain/date.h"
@@ -221,7 +222,7 @@ class History {
   }
 
   // An email address subscribed, changed, confirmed (by link or coordinator), unsubscribed,
-  // marked failing or removed.
+  // marked failing, sent a digest, or removed.
   void Mailbox() {
     const std::string id = "em_" + std::to_string(1000 + Pick(3));
     const Actor system{ActorRole::kSystem, "", "mail"};
@@ -236,9 +237,19 @@ class History {
         spec.digest = static_cast<webhooks::Digest>(Pick(3));
         return webhooks::DecideSubscribe(r, l, id, spec, kHistoryCoordinator);
       }
-      switch (Pick(6)) {
+      switch (Pick(7)) {
         case 0:
           return webhooks::DecideConfirm(r, id, m->address, "link", system);
+        case 5:
+          return webhooks::DecideDigestSent(
+              r, id,
+              nlohmann::json{
+                  {"message", "msg_" + std::to_string(Pick(1000))},
+                  {"tasks", nlohmann::json::array(
+                                {tasks_.empty() ? std::string() : tasks_[Pick(tasks_.size())]})},
+                  {"delivered", Pick(2) == 0},
+                  {"at_ms", now_.load()}},
+              system);
         case 1:
           return webhooks::DecideUnsubscribe(r, id, m->address, "one-click", system);
         case 2:
