@@ -11,7 +11,6 @@
 #include <random>
 #include <thread>
 
-#include "domain/text.h"
 #include "webhooks/mail_plan.h"
 #include "webhooks/mail_text.h"
 #include "webhooks/mime.h"
@@ -302,14 +301,7 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   // A digest's outcome, with the tasks it listed, on its address's stream (blocking: a sender's
   // thread, or the start). A stream moved meanwhile (the address was changed) is tried again.
   void RecordDigest(const Message& m) {
-    const nlohmann::json outcome = {{"message", m.id},
-                                    {"day", m.key.substr(m.key.find(':') + 1)},
-                                    {"tasks", m.about},
-                                    {"delivered", m.state == MessageState::kDelivered},
-                                    {"attempts", m.attempts},
-                                    {"status", m.last_status},
-                                    {"error", domain::CutUtf8(m.last_error, 500)},
-                                    {"at_ms", m.done_ms}};
+    const nlohmann::json outcome = DigestOutcomeOf(m);
     Status s = Status::Ok();
     for (int tries = 0; tries < 3; ++tries) {
       std::optional<Result<domain::Decision>> d;

@@ -25,6 +25,17 @@ domain::RecordNotification OutcomeOf(const Message& m, std::string_view channel)
   return c;
 }
 
+nlohmann::json DigestOutcomeOf(const Message& m) {
+  return {{"message", m.id},
+          {"day", m.key.substr(m.key.find(':') + 1)},
+          {"tasks", m.about},
+          {"delivered", m.state == MessageState::kDelivered},
+          {"attempts", m.attempts},
+          {"status", m.last_status},
+          {"error", domain::CutUtf8(m.last_error, 500)},
+          {"at_ms", m.done_ms}};
+}
+
 void AfterRecording(Outbox& outbox, const std::string& id, const Status& s, std::string_view who) {
   const auto code = s.code();
   if (s.ok() || code == Status::Code::kAlreadyExists || code == Status::Code::kNotFound ||

@@ -80,6 +80,7 @@ export async function renderNotifications(el, [requested]) {
         h("div", { class: "checks" }, check("reminders"), check("changes"), check("enabled"))),
       m.reminders ? h("p", { class: "muted small" }, t("mail_reminder_days", days.join(", ")),
         m.reminder_schedule_own ? "" : " " + t("mail_server_days")) : "",
+      m.last_digest_at_ms ? h("p", { class: "muted small" }, t("mail_last_digest"), " ", fmtTime(m.last_digest_at_ms)) : "",
       h("div", { class: "actions" },
         h("button", { class: "small", onclick: toggle }, t("mail_sent")),
         canManage && m.confirmed && m.enabled && h("button", { class: "small", "data-action": "test", onclick: () => act(m, "/test", t("mail_test_queued")) }, t("mail_test")),

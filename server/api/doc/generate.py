@@ -315,7 +315,10 @@ paths["/v1/email-subscriptions/{subscription}/resend-confirmation"] = {"post": {
 paths["/v1/email-subscriptions/{subscription}/test"] = {"post": {"summary": "Send a test mail to a confirmed address",
   "parameters": [EM_ID], "responses": {"202": ok("Queued", {"type": "object", "properties": {"message": S, "to": S}}), "404": PROBLEM, "409": PROBLEM, "503": PROBLEM}}}
 paths["/v1/email-subscriptions/{subscription}/deliveries"] = {"get": {"summary": "Mails to this address, newest first (state, attempts, last SMTP reply)",
-  "parameters": [EM_ID], "responses": {"200": ok("Mails", {"type": "object", "properties": {"items": {"type": "array", "items": OBJ}}}), "404": PROBLEM}}}
+  "parameters": [EM_ID], "responses": {"200": ok("Mails", {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+      "id": S, "type": {"type": "string", "description": "email.confirmation, email.test, email.digest, or the notification type of a task mail"}, "task": {"type": ["string", "null"]}, "to": S,
+      "state": {"enum": ["pending", "delivered", "failed"]}, "attempts": {"type": "integer"}, "last_status": {"type": ["integer", "null"], "description": "the last SMTP reply code"},
+      "last_error": {"type": ["string", "null"]}, "created_at_ms": {"type": "integer"}, "done_at_ms": {"type": ["integer", "null"]}}}}}}), "404": PROBLEM}}}
 paths["/v1/email/confirm"] = {
   "get": {"summary": "The page a confirmation link opens: a button that confirms (mail scanners follow links; only a person presses)", "security": [],
           "parameters": [LINK_T], "responses": {"200": ok("A page", S, "text/html"), "400": ok("An altered or expired link", S, "text/html")}},
@@ -387,6 +390,7 @@ doc = {
          "confirmed_by": {"type": ["string", "null"], "description": "link (the address's owner) or the coordinator's label"},
          "confirmed_at_ms": {"type": ["integer", "null"]}, "unsubscribed_at_ms": {"type": ["integer", "null"]},
          "failing": {"type": ["string", "null"], "description": "why mail to it fails for good (SMTP 5xx)"}, "failing_since_ms": {"type": ["integer", "null"]},
+         "last_digest_at_ms": {"type": ["integer", "null"], "description": "the last digest's outcome (email.digest_sent in the log, with the tasks it listed)"},
          "sends": {"type": "boolean", "description": "enabled and confirmed: notifications go to it"},
          "confirmation": {"type": "object", "description": "on creation and changes: whether the confirmation mail was queued (sent, message) or why not"},
          "created_at_ms": {"type": "integer"}, "created_by": S, "updated_at_ms": {"type": "integer"}, "version": {"type": "integer"}, "links": OBJ}},
