@@ -14,6 +14,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/lib.sh"
 tasks="${TASKS:-10000}"
 agencies="${AGENCIES:-1000}"
 day="${DAY:-2027-03-01}"
@@ -53,13 +54,11 @@ data="$work/data"
 python3 "$root/bench/smtp_sink.py" --expect "$tasks" --timeout-s 600 --port-file "$work/sink.port" \
   --due-file "$work/due" >"$work/sink.out" 2>&1 &
 sink_pid=$!
-for _ in $(seq 100); do [[ -s "$work/sink.port" ]] && break; sleep 0.05; done
-sink_port="$(cat "$work/sink.port")"
+sink_port="$(port_from_file "$work/sink.port")"
 
 # Days before: agencies, a plan with the tasks, one confirmed address per agency (no digest, no
 # notices of changes: the reminders alone).
-"$bin" load-demo --data-dir "$data" >/dev/null
-token="$("$bin" token create --role coordinator --name bench --data-dir "$data" | awk '{print $NF}')"
+token="$(demo_coordinator_token "$bin" "$data")"
 auth="Authorization: Bearer $token"
 start_server "$(date -d "$day -3 days" +%F)"
 echo "setting up $agencies agencies with an address each, $tasks tasks due $due ..."

@@ -11,6 +11,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/lib.sh"
 tasks="${TASKS:-10000}"
 agencies="${AGENCIES:-100}"
 day="${DAY:-2026-12-01}"
@@ -45,12 +46,10 @@ data="$work/data"
 "$sink" --expect "$tasks" --timeout-s 600 --port-file "$work/sink.port" \
   --offset-file "$work/offset" >"$work/sink.out" 2>&1 &
 sink_pid=$!
-for _ in $(seq 100); do [[ -s "$work/sink.port" ]] && break; sleep 0.05; done
-sink_port="$(cat "$work/sink.port")"
+sink_port="$(port_from_file "$work/sink.port")"
 
 # The day before: agencies, a plan with the tasks, and one endpoint per agency.
-"$bin" load-demo --data-dir "$data" >/dev/null
-token="$("$bin" token create --role coordinator --name bench --data-dir "$data" | awk '{print $NF}')"
+token="$(demo_coordinator_token "$bin" "$data")"
 auth="Authorization: Bearer $token"
 prev="$(date -d "$day -1 day" +%F)"
 start_server "$prev"
