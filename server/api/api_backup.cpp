@@ -29,6 +29,7 @@ json View(const std::string& name, const BackupResult& r) {
           {"head", {{"position", r.head.position}, {"hash", ToHex(r.head.hash)}}},
           {"files", r.files},
           {"outbox", r.outbox},
+          {"mail", r.mail},
           {"taken_at_ms", r.taken_at_ms}};
 }
 

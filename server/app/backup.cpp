@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/util/sha256.h"
+#include "webhooks/mail_service.h"
 #include "webhooks/outbox.h"
 
 namespace taskledger::server {
@@ -48,7 +49,37 @@ json Manifest(const BackupResult& r) {
           {"taken_at_ms", r.taken_at_ms},
           {"head", {{"position", r.head.position}, {"hash", ToHex(r.head.hash)}}},
           {"files", r.files},
-          {"outbox", r.outbox}};
+          {"outbox", r.outbox},
+          {"mail", r.mail}};
+}
+
+}  // namespace
+
+namespace {
+
+// Copies the outbox in <data_dir>/<name> into `copy`: the running service's, or opened here when
+// none runs; false when there is none.
+Result<bool> CopyOutbox(App& app, const std::string& name, const webhooks::Outbox* running,
+                        const std::string& copy) {
+  std::error_code ec;
+  fs::remove_all(copy, ec);
+  if (running) {
+    if (Status s = running->Checkpoint(copy); !s.ok()) return s;
+    return true;
+  }
+  if (!fs::exists(app.data_dir() + "/" + name, ec)) return false;
+  auto box = webhooks::Outbox::Open(app.data_dir() + "/" + name);
+  if (!box.ok()) return box.status();
+  if (Status s = (*box)->Checkpoint(copy); !s.ok()) return s;
+  return true;
+}
+
+Status MoveInto(const std::string& copy, const std::string& to) {
+  std::error_code ec;
+  fs::rename(copy, to, ec);
+  if (ec) return Status::IOError("moving the outbox copy into " + to + ": " + ec.message());
+  fs::permissions(to, fs::perms::owner_all, fs::perm_options::replace, ec);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -56,35 +87,42 @@ json Manifest(const BackupResult& r) {
 Result<BackupResult> Backup(App& app, const std::string& to) {
   std::error_code ec;
   if (fs::exists(to, ec)) return Status::AlreadyExists("the backup directory " + to + " exists");
-  const std::string outbox_copy = to + ".outbox-tmp";
-  fs::remove_all(outbox_copy, ec);
+  const std::string outbox_copy = to + ".outbox-tmp", mail_copy = to + ".mail-tmp";
+  const auto drop_copies = [&] {
+    fs::remove_all(outbox_copy, ec);
+    fs::remove_all(mail_copy, ec);
+  };
   BackupResult r;
   r.dir = to;
   r.taken_at_ms = app.NowMs();
   {
-    // Secret changes wait while the outbox and then the log are copied (milliseconds: hard
+    // Secret changes wait while the outboxes and then the log are copied (milliseconds: hard
     // links and a memtable flush).
     auto paused = app.PauseSecretChanges();
-    if (webhooks::Service* svc = app.webhooks()) {
-      if (Status s = svc->outbox().Checkpoint(outbox_copy); !s.ok()) return s;
-      r.outbox = true;
-    } else if (fs::exists(app.data_dir() + "/webhooks", ec)) {
-      auto box = webhooks::Outbox::Open(app.data_dir() + "/webhooks");
-      if (!box.ok()) return box.status();
-      if (Status s = (*box)->Checkpoint(outbox_copy); !s.ok()) return s;
-      r.outbox = true;
+    webhooks::Service* hooks = app.webhooks();
+    webhooks::MailService* mail = app.mail();
+    auto outbox = CopyOutbox(app, "webhooks", hooks ? &hooks->outbox() : nullptr, outbox_copy);
+    auto mailbox = outbox.ok() ? CopyOutbox(app, "mail", mail ? &mail->outbox() : nullptr,
+                                            mail_copy)
+                               : Result<bool>(outbox.status());
+    if (!mailbox.ok()) {
+      drop_copies();
+      return mailbox.status();
     }
+    r.outbox = *outbox;
+    r.mail = *mailbox;
     auto head = app.store().Checkpoint(to);
     if (!head.ok()) {
-      fs::remove_all(outbox_copy, ec);
+      drop_copies();
       return head.status();
     }
     r.head = *head;
   }
   if (r.outbox) {
-    fs::rename(outbox_copy, to + "/webhooks", ec);
-    if (ec) return Status::IOError("moving the outbox copy into " + to + ": " + ec.message());
-    fs::permissions(to + "/webhooks", fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (Status s = MoveInto(outbox_copy, to + "/webhooks"); !s.ok()) return s;
+  }
+  if (r.mail) {
+    if (Status s = MoveInto(mail_copy, to + "/mail"); !s.ok()) return s;
   }
   auto files = CopyFiles(app.data_dir() + "/files", to + "/files");
   if (!files.ok()) return files.status();
@@ -121,10 +159,11 @@ Result<BackupResult> Restore(const std::string& from, const std::string& data_di
     }
     r.head = (*app)->store().head();
   }
-  if (fs::exists(data_dir + "/webhooks", ec)) {
-    auto box = webhooks::Outbox::Open(data_dir + "/webhooks");
+  for (auto [name, opened] : {std::pair{"/webhooks", &r.outbox}, std::pair{"/mail", &r.mail}}) {
+    if (!fs::exists(data_dir + name, ec)) continue;
+    auto box = webhooks::Outbox::Open(data_dir + name);
     if (!box.ok()) return box.status();
-    r.outbox = true;
+    *opened = true;
   }
   for (const auto& e : fs::recursive_directory_iterator(data_dir + "/files", ec)) {
     if (e.is_regular_file() && IsFileName(e.path())) ++r.files;

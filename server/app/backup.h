@@ -1,8 +1,9 @@
 // Backup and restore of everything a TaskLedger needs to come back elsewhere: the event log, the
-// webhook outbox (signing secrets, cursors, what is pending) and the deliverable files. A backup
+// webhook outbox (signing secrets, cursors, what is pending), the mail outbox (the key of the
+// links in mails already sent, cursors, pending mail) and the deliverable files. A backup
 // directory is a data directory: restoring is copying it and checking that it opens.
 //
-// Consistency, while the server keeps working. The outbox is copied first and the log second,
+// Consistency, while the server keeps working. The outboxes are copied first and the log second,
 // with secret changes (a webhook created, rotated, deleted: secret stored, then its event
 // appended) held off across both copies, so the copied outbox never lags a secret its copied
 // log names, and never runs ahead of the log: its cursors are at or before the log's head. The
@@ -26,6 +27,7 @@ struct BackupResult {
   Head head;            // what the copied log ends with
   size_t files = 0;     // deliverable files copied
   bool outbox = false;  // the webhook outbox was copied (there was one)
+  bool mail = false;    // the mail outbox was copied (link key, cursors, pending mail)
   int64_t taken_at_ms = 0;
 };
 

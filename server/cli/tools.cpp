@@ -140,7 +140,8 @@ int Backup(App& app, const std::string& to) {
   auto r = server::Backup(app, to);
   if (!r.ok()) return Fail(r.status().ToString());
   std::cout << "backup of position " << r->head.position << " (" << ToHex(r->head.hash) << "), "
-            << r->files << " files" << (r->outbox ? ", the webhook outbox" : "") << " in " << to
+            << r->files << " files" << (r->outbox ? ", the webhook outbox" : "")
+            << (r->mail ? ", the mail outbox" : "") << " in " << to
             << "\n";
   return 0;
 }
@@ -150,7 +151,8 @@ int Restore(const std::string& from, const std::string& data_dir) {
   if (!r.ok()) return Fail(r.status().ToString(), 2);
   std::cout << "restored position " << r->head.position << " (" << ToHex(r->head.hash)
             << "), chain verified, " << r->files << " files"
-            << (r->outbox ? ", the webhook outbox" : "") << " into " << data_dir << "\n";
+            << (r->outbox ? ", the webhook outbox" : "") << (r->mail ? ", the mail outbox" : "")
+            << " into " << data_dir << "\n";
   return 0;
 }
 

@@ -118,6 +118,29 @@ TEST_CASE("an address receives mail only once confirmed, and one click stops it,
   CHECK(on["confirmed"] == false);
   CHECK(on["confirmation"]["sent"] == true);
 
+  // A backup holds the mail outbox with the key of the links: restored elsewhere, the link of
+  // the confirmation mailed before the backup still works.
+  mail = sink.WaitFor(3);
+  REQUIRE(mail.size() == 3);
+  const std::string again = LinkIn(mail[2], std::string(kPublic) + "/v1/email/confirm?t=");
+  HttpResult backup = f.Post(f.coordinator, "/v1/backups", "", {{"Content-Type", "application/json"}});
+  INFO(backup.body);
+  REQUIRE(backup.status == 201);
+  CHECK(backup.json()["mail"] == true);
+  const std::string restored = f.dir.Sub("restored");
+  const ToolRun run = RunTool({"restore", "--from",
+                               f.dir.Sub("data-backups/" + backup.json()["name"].get<std::string>()),
+                               "--data-dir", restored});
+  INFO(run.out);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("the mail outbox") != std::string::npos);
+  std::vector<std::string> flags = MailFlags(sink);
+  flags.insert(flags.end(), {"--clock-start", "2026-03-02"});
+  ServerProcess elsewhere(restored, flags);
+  CHECK(HttpCall(elsewhere.port(), "POST", PathOf(again)).status == 200);
+  CHECK(HttpCall(elsewhere.port(), "GET", path, "", {{"Authorization", "Bearer " + f.agency_hp}})
+            .json()["confirmed"] == true);
+
   // Addresses and link tokens never reach the server's log.
   const std::string token = confirm.substr(confirm.find("t=") + 2);
   const std::string log = f.server->log();
