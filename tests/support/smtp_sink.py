@@ -9,15 +9,20 @@ to DIR/NNNN.json. How it answers is read from DIR/control.json at each command, 
 change it while the server runs:
     {"data": [451, 451]}        answer DATA with these codes first, one per message, then 250
     {"rcpt": {"a@b.vn": 550}}   refuse these recipients with the code given
+    {"auth": {"user": "u", "password": "p"}}   require AUTH (PLAIN or LOGIN) with these
+The envelope records the login a message was sent under ("auth"), if any.
 """
 import json
 import os
 import socket
 import sys
 import threading
+import warnings
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
+warnings.filterwarnings("ignore", category=DeprecationWarning)  # aiosmtpd 1.4's own login_data
 directory = sys.argv[1]
 lock = threading.Lock()
 
@@ -30,10 +35,24 @@ def control():
         return {}
 
 
+def authenticator(server, session, envelope, mechanism, auth_data):
+    want = control().get("auth")
+    ok = (want is not None and isinstance(auth_data, LoginPassword)
+          and auth_data.login.decode() == want["user"] and auth_data.password.decode() == want["password"])
+    return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
+
+
 class Handler:
     def __init__(self):
         self.count = 0
         self.data_failures = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if control().get("auth") and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         code = control().get("rcpt", {}).get(address.lower())
@@ -54,7 +73,8 @@ class Handler:
         with open(stem + ".eml", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         with open(stem + ".json", "w", encoding="utf-8") as f:
-            json.dump({"from": envelope.mail_from, "rcpt": envelope.rcpt_tos}, f)
+            login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
+            json.dump({"from": envelope.mail_from, "rcpt": envelope.rcpt_tos, "auth": login}, f)
         return "250 Message accepted for delivery"
 
 
@@ -68,7 +88,8 @@ def free_port():
 # ask the system for a free one, and try again should another process take it meanwhile.
 for attempt in range(10):
     port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port, decode_data=False)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, decode_data=False,
+                            authenticator=authenticator, auth_require_tls=False)
     try:
         controller.start()
         break
