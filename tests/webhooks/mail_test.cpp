@@ -4,6 +4,7 @@
 
 #include "domain/ledger.h"
 #include "tests/support/smtp_sink.h"
+#include "tests/webhooks/mailbox_fold.h"
 #include "domain/date.h"
 #include "webhooks/digest.h"
 #include "webhooks/links.h"
@@ -14,6 +15,7 @@
 using namespace taskledger;
 using namespace taskledger::webhooks;
 using nlohmann::json;
+using taskledger::testing::Fold;
 using taskledger::testing::SmtpSink;
 
 namespace {
@@ -23,23 +25,6 @@ domain::Actor AgencyActor(std::string agency) {
   return {domain::ActorRole::kAgency, std::move(agency), "Văn thư"};
 }
 domain::Actor System() { return {domain::ActorRole::kSystem, "", "server"}; }
-
-// Folds a decision's events into `boxes`, as the server would, at log positions from `position`.
-void Fold(Mailboxes& boxes, const domain::Decision& d, uint64_t& position, int64_t at_ms = 1000) {
-  uint64_t version = 0;
-  if (const Mailbox* m = boxes.Find(d.stream.substr(6))) version = m->version + 1;
-  for (const NewEvent& e : d.events) {
-    EventView v;
-    v.position = ++position;
-    v.stream = d.stream;
-    v.version = version++;
-    v.type = e.type;
-    v.data = e.data;
-    v.actor = e.actor;
-    v.recorded_at_ms = at_ms;
-    boxes.Apply(v);
-  }
-}
 
 // A ledger that knows two agencies.
 void AddAgencies(domain::Ledger& l) {
