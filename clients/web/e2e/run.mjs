@@ -381,11 +381,20 @@ async function main() {
   await coord.waitForSelector('#mail-list article[data-state="confirmed"]');
   await coord.selectOption("#mail-list select[id^=digest-]", "weekly");
   await coord.waitForFunction(() => document.querySelector("#mail-list select[id^=digest-]")?.value === "weekly");
+  // Its own reminder days; days out of range are refused beside the field.
+  await coord.fill("#mail-list input[id^=days-]", "400");
+  await coord.click("#mail-list .days-form button[type=submit]");
+  await coord.waitForSelector('#mail-list input[id^=days-][aria-invalid="true"]');
+  await coord.fill("#mail-list input[id^=days-]", "14, 3");
+  await coord.click("#mail-list .days-form button[type=submit]");
+  await coord.waitForFunction(() => document.querySelector("#mail-list .days-form button.secondary"));
   await checkA11y(coord, "notifications, a coordinator");
   const boxes = (await api(coord, "GET", "/v1/email-subscriptions?agency=so-gddt-hp")).body;
   assert.equal(boxes.items.length, 1);
   assert.equal(boxes.items[0].confirmed, true);
   assert.equal(boxes.items[0].digest, "weekly");
+  assert.deepEqual(boxes.items[0].reminder_schedule.days_before, [14, 3]);
+  assert.equal(boxes.items[0].reminder_schedule_own, true);
   await coord.goto(`${base}/#/board/${PLAN}`);
   await coord.waitForSelector("#reach summary");
   assert.equal(await coord.locator('#reach li[data-agency="so-gddt-hp"]').count(), 0, "reached now");

@@ -4,6 +4,7 @@ import { addLabels } from "./i18n.js";
 
 addLabels({
   nav_notifications: "Nhận thông báo",
+  saved: "Đã lưu.",
   notifications_title: "Nhận thông báo qua thư điện tử",
   notifications_help: (name) => `Địa chỉ thư của ${name} nhận nhắc hạn, thông báo thay đổi và bản tổng hợp. Mỗi địa chỉ phải được xác nhận (bấm liên kết trong thư xác nhận) trước khi nhận thư.`,
   mail_none: "Chưa có địa chỉ thư nào: đơn vị sẽ không nhận được thông báo qua thư.",
@@ -29,6 +30,8 @@ addLabels({
   mail_want_enabled: "Đang bật",
   mail_reminder_days: (days) => `Nhắc trước hạn: ${days} ngày.`,
   mail_server_days: "(theo cấu hình chung của máy chủ)",
+  mail_days: "Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy; 0 là ngày đến hạn)",
+  mail_days_server: "Dùng cấu hình chung",
   mail_sent: "Thư đã gửi",
   mail_last_digest: "Bản tổng hợp gần nhất:",
   mail_kind: "Loại thư",
@@ -73,6 +76,7 @@ addLabels({
   reach_more: (n) => `… và ${n} đơn vị khác`,
 }, {
   nav_notifications: "Notifications",
+  saved: "Saved.",
   notifications_title: "Email notifications",
   notifications_help: (name) => `The addresses where ${name} receives deadline reminders, notices of changes and digests. Each address must be confirmed (the link in the confirmation mail) before it receives anything.`,
   mail_none: "No address yet: the agency receives no notification by email.",
@@ -98,6 +102,8 @@ addLabels({
   mail_want_enabled: "On",
   mail_reminder_days: (days) => `Reminded ${days} days before the deadline.`,
   mail_server_days: "(the server's setting)",
+  mail_days: "Remind this many days before (comma-separated; 0 is the due date)",
+  mail_days_server: "Use the server's",
   mail_sent: "Mail sent",
   mail_last_digest: "Last digest:",
   mail_kind: "Kind",

@@ -54,6 +54,21 @@ export async function renderNotifications(el, [requested]) {
         h("td", { class: "n" }, d.attempts)))))) : h("p", { class: "muted" }, t("none")));
   };
 
+  // The days before a deadline this address is reminded: its own, or back to the server's.
+  const daysForm = (m, days) => {
+    const input = h("input", { type: "text", name: "reminder_schedule.days_before", id: `days-${m.id}`, value: days.join(", "), class: "narrow-text", inputmode: "numeric" });
+    const form = h("form", { class: "days-form", onsubmit: async (e) => {
+      e.preventDefault();
+      const list = input.value.split(/[,;\s]+/).filter(Boolean).map(Number);
+      const body = { reminder_schedule: { days_before: list, overdue_every_days: m.reminder_schedule?.overdue_every_days ?? 7 } };
+      if (await attemptForm(form, () => api.send("PATCH", base(m), body), t("saved"))) load();
+    } }, field(t("mail_days"), input), h("button", { type: "submit", class: "small" }, t("save")),
+      m.reminder_schedule_own
+        ? h("button", { type: "button", class: "small secondary", onclick: () => change(m, { reminder_schedule: null }) }, t("mail_days_server"))
+        : h("span", { class: "muted small" }, t("mail_server_days")));
+    return form;
+  };
+
   const card = (m) => {
     const box = h("div", { class: "delivery-box" });
     if (open.has(m.id)) attempt(() => sent(m, box));
@@ -78,8 +93,8 @@ export async function renderNotifications(el, [requested]) {
         field(t("mail_digest"), select("digest", DIGESTS, m.digest, (v) => t("digest_" + v))),
         field(t("mail_language"), select("language", ["vi", "en"], m.language, (v) => t("language_" + v))),
         h("div", { class: "checks" }, check("reminders"), check("changes"), check("enabled"))),
-      m.reminders ? h("p", { class: "muted small" }, t("mail_reminder_days", days.join(", ")),
-        m.reminder_schedule_own ? "" : " " + t("mail_server_days")) : "",
+      m.reminders ? (canManage ? daysForm(m, days) : h("p", { class: "muted small" }, t("mail_reminder_days", days.join(", ")),
+        m.reminder_schedule_own ? "" : " " + t("mail_server_days"))) : "",
       m.last_digest_at_ms ? h("p", { class: "muted small" }, t("mail_last_digest"), " ", fmtTime(m.last_digest_at_ms)) : "",
       h("div", { class: "actions" },
         h("button", { class: "small", onclick: toggle }, t("mail_sent")),
@@ -129,7 +144,10 @@ export async function renderNotifications(el, [requested]) {
     picker ? h("div", { class: "toolbar" }, field(t("agency"), picker)) : "",
     h("p", { class: "help" }, t("notifications_help", agencyName(agency))), notice, list, form);
   await load();
-  return () => load();
+  // Live updates redraw the list, unless someone is at work in it (typing, or an error shown).
+  return () => {
+    if (!list.contains(document.activeElement) && !list.querySelector(".field-error")) return load();
+  };
 }
 
 // The agencies of `plan` that nothing reaches, and those with a channel in trouble: the first
