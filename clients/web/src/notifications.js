@@ -60,7 +60,8 @@ export async function renderNotifications(el, [requested]) {
     const form = h("form", { class: "days-form", onsubmit: async (e) => {
       e.preventDefault();
       const list = input.value.split(/[,;\s]+/).filter(Boolean).map(Number);
-      const body = { reminder_schedule: { days_before: list, overdue_every_days: m.reminder_schedule?.overdue_every_days ?? 7 } };
+      const { overdue_every_days = 7, hour = 8 } = m.reminder_schedule || {};
+      const body = { reminder_schedule: { days_before: list, overdue_every_days, hour } };
       if (await attemptForm(form, () => api.send("PATCH", base(m), body), t("saved"))) load();
     } }, field(t("mail_days"), input), h("button", { type: "submit", class: "small" }, t("save")),
       m.reminder_schedule_own
