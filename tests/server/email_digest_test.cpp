@@ -32,9 +32,9 @@ std::vector<json> DigestsTo(const SmtpSink& sink, const std::string& address) {
 TEST_CASE("a daily and a weekly digest at 07:30 say where the agency's tasks stand",
           "[server][integration][email]") {
   SmtpSink sink;
-  // Monday 28/12/2026, a few seconds before 07:30 in Vietnam: I.1 (led by so-gddt-hp) is due on
-  // Thursday 31/12/2026.
-  ApiFixture f("2026-12-28T07:29:52", MailFlags(sink));
+  // Monday 28/12/2026, a quarter of a minute before 07:30 in Vietnam (time to set up what the
+  // digest should say): I.1 (led by so-gddt-hp) is due on Thursday 31/12/2026.
+  ApiFixture f("2026-12-28T07:29:45", MailFlags(sink));
   const auto subscribe = [&](const json& body) {
     HttpResult r = f.PostJson(f.coordinator, "/v1/email-subscriptions", body);
     INFO(r.body);
@@ -74,7 +74,7 @@ TEST_CASE("a daily and a weekly digest at 07:30 say where the agency's tasks sta
               .status == 201);
 
   std::vector<json> vi, en;
-  for (int i = 0; i < 400 && (vi.empty() || en.empty()); ++i) {
+  for (int i = 0; i < 800 && (vi.empty() || en.empty()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     vi = DigestsTo(sink, "vanthu@sogddt-hp.gov.vn");
     en = DigestsTo(sink, "it@sogddt-hp.gov.vn");
