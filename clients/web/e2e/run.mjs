@@ -402,9 +402,14 @@ async function main() {
   await agency.waitForSelector('#mail-list article[data-state="confirmed"] [data-action=test]');
   await agency.click('#mail-list [data-action=test]');
   await agency.waitForSelector(".toast.ok");
-  // A mail's task link opens the task's page.
-  await agency.goto(`${base}/#/task/${encodeURIComponent(TASK)}`);
+  // A mail's task link opens the task among the agency's tasks, ready to act on; for others,
+  // its history.
+  await agency.goto(`${base}/#/task/${encodeURIComponent(led.id)}`);
+  await agency.waitForSelector(`#task-list details.focused[data-task="${led.id}"][open] [data-action=progress]`);
+  await agency.goto(`${base}/#/task/${encodeURIComponent(TASK)}`);  // completed: its history
   await agency.waitForSelector("#timeline li[data-type]");
+  await auditor.goto(`${base}/#/task/${encodeURIComponent(led.id)}`);
+  await auditor.waitForSelector("#timeline li[data-type]");
   await agency.goto(`${base}/#/tasks`);
   await agency.waitForSelector("#task-list details[data-task]");
 

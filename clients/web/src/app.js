@@ -28,13 +28,22 @@ const pages = {
   // Agencies with IT staff reach it by its address; the menu keeps it for coordinators.
   webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks", navRoles: ["coordinator"] },
   notifications: { render: renderNotifications, roles: ["coordinator", "agency", "auditor"], nav: "nav_notifications", navRoles: ["coordinator", "agency"] },
-  // A task's page, as mails link to it: its history.
-  task: { render: renderHistory, roles: ["coordinator", "agency", "auditor"] },
+  // A task's page, as mails link to it: for its agency, the task open among its tasks (to act on
+  // it); otherwise, or once it is done, its history.
+  task: { render: renderTask, roles: ["coordinator", "agency", "auditor"] },
   plans: { render: renderPlans, roles: ["coordinator"], nav: "nav_plans" },
   import: { render: renderImport, roles: ["coordinator"] },
   agencies: { render: renderAgencies, roles: ["coordinator", "auditor"], nav: "nav_agencies" },
   access: { render: renderAccess, roles: ["coordinator"], nav: "nav_access" },
 };
+async function renderTask(el, [id]) {
+  if (session.me.role === "agency") {
+    const refresh = await renderTasks(el, [id]);
+    if (el.querySelector(`details[data-task="${CSS.escape(id || "")}"]`)) return refresh;
+  }
+  return renderHistory(el, [id]);
+}
+
 // Where each role starts; a coordinator with no plan yet starts by creating one.
 const homes = { agency: "tasks", coordinator: "board", auditor: "report" };
 const home = new Proxy(homes, {

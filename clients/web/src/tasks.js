@@ -49,7 +49,8 @@ function keepDraft(form, task, kind) {
   return form;
 }
 
-export async function renderTasks(el) {
+// `focus`: a task to open and show (a mail's link to it), whatever the filters were.
+export async function renderTasks(el, [focus] = []) {
   const agency = session.me.agency;
   const planTitle = new Map(session.plans.map((p) => [p.id, p.title]));
   let openPanel = null;  // a form being filled in: live updates wait until it closes
@@ -229,6 +230,15 @@ export async function renderTasks(el) {
     items = page.items;
     draw();
   };
+  const show = () => {
+    if (!focus || !items.some((x) => x.id === focus)) return;
+    planFilter.value = roleFilter.value = search.value = "";
+    opened.add(focus);
+    draw();
+    const item = list.querySelector(`details[data-task="${CSS.escape(focus)}"]`);
+    item?.classList.add("focused");
+    item?.scrollIntoView({ block: "center" });
+  };
 
   const loadCalendar = async () => {
     const base = `/v1/agencies/${encodeURIComponent(agency)}/calendar-keys`;
@@ -261,6 +271,7 @@ export async function renderTasks(el) {
     h("div", { class: "toolbar filters" }, field(t("plan"), planFilter), field(t("flt_role"), roleFilter), field(t("search"), search)),
     subtitle, list);
   await Promise.all([load(), loadCalendar()]);
+  show();
   return () => {
     if (openPanel) pending = true;
     else load();
