@@ -7,6 +7,7 @@
 #   bench/email.sh
 #   RATE=500 SESSIONS=4 bench/email.sh      # the relay's limit and the SMTP sessions
 #   TASKS=2000 AGENCIES=200 bench/email.sh
+#   KIND=digest bench/email.sh              # instead: each address's daily digest at 07:30
 # Each mail is built whole (GMime) when planned, kept in the durable outbox, sent over its own
 # SMTP session (libcurl), and its outcome appended to its task's stream in the log
 # (task.notification_delivered, channel email), as in production. Server and relay share this
@@ -20,6 +21,8 @@ agencies="${AGENCIES:-1000}"
 day="${DAY:-2027-03-01}"
 rate="${RATE:-1000}"
 sessions="${SESSIONS:-8}"
+kind="${KIND:-reminders}"
+[[ "$kind" == reminders || "$kind" == digest ]] || { echo "KIND is reminders or digest" >&2; exit 2; }
 due="$(date -d "$day +7 days" +%F)"
 
 "$root/deploy/install-deps.sh" python3 curl
@@ -51,7 +54,8 @@ start_server() {  # clock-start, then flags
 }
 
 data="$work/data"
-python3 "$root/bench/smtp_sink.py" --expect "$tasks" --timeout-s 600 --port-file "$work/sink.port" \
+expect="$tasks"; [[ "$kind" == digest ]] && expect="$agencies"
+python3 "$root/bench/smtp_sink.py" --expect "$expect" --timeout-s 600 --port-file "$work/sink.port" \
   --due-file "$work/due" >"$work/sink.out" 2>&1 &
 sink_pid=$!
 sink_port="$(port_from_file "$work/sink.port")"
@@ -62,9 +66,10 @@ token="$(demo_coordinator_token "$bin" "$data")"
 auth="Authorization: Bearer $token"
 start_server "$(date -d "$day -3 days" +%F)"
 echo "setting up $agencies agencies with an address each, $tasks tasks due $due ..."
-python3 - "$base" "$token" "$agencies" "$tasks" "$due" <<'PY'
+python3 - "$base" "$token" "$agencies" "$tasks" "$due" "$kind" <<'PY'
 import json, sys, urllib.request
-base, token, agencies, tasks, due = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+base, token, agencies, tasks, due, kind = (sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                                           sys.argv[5], sys.argv[6])
 def call(method, path, body, ctype="application/json"):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     req = urllib.request.Request(base + path, data=data, method=method,
@@ -80,22 +85,32 @@ rows += [f"{i + 1};Nộp báo cáo số {i + 1};truong-{i % agencies + 1};;Báo 
 call("POST", "/v1/plans/bench-mail/import", ("\n".join(rows) + "\n").encode(), "text/csv")
 for i in range(1, agencies + 1):
     call("POST", "/v1/email-subscriptions", {"agency": f"truong-{i}", "address": f"vanthu@truong-{i}.edu.vn",
-                                             "confirmed": True, "changes": False, "digest": "none"})
+                                             "confirmed": True, "changes": False,
+                                             "reminders": kind == "reminders",
+                                             "digest": "daily" if kind == "digest" else "none"})
 PY
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 
-# The morning a week before: 10 s before 08:00 (Vietnam). 08:00 on the server's clock is the
-# spawn + 10 s on this machine's; the server's clock starts a little after the spawn, so delays
+# The morning a week before: 10 s before 08:00 (Vietnam; 07:30 for digests). That instant on the
+# server's clock is the spawn + 10 s on this machine's; the server's clock starts a little after the spawn, so delays
 # are overstated by that much, never under.
+at="08:00"; [[ "$kind" == digest ]] && at="07:30"
 spawn_ms="$(date +%s%3N)"
-start_server "${day}T07:59:50"
+start_server "${day}T$(date -u -d "@$(( $(date -u -d "$day $at" +%s) - 10 ))" +%H:%M:%S)"
 echo "$((spawn_ms + 10000))" > "$work/due"
-echo "waiting for 08:00:00 on the server's clock (rate limit $rate/s, $sessions SMTP sessions) ..."
+echo "waiting for $at:00 on the server's clock ($kind; rate limit $rate/s, $sessions SMTP sessions) ..."
 wait "$sink_pid" || true
 sink_pid=""
 cat "$work/sink.out"
 sleep 2  # the last outcomes reach the log
 curl -sf -H "$auth" "$base/metrics" | grep -E '^taskledger_mail' || true
-recorded="$(curl -sf -H "$auth" "$base/v1/plans/bench-mail/report" |
-  python3 -c 'import json,sys; r=json.load(sys.stdin); print(sum(l.get("notified",{}).get("delivered",0) for l in r["lines"]))')"
-echo "outcomes recorded on the tasks (task.notification_delivered): $recorded"
+if [[ "$kind" == reminders ]]; then
+  recorded="$(curl -sf -H "$auth" "$base/v1/plans/bench-mail/report" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print(sum(l.get("notified",{}).get("delivered",0) for l in r["lines"]))')"
+  echo "outcomes recorded on the tasks (task.notification_delivered): $recorded"
+else
+  recorded="$(curl -sf -H "$auth" "$base/v1/events?limit=1000&after=$(( $(curl -sf -H "$auth" "$base/v1/audit/head" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["position"])') - 1000 ))" |
+    python3 -c 'import json,sys; print(sum(e["type"] == "email.digest_sent" for e in json.load(sys.stdin)["items"]))')"
+  echo "digests recorded on the addresses' streams (email.digest_sent, in the last 1,000 events): $recorded"
+fi
