@@ -76,31 +76,21 @@ void AddChange(const EventView& e, const domain::Ledger& ledger, const Registry&
 // reminder policy in force for it.
 void AddReminders(const domain::Ledger& ledger, const Registry& registry,
                   const ReminderPolicy& server_policy, int64_t after_ms, Batch& batch) {
-  struct Group {
-    ReminderPolicy policy;
-    std::map<std::string, std::vector<const Subscription*>, std::less<>> by_agency;
-  };
-  std::map<std::string, Group> groups;
+  std::vector<const Subscription*> enabled;
   for (const Subscription* s : registry.All()) {
-    if (!s->enabled) continue;
-    const ReminderPolicy& p = s->reminders ? *s->reminders : server_policy;
-    Group& g = groups[PolicyKey(p)];
-    g.policy = p;
-    g.by_agency[s->agency].push_back(s);
+    if (s->enabled) enabled.push_back(s);
   }
-  for (const auto& [key, g] : groups) {
-    for (const Reminder& r : RemindersBetween(ledger, g.policy, after_ms, batch.now)) {
-      for (const std::string& agency : Involved(ledger, *r.task)) {
-        auto subs = g.by_agency.find(agency);
-        if (subs == g.by_agency.end()) continue;
-        for (const Subscription* s : subs->second) {
-          if (!s->Wants(r.type())) continue;
-          Message& m = batch.Make(*s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
-          m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, batch.base_url});
-        }
-      }
-    }
-  }
+  ForEachReminder(
+      ledger, enabled,
+      [&](const Subscription& s) -> const ReminderPolicy& {
+        return s.reminders ? *s.reminders : server_policy;
+      },
+      after_ms, batch.now,
+      [&](const Reminder& r, const Subscription& s) {
+        if (!s.Wants(r.type())) return;
+        Message& m = batch.Make(s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
+        m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, batch.base_url});
+      });
 }
 
 }  // namespace

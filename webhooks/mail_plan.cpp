@@ -53,32 +53,22 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
   }
   if (now > clock_cursor && !live.empty()) {
     // Addresses with their own reminder days are planned apart from those on the server's.
-    struct Group {
-      ReminderPolicy policy;
-      std::map<std::string, std::vector<const Mailbox*>, std::less<>> by_agency;
-    };
-    std::map<std::string, Group> groups;
+    std::vector<const Mailbox*> wanting;
     for (const auto& [agency, list] : live) {
       for (const Mailbox* m : list) {
-        if (!m->reminders) continue;
-        const ReminderPolicy& p = m->schedule ? *m->schedule : options.reminders;
-        Group& g = groups[PolicyKey(p)];
-        g.policy = p;
-        g.by_agency[agency].push_back(m);
+        if (m->reminders) wanting.push_back(m);
       }
     }
-    for (const auto& [key, g] : groups) {
-      for (const Reminder& r : RemindersBetween(ledger, g.policy, clock_cursor, now)) {
-        for (const std::string& agency : Involved(ledger, *r.task)) {
-          auto it = g.by_agency.find(agency);
-          if (it == g.by_agency.end()) continue;
-          for (const Mailbox* m : it->second) {
-            out.push_back({*m, r.type(), ReminderText(ledger, *m, r, options.public_url),
-                           "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
-          }
-        }
-      }
-    }
+    ForEachReminder(
+        ledger, wanting,
+        [&](const Mailbox& m) -> const ReminderPolicy& {
+          return m.schedule ? *m.schedule : options.reminders;
+        },
+        clock_cursor, now,
+        [&](const Reminder& r, const Mailbox& m) {
+          out.push_back({m, r.type(), ReminderText(ledger, m, r, options.public_url),
+                         "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
+        });
   }
   if (now > clock_cursor) {
     // Digests: the content is the agency's, so addresses of one agency share it.
@@ -95,8 +85,7 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
         if (content->empty()) continue;  // nothing to say: no mail
         out.push_back({*m, std::string(kDigestMail),
                        DigestText(ledger, *m, *content, options.public_url),
-                       "digest:" + domain::ToIso(content->day), "", "", *at,
-                       content->TaskIds()});
+                       "digest:" + domain::ToIso(content->day), "", "", *at, content->TaskIds()});
       }
     }
   }

@@ -25,8 +25,8 @@ std::vector<std::string> AgencyReach::problems() const {
 }
 
 std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
-                                   const Mailboxes& mailboxes, const Registry& webhooks,
-                                   const std::function<bool(const Subscription&)>& failing) {
+                                 const Mailboxes& mailboxes, const Registry& webhooks,
+                                 const std::function<bool(const Subscription&)>& failing) {
   std::map<std::string, AgencyReach> by_id;
   for (const std::string& id : plan.task_ids) {
     const domain::Task* t = ledger.FindTask(id);
@@ -62,14 +62,20 @@ std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Pla
     }
     out.push_back(std::move(r));
   }
-  const auto rank = [](const AgencyReach& r) {
-    return std::tuple(r.reachable(), !r.problems().empty() ? 0 : 1,
-                      r.next_due ? domain::DaysFromCivil(*r.next_due) : INT64_MAX);
-  };
-  std::stable_sort(out.begin(), out.end(), [&](const AgencyReach& a, const AgencyReach& b) {
-    return rank(a) < rank(b);
-  });
-  return out;
+  // Ranked once each, then sorted by rank (by id within a rank, as the map gave them).
+  std::vector<std::pair<std::tuple<bool, bool, int64_t>, size_t>> order;
+  order.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const AgencyReach& r = out[i];
+    order.push_back({{r.reachable(), r.problems().empty(),
+                      r.next_due ? domain::DaysFromCivil(*r.next_due) : INT64_MAX},
+                     i});
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<AgencyReach> sorted;
+  sorted.reserve(out.size());
+  for (const auto& [rank, i] : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 }  // namespace taskledger::webhooks

@@ -16,8 +16,6 @@ using webhooks::MailboxSpec;
 
 namespace {
 
-json OrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }
-
 // `server`: the reminder days of addresses that have none of their own.
 json MailboxView(const Mailbox& m, const webhooks::ReminderPolicy& server) {
   return {{"id", m.id},

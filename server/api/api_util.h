@@ -1,14 +1,14 @@
 // Helpers shared by the API's handlers: request bodies, dates, visibility.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "domain/date.h"
 #include "domain/commands.h"
+#include "domain/date.h"
 #include "domain/ledger.h"
 #include "server/api/api.h"
 #include "webhooks/reminders.h"
@@ -40,6 +40,8 @@ std::optional<std::vector<std::string>> TextList(const Call& c, const nlohmann::
 // naming the field and returns false when malformed.
 bool ReminderPolicyMember(const Call& c, const nlohmann::json& j, const char* key,
                           std::optional<webhooks::ReminderPolicy>& own, bool& server);
+// An instant in ms for a view, or null when it has not happened (0).
+inline nlohmann::json OrNull(int64_t ms) { return ms > 0 ? nlohmann::json(ms) : nlohmann::json(); }
 // A "YYYY-MM-DD" member; an absent optional one is Date{}. Sends 400 naming it when malformed.
 std::optional<domain::Date> DateMember(const Call& c, const nlohmann::json& j, const char* key,
                                        bool required);

@@ -15,8 +15,6 @@ using webhooks::SubscriptionSpec;
 
 namespace {
 
-json OrNull(int64_t ms) { return ms > 0 ? json(ms) : json(nullptr); }
-
 json WebhookView(const Subscription& s, const webhooks::Service& svc) {
   const webhooks::Health h = svc.outbox().GetHealth(s.id);
   return {{"id", s.id},

@@ -26,54 +26,6 @@ std::string ShortDigest(std::string_view text) {
   return ToHex(sha.Digest(text)).substr(0, 32);
 }
 
-// The webhooks' view of the App.
-class AppHost final : public webhooks::Host {
- public:
-  explicit AppHost(App& app) : app_(app) {}
-  int64_t NowMs() const override { return app_.NowMs(); }
-  void Read(const std::function<void(const domain::Ledger&, const webhooks::Registry&)>& fn)
-      const override {
-    app_.ReadWebhooks([&](const domain::Ledger& l, const webhooks::Registry& r) { fn(l, r); });
-  }
-  EventStore& store() override { return app_.store(); }
-  void Execute(domain::Command command, std::function<void(Status)> done) override {
-    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "webhooks"}, {},
-                 [done = std::move(done)](Result<CommandOutcome> r) {
-                   done(r.ok() ? Status::Ok() : r.status());
-                 });
-  }
-  Status Append(domain::Decision d) override {
-    return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
-  }
-
- private:
-  App& app_;
-};
-
-// The mail service's view of the App.
-class AppMailHost final : public webhooks::MailHost {
- public:
-  explicit AppMailHost(App& app) : app_(app) {}
-  int64_t NowMs() const override { return app_.NowMs(); }
-  void ReadMail(const std::function<void(const domain::Ledger&, const webhooks::Mailboxes&)>& fn)
-      const override {
-    app_.ReadMail([&](const domain::Ledger& l, const webhooks::Mailboxes& m) { fn(l, m); });
-  }
-  Status Append(domain::Decision d) override {
-    return app_.AppendAndFold(d.stream, d.expected, std::move(d.events));
-  }
-  const EventStore& store() const override { return app_.store(); }
-  void Execute(domain::Command command, std::function<void(Status)> done) override {
-    app_.Execute(std::move(command), domain::Actor{domain::ActorRole::kSystem, "", "mail"}, {},
-                 [done = std::move(done)](Result<CommandOutcome> r) {
-                   done(r.ok() ? Status::Ok() : r.status());
-                 });
-  }
-
- private:
-  App& app_;
-};
-
 }  // namespace
 
 struct Pending {
@@ -104,36 +56,6 @@ App::~App() {
   if (checkpoints_) checkpoints_->Stop();
   // The appends still queued are answered now, while the Ledger their answers fold into is alive.
   if (store_) store_->Close();
-}
-
-Status App::StartWebhooks(webhooks::ServiceOptions options) {
-  if (webhooks_) return Status::Ok();
-  webhook_host_ = std::make_unique<AppHost>(*this);
-  auto service =
-      webhooks::Service::Open(options_.data_dir + "/webhooks", *webhook_host_, std::move(options));
-  if (!service.ok()) return service.status();
-  if (Status s = (*service)->Start(); !s.ok()) return s;
-  webhooks_ = std::move(*service);
-  return Status::Ok();
-}
-
-void App::StopWebhooks(int64_t drain_ms) {
-  if (webhooks_) webhooks_->Stop(drain_ms);
-}
-
-Status App::StartMail(webhooks::MailOptions options) {
-  if (mail_) return Status::Ok();
-  mail_host_ = std::make_unique<AppMailHost>(*this);
-  auto service =
-      webhooks::MailService::Open(options_.data_dir + "/mail", *mail_host_, std::move(options));
-  if (!service.ok()) return service.status();
-  if (Status s = (*service)->Start(); !s.ok()) return s;
-  mail_ = std::move(*service);
-  return Status::Ok();
-}
-
-void App::StopMail(int64_t drain_ms) {
-  if (mail_) mail_->Stop(drain_ms);
 }
 
 void App::Submit(domain::Decision d, std::function<void(Result<CommandOutcome>)> done) {

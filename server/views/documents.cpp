@@ -13,8 +13,6 @@ using namespace domain;
 
 namespace {
 
-std::string Escape(std::string_view s) { return EscapeHtml(s); }
-
 using parts::kShown;
 
 constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI"};
@@ -43,7 +41,7 @@ constexpr std::string_view kStyle = R"(
 )";
 
 void CountsRow(std::string& h, std::string_view label, const CategoryCounts& c) {
-  h += "<tr><td>" + Escape(label) + "</td>";
+  h += "<tr><td>" + EscapeHtml(label) + "</td>";
   int total = 0;
   for (Category k : kShown) {
     h += "<td class=\"n\">" + std::to_string(c[k]) + "</td>";
@@ -53,8 +51,8 @@ void CountsRow(std::string& h, std::string_view label, const CategoryCounts& c) 
 }
 
 void CountsHeader(std::string& h, std::string_view first) {
-  h += "<table><thead><tr><th>" + Escape(first) + "</th>";
-  for (Category k : kShown) h += "<th>" + Escape(CategoryLabelVi(k)) + "</th>";
+  h += "<table><thead><tr><th>" + EscapeHtml(first) + "</th>";
+  for (Category k : kShown) h += "<th>" + EscapeHtml(CategoryLabelVi(k)) + "</th>";
   h += "<th>Tổng số</th></tr></thead><tbody>\n";
 }
 
@@ -112,28 +110,30 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
   h.reserve(64 * 1024);
   h += "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n"
        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
-  h += "Báo cáo " + Escape(plan.number.empty() ? plan.id : plan.number) + " — " + ToDmy(r.as_of);
+  h +=
+      "Báo cáo " + EscapeHtml(plan.number.empty() ? plan.id : plan.number) + " — " + ToDmy(r.as_of);
   h += "</title>\n<style>";
   h += kStyle;
   h += "</style></head>\n<body>\n<div class=\"head\"><div>";
-  h += "<p class=\"upper\">" + Escape(authority ? authority->name : plan.authority) + "</p>";
+  h += "<p class=\"upper\">" + EscapeHtml(authority ? authority->name : plan.authority) + "</p>";
   h += "<p>Số: &nbsp; &nbsp; &nbsp; /BC</p></div><div>";
   h += "<p class=\"upper\">Cộng hòa xã hội chủ nghĩa Việt Nam</p>";
   h += "<p class=\"motto\">Độc lập - Tự do - Hạnh phúc</p>";
   h += "<p class=\"place\">ngày " + std::to_string(r.as_of.day) + " tháng " +
        std::to_string(r.as_of.month) + " năm " + std::to_string(r.as_of.year) + "</p>";
-  h += "</div></div>\n<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả thực hiện " + Escape(plan.title);
-  if (!plan.number.empty()) h += " (Kế hoạch số " + Escape(plan.number) + ")";
+  h += "</div></div>\n<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả thực hiện " +
+       EscapeHtml(plan.title);
+  if (!plan.number.empty()) h += " (Kế hoạch số " + EscapeHtml(plan.number) + ")";
   h += "</p>\n<p class=\"asof\">Số liệu tính đến hết ngày " + ToDmy(r.as_of) + "</p>\n";
   if (!r.only_for.empty()) {
     const Agency* a = l.FindAgency(r.only_for);
-    h += "<p class=\"asof\">Phạm vi: các nhiệm vụ do " + Escape(a ? a->name : r.only_for) +
+    h += "<p class=\"asof\">Phạm vi: các nhiệm vụ do " + EscapeHtml(a ? a->name : r.only_for) +
          " chủ trì hoặc phối hợp</p>\n";
   }
 
   int section_no = 0;
   const auto heading = [&](std::string_view text) {
-    h += "<h2>" + std::string(kRoman[section_no++]) + ". " + Escape(text) + "</h2>\n";
+    h += "<h2>" + std::string(kRoman[section_no++]) + ". " + EscapeHtml(text) + "</h2>\n";
   };
   heading("Tổng hợp chung");
   const int total = r.totals.total() - r.totals[Category::kCancelled];
@@ -146,7 +146,7 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
   for (Category k : kShown) {
     char pct[16];
     std::snprintf(pct, sizeof pct, "%.1f%%", total ? 100.0 * r.totals[k] / total : 0.0);
-    h += "<tr><td>" + Escape(CategoryLabelVi(k)) + "</td><td class=\"n\">" +
+    h += "<tr><td>" + EscapeHtml(CategoryLabelVi(k)) + "</td><td class=\"n\">" +
          std::to_string(r.totals[k]) + "</td><td class=\"n\">" + pct + "</td></tr>\n";
   }
   h += "<tr><td><b>Tổng số</b></td><td class=\"n\"><b>" + std::to_string(total) +
@@ -154,12 +154,14 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
 
   heading("Theo nội dung kế hoạch");
   CountsHeader(h, "Mục");
-  for (const parts::CountsLine& line : parts::SectionCounts(r)) CountsRow(h, line.label, line.counts);
+  for (const parts::CountsLine& line : parts::SectionCounts(r))
+    CountsRow(h, line.label, line.counts);
   h += "</tbody></table>\n";
 
   heading("Theo cơ quan chủ trì");
   CountsHeader(h, "Cơ quan chủ trì");
-  for (const parts::CountsLine& line : parts::LeadCounts(l, r)) CountsRow(h, line.label, line.counts);
+  for (const parts::CountsLine& line : parts::LeadCounts(l, r))
+    CountsRow(h, line.label, line.counts);
   h += "</tbody></table>\n";
 
   heading("Chi tiết theo nhóm");
@@ -169,16 +171,16 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
     ++group_no;
     int n = 0;
     for (const parts::TaskLine& line : lines) n += line.category == k;
-    h += "<p><b>" + std::to_string(group_no) + ". " + Escape(CategoryLabelVi(k)) + ": " +
+    h += "<p><b>" + std::to_string(group_no) + ". " + EscapeHtml(CategoryLabelVi(k)) + ": " +
          std::to_string(n) + "</b></p>\n";
     if (n == 0) continue;
     h += "<table><thead><tr><th>TT</th><th>Nhiệm vụ</th><th>Cơ quan chủ trì</th>"
          "<th>Thời hạn</th><th>Trạng thái</th><th>Tiến độ</th></tr></thead><tbody>\n";
     for (const parts::TaskLine& line : lines) {
       if (line.category != k) continue;
-      h += "<tr><td>" + Escape(line.code) + "</td><td>" + Escape(line.title) + "</td><td>" +
-           Escape(line.lead) + "</td><td>" + Escape(line.due) + "</td><td>" +
-           Escape(line.state) + "</td><td>" + Escape(line.progress) + "</td></tr>\n";
+      h += "<tr><td>" + EscapeHtml(line.code) + "</td><td>" + EscapeHtml(line.title) + "</td><td>" +
+           EscapeHtml(line.lead) + "</td><td>" + EscapeHtml(line.due) + "</td><td>" +
+           EscapeHtml(line.state) + "</td><td>" + EscapeHtml(line.progress) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }
