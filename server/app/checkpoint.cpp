@@ -168,17 +168,8 @@ void EncodeSections(const State& state,
   bytes.clear();
   state.tokens.Encode(bytes);
   sink(static_cast<int>(Kind::kTokens), "", bytes);
-  // Webhook subscriptions, then email addresses, each a string of its own.
   bytes.clear();
-  {
-    std::string part;
-    BinaryWriter w(bytes);
-    state.webhooks.Encode(part);
-    w.Str(part);
-    part.clear();
-    state.mailboxes.Encode(part);
-    w.Str(part);
-  }
+  state.EncodeChannels(bytes);
   sink(static_cast<int>(Kind::kWebhooks), "", bytes);
   bytes.clear();
   state.EncodeIdem(bytes);
@@ -355,14 +346,9 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
       case Kind::kTokens:
         s = state.tokens.Decode(raw);
         break;
-      case Kind::kWebhooks: {
-        BinaryReader r(raw);
-        const std::string webhooks = r.Str(), mailboxes = r.Str();
-        s = !r.ok() || !r.done() ? Status::Corruption("the webhooks section is damaged")
-                                 : state.webhooks.Decode(webhooks);
-        if (s.ok()) s = state.mailboxes.Decode(mailboxes);
+      case Kind::kWebhooks:
+        s = state.DecodeChannels(raw);
         break;
-      }
       case Kind::kIdem:
         s = state.DecodeIdem(raw);
         break;

@@ -77,4 +77,22 @@ Status State::DecodeIdem(std::string_view in) {
   return Status::Ok();
 }
 
+void State::EncodeChannels(std::string& out) const {
+  BinaryWriter w(out);
+  std::string part;
+  webhooks.Encode(part);
+  w.Str(part);
+  part.clear();
+  mailboxes.Encode(part);
+  w.Str(part);
+}
+
+Status State::DecodeChannels(std::string_view in) {
+  BinaryReader r(in);
+  const std::string hooks = r.Str(), boxes = r.Str();
+  if (!r.ok() || !r.done()) return Status::Corruption("the webhooks section is damaged");
+  if (Status s = webhooks.Decode(hooks); !s.ok()) return s;
+  return mailboxes.Decode(boxes);
+}
+
 }  // namespace taskledger::server

@@ -56,6 +56,10 @@ struct State {
   Status FoldLog(const EventStore& store, uint64_t to, Progress* progress = nullptr,
                  const std::function<bool(const EventView&)>& each = {});
 
+  // The webhook subscriptions, then the email addresses, in binary, for checkpoints (each a
+  // string of its own); Decode() into empty ones.
+  void EncodeChannels(std::string& out) const;
+  Status DecodeChannels(std::string_view in);
   // The idempotency keys in binary, for checkpoints; Decode() into an empty map.
   void EncodeIdem(std::string& out) const;
   Status DecodeIdem(std::string_view in);
