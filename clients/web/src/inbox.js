@@ -26,7 +26,12 @@ export async function refreshInboxCount() {
 
 export async function renderQueue(box, plan, reload) {
   const q = await api.get(plan ? `/v1/plans/${encodeURIComponent(plan)}/queue` : "/v1/queue");
-  const after = async () => {
+  // A decision being written is left alone: a refresh asked for before it opened (a live event)
+  // may answer after, and must not wipe it.
+  if (box.querySelector(".panel")) return q;
+  // Done: the form closes, then the queue is read again.
+  const after = async (slot) => {
+    slot.replaceChildren();
     await reload();
     refreshInboxCount();
   };
@@ -39,14 +44,14 @@ export async function renderQueue(box, plan, reload) {
     const accept = async () => {
       if (!window.confirm(t("confirm_accept"))) return;
       const form = h("form");
-      if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, decision: "accepted", comment: "" }), t("done"))) after();
+      if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, decision: "accepted", comment: "" }), t("done"))) after(slot);
       else slot.replaceChildren(form);
     };
     const giveBack = () => {
       const comment = h("textarea", { name: "comment", rows: 2, required: true });
       const form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
-        if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, decision: "returned", comment: comment.value }), t("done"))) after();
+        if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, decision: "returned", comment: comment.value }), t("done"))) after(slot);
       } }, field(t("return_reason"), comment), h("button", { type: "submit", "data-action": "return-confirm" }, t("return_")),
         h("button", { type: "button", class: "link", onclick: () => slot.replaceChildren() }, t("cancel")));
       slot.replaceChildren(form);
@@ -72,7 +77,7 @@ export async function renderQueue(box, plan, reload) {
       const form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
         if (!window.confirm(t("confirm_grant", fmtDate(due.value)))) return;
-        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, decision: "granted", due: due.value, comment: comment.value }), t("done"))) after();
+        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, decision: "granted", due: due.value, comment: comment.value }), t("done"))) after(slot);
       } }, field(t("grant_due"), due), field(t("comment_text"), comment), h("button", { type: "submit", "data-action": "grant-confirm" }, t("grant")),
         h("button", { type: "button", class: "link", onclick: () => slot.replaceChildren() }, t("cancel")));
       slot.replaceChildren(form);
@@ -82,7 +87,7 @@ export async function renderQueue(box, plan, reload) {
       const comment = h("textarea", { name: "comment", rows: 2, required: true });
       const form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
-        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, decision: "refused", comment: comment.value }), t("done"))) after();
+        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, decision: "refused", comment: comment.value }), t("done"))) after(slot);
       } }, field(t("refuse_reason"), comment), h("button", { type: "submit", "data-action": "refuse-confirm" }, t("refuse")),
         h("button", { type: "button", class: "link", onclick: () => slot.replaceChildren() }, t("cancel")));
       slot.replaceChildren(form);
