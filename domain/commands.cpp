@@ -11,7 +11,6 @@
 
 namespace taskledger::domain {
 
-using detail::DecideWork;
 using detail::FindTask;
 using detail::Invalid;
 using detail::IsCode;
@@ -52,7 +51,8 @@ bool IsSlug(std::string_view id) {
   });
 }
 
-Result<Decision> DecideAgency(const Ledger& s, const RegisterAgency& c, const Actor& a) {
+Result<Decision> DecideAgency(const Ledger& s, const RegisterAgency& c, const Actor& a,
+                              int64_t now_ms) {
   if (Status st = RequireCoordinator(a, "register agencies"); !st.ok()) return st;
   const auto& ag = c.agency;
   if (!IsSlug(ag.id)) return Invalid("id", "use lower-case letters, digits, '-', '_' or '.'");
@@ -65,10 +65,26 @@ Result<Decision> DecideAgency(const Ledger& s, const RegisterAgency& c, const Ac
     return Invalid("members", "only a group has members");
   }
   if (Status st = RequireAgencies(s, "members", ag.members); !st.ok()) return st;
+  for (const std::string& m : ag.members) {
+    if (m == ag.id) return Invalid("members", "a group cannot be its own member");
+  }
+  json j = ToJson(ag);
+  if (c.effective_on) {
+    // Members joined (or left) on a past day: they hold parts from then.
+    if (!exists) return Invalid("effective_on", "only an update's changes take effect on a day");
+    if (*c.effective_on > DateAtUtcMs(now_ms)) {
+      return Invalid("effective_on", "cannot be after today")
+          .With("effective-in-future",
+                {{"field", "effective_on"}, {"today", ToIso(DateAtUtcMs(now_ms))}});
+    }
+    if (Status st = RequireText("reason", c.reason); !st.ok()) return st;
+    j["effective_on"] = ToIso(*c.effective_on);
+    j["reason"] = c.reason;
+  }
   Decision d;
   d.stream = ev::AgencyStream(ag.id);
   d.expected = exists ? ExpectedVersion::Exists() : ExpectedVersion::NoStream();
-  d.events.push_back(MakeEvent(exists ? ev::kAgencyUpdated : ev::kAgencyRegistered, ToJson(ag), a));
+  d.events.push_back(MakeEvent(exists ? ev::kAgencyUpdated : ev::kAgencyRegistered, j, a));
   return d;
 }
 
@@ -305,7 +321,7 @@ Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64
   if ((a.role == ActorRole::kSystem) != std::holds_alternative<RecordNotification>(c)) {
     return Status::PermissionDenied("the server records notification outcomes, and only those");
   }
-  if (auto* x = std::get_if<RegisterAgency>(&c)) return DecideAgency(s, *x, a);
+  if (auto* x = std::get_if<RegisterAgency>(&c)) return DecideAgency(s, *x, a, now_ms);
   if (auto* x = std::get_if<CreatePlan>(&c)) return DecidePlan(s, *x, a);
   if (auto* x = std::get_if<EditPlan>(&c)) return DecideEditPlan(s, *x, a);
   if (auto* x = std::get_if<AddSections>(&c)) return DecideSections(s, *x, a);
@@ -314,7 +330,7 @@ Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64
   if (auto* x = std::get_if<EditTask>(&c)) return DecideEdit(s, *x, a);
   if (auto* x = std::get_if<Reassign>(&c)) return DecideReassign(s, *x, a);
   if (auto* x = std::get_if<ChangeDeadline>(&c)) return DecideDeadline(s, *x, a);
-  return DecideWork(s, c, a, now_ms);
+  return detail::DecideParts(s, c, a, now_ms);
 }
 
 }  // namespace taskledger::domain

@@ -32,6 +32,10 @@ struct Actor {
 struct RegisterAgency {
   Agency agency;
   bool update = false;
+  // An update's changes to a group's members took effect on this past day (members who joined
+  // hold parts from then). Needs a reason; never after today. Default: the day it is recorded.
+  std::optional<Date> effective_on;
+  std::string reason;
 };
 struct CreatePlan {
   Plan plan;
@@ -77,18 +81,26 @@ struct Reassign {
 struct ChangeDeadline {
   std::string task, deadline, reason;
 };
+// Work on an occurrence is done on the occurrence as a whole, or, for a task given to a group, by
+// each member on its own part. An agency acting on a task it is named in acts on the occurrence;
+// one that sees the task through a group acts on its own part, always (`part` may only name
+// itself). A coordinator names the member whose part it decides on in `part`; empty: the
+// occurrence as a whole.
 struct StartWork {
   std::string task, occurrence;
+  std::string part;
 };
 struct ReportProgress {
   std::string task, occurrence;
   int percent = 0;
   std::string narrative;
   std::string indicators_json = "{}";  // a JSON object of indicator values
+  std::string part;
 };
 struct SubmitDeliverable {
   std::string task, occurrence;
   Deliverable deliverable;
+  std::string part;
 };
 struct ReviewDeliverable {
   std::string task, occurrence, deliverable;
@@ -98,31 +110,61 @@ struct ReviewDeliverable {
   // on time or late is judged by that day. Needs `reason`; never after today.
   std::optional<Date> effective_on;
   std::string reason;
+  std::string part;
 };
-// Records that an occurrence was completed on a past day without its deliverable passing through
-// TaskLedger (a plan taken up mid-way, its earlier work done on paper). Coordinators only, with a
-// reason; the event keeps both the day it took effect and the moment it was recorded.
+// Records that an occurrence (or a member's part of it) was completed on a past day without its
+// deliverable passing through TaskLedger (a plan taken up mid-way, its earlier work done on
+// paper). Coordinators only, with a reason; the event keeps both the day it took effect and the
+// moment it was recorded.
 struct RecordCompletion {
   std::string task, occurrence;
   Date completed_on;
   std::string reason;
+  std::string part;
 };
+// Many members' parts of one occurrence recorded completed at once, each on its own past day
+// (the schools that had done theirs before the plan was tracked here): all of them or none.
+struct RecordPartCompletions {
+  std::string task, occurrence;
+  std::vector<std::pair<std::string, Date>> parts;  // member, the day it completed
+  std::string reason;
+};
+// Cancels an occurrence; with `part`, exempts one member (the occurrence does not apply to it).
 struct CancelOccurrence {
   std::string task, occurrence, reason;
+  std::string part;
 };
 struct RequestExtension {
   std::string task, occurrence, request;  // request: a fresh id chosen by the caller
   Date due;
   std::string reason;
+  std::string part;
 };
 struct DecideExtension {
   std::string task, occurrence, request;
   bool grant = false;
   std::optional<Date> due;  // granted due date; default: the one requested
   std::string comment;
+  std::string part;
 };
+// A comment on the task (occurrence empty), an occurrence, or one member's part (seen by that
+// member and the coordinators only).
 struct AddComment {
   std::string task, occurrence, text;
+  std::string part;
+};
+// How a task given to groups is judged done from its members' parts (model.h, CompletionRule).
+struct SetCompletionRule {
+  std::string task;
+  CompletionRule rule;
+  std::string reason;
+};
+// A coordinator's reminder to members about their open parts of an occurrence, in one action;
+// the notification channels deliver it to each and record the outcome.
+struct RemindParts {
+  std::string task, occurrence;
+  std::vector<std::string> members;
+  std::string message;
 };
 // What became of one webhook notification about a task (system actor only). Recording the same
 // (message, attempts) twice is refused with kAlreadyExists, so a recorder may retry blindly.
@@ -135,7 +177,8 @@ using Command =
     std::variant<RegisterAgency, CreatePlan, EditPlan, AddSections, SetPlanVisibility, CreateTask,
                  EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress, SubmitDeliverable,
                  ReviewDeliverable, CancelOccurrence, RequestExtension, DecideExtension, AddComment,
-                 RecordNotification, RecordCompletion>;
+                 RecordNotification, RecordCompletion, RecordPartCompletions, SetCompletionRule,
+                 RemindParts>;
 
 struct Decision {
   std::string stream;

@@ -13,6 +13,9 @@ namespace taskledger::domain::detail {
 
 // Decides the occurrence lifecycle commands (commands_work.cpp); Decide() hands them over.
 Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);
+// Decides the commands on a task's parts as a whole (commands_parts.cpp), handing the others
+// to DecideWork.
+Result<Decision> DecideParts(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);
 
 // Task and section codes: "III.2", "A.I.1.3", "V.2.1.a".
 inline bool IsCode(std::string_view code) {

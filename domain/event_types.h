@@ -27,6 +27,11 @@ inline constexpr std::string_view kTaskCompletionRecorded = "task.completion_rec
 inline constexpr std::string_view kTaskExtensionRequested = "task.extension_requested";
 inline constexpr std::string_view kTaskExtensionDecided = "task.extension_decided";
 inline constexpr std::string_view kTaskCommented = "task.commented";
+// How the task is judged done from its members' parts: SetCompletionRule.
+inline constexpr std::string_view kTaskRuleChanged = "task.rule_changed";
+// A coordinator's reminder to some members about their parts ("đôn đốc" in one action): the
+// webhooks and the mail tell each of them, and record the outcome like any notification.
+inline constexpr std::string_view kTaskPartsReminded = "task.parts_reminded";
 // A webhook notification's outcome, recorded by the server so an auditor can see who was told
 // what and when: delivered to an endpoint, or failed after its last attempt.
 inline constexpr std::string_view kTaskNotificationDelivered = "task.notification_delivered";

@@ -21,6 +21,7 @@
 
 #include "domain/model.h"
 #include "events/event.h"
+#include "events/util/binary.h"
 #include "events/util/status.h"
 
 namespace taskledger::domain {
@@ -28,13 +29,15 @@ namespace taskledger::domain {
 enum class Role { kLead, kCoordinating };
 std::string_view ToString(Role role);
 
-// One open occurrence in an agency's list.
+// One open occurrence in an agency's list: of a task it leads or coordinates itself, or its own
+// part of one given to a group it belongs to.
 struct AgencyItem {
   const Task* task;
   const Occurrence* occurrence;
   Role role;
   std::string via;                   // the group through which the agency sees it; empty if direct
   std::optional<int64_t> days_left;  // negative: days overdue; none: no due date
+  const Part* part = nullptr;        // the agency's own part (through a group), else null
 };
 
 struct DueItem {
@@ -42,10 +45,11 @@ struct DueItem {
   const Occurrence* occurrence;
 };
 
-struct ReportLine {
+// A member's open part that has a due date of its own (an extension granted to it alone).
+struct PartDueItem {
   const Task* task;
   const Occurrence* occurrence;
-  Category category;
+  const Part* part;
 };
 
 struct CategoryCounts {
@@ -53,15 +57,35 @@ struct CategoryCounts {
   int& operator[](Category c) { return counts[static_cast<int>(c)]; }
   int operator[](Category c) const { return counts[static_cast<int>(c)]; }
   int total() const;
+  // Completed, on time or late.
+  int completed() const;
+  CategoryCounts& operator+=(const CategoryCounts& o);
+  bool operator==(const CategoryCounts& o) const;
+};
+
+// How a report counts: occurrences in the official groups, and beside them the parts of those
+// given to groups, each member's part judged on its own ("183/250 trường hoàn thành").
+struct ReportCounts {
+  CategoryCounts tasks;
+  CategoryCounts parts;
+  bool operator==(const ReportCounts& o) const = default;
+};
+
+struct ReportLine {
+  const Task* task;
+  const Occurrence* occurrence;
+  Category category;
+  CategoryCounts parts;  // its parts that count on the report's day (none: not a group's)
 };
 
 struct PlanReport {
   const Plan* plan;
   Date as_of;
-  CategoryCounts totals;
-  std::map<std::string, CategoryCounts> by_section;  // section code
-  std::map<std::string, CategoryCounts> by_lead;     // primary lead agency id
-  std::vector<ReportLine> lines;                     // every occurrence, in plan order
+  ReportCounts totals;
+  std::map<std::string, ReportCounts> by_section;  // section code
+  // Every lead agency id, co-leads too: a task led by two agencies counts under each.
+  std::map<std::string, ReportCounts> by_lead;
+  std::vector<ReportLine> lines;  // every occurrence, in plan order
   std::string only_for;  // empty: the whole plan; else the agency whose tasks these are
 };
 
@@ -69,12 +93,26 @@ struct PlanReport {
 // overall and by lead agency, and how many occurrences were due by then. Saved in checkpoints
 // (EncodeCounts), so a series of many month-ends reads them rather than folds.
 struct PlanCounts {
-  CategoryCounts totals;
-  std::map<std::string, CategoryCounts> by_lead;  // primary lead agency id
+  ReportCounts totals;
+  std::map<std::string, ReportCounts> by_lead;  // every lead agency id
   int due = 0;  // occurrences not cancelled whose due date is at or before the report's day
-  bool operator==(const PlanCounts& o) const;
+  bool operator==(const PlanCounts& o) const = default;
 };
 PlanCounts CountsOf(const PlanReport& report);
+// The parts of `o` that count on `as_of` (held on HeldDay), each judged on its own.
+CategoryCounts PartCounts(const Occurrence& o, Date as_of);
+// Where an occurrence's parts stand on `as_of`, for people: how many count, how many are done,
+// their average progress, and what waits on the coordinator.
+struct PartsSummary {
+  CategoryCounts counts;      // the parts that count that day, each judged on its own
+  int counted = 0;            // of those, not exempted (cancelled)
+  int done = 0;               // completed by that day
+  int started = 0;            // past not started (done ones included)
+  int percent = 0;            // average progress of those counted, done ones at 100
+  int awaiting_review = 0;    // with a deliverable not yet reviewed
+  int extension_pending = 0;  // with an extension request not yet decided
+};
+PartsSummary Summarize(const Occurrence& o, Date as_of);
 void EncodeCounts(const PlanCounts& counts, std::string& out);
 Result<PlanCounts> DecodeCounts(std::string_view in);
 
@@ -114,8 +152,9 @@ class Ledger {
   // encode to equal bytes. kFoldVersion changes whenever folding or this form changes meaning,
   // which sets older checkpoints aside.
   // 2: task.completion_recorded; 3: plans apart; 4: a notification's channel and address;
-  // 5: who decided an extension, and when.
-  static constexpr uint32_t kFoldVersion = 5;
+  // 5: who decided an extension, and when; 6: members' parts, completion rules, co-leads
+  // counted in reports, the days members joined their groups.
+  static constexpr uint32_t kFoldVersion = 6;
   void EncodeShared(std::string& out) const;
   void EncodePlans(
       const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
@@ -146,6 +185,20 @@ class Ledger {
   std::vector<std::string> GroupsOf(std::string_view agency) const;
   // Whether `agency` leads or coordinates `task`, directly or through a group.
   std::optional<Role> RoleOf(std::string_view agency, const Task& task) const;
+  // Whether `agency` is named in `task` itself (lead or coordinating), not through a group.
+  bool NamedIn(std::string_view agency, const Task& task) const;
+
+  // Agencies by number, as parts name their members (Part::member): numbers are given in the
+  // order agencies are registered and never change.
+  std::optional<uint32_t> AgencyNo(std::string_view id) const;
+  const std::string& AgencyIdOf(uint32_t no) const;  // "" for a number not given
+  // The part `agency` holds in `o`, whether or not it still counts; null when it has none.
+  const Part* PartOf(std::string_view agency, const Occurrence& o) const;
+  // Open parts with a due date of their own (extensions granted to one member), due in
+  // [from, to] / before `as_of`, by that date: the reminders planned apart from their
+  // occurrence's.
+  std::vector<PartDueItem> PartsDueBetween(Date from, Date to) const;
+  std::vector<PartDueItem> PartsOverdue(Date as_of) const;
 
   // "Who owns what, due when": open occurrences `agency` leads or coordinates, directly or through
   // a group, ordered by due date (then task id, occurrence), with days left as of `today`.
@@ -173,22 +226,52 @@ class Ledger {
     uint32_t seq;      // the task's creation order: a cheap, stable tie-break
     uint32_t occurrence;
     const Task* task;
+    uint32_t member = 0;  // parts' indexes: the part's member; 0 in occurrences' indexes
     bool operator<(const IndexKey& o) const;
   };
   struct AgencyIndex {
     std::set<IndexKey> lead, coordinating;
+    std::set<IndexKey> parts;  // its own open parts with a due date of their own
   };
 
   static IndexKey KeyOf(const Task& t, uint32_t occurrence);
+  static IndexKey PartKeyOf(const Task& t, uint32_t occurrence, const Part& p);
   Status ApplyAgency(const EventView& e);
+  // The agencies, their numbering and groups of a checkpoint's shared part (after its counters).
+  Status DecodeAgencies(BinaryReader& r);
   Status ApplyPlan(const EventView& e);
   Status ApplyTask(const EventView& e);
+  // An event on one occurrence, on its own record or on one member's part (`part`); `data` is
+  // the event's parsed data (ledger_apply.cpp).
+  struct EventData;
+  class Unindexed;
+  Status ApplyWork(const EventView& e, const EventData& data, Task& t, uint32_t index, Part* part);
   void Index(const Task& t, uint32_t occurrence);
   void Unindex(const Task& t, uint32_t occurrence);
+  void UnindexKey(const Task& t, const IndexKey& key);
   void IndexAll(const Task& t);
   void UnindexAll(const Task& t);
+  // Parts' own-due indexes: a part is in them while it and its occurrence are live, it still
+  // belongs to its member and it has a due date of its own.
+  void IndexPart(const Task& t, uint32_t occurrence, const Part& p);
+  void UnindexPart(const Task& t, uint32_t occurrence, const Part& p);
+
+  // Parts (ledger_parts.cpp). Gives every occurrence of `t` a part for each member of the
+  // groups it names (except agencies it names itself), closes those of members no longer in
+  // them from `day`, and settles each occurrence.
+  void HoldParts(Task& t, Day day);
+  // Re-holds the parts of every task that names `group`.
+  void HoldPartsOfGroup(std::string_view group, Day day);
+  // The tally of `o`'s parts on `day`, counted afresh.
+  static void Recount(Occurrence& o, Day day);
+  // Where `o` stands under `t`'s rule: its own record, or completed by its parts.
+  static void Settle(const Task& t, Occurrence& o);
+  // What a part adds to its occurrence's tally on `day`.
+  static void Tally(Occurrence& o, const Part& p, Day day, int sign);
 
   uint64_t position_ = 0;
+  std::vector<std::string> agency_ids_;  // by number
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> agency_nos_;
   int64_t last_recorded_at_ms_ = 0;
   uint32_t next_task_seq_ = 0;
   bool replaying_ = false;
@@ -202,7 +285,8 @@ class Ledger {
   // keys touches only the Task it is about to use, one cache miss fewer per event on replay.
   std::unordered_map<std::string_view, std::unique_ptr<Task>, StringHash> tasks_;
   std::unordered_map<std::string, AgencyIndex, StringHash, std::equal_to<>> by_agency_;
-  std::set<IndexKey> due_;  // open, dated occurrences
+  std::set<IndexKey> due_;        // open, dated occurrences
+  std::set<IndexKey> part_due_;   // open parts with a due date of their own
 };
 
 }  // namespace taskledger::domain

@@ -15,15 +15,153 @@ using namespace event_data;
 using simdjson::dom::array;
 using simdjson::dom::element;
 
-// Completed on the event's day (an acceptance, or a completion recorded later).
-void Complete(Occurrence& o, const element& j) {
-  o.status = OccurrenceStatus::kCompleted;
-  o.completed_on = DateField(j, "completed_on");
-  o.completed_late = Bool(j, "late");
-  o.percent = 100;
+Deliverable ReadDeliverable(const EventView& e, const element& d) {
+  Deliverable x;
+  x.id = std::string(Str(d, "id"));
+  x.name = std::string(Str(d, "name"));
+  x.sha256 = std::string(Str(d, "sha256"));
+  x.size = Int(d, "size");
+  x.note = std::string(Str(d, "note"));
+  x.submitted_by = std::string(e.actor);
+  x.submitted_at_ms = e.recorded_at_ms;
+  return x;
+}
+
+ExtensionRequest ReadRequest(const EventView& e, const element& j) {
+  ExtensionRequest r;
+  r.id = std::string(Str(j, "request"));
+  r.requested_due = DateField(j, "due").value_or(Date{});
+  r.reason = std::string(Str(j, "reason"));
+  r.requested_by = std::string(e.actor);
+  return r;
+}
+
+// Records a review on the deliverable it names; the decision.
+std::string_view Reviewed(std::vector<Deliverable>& ds, const element& j) {
+  const std::string_view did = Str(j, "deliverable");
+  const std::string_view decision = Str(j, "decision");
+  for (Deliverable& d : ds) {
+    if (d.id == did) {
+      d.review = std::string(decision);
+      d.review_comment = std::string(Str(j, "comment"));
+    }
+  }
+  return decision;
+}
+
+// Records a decision on the request it names; the decision.
+std::string_view Decided(std::vector<ExtensionRequest>& rs, const EventView& e, const element& j) {
+  const std::string_view rid = Str(j, "request");
+  const std::string_view decision = Str(j, "decision");
+  for (ExtensionRequest& r : rs) {
+    if (r.id != rid) continue;
+    r.decision = std::string(decision);
+    r.decided_by = std::string(e.actor);
+    r.decided_at_ms = e.recorded_at_ms;
+  }
+  return decision;
+}
+
+bool Completes(const EventView& e, const element& j) {
+  return e.type == ev::kTaskCompletionRecorded ||
+         (e.type == ev::kTaskDeliverableReviewed && Str(j, "decision") == "accepted");
+}
+
+// An event on the occurrence as a whole: its own record.
+Status ApplyToOwn(const EventView& e, const element& j, Occurrence& o) {
+  using S = OccurrenceStatus;
+  if (e.type == ev::kTaskStarted) {
+    if (o.own_status == S::kNotStarted) o.own_status = S::kInProgress;
+  } else if (e.type == ev::kTaskProgressReported) {
+    o.percent = static_cast<int>(Int(j, "percent", o.percent));
+    o.last_progress.assign(Str(j, "narrative"));
+    if (o.own_status == S::kNotStarted) o.own_status = S::kInProgress;
+  } else if (e.type == ev::kTaskDeliverableSubmitted) {
+    element d;
+    if (j["deliverable"].get(d) != simdjson::SUCCESS) return Status::Corruption("no deliverable");
+    o.deliverables.push_back(ReadDeliverable(e, d));
+    o.own_status = S::kSubmitted;
+  } else if (e.type == ev::kTaskDeliverableReviewed && Reviewed(o.deliverables, j) != "accepted") {
+    o.own_status = S::kInProgress;
+  } else if (Completes(e, j)) {
+    // Completed on the event's day (an acceptance, or a completion recorded later).
+    o.own_status = S::kCompleted;
+    o.own_completed_on = DateField(j, "completed_on");
+    o.own_late = Bool(j, "late");
+    o.percent = 100;
+  } else if (e.type == ev::kTaskCancelled) {
+    o.own_status = S::kCancelled;
+  } else if (e.type == ev::kTaskExtensionRequested) {
+    o.extensions.push_back(ReadRequest(e, j));
+  } else if (e.type == ev::kTaskExtensionDecided) {
+    if (Decided(o.extensions, e, j) == "granted") o.due = DateField(j, "due");
+  }
+  return Status::Ok();
+}
+
+// An event on one member's part.
+Status ApplyToPart(const EventView& e, const element& j, Part& p) {
+  using S = OccurrenceStatus;
+  if (e.type == ev::kTaskStarted) {
+    if (p.status == S::kNotStarted) p.status = S::kInProgress;
+  } else if (e.type == ev::kTaskProgressReported) {
+    p.percent = static_cast<uint8_t>(std::clamp<int64_t>(Int(j, "percent", p.percent), 0, 100));
+    const std::string_view narrative = Str(j, "narrative");
+    if (!narrative.empty() || p.detail) p.Detail().last_progress.assign(narrative);
+    if (p.status == S::kNotStarted) p.status = S::kInProgress;
+  } else if (e.type == ev::kTaskDeliverableSubmitted) {
+    element d;
+    if (j["deliverable"].get(d) != simdjson::SUCCESS) return Status::Corruption("no deliverable");
+    p.Detail().deliverables.push_back(ReadDeliverable(e, d));
+    p.status = S::kSubmitted;
+  } else if (e.type == ev::kTaskDeliverableReviewed &&
+             Reviewed(p.Detail().deliverables, j) != "accepted") {
+    p.status = S::kInProgress;
+  } else if (Completes(e, j)) {
+    p.status = S::kCompleted;
+    const std::optional<Date> on = DateField(j, "completed_on");
+    p.completed_on = on ? DayOf(*on) : kNoDay;
+    p.completed_late = Bool(j, "late");
+    p.percent = 100;
+  } else if (e.type == ev::kTaskCancelled) {
+    p.status = S::kCancelled;
+  } else if (e.type == ev::kTaskExtensionRequested) {
+    p.Detail().extensions.push_back(ReadRequest(e, j));
+  } else if (e.type == ev::kTaskExtensionDecided) {
+    if (Decided(p.Detail().extensions, e, j) == "granted") {
+      const std::optional<Date> due = DateField(j, "due");
+      p.due = due ? DayOf(*due) : kNoDay;
+    }
+  }
+  return Status::Ok();
+}
+
+int32_t DueDays(const std::optional<Date>& due) {
+  return due ? static_cast<int32_t>(DaysFromCivil(*due)) : INT32_MAX;
 }
 
 }  // namespace
+
+struct Ledger::EventData {
+  const element& j;
+};
+
+// Takes a part out of the own-due indexes for the time its event is folded, and puts it back as
+// it then stands.
+class Ledger::Unindexed {
+ public:
+  Unindexed(Ledger& l, const Task& t, uint32_t index, const Part& p)
+      : l_(l), t_(t), index_(index), p_(p) {
+    l_.UnindexPart(t_, index_, p_);
+  }
+  ~Unindexed() { l_.IndexPart(t_, index_, p_); }
+
+ private:
+  Ledger& l_;
+  const Task& t_;
+  uint32_t index_;
+  const Part& p_;
+};
 
 Status Ledger::Apply(const EventView& e) {
   position_ = e.position;
@@ -42,10 +180,25 @@ Status Ledger::ApplyAgency(const EventView& e) {
   }
   auto a = std::make_unique<Agency>(ReadAgency(j));
   if (a->id.empty()) return Status::Corruption("agency event without id");
+  // The day its members joined: those already in keep theirs, the new ones join on the day the
+  // update took effect (recorded then, or the earlier day it says). Members of a group as first
+  // registered have been in it from the start.
+  const Day day = DayOf(DateField(j, "effective_on").value_or(DateAtUtcMs(e.recorded_at_ms)));
+  bool membership_changed = !a->members.empty();
+  a->joined.assign(a->members.size(), kAlways);
   if (auto old = agencies_.find(a->id); old != agencies_.end()) {
     // Forget the old names and memberships before recording the new ones.
     for (auto& [name, ids] : agency_names_) std::erase(ids, a->id);
-    for (const std::string& m : old->second->members) std::erase(groups_of_[m], a->id);
+    const Agency& was = *old->second;
+    for (const std::string& m : was.members) std::erase(groups_of_[m], a->id);
+    for (size_t i = 0; i < a->members.size(); ++i) {
+      auto in = std::find(was.members.begin(), was.members.end(), a->members[i]);
+      a->joined[i] = in == was.members.end() ? day : was.joined[in - was.members.begin()];
+    }
+    membership_changed = was.members != a->members || was.kind != a->kind;
+  } else {
+    agency_nos_.emplace(a->id, static_cast<uint32_t>(agency_ids_.size()));
+    agency_ids_.push_back(a->id);
   }
   agency_names_[Fold(a->name)].push_back(a->id);
   if (!a->name_en.empty()) agency_names_[Fold(a->name_en)].push_back(a->id);
@@ -54,6 +207,7 @@ Status Ledger::ApplyAgency(const EventView& e) {
   for (const std::string& m : a->members) groups_of_[m].push_back(a->id);
   const std::string id = a->id;
   agencies_[id] = std::move(a);
+  if (membership_changed) HoldPartsOfGroup(id, day);
   return Status::Ok();
 }
 
@@ -168,6 +322,7 @@ Status Ledger::ApplyTask(const EventView& e) {
     }
     Task& ref = *t;
     tasks_.emplace(std::string_view(ref.id), std::move(t));
+    HoldParts(ref, DayOf(DateAtUtcMs(e.recorded_at_ms)));
     IndexAll(ref);
     return Status::Ok();
   }
@@ -207,10 +362,20 @@ Status Ledger::ApplyTask(const EventView& e) {
     if (j["targets"].error() == simdjson::SUCCESS) t.targets = Strs(j, "targets");
     return Status::Ok();
   }
+  const Day day = DayOf(DateAtUtcMs(e.recorded_at_ms));
   if (e.type == ev::kTaskReassigned) {
     UnindexAll(t);
     t.lead = Strs(j, "lead");
     t.coordinating = Strs(j, "coordinating");
+    HoldParts(t, day);
+    IndexAll(t);
+    return Status::Ok();
+  }
+  if (e.type == ev::kTaskRuleChanged) {
+    UnindexAll(t);
+    t.rule.kind = ParseRuleKind(Str(j, "rule")).value_or(RuleKind::kDefault);
+    t.rule.percent = static_cast<int>(Int(j, "percent", 100));
+    for (Occurrence& o : t.occurrences) Settle(t, o);
     IndexAll(t);
     return Status::Ok();
   }
@@ -233,6 +398,7 @@ Status Ledger::ApplyTask(const EventView& e) {
         if (!n.target.empty()) same->target = n.target;
       }
     }
+    HoldParts(t, day);  // new occurrences get their parts; every one is counted afresh
     IndexAll(t);
     return Status::Ok();
   }
@@ -241,74 +407,46 @@ Status Ledger::ApplyTask(const EventView& e) {
   auto occ = std::find_if(t.occurrences.begin(), t.occurrences.end(),
                           [&](const Occurrence& o) { return o.key == key && !o.dropped; });
   if (occ == t.occurrences.end()) {
-    if (e.type == ev::kTaskCommented) return Status::Ok();  // a comment on the task as a whole
+    if (e.type == ev::kTaskCommented || e.type == ev::kTaskPartsReminded) {
+      return Status::Ok();  // about the task as a whole
+    }
     return Status::Corruption(std::string(e.type) + " for unknown occurrence '" + std::string(key) +
                               "' of task " + t.id);
   }
-  Occurrence& o = *occ;
-  const auto index = static_cast<uint32_t>(occ - t.occurrences.begin());
+  Part* part = nullptr;
+  if (const std::string_view member = Str(j, "part"); !member.empty()) {
+    const std::optional<uint32_t> no = AgencyNo(member);
+    part = no ? occ->FindPart(*no) : nullptr;
+    if (!part) {
+      return Status::Corruption(std::string(e.type) + " for a part '" + std::string(member) +
+                                "' that occurrence " + occ->key + " of task " + t.id +
+                                " does not have");
+    }
+  }
+  return ApplyWork(e, EventData{j}, t, static_cast<uint32_t>(occ - t.occurrences.begin()), part);
+}
 
-  if (e.type == ev::kTaskStarted) {
-    if (o.status == OccurrenceStatus::kNotStarted) o.status = OccurrenceStatus::kInProgress;
-  } else if (e.type == ev::kTaskProgressReported) {
-    o.percent = static_cast<int>(Int(j, "percent", o.percent));
-    o.last_progress.assign(Str(j, "narrative"));
-    if (o.status == OccurrenceStatus::kNotStarted) o.status = OccurrenceStatus::kInProgress;
-  } else if (e.type == ev::kTaskDeliverableSubmitted) {
-    element d;
-    if (j["deliverable"].get(d) != simdjson::SUCCESS) return Status::Corruption("no deliverable");
-    Deliverable x;
-    x.id = std::string(Str(d, "id"));
-    x.name = std::string(Str(d, "name"));
-    x.sha256 = std::string(Str(d, "sha256"));
-    x.size = Int(d, "size");
-    x.note = std::string(Str(d, "note"));
-    x.submitted_by = std::string(e.actor);
-    x.submitted_at_ms = e.recorded_at_ms;
-    o.deliverables.push_back(std::move(x));
-    o.status = OccurrenceStatus::kSubmitted;
-  } else if (e.type == ev::kTaskDeliverableReviewed) {
-    const std::string_view did = Str(j, "deliverable");
-    const std::string_view decision = Str(j, "decision");
-    for (Deliverable& d : o.deliverables) {
-      if (d.id == did) {
-        d.review = std::string(decision);
-        d.review_comment = std::string(Str(j, "comment"));
-      }
-    }
-    if (decision == "accepted") {
-      Unindex(t, index);
-      Complete(o, j);
-    } else {
-      o.status = OccurrenceStatus::kInProgress;
-    }
-  } else if (e.type == ev::kTaskCompletionRecorded) {
-    Unindex(t, index);
-    Complete(o, j);
-  } else if (e.type == ev::kTaskCancelled) {
-    Unindex(t, index);
-    o.status = OccurrenceStatus::kCancelled;
-  } else if (e.type == ev::kTaskExtensionRequested) {
-    ExtensionRequest r;
-    r.id = std::string(Str(j, "request"));
-    r.requested_due = DateField(j, "due").value_or(Date{});
-    r.reason = std::string(Str(j, "reason"));
-    r.requested_by = std::string(e.actor);
-    o.extensions.push_back(std::move(r));
-  } else if (e.type == ev::kTaskExtensionDecided) {
-    const std::string_view rid = Str(j, "request");
-    const std::string_view decision = Str(j, "decision");
-    for (ExtensionRequest& r : o.extensions) {
-      if (r.id != rid) continue;
-      r.decision = std::string(decision);
-      r.decided_by = std::string(e.actor);
-      r.decided_at_ms = e.recorded_at_ms;
-    }
-    if (decision == "granted") {
-      Unindex(t, index);
-      o.due = DateField(j, "due");
-      Index(t, index);
-    }
+Status Ledger::ApplyWork(const EventView& e, const EventData& data, Task& t, uint32_t index,
+                         Part* part) {
+  const element& j = data.j;
+  Occurrence& o = t.occurrences[index];
+  const Day day = DayOf(DateAtUtcMs(e.recorded_at_ms));
+  const bool was_open = o.open();
+  const std::optional<Date> was_due = o.due;
+  if (part) {
+    Unindexed unindexed(*this, t, index, *part);
+    Tally(o, *part, day, -1);
+    Status s = ApplyToPart(e, j, *part);
+    Tally(o, *part, day, +1);
+    if (!s.ok()) return s;
+  } else {
+    if (Status s = ApplyToOwn(e, j, o); !s.ok()) return s;
+    if (o.due != was_due) Recount(o, day);  // whose membership counts follows the due date
+  }
+  Settle(t, o);
+  if (was_open != o.open() || was_due != o.due) {
+    if (was_open) UnindexKey(t, IndexKey{DueDays(was_due), t.seq, index, &t});
+    if (o.open()) Index(t, index);
   }
   return Status::Ok();
 }

@@ -11,10 +11,13 @@
 namespace taskledger::domain {
 namespace {
 
-static_assert(sizeof(Agency) == 184, "Agency changed: encode the new field, bump kFoldVersion");
+static_assert(sizeof(Agency) == 208, "Agency changed: encode the new field, bump kFoldVersion");
 static_assert(sizeof(Plan) == 256, "Plan changed: encode the new field, bump kFoldVersion");
-static_assert(sizeof(Task) == 440, "Task changed: encode the new field, bump kFoldVersion");
-static_assert(sizeof(Occurrence) == 232, "Occurrence changed: encode it, bump kFoldVersion");
+static_assert(sizeof(Task) == 456, "Task changed: encode the new field, bump kFoldVersion");
+// Occurrence's tally is derived (counted afresh at decode), never written.
+static_assert(sizeof(Occurrence) == 312, "Occurrence changed: encode it, bump kFoldVersion");
+static_assert(sizeof(Part) == 32, "Part changed: encode it, bump kFoldVersion");
+static_assert(sizeof(PartDetail) == 80, "PartDetail changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Deliverable) == 240, "Deliverable changed: encode it, bump kFoldVersion");
 static_assert(sizeof(ExtensionRequest) == 184, "ExtensionRequest changed: encode it");
 static_assert(sizeof(Notification) == 280, "Notification changed: encode it, bump kFoldVersion");
@@ -68,6 +71,73 @@ Schedule GetSchedule(BinaryReader& r) {
   return s;
 }
 
+void Put(BinaryWriter& w, const Deliverable& d) {
+  for (const std::string* s : {&d.id, &d.name, &d.sha256}) w.Str(*s);
+  w.I64(d.size);
+  for (const std::string* s : {&d.note, &d.submitted_by}) w.Str(*s);
+  w.I64(d.submitted_at_ms);
+  for (const std::string* s : {&d.review, &d.review_comment}) w.Str(*s);
+}
+void Get(BinaryReader& r, Deliverable& d) {
+  for (std::string* s : {&d.id, &d.name, &d.sha256}) *s = r.Str();
+  d.size = r.I64();
+  for (std::string* s : {&d.note, &d.submitted_by}) *s = r.Str();
+  d.submitted_at_ms = r.I64();
+  for (std::string* s : {&d.review, &d.review_comment}) *s = r.Str();
+}
+void Put(BinaryWriter& w, const ExtensionRequest& x) {
+  w.Str(x.id);
+  Put(w, x.requested_due);
+  for (const std::string* s : {&x.reason, &x.requested_by, &x.decision, &x.decided_by}) {
+    w.Str(*s);
+  }
+  w.I64(x.decided_at_ms);
+}
+void Get(BinaryReader& r, ExtensionRequest& x) {
+  x.id = r.Str();
+  x.requested_due = GetDate(r);
+  for (std::string* s : {&x.reason, &x.requested_by, &x.decision, &x.decided_by}) *s = r.Str();
+  x.decided_at_ms = r.I64();
+}
+
+// A part: a few small numbers, and its words and files when it has any. The member by its
+// number, which the shared part's numbering gives.
+void Put(BinaryWriter& w, const Part& p) {
+  w.U64(p.member);
+  w.U64(static_cast<uint64_t>(p.status) | (p.completed_late ? 8u : 0u) | (p.lead ? 16u : 0u) |
+        (p.detail ? 32u : 0u));
+  w.U64(p.percent);
+  for (Day d : {p.joined, p.left, p.due, p.completed_on}) w.I64(d);
+  if (!p.detail) return;
+  w.Str(p.detail->last_progress);
+  w.U64(p.detail->deliverables.size());
+  for (const Deliverable& d : p.detail->deliverables) Put(w, d);
+  w.U64(p.detail->extensions.size());
+  for (const ExtensionRequest& x : p.detail->extensions) Put(w, x);
+}
+Part GetPart(BinaryReader& r) {
+  Part p;
+  p.member = static_cast<uint32_t>(r.U64());
+  const uint64_t flags = r.U64();
+  if ((flags & 7) > static_cast<uint64_t>(OccurrenceStatus::kCancelled) || flags >= 64) {
+    r.Raw(SIZE_MAX);  // marks the reader failed
+    return p;
+  }
+  p.status = static_cast<OccurrenceStatus>(flags & 7);
+  p.completed_late = flags & 8;
+  p.lead = flags & 16;
+  p.percent = static_cast<uint8_t>(std::min<uint64_t>(r.U64(), 100));
+  for (Day* d : {&p.joined, &p.left, &p.due, &p.completed_on}) *d = static_cast<Day>(r.I64());
+  if (!(flags & 32)) return p;
+  PartDetail& detail = p.Detail();
+  detail.last_progress = r.Str();
+  detail.deliverables.resize(r.Count(9));
+  for (Deliverable& d : detail.deliverables) Get(r, d);
+  detail.extensions.resize(r.Count(5));
+  for (ExtensionRequest& x : detail.extensions) Get(r, x);
+  return p;
+}
+
 void Put(BinaryWriter& w, const Occurrence& o) {
   w.Str(o.key);
   Put(w, o.start);
@@ -80,23 +150,15 @@ void Put(BinaryWriter& w, const Occurrence& o) {
   w.I64(o.percent);
   w.Str(o.last_progress);
   w.U64(o.deliverables.size());
-  for (const Deliverable& d : o.deliverables) {
-    for (const std::string* s : {&d.id, &d.name, &d.sha256}) w.Str(*s);
-    w.I64(d.size);
-    for (const std::string* s : {&d.note, &d.submitted_by}) w.Str(*s);
-    w.I64(d.submitted_at_ms);
-    for (const std::string* s : {&d.review, &d.review_comment}) w.Str(*s);
-  }
+  for (const Deliverable& d : o.deliverables) Put(w, d);
   w.U64(o.extensions.size());
-  for (const ExtensionRequest& x : o.extensions) {
-    w.Str(x.id);
-    Put(w, x.requested_due);
-    for (const std::string* s : {&x.reason, &x.requested_by, &x.decision, &x.decided_by}) {
-      w.Str(*s);
-    }
-    w.I64(x.decided_at_ms);
-  }
+  for (const ExtensionRequest& x : o.extensions) Put(w, x);
   w.Bool(o.dropped);
+  w.U64(static_cast<uint64_t>(o.own_status));
+  Put(w, o.own_completed_on);
+  w.Bool(o.own_late);
+  w.U64(o.parts.size());
+  for (const Part& p : o.parts) Put(w, p);
 }
 Occurrence GetOccurrence(BinaryReader& r) {
   Occurrence o;
@@ -111,21 +173,15 @@ Occurrence GetOccurrence(BinaryReader& r) {
   o.percent = static_cast<int>(r.I64());
   o.last_progress = r.Str();
   o.deliverables.resize(r.Count(9));
-  for (Deliverable& d : o.deliverables) {
-    for (std::string* s : {&d.id, &d.name, &d.sha256}) *s = r.Str();
-    d.size = r.I64();
-    for (std::string* s : {&d.note, &d.submitted_by}) *s = r.Str();
-    d.submitted_at_ms = r.I64();
-    for (std::string* s : {&d.review, &d.review_comment}) *s = r.Str();
-  }
+  for (Deliverable& d : o.deliverables) Get(r, d);
   o.extensions.resize(r.Count(5));
-  for (ExtensionRequest& x : o.extensions) {
-    x.id = r.Str();
-    x.requested_due = GetDate(r);
-    for (std::string* s : {&x.reason, &x.requested_by, &x.decision, &x.decided_by}) *s = r.Str();
-    x.decided_at_ms = r.I64();
-  }
+  for (ExtensionRequest& x : o.extensions) Get(r, x);
   o.dropped = r.Bool();
+  o.own_status = GetEnum(r, OccurrenceStatus::kCancelled);
+  o.own_completed_on = GetOptionalDate(r);
+  o.own_late = r.Bool();
+  o.parts.resize(r.Count(8));
+  for (Part& p : o.parts) p = GetPart(r);
   return o;
 }
 
@@ -150,6 +206,9 @@ void Put(BinaryWriter& w, const Task& t) {
     w.Str(n.error);
     w.I64(n.at_ms);
   }
+  w.U64(static_cast<uint64_t>(t.rule.kind));
+  w.I64(t.rule.percent);
+  w.Bool(t.group_led);
   w.U64(t.version);
   w.I64(t.updated_at_ms);
   w.U64(t.seq);
@@ -176,6 +235,9 @@ std::unique_ptr<Task> GetTask(BinaryReader& r) {
     n.error = r.Str();
     n.at_ms = r.I64();
   }
+  t->rule.kind = GetEnum(r, RuleKind::kThreshold);
+  t->rule.percent = static_cast<int>(r.I64());
+  t->group_led = r.Bool();
   t->version = r.U64();
   t->updated_at_ms = r.I64();
   t->seq = static_cast<uint32_t>(r.U64());
@@ -188,6 +250,8 @@ void Put(BinaryWriter& w, const Agency& a) {
   w.Str(a.parent);
   w.Strs(a.aliases);
   w.Strs(a.members);
+  w.U64(a.joined.size());
+  for (Day d : a.joined) w.I64(d);
 }
 std::unique_ptr<Agency> GetAgency(BinaryReader& r) {
   auto a = std::make_unique<Agency>();
@@ -196,6 +260,9 @@ std::unique_ptr<Agency> GetAgency(BinaryReader& r) {
   a->parent = r.Str();
   a->aliases = r.Strs();
   a->members = r.Strs();
+  a->joined.resize(r.Count(1));
+  for (Day& d : a->joined) d = static_cast<Day>(r.I64());
+  if (a->joined.size() != a->members.size()) r.Raw(SIZE_MAX);  // marks the reader failed
   return a;
 }
 
@@ -256,6 +323,7 @@ void Ledger::EncodeShared(std::string& out) const {
   w.U64(next_task_seq_);
   w.U64(agencies_.size());
   for (const auto& [id, a] : agencies_) Put(w, *a);
+  w.Strs(agency_ids_);  // the numbering parts name members by
   PutIndex(w, groups_of_);
   PutIndex(w, agency_names_);  // last: a load for some plans skips it
 }
@@ -280,6 +348,27 @@ Status Ledger::DecodePlan(std::string_view in) {
   return Status::Ok();
 }
 
+Status Ledger::DecodeAgencies(BinaryReader& r) {
+  agencies_.clear();
+  groups_of_.clear();
+  for (size_t n = r.Count(7); n > 0 && r.ok(); --n) {
+    auto a = GetAgency(r);
+    const std::string id = a->id;
+    agencies_[id] = std::move(a);
+  }
+  agency_ids_ = r.Strs();
+  agency_nos_.clear();
+  for (uint32_t i = 0; i < agency_ids_.size(); ++i) agency_nos_.emplace(agency_ids_[i], i);
+  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    groups_of_[std::move(key)] = r.Strs();
+  }
+  if (!r.ok() || agency_nos_.size() != agencies_.size()) {
+    return Status::Corruption("the checkpoint's shared state is damaged");
+  }
+  return Status::Ok();
+}
+
 Status Ledger::DecodeShared(std::string_view in, bool with_names) {
   if (!replaying_ || !tasks_.empty() || !agencies_.empty()) {
     return Status::FailedPrecondition("a checkpoint loads into an empty ledger, in a replay");
@@ -288,16 +377,7 @@ Status Ledger::DecodeShared(std::string_view in, bool with_names) {
   position_ = r.U64();
   last_recorded_at_ms_ = r.I64();
   next_task_seq_ = static_cast<uint32_t>(r.U64());
-  for (size_t n = r.Count(7); n > 0 && r.ok(); --n) {
-    auto a = GetAgency(r);
-    const std::string id = a->id;
-    agencies_[id] = std::move(a);
-  }
-  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
-    std::string key = r.Str();
-    groups_of_[std::move(key)] = r.Strs();
-  }
-  if (!r.ok()) return Status::Corruption("the checkpoint's shared state is damaged");
+  if (Status s = DecodeAgencies(r); !s.ok()) return s;
   if (!with_names) return Status::Ok();  // names are looked up by imports and pickers only
   for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
     std::string key = r.Str();
@@ -326,9 +406,18 @@ void Ledger::EncodeTasks(
 Status Ledger::DecodeTasks(std::string_view in) {
   if (!replaying_) return Status::FailedPrecondition("tasks load inside a replay");
   BinaryReader r(in);
+  // Tallies are derived: counted afresh on the day of the last event folded (they hold until
+  // the next membership or due date change, which recounts).
+  const Day day = DayOf(DateAtUtcMs(last_recorded_at_ms_));
   for (size_t n = r.Count(20); n > 0 && r.ok(); --n) {
     std::unique_ptr<Task> t = GetTask(r);
     if (!r.ok()) break;
+    for (Occurrence& o : t->occurrences) {
+      for (const Part& p : o.parts) {
+        if (p.member >= agency_ids_.size()) return Status::Corruption("a part of no agency");
+      }
+      if (!o.parts.empty()) Recount(o, day);
+    }
     const std::string_view key = t->id;
     if (!tasks_.emplace(key, std::move(t)).second) {
       return Status::Corruption("the checkpoint holds a task twice");
@@ -343,18 +432,18 @@ Status Ledger::ReplacePlanPart(std::string_view shared, std::string_view plan,
   if (!replaying_ || !scope_)
     return Status::FailedPrecondition("a plan's part replaces a replay's");
   BinaryReader r(shared);
-  const uint64_t position = r.U64();
-  const int64_t last_recorded_at_ms = r.I64();
-  const auto next_task_seq = static_cast<uint32_t>(r.U64());
+  position_ = r.U64();
+  last_recorded_at_ms_ = r.I64();
+  next_task_seq_ = static_cast<uint32_t>(r.U64());
   if (!r.ok()) return Status::Corruption("the checkpoint's shared state is damaged");
+  // The agencies too, as they stood then: parts are numbered by them, and folding the events
+  // after the checkpoint (members joining, tasks given to groups) reads their groups.
+  if (Status s = DecodeAgencies(r); !s.ok()) return s;
   tasks_.clear();
   if (Status s = DecodePlan(plan); !s.ok()) return s;
   if (!tasks.empty()) {
     if (Status s = DecodeTasks(tasks); !s.ok()) return s;
   }
-  position_ = position;
-  last_recorded_at_ms_ = last_recorded_at_ms;
-  next_task_seq_ = next_task_seq;
   return Status::Ok();
 }
 
@@ -367,6 +456,14 @@ void Put(BinaryWriter& w, const CategoryCounts& c) {
 }
 void Get(BinaryReader& r, CategoryCounts& c) {
   for (int& n : c.counts) n = static_cast<int>(r.I64());
+}
+void Put(BinaryWriter& w, const ReportCounts& c) {
+  Put(w, c.tasks);
+  Put(w, c.parts);
+}
+void Get(BinaryReader& r, ReportCounts& c) {
+  Get(r, c.tasks);
+  Get(r, c.parts);
 }
 
 }  // namespace
@@ -387,7 +484,7 @@ Result<PlanCounts> DecodeCounts(std::string_view in) {
   PlanCounts counts;
   Get(r, counts.totals);
   counts.due = static_cast<int>(r.I64());
-  for (size_t n = r.Count(1 + kCategoryCount); n > 0 && r.ok(); --n) {
+  for (size_t n = r.Count(1 + 2 * kCategoryCount); n > 0 && r.ok(); --n) {
     std::string agency = r.Str();
     Get(r, counts.by_lead[std::move(agency)]);
   }

@@ -2,8 +2,10 @@
 // Plain data; the rules live in commands.cpp (deciding) and ledger_apply.cpp (folding).
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,15 @@ enum class AgencyKind { kDepartment, kCommittee, kInstitution, kGroup };
 std::string_view ToString(AgencyKind kind);
 std::optional<AgencyKind> ParseAgencyKind(std::string_view text);
 
+// A day as a number, for the records kept per member of a group (parts), where a Date's twelve
+// bytes would be most of one: days since 1970-01-01 (DaysFromCivil).
+using Day = int32_t;
+inline constexpr Day kNoDay = INT32_MIN;   // none: no day was set
+inline constexpr Day kAlways = INT32_MIN;  // a membership that holds from the start
+inline constexpr Day kNever = INT32_MAX;   // a membership not ended
+Day DayOf(Date d);
+std::optional<Date> DateOfDay(Day d);  // none for kNoDay
+
 struct Agency {
   std::string id;    // stable slug: "so-gddt-hp"
   std::string name;  // Vietnamese, as written
@@ -26,6 +37,10 @@ struct Agency {
   std::string parent;                // optional
   std::vector<std::string> aliases;  // other spellings: "Sở GD&ĐT"
   std::vector<std::string> members;  // kGroup: the agencies that see its tasks
+  // kGroup, beside `members`: the day each joined (kAlways: a member since the group was
+  // registered). Kept by the fold, never by a command: a member added by an update joins on the
+  // day it was recorded, or on the day the update says it took effect.
+  std::vector<Day> joined;
 };
 
 struct Section {
@@ -51,7 +66,13 @@ struct Plan {
   bool open_to_participants = false;
 };
 
-enum class OccurrenceStatus { kNotStarted, kInProgress, kSubmitted, kCompleted, kCancelled };
+enum class OccurrenceStatus : uint8_t {
+  kNotStarted,
+  kInProgress,
+  kSubmitted,
+  kCompleted,
+  kCancelled
+};
 std::string_view ToString(OccurrenceStatus status);
 
 // The official groups of a report (domain/README.md), plus the two that are not yet countable.
@@ -105,25 +126,100 @@ struct Notification {
   int64_t at_ms = 0;  // delivered, or given up, at
 };
 
+// What most parts never get: words, files and requests, kept apart so that a part that only
+// counts stays small (a group of 2,500 schools has 2,500 parts per occurrence).
+struct PartDetail {
+  std::string last_progress;
+  std::vector<Deliverable> deliverables;
+  std::vector<ExtensionRequest> extensions;
+};
+
+// One member's part of an occurrence of a task given to a group ("các cơ sở giáo dục"): its own
+// progress, deliverables, extension and review, judged by its own dates. A task led or
+// coordinated through a group has one part per member for each occurrence; a member that joins
+// the group later gets its parts from that day (`joined`), one that leaves keeps them, closed to
+// it from that day (`left`). Whether a part counts on day D: HeldOn(min(D, due)) — the group's
+// membership on the day asked, or on the due date if that came first (ledger_parts.cpp).
+struct Part {
+  uint32_t member = 0;  // the agency's number in its Ledger (Ledger::AgencyIdOf)
+  OccurrenceStatus status = OccurrenceStatus::kNotStarted;
+  uint8_t percent = 0;
+  bool completed_late = false;  // against its due date in force at acceptance
+  bool lead = false;            // held through a lead group; else through a coordinating one
+  Day joined = kAlways;
+  Day left = kNever;
+  Day due = kNoDay;  // its own, after an extension granted to it; kNoDay: the occurrence's
+  Day completed_on = kNoDay;
+  std::unique_ptr<PartDetail> detail;  // null until it has words, files or requests
+
+  Part() = default;
+  Part(const Part& o) { *this = o; }
+  Part(Part&&) = default;
+  Part& operator=(const Part& o);
+  Part& operator=(Part&&) = default;
+
+  bool HeldOn(Day day) const { return joined <= day && day < left; }
+  bool open() const {
+    return status != OccurrenceStatus::kCompleted && status != OccurrenceStatus::kCancelled;
+  }
+  PartDetail& Detail();  // made on first use
+  const std::vector<Deliverable>& deliverables() const;
+  const std::vector<ExtensionRequest>& extensions() const;
+  std::string_view last_progress() const;
+};
+
+// Counts over an occurrence's parts held now, kept by the fold so that a part's change settles
+// its occurrence without reading every part (derived: rebuilt from the parts, never stored).
+struct PartTally {
+  uint32_t held = 0;       // parts held on the fold's day (or on the due date, once past)
+  uint32_t started = 0;    // of those, past not started (completed ones included)
+  uint32_t exempt = 0;     // of those, cancelled: a member the occurrence does not apply to
+  std::vector<Day> done;   // of those, the days each completed, ascending
+};
+
 struct Occurrence {
   std::string key;
   std::optional<Date> start;
   std::optional<Date> due;           // in force (after extensions)
   std::optional<Date> original_due;  // as scheduled
   std::string target;                // the milestone's own target ("20% trường …")
+  // Where the occurrence stands, as everyone reads it: its own record (below), or, when its
+  // task's rule reads its parts, completed on the day enough parts were (Settle).
   OccurrenceStatus status = OccurrenceStatus::kNotStarted;
   std::optional<Date> completed_on;  // Vietnam date of acceptance
   bool completed_late = false;       // against the due date in force at acceptance
-  int percent = 0;
+  // Its own record: what was done on it as a whole (by a lead named directly, or the
+  // coordinator), whatever its parts say.
+  OccurrenceStatus own_status = OccurrenceStatus::kNotStarted;
+  std::optional<Date> own_completed_on;
+  bool own_late = false;
+  int percent = 0;  // the progress last reported on it as a whole
   std::string last_progress;
   std::vector<Deliverable> deliverables;
   std::vector<ExtensionRequest> extensions;
-  bool dropped = false;  // no longer in the schedule after a deadline change
+  bool dropped = false;     // no longer in the schedule after a deadline change
+  std::vector<Part> parts;  // by member number
+  PartTally tally;          // derived from `parts`
 
   bool open() const {
     return !dropped && status != OccurrenceStatus::kCompleted &&
            status != OccurrenceStatus::kCancelled;
   }
+  const Part* FindPart(uint32_t member) const;
+  Part* FindPart(uint32_t member);
+};
+
+// How a task given to groups is judged done from its members' parts. The default: all parts
+// done when only groups lead it; otherwise the lead agency's own acceptance (a department that
+// leads, its schools coordinating). Parts exempted (cancelled) do not count; a task whose groups
+// have no members is judged by its own record.
+enum class RuleKind : uint8_t { kDefault, kLeadAcceptance, kAllParts, kThreshold };
+std::string_view ToString(RuleKind kind);  // "default", "lead_acceptance", "all_parts", "threshold"
+std::optional<RuleKind> ParseRuleKind(std::string_view text);
+struct CompletionRule {
+  RuleKind kind = RuleKind::kDefault;
+  int percent = 100;  // kThreshold: the share of parts that must be done, 1-100
+  bool operator==(const CompletionRule&) const = default;
 };
 
 struct Task {
@@ -139,16 +235,38 @@ struct Task {
   std::vector<std::string> targets;
   std::vector<Occurrence> occurrences;
   std::vector<Notification> notifications;  // in the order recorded
-  uint64_t version = 0;                     // the task stream's last version
+  CompletionRule rule;                      // as the coordinator chose it
+  bool group_led = false;  // every lead is a group (the default rule reads parts): by the fold
+  uint64_t version = 0;    // the task stream's last version
   int64_t updated_at_ms = 0;
   uint32_t seq = 0;  // creation order in the log; breaks ties between equal due dates
 
   const Occurrence* Find(std::string_view key) const;
   Occurrence* Find(std::string_view key);
+  // The rule in force: the chosen one, or the default for how it is assigned.
+  CompletionRule EffectiveRule() const;
+  bool has_parts() const;
 };
 
 // Where an occurrence stands on `as_of` (a Vietnam date).
 Category Classify(const Occurrence& o, Date as_of);
+// Where a member's part stands on `as_of`, by its own dates; a part of a cancelled occurrence is
+// cancelled. (Whether it counts at all that day: Part::HeldOn.)
+Category Classify(const Part& p, const Occurrence& o, Date as_of);
+// The same for many parts of one occurrence, its dates read once (a report reads millions).
+class PartJudge {
+ public:
+  PartJudge(const Occurrence& o, Date as_of);
+  Category operator()(const Part& p) const;
+
+ private:
+  Day as_of_, due_, start_;
+  bool cancelled_;
+};
+// A part's due date in force: its own after an extension, else its occurrence's.
+std::optional<Date> DueOf(const Part& p, const Occurrence& o);
+// The day whose membership decides whether a part counts when asked on `as_of`.
+Day HeldDay(const Occurrence& o, Date as_of);
 
 // The occurrence a task is "at": the open one due first (undated ones after), else the last one
 // still scheduled; null when none is.

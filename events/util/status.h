@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 #include <utility>
@@ -69,6 +70,12 @@ class [[nodiscard]] Status {
   Status With(std::string reason, Args args = {}) && {
     reason_ = std::move(reason);
     args_ = std::move(args);
+    return std::move(*this);
+  }
+  // The same status with `context` before its message ("parts[3]: …"), for a failure within one
+  // item of many.
+  Status In(std::string_view context) && {
+    message_ = std::string(context) + ": " + message_;
     return std::move(*this);
   }
   const std::string& reason() const { return reason_; }

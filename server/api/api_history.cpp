@@ -104,13 +104,18 @@ void Api::AddHistoryRoutes() {
         for (size_t i = 0; i < days.size(); ++i) {
           json point = {{"date", ToIso(days[i])}, {"exists", exists[i]}};
           if (exists[i]) {
-            point["totals"] = Counts(counts[i]->totals);
-            point["completed"] = counts[i]->totals[Category::kCompletedOnTime] +
-                                 counts[i]->totals[Category::kCompletedLate];
+            const ReportCounts& totals = counts[i]->totals;
+            point["totals"] = Counts(totals.tasks);
+            point["completed"] = totals.tasks.completed();
             point["due"] = counts[i]->due;
+            if (totals.parts.total() > 0) {
+              // The members' parts of the plan's group tasks, beside the occurrences.
+              point["parts"] = {{"totals", Counts(totals.parts)},
+                                {"completed", totals.parts.completed()}};
+            }
             if (with_leads) {
               json by_lead = json::object();
-              for (const auto& [agency, n] : counts[i]->by_lead) by_lead[agency] = Counts(n);
+              for (const auto& [agency, n] : counts[i]->by_lead) by_lead[agency] = Counts(n.tasks);
               point["by_lead"] = std::move(by_lead);
             }
           }

@@ -111,10 +111,12 @@ std::vector<CountsLine> SectionCounts(const PlanReport& r) {
   std::vector<CountsLine> out;
   for (const Section& s : r.plan->sections) {
     auto it = r.by_section.find(s.code);
-    if (it != r.by_section.end()) out.push_back({s.code + ". " + s.title, it->second});
+    if (it != r.by_section.end()) {
+      out.push_back({s.code + ". " + s.title, it->second.tasks, it->second.parts});
+    }
   }
   if (auto it = r.by_section.find(""); it != r.by_section.end()) {
-    out.push_back({"Khác", it->second});
+    out.push_back({"Khác", it->second.tasks, it->second.parts});
   }
   return out;
 }
@@ -123,12 +125,29 @@ std::vector<CountsLine> LeadCounts(const Ledger& l, const PlanReport& r) {
   std::vector<CountsLine> out;
   for (const auto& [agency, counts] : r.by_lead) {
     const Agency* a = l.FindAgency(agency);
-    out.push_back({a ? a->name : agency, counts});
+    out.push_back({a ? a->name : agency, counts.tasks, counts.parts});
   }
   return out;
 }
 
-int CountedTotal(const PlanReport& r) { return r.totals.total() - r.totals[Category::kCancelled]; }
+int CountedTotal(const PlanReport& r) {
+  return r.totals.tasks.total() - r.totals.tasks[Category::kCancelled];
+}
+
+int CountedParts(const CategoryCounts& parts) {
+  return parts.total() - parts[Category::kCancelled];
+}
+
+std::string PartsPhrase(const CategoryCounts& parts) {
+  const int counted = CountedParts(parts);
+  if (counted == 0) return "";
+  std::string s = std::to_string(parts.completed()) + "/" + std::to_string(counted) +
+                  " đơn vị hoàn thành";
+  if (const int late = parts[Category::kOverdue]; late > 0) {
+    s += ", " + std::to_string(late) + " quá hạn";
+  }
+  return s;
+}
 
 std::vector<TaskLine> TaskLines(const Ledger& l, const PlanReport& r) {
   std::vector<TaskLine> out;
@@ -146,8 +165,16 @@ std::vector<TaskLine> TaskLines(const Ledger& l, const PlanReport& r) {
     }
     tl.state = std::string(StatusLabelVi(o.status));
     if (o.completed_on) tl.state += " ngày " + ToDmy(*o.completed_on);
-    tl.progress = std::to_string(o.percent) + "%";
-    if (!o.last_progress.empty()) tl.progress += " — " + o.last_progress;
+    if (o.parts.empty()) {
+      tl.progress = std::to_string(o.percent) + "%";
+      if (!o.last_progress.empty()) tl.progress += " — " + o.last_progress;
+    } else {
+      // A group's occurrence: its members' progress, not one member's words.
+      const PartsSummary s = Summarize(o, r.as_of);
+      tl.progress = std::to_string(s.percent) + "% (bình quân " + std::to_string(s.counted) +
+                    " đơn vị)";
+      tl.parts = PartsPhrase(line.parts);
+    }
     tl.category = line.category;
     tl.due_date = o.due;
     out.push_back(std::move(tl));

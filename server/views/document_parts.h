@@ -39,15 +39,21 @@ struct MatrixRow {
 std::vector<MatrixRow> MatrixRows(const domain::Ledger& l, const domain::Plan& plan,
                                   domain::Date today);
 
-// A counts table's row: a section or a lead agency, and its counts per group.
+// A counts table's row: a section or a lead agency, its occurrences per group, and the parts of
+// those given to groups.
 struct CountsLine {
   std::string label;
   domain::CategoryCounts counts;
+  domain::CategoryCounts parts;
   int total() const;  // of the shown groups
 };
 std::vector<CountsLine> SectionCounts(const domain::PlanReport& r);
 std::vector<CountsLine> LeadCounts(const domain::Ledger& l, const domain::PlanReport& r);
 int CountedTotal(const domain::PlanReport& r);  // every occurrence but the cancelled
+// Parts that count: every one but the exempted (cancelled).
+int CountedParts(const domain::CategoryCounts& parts);
+// "183/250 đơn vị hoàn thành" (and how many of the rest are overdue); empty without parts.
+std::string PartsPhrase(const domain::CategoryCounts& parts);
 
 // One occurrence as a report lists it.
 struct TaskLine {
@@ -57,6 +63,7 @@ struct TaskLine {
   std::string due;       // "31/12/2025 (gia hạn từ 30/11/2025)", or the phrase when undated
   std::string state;     // "Đang thực hiện", "Đã hoàn thành ngày 02/01/2026"
   std::string progress;  // "40% — narrative"
+  std::string parts;     // PartsPhrase of a group's occurrence; empty for others
   domain::Category category;
   std::optional<domain::Date> due_date;
 };

@@ -40,20 +40,32 @@ constexpr std::string_view kStyle = R"(
   @media print { body { padding: 0; } .noprint { display: none; } }
 )";
 
-void CountsRow(std::string& h, std::string_view label, const CategoryCounts& c) {
-  h += "<tr><td>" + EscapeHtml(label) + "</td>";
-  int total = 0;
-  for (Category k : kShown) {
-    h += "<td class=\"n\">" + std::to_string(c[k]) + "</td>";
-    total += c[k];
+// A row of counts; with `parts`, a last cell of its members' parts done ("183/250").
+void CountsRow(std::string& h, const parts::CountsLine& line, bool parts) {
+  h += "<tr><td>" + EscapeHtml(line.label) + "</td>";
+  for (Category k : kShown) h += "<td class=\"n\">" + std::to_string(line.counts[k]) + "</td>";
+  h += "<td class=\"n\"><b>" + std::to_string(line.total()) + "</b></td>";
+  if (parts) {
+    const int counted = parts::CountedParts(line.parts);
+    h += "<td class=\"n\">" +
+         (counted ? std::to_string(line.parts.completed()) + "/" + std::to_string(counted) : "") +
+         "</td>";
   }
-  h += "<td class=\"n\"><b>" + std::to_string(total) + "</b></td></tr>\n";
+  h += "</tr>\n";
 }
 
-void CountsHeader(std::string& h, std::string_view first) {
+void CountsHeader(std::string& h, std::string_view first, bool parts) {
   h += "<table><thead><tr><th>" + EscapeHtml(first) + "</th>";
   for (Category k : kShown) h += "<th>" + EscapeHtml(CategoryLabelVi(k)) + "</th>";
-  h += "<th>Tổng số</th></tr></thead><tbody>\n";
+  h += "<th>Tổng số</th>";
+  if (parts) h += "<th>Đơn vị thành viên hoàn thành</th>";
+  h += "</tr></thead><tbody>\n";
+}
+
+std::string Pct(int n, int total) {
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%.1f%%", total ? 100.0 * n / total : 0.0);
+  return pct;
 }
 
 }  // namespace
@@ -136,32 +148,48 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
     h += "<h2>" + std::string(kRoman[section_no++]) + ". " + EscapeHtml(text) + "</h2>\n";
   };
   heading("Tổng hợp chung");
-  const int total = r.totals.total() - r.totals[Category::kCancelled];
+  const CategoryCounts& tasks = r.totals.tasks;
+  const int total = parts::CountedTotal(r);
+  const int parts_total = parts::CountedParts(r.totals.parts);
   h += "<p>Kế hoạch có " + std::to_string(total) + " lượt nhiệm vụ (theo từng mốc thời hạn)";
-  if (r.totals[Category::kCancelled] > 0) {
-    h += ", không kể " + std::to_string(r.totals[Category::kCancelled]) + " lượt đã hủy";
+  if (tasks[Category::kCancelled] > 0) {
+    h += ", không kể " + std::to_string(tasks[Category::kCancelled]) + " lượt đã hủy";
+  }
+  if (parts_total > 0) {
+    h += "; các nhiệm vụ giao cho nhóm đơn vị (các cơ sở giáo dục, UBND các xã…) gồm " +
+         std::to_string(parts_total) + " phần việc của từng đơn vị thành viên, mỗi phần đánh giá "
+         "theo thời hạn riêng";
   }
   h += ". Kết quả theo các nhóm:</p>\n<table><thead><tr><th>Nhóm</th><th>Số lượng</th>"
-       "<th>Tỷ lệ</th></tr></thead><tbody>\n";
+       "<th>Tỷ lệ</th>";
+  if (parts_total > 0) h += "<th>Phần việc của đơn vị thành viên</th><th>Tỷ lệ</th>";
+  h += "</tr></thead><tbody>\n";
   for (Category k : kShown) {
-    char pct[16];
-    std::snprintf(pct, sizeof pct, "%.1f%%", total ? 100.0 * r.totals[k] / total : 0.0);
     h += "<tr><td>" + EscapeHtml(CategoryLabelVi(k)) + "</td><td class=\"n\">" +
-         std::to_string(r.totals[k]) + "</td><td class=\"n\">" + pct + "</td></tr>\n";
+         std::to_string(tasks[k]) + "</td><td class=\"n\">" + Pct(tasks[k], total) + "</td>";
+    if (parts_total > 0) {
+      h += "<td class=\"n\">" + std::to_string(r.totals.parts[k]) + "</td><td class=\"n\">" +
+           Pct(r.totals.parts[k], parts_total) + "</td>";
+    }
+    h += "</tr>\n";
   }
   h += "<tr><td><b>Tổng số</b></td><td class=\"n\"><b>" + std::to_string(total) +
-       "</b></td><td class=\"n\">100%</td></tr></tbody></table>\n";
+       "</b></td><td class=\"n\">100%</td>";
+  if (parts_total > 0) {
+    h += "<td class=\"n\"><b>" + std::to_string(parts_total) + "</b></td><td class=\"n\">100%</td>";
+  }
+  h += "</tr></tbody></table>\n";
 
   heading("Theo nội dung kế hoạch");
-  CountsHeader(h, "Mục");
-  for (const parts::CountsLine& line : parts::SectionCounts(r))
-    CountsRow(h, line.label, line.counts);
+  CountsHeader(h, "Mục", parts_total > 0);
+  for (const parts::CountsLine& line : parts::SectionCounts(r)) CountsRow(h, line, parts_total > 0);
   h += "</tbody></table>\n";
 
   heading("Theo cơ quan chủ trì");
-  CountsHeader(h, "Cơ quan chủ trì");
-  for (const parts::CountsLine& line : parts::LeadCounts(l, r))
-    CountsRow(h, line.label, line.counts);
+  CountsHeader(h, "Cơ quan chủ trì", parts_total > 0);
+  for (const parts::CountsLine& line : parts::LeadCounts(l, r)) {
+    CountsRow(h, line, parts_total > 0);
+  }
   h += "</tbody></table>\n";
 
   heading("Chi tiết theo nhóm");
@@ -180,7 +208,9 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
       if (line.category != k) continue;
       h += "<tr><td>" + EscapeHtml(line.code) + "</td><td>" + EscapeHtml(line.title) + "</td><td>" +
            EscapeHtml(line.lead) + "</td><td>" + EscapeHtml(line.due) + "</td><td>" +
-           EscapeHtml(line.state) + "</td><td>" + EscapeHtml(line.progress) + "</td></tr>\n";
+           EscapeHtml(line.state) +
+           (line.parts.empty() ? "" : "<br>" + EscapeHtml(line.parts)) + "</td><td>" +
+           EscapeHtml(line.progress) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }

@@ -22,32 +22,39 @@ std::string Percent(int n, int total) {
   return buf;
 }
 
+// "183/250", or empty without parts.
+std::string PartsDone(const CategoryCounts& parts) {
+  const int counted = parts::CountedParts(parts);
+  return counted ? std::to_string(parts.completed()) + "/" + std::to_string(counted) : "";
+}
+
+// A counts table; with `with_parts`, a last column of the members' parts done ("183/250"). Its
+// total line is given, not summed: a task with two leads counts under each of them.
 void CountsTable(pugi::xml_node body, const std::string& first,
-                 const std::vector<parts::CountsLine>& lines) {
-  Table t(body, {3155, 900, 900, 900, 900, 900, 900, 800}, true);
+                 const std::vector<parts::CountsLine>& lines, const ReportCounts& totals,
+                 bool with_parts) {
+  std::vector<int> widths = {3155, 900, 900, 900, 900, 900, 900, 800};
+  if (with_parts) widths = {2455, 850, 850, 850, 850, 850, 850, 700, 1000};
+  Table t(body, widths, true);
   std::vector<std::string> head = {first};
   for (Category k : parts::kShown) head.emplace_back(CategoryLabelVi(k));
   head.emplace_back("Tổng số");
+  if (with_parts) head.emplace_back("Đơn vị thành viên hoàn thành");
   Style small = Cell("center", true);
   small.size = 20;
   t.Row(head, {small}, true, "E7E6E6");
-  CategoryCounts sum;
   for (const parts::CountsLine& line : lines) {
     std::vector<std::string> row = {line.label};
-    for (Category k : parts::kShown) {
-      row.push_back(std::to_string(line.counts[k]));
-      sum[k] += line.counts[k];
-    }
+    for (Category k : parts::kShown) row.push_back(std::to_string(line.counts[k]));
     row.push_back(std::to_string(line.total()));
+    if (with_parts) row.push_back(PartsDone(line.parts));
     t.Row(row, {Cell(), Cell("right")});
   }
+  const parts::CountsLine all{"", totals.tasks, totals.parts};
   std::vector<std::string> row = {"Tổng số"};
-  int total = 0;
-  for (Category k : parts::kShown) {
-    row.push_back(std::to_string(sum[k]));
-    total += sum[k];
-  }
-  row.push_back(std::to_string(total));
+  for (Category k : parts::kShown) row.push_back(std::to_string(all.counts[k]));
+  row.push_back(std::to_string(all.total()));
+  if (with_parts) row.push_back(PartsDone(all.parts));
   t.Row(row, {Cell("left", true), Cell("right", true)});
 }
 
@@ -56,7 +63,9 @@ void TaskTable(pugi::xml_node body, const std::vector<parts::TaskLine>& lines) {
   t.Row({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tiến độ"}, {Cell("center", true)}, true,
         "E7E6E6");
   for (const parts::TaskLine& l : lines) {
-    t.Row({l.code, l.title, l.lead, l.due, l.state + "\n" + l.progress}, {Cell()});
+    t.Row({l.code, l.title, l.lead, l.due,
+           l.state + (l.parts.empty() ? "" : "\n" + l.parts) + "\n" + l.progress},
+          {Cell()});
   }
 }
 
@@ -138,22 +147,41 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
   Para(body, text, intro);
 
   const int total = parts::CountedTotal(r);
+  const CategoryCounts& tasks = r.totals.tasks;
+  const int parts_total = parts::CountedParts(r.totals.parts);
   Para(body, h1, "I. TỔNG HỢP CHUNG");
   Para(body, text,
        "Kế hoạch có " + std::to_string(total) + " lượt nhiệm vụ theo các mốc thời hạn" +
-           (r.totals[Category::kCancelled] > 0
-                ? " (không kể " + std::to_string(r.totals[Category::kCancelled]) + " lượt đã hủy)"
+           (tasks[Category::kCancelled] > 0
+                ? " (không kể " + std::to_string(tasks[Category::kCancelled]) + " lượt đã hủy)"
                 : "") +
+           (parts_total > 0 ? "; các nhiệm vụ giao cho nhóm đơn vị gồm " +
+                                  std::to_string(parts_total) +
+                                  " phần việc của từng đơn vị thành viên, mỗi phần đánh giá theo "
+                                  "thời hạn riêng"
+                            : "") +
            ", kết quả như sau:");
   {
-    Table t(body, {5255, 2000, 2100}, true);
-    t.Row({"Nhóm", "Số lượng", "Tỷ lệ"}, {Cell("center", true)}, true, "E7E6E6");
-    for (Category k : parts::kShown) {
-      t.Row({std::string(CategoryLabelVi(k)), std::to_string(r.totals[k]),
-             Percent(r.totals[k], total)},
-            {Cell(), Cell("right")});
+    if (parts_total > 0) {
+      Table t(body, {3655, 1200, 1200, 1600, 1700}, true);
+      t.Row({"Nhóm", "Số lượng", "Tỷ lệ", "Phần việc của đơn vị thành viên", "Tỷ lệ"},
+            {Cell("center", true)}, true, "E7E6E6");
+      for (Category k : parts::kShown) {
+        t.Row({std::string(CategoryLabelVi(k)), std::to_string(tasks[k]), Percent(tasks[k], total),
+               std::to_string(r.totals.parts[k]), Percent(r.totals.parts[k], parts_total)},
+              {Cell(), Cell("right")});
+      }
+      t.Row({"Tổng số", std::to_string(total), "100%", std::to_string(parts_total), "100%"},
+            {Cell("left", true), Cell("right", true)});
+    } else {
+      Table t(body, {5255, 2000, 2100}, true);
+      t.Row({"Nhóm", "Số lượng", "Tỷ lệ"}, {Cell("center", true)}, true, "E7E6E6");
+      for (Category k : parts::kShown) {
+        t.Row({std::string(CategoryLabelVi(k)), std::to_string(tasks[k]), Percent(tasks[k], total)},
+              {Cell(), Cell("right")});
+      }
+      t.Row({"Tổng số", std::to_string(total), "100%"}, {Cell("left", true), Cell("right", true)});
     }
-    t.Row({"Tổng số", std::to_string(total), "100%"}, {Cell("left", true), Cell("right", true)});
   }
   Style note = text;
   note.italic = true;
@@ -166,9 +194,10 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
        "hoàn thành.");
 
   Para(body, h1, "II. KẾT QUẢ THEO NỘI DUNG KẾ HOẠCH");
-  CountsTable(body, "Mục", parts::SectionCounts(r));
+  CountsTable(body, "Mục", parts::SectionCounts(r), r.totals, parts_total > 0);
   Para(body, h1, "III. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ");
-  CountsTable(body, "Cơ quan chủ trì", parts::LeadCounts(l, r));
+  // Each lead, co-leads too: the total line is the plan's, not the sum of the rows.
+  CountsTable(body, "Cơ quan chủ trì", parts::LeadCounts(l, r), r.totals, parts_total > 0);
 
   const std::vector<parts::TaskLine> lines = parts::TaskLines(l, r);
   std::vector<parts::TaskLine> overdue;

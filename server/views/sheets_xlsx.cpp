@@ -139,37 +139,38 @@ Formats MakeFormats(Book& b) {
 
 lxw_datetime AsDatetime(Date d) { return {d.year, d.month, d.day, 0, 0, 0}; }
 
-// A table of counts per group: its header at `row`, then one line each, then the total line.
-// Returns the row after it.
+// A table of counts per group: its header at `row`, then one line each, then the total line
+// (the plan's, given: a task with two leads counts under each). With `with_parts`, two more
+// columns: the members' parts done and counted. Returns the row after it.
 lxw_row_t CountsTable(Book& b, lxw_worksheet* s, const Formats& f, lxw_row_t row,
-                      const std::string& first, const std::vector<parts::CountsLine>& lines) {
+                      const std::string& first, const std::vector<parts::CountsLine>& lines,
+                      const ReportCounts& totals, bool with_parts) {
   lxw_col_t col = 0;
   b.Check(worksheet_write_string(s, row, col++, first.c_str(), f.header));
   for (Category k : parts::kShown) {
     b.Check(
         worksheet_write_string(s, row, col++, std::string(CategoryLabelVi(k)).c_str(), f.header));
   }
-  b.Check(worksheet_write_string(s, row, col, "Tổng số", f.header));
-  CategoryCounts sum;
-  for (const parts::CountsLine& line : lines) {
+  b.Check(worksheet_write_string(s, row, col++, "Tổng số", f.header));
+  if (with_parts) {
+    b.Check(worksheet_write_string(s, row, col++, "Đơn vị thành viên hoàn thành", f.header));
+    b.Check(worksheet_write_string(s, row, col, "Đơn vị thành viên", f.header));
+  }
+  const auto line_row = [&](const parts::CountsLine& line, lxw_format* label, lxw_format* n) {
     ++row;
     col = 0;
-    b.Check(worksheet_write_string(s, row, col++, line.label.c_str(), f.cell));
+    b.Check(worksheet_write_string(s, row, col++, line.label.c_str(), label));
     for (Category k : parts::kShown) {
-      b.Check(worksheet_write_number(s, row, col++, line.counts[k], f.number));
-      sum[k] += line.counts[k];
+      b.Check(worksheet_write_number(s, row, col++, line.counts[k], n));
     }
-    b.Check(worksheet_write_number(s, row, col, line.total(), f.total));
-  }
-  ++row;
-  col = 0;
-  b.Check(worksheet_write_string(s, row, col++, "Tổng số", f.header));
-  int total = 0;
-  for (Category k : parts::kShown) {
-    b.Check(worksheet_write_number(s, row, col++, sum[k], f.total));
-    total += sum[k];
-  }
-  b.Check(worksheet_write_number(s, row, col, total, f.total));
+    b.Check(worksheet_write_number(s, row, col++, line.total(), f.total));
+    if (with_parts) {
+      b.Check(worksheet_write_number(s, row, col++, line.parts.completed(), n));
+      b.Check(worksheet_write_number(s, row, col, parts::CountedParts(line.parts), n));
+    }
+  };
+  for (const parts::CountsLine& line : lines) line_row(line, f.cell, f.number);
+  line_row({"Tổng số", totals.tasks, totals.parts}, f.header, f.total);
   return row + 1;
 }
 
@@ -251,6 +252,7 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
     const Agency* a = l.FindAgency(r.only_for);
     scope += "; phạm vi: các nhiệm vụ do " + (a ? a->name : r.only_for) + " chủ trì hoặc phối hợp";
   }
+  const bool with_parts = parts::CountedParts(r.totals.parts) > 0;
   const auto counts_sheet = [&](const char* name, const std::string& first,
                                 const std::vector<parts::CountsLine>& lines) {
     lxw_worksheet* s = b.Sheet(name);
@@ -260,8 +262,8 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
     b.Check(worksheet_set_row(s, 0, 36, nullptr));
     b.Check(worksheet_set_row(s, 1, 30, nullptr));
     b.Check(worksheet_set_column(s, 0, 0, 44, nullptr));
-    b.Check(worksheet_set_column(s, 1, 7, 16, nullptr));
-    CountsTable(b, s, f, 3, first, lines);
+    b.Check(worksheet_set_column(s, 1, 9, 16, nullptr));
+    CountsTable(b, s, f, 3, first, lines, r.totals, with_parts);
     worksheet_freeze_panes(s, 4, 1);
     PrintSetup(s, 3);
   };
@@ -275,22 +277,38 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
     b.Check(worksheet_set_row(s, 1, 36, nullptr));
     b.Check(worksheet_set_column(s, 0, 0, 44, nullptr));
     b.Check(worksheet_set_column(s, 1, 2, 14, nullptr));
+    b.Check(worksheet_set_column(s, 3, 4, 18, nullptr));
     b.Check(worksheet_write_string(s, 3, 0, "Nhóm", f.header));
     b.Check(worksheet_write_string(s, 3, 1, "Số lượng", f.header));
     b.Check(worksheet_write_string(s, 3, 2, "Tỷ lệ", f.header));
+    if (with_parts) {
+      b.Check(worksheet_write_string(s, 3, 3, "Phần việc của đơn vị thành viên", f.header));
+      b.Check(worksheet_write_string(s, 3, 4, "Tỷ lệ", f.header));
+    }
     const int total = parts::CountedTotal(r);
+    const int parts_total = parts::CountedParts(r.totals.parts);
+    const CategoryCounts& tasks = r.totals.tasks;
     lxw_row_t row = 3;
     for (Category k : parts::kShown) {
       ++row;
       b.Check(worksheet_write_string(s, row, 0, std::string(CategoryLabelVi(k)).c_str(), f.cell));
-      b.Check(worksheet_write_number(s, row, 1, r.totals[k], f.number));
-      b.Check(
-          worksheet_write_number(s, row, 2, total ? double(r.totals[k]) / total : 0, f.percent));
+      b.Check(worksheet_write_number(s, row, 1, tasks[k], f.number));
+      b.Check(worksheet_write_number(s, row, 2, total ? double(tasks[k]) / total : 0, f.percent));
+      if (with_parts) {
+        const int n = r.totals.parts[k];
+        b.Check(worksheet_write_number(s, row, 3, n, f.number));
+        b.Check(worksheet_write_number(s, row, 4, parts_total ? double(n) / parts_total : 0,
+                                       f.percent));
+      }
     }
     ++row;
     b.Check(worksheet_write_string(s, row, 0, "Tổng số", f.header));
     b.Check(worksheet_write_number(s, row, 1, total, f.total));
     b.Check(worksheet_write_number(s, row, 2, total ? 1 : 0, f.percent));
+    if (with_parts) {
+      b.Check(worksheet_write_number(s, row, 3, parts_total, f.total));
+      b.Check(worksheet_write_number(s, row, 4, parts_total ? 1 : 0, f.percent));
+    }
     PrintSetup(s, 3);
   }
   counts_sheet("Theo mục", "Mục", parts::SectionCounts(r));
@@ -299,9 +317,10 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
   lxw_worksheet* s = b.Sheet("Chi tiết");
   if (!s) return b.Finish();
   static const char* kHeader[] = {"TT",         "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn",
-                                  "Hạn (ngày)", "Nhóm",     "Trạng thái",      "Tiến độ"};
-  static constexpr double kWidths[] = {10, 50, 28, 22, 12, 24, 22, 36};
-  for (lxw_col_t c = 0; c < 8; ++c) {
+                                  "Hạn (ngày)", "Nhóm",     "Trạng thái",      "Tiến độ",
+                                  "Đơn vị thành viên"};
+  static constexpr double kWidths[] = {10, 50, 28, 22, 12, 24, 22, 36, 28};
+  for (lxw_col_t c = 0; c < 9; ++c) {
     b.Check(worksheet_write_string(s, 0, c, kHeader[c], f.header));
     b.Check(worksheet_set_column(s, c, c, kWidths[c], nullptr));
   }
@@ -323,9 +342,10 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
                                    line.category == Category::kOverdue ? f.overdue : f.cell));
     b.Check(worksheet_write_string(s, row, 6, line.state.c_str(), f.cell));
     b.Check(worksheet_write_string(s, row, 7, line.progress.c_str(), f.cell));
+    b.Check(worksheet_write_string(s, row, 8, line.parts.c_str(), f.cell));
   }
   worksheet_freeze_panes(s, 1, 0);
-  b.Check(worksheet_autofilter(s, 0, 0, row, 7));
+  b.Check(worksheet_autofilter(s, 0, 0, row, 8));
   PrintSetup(s, 0);
   return b.Finish();
 }

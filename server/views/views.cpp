@@ -71,7 +71,60 @@ void WriteDate(JsonWriter& w, std::string_view key, const std::optional<Date>& d
   }
 }
 
-void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today) {
+void WriteDeliverables(JsonWriter& w, const std::vector<Deliverable>& ds) {
+  w.Key("deliverables").BeginArray();
+  for (const Deliverable& d : ds) {
+    w.BeginObject()
+        .Field("id", d.id)
+        .Field("name", d.name)
+        .Field("size", d.size)
+        .Field("submitted_by", d.submitted_by)
+        .Field("submitted_at_ms", d.submitted_at_ms)
+        .Field("review", d.review);
+    if (!d.sha256.empty()) w.Field("sha256", d.sha256);
+    if (!d.note.empty()) w.Field("note", d.note);
+    if (!d.review_comment.empty()) w.Field("review_comment", d.review_comment);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteExtensions(JsonWriter& w, const std::vector<ExtensionRequest>& rs) {
+  w.Key("extension_requests").BeginArray();
+  for (const ExtensionRequest& r : rs) {
+    w.BeginObject()
+        .Field("id", r.id)
+        .Field("requested_due", ToIso(r.requested_due))
+        .Field("reason", r.reason)
+        .Field("requested_by", r.requested_by)
+        .Field("decision", r.decision);
+    if (!r.decision.empty()) {
+      w.Field("decided_by", r.decided_by).Field("decided_at_ms", r.decided_at_ms);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteCounts(JsonWriter& w, const CategoryCounts& c);
+
+// Where an occurrence's parts stand, for whoever reads all of them (the coordinators).
+void WritePartsSummary(JsonWriter& w, const Occurrence& o, Date today) {
+  const PartsSummary s = Summarize(o, today);
+  w.Key("parts").BeginObject();
+  w.Field("counted", s.counted)
+      .Field("done", s.done)
+      .Field("started", s.started)
+      .Field("percent", s.percent)
+      .Field("awaiting_review", s.awaiting_review)
+      .Field("extension_pending", s.extension_pending)
+      .Key("categories");
+  WriteCounts(w, s.counts);
+  w.EndObject();
+}
+
+void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today,
+                     std::optional<uint32_t> member) {
   w.BeginObject().Field("key", o.key);
   WriteDate(w, "start", o.start);
   WriteDate(w, "due", o.due);
@@ -85,35 +138,20 @@ void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today) {
     w.Field("completed_on", ToIso(*o.completed_on)).Field("completed_late", o.completed_late);
   }
   if (!o.last_progress.empty()) w.Field("last_progress", o.last_progress);
-  w.Key("deliverables").BeginArray();
-  for (const Deliverable& d : o.deliverables) {
-    w.BeginObject()
-        .Field("id", d.id)
-        .Field("name", d.name)
-        .Field("size", d.size)
-        .Field("submitted_by", d.submitted_by)
-        .Field("submitted_at_ms", d.submitted_at_ms)
-        .Field("review", d.review);
-    if (!d.sha256.empty()) w.Field("sha256", d.sha256);
-    if (!d.note.empty()) w.Field("note", d.note);
-    if (!d.review_comment.empty()) w.Field("review_comment", d.review_comment);
-    w.EndObject();
-  }
-  w.EndArray().Key("extension_requests").BeginArray();
-  for (const ExtensionRequest& r : o.extensions) {
-    w.BeginObject()
-        .Field("id", r.id)
-        .Field("requested_due", ToIso(r.requested_due))
-        .Field("reason", r.reason)
-        .Field("requested_by", r.requested_by)
-        .Field("decision", r.decision);
-    if (!r.decision.empty()) {
-      w.Field("decided_by", r.decided_by).Field("decided_at_ms", r.decided_at_ms);
-    }
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteDeliverables(w, o.deliverables);
+  WriteExtensions(w, o.extensions);
   if (o.dropped) w.Field("dropped", true);
+  if (!o.parts.empty()) {
+    // A member reads its own part and how many there are; others read every part's count.
+    if (member) {
+      if (const Part* p = o.FindPart(*member)) {
+        w.Key("part");
+        WritePart(w, *p, o, today, {});
+      }
+    } else {
+      WritePartsSummary(w, o, today);
+    }
+  }
   w.EndObject();
 }
 
@@ -133,7 +171,32 @@ void WriteNotification(JsonWriter& w, const Notification& x) {
 
 }  // namespace
 
-void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const AgencyItem* seen) {
+void WritePart(JsonWriter& w, const Part& p, const Occurrence& o, Date today,
+               std::string_view member) {
+  w.BeginObject();
+  if (!member.empty()) w.Field("member", member);
+  const std::optional<Date> due = DueOf(p, o);
+  w.Field("status", ToString(p.status))
+      .Field("category", ToString(Classify(p, o, today)))
+      .Field("percent", static_cast<int64_t>(p.percent))
+      .Field("role", p.lead ? "lead" : "coordinating");
+  WriteDate(w, "due", due);
+  if (p.due != kNoDay) w.Field("own_due", true);
+  if (due && p.open() && o.open()) w.Field("days_left", DaysBetween(today, *due));
+  if (p.completed_on != kNoDay) {
+    w.Field("completed_on", ToIso(*DateOfDay(p.completed_on)))
+        .Field("completed_late", p.completed_late);
+  }
+  WriteDate(w, "joined", DateOfDay(p.joined));
+  WriteDate(w, "left", DateOfDay(p.left));
+  if (!p.last_progress().empty()) w.Field("last_progress", p.last_progress());
+  WriteDeliverables(w, p.deliverables());
+  WriteExtensions(w, p.extensions());
+  w.EndObject();
+}
+
+void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const AgencyItem* seen,
+               std::optional<uint32_t> member) {
   const Occurrence* cur = CurrentOccurrence(t);
   const bool open = cur && cur->open();
   w.BeginObject()
@@ -148,14 +211,47 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
       .Key("deadline");
   WriteSchedule(w, t.schedule);
   w.Field("targets", t.targets).Field("version", t.version);
-  WriteDate(w, "next_due", open ? cur->due : std::nullopt);
-  if (cur) {
+  if (t.has_parts() || t.rule.kind != RuleKind::kDefault) {
+    const CompletionRule rule = t.EffectiveRule();
+    w.Key("rule")
+        .BeginObject()
+        .Field("kind", ToString(rule.kind))
+        .Field("percent", static_cast<int64_t>(rule.percent))
+        .Field("chosen", t.rule.kind != RuleKind::kDefault)
+        .EndObject();
+  }
+  // A member of a group sees its own part where the task has one: the item it was listed by,
+  // or its part of the current occurrence.
+  if (seen && seen->part) cur = seen->occurrence;
+  const Part* part = seen ? seen->part : nullptr;
+  if (!part && member && cur) part = cur->FindPart(*member);
+  if (part) {
+    const std::optional<Date> due = DueOf(*part, *cur);
+    const bool part_open = open && part->open();
+    WriteDate(w, "next_due", part_open ? due : std::nullopt);
+    w.Field("occurrence", cur->key)
+        .Field("status", ToString(part->status))
+        .Field("category", ToString(Classify(*part, *cur, today)));
+    if (part_open && due) w.Field("days_left", DaysBetween(today, *due));
+    w.Field("percent", static_cast<int64_t>(part->percent)).Field("as_part", true);
+    if (!part->last_progress().empty()) {
+      w.Field("last_progress", CutUtf8(part->last_progress(), 300));
+    }
+    int awaiting = 0;
+    for (const Deliverable& d : part->deliverables()) awaiting += d.review.empty();
+    if (awaiting) w.Field("deliverables_awaiting_review", awaiting);
+    for (const ExtensionRequest& x : part->extensions()) {
+      if (x.decision.empty()) WriteDate(w, "extension_requested_due", x.requested_due);
+    }
+  } else if (cur) {
+    WriteDate(w, "next_due", open ? cur->due : std::nullopt);
     w.Field("occurrence", cur->key)
         .Field("status", ToString(cur->status))
         .Field("category", ToString(Classify(*cur, today)));
     if (open && cur->due) w.Field("days_left", DaysBetween(today, *cur->due));
     // Where the work stands, for a list to show without opening the task: the progress last
-    // reported, a deliverable awaiting review, an extension awaiting a decision.
+    // reported, a deliverable awaiting review, an extension awaiting a decision; for a group's
+    // task, its members' parts.
     w.Field("percent", cur->percent);
     if (!cur->last_progress.empty()) w.Field("last_progress", CutUtf8(cur->last_progress, 300));
     int awaiting = 0;
@@ -164,6 +260,7 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
     for (const ExtensionRequest& x : cur->extensions) {
       if (x.decision.empty()) WriteDate(w, "extension_requested_due", x.requested_due);
     }
+    if (!cur->parts.empty() && !member) WritePartsSummary(w, *cur, today);
   } else {
     w.Key("occurrence").Null().Key("status").Null().Key("category").Null();
   }
@@ -173,7 +270,7 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
   }
   if (occurrences) {
     w.Key("occurrences").BeginArray();
-    for (const Occurrence& o : t.occurrences) WriteOccurrence(w, o, today);
+    for (const Occurrence& o : t.occurrences) WriteOccurrence(w, o, today, member);
     w.EndArray();
     // Who was told what, and when (webhooks): the latest 50, oldest first; the full list is
     // in the task's history.
@@ -209,10 +306,10 @@ json PersonView(const Ledger& l, std::string_view label) {
   return j;
 }
 
-json TaskView(const Task& t, Date today, bool occurrences) {
+json TaskView(const Task& t, Date today, bool occurrences, std::optional<uint32_t> member) {
   std::string text;
   JsonWriter w(&text);
-  WriteTask(w, t, today, occurrences);
+  WriteTask(w, t, today, occurrences, nullptr, member);
   return json::parse(text);
 }
 
@@ -255,12 +352,14 @@ void WriteCounts(JsonWriter& w, const CategoryCounts& c) {
   w.EndObject();
 }
 
+// Occurrences' counts by section or lead (`parts`: their members' parts' counts instead).
 void WriteCountsBy(JsonWriter& w, std::string_view key,
-                   const std::map<std::string, CategoryCounts>& by) {
+                   const std::map<std::string, ReportCounts>& by, bool parts = false) {
   w.Key(key).BeginObject();
   for (const auto& [k, c] : by) {
+    if (parts && c.parts.total() == 0) continue;
     w.Key(k);  // section codes and agency ids: slugs, no escaping needed
-    WriteCounts(w, c);
+    WriteCounts(w, parts ? c.parts : c.tasks);
   }
   w.EndObject();
 }
@@ -294,15 +393,32 @@ std::string ReportJson(const PlanReport& r, std::string_view known) {
     } else {
       w.Null();
     }
-    w.EndObject()
-        .Field("occurrence", l.occurrence->key)
-        .Field("section", l.task->section)
+    w.EndObject().Field("occurrence", l.occurrence->key);
+    if (!l.occurrence->parts.empty()) {
+      // Its members' parts that count that day: "183/250 hoàn thành".
+      w.Key("parts").BeginObject();
+      w.Field("counted", l.parts.total() - l.parts[Category::kCancelled])
+          .Field("done", l.parts.completed())
+          .Key("categories");
+      WriteCounts(w, l.parts);
+      w.EndObject();
+    }
+    w.Field("section", l.task->section)
         .Field("status", ToString(l.occurrence->status))
         .Field("task", l.task->id)
         .Field("title", l.task->title)
         .EndObject();
   }
   w.EndArray();
+  if (r.totals.parts.total() > 0) {
+    // Beside the occurrences, the parts of those given to groups, each member's judged on its
+    // own dates.
+    w.Key("parts").BeginObject().Key("totals");
+    WriteCounts(w, r.totals.parts);
+    WriteCountsBy(w, "by_lead", r.by_lead, true);
+    WriteCountsBy(w, "by_section", r.by_section, true);
+    w.EndObject();
+  }
   w.Field("plan", PlanView(*r.plan, false));
   // Whose tasks it counts: the whole plan, or one agency's (what an agency reads of a plan
   // that is not open to its participants).
@@ -310,7 +426,7 @@ std::string ReportJson(const PlanReport& r, std::string_view known) {
   if (!r.only_for.empty()) w.Field("agency", r.only_for);
   w.Field("kind", r.only_for.empty() ? "plan" : "agency").EndObject();
   w.Key("totals");
-  WriteCounts(w, r.totals);
+  WriteCounts(w, r.totals.tasks);
   w.EndObject();
   return text;
 }
@@ -322,7 +438,8 @@ std::string ReportCsv(const Ledger& ledger, const PlanReport& r) {
   // People's columns first (names, dates as they write them, Vietnamese labels); the ids and
   // codes programs and auditors match on come last.
   out += WriteCsvRow({"TT", "Nhiệm vụ", "Cơ quan chủ trì", "Mốc", "Hạn", "Trạng thái", "Nhóm",
-                      "Đã thông báo (lần)", "Thông báo gần nhất", "Mã nhiệm vụ",
+                      "Đã thông báo (lần)", "Thông báo gần nhất", "Đơn vị thành viên hoàn thành",
+                      "Đơn vị thành viên", "Đơn vị thành viên quá hạn", "Mã nhiệm vụ",
                       "Mã cơ quan chủ trì", "Mã trạng thái", "Mã nhóm"});
   const auto names = [&](const std::vector<std::string>& ids) {
     std::string joined;
@@ -339,12 +456,17 @@ std::string ReportCsv(const Ledger& ledger, const PlanReport& r) {
   };
   for (const ReportLine& l : r.lines) {
     const Told told = TellingOf(*l.task, *l.occurrence);
+    const bool parts = !l.occurrence->parts.empty();
+    const auto count = [&](int n) { return parts ? std::to_string(n) : std::string(); };
     out += WriteCsvRow({l.task->code, l.task->title, names(l.task->lead), l.occurrence->key,
                         l.occurrence->due ? ToDmy(*l.occurrence->due) : "",
                         std::string(StatusLabelVi(l.occurrence->status)),
                         std::string(CategoryLabelVi(l.category)), std::to_string(told.delivered),
                         told.last_delivered_ms ? ToDmy(DateAtUtcMs(told.last_delivered_ms)) : "",
-                        l.task->id, ids(l.task->lead), std::string(ToString(l.occurrence->status)),
+                        count(l.parts.completed()),
+                        count(l.parts.total() - l.parts[Category::kCancelled]),
+                        count(l.parts[Category::kOverdue]), l.task->id, ids(l.task->lead),
+                        std::string(ToString(l.occurrence->status)),
                         std::string(ToString(l.category))});
   }
   return out;

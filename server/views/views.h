@@ -15,11 +15,19 @@ nlohmann::json PlanView(const domain::Plan& p, bool with_sections);
 // The occurrence a task is "at": its first open one by due date, else its last one.
 using domain::CurrentOccurrence;
 // A task with its schedule, status and category as of `today`; `occurrences` adds each one.
-nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences);
+// For a member of a group the task is given to (`member`, its number in the ledger), where the
+// task stands is where its own part does, and of the parts it reads its own only; for everyone
+// else, each occurrence of a group carries its parts' counts.
+nlohmann::json TaskView(const domain::Task& t, domain::Date today, bool occurrences,
+                        std::optional<uint32_t> member = std::nullopt);
 // The same view written straight into `w`, for lists; `seen` adds how the agency sees the task
-// (its role, and the group it sees it through).
+// (its role, the group it sees it through, its part).
 void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool occurrences,
-               const domain::AgencyItem* seen = nullptr);
+               const domain::AgencyItem* seen = nullptr,
+               std::optional<uint32_t> member = std::nullopt);
+// One member's part of `o` (`member`: its id, left out when empty), as of `today`.
+void WritePart(JsonWriter& w, const domain::Part& p, const domain::Occurrence& o,
+               domain::Date today, std::string_view member);
 // A plan's report as JSON text; `known` ("then" or "now", how a past day was read) when given.
 std::string ReportJson(const domain::PlanReport& r, std::string_view known);
 nlohmann::json ReportView(const domain::PlanReport& r);

@@ -77,22 +77,22 @@ TEST_CASE("the plan report counts occurrences in the official groups as of a dat
 
   const auto r = f.ledger().Report("hp-ta", {2025, 6, 1});
   REQUIRE(r.ok());
-  CHECK(r->totals[Category::kCompletedOnTime] == 1);
-  CHECK(r->totals[Category::kCompletedLate] == 1);
-  CHECK(r->totals[Category::kOverdue] == 1);
-  CHECK(r->totals[Category::kInProgressWithinDeadline] == 1);
-  CHECK(r->totals[Category::kNotYetDue] == 1);
-  CHECK(r->totals[Category::kUnscheduled] == 1);
-  CHECK(r->by_lead.at("so-gddt").total() == 6);
-  CHECK(r->by_section.at("I")[Category::kOverdue] == 1);
+  CHECK(r->totals.tasks[Category::kCompletedOnTime] == 1);
+  CHECK(r->totals.tasks[Category::kCompletedLate] == 1);
+  CHECK(r->totals.tasks[Category::kOverdue] == 1);
+  CHECK(r->totals.tasks[Category::kInProgressWithinDeadline] == 1);
+  CHECK(r->totals.tasks[Category::kNotYetDue] == 1);
+  CHECK(r->totals.tasks[Category::kUnscheduled] == 1);
+  CHECK(r->by_lead.at("so-gddt").tasks.total() == 6);
+  CHECK(r->by_section.at("I").tasks[Category::kOverdue] == 1);
 
   // As of 2025-03-31 (folding only events recorded by then): I.2 was not yet accepted.
   auto then = f.AsOf(EndOfDayUtcMs({2025, 3, 31}));
   const auto r0 = then->Report("hp-ta", {2025, 3, 31});
   REQUIRE(r0.ok());
-  CHECK(r0->totals[Category::kCompletedOnTime] == 1);
-  CHECK(r0->totals[Category::kCompletedLate] == 0);
-  CHECK(r0->totals[Category::kInProgressWithinDeadline] == 3);  // I.2, I.3 due that day; I.4
+  CHECK(r0->totals.tasks[Category::kCompletedOnTime] == 1);
+  CHECK(r0->totals.tasks[Category::kCompletedLate] == 0);
+  CHECK(r0->totals.tasks[Category::kInProgressWithinDeadline] == 3);  // I.2, I.3 due that day; I.4
   CHECK(f.ledger().Report("nope", {2025, 1, 1}).status().code() == Status::Code::kNotFound);
 }
 
@@ -128,7 +128,8 @@ TEST_CASE("indexes rebuilt after a bulk replay equal those kept event by event",
   f.Do(SubmitDeliverable{"hp-ta:I.1", "2025", {"d", "x", "", 0, ""}}, lead);
   f.Do(ReviewDeliverable{"hp-ta:I.1", "2025", "d", true, ""});
   f.Do(RequestExtension{"hp-ta:I.2", "", "r", {2025, 12, 31}, "x"}, AgencyActor("truong-a"));
-  f.Do(DecideExtension{"hp-ta:I.2", "", "r", true, std::nullopt, "ok"});
+  // truong-a sees I.2 through its group: the request and the grant are its own part's.
+  f.Do(DecideExtension{"hp-ta:I.2", "", "r", true, std::nullopt, "ok", "truong-a"});
   f.Do(Reassign{"hp-ta:II.1", {"so-gddt"}, {"so-tc"}, "x"});
   auto replayed = f.AsOf(At({2030, 1, 1}));
   const auto keys = [](const std::vector<AgencyItem>& items) {
@@ -146,6 +147,8 @@ TEST_CASE("indexes rebuilt after a bulk replay equal those kept event by event",
     CHECK(live == keys(replayed->AgencyTasks(agency, {2025, 6, 1})));
   }
   CHECK(f.ledger().Overdue({2026, 6, 1}).size() == replayed->Overdue({2026, 6, 1}).size());
+  CHECK(f.ledger().PartsDueBetween({2025, 1, 1}, {2028, 1, 1}).size() == 1);
+  CHECK(replayed->PartsDueBetween({2025, 1, 1}, {2028, 1, 1}).size() == 1);
   CHECK(f.ledger().DueBetween({2025, 1, 1}, {2028, 1, 1}).size() ==
         replayed->DueBetween({2025, 1, 1}, {2028, 1, 1}).size());
 }

@@ -59,11 +59,21 @@ int Counted(const json& counts) {
   return n;
 }
 
-// A Word table's row as numbers, from its second cell on.
+// A Word table's row of counts as numbers: the groups and the total, from its second cell on
+// (a last cell of members' parts, "183/250", is not one of them).
 std::vector<int> Numbers(const json& row, size_t from = 1) {
   std::vector<int> out;
-  for (size_t i = from; i < row.size(); ++i) out.push_back(std::stoi(row[i].get<std::string>()));
+  for (size_t i = from; i < row.size() && i < from + 7; ++i) {
+    out.push_back(std::stoi(row[i].get<std::string>()));
+  }
   return out;
+}
+
+// "done/counted" of a report's parts counts, as the tables' last cell writes it.
+std::string PartsCell(const json& counts) {
+  const int counted = counts["total"].get<int>() - counts["cancelled"].get<int>();
+  const int done = counts["completed_on_time"].get<int>() + counts["completed_late"].get<int>();
+  return counted ? std::to_string(done) + "/" + std::to_string(counted) : "";
 }
 
 std::vector<int> Expected(const json& counts) {
@@ -178,9 +188,15 @@ TEST_CASE("the report as a Word document in the official layout, with the JSON r
     const json& paragraphs = d["paragraphs"];
     CHECK(std::find(paragraphs.begin(), paragraphs.end(), "BÁO CÁO") != paragraphs.end());
 
-    // I. the groups overall: each count, then the total.
+    // I. the groups overall: each count, then the total; beside them, the members' parts of
+    // the tasks given to groups.
     const json& overall = d["tables"][1]["rows"];
     REQUIRE(overall.size() == 8);
+    REQUIRE(report.contains("parts"));
+    CHECK(overall[0][3] == "Phần việc của đơn vị thành viên");
+    CHECK(std::stoi(overall[7][3].get<std::string>()) ==
+          report["parts"]["totals"]["total"].get<int>() -
+              report["parts"]["totals"]["cancelled"].get<int>());
     CHECK(d["tables"][1]["header_repeats"][0] == true);
     for (size_t i = 0; i < 6; ++i) {
       INFO(kGroups[i]);
@@ -193,9 +209,16 @@ TEST_CASE("the report as a Word document in the official layout, with the JSON r
     const json& by_section = d["tables"][2]["rows"];
     CHECK(by_section.size() == report["by_section"].size() + 2);
     CHECK(Numbers(by_section.back()) == Expected(report["totals"]));
+    CHECK(by_section.back().back() == PartsCell(report["parts"]["totals"]));
     const json& by_lead = d["tables"][3]["rows"];
     REQUIRE(by_lead.size() == report["by_lead"].size() + 2);
     CHECK(Numbers(by_lead.back()) == Expected(report["totals"]));
+    // Each group that leads, with its members' parts done.
+    for (const auto& [group, counts] : report["parts"]["by_lead"].items()) {
+      bool listed = false;
+      for (const json& row : by_lead) listed = listed || row.back() == PartsCell(counts);
+      CHECK(listed);
+    }
     CHECK(by_lead[1][0] != "");
     const json& lead_so = report["by_lead"]["so-gddt-hp"];
     bool found = false;
@@ -256,14 +279,19 @@ TEST_CASE("the report as a workbook carries the same tables",
   const json book = ReadBack(dir, "xlsx", "report.xlsx", got.body);
   const json& overall = book["sheets"]["Tổng hợp"];
   REQUIRE(overall.size() >= 11);
-  CHECK(overall[3] == json::array({"Nhóm", "Số lượng", "Tỷ lệ"}));
-  for (size_t i = 0; i < 6; ++i) CHECK(overall[4 + i][1] == report["totals"][kGroups[i]]);
+  CHECK(overall[3] == json::array({"Nhóm", "Số lượng", "Tỷ lệ", "Phần việc của đơn vị thành viên",
+                                   "Tỷ lệ"}));
+  for (size_t i = 0; i < 6; ++i) {
+    CHECK(overall[4 + i][1] == report["totals"][kGroups[i]]);
+    CHECK(overall[4 + i][3] == report["parts"]["totals"][kGroups[i]]);
+  }
   CHECK(overall[10][1] == Counted(report["totals"]));
   const json& by_lead = book["sheets"]["Theo cơ quan chủ trì"];
   REQUIRE(by_lead.size() == 4 + report["by_lead"].size() + 1);
   const json& last = by_lead.back();
   for (size_t i = 0; i < 6; ++i) CHECK(last[1 + i] == report["totals"][kGroups[i]]);
   CHECK(last[7] == Counted(report["totals"]));
+  CHECK(last[9] == Counted(report["parts"]["totals"]));
   const json& lines = book["sheets"]["Chi tiết"];
   int cancelled = report["totals"]["cancelled"];
   CHECK(lines.size() == report["lines"].size() - cancelled + 1);
