@@ -361,15 +361,17 @@ Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a, i
     return NotYours(**task, Who::kCoordinator, "comment");
   }
   const std::string part = member ? a.agency : c.part;
-  if (!part.empty() && c.occurrence.empty()) {
-    return Invalid("occurrence", "a comment on a member's part names its occurrence");
+  std::string key = c.occurrence;
+  if (!part.empty() && key.empty()) {
+    // A part is of an occurrence: the one the task is at, unless another is named.
+    const Occurrence* current = CurrentOccurrence(**task);
+    if (!current) return Invalid("occurrence", "name the occurrence the comment is about");
+    key = current->key;
   }
-  if (!c.occurrence.empty()) {
-    const Occurrence* o = (*task)->Find(c.occurrence);
-    if (!o) {
-      return Status::NotFound("task " + c.task + " has no occurrence '" + c.occurrence + "'");
-    }
-    j["occurrence"] = c.occurrence;
+  if (!key.empty()) {
+    const Occurrence* o = (*task)->Find(key);
+    if (!o) return Status::NotFound("task " + c.task + " has no occurrence '" + key + "'");
+    j["occurrence"] = key;
     if (!part.empty()) {
       auto p = HeldPart(s, **task, *o, part, now_ms);
       if (!p.ok()) return p.status();

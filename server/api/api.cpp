@@ -68,6 +68,7 @@ Api::Api(App& app, ApiOptions options)
   AddTaskListRoutes();
   AddStreamRoutes();
   AddCommandRoutes();
+  AddPartRoutes();
   AddSetupRoutes();
   AddHistoryRoutes();
   AddImportRoutes();

@@ -106,6 +106,7 @@ class Api {
   void Add(http::verb method, std::string pattern, Handler handler,
            std::vector<QueryParam> query = {}, bool public_route = false);
   void AddCommandRoutes();
+  void AddPartRoutes();
   void AddSetupRoutes();
   void AddHistoryRoutes();
   void AddImportRoutes();

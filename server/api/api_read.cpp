@@ -60,26 +60,22 @@ void Api::AddReadRoutes() {
         if (!DateParam(c, "as_of", &as_of)) return;
         const Date today = as_of.value_or(Today(app_));
         if (as_of) {
-          // The task as it stood at the end of that day: its stream folded up to then.
-          auto stream = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
-          if (!stream.ok()) return c.Fail(FromStatus(stream.status()));
-          const int64_t until = EndOfDayUtcMs(*as_of);
-          Ledger past;
-          for (const RecordedEvent& e : *stream) {
-            if (e.recorded_at_ms > until) break;
-            if (Status s = past.Apply(ViewOf(e)); !s.ok()) return c.Fail(FromStatus(s));
-          }
-          const Task* t = past.FindTask(c.params[0]);
+          // The task as it stood at the end of that day: its plan's ledger of that day (the
+          // nearest checkpoint and the log after it), which knows the groups its parts are of.
+          const std::string& id = c.params[0];
+          auto past = app_.LedgerAsOf(*as_of, id.substr(0, id.find(':')));
+          if (!past.ok()) return c.Fail(FromStatus(past.status()));
+          const Task* t = (*past)->FindTask(id);
           if (!t) {
-            Problem p = NotFound("task '" + c.params[0] + "' did not exist on " + ToIso(*as_of));
+            Problem p = NotFound("task '" + id + "' did not exist on " + ToIso(*as_of));
             p.code = "not-existed-on";
-            p.params = {{"task", c.params[0]}, {"date", ToIso(*as_of)}};
+            p.params = {{"task", id}, {"date", ToIso(*as_of)}};
             return c.Fail(p);
           }
           const bool visible =
               app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
           if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
-          json j = TaskView(*t, today, true);
+          json j = TaskView(*t, today, true, MemberViewer(c.who, **past, *t));
           j["as_of"] = ToIso(*as_of);
           return c.Json(http::status::ok, j);
         }
@@ -91,7 +87,7 @@ void Api::AddReadRoutes() {
           res.set(http::field::content_type, "application/json; charset=utf-8");
           res.set(http::field::etag, VersionTag(t->version));
           JsonWriter w(&res.body());
-          WriteTask(w, *t, today, true);
+          WriteTask(w, *t, today, true, nullptr, MemberViewer(c.who, l, *t));
           c.reply(std::move(res));
           return 200;
         });
@@ -111,7 +107,11 @@ void Api::AddReadRoutes() {
     if (!events.ok()) return c.Fail(FromStatus(events.status()));
     json items = json::array();
     app_.Read([&](const Ledger& l, const TokenTable&) {
+      const Task* t = l.FindTask(c.params[0]);
+      // A member of a group reads the task's history and its own part's, not the others'.
+      const bool member = t && MemberViewer(c.who, l, *t).has_value();
       for (const RecordedEvent& e : *events) {
+        if (member && !EventVisibleToMember(c.who.agency, e.type, e.data)) continue;
         json data = json::parse(e.data, nullptr, false);
         // Both dates of a fact: when it was recorded, and when it took effect (the same day,
         // unless the event says it took effect earlier).
@@ -142,9 +142,17 @@ void Api::AddReadRoutes() {
       const Task* t = l.FindTask(c.params[0]);
       if (!t) return 404;
       if (!CanSee(c, l, *t)) return 403;
+      // A member reads the task's own files and its own part's; others read every part's.
+      const std::optional<uint32_t> member = MemberViewer(c.who, l, *t);
       for (const Occurrence& o : t->occurrences) {
         for (const Deliverable& d : o.deliverables) {
           if (d.id == c.params[1]) found = d;
+        }
+        for (const Part& p : o.parts) {
+          if (member && p.member != *member) continue;
+          for (const Deliverable& d : p.deliverables()) {
+            if (d.id == c.params[1]) found = d;
+          }
         }
       }
       return found ? 200 : 404;

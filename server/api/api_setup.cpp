@@ -62,14 +62,23 @@ void Api::AddSetupRoutes() {
     if (auto a = AgencyFromBody(c, *j, *id)) RunCommand(app_, post_, c, RegisterAgency{*a, false});
   });
   // An agency's record replaced whole (name, kind, parent, aliases, a group's members).
+  // "effective_on" (with a "reason"): a group's members changed on that past day (a school
+  // merged in March, recorded in May holds its parts from March).
   Add(http::verb::put, "/v1/agencies/{}", [this](Call& c) {
-    auto j = JsonBody(c, {"id", "name", "name_en", "kind", "parent", "aliases", "members"});
+    auto j = JsonBody(c, {"id", "name", "name_en", "kind", "parent", "aliases", "members",
+                          "effective_on", "reason"});
     if (!j) return;
     if (j->contains("id") && (*j)["id"] != c.params[0]) {
       return c.Fail(BadRequest("id cannot change; register a new agency instead", "id"));
     }
+    auto effective_on = DateMember(c, *j, "effective_on", false);
+    auto reason = Text(c, *j, "reason", false);
+    if (!effective_on || !reason) return;
     if (auto a = AgencyFromBody(c, *j, c.params[0])) {
-      RunCommand(app_, post_, c, RegisterAgency{*a, true});
+      RegisterAgency cmd{*a, true};
+      if (*effective_on != Date{}) cmd.effective_on = *effective_on;
+      cmd.reason = *reason;
+      RunCommand(app_, post_, c, cmd);
     }
   });
 

@@ -59,7 +59,9 @@ void Api::AddStreamRoutes() {
             if (e.stream.starts_with("task-")) {
               return app_.Read([&](const Ledger& l, const TokenTable&) {
                 const Task* t = l.FindTask(std::string_view(e.stream).substr(5));
-                return t && l.RoleOf(agency, *t).has_value();
+                if (!t || !l.RoleOf(agency, *t)) return false;
+                // A member of a group hears of its own part, not of the others'.
+                return l.NamedIn(agency, *t) || EventVisibleToMember(agency, e.type, e.data);
               });
             }
             return e.stream.starts_with("plan-") || e.stream.starts_with("agency-");

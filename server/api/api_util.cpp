@@ -170,6 +170,35 @@ bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t) {
   return l.RoleOf(c.who.agency, t).has_value();
 }
 
+std::optional<uint32_t> MemberViewer(const TokenRecord& who, const domain::Ledger& l,
+                                     const domain::Task& t) {
+  if (who.role != domain::ActorRole::kAgency || l.NamedIn(who.agency, t)) return std::nullopt;
+  return l.AgencyNo(who.agency);
+}
+
+bool ReadsParts(const Call& c, const domain::Ledger& l, const domain::Task& t) {
+  if (c.who.role != domain::ActorRole::kAgency) return true;
+  return std::find(t.lead.begin(), t.lead.end(), c.who.agency) != t.lead.end();
+}
+
+bool EventVisibleToMember(std::string_view agency, std::string_view type, std::string_view data) {
+  // Cheap before exact: most events of a group's task name no part at all.
+  if (data.find("\"part\"") == std::string_view::npos &&
+      data.find("\"members\"") == std::string_view::npos &&
+      !type.starts_with("task.notification_")) {
+    return true;
+  }
+  const json j = json::parse(data, nullptr, false);
+  if (!j.is_object()) return false;
+  if (type == "task.parts_reminded") {
+    const json& members = j.contains("members") ? j["members"] : json::array();
+    return std::find(members.begin(), members.end(), json(agency)) != members.end();
+  }
+  if (type.starts_with("task.notification_")) return j.value("agency", "") == agency;
+  if (j.contains("part")) return j["part"] == agency;
+  return true;
+}
+
 PlanReach PlanAccess(const Call& c, const domain::Ledger& l, const domain::Plan& p) {
   if (c.who.role != domain::ActorRole::kAgency) return PlanReach::kAll;
   if (!l.Participates(c.who.agency, p)) return PlanReach::kNone;
@@ -215,7 +244,8 @@ void RunCommand(App& app, const std::function<void(std::function<void()>)>& post
   }
   const unsigned version = c.req.version();
   const Language lang = PreferredLanguage(c.req[http::field::accept_language]);
-  const auto answer = [&app, reply = c.reply, version, lang, task_id](Result<CommandOutcome> r) {
+  const auto answer = [&app, reply = c.reply, version, lang, task_id,
+                       viewer = c.who](Result<CommandOutcome> r) {
     if (!r.ok()) {
       Problem p = FromStatus(r.status());
       Localize(p, lang);
@@ -240,7 +270,7 @@ void RunCommand(App& app, const std::function<void(std::function<void()>)>& post
       app.Read([&](const Ledger& l, const TokenTable&) {
         if (const Task* t = l.FindTask(task_id)) {
           w.Key("task");
-          WriteTask(w, *t, Today(app), true);
+          WriteTask(w, *t, Today(app), true, nullptr, MemberViewer(viewer, l, *t));
         }
       });
     }

@@ -60,6 +60,17 @@ bool LimitParam(const Call& c, size_t* limit, size_t* offset);
 domain::Date Today(const App& app);
 // Whether the caller may read `task`: coordinators and auditors all, agencies their own.
 bool CanSee(const Call& c, const domain::Ledger& l, const domain::Task& t);
+// The caller's agency number when it sees `t` only through a group (a member, who reads its own
+// part and never another's); none for everyone else.
+std::optional<uint32_t> MemberViewer(const TokenRecord& who, const domain::Ledger& l,
+                                     const domain::Task& t);
+// Whether the caller may read every part of `t`: coordinators, auditors, and an agency that
+// leads it itself (the department whose schools carry it out).
+bool ReadsParts(const Call& c, const domain::Ledger& l, const domain::Task& t);
+// Whether an event of `t`'s stream is for `agency`'s eyes, when it sees `t` only through a
+// group: what concerns the task as a whole, and its own part; never another member's part,
+// comment, reminder or notification.
+bool EventVisibleToMember(std::string_view agency, std::string_view type, std::string_view data);
 // How much of a plan the caller may read. Coordinators and auditors: all of it. An agency with
 // a task in the plan: the plan and the report of its own tasks, or the whole report when the
 // plan is open to its participants. An agency with no task in it: nothing.

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "domain/ledger.h"
+#include "domain/parts.h"
 #include "events/util/status.h"
 
 namespace taskledger::server {
@@ -34,6 +35,15 @@ Result<std::string> PlanMatrixXlsx(const domain::Ledger& l, const domain::Plan& 
 Result<std::string> ReportDocx(const domain::Ledger& l, const domain::PlanReport& r);
 // The same tables as a workbook: one sheet each, then every task line.
 Result<std::string> ReportXlsx(const domain::Ledger& l, const domain::PlanReport& r);
+
+// A task's parts (one occurrence, as ListParts gave them) for the coordinator to file or work
+// through: one row per member with its status, group, progress, dates, deliverables and
+// requests; as CSV, or as a workbook with a title block saying the day and `filter_label`.
+std::string PartsCsv(const domain::Task& t, const domain::Occurrence& o,
+                     const std::vector<domain::PartRow>& rows);
+Result<std::string> PartsXlsx(const domain::Task& t, const domain::Occurrence& o,
+                              const std::vector<domain::PartRow>& rows, domain::Date today,
+                              std::string_view filter_label);
 
 // The report as a self-contained, printable HTML page in Vietnamese: heading, the plan's number,
 // the as-of date, the groups overall, by section and by lead agency, and the tasks of each group.
