@@ -19,8 +19,8 @@ int64_t DigestAt(Date d) {
   return domain::StartOfDayUtcMs(d) + (kDigestHour * 60 + kDigestMinute) * 60'000LL;
 }
 
-bool AwaitsReview(const domain::Occurrence& o) {
-  for (const domain::Deliverable& d : o.deliverables) {
+bool AwaitsReview(const std::vector<domain::Deliverable>& ds) {
+  for (const domain::Deliverable& d : ds) {
     if (d.review.empty()) return true;
   }
   return false;
@@ -67,7 +67,11 @@ DigestContent CollectDigest(const domain::Ledger& ledger, std::string_view agenc
   domain::AgencyQuery all;
   all.limit = SIZE_MAX;
   for (const domain::AgencyItem& item : ledger.AgencyTasks(agency, day, all)) {
-    DigestLine line{item.task, item.occurrence, item.days_left.value_or(0), item.role};
+    // Of a group's task, the agency's own part: its dates, its deliverables, its requests.
+    DigestLine line{item.task, item.occurrence, item.days_left.value_or(0), item.role, item.part};
+    const auto& deliverables =
+        item.part ? item.part->deliverables() : item.occurrence->deliverables;
+    const auto& extensions = item.part ? item.part->extensions() : item.occurrence->extensions;
     if (item.days_left) {
       const int64_t left = *item.days_left;
       if (left < 0) {
@@ -78,12 +82,12 @@ DigestContent CollectDigest(const domain::Ledger& ledger, std::string_view agenc
         d.this_month.push_back(line);
       }
     }
-    if (item.role == domain::Role::kLead && AwaitsReview(*item.occurrence)) {
+    if ((item.role == domain::Role::kLead || item.part) && AwaitsReview(deliverables)) {
       d.submitted.push_back(line);
     }
-    for (const domain::ExtensionRequest& x : item.occurrence->extensions) {
+    for (const domain::ExtensionRequest& x : extensions) {
       if (!x.decision.empty() && x.decided_at_ms > since_ms && x.decided_at_ms <= until_ms) {
-        d.decided.push_back({item.task, item.occurrence, &x});
+        d.decided.push_back({item.task, item.occurrence, &x, item.part});
       }
     }
   }
@@ -93,7 +97,13 @@ DigestContent CollectDigest(const domain::Ledger& ledger, std::string_view agenc
       const domain::Task* t = ledger.FindTask(id);
       if (!t) continue;
       for (const domain::Occurrence& o : t->occurrences) {
-        if (o.open() && AwaitsReview(o)) d.to_review.push_back({t, &o, 0, domain::Role::kLead});
+        if (!o.open()) continue;
+        // Its own deliverables, and how many members' parts wait: one line per occurrence.
+        int parts = 0;
+        for (const domain::Part& p : o.parts) parts += p.open() && AwaitsReview(p.deliverables());
+        if (AwaitsReview(o.deliverables) || parts > 0) {
+          d.to_review.push_back({t, &o, 0, domain::Role::kLead, nullptr, parts});
+        }
       }
     }
   }
@@ -107,7 +117,8 @@ struct Words {
   const char* intro;  // "… of <agency>, <date>."
   const char *overdue, *this_week, *this_month, *submitted, *to_review, *decided;
   const char *n_overdue, *n_week, *n_month, *n_submitted, *n_review, *n_decided;
-  const char *due, *left, *today, *late, *coordinating, *more, *all_tasks, *settings, *footer;
+  const char *due, *left, *today, *late, *coordinating, *members_to_review, *more, *all_tasks,
+      *settings, *footer;
   const char *granted, *refused, *submitted_on;
 };
 
@@ -131,6 +142,7 @@ constexpr Words kVi = {
     "hôm nay",
     "quá ",
     " (phối hợp)",
+    " đơn vị thành viên có sản phẩm chờ duyệt",
     "… và %d nhiệm vụ khác",
     "Xem tất cả nhiệm vụ",
     "Đổi những gì địa chỉ này nhận",
@@ -161,6 +173,7 @@ constexpr Words kEn = {
     "due today",
     "",
     " (coordinating)",
+    " member(s) with a deliverable to review",
     "… and %d more",
     "See all tasks",
     "Change what this address receives",
@@ -178,22 +191,25 @@ std::string Days(const Words& w, bool en, int64_t left) {
   return en ? n + " day(s) late" : std::string(w.late) + n + " ngày";
 }
 
-// One line's detail after the task's code: its deadline, or what it awaits.
+// One line's detail after the task's code: its deadline, or what it awaits (of the agency's own
+// part, for a group's task).
 std::string Detail(const Words& w, bool en, const DigestLine& l, bool review) {
   const domain::Occurrence& o = *l.occurrence;
   if (review) {
-    for (const domain::Deliverable& d : o.deliverables) {
+    for (const domain::Deliverable& d : l.part ? l.part->deliverables() : o.deliverables) {
       if (d.review.empty()) {
         return d.name + " · " + w.submitted_on +
                domain::ToDmy(domain::DateAtUtcMs(d.submitted_at_ms));
       }
     }
+    if (l.parts_awaiting > 0) return std::to_string(l.parts_awaiting) + w.members_to_review;
   }
-  if (!o.due) return "";
-  return w.due + domain::ToDmy(*o.due) + ", " + Days(w, en, l.days_left);
+  const std::optional<domain::Date> due = l.part ? domain::DueOf(*l.part, o) : o.due;
+  if (!due) return "";
+  return w.due + domain::ToDmy(*due) + ", " + Days(w, en, l.days_left);
 }
 
-struct Part {
+struct Section {
   const char* title;
   std::vector<std::pair<const domain::Task*, std::string>> lines;  // task, detail
 };
@@ -204,9 +220,9 @@ MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const Dige
                     const std::string& public_url) {
   const bool en = box.language == "en";
   const Words& w = en ? kEn : kVi;
-  std::vector<Part> parts;
+  std::vector<Section> parts;
   const auto lines = [&](const char* title, const std::vector<DigestLine>& from, bool review) {
-    Part p{title, {}};
+    Section p{title, {}};
     for (const DigestLine& l : from) {
       std::string detail = Detail(w, en, l, review);
       if (l.role == domain::Role::kCoordinating) detail += w.coordinating;
@@ -220,12 +236,13 @@ MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const Dige
   lines(w.submitted, d.submitted, true);
   lines(w.to_review, d.to_review, true);
   if (!d.decided.empty()) {
-    Part p{w.decided, {}};
+    Section p{w.decided, {}};
     for (const DigestDecision& x : d.decided) {
-      std::string detail =
-          x.request->decision == "granted"
-              ? w.granted + domain::ToDmy(x.occurrence->due.value_or(x.request->requested_due))
-              : std::string(w.refused);
+      const std::optional<domain::Date> due =
+          x.part ? domain::DueOf(*x.part, *x.occurrence) : x.occurrence->due;
+      std::string detail = x.request->decision == "granted"
+                               ? w.granted + domain::ToDmy(due.value_or(x.request->requested_due))
+                               : std::string(w.refused);
       p.lines.emplace_back(x.task, std::move(detail));
     }
     parts.push_back(std::move(p));
@@ -251,7 +268,7 @@ MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const Dige
   const std::string intro = w.intro + agency + (en ? " stand on " : ", ngày ") + day + ".";
   m.text = intro + "\r\n";
   std::string html = "<p>" + EscapeHtml(intro) + "</p>";
-  for (const Part& p : parts) {
+  for (const Section& p : parts) {
     m.text += "\r\n" + std::string(p.title) + " (" + std::to_string(p.lines.size()) + ")\r\n";
     html += "<h3 style=\"margin:18px 0 6px;font-size:16px\">" + EscapeHtml(p.title) + " (" +
             std::to_string(p.lines.size()) + ")</h3><ul style=\"padding-left:20px;margin:0\">";

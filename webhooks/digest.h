@@ -27,11 +27,14 @@ struct DigestLine {
   const domain::Occurrence* occurrence;
   int64_t days_left = 0;  // negative: days overdue
   domain::Role role = domain::Role::kLead;
+  const domain::Part* part = nullptr;  // the agency's own part of a group's task
+  int parts_awaiting = 0;  // to review: members' parts with a deliverable awaiting review
 };
 struct DigestDecision {
   const domain::Task* task;
   const domain::Occurrence* occurrence;
   const domain::ExtensionRequest* request;
+  const domain::Part* part = nullptr;  // a decision on the agency's own part
 };
 
 struct DigestContent {

@@ -52,6 +52,7 @@ void AddChange(const EventView& e, const domain::Ledger& ledger, const Registry&
     extra.push_back(std::move(a));
   }
   const std::string occurrence = data.value("occurrence", "");
+  const std::set<std::string> audience = ChangeAudience(ledger, *t, e.type, data, extra);
   const std::string details = json{
       {"event", e.id.ToString()},
       {"position", e.position},
@@ -59,7 +60,7 @@ void AddChange(const EventView& e, const domain::Ledger& ledger, const Registry&
       {"at_ms", e.recorded_at_ms},
       {"data", std::move(data)}}.dump(-1, ' ', false, json::error_handler_t::replace);
   std::set<std::string> told;
-  for (const std::string& agency : Involved(ledger, *t, extra)) {
+  for (const std::string& agency : audience) {
     for (const Subscription* s : registry.Live(agency)) {
       if (s->created_position >= e.position || !s->Wants(type) || !told.insert(s->id).second) {
         continue;
@@ -86,10 +87,10 @@ void AddReminders(const domain::Ledger& ledger, const Registry& registry,
         return s.reminders ? *s.reminders : server_policy;
       },
       after_ms, batch.now,
-      [&](const Reminder& r, const Subscription& s) {
+      [&](const Reminder& r, const Subscription& s, const domain::Part* part) {
         if (!s.Wants(r.type())) return;
         Message& m = batch.Make(s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
-        m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, batch.base_url});
+        m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, batch.base_url}, part);
       });
 }
 

@@ -36,13 +36,16 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
             for (auto& a : data.value(key, std::vector<std::string>{})) extra.push_back(a);
           }
         }
-        for (const std::string& agency : Involved(ledger, *t, extra)) {
+        for (const std::string& agency : ChangeAudience(ledger, *t, e.type, data, extra)) {
           auto it = live.find(agency);
           if (it == live.end()) continue;
           for (const Mailbox* m : it->second) {
-            if (!m->changes || m->created_position >= e.position) continue;
+            // A coordinator's reminder is a reminder; the rest are news of changes.
+            const bool wanted = type == "task.reminder" ? m->reminders : m->changes;
+            if (!wanted || m->created_position >= e.position) continue;
             out.push_back({*m, std::string(type),
-                           ChangeText(ledger, *m, type, *t, options.public_url),
+                           ChangeText(ledger, *m, type, *t, options.public_url,
+                                      data.is_object() ? data.value("message", "") : ""),
                            "log:" + std::to_string(e.position), t->id,
                            data.is_object() ? data.value("occurrence", "") : "", e.recorded_at_ms});
           }
@@ -65,8 +68,8 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
           return m.schedule ? *m.schedule : options.reminders;
         },
         clock_cursor, now,
-        [&](const Reminder& r, const Mailbox& m) {
-          out.push_back({m, r.type(), ReminderText(ledger, m, r, options.public_url),
+        [&](const Reminder& r, const Mailbox& m, const domain::Part* part) {
+          out.push_back({m, r.type(), ReminderText(ledger, m, r, options.public_url, part),
                          "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
         });
   }

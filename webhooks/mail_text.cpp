@@ -139,7 +139,7 @@ MailText TaskMail(const Mailbox& box, std::string subject, const std::string& le
 }  // namespace
 
 MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Reminder& r,
-                      const std::string& public_url) {
+                      const std::string& public_url, const domain::Part* part) {
   (void)ledger;
   const bool en = box.language == "en";
   const std::string due = domain::ToDmy(r.due);
@@ -161,13 +161,19 @@ MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Re
         en ? "This task was due on " + due + " and is not completed: " + days + " days late."
            : "Nhiệm vụ sau đã quá hạn " + days + " ngày (hạn " + due + ") mà chưa hoàn thành.";
   }
+  if (part) {
+    // A task given to the agency's group: it is reminded of its own part, as its own.
+    lead_in += en ? " (Your agency's own part of a task given to its group.)"
+                  : " (Phần việc của đơn vị trong nhiệm vụ giao cho nhóm đơn vị.)";
+  }
   const std::string subject = tag + " " + r.task->code + " — " + (en ? "due " : "hạn ") + due +
                               tail + " · " + ShortTitle(*r.task);
   return TaskMail(box, subject, lead_in, *r.task, public_url);
 }
 
 MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::string_view type,
-                    const domain::Task& task, const std::string& public_url) {
+                    const domain::Task& task, const std::string& public_url,
+                    const std::string& message) {
   (void)ledger;
   const bool en = box.language == "en";
   struct Words {
@@ -188,6 +194,10 @@ MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::strin
        "Sản phẩm của nhiệm vụ sau đã được xem xét.", "A deliverable of this task was reviewed."},
       {"task.comment.added", "[Ý kiến]", "[Comment]", "Có ý kiến mới về nhiệm vụ sau.",
        "There is a new comment on this task."},
+      {"task.reminder", "[Đôn đốc]", "[Reminder]",
+       "Đơn vị điều phối đề nghị đơn vị khẩn trương hoàn thành phần việc của mình trong nhiệm vụ "
+       "sau.",
+       "The coordinator asks your agency to complete its part of this task."},
   };
   const Words* w = &kWords[0];
   for (const Words& x : kWords) {
@@ -195,7 +205,9 @@ MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::strin
   }
   const std::string subject =
       std::string(en ? w->en_tag : w->vi_tag) + " " + task.code + " — " + ShortTitle(task);
-  return TaskMail(box, subject, en ? w->en_text : w->vi_text, task, public_url);
+  std::string lead_in = en ? w->en_text : w->vi_text;
+  if (!message.empty()) lead_in += (en ? " The coordinator writes: “" : " Nội dung: “") + message + "”";
+  return TaskMail(box, subject, lead_in, task, public_url);
 }
 
 }  // namespace taskledger::webhooks

@@ -20,12 +20,15 @@ MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
 // Says that mail reaches this address, and what it will receive.
 MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::string& public_url);
 
-// A deadline reminder: "[Nhắc hạn] III.1 — hạn 31/12/2025, còn 7 ngày" (due today, overdue alike).
+// A deadline reminder: "[Nhắc hạn] III.1 — hạn 31/12/2025, còn 7 ngày" (due today, overdue alike);
+// to a member of a group, about its own `part` ("phần việc của đơn vị").
 MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Reminder& r,
-                      const std::string& public_url);
-// A change to a task the agency leads or coordinates (`type` as ChangeType gives it).
+                      const std::string& public_url, const domain::Part* part = nullptr);
+// A change to a task the agency leads or coordinates (`type` as ChangeType gives it); a
+// coordinator's reminder ("task.reminder") carries the coordinator's `message`.
 MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::string_view type,
-                    const domain::Task& task, const std::string& public_url);
+                    const domain::Task& task, const std::string& public_url,
+                    const std::string& message = {});
 
 // Pieces the mails share. The agency's name in the mailbox's language; a plain HTML document
 // around `body` (the mail clients' common subset, styled inline); a link drawn as a button; a

@@ -51,15 +51,21 @@ json Envelope(std::string_view type, const PayloadContext& c, json data) {
 
 }  // namespace
 
-std::string ReminderPayload(const Reminder& r, const PayloadContext& c) {
+std::string ReminderPayload(const Reminder& r, const PayloadContext& c, const Part* part) {
   return Fit([&](size_t budget) {
     json data = {{"task", TaskJson(*r.task, c, budget)},
                  {"occurrence", r.occurrence->key},
                  {"due", ToIso(r.due)},
                  {"due_at", IsoInstant(EndOfDayUtcMs(r.due))},
                  {"days_left", r.offset_days},
-                 {"status", ToString(r.occurrence->status)},
+                 {"status", ToString(part ? part->status : r.occurrence->status)},
                  {"reminder", r.key()}};
+    if (part) {
+      // Its own part of a task given to its group: where that stands, not the task.
+      data["part"] = {{"status", ToString(part->status)},
+                      {"percent", part->percent},
+                      {"own_due", part->due != kNoDay}};
+    }
     if (!r.occurrence->target.empty()) data["target"] = CutUtf8(r.occurrence->target, budget);
     return Envelope(r.type(), c, std::move(data));
   });

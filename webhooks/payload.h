@@ -24,8 +24,10 @@ struct PayloadContext {
 };
 
 // A deadline reminder: the task, its occurrence, the due date, days left (negative: overdue),
-// the lead and coordinating agencies, the deliverable expected, and a link.
-std::string ReminderPayload(const Reminder& r, const PayloadContext& c);
+// the lead and coordinating agencies, the deliverable expected, and a link. To a member of a
+// group, about its own `part`: the status is its part's, and "part" says so.
+std::string ReminderPayload(const Reminder& r, const PayloadContext& c,
+                            const domain::Part* part = nullptr);
 
 // A change to a task the agency is involved in (`type` such as "task.assigned"), with the task
 // as it now stands and `details` (a JSON object: what changed, by whom).

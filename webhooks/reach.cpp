@@ -26,7 +26,8 @@ std::vector<std::string> AgencyReach::problems() const {
 
 std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
                                  const Mailboxes& mailboxes, const Registry& webhooks,
-                                 const std::function<bool(const Subscription&)>& failing) {
+                                 const std::function<bool(const Subscription&)>& failing,
+                                 domain::Date today) {
   std::map<std::string, AgencyReach> by_id;
   for (const std::string& id : plan.task_ids) {
     const domain::Task* t = ledger.FindTask(id);
@@ -39,8 +40,15 @@ std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Pla
       AgencyReach& r = by_id[agency];
       r.agency = agency;
       if (!open) continue;
+      // A member is told of its own part: counted while that is open and its own.
+      std::optional<domain::Date> due = o->due;
+      if (!ledger.NamedIn(agency, *t)) {
+        const domain::Part* p = ledger.PartOf(agency, *o);
+        if (!p || !p->open() || !p->HeldOn(domain::HeldDay(*o, today))) continue;
+        due = domain::DueOf(*p, *o);
+      }
       ++r.open_tasks;
-      if (o->due && (!r.next_due || *o->due < *r.next_due)) r.next_due = o->due;
+      if (due && (!r.next_due || *due < *r.next_due)) r.next_due = due;
     }
   }
   std::vector<AgencyReach> out;
@@ -76,6 +84,37 @@ std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Pla
   sorted.reserve(out.size());
   for (const auto& [rank, i] : order) sorted.push_back(std::move(out[i]));
   return sorted;
+}
+
+std::vector<GroupReach> GroupsReach(const domain::Ledger& ledger, const domain::Plan& plan,
+                                    const std::vector<AgencyReach>& agencies) {
+  std::map<std::string_view, const AgencyReach*> reach;
+  for (const AgencyReach& a : agencies) reach[a.agency] = &a;
+  std::map<std::string, GroupReach> groups;
+  for (const std::string& id : plan.task_ids) {
+    const domain::Task* t = ledger.FindTask(id);
+    if (!t) continue;
+    for (const auto* list : {&t->lead, &t->coordinating}) {
+      for (const std::string& g : *list) {
+        const domain::Agency* a = ledger.FindAgency(g);
+        if (!a || a->kind != domain::AgencyKind::kGroup || groups.count(g)) continue;
+        GroupReach& out = groups[g];
+        out.group = g;
+        for (const std::string& m : a->members) {
+          auto it = reach.find(m);
+          if (it == reach.end()) continue;
+          ++out.members;
+          const bool reachable = it->second->reachable(), open = it->second->open_tasks > 0;
+          out.reachable += reachable;
+          out.open += open;
+          out.open_unreachable += open && !reachable;
+        }
+      }
+    }
+  }
+  std::vector<GroupReach> out;
+  for (auto& [id, g] : groups) out.push_back(std::move(g));
+  return out;
 }
 
 }  // namespace taskledger::webhooks

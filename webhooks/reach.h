@@ -17,7 +17,9 @@ namespace taskledger::webhooks {
 
 struct AgencyReach {
   std::string agency;
-  int open_tasks = 0;  // the plan's tasks it hears about with an occurrence still open
+  // The plan's tasks it hears about with an occurrence still open (of a group's task, its own
+  // part of it still open).
+  int open_tasks = 0;
   std::optional<domain::Date> next_due;
   // Its email addresses: sending (confirmed, on), of those failing (a 5xx), waiting for their
   // owner's confirmation, turned off or unsubscribed.
@@ -35,8 +37,23 @@ struct AgencyReach {
 
 // The agencies that hear about `plan`'s tasks (Involved), those that cannot be reached first,
 // then those with a problem, then by next due date and id.
+// `today`: whose parts are still open and their own.
 std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
-                                   const Mailboxes& mailboxes, const Registry& webhooks,
-                                   const std::function<bool(const Subscription&)>& failing);
+                                 const Mailboxes& mailboxes, const Registry& webhooks,
+                                 const std::function<bool(const Subscription&)>& failing,
+                                 domain::Date today);
+
+// A group the plan's tasks name, counted by its members: how many a channel reaches, and how
+// many with a part still open nothing reaches ("of 250 schools, 37 cannot be reminded").
+struct GroupReach {
+  std::string group;
+  int members = 0;           // its members today
+  int reachable = 0;         // of those, reached by a channel
+  int open = 0;              // of those, with a part of the plan's tasks still open
+  int open_unreachable = 0;  // of those, not reached by any channel
+};
+// Each group `plan`'s tasks name, by id, from ReachOf's answer for the plan.
+std::vector<GroupReach> GroupsReach(const domain::Ledger& ledger, const domain::Plan& plan,
+                                    const std::vector<AgencyReach>& agencies);
 
 }  // namespace taskledger::webhooks

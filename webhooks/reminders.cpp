@@ -70,7 +70,10 @@ const char* Reminder::type() const {
 }
 
 std::string Reminder::key() const {
-  return task->id + "|" + occurrence->key + "|" + ToIso(due) + "|" + std::to_string(offset_days);
+  std::string k =
+      task->id + "|" + occurrence->key + "|" + ToIso(due) + "|" + std::to_string(offset_days);
+  if (part) k += "|" + member;
+  return k;
 }
 
 std::vector<Reminder> RemindersBetween(const Ledger& ledger, const ReminderPolicy& policy,
@@ -81,36 +84,61 @@ std::vector<Reminder> RemindersBetween(const Ledger& ledger, const ReminderPolic
   // The Vietnam days whose sending hour may fall in the window.
   const Date first_day = DateAtUtcMs(after_ms - hour_ms);
   const Date last_day = DateAtUtcMs(until_ms - hour_ms);
-  const auto consider = [&](const Task& t, const Occurrence& o, Date day, int offset) {
-    const int64_t at = StartOfDayUtcMs(day) + hour_ms;
-    if (at > after_ms && at <= until_ms) out.push_back(Reminder{&t, &o, *o.due, offset, at});
+  // One thing reminded of: an occurrence at its due date, or a part at its own.
+  struct Reminded {
+    const Task* task;
+    const Occurrence* occurrence;
+    Date due;
+    const Part* part;
   };
-
+  const auto consider = [&](const Reminded& x, Date day, int offset) {
+    const int64_t at = StartOfDayUtcMs(day) + hour_ms;
+    if (at <= after_ms || at > until_ms) return;
+    Reminder r{x.task, x.occurrence, x.due, offset, at, x.part, {}};
+    if (x.part) r.member = ledger.AgencyIdOf(x.part->member);
+    out.push_back(std::move(r));
+  };
+  std::vector<Reminded> due_soon, overdue;
   if (!policy.days_before.empty()) {
     const auto [lo, hi] = std::minmax_element(policy.days_before.begin(), policy.days_before.end());
-    for (const DueItem& item : ledger.DueBetween(AddDays(first_day, std::max(*lo, 0)),
-                                                 AddDays(last_day, std::max(*hi, 0)))) {
-      for (int k : policy.days_before) {
-        if (k >= 0) consider(*item.task, *item.occurrence, AddDays(*item.occurrence->due, -k), k);
-      }
+    const Date from = AddDays(first_day, std::max(*lo, 0)), to = AddDays(last_day, std::max(*hi, 0));
+    for (const DueItem& item : ledger.DueBetween(from, to)) {
+      due_soon.push_back({item.task, item.occurrence, *item.occurrence->due, nullptr});
+    }
+    for (const PartDueItem& item : ledger.PartsDueBetween(from, to)) {
+      due_soon.push_back({item.task, item.occurrence, *DueOf(*item.part, *item.occurrence),
+                          item.part});
+    }
+  }
+  if (policy.overdue_every_days > 0) {
+    for (const DueItem& item : ledger.Overdue(last_day)) {
+      overdue.push_back({item.task, item.occurrence, *item.occurrence->due, nullptr});
+    }
+    for (const PartDueItem& item : ledger.PartsOverdue(last_day)) {
+      overdue.push_back({item.task, item.occurrence, *DueOf(*item.part, *item.occurrence),
+                         item.part});
+    }
+  }
+  for (const Reminded& x : due_soon) {
+    for (int k : policy.days_before) {
+      if (k >= 0) consider(x, AddDays(x.due, -k), k);
     }
   }
   if (policy.overdue_every_days > 0) {
     const int64_t every = policy.overdue_every_days;
     const int64_t from = DaysFromCivil(first_day), to = DaysFromCivil(last_day);
-    for (const DueItem& item : ledger.Overdue(last_day)) {
-      const int64_t due = DaysFromCivil(*item.occurrence->due);
+    for (const Reminded& x : overdue) {
+      const int64_t due = DaysFromCivil(x.due);
       // The multiples m >= 1 with due + m * every in [from, to].
       int64_t m = std::max<int64_t>(1, (from - due + every - 1) / every);
       for (; due + m * every <= to; ++m) {
-        consider(*item.task, *item.occurrence, CivilFromDays(due + m * every),
-                 -static_cast<int>(m * every));
+        consider(x, CivilFromDays(due + m * every), -static_cast<int>(m * every));
       }
     }
   }
   std::sort(out.begin(), out.end(), [](const Reminder& a, const Reminder& b) {
-    return std::tie(a.at_ms, a.task->seq, a.occurrence->key, a.offset_days) <
-           std::tie(b.at_ms, b.task->seq, b.occurrence->key, b.offset_days);
+    return std::tie(a.at_ms, a.task->seq, a.occurrence->key, a.offset_days, a.member) <
+           std::tie(b.at_ms, b.task->seq, b.occurrence->key, b.offset_days, b.member);
   });
   return out;
 }

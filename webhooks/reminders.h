@@ -9,6 +9,11 @@
 // changed deadline) gives its reminders new keys, so they are planned again for the new date,
 // while the same reminder asked for twice has the same key and is sent once. A completed or
 // cancelled occurrence is no longer open and plans nothing.
+//
+// A task given to a group reminds each member of its own part: the occurrence's reminders reach
+// the members whose parts are open (ReminderAudience, audience.h), and a part with a due date of
+// its own (an extension granted to that member alone) has reminders of its own, planned from
+// that date, for that member only (`part` set).
 #pragma once
 
 #include <cstdint>
@@ -50,10 +55,13 @@ struct Reminder {
   domain::Date due;
   int offset_days;  // days before the due date (30 … 0); negative: days overdue (-7, -14, …)
   int64_t at_ms;    // when it is due to go out, UTC ms
+  const domain::Part* part = nullptr;  // a part reminded of its own due date, for its member only
+  std::string member;                  // that part's member
 
   // "task.deadline.approaching", "task.deadline.today" or "task.overdue".
   const char* type() const;
-  // "<task>|<occurrence>|<due>|<offset>": the same reminder always has the same key.
+  // "<task>|<occurrence>|<due>|<offset>", then "|<member>" for a part's own: the same reminder
+  // always has the same key.
   std::string key() const;
 };
 

@@ -23,7 +23,8 @@ const std::vector<std::string>& NotificationTypes() {
                                                  "task.deadline.changed",
                                                  "task.extension.decided",
                                                  "task.deliverable.reviewed",
-                                                 "task.comment.added"};
+                                                 "task.comment.added",
+                                                 "task.reminder"};
   return types;
 }
 

@@ -25,7 +25,8 @@ void Api::AddReachRoutes() {
       if (!p) return false;
       json items = json::array();
       int unreachable = 0;
-      for (const webhooks::AgencyReach& a : webhooks::ReachOf(l, *p, m, r, failing)) {
+      const std::vector<webhooks::AgencyReach> all = webhooks::ReachOf(l, *p, m, r, failing, Today(app_));
+      for (const webhooks::AgencyReach& a : all) {
         const Agency* agency = l.FindAgency(a.agency);
         unreachable += a.reachable() ? 0 : 1;
         items.push_back(
@@ -42,8 +43,20 @@ void Api::AddReachRoutes() {
                {"off", a.email_off}}},
              {"webhooks", {{"enabled", a.webhooks_enabled}, {"failing", a.webhooks_failing}}}});
       }
+      // Groups counted by their members: how many a reminder would reach.
+      json groups = json::array();
+      for (const webhooks::GroupReach& g : webhooks::GroupsReach(l, *p, all)) {
+        const Agency* agency = l.FindAgency(g.group);
+        groups.push_back({{"group", g.group},
+                          {"name", agency ? agency->name : g.group},
+                          {"members", g.members},
+                          {"reachable", g.reachable},
+                          {"open", g.open},
+                          {"open_unreachable", g.open_unreachable}});
+      }
       body = {{"plan", p->id},
               {"agencies", std::move(items)},
+              {"groups", std::move(groups)},
               {"unreachable", unreachable},
               {"mail", app_.mail() != nullptr},
               {"webhooks", hooks != nullptr}};

@@ -4,7 +4,11 @@
 // every format; the rule that judges the task done.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "tests/server/server_fixture.h"
+#include "tests/server/webhook_receiver.h"
 
 using namespace taskledger::testing;
 using nlohmann::json;
@@ -19,10 +23,10 @@ constexpr const char* kTask = "nhom-hp:1";
 // A plan of Hải Phòng's with one task the group leads, due 10/03/2026, and a token for each
 // school.
 struct GroupFixture {
-  ApiFixture f{"2026-03-02"};
+  ApiFixture f;
   std::string tran_phu, ngo_quyen;
 
-  GroupFixture() {
+  explicit GroupFixture(std::vector<std::string> extra = {}) : f("2026-03-02", std::move(extra)) {
     REQUIRE(f.PostJson(f.coordinator, "/v1/plans",
                        {{"id", "nhom-hp"},
                         {"title", "Kế hoạch thử các trường"},
@@ -242,4 +246,55 @@ TEST_CASE("a school added to the group mid-plan holds parts from that day; one r
   CHECK((*g.Line(feb))["parts"]["counted"] == 2);  // Trần Phú and Ngô Quyền; Sở Tài chính not yet
   group["effective_on"] = "2026-03-05";
   CHECK(f.Send(f.coordinator, "PUT", "/v1/agencies/co-so-gd-hp", group).status == 422);
+}
+
+TEST_CASE("reminders reach only the members whose parts are open; a reminder to the late ones "
+          "reaches them alone",
+          "[server][integration][parts][webhooks]") {
+  WebhookReceiver tran_phu_hook, ngo_quyen_hook;
+  GroupFixture g({"--webhook-addresses", "loopback", "--webhook-retry", "0,200ms",
+                  "--webhook-jitter", "0"});
+  ApiFixture& f = g.f;
+  const std::string task = std::string("/v1/tasks/") + kTask;
+  for (auto [token, receiver] : {std::pair{&g.tran_phu, &tran_phu_hook},
+                                 std::pair{&g.ngo_quyen, &ngo_quyen_hook}}) {
+    HttpResult r = f.PostJson(*token, "/v1/webhooks",
+                              {{"url", receiver->url()},
+                               {"types", {"task.deadline.approaching", "task.reminder"}},
+                               {"reminders", {{"days_before", {1}}, {"overdue_every_days", 0}}}});
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+  }
+  REQUIRE(f.PostJson(f.coordinator, task + "/completion",
+                     {{"completed_on", "2026-03-02"}, {"reason", "Nộp bản giấy"}, {"part", kTranPhu}})
+              .status == 201);
+  // 09/03 08:00, the day before it is due: Ngô Quyền is reminded of its part; Trần Phú, done,
+  // is not.
+  f.Restart("2026-03-09");
+  REQUIRE(ngo_quyen_hook.WaitForCount(1));
+  json body = json::parse(ngo_quyen_hook.hits()[0].body);
+  CHECK(body["type"] == "task.deadline.approaching");
+  CHECK(body["data"]["part"]["status"] == "not_started");
+  // The coordinator reminds the ones not started: Ngô Quyền alone again.
+  REQUIRE(f.PostJson(f.coordinator, task + "/parts/remind",
+                     {{"state", "not_started"}, {"message", "Đề nghị hoàn thành trước 10/3"}})
+              .status == 201);
+  REQUIRE(ngo_quyen_hook.WaitForCount(2));
+  body = json::parse(ngo_quyen_hook.hits()[1].body);
+  CHECK(body["type"] == "task.reminder");
+  CHECK(body["data"]["change"]["data"]["message"] == "Đề nghị hoàn thành trước 10/3");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // a few ticks for anything else
+  CHECK(tran_phu_hook.hits().empty());
+  CHECK(ngo_quyen_hook.hits().size() == 2);
+  // Both outcomes are on the task's record, for Ngô Quyền; Trần Phú does not read them.
+  json told;
+  for (int i = 0; i < 100; ++i) {
+    told = f.Get(f.coordinator, task).json()["notifications"];
+    if (told.size() >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(told.size() == 2);
+  for (const json& n : told) CHECK(n["agency"] == kNgoQuyen);
+  const json history = f.Get(g.tran_phu, task + "/history").json();
+  for (const json& e : history["events"]) CHECK(e["type"] != "task.notification_delivered");
 }

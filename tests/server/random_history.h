@@ -80,8 +80,14 @@ class History {
     c.code = "T" + std::to_string(tasks_.size() + 1);
     c.title = "Nhiệm vụ " + c.code;
     c.section = Pick(2) ? "I" : "II";
-    c.lead = {Agency()};
-    c.coordinating = {Agency(), "nhom-truong"};
+    // A third given to the group (its schools' parts), the rest to an agency it coordinates.
+    if (Pick(3) == 0) {
+      c.lead = {"nhom-truong"};
+      c.coordinating = {Agency()};
+    } else {
+      c.lead = {Agency()};
+      c.coordinating = {Agency(), "nhom-truong"};
+    }
     c.deliverable = "Báo cáo";
     c.deadline = kHistoryDeadlines[Pick(std::size(kHistoryDeadlines))];
     Do(c);
@@ -104,6 +110,7 @@ class History {
       }
     });
     const Actor agency{ActorRole::kAgency, lead, "desk"};
+    if (Pick(3) == 0) return PartStep(task, occurrence);
     switch (Pick(17)) {
       case 0:
         return NewTask();
@@ -186,7 +193,91 @@ class History {
   int64_t now() const { return now_; }
   void set_now(int64_t ms) { now_ = ms; }
 
+  // One step on the members' parts of a group's task: a school's own progress, deliverable or
+  // request; the coordinator's review, decision, completion recorded for a past day, exemption,
+  // rule or reminder; the group's members changing.
+  void PartStep(const std::string& task, const std::string& occurrence) {
+    const std::string member = kMembers[Pick(std::size(kMembers))];
+    const Actor school{ActorRole::kAgency, member, "desk"};
+    const Date today = DateAtUtcMs(now_);
+    switch (Pick(12)) {
+      case 0:
+        return Do(ReportProgress{task, occurrence, static_cast<int>(Pick(100)), "phần của trường",
+                                 "{}"},
+                  school);
+      case 1:
+        return Do(StartWork{task, occurrence}, school);
+      case 2:
+        return Do(SubmitDeliverable{task,
+                                    occurrence,
+                                    {"p" + std::to_string(Pick(1 << 20)), "Báo cáo trường.pdf",
+                                     "", 0, ""}},
+                  school);
+      case 3: {
+        const std::string d = OfPart(task, occurrence, member, [](const Part& p) {
+          return p.deliverables().empty() ? "" : p.deliverables().back().id;
+        });
+        return Do(ReviewDeliverable{task, occurrence, d, Pick(3) != 0, "ý kiến", {}, "", member});
+      }
+      case 4:
+        return Do(RequestExtension{task, occurrence, "px" + std::to_string(Pick(1 << 20)),
+                                   AddDays({2026, 6, 30}, static_cast<int64_t>(Pick(400))),
+                                   "trường xin thêm thời gian"},
+                  school);
+      case 5: {
+        const std::string r = OfPart(task, occurrence, member, [](const Part& p) {
+          return p.extensions().empty() ? "" : p.extensions().back().id;
+        });
+        return Do(DecideExtension{task, occurrence, r, Pick(2) == 0, std::nullopt, "ok", member});
+      }
+      case 6:
+        return Do(RecordCompletion{task, occurrence,
+                                   AddDays(today, -static_cast<int64_t>(Pick(60))), "bản giấy",
+                                   member});
+      case 7:
+        return Do(CancelOccurrence{task, occurrence, "không áp dụng", member});
+      case 8: {
+        const RuleKind kinds[] = {RuleKind::kAllParts, RuleKind::kThreshold,
+                                  RuleKind::kLeadAcceptance, RuleKind::kDefault};
+        return Do(SetCompletionRule{
+            task, {kinds[Pick(4)], 1 + static_cast<int>(Pick(100))}, "đổi cách đánh giá"});
+      }
+      case 9:
+        return Do(RemindParts{task, occurrence, {member}, "đôn đốc"});
+      case 10:
+        return Do(AddComment{task, occurrence, "ý kiến của trường"}, school);
+      default: {
+        // The group gains or loses a school, now or from a past day.
+        std::vector<std::string> members;
+        for (const char* m : kMembers) {
+          if (Pick(3) != 0) members.push_back(m);
+        }
+        RegisterAgency c{{"nhom-truong", "Các trường", "", AgencyKind::kGroup, "", {}, members},
+                         true};
+        if (Pick(2) == 0) {
+          c.effective_on = AddDays(today, -static_cast<int64_t>(Pick(30)));
+          c.reason = "quyết định sáp nhập";
+        }
+        return Do(c);
+      }
+    }
+  }
+
  private:
+  static constexpr const char* kMembers[] = {"truong-a", "truong-b", "ubnd-q1"};
+
+  // `pick(part)` of `member`'s part of the occurrence as it stands; empty when there is none.
+  std::string OfPart(const std::string& task, const std::string& occurrence,
+                     const std::string& member, std::string (*pick)(const Part&)) {
+    std::string out;
+    app_->Read([&](const Ledger& l, const TokenTable&) {
+      const Task* t = l.FindTask(task);
+      const Occurrence* o = t ? t->Find(occurrence) : nullptr;
+      if (const Part* p = o ? l.PartOf(member, *o) : nullptr) out = pick(*p);
+    });
+    return out;
+  }
+
   size_t Pick(size_t n) { return static_cast<size_t>(rng_() % n); }
   std::string Agency() { return kHistoryAgencies[Pick(std::size(kHistoryAgencies))]; }
 
@@ -311,6 +402,10 @@ inline std::string Answers(const Ledger& l, const std::vector<std::string>& plan
     for (const AgencyItem& item : l.AgencyTasks(a->id, today, {std::nullopt, 1000, true})) {
       if (std::find(plans.begin(), plans.end(), item.task->plan) == plans.end()) continue;
       out += " " + item.task->id + "/" + item.occurrence->key;
+      if (item.part) {
+        out += "/part:" + std::string(ToString(item.part->status)) + ":" +
+               std::to_string(item.days_left.value_or(9999));
+      }
     }
     out += "\n";
   }
@@ -322,7 +417,13 @@ inline std::string Answers(const Ledger& l, const std::vector<std::string>& plan
     }
     for (const ReportLine& line : r->lines) {
       out += line.task->id + "/" + line.occurrence->key + "=" +
-             std::string(ToString(line.category)) + "\n";
+             std::string(ToString(line.category)) + " " +
+             std::string(ToString(line.occurrence->status));
+      if (line.parts.total() > 0) {
+        out += " parts";
+        for (int n : line.parts.counts) out += " " + std::to_string(n);
+      }
+      out += "\n";
     }
   }
   return out;

@@ -109,3 +109,35 @@ TEST_CASE("mail planned for a window: reminders by whose days, the latest digest
   const MailPlan again = PlanMail(f.ledger(), boxes, **store, options, folded, to, to + 1000);
   CHECK(again.mails.empty());
 }
+
+TEST_CASE("each member's digest speaks of its own part: done, it is not listed", "[webhooks][email][parts]") {
+  DomainFixture f;
+  f.Seed();
+  f.Do(RegisterAgency{{"truong-b", "Trường B", "", AgencyKind::kInstitution, "", {}, {}}});
+  f.Do(RegisterAgency{
+      {"co-so-gd", "Cơ sở giáo dục", "", AgencyKind::kGroup, "", {}, {"truong-a", "truong-b"}},
+      true});
+  f.Do(f.NewTask("V.1", "10/6/2026", {"co-so-gd"}, {}));
+  f.Do(RecordCompletion{"hp-ta:V.1", "", {2026, 6, 1}, "x", "truong-a"}, kCoordinator,
+       At({2026, 6, 2}));
+  f.Do(SubmitDeliverable{"hp-ta:V.1", "", {"b1", "Báo cáo B.pdf", "", 0, ""}},
+       AgencyActor("truong-b"), At({2026, 6, 15}));
+  Mailboxes boxes;
+  uint64_t position = 0;
+  MailboxSpec daily;
+  daily.digest = Digest::kDaily;
+  Subscribe(boxes, f.ledger(), position, "em_a", "truong-a", daily);
+  Subscribe(boxes, f.ledger(), position, "em_b", "truong-b", daily);
+  TempDir dir;
+  auto store = EventStore::Open(dir.Sub("log"));
+  REQUIRE(store.ok());
+  const MailPlan plan = PlanMail(f.ledger(), boxes, **store, MailOptions{}, f.ledger().position(),
+                                 At({2026, 6, 22}, 7), At({2026, 6, 22}, 9));
+  REQUIRE(plan.failed.ok());
+  // A has done its part: nothing to say, no digest.
+  CHECK(Keys(plan, "em_a").empty());
+  const PlannedMail& b = Find(plan, "em_b", "email.digest");
+  INFO(b.text.text);
+  CHECK(b.text.text.find("Quá hạn (1)\r\n- V.1 · hạn 10/06/2026, quá 12 ngày") != std::string::npos);
+  CHECK(b.text.text.find("Báo cáo B.pdf · nộp ngày 15/06/2026") != std::string::npos);
+}

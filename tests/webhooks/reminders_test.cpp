@@ -2,6 +2,8 @@
 // days while overdue; re-planned when the deadline moves; none once the occurrence is done.
 #include "webhooks/reminders.h"
 
+#include "webhooks/audience.h"
+
 #include <catch2/catch.hpp>
 
 #include "tests/domain/domain_fixture.h"
@@ -96,4 +98,55 @@ TEST_CASE("a moved deadline re-plans its reminders and a completed one stops the
   CHECK(Summary(RemindersBetween(f.ledger(), no_overdue, Ms({2026, 6, 2}), Ms({2026, 8, 8}))) ==
         std::vector<std::string>{"I.1 7@2026-07-24"});
   CHECK(RemindersBetween(f.ledger(), policy, Ms({2026, 8, 8}), Ms({2026, 8, 8})).empty());
+}
+
+TEST_CASE("a group's task reminds each member of its own part, and not once it is done",
+          "[webhooks][reminders][parts]") {
+  DomainFixture f;
+  f.Seed();
+  f.Do(RegisterAgency{{"truong-b", "Trường B", "", AgencyKind::kInstitution, "", {}, {}}});
+  f.Do(RegisterAgency{
+      {"co-so-gd", "Cơ sở giáo dục", "", AgencyKind::kGroup, "", {}, {"truong-a", "truong-b"}},
+      true});
+  f.Do(f.NewTask("V.1", "30/6/2026", {"co-so-gd"}, {"so-tc"}));
+  const std::string task = "hp-ta:V.1";
+  // A has done its part; B asked for time and was given until 31/7.
+  f.Do(RecordCompletion{task, "", {2026, 6, 1}, "x", "truong-a"}, kCoordinator, Ms({2026, 6, 2}));
+  f.Do(RequestExtension{task, "", "r", {2026, 7, 31}, "x"}, AgencyActor("truong-b"),
+       Ms({2026, 6, 3}));
+  f.Do(DecideExtension{task, "", "r", true, std::nullopt, "ok", "truong-b"}, kCoordinator,
+       Ms({2026, 6, 4}));
+  ReminderPolicy policy;
+  policy.days_before = {1};
+  policy.overdue_every_days = 0;
+  // The day before 30/6: so-tc (named) hears, A (done) does not, B (its own date) does not.
+  auto rs = RemindersBetween(f.ledger(), policy, Ms({2026, 6, 29}), Ms({2026, 6, 30}));
+  REQUIRE(rs.size() == 1);
+  std::vector<std::string> heard;
+  for (const webhooks::Hearer& h : webhooks::ReminderAudience(f.ledger(), rs[0])) {
+    heard.push_back(*h.agency + (h.part ? "*" : ""));
+  }
+  CHECK(heard == std::vector<std::string>{"co-so-gd", "so-tc"});
+  // The day before 31/7: B alone, about its own part.
+  rs = RemindersBetween(f.ledger(), policy, Ms({2026, 7, 30}), Ms({2026, 7, 31}));
+  REQUIRE(rs.size() == 1);
+  CHECK(rs[0].member == "truong-b");
+  CHECK(rs[0].due == Date{2026, 7, 31});
+  CHECK(rs[0].key() == task + "|1|2026-07-31|1|truong-b");
+  const auto b = webhooks::ReminderAudience(f.ledger(), rs[0]);
+  REQUIRE(b.size() == 1);
+  CHECK(*b[0].agency == "truong-b");
+  CHECK(b[0].part->status == OccurrenceStatus::kNotStarted);
+
+  // Without B's extension both would be told at 30/6 but A: a fresh task shows it.
+  f.Do(f.NewTask("V.2", "30/6/2026", {"co-so-gd"}, {}));
+  f.Do(RecordCompletion{"hp-ta:V.2", "", {2026, 6, 1}, "x", "truong-a"}, kCoordinator,
+       Ms({2026, 6, 2}));
+  rs = RemindersBetween(f.ledger(), policy, Ms({2026, 6, 29}), Ms({2026, 6, 30}));
+  REQUIRE(rs.size() == 2);
+  heard.clear();
+  for (const webhooks::Hearer& h : webhooks::ReminderAudience(f.ledger(), rs[1])) {
+    heard.push_back(*h.agency + (h.part ? "*" : ""));
+  }
+  CHECK(heard == std::vector<std::string>{"co-so-gd", "truong-b*"});
 }

@@ -262,7 +262,7 @@ POLICY = {"type": ["object", "null"], "description": "reminder offsets for this 
           "properties": {"days_before": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 365}},
                          "overdue_every_days": {"type": "integer", "minimum": 0}, "hour": {"type": "integer", "minimum": 0, "maximum": 23}}}
 TYPES = {"type": "array", "items": {"enum": ["task.deadline.approaching", "task.deadline.today", "task.overdue", "task.assigned",
-         "task.reassigned", "task.deadline.changed", "task.extension.decided", "task.deliverable.reviewed", "task.comment.added"]},
+         "task.reassigned", "task.deadline.changed", "task.extension.decided", "task.deliverable.reviewed", "task.comment.added", "task.reminder"]},
          "description": "the notifications wanted; empty or left out: all"}
 WH_BODY = lambda req: body({"url": {"type": "string", "description": "http:// or https:// (certificates verified)"},
     "agency": {"type": "string", "description": "whose tasks; an agency token may leave it out"}, "description": S,
