@@ -326,6 +326,7 @@ Result<Decision> Decide(const Ledger& s, const Command& c, const Actor& a, int64
   if (auto* x = std::get_if<EditPlan>(&c)) return DecideEditPlan(s, *x, a);
   if (auto* x = std::get_if<AddSections>(&c)) return DecideSections(s, *x, a);
   if (auto* x = std::get_if<SetPlanVisibility>(&c)) return DecideVisibility(s, *x, a);
+  if (auto* x = std::get_if<PrepareReport>(&c)) return detail::DecideReport(s, *x, a);
   if (auto* x = std::get_if<CreateTask>(&c)) return DecideCreateTask(s, *x, a);
   if (auto* x = std::get_if<EditTask>(&c)) return DecideEdit(s, *x, a);
   if (auto* x = std::get_if<Reassign>(&c)) return DecideReassign(s, *x, a);

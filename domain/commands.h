@@ -59,6 +59,13 @@ struct SetPlanVisibility {
   bool open_to_participants = false;
   std::string reason;
 };
+// Records what the report of `particulars.as_of` says beyond its counts (coordinators): who
+// issues it, its number, place and signer, and its narrative sections. Replaces what that day's
+// report had.
+struct PrepareReport {
+  std::string plan;
+  ReportParticulars particulars;  // prepared_by and prepared_at_ms ignored
+};
 struct CreateTask {
   std::string plan, code, title, section;
   std::vector<std::string> lead, coordinating;
@@ -178,7 +185,7 @@ using Command =
                  EditTask, Reassign, ChangeDeadline, StartWork, ReportProgress, SubmitDeliverable,
                  ReviewDeliverable, CancelOccurrence, RequestExtension, DecideExtension, AddComment,
                  RecordNotification, RecordCompletion, RecordPartCompletions, SetCompletionRule,
-                 RemindParts>;
+                 RemindParts, PrepareReport>;
 
 struct Decision {
   std::string stream;

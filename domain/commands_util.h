@@ -13,6 +13,8 @@ namespace taskledger::domain::detail {
 
 // Decides the occurrence lifecycle commands (commands_work.cpp); Decide() hands them over.
 Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);
+// Decides PrepareReport (commands_report.cpp).
+Result<Decision> DecideReport(const Ledger& s, const PrepareReport& c, const Actor& a);
 // Decides the commands on a task's parts as a whole (commands_parts.cpp), handing the others
 // to DecideWork.
 Result<Decision> DecideParts(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);

@@ -13,6 +13,8 @@ inline constexpr std::string_view kPlanCreated = "plan.created";
 inline constexpr std::string_view kPlanEdited = "plan.edited";
 inline constexpr std::string_view kPlanSectionsAdded = "plan.sections_added";
 inline constexpr std::string_view kPlanVisibilityChanged = "plan.visibility_changed";
+// The particulars and narrative of the plan's report of one day: PrepareReport.
+inline constexpr std::string_view kPlanReportPrepared = "plan.report_prepared";
 inline constexpr std::string_view kTaskCreated = "task.created";
 inline constexpr std::string_view kTaskEdited = "task.edited";
 inline constexpr std::string_view kTaskReassigned = "task.reassigned";

@@ -158,15 +158,20 @@ class Ledger {
   void EncodeShared(std::string& out) const;
   void EncodePlans(
       const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
-  void EncodeTasks(
-      const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
+  // Each plan's tasks, and apart its members' parts' details (their words, files and requests):
+  // a ledger decoded without the details answers reports exactly (they only count) and folds
+  // the events after it alike, but has no part's deliverables or requests to show.
+  void EncodeTasks(const std::function<void(std::string_view plan, std::string_view tasks,
+                                            std::string_view details)>& sink) const;
   // Without names, MatchAgency() finds nothing (a ledger for some plans' reports needs none).
   Status DecodeShared(std::string_view in, bool with_names = true);
   Status DecodePlan(std::string_view in);
   Status DecodeTasks(std::string_view in);
-  // A ledger limited to one plan takes that plan and its tasks from a later checkpoint, keeping
-  // its agencies and groups (a whole-plan series between checkpoints: the report reads no agency).
-  // `shared` is that checkpoint's shared part, for its position and counters only.
+  // After DecodeTasks of the same plan.
+  Status DecodePartDetails(std::string_view in);
+  // A ledger limited to one plan takes that plan and its tasks (without their parts' details)
+  // from a later checkpoint, and its agencies and groups as they stood then (a whole-plan series
+  // between checkpoints). `shared` is that checkpoint's shared part.
   Status ReplacePlanPart(std::string_view shared, std::string_view plan, std::string_view tasks);
   // From here on, folds only the tasks of `plans` (a ledger loaded for those plans): other task
   // events are skipped, though plans still list their tasks and creation order is kept.
@@ -256,10 +261,22 @@ class Ledger {
   void IndexPart(const Task& t, uint32_t occurrence, const Part& p);
   void UnindexPart(const Task& t, uint32_t occurrence, const Part& p);
 
-  // Parts (ledger_parts.cpp). Gives every occurrence of `t` a part for each member of the
-  // groups it names (except agencies it names itself), closes those of members no longer in
-  // them from `day`, and settles each occurrence.
+  // Parts (ledger_parts.cpp). Who holds parts of `t`: each member of the groups it names
+  // (except agencies it names itself), by number, through a lead group or not, since when.
+  struct Holder {
+    uint32_t member;
+    bool lead;
+    Day joined;
+  };
+  struct Holders {
+    std::vector<Holder> list;  // by member
+    bool group_led = false;    // every lead is a group, and it has members
+  };
+  Holders HoldersOf(const Task& t) const;
+  // Gives every occurrence of `t` a part for each of its holders, closes those of members no
+  // longer among them from `day`, and settles each occurrence.
   void HoldParts(Task& t, Day day);
+  void HoldParts(Task& t, const Holders& holders, Day day);
   // Re-holds the parts of every task that names `group`.
   void HoldPartsOfGroup(std::string_view group, Day day);
   // The tally of `o`'s parts on `day`, counted afresh.

@@ -270,6 +270,36 @@ Status Ledger::ApplyPlan(const EventView& e) {
     }
     return Status::Ok();
   }
+  if (e.type == ev::kPlanReportPrepared) {
+    auto it = plans_.find(Str(j, "plan"));
+    if (it == plans_.end()) return Status::Corruption("a report of an unknown plan");
+    const std::optional<Date> as_of = DateField(j, "as_of");
+    if (!as_of) return Status::Corruption("a report without its day");
+    ReportParticulars r;
+    r.as_of = *as_of;
+    r.issuer = std::string(Str(j, "issuer"));
+    r.number = std::string(Str(j, "number"));
+    r.place = std::string(Str(j, "place"));
+    r.dated = DateField(j, "dated");
+    r.signer_title = std::string(Str(j, "signer_title"));
+    r.signer_name = std::string(Str(j, "signer_name"));
+    r.recipients = std::string(Str(j, "recipients"));
+    r.assessment = std::string(Str(j, "assessment"));
+    r.shortcomings = std::string(Str(j, "shortcomings"));
+    r.recommendations = std::string(Str(j, "recommendations"));
+    r.proposals = std::string(Str(j, "proposals"));
+    r.prepared_by = std::string(e.actor);
+    r.prepared_at_ms = e.recorded_at_ms;
+    std::vector<ReportParticulars>& all = it->second->reports;
+    auto at = std::lower_bound(all.begin(), all.end(), r.as_of,
+                               [](const ReportParticulars& x, Date d) { return x.as_of < d; });
+    if (at != all.end() && at->as_of == r.as_of) {
+      *at = std::move(r);
+    } else {
+      all.insert(at, std::move(r));
+    }
+    return Status::Ok();
+  }
   if (e.type == ev::kPlanVisibilityChanged) {
     auto it = plans_.find(Str(j, "plan"));
     if (it == plans_.end()) return Status::Corruption("visibility of an unknown plan");

@@ -12,11 +12,12 @@ namespace taskledger::domain {
 namespace {
 
 static_assert(sizeof(Agency) == 208, "Agency changed: encode the new field, bump kFoldVersion");
-static_assert(sizeof(Plan) == 256, "Plan changed: encode the new field, bump kFoldVersion");
+static_assert(sizeof(Plan) == 280, "Plan changed: encode the new field, bump kFoldVersion");
 static_assert(sizeof(Task) == 456, "Task changed: encode the new field, bump kFoldVersion");
 // Occurrence's tally is derived (counted afresh at decode), never written.
 static_assert(sizeof(Occurrence) == 312, "Occurrence changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Part) == 32, "Part changed: encode it, bump kFoldVersion");
+static_assert(sizeof(ReportParticulars) == 392, "ReportParticulars changed: encode it");
 static_assert(sizeof(PartDetail) == 80, "PartDetail changed: encode it, bump kFoldVersion");
 static_assert(sizeof(Deliverable) == 240, "Deliverable changed: encode it, bump kFoldVersion");
 static_assert(sizeof(ExtensionRequest) == 184, "ExtensionRequest changed: encode it");
@@ -100,42 +101,65 @@ void Get(BinaryReader& r, ExtensionRequest& x) {
   x.decided_at_ms = r.I64();
 }
 
-// A part: a few small numbers, and its words and files when it has any. The member by its
-// number, which the shared part's numbering gives.
+// A part: a few small numbers — the member by its number (the shared part's numbering), its
+// status and flags in one, its progress, and only the days it has. Its words, files and requests
+// are apart (PutDetail, the plan's details section), so that a report of a past day, which only
+// counts, reads a few bytes per part rather than its files' names and narratives.
+enum PartBits : uint64_t {
+  kLate = 8,
+  kLead = 16,
+  kJoined = 32,
+  kLeft = 64,
+  kOwnDue = 128,
+  kCompletedOn = 256,
+  kAllBits = 511
+};
+
 void Put(BinaryWriter& w, const Part& p) {
   w.U64(p.member);
-  w.U64(static_cast<uint64_t>(p.status) | (p.completed_late ? 8u : 0u) | (p.lead ? 16u : 0u) |
-        (p.detail ? 32u : 0u));
+  w.U64(static_cast<uint64_t>(p.status) | (p.completed_late ? kLate : 0) | (p.lead ? kLead : 0) |
+        (p.joined != kAlways ? kJoined : 0) | (p.left != kNever ? kLeft : 0) |
+        (p.due != kNoDay ? kOwnDue : 0) | (p.completed_on != kNoDay ? kCompletedOn : 0));
   w.U64(p.percent);
-  for (Day d : {p.joined, p.left, p.due, p.completed_on}) w.I64(d);
-  if (!p.detail) return;
-  w.Str(p.detail->last_progress);
-  w.U64(p.detail->deliverables.size());
-  for (const Deliverable& d : p.detail->deliverables) Put(w, d);
-  w.U64(p.detail->extensions.size());
-  for (const ExtensionRequest& x : p.detail->extensions) Put(w, x);
+  for (Day d : {p.joined, p.left, p.due, p.completed_on}) {
+    if (d != kAlways && d != kNever) w.I64(d);  // kAlways == kNoDay: absent either way
+  }
 }
 Part GetPart(BinaryReader& r) {
   Part p;
   p.member = static_cast<uint32_t>(r.U64());
   const uint64_t flags = r.U64();
-  if ((flags & 7) > static_cast<uint64_t>(OccurrenceStatus::kCancelled) || flags >= 64) {
+  if ((flags & 7) > static_cast<uint64_t>(OccurrenceStatus::kCancelled) || flags > kAllBits) {
     r.Raw(SIZE_MAX);  // marks the reader failed
     return p;
   }
   p.status = static_cast<OccurrenceStatus>(flags & 7);
-  p.completed_late = flags & 8;
-  p.lead = flags & 16;
+  p.completed_late = flags & kLate;
+  p.lead = flags & kLead;
   p.percent = static_cast<uint8_t>(std::min<uint64_t>(r.U64(), 100));
-  for (Day* d : {&p.joined, &p.left, &p.due, &p.completed_on}) *d = static_cast<Day>(r.I64());
-  if (!(flags & 32)) return p;
-  PartDetail& detail = p.Detail();
-  detail.last_progress = r.Str();
-  detail.deliverables.resize(r.Count(9));
-  for (Deliverable& d : detail.deliverables) Get(r, d);
-  detail.extensions.resize(r.Count(5));
-  for (ExtensionRequest& x : detail.extensions) Get(r, x);
+  const auto day = [&](uint64_t bit, Day absent) {
+    return flags & bit ? static_cast<Day>(r.I64()) : absent;
+  };
+  p.joined = day(kJoined, kAlways);
+  p.left = day(kLeft, kNever);
+  p.due = day(kOwnDue, kNoDay);
+  p.completed_on = day(kCompletedOn, kNoDay);
   return p;
+}
+
+void PutDetail(BinaryWriter& w, const PartDetail& d) {
+  w.Str(d.last_progress);
+  w.U64(d.deliverables.size());
+  for (const Deliverable& x : d.deliverables) Put(w, x);
+  w.U64(d.extensions.size());
+  for (const ExtensionRequest& x : d.extensions) Put(w, x);
+}
+void GetDetail(BinaryReader& r, PartDetail& d) {
+  d.last_progress = r.Str();
+  d.deliverables.resize(r.Count(9));
+  for (Deliverable& x : d.deliverables) Get(r, x);
+  d.extensions.resize(r.Count(5));
+  for (ExtensionRequest& x : d.extensions) Get(r, x);
 }
 
 void Put(BinaryWriter& w, const Occurrence& o) {
@@ -180,8 +204,9 @@ Occurrence GetOccurrence(BinaryReader& r) {
   o.own_status = GetEnum(r, OccurrenceStatus::kCancelled);
   o.own_completed_on = GetOptionalDate(r);
   o.own_late = r.Bool();
-  o.parts.resize(r.Count(8));
-  for (Part& p : o.parts) p = GetPart(r);
+  const size_t parts = r.Count(3);
+  o.parts.reserve(parts);
+  for (size_t i = 0; i < parts && r.ok(); ++i) o.parts.push_back(GetPart(r));
   return o;
 }
 
@@ -281,6 +306,20 @@ void Put(BinaryWriter& w, const Plan& p) {
   w.Strs(p.task_ids);
   w.I64(p.created_at_ms);
   w.Bool(p.open_to_participants);
+  w.U64(p.reports.size());
+  for (const ReportParticulars& r : p.reports) {
+    Put(w, r.as_of);
+    w.Str(r.issuer);
+    w.Str(r.number);
+    w.Str(r.place);
+    Put(w, r.dated);
+    for (const std::string* s : {&r.signer_title, &r.signer_name, &r.recipients, &r.assessment,
+                                 &r.shortcomings, &r.recommendations, &r.proposals,
+                                 &r.prepared_by}) {
+      w.Str(*s);
+    }
+    w.I64(r.prepared_at_ms);
+  }
 }
 std::unique_ptr<Plan> GetPlan(BinaryReader& r) {
   auto p = std::make_unique<Plan>();
@@ -298,6 +337,19 @@ std::unique_ptr<Plan> GetPlan(BinaryReader& r) {
   p->task_ids = r.Strs();
   p->created_at_ms = r.I64();
   p->open_to_participants = r.Bool();
+  p->reports.resize(r.Count(13));
+  for (ReportParticulars& x : p->reports) {
+    x.as_of = GetDate(r);
+    x.issuer = r.Str();
+    x.number = r.Str();
+    x.place = r.Str();
+    x.dated = GetOptionalDate(r);
+    for (std::string* s : {&x.signer_title, &x.signer_name, &x.recipients, &x.assessment,
+                           &x.shortcomings, &x.recommendations, &x.proposals, &x.prepared_by}) {
+      *s = r.Str();
+    }
+    x.prepared_at_ms = r.I64();
+  }
   return p;
 }
 
@@ -387,19 +439,40 @@ Status Ledger::DecodeShared(std::string_view in, bool with_names) {
   return Status::Ok();
 }
 
-void Ledger::EncodeTasks(
-    const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const {
+void Ledger::EncodeTasks(const std::function<void(std::string_view plan, std::string_view tasks,
+                                                  std::string_view details)>& sink) const {
   // By plan, each in creation order: a canonical order, whatever the hash map's.
   std::map<std::string_view, std::vector<const Task*>> by_plan;
   for (const auto& [id, t] : tasks_) by_plan[t->plan].push_back(t.get());
-  std::string out;
+  std::string out, details;
   for (auto& [plan, tasks] : by_plan) {
     std::sort(tasks.begin(), tasks.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
     out.clear();
     BinaryWriter w(out);
     w.U64(tasks.size());
     for (const Task* t : tasks) Put(w, *t);
-    sink(plan, out);
+    // The parts' details: for each task that has any, its id, then each part with one by its
+    // occurrence's index and its member.
+    details.clear();
+    BinaryWriter d(details);
+    std::vector<std::pair<uint32_t, const Part*>> with;
+    for (const Task* t : tasks) {
+      with.clear();
+      for (uint32_t i = 0; i < t->occurrences.size(); ++i) {
+        for (const Part& p : t->occurrences[i].parts) {
+          if (p.detail) with.emplace_back(i, &p);
+        }
+      }
+      if (with.empty()) continue;
+      d.Str(t->id);
+      d.U64(with.size());
+      for (const auto& [i, p] : with) {
+        d.U64(i);
+        d.U64(p->member);
+        PutDetail(d, *p->detail);
+      }
+    }
+    sink(plan, out, details);
   }
 }
 
@@ -424,6 +497,24 @@ Status Ledger::DecodeTasks(std::string_view in) {
     }
   }
   if (!r.ok() || !r.done()) return Status::Corruption("the checkpoint's tasks are damaged");
+  return Status::Ok();
+}
+
+Status Ledger::DecodePartDetails(std::string_view in) {
+  BinaryReader r(in);
+  while (r.ok() && !r.done()) {
+    auto it = tasks_.find(r.View());
+    if (it == tasks_.end()) return Status::Corruption("details of a task the checkpoint lacks");
+    Task& t = *it->second;
+    for (size_t n = r.Count(3); n > 0 && r.ok(); --n) {
+      const uint64_t i = r.U64();
+      const auto member = static_cast<uint32_t>(r.U64());
+      Part* p = i < t.occurrences.size() ? t.occurrences[i].FindPart(member) : nullptr;
+      if (!p) return Status::Corruption("details of a part the checkpoint lacks");
+      GetDetail(r, p->Detail());
+    }
+  }
+  if (!r.ok()) return Status::Corruption("the checkpoint's parts' details are damaged");
   return Status::Ok();
 }
 

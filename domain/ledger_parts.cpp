@@ -5,6 +5,7 @@
 // changes members, so a report of any day reads them without the groups' history: a part holds
 // from the day its member joined (or from the start) until the day it left.
 #include <algorithm>
+#include <map>
 
 #include "domain/ledger.h"
 
@@ -17,12 +18,14 @@ struct Share {
   bool held = false, started = false, exempt = false, done = false;
 };
 
-Share ShareOf(const Occurrence& o, const Part& p, Day day) {
+// The day whose membership the tally counts: the fold's day, or the due date once past — which
+// members a report counts. Stable between membership events (a member joins or leaves only when
+// one is recorded).
+Day TallyDay(const Occurrence& o, Day day) { return o.due ? std::min(day, DayOf(*o.due)) : day; }
+
+Share ShareOf(const Part& p, Day on) {
   using S = OccurrenceStatus;
   Share s;
-  // On the fold's day, or on the due date once past: which members a report counts. Stable
-  // between membership events (a member joins or leaves only when one is recorded).
-  const Day on = o.due ? std::min(day, DayOf(*o.due)) : day;
   s.held = p.HeldOn(on);
   if (!s.held) return s;
   s.exempt = p.status == S::kCancelled;
@@ -34,7 +37,7 @@ Share ShareOf(const Occurrence& o, const Part& p, Day day) {
 }  // namespace
 
 void Ledger::Tally(Occurrence& o, const Part& p, Day day, int sign) {
-  const Share s = ShareOf(o, p, day);
+  const Share s = ShareOf(p, TallyDay(o, day));
   if (!s.held) return;
   PartTally& t = o.tally;
   t.held += sign;
@@ -51,8 +54,17 @@ void Ledger::Tally(Occurrence& o, const Part& p, Day day, int sign) {
 }
 
 void Ledger::Recount(Occurrence& o, Day day) {
-  o.tally = PartTally{};
-  for (const Part& p : o.parts) Tally(o, p, day, +1);
+  PartTally t;
+  const Day on = TallyDay(o, day);
+  for (const Part& p : o.parts) {
+    const Share s = ShareOf(p, on);
+    t.held += s.held;
+    t.started += s.started;
+    t.exempt += s.exempt;
+    if (s.done) t.done.push_back(p.completed_on);
+  }
+  std::sort(t.done.begin(), t.done.end());
+  o.tally = std::move(t);
 }
 
 void Ledger::Settle(const Task& t, Occurrence& o) {
@@ -92,21 +104,16 @@ bool Ledger::NamedIn(std::string_view agency, const Task& t) const {
   return in(t.lead) || in(t.coordinating);
 }
 
-void Ledger::HoldParts(Task& t, Day day) {
+Ledger::Holders Ledger::HoldersOf(const Task& t) const {
   // The holders: members of each group the task names, but not agencies it names itself (they
   // act on the occurrence as a whole), nor groups within groups.
-  struct Holder {
-    uint32_t member;
-    bool lead;
-    Day joined;
-  };
-  std::vector<Holder> holders;
-  bool group_led = !t.lead.empty();
+  Holders out;
+  out.group_led = !t.lead.empty();
   const auto add = [&](const std::vector<std::string>& ids, bool lead) {
     for (const std::string& id : ids) {
       const Agency* g = FindAgency(id);
       const bool group = g && g->kind == AgencyKind::kGroup;
-      if (lead && !group) group_led = false;
+      if (lead && !group) out.group_led = false;
       if (!group) continue;
       for (size_t i = 0; i < g->members.size(); ++i) {
         const std::string& m = g->members[i];
@@ -114,18 +121,18 @@ void Ledger::HoldParts(Task& t, Day day) {
         if (!member || member->kind == AgencyKind::kGroup || NamedIn(m, t)) continue;
         const std::optional<uint32_t> no = AgencyNo(m);
         if (!no) continue;
-        holders.push_back({*no, lead, i < g->joined.size() ? g->joined[i] : kAlways});
+        out.list.push_back({*no, lead, i < g->joined.size() ? g->joined[i] : kAlways});
       }
     }
   };
   add(t.lead, true);
   add(t.coordinating, false);
-  std::sort(holders.begin(), holders.end(),
+  std::sort(out.list.begin(), out.list.end(),
             [](const Holder& a, const Holder& b) { return a.member < b.member; });
   // A member of two groups the task names holds one part: a lead's if either leads, from the
   // earlier of its two days.
   std::vector<Holder> unique;
-  for (const Holder& h : holders) {
+  for (const Holder& h : out.list) {
     if (!unique.empty() && unique.back().member == h.member) {
       unique.back().lead |= h.lead;
       unique.back().joined = std::min(unique.back().joined, h.joined);
@@ -133,8 +140,16 @@ void Ledger::HoldParts(Task& t, Day day) {
       unique.push_back(h);
     }
   }
-  t.group_led = group_led && !unique.empty();
+  out.list = std::move(unique);
+  out.group_led = out.group_led && !out.list.empty();
+  return out;
+}
 
+void Ledger::HoldParts(Task& t, Day day) { HoldParts(t, HoldersOf(t), day); }
+
+void Ledger::HoldParts(Task& t, const Holders& holders, Day day) {
+  t.group_led = holders.group_led;
+  const std::vector<Holder>& unique = holders.list;
   for (uint32_t index = 0; index < t.occurrences.size(); ++index) {
     Occurrence& o = t.occurrences[index];
     if (o.dropped || (o.parts.empty() && unique.empty())) continue;
@@ -176,10 +191,15 @@ void Ledger::HoldParts(Task& t, Day day) {
 }
 
 void Ledger::HoldPartsOfGroup(std::string_view group, Day day) {
+  // Tasks naming the same agencies have the same holders: worked out once for all of them (a
+  // department's plan gives hundreds of tasks to one group).
+  std::map<std::pair<std::vector<std::string>, std::vector<std::string>>, Holders> holders;
   for (auto& [id, t] : tasks_) {
     if (!NamedIn(group, *t)) continue;
+    auto it = holders.find({t->lead, t->coordinating});
+    if (it == holders.end()) it = holders.emplace(std::pair{t->lead, t->coordinating}, HoldersOf(*t)).first;
     UnindexAll(*t);
-    HoldParts(*t, day);
+    HoldParts(*t, it->second, day);
     IndexAll(*t);
   }
 }

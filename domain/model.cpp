@@ -62,6 +62,13 @@ std::string_view ToString(Category category) {
   return "?";
 }
 
+const ReportParticulars* Plan::ReportOf(Date as_of) const {
+  for (const ReportParticulars& r : reports) {
+    if (r.as_of == as_of) return &r;
+  }
+  return nullptr;
+}
+
 Day DayOf(Date d) { return static_cast<Day>(DaysFromCivil(d)); }
 
 std::optional<Date> DateOfDay(Day d) {

@@ -49,6 +49,26 @@ struct Section {
   std::string parent;  // code of the enclosing section, empty at the top
 };
 
+// What the department preparing a plan's report writes around its counts, for the report of one
+// day: who issues it, its number and place, who signs it and whom it goes to, and the narrative
+// every such report has. The latest recorded for a day is the one in force.
+struct ReportParticulars {
+  Date as_of;                   // the day the report counts to
+  std::string issuer;           // the issuing agency's id; empty: the plan's authority
+  std::string number;           // "15/BC-SGDĐT"; empty: left for the office to fill in
+  std::string place;            // "Hải Phòng"; empty: the issuer's province
+  std::optional<Date> dated;    // the day it is signed; none: the report's own day
+  std::string signer_title;     // "GIÁM ĐỐC", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+  std::string signer_name;
+  std::string recipients;       // "Nơi nhận", one per line
+  std::string assessment;       // Đánh giá chung
+  std::string shortcomings;     // Tồn tại, hạn chế và nguyên nhân
+  std::string recommendations;  // Kiến nghị
+  std::string proposals;        // Đề xuất
+  std::string prepared_by;      // who recorded it (an actor label)
+  int64_t prepared_at_ms = 0;
+};
+
 struct Plan {
   std::string id;
   std::string title;
@@ -64,6 +84,9 @@ struct Plan {
   // agency reads the report of the tasks it leads or coordinates. true: also every agency with
   // a task in the plan (a plan whose progress its participants review together).
   bool open_to_participants = false;
+  std::vector<ReportParticulars> reports;  // by as_of, one per day
+
+  const ReportParticulars* ReportOf(Date as_of) const;
 };
 
 enum class OccurrenceStatus : uint8_t {

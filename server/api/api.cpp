@@ -65,6 +65,7 @@ Api::Api(App& app, ApiOptions options)
       },
       {}, /*public_route=*/true);
   AddReadRoutes();
+  AddReportRoutes();
   AddTaskListRoutes();
   AddStreamRoutes();
   AddCommandRoutes();

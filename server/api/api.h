@@ -24,6 +24,7 @@
 #include "server/http/request_target.h"
 #include "server/http/static_files.h"
 #include "server/views/calendar.h"
+#include "server/views/views.h"
 
 namespace taskledger::server {
 
@@ -111,6 +112,7 @@ class Api {
   void AddHistoryRoutes();
   void AddImportRoutes();
   void AddReadRoutes();
+  void AddReportRoutes();
   void AddTaskListRoutes();
   void AddStreamRoutes();
   void AddWebhookRoutes();
@@ -121,6 +123,8 @@ class Api {
   // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming
   // `what` ("this token"), and returns true.
   bool OverRate(const Call& c, const std::string& id, std::string_view what);
+  // The log's position `l` is folded to, and that event's chained hash.
+  ReportHead HeadOf(const domain::Ledger& l) const;
   // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
   // revoke: 404 when not, 409 when revoked already, else 200 once the revocation is durable.
   void Revoke(const Call& c, const std::string& id, std::string_view what,

@@ -1,4 +1,5 @@
-// Read routes: agencies, plans, a task, reports, the log and its audit (task lists: api_tasks.cpp).
+// Read routes: agencies, plans, a task, the log and its audit (task lists: api_tasks.cpp; reports:
+// api_reports.cpp).
 #include <spdlog/spdlog.h>
 
 #include "domain/codec.h"
@@ -187,76 +188,6 @@ void Api::AddReadRoutes() {
     res.body() = std::move(*bytes);
     c.reply(std::move(res));
   });
-
-  Add(http::verb::get, "/v1/plans/{}/report",
-      [this](Call& c) {
-        std::optional<Date> as_of;
-        if (!DateParam(c, "as_of", &as_of)) return;
-        const std::string format = c.query.count("format") ? c.query.at("format") : "json";
-        if (format != "json" && format != "csv" && format != "html" && format != "docx" &&
-            format != "xlsx") {
-          return c.Fail(BadRequest("format must be json, csv, html, docx or xlsx", "format"));
-        }
-        // Two readings of a past day: "then", as it was recorded by that day's end (what an
-        // auditor asks), or "now", as it is now known to have stood (completions recorded later
-        // count from the day they took effect).
-        const std::string known = c.query.count("known") ? c.query.at("known") : "then";
-        const Date date = as_of.value_or(Today(app_));
-        // Who reads what is decided on the plan as it is now: an agency outside the plan reads
-        // nothing of it, one inside reads its own tasks' report, or the whole of an open plan.
-        const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
-          const Plan* p = l.FindPlan(c.params[0]);
-          return p ? static_cast<int>(PlanAccess(c, l, *p)) : -1;
-        });
-        if (reach == -1) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
-        if (reach == static_cast<int>(PlanReach::kNone)) return c.Fail(NotParticipant(c.params[0]));
-        const std::string only_for =
-            reach == static_cast<int>(PlanReach::kOwnTasks) ? c.who.agency : std::string();
-        const auto answer = [&](const Ledger& l) {
-          auto report = l.Report(c.params[0], date, only_for);
-          if (!report.ok()) return c.Fail(FromStatus(report.status()));
-          if (format == "csv") {
-            Response res{http::status::ok, c.req.version()};
-            res.set(http::field::content_type, "text/csv; charset=utf-8");
-            res.set(http::field::content_disposition,
-                    "attachment; filename=\"" + c.params[0] + "-" + ToIso(date) + ".csv\"");
-            res.body() = ReportCsv(l, *report);
-            return c.reply(std::move(res));
-          }
-          if (format == "docx" || format == "xlsx") {
-            auto bytes = format == "docx" ? ReportDocx(l, *report) : ReportXlsx(l, *report);
-            if (!bytes.ok()) return c.Fail(FromStatus(bytes.status()));
-            Response res{http::status::ok, c.req.version()};
-            res.set(http::field::content_type,
-                    format == "docx" ? office::kDocxType : office::kXlsxType);
-            res.set(http::field::content_disposition, "attachment; filename=\"bao-cao-" +
-                                                          c.params[0] + "-" + ToIso(date) + "." +
-                                                          format + "\"");
-            res.body() = std::move(*bytes);
-            return c.reply(std::move(res));
-          }
-          if (format == "html") {
-            // The printable official report: a document of its own, styled inline, no scripts.
-            Response res{http::status::ok, c.req.version()};
-            res.set(http::field::content_type, "text/html; charset=utf-8");
-            res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-            res.set("X-Content-Type-Options", "nosniff");
-            res.body() = ReportHtml(l, *report);
-            return c.reply(std::move(res));
-          }
-          c.JsonText(http::status::ok, ReportJson(*report, known));
-        };
-        if (!as_of || !(*as_of < Today(app_)) || known == "now") {
-          return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
-        }
-        // As it stood then: the nearest checkpoint of that plan and the log after it.
-        auto past = app_.LedgerAsOf(*as_of, c.params[0]);
-        if (!past.ok()) return c.Fail(FromStatus(past.status()));
-        answer(**past);
-      },
-      {{"as_of", ParamKind::kDate},
-       {"known", ParamKind::kEnum, {"then", "now"}},
-       {"format", ParamKind::kEnum, {"json", "csv", "html", "docx", "xlsx"}}});
 
   Add(http::verb::get, "/v1/events",
       [this](Call& c) {

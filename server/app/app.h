@@ -181,11 +181,14 @@ class App {
   // The Ledger as it stood at the end of `day` (Vietnam time): the nearest checkpoint at or
   // before then and the log after it, folded, or one of the last few asked for, kept. With
   // `plan`, a ledger that holds only that plan's tasks (everything else whole), which reads only
-  // that plan's part of the checkpoint: for questions about one plan. Thread-safe.
+  // that plan's part of the checkpoint: for questions about one plan. `for_reports`: without
+  // the members' parts' details (their files and words), which reports never read and which
+  // are most of a big plan's checkpoint. Thread-safe.
   Result<std::shared_ptr<const domain::Ledger>> LedgerAsOf(domain::Date day,
-                                                           std::string_view plan = {}) const;
+                                                           std::string_view plan = {},
+                                                           bool for_reports = false) const;
   // Many past days (in order) in one pass: `at(i, ledger)` sees the ledger as it stood at the
-  // end of days[i], each in turn; between two days far apart it jumps to a checkpoint rather than
+  // end of days[i], each in turn, for reports (without parts' details); between two days far apart it jumps to a checkpoint rather than
   // fold all the events between. `plan` as for LedgerAsOf. For report series. `plan_only`: the
   // caller reads only the plan's own report (no agency's view of it), so a jump takes just the
   // plan and its tasks from the checkpoint, keeping the agencies loaded first.
@@ -211,11 +214,12 @@ class App {
  private:
   explicit App(AppOptions options);
   // The log up to the end of `day`, from the nearest checkpoint.
-  Result<std::unique_ptr<State>> FoldAsOf(domain::Date day, std::string_view plan) const;
+  Result<std::unique_ptr<State>> FoldAsOf(domain::Date day, std::string_view plan,
+                                          bool details) const;
   // The state at `position`: from `state` when it is not far behind, else from the nearest
   // checkpoint (with `plan_only`, just the plan's part of it); the ledger is left in a replay.
   Status FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state,
-                bool plan_only = false) const;
+                bool plan_only = false, bool details = true) const;
   // Folds the log up to `to_position`; a failure is fatal (on_fold_failure).
   void CatchUp(uint64_t to_position);
   Status Fold(uint64_t to_position, Progress* progress = nullptr);
@@ -229,6 +233,7 @@ class App {
   struct Past {
     domain::Date day;
     std::string plan;
+    bool details;  // with the parts' details (not only for reports)
     std::shared_ptr<const State> state;
   };
   mutable std::mutex past_mu_;

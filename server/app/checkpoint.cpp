@@ -22,7 +22,16 @@ constexpr std::string_view kEndMagic = "TLCKEND\n";
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 32 + 8 + 8 + 4;
 constexpr size_t kTrailerBytes = 8 + 4 + 8;
 
-enum class Kind : uint64_t { kShared, kTokens, kWebhooks, kIdem, kTasks, kPlan, kCounts };
+enum class Kind : uint64_t {
+  kShared,
+  kTokens,
+  kWebhooks,
+  kIdem,
+  kTasks,
+  kPlan,
+  kCounts,
+  kPartDetails,  // a plan's members' parts' words, files and requests: what reports never read
+};
 
 struct Entry {
   Kind kind;
@@ -177,9 +186,11 @@ void EncodeSections(const State& state,
   state.ledger.EncodePlans([&](std::string_view plan, std::string_view bytes) {
     sink(static_cast<int>(Kind::kPlan), plan, bytes);
   });
-  state.ledger.EncodeTasks([&](std::string_view plan, std::string_view tasks) {
-    sink(static_cast<int>(Kind::kTasks), plan, tasks);
-  });
+  state.ledger.EncodeTasks(
+      [&](std::string_view plan, std::string_view tasks, std::string_view details) {
+        sink(static_cast<int>(Kind::kTasks), plan, tasks);
+        if (!details.empty()) sink(static_cast<int>(Kind::kPartDetails), plan, details);
+      });
 }
 
 Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
@@ -297,7 +308,7 @@ Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in
     e.size = r.U64();
     e.raw_size = r.U64();
     e.crc = r.U64();
-    if (e.kind > Kind::kCounts || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
+    if (e.kind > Kind::kPartDetails || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
       return Status::Corruption(path + ": its index is damaged");
     }
     // The four shared sections come first, in order; then plans, tasks and counts.
@@ -327,7 +338,7 @@ Status ReadSection(const CheckpointInfo& info, const Input& in, const Entry& e, 
 }  // namespace
 
 Status LoadCheckpoint(const CheckpointInfo& info, State& state,
-                      const std::set<std::string, std::less<>>* plans) {
+                      const std::set<std::string, std::less<>>* plans, bool details) {
   Input in(info.path);
   auto index = ReadIndex(info, in);
   if (!index.ok()) return index.status();
@@ -335,7 +346,10 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
   std::string raw;
   for (size_t i = 0; i < index->size(); ++i) {
     const Entry& e = (*index)[i];
-    if (e.kind == Kind::kCounts || (i >= 4 && plans && !plans->contains(e.name))) continue;
+    if (e.kind == Kind::kCounts || (e.kind == Kind::kPartDetails && !details) ||
+        (i >= 4 && plans && !plans->contains(e.name))) {
+      continue;
+    }
     if (Status s = ReadSection(info, in, e, raw); !s.ok()) return s;
     Status s = Status::Ok();
     switch (e.kind) {
@@ -357,6 +371,9 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
         break;
       case Kind::kPlan:
         s = state.ledger.DecodePlan(raw);
+        break;
+      case Kind::kPartDetails:  // after its plan's tasks, as written
+        s = state.ledger.DecodePartDetails(raw);
         break;
       case Kind::kCounts:
         break;

@@ -8,8 +8,9 @@
 //           | i64 recorded_at_ms of that event | i64 the day (days since 1970) it closes | u32 crc
 //   sections, back to back: the Ledger's shared part (agencies, groups, names), tokens,
 //           webhooks and email addresses, idempotency keys, then each plan, then each plan's tasks
-//           (events/util/binary.h forms), then each plan's report counts as of the day
-//           (domain::PlanCounts: derived, so not part of the canonical state)
+//           (events/util/binary.h forms) each followed by its members' parts' details when it
+//           has any, then each plan's report counts as of the day (domain::PlanCounts:
+//           derived, so not part of the canonical state)
 //   index   u64 count, then per section: u64 kind | str name (the plan) | u64 offset
 //           | u64 stored size | u64 decoded size | u64 crc32 of the stored bytes
 // Sections are stored compressed (zstd, level 1).
@@ -31,8 +32,8 @@ namespace taskledger::server {
 
 // 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
 // 5: each plan's report counts; 6: email addresses beside the webhooks; 7: an address's own
-// reminder days and its last digest.
-inline constexpr uint32_t kCheckpointFormat = 7;
+// reminder days and its last digest; 8: members' parts, their details apart.
+inline constexpr uint32_t kCheckpointFormat = 8;
 
 struct CheckpointInfo {
   std::string path;
@@ -53,7 +54,7 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
 
 // A checkpoint's sections in order, each to `sink(kind, plan, bytes)`: kind 0-3 the Ledger's
 // shared part, tokens, webhooks, idempotency keys (plan empty), then kind 5 each plan and kind 4
-// each plan's tasks.
+// each plan's tasks, each followed by kind 7, its parts' details, when it has any.
 // The form is canonical: equal states give equal sections.
 void EncodeSections(
     const State& state,
@@ -63,15 +64,19 @@ void EncodeSections(
 Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path);
 
 // Loads the checkpoint at `path` into `state`, which must be new. With `plans`, only those plans'
-// tasks are read (the state is then limited to them: Ledger::LimitToPlans). Leaves the ledger in
-// a replay (Ledger::BeginReplay), for the caller to fold the tail and then EndReplay(). Any
-// damage is kCorruption, and `state` must then be thrown away.
+// tasks are read (the state is then limited to them: Ledger::LimitToPlans). Without `details`,
+// the members' parts' details are left out: a state for reports, which only count (a plan of
+// 2,500 schools' parts loads several times faster). Leaves the ledger in a replay
+// (Ledger::BeginReplay), for the caller to fold the tail and then EndReplay(). Any damage is
+// kCorruption, and `state` must then be thrown away.
 Status LoadCheckpoint(const CheckpointInfo& info, State& state,
-                      const std::set<std::string, std::less<>>* plans = nullptr);
+                      const std::set<std::string, std::less<>>* plans = nullptr,
+                      bool details = true);
 
 // Moves a state limited to `plan` (in a replay) to the checkpoint's position by taking that plan
-// and its tasks from it, keeping the state's agencies, groups, tokens and the rest: what a
-// whole-plan report needs, and nothing it does not (Ledger::ReplacePlanPart).
+// and its tasks (without their parts' details) from it, and its agencies and groups, keeping
+// the state's tokens and the rest: what a whole-plan report needs, and nothing it does not
+// (Ledger::ReplacePlanPart).
 Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& state);
 
 // The report counts of `plan` as of the checkpoint's day, saved when it was written (none: the

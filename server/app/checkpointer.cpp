@@ -85,7 +85,7 @@ void Checkpoints::SetAside(const CheckpointInfo& info, const std::string& why) c
 
 std::optional<CheckpointInfo> Checkpoints::LoadNearest(
     uint64_t position, std::unique_ptr<State>& state,
-    const std::set<std::string, std::less<>>* plans) const {
+    const std::set<std::string, std::less<>>* plans, bool details) const {
   state = std::make_unique<State>();
   if (options_.enabled) {
     std::vector<CheckpointInfo> all = List();
@@ -107,7 +107,7 @@ std::optional<CheckpointInfo> Checkpoints::LoadNearest(
                           " is not the one it was taken at (another hash, or the log is shorter)");
         continue;
       }
-      Status s = LoadCheckpoint(*it, *state, plans);
+      Status s = LoadCheckpoint(*it, *state, plans, details);
       if (s.ok()) return *it;
       if (s.code() == Status::Code::kCorruption) {
         SetAside(*it, s.message());

@@ -57,12 +57,13 @@ class Checkpoints {
   // Loads into `state` the newest checkpoint at or before `position` that is whole, of
   // this build's format and matches the log (the hash of the event at its position). Those that
   // do not are moved aside (*.ckpt.bad) with a log line saying why, and an older one is tried.
-  // None usable: nullopt, and `state` is left new. With `plans`, only those plans' tasks.
-  // `state` is always replaced, and left in a replay (Ledger::BeginReplay) for the caller to
-  // fold the tail and then end.
+  // None usable: nullopt, and `state` is left new. With `plans`, only those plans' tasks;
+  // without `details`, without their parts' details (LoadCheckpoint). `state` is always
+  // replaced, and left in a replay (Ledger::BeginReplay) for the caller to fold the tail and
+  // then end.
   std::optional<CheckpointInfo> LoadNearest(
       uint64_t position, std::unique_ptr<State>& state,
-      const std::set<std::string, std::less<>>* plans = nullptr) const;
+      const std::set<std::string, std::less<>>* plans = nullptr, bool details = true) const;
 
   // Whether the log's event at the checkpoint's position has the checkpoint's hash (false when
   // the log is shorter); an error when the log cannot be read.

@@ -18,20 +18,22 @@ std::shared_ptr<const domain::Ledger> LedgerOf(std::shared_ptr<const State> stat
 }  // namespace
 
 Result<std::shared_ptr<const domain::Ledger>> App::LedgerAsOf(domain::Date day,
-                                                              std::string_view plan) const {
+                                                              std::string_view plan,
+                                                              bool for_reports) const {
   // Only days already over are kept: later events are recorded after their end.
   const bool over = domain::EndOfDayUtcMs(day) < NowMs();
   if (over) {
     std::lock_guard lock(past_mu_);
     for (auto it = past_.begin(); it != past_.end(); ++it) {
-      // A ledger of every plan answers for one plan too.
-      if (it->day == day && (it->plan.empty() || it->plan == plan)) {
+      // A ledger of every plan answers for one plan too; one with the details for reports.
+      if (it->day == day && (it->plan.empty() || it->plan == plan) &&
+          (it->details || for_reports)) {
         past_.splice(past_.begin(), past_, it);
         return LedgerOf(past_.front().state);
       }
     }
   }
-  auto folded = FoldAsOf(day, plan);
+  auto folded = FoldAsOf(day, plan, !for_reports);
   if (!folded.ok()) return folded.status();
   std::shared_ptr<const State> state = std::move(*folded);
   // A whole past state of a big store costs as much memory as the live one: only one plan's,
@@ -39,18 +41,18 @@ Result<std::shared_ptr<const domain::Ledger>> App::LedgerAsOf(domain::Date day,
   const bool small = !plan.empty() || state->ledger.task_count() <= kKeepWholeTasks;
   if (over && small && options_.past_cache > 0) {
     std::lock_guard lock(past_mu_);
-    past_.push_front({day, std::string(plan), state});
+    past_.push_front({day, std::string(plan), !for_reports, state});
     while (past_.size() > options_.past_cache) past_.pop_back();
   }
   return LedgerOf(state);
 }
 
 Status App::FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state,
-                   bool plan_only) const {
+                   bool plan_only, bool details) const {
   const std::set<std::string, std::less<>> plans{std::string(plan)};
   const auto* scope = plan.empty() ? nullptr : &plans;
   if (!state || state->position() > position) {
-    checkpoints_->LoadNearest(position, state, scope);
+    checkpoints_->LoadNearest(position, state, scope, details);
   } else if (position - state->position() > options_.jump_events) {
     // The newest checkpoint at or before `position`, if it is far enough past this state to be
     // worth loading: whole, or for `plan_only` just the plan's part (a damaged one: whole).
@@ -61,7 +63,7 @@ Status App::FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<Sta
         const Result<bool> matches = checkpoints_->Matches(*c);
         const bool part =
             plan_only && scope && matches.ok() && *matches && LoadPlanPart(*c, plan, *state).ok();
-        if (!part) checkpoints_->LoadNearest(position, state, scope);
+        if (!part) checkpoints_->LoadNearest(position, state, scope, details);
       }
       break;
     }
@@ -69,7 +71,8 @@ Status App::FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<Sta
   return state->FoldLog(*store_, position);
 }
 
-Result<std::unique_ptr<State>> App::FoldAsOf(domain::Date day, std::string_view plan) const {
+Result<std::unique_ptr<State>> App::FoldAsOf(domain::Date day, std::string_view plan,
+                                             bool details) const {
   auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
   if (!until.ok()) return until.status();
   if (*until == 0) {
@@ -83,7 +86,7 @@ Result<std::unique_ptr<State>> App::FoldAsOf(domain::Date day, std::string_view 
     }
   }
   std::unique_ptr<State> state;
-  if (Status s = FoldTo(*until, plan, state); !s.ok()) return s;
+  if (Status s = FoldTo(*until, plan, state, false, details); !s.ok()) return s;
   state->ledger.EndReplay();
   return state;
 }
@@ -98,7 +101,7 @@ Status App::FoldThrough(const std::vector<domain::Date>& days, std::string_view 
   for (size_t i = 0; i < days.size(); ++i) {
     auto until = store_->PositionAt(domain::EndOfDayUtcMs(days[i]));
     if (!until.ok()) return until.status();
-    if (Status s = FoldTo(*until, plan, state, plan_only); !s.ok()) return s;
+    if (Status s = FoldTo(*until, plan, state, plan_only, /*details=*/false); !s.ok()) return s;
     // Queries need the indexes; the next stretch is folded in a replay again.
     state->ledger.EndReplay();
     at(i, state->ledger);

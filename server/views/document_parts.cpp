@@ -197,6 +197,44 @@ std::vector<TaskLine> Upcoming(const std::vector<TaskLine>& lines, Date as_of, i
   return out;
 }
 
+ReportFrame FrameOf(const Ledger& l, const Plan& plan, Date as_of, const ReportParticulars* p) {
+  ReportFrame f;
+  const std::string issuer_id = p && !p->issuer.empty() ? p->issuer : plan.authority;
+  const Agency* issuer = l.FindAgency(issuer_id);
+  const Agency* parent = issuer ? l.FindAgency(issuer->parent) : nullptr;
+  f.issuer = issuer ? issuer->name : issuer_id;
+  f.over = parent ? Abbreviated(parent->name) : "";
+  // The office code comes from the plan's number when the plan's own authority reports.
+  const std::string code = issuer_id == plan.authority ? IssuerCode(plan.number) : "";
+  f.number = p && !p->number.empty() ? "Số: " + p->number
+                                     : "Số:        /BC" + (code.empty() ? "" : "-" + code);
+  std::string place = p && !p->place.empty() ? p->place : PlaceOf(l, issuer_id);
+  f.place_date = (place.empty() ? "……" : place) + ", " +
+                 DateLineVi(p && p->dated ? *p->dated : as_of);
+  f.signer_title = p && !p->signer_title.empty() ? p->signer_title : "THỦ TRƯỞNG CƠ QUAN";
+  if (p) f.signer_name = p->signer_name;
+  const std::string recipients =
+      p && !p->recipients.empty()
+          ? p->recipients
+          : "- Cơ quan cấp trên (để báo cáo);\n- Các cơ quan chủ trì, phối hợp;\n- Lưu: VT.";
+  for (size_t at = 0; at <= recipients.size();) {
+    const size_t end = std::min(recipients.find('\n', at), recipients.size());
+    if (end > at) f.recipients.push_back(recipients.substr(at, end - at));
+    at = end + 1;
+  }
+  if (p) {
+    const std::pair<const char*, const std::string*> written[] = {
+        {"ĐÁNH GIÁ CHUNG", &p->assessment},
+        {"TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", &p->shortcomings},
+        {"KIẾN NGHỊ", &p->recommendations},
+        {"ĐỀ XUẤT", &p->proposals}};
+    for (const auto& [title, text] : written) {
+      if (!text->empty()) f.sections.emplace_back(title, *text);
+    }
+  }
+  return f;
+}
+
 std::string IssuerCode(const std::string& plan_number) {
   const size_t slash = plan_number.find('/');
   if (slash == std::string::npos) return "";

@@ -73,6 +73,22 @@ inline constexpr int kUpcomingDays = 30;
 std::vector<TaskLine> Upcoming(const std::vector<TaskLine>& lines, domain::Date as_of,
                                int days = kUpcomingDays);
 
+// What frames a report's counts, as the printed page and the Word file both write it (so they
+// agree): the header block, the signer, the recipients, and the narrative sections — from the
+// particulars recorded for the report's day, or the plan's defaults where they say nothing.
+struct ReportFrame {
+  std::string over;        // the authority above the issuer, abbreviated ("UBND THÀNH PHỐ …")
+  std::string issuer;      // the issuing agency's name, as written
+  std::string number;      // "Số: 15/BC-SGDĐT", or "Số:        /BC-SGDĐT" left to fill in
+  std::string place_date;  // "Hải Phòng, ngày 31 tháng 12 năm 2026"
+  std::string signer_title, signer_name;
+  std::vector<std::string> recipients;  // "- Sở Giáo dục và Đào tạo (để báo cáo);" …
+  // The narrative sections written, in order, each with its heading: (title, text).
+  std::vector<std::pair<std::string, std::string>> sections;
+};
+ReportFrame FrameOf(const domain::Ledger& l, const domain::Plan& plan, domain::Date as_of,
+                    const domain::ReportParticulars* p);
+
 // The issuing office's code in a plan number ("68/KH-SGDĐT" -> "SGDĐT"), for the report's own
 // number line; empty when the number has none.
 std::string IssuerCode(const std::string& plan_number);

@@ -4,6 +4,7 @@
 
 #include "domain/csv.h"
 #include "domain/text.h"
+#include "server/office/text_decode.h"
 #include "server/views/document_parts.h"
 #include "server/views/views.h"
 
@@ -15,7 +16,7 @@ namespace {
 
 using parts::kShown;
 
-constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI"};
+constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"};
 
 constexpr std::string_view kStyle = R"(
   @page { size: A4 landscape; margin: 18mm 15mm; }
@@ -23,6 +24,13 @@ constexpr std::string_view kStyle = R"(
   .head { display: grid; grid-template-columns: 1fr 1.3fr; text-align: center; }
   .head p { margin: 0; }
   .upper { text-transform: uppercase; font-weight: bold; }
+  .rule::after { content: ""; display: block; width: 35%; margin: 2px auto 0; border-top: 1px solid #000; }
+  .number { margin-top: 6px !important; }
+  .text { text-indent: 1.27cm; text-align: justify; margin: 4px 0; }
+  .to { font-weight: bold; font-style: italic; margin: 0; }
+  .to-line { font-size: 11pt; margin: 0; }
+  .hint { font-style: italic; font-weight: normal; }
+  .signer { margin-top: 64px !important; }
   .motto { font-weight: bold; text-decoration: underline; text-underline-offset: 3px; }
   .place { font-style: italic; margin-top: 6px !important; }
   h1 { text-align: center; font-size: 15pt; margin: 18px 0 2px; }
@@ -36,6 +44,7 @@ constexpr std::string_view kStyle = R"(
   td.n { text-align: right; white-space: nowrap; }
   .sign { display: grid; grid-template-columns: 1fr 1fr; margin-top: 24px; }
   .sign div:last-child { text-align: center; font-weight: bold; }
+  .sign p { margin: 0; }
   .note { font-size: 10.5pt; font-style: italic; }
   @media print { body { padding: 0; } .noprint { display: none; } }
 )";
@@ -77,7 +86,7 @@ std::string_view CategoryLabelVi(Category c) {
     case Category::kCompletedLate:
       return "Hoàn thành nhưng quá hạn";
     case Category::kInProgressWithinDeadline:
-      return "Đang thực hiện, trong thời hạn";
+      return "Chưa hoàn thành, còn trong thời hạn";
     case Category::kOverdue:
       return "Chưa hoàn thành, quá hạn";
     case Category::kNotYetDue:
@@ -115,9 +124,10 @@ std::string PlanMatrixCsv(const Ledger& l, const Plan& plan, Date today) {
   return out;
 }
 
-std::string ReportHtml(const Ledger& l, const PlanReport& r) {
+std::string ReportHtml(const Ledger& l, const PlanReport& r, const ReportParticulars* particulars) {
   const Plan& plan = *r.plan;
-  const Agency* authority = l.FindAgency(plan.authority);
+  // The same header, signer and sections as the Word file's (document_parts.h).
+  const parts::ReportFrame frame = parts::FrameOf(l, plan, r.as_of, particulars);
   std::string h;
   h.reserve(64 * 1024);
   h += "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n"
@@ -127,12 +137,13 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
   h += "</title>\n<style>";
   h += kStyle;
   h += "</style></head>\n<body>\n<div class=\"head\"><div>";
-  h += "<p class=\"upper\">" + EscapeHtml(authority ? authority->name : plan.authority) + "</p>";
-  h += "<p>Số: &nbsp; &nbsp; &nbsp; /BC</p></div><div>";
+  // Upper-cased as the Word file writes them (Vietnamese letters included), not by the browser.
+  if (!frame.over.empty()) h += "<p>" + EscapeHtml(office::UpperVi(frame.over)) + "</p>";
+  h += "<p class=\"upper rule\">" + EscapeHtml(office::UpperVi(frame.issuer)) + "</p>";
+  h += "<p class=\"number\">" + EscapeHtml(frame.number) + "</p></div><div>";
   h += "<p class=\"upper\">Cộng hòa xã hội chủ nghĩa Việt Nam</p>";
   h += "<p class=\"motto\">Độc lập - Tự do - Hạnh phúc</p>";
-  h += "<p class=\"place\">ngày " + std::to_string(r.as_of.day) + " tháng " +
-       std::to_string(r.as_of.month) + " năm " + std::to_string(r.as_of.year) + "</p>";
+  h += "<p class=\"place\">" + EscapeHtml(frame.place_date) + "</p>";
   h += "</div></div>\n<h1>BÁO CÁO</h1>\n<p class=\"sub\">Kết quả thực hiện " +
        EscapeHtml(plan.title);
   if (!plan.number.empty()) h += " (Kế hoạch số " + EscapeHtml(plan.number) + ")";
@@ -214,9 +225,22 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r) {
     }
     h += "</tbody></table>\n";
   }
-  h += "<div class=\"sign\"><div class=\"note\">Báo cáo lập từ sổ theo dõi TaskLedger; số liệu "
-       "tính theo từng mốc thời hạn của nhiệm vụ, tại thời điểm cuối ngày " +
-       ToDmy(r.as_of) + ".</div><div>NGƯỜI LẬP BÁO CÁO</div></div>\n</body></html>\n";
+  for (const auto& [title, words] : frame.sections) {
+    heading(title);
+    for (size_t at = 0; at <= words.size();) {
+      const size_t end = std::min(words.find('\n', at), words.size());
+      if (end > at) h += "<p class=\"text\">" + EscapeHtml(words.substr(at, end - at)) + "</p>\n";
+      at = end + 1;
+    }
+  }
+  h += "<div class=\"sign\"><div><p class=\"to\">Nơi nhận:</p>";
+  for (const std::string& line : frame.recipients) h += "<p class=\"to-line\">" + EscapeHtml(line) + "</p>";
+  h += "<p class=\"note\">Báo cáo lập từ sổ theo dõi TaskLedger; số liệu tính theo từng mốc thời "
+       "hạn của nhiệm vụ, tại thời điểm cuối ngày " +
+       ToDmy(r.as_of) + ".</p></div><div><p>" + EscapeHtml(frame.signer_title) + "</p>";
+  h += "<p class=\"hint\">(Ký, ghi rõ họ tên, đóng dấu)</p>";
+  if (!frame.signer_name.empty()) h += "<p class=\"signer\">" + EscapeHtml(frame.signer_name) + "</p>";
+  h += "</div></div>\n</body></html>\n";
   return h;
 }
 

@@ -32,7 +32,10 @@ Result<std::string> PlanMatrixXlsx(const domain::Ledger& l, const domain::Plan& 
 // block, number and date lines, BÁO CÁO and subject, the groups overall / by section / by lead
 // agency as Word tables with repeated header rows, overdue and upcoming tasks, Nơi nhận and the
 // signature block, page numbers from page 2).
-Result<std::string> ReportDocx(const domain::Ledger& l, const domain::PlanReport& r);
+// `particulars`: what the department recorded for the report's day (issuer, number, place,
+// signer, recipients, narrative), or null for the plan's defaults (document_parts.h, FrameOf).
+Result<std::string> ReportDocx(const domain::Ledger& l, const domain::PlanReport& r,
+                               const domain::ReportParticulars* particulars = nullptr);
 // The same tables as a workbook: one sheet each, then every task line.
 Result<std::string> ReportXlsx(const domain::Ledger& l, const domain::PlanReport& r);
 
@@ -47,6 +50,8 @@ Result<std::string> PartsXlsx(const domain::Task& t, const domain::Occurrence& o
 
 // The report as a self-contained, printable HTML page in Vietnamese: heading, the plan's number,
 // the as-of date, the groups overall, by section and by lead agency, and the tasks of each group.
-std::string ReportHtml(const domain::Ledger& l, const domain::PlanReport& r);
+// With the same header, signer, recipients and narrative as the Word file.
+std::string ReportHtml(const domain::Ledger& l, const domain::PlanReport& r,
+                       const domain::ReportParticulars* particulars = nullptr);
 
 }  // namespace taskledger::server

@@ -69,10 +69,9 @@ void TaskTable(pugi::xml_node body, const std::vector<parts::TaskLine>& lines) {
   }
 }
 
-std::string DocumentXml(const Ledger& l, const PlanReport& r) {
+std::string DocumentXml(const Ledger& l, const PlanReport& r, const ReportParticulars* particulars) {
   const Plan& plan = *r.plan;
-  const Agency* authority = l.FindAgency(plan.authority);
-  const Agency* parent = authority ? l.FindAgency(authority->parent) : nullptr;
+  const parts::ReportFrame frame = parts::FrameOf(l, plan, r.as_of, particulars);
   pugi::xml_document doc;
   pugi::xml_node root = Root(doc, "w:document");
   root.append_attribute("xmlns:w") = kW;
@@ -86,10 +85,8 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
     upper.size = 24;
     Style upper_bold = upper;
     upper_bold.bold = true;
-    const std::string issuer = office::UpperVi(authority ? authority->name : plan.authority);
-    const std::string over = parent ? office::UpperVi(parts::Abbreviated(parent->name)) : "";
-    const std::string code = parts::IssuerCode(plan.number);
-    const std::string place = parts::PlaceOf(l, plan.authority);
+    const std::string issuer = office::UpperVi(frame.issuer);
+    const std::string over = office::UpperVi(frame.over);
     head.Row({over.empty() ? issuer : over, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"},
              {over.empty() ? upper_bold : upper, upper_bold});
     // The rules: short under the issuer, as long as the motto under the motto.
@@ -106,9 +103,7 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
     num.before = 120;
     Style dated = num;
     dated.italic = true;
-    head.Row({"Số:        /BC" + (code.empty() ? "" : "-" + code),
-              (place.empty() ? "……" : place) + ", " + parts::DateLineVi(r.as_of)},
-             {num, dated});
+    head.Row({frame.number, frame.place_date}, {num, dated});
   }
 
   Style title;
@@ -198,6 +193,9 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
   Para(body, h1, "III. KẾT QUẢ THEO CƠ QUAN CHỦ TRÌ");
   // Each lead, co-leads too: the total line is the plan's, not the sum of the rows.
   CountsTable(body, "Cơ quan chủ trì", parts::LeadCounts(l, r), r.totals, parts_total > 0);
+  Para(body, note,
+       "Ghi chú: nhiệm vụ có nhiều cơ quan chủ trì được tính cho từng cơ quan; dòng \"Tổng số\" "
+       "tính mỗi lượt nhiệm vụ một lần.");
 
   const std::vector<parts::TaskLine> lines = parts::TaskLines(l, r);
   std::vector<parts::TaskLine> overdue;
@@ -221,6 +219,17 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
   } else {
     TaskTable(body, upcoming);
   }
+  // What the department writes around the counts, in the report's own sections.
+  static constexpr const char* kMore[] = {"VI", "VII", "VIII", "IX"};
+  for (size_t i = 0; i < frame.sections.size(); ++i) {
+    const auto& [title, words] = frame.sections[i];
+    Para(body, h1, std::string(kMore[i]) + ". " + title);
+    for (size_t at = 0; at <= words.size();) {
+      const size_t end = std::min(words.find('\n', at), words.size());
+      if (end > at) Para(body, text, words.substr(at, end - at));
+      at = end + 1;
+    }
+  }
 
   // The end block: recipients | the signer.
   Para(body, Style{}, "");
@@ -236,9 +245,11 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
     Style hint = Cell("center");
     hint.italic = true;
     hint.size = 24;
-    end.Row({"Nơi nhận:", "THỦ TRƯỞNG CƠ QUAN"}, {recipients_head, signer});
-    end.Row({"- Cơ quan cấp trên (để báo cáo);\n- Các cơ quan chủ trì, phối hợp;\n- Lưu: VT.",
-             "(Ký, ghi rõ họ tên, đóng dấu)"},
+    std::string to;
+    for (const std::string& line : frame.recipients) to += (to.empty() ? "" : "\n") + line;
+    end.Row({"Nơi nhận:", frame.signer_title}, {recipients_head, signer});
+    end.Row({to, "(Ký, ghi rõ họ tên, đóng dấu)" +
+                     (frame.signer_name.empty() ? "" : "\n\n\n\n" + frame.signer_name)},
             {recipients, hint});
   }
 
@@ -266,8 +277,9 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r) {
 
 }  // namespace
 
-Result<std::string> ReportDocx(const Ledger& l, const PlanReport& r) {
-  return Package(DocumentXml(l, r), "Báo cáo " + r.plan->title, r.as_of);
+Result<std::string> ReportDocx(const Ledger& l, const PlanReport& r,
+                               const ReportParticulars* particulars) {
+  return Package(DocumentXml(l, r, particulars), "Báo cáo " + r.plan->title, r.as_of);
 }
 
 }  // namespace taskledger::server

@@ -260,7 +260,22 @@ void WriteTask(JsonWriter& w, const Task& t, Date today, bool occurrences, const
     for (const ExtensionRequest& x : cur->extensions) {
       if (x.decision.empty()) WriteDate(w, "extension_requested_due", x.requested_due);
     }
-    if (!cur->parts.empty() && !member) WritePartsSummary(w, *cur, today);
+    if (!cur->parts.empty() && !member) {
+      // A list shows how many parts there are and are done, from the occurrence's tally (a list
+      // of a department's hundred group tasks would otherwise read every school's part); the
+      // task's own page reads them all (WritePartsSummary, per occurrence).
+      if (occurrences) {
+        WritePartsSummary(w, *cur, today);
+      } else {
+        const PartTally& t = cur->tally;
+        w.Key("parts")
+            .BeginObject()
+            .Field("counted", static_cast<int64_t>(t.held - t.exempt))
+            .Field("done", static_cast<int64_t>(t.done.size()))
+            .Field("started", static_cast<int64_t>(t.started))
+            .EndObject();
+      }
+    }
   } else {
     w.Key("occurrence").Null().Key("status").Null().Key("category").Null();
   }
@@ -366,13 +381,16 @@ void WriteCountsBy(JsonWriter& w, std::string_view key,
 
 }  // namespace
 
-std::string ReportJson(const PlanReport& r, std::string_view known) {
+std::string ReportJson(const PlanReport& r, std::string_view known, const ReportHead* head) {
   // Written straight into the body: a national plan's report has ten thousand lines, whose
   // document tree cost more than everything else in answering it.
   std::string text;
   JsonWriter w(&text);
   w.BeginObject().Field("as_of", ToIso(r.as_of));
   WriteCountsBy(w, "by_lead", r.by_lead);
+  if (head) {
+    w.Key("head").BeginObject().Field("position", head->position).Field("hash", head->hash).EndObject();
+  }
   WriteCountsBy(w, "by_section", r.by_section);
   if (!known.empty()) w.Field("known", known);
   w.Key("lines").BeginArray();

@@ -28,8 +28,16 @@ void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool oc
 // One member's part of `o` (`member`: its id, left out when empty), as of `today`.
 void WritePart(JsonWriter& w, const domain::Part& p, const domain::Occurrence& o,
                domain::Date today, std::string_view member);
-// A plan's report as JSON text; `known` ("then" or "now", how a past day was read) when given.
-std::string ReportJson(const domain::PlanReport& r, std::string_view known);
+// The log's head a report was computed at: its position and that event's hash (hex).
+struct ReportHead {
+  uint64_t position = 0;
+  std::string hash;
+  std::string Header() const { return std::to_string(position) + " " + hash; }
+};
+// A plan's report as JSON text; `known` ("then" or "now", how a past day was read) and `head`
+// when given.
+std::string ReportJson(const domain::PlanReport& r, std::string_view known,
+                       const ReportHead* head = nullptr);
 nlohmann::json ReportView(const domain::PlanReport& r);
 // The report's lines as CSV for Excel: names and Vietnamese labels, then ids and codes.
 std::string ReportCsv(const domain::Ledger& l, const domain::PlanReport& r);

@@ -229,12 +229,14 @@ TEST_CASE("the report prints as an official Vietnamese document with the JSON's 
   CHECK(h.find("<h1>BÁO CÁO</h1>") != std::string::npos);
   CHECK(h.find("Kế hoạch số 68/KH-SGDĐT") != std::string::npos);
   CHECK(h.find("Số liệu tính đến hết ngày 02/03/2026") != std::string::npos);
-  CHECK(h.find("ngày 2 tháng 3 năm 2026") != std::string::npos);
+  // The header block as the Word report writes it: the issuer's number line, place and date.
+  CHECK(h.find("Hà Nội, ngày 02 tháng 3 năm 2026") != std::string::npos);
+  CHECK(h.find("/BC-SGDĐT") != std::string::npos);
   const json& totals = report["totals"];
   const std::pair<const char*, const char*> groups[] = {
       {"completed_on_time", "Hoàn thành đúng hạn"},
       {"completed_late", "Hoàn thành nhưng quá hạn"},
-      {"in_progress_within_deadline", "Đang thực hiện, trong thời hạn"},
+      {"in_progress_within_deadline", "Chưa hoàn thành, còn trong thời hạn"},
       {"overdue", "Chưa hoàn thành, quá hạn"}};
   for (const auto& [key, label] : groups) {
     INFO(key);

@@ -331,3 +331,78 @@ TEST_CASE("LibreOffice opens the Word report and prints its totals",
   CHECK(line.find(" " + total + " ") != std::string::npos);
   CHECK(line.find("100%") != std::string::npos);
 }
+
+TEST_CASE("a report issued by the department preparing it, with its number, place, signer and "
+          "narrative, alike in print and in Word",
+          "[server][integration][office][export][report]") {
+  REQUIRE_READERS();
+  ApiFixture f;
+  TempDir dir;
+  const std::string plan = "/v1/plans/hp-tieng-anh-2025";
+  const json words = {{"issuer", "so-gddt-hp"},
+                      {"number", "15/BC-SGDĐT"},
+                      {"place", "Hải Phòng"},
+                      {"signer_title", "GIÁM ĐỐC"},
+                      {"signer_name", "Nguyễn Văn An"},
+                      {"recipients", "- UBND thành phố (để báo cáo);\n- Lưu: VT, GDTrH."},
+                      {"assessment", "Các trường đã chủ động triển khai kế hoạch."},
+                      {"shortcomings", "Một số trường chưa bố trí đủ giáo viên."},
+                      {"recommendations", "Đề nghị UBND thành phố bổ sung kinh phí."},
+                      {"proposals", "Đề xuất mở rộng mô hình trường điểm."}};
+  CHECK(f.Send(f.agency_hp, "PUT", plan + "/reports/2026-03-02", words).status == 403);
+  json bad = words;
+  bad["issuer"] = "khong-co";
+  CHECK(f.Send(f.coordinator, "PUT", plan + "/reports/2026-03-02", bad).status == 422);
+  CHECK(f.Get(f.coordinator, plan + "/reports/2026-03-02").json()["recorded"] == false);
+  REQUIRE(f.Send(f.coordinator, "PUT", plan + "/reports/2026-03-02", words).status == 201);
+  const json kept = f.Get(f.auditor, plan + "/reports/2026-03-02").json();
+  CHECK(kept["recorded"] == true);
+  CHECK(kept["number"] == "15/BC-SGDĐT");
+  CHECK(kept["issuer_name"] == "Sở Giáo dục và Đào tạo");
+  CHECK(f.Get(f.coordinator, plan + "/reports").json()["items"].size() == 1);
+  // The same again changes nothing.
+  CHECK(f.Send(f.coordinator, "PUT", plan + "/reports/2026-03-02", words).status == 409);
+
+  // Word: the department's header block, its number and place, the narrative, the signer.
+  HttpResult got = f.Get(f.coordinator, plan + "/report?format=docx&as_of=2026-03-02");
+  REQUIRE(got.status == 200);
+  const json d = ReadBack(dir, "docx", "issued.docx", got.body);
+  const json& head = d["tables"][0]["rows"];
+  CHECK(head[0][0] == "UBND THÀNH PHỐ HẢI PHÒNG");
+  CHECK(head[1][0] == "SỞ GIÁO DỤC VÀ ĐÀO TẠO");
+  CHECK(head[2][0] == "Số: 15/BC-SGDĐT");
+  CHECK(head[2][1] == "Hải Phòng, ngày 02 tháng 3 năm 2026");
+  const json& paragraphs = d["paragraphs"];
+  for (const char* p : {"VI. ĐÁNH GIÁ CHUNG", "Các trường đã chủ động triển khai kế hoạch.",
+                        "VII. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "VIII. KIẾN NGHỊ", "IX. ĐỀ XUẤT",
+                        "Đề xuất mở rộng mô hình trường điểm."}) {
+    INFO(p);
+    CHECK(std::find(paragraphs.begin(), paragraphs.end(), p) != paragraphs.end());
+  }
+  const json& end = d["tables"].back()["rows"];
+  CHECK(end[0][1] == "GIÁM ĐỐC");
+  CHECK(end[1][0].get<std::string>().find("- Lưu: VT, GDTrH.") != std::string::npos);
+  CHECK(end[1][1].get<std::string>().find("Nguyễn Văn An") != std::string::npos);
+
+  // The printed page says the same.
+  const std::string html = f.Get(f.coordinator, plan + "/report?format=html&as_of=2026-03-02").body;
+  for (const char* s : {"UBND THÀNH PHỐ HẢI PHÒNG", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 15/BC-SGDĐT",
+                        "Hải Phòng, ngày 02 tháng 3 năm 2026", "ĐÁNH GIÁ CHUNG",
+                        "Một số trường chưa bố trí đủ giáo viên.", "GIÁM ĐỐC", "Nguyễn Văn An",
+                        "- Lưu: VT, GDTrH."}) {
+    INFO(s);
+    CHECK(html.find(s) != std::string::npos);
+  }
+  // Another day's report keeps the plan's defaults: the authority, a number to fill in, a place.
+  const std::string other = f.Get(f.coordinator, plan + "/report?format=html&as_of=2026-03-05").body;
+  CHECK(other.find("15/BC-SGDĐT") == std::string::npos);
+  CHECK(other.find("Hải Phòng, ngày 05 tháng 3 năm 2026") != std::string::npos);
+  CHECK(other.find("THỦ TRƯỞNG CƠ QUAN") != std::string::npos);
+
+  // The JSON report names the log's head it was computed at; the files carry it in a header.
+  const json report = f.Get(f.auditor, plan + "/report").json();
+  const json audit = f.Get(f.auditor, "/v1/audit/head").json();
+  CHECK(report["head"]["position"] == audit["position"]);
+  CHECK(report["head"]["hash"] == audit["hash"]);
+  CHECK(got.header("x-taskledger-head").find(' ') != std::string::npos);
+}

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "tests/server/server_fixture.h"
@@ -297,4 +299,42 @@ TEST_CASE("reminders reach only the members whose parts are open; a reminder to 
   for (const json& n : told) CHECK(n["agency"] == kNgoQuyen);
   const json history = f.Get(g.tran_phu, task + "/history").json();
   for (const json& e : history["events"]) CHECK(e["type"] != "task.notification_delivered");
+}
+
+TEST_CASE("the report's table by lead agency counts every lead, co-leads too, in every format",
+          "[server][integration][report]") {
+  ApiFixture f;
+  // A.I.3.1-3 are led by Sở Lao động, Thương binh và Xã hội with Sở Y tế, and groups beside them.
+  const json task = f.Get(f.coordinator, "/v1/tasks/bk-ngoai-ngu-2018:A.I.3.1").json();
+  REQUIRE(task["lead"].size() >= 2);
+  CHECK(std::find(task["lead"].begin(), task["lead"].end(), "so-yt-bk") != task["lead"].end());
+  const std::string base = "/v1/plans/bk-ngoai-ngu-2018/report";
+  const json report = f.Get(f.coordinator, base).json();
+  REQUIRE(report["by_lead"].contains("so-yt-bk"));
+  CHECK(report["by_lead"]["so-yt-bk"]["total"] >= 3);
+  // Each lead of a task counts it: the rows add up to more than the plan when tasks share leads.
+  int rows = 0;
+  for (const auto& [lead, counts] : report["by_lead"].items()) rows += counts["total"].get<int>();
+  CHECK(rows > report["totals"]["total"].get<int>());
+  // The printed page's and the Word report's tables by lead agency name Sở Y tế.
+  const std::string html = f.Get(f.coordinator, base + "?format=html").body;
+  const size_t section = html.find("Theo cơ quan chủ trì");
+  REQUIRE(section != std::string::npos);
+  CHECK(html.find("Sở Y tế", section) != std::string::npos);
+  HttpResult docx = f.Get(f.coordinator, base + "?format=docx");
+  REQUIRE(docx.status == 200);
+  TempDir dir;
+  const std::string path = dir.path() + "/r.docx";
+  { std::ofstream(path, std::ios::binary) << docx.body; }
+  const std::string text = path + ".txt";
+  const std::string cmd = "/usr/bin/python3 -c \"import docx, sys; d = docx.Document(sys.argv[1]); "
+                          "print('\\n'.join(c.text for t in d.tables for r in t.rows for c in r.cells))\" " +
+                          path + " > " + text + " 2>/dev/null";
+  if (std::system(cmd.c_str()) == 0) {
+    std::ifstream in(text);
+    const std::string cells((std::istreambuf_iterator<char>(in)), {});
+    CHECK(cells.find("Sở Y tế") != std::string::npos);
+  } else {
+    WARN("python3-docx is needed to read the Word report back");
+  }
 }
