@@ -72,28 +72,44 @@ void Api::AddDashboardRoutes() {
                                 {"occurrence", o.key},
                                 {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
                                 {"version", t->version}};
-            for (const Deliverable& d : o.deliverables) {
-              if (!d.review.empty()) continue;
-              json item = where;
-              item["deliverable"] = {{"id", d.id},
-                                     {"name", d.name},
-                                     {"size", d.size},
-                                     {"note", d.note},
-                                     {"submitted_by", d.submitted_by},
-                                     {"by", PersonView(l, d.submitted_by)},
-                                     {"submitted_at_ms", d.submitted_at_ms},
-                                     {"has_file", !d.sha256.empty()}};
-              deliverables.push_back(std::move(item));
-            }
-            for (const ExtensionRequest& x : o.extensions) {
-              if (!x.decision.empty()) continue;
-              json item = where;
-              item["request"] = {{"id", x.id},
-                                 {"requested_due", ToIso(x.requested_due)},
-                                 {"reason", x.reason},
-                                 {"requested_by", x.requested_by},
-                                 {"by", PersonView(l, x.requested_by)}};
-              extensions.push_back(std::move(item));
+            // The occurrence's own, then each member's part's: a part's item names the member,
+            // whose part the decision is on.
+            const auto add = [&](const std::vector<Deliverable>& ds,
+                                 const std::vector<ExtensionRequest>& xs, const Part* part) {
+              json at = where;
+              if (part) {
+                const std::string& member = l.AgencyIdOf(part->member);
+                const Agency* a = l.FindAgency(member);
+                at["part"] = {{"member", member}, {"name", a ? a->name : member}};
+                if (const std::optional<Date> due = DueOf(*part, o)) at["due"] = ToIso(*due);
+              }
+              for (const Deliverable& d : ds) {
+                if (!d.review.empty()) continue;
+                json item = at;
+                item["deliverable"] = {{"id", d.id},
+                                       {"name", d.name},
+                                       {"size", d.size},
+                                       {"note", d.note},
+                                       {"submitted_by", d.submitted_by},
+                                       {"by", PersonView(l, d.submitted_by)},
+                                       {"submitted_at_ms", d.submitted_at_ms},
+                                       {"has_file", !d.sha256.empty()}};
+                deliverables.push_back(std::move(item));
+              }
+              for (const ExtensionRequest& x : xs) {
+                if (!x.decision.empty()) continue;
+                json item = at;
+                item["request"] = {{"id", x.id},
+                                   {"requested_due", ToIso(x.requested_due)},
+                                   {"reason", x.reason},
+                                   {"requested_by", x.requested_by},
+                                   {"by", PersonView(l, x.requested_by)}};
+                extensions.push_back(std::move(item));
+              }
+            };
+            add(o.deliverables, o.extensions, nullptr);
+            for (const Part& p : o.parts) {
+              if (p.detail && p.open()) add(p.deliverables(), p.extensions(), &p);
             }
           }
         }

@@ -65,6 +65,58 @@ void Api::AddReachRoutes() {
     if (!found) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
     c.Json(http::status::ok, body);
   });
+
+  // Whether an agency could be told, through time: the stretches between `from` and `to` (days,
+  // Vietnam time; default the last 90 days) with how many channels reached it, and those with
+  // none — "it could not be told: no channel from 07/12 to 20/12". Coordinators, auditors and
+  // the agency itself.
+  Add(http::verb::get, "/v1/agencies/{}/channels",
+      [this](Call& c) {
+        if (c.who.role == ActorRole::kAgency && c.who.agency != c.params[0]) {
+          return c.Fail(Forbidden("an agency reads its own channels only"));
+        }
+        std::optional<Date> from, to;
+        if (!DateParam(c, "from", &from) || !DateParam(c, "to", &to)) return;
+        const Date today = Today(app_);
+        const Date last = to.value_or(today);
+        const Date first = from.value_or(AddDays(last, -90));
+        if (last < first) return c.Fail(BadRequest("from must not be after to", "from"));
+        const bool known =
+            app_.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(c.params[0]); });
+        if (!known) return c.Fail(NotFound("no agency '" + c.params[0] + "'"));
+        const std::vector<ChannelChange> line = app_.ChannelsOf(c.params[0]);
+        const int64_t begin = StartOfDayUtcMs(first), end = EndOfDayUtcMs(last);
+        // The stretches within [begin, end]: each change opens one, closed by the next.
+        json stretches = json::array(), gaps = json::array();
+        int live = 0;
+        size_t i = 0;
+        while (i < line.size() && line[i].at_ms <= begin) live = line[i++].live;
+        int64_t at = begin;
+        const auto close = [&](int64_t until) {
+          if (until <= at) return;
+          json s = {{"from", ToIso(DateAtUtcMs(at))},
+                    {"to", ToIso(DateAtUtcMs(until))},
+                    {"from_ms", at},
+                    {"to_ms", until},
+                    {"channels", live}};
+          if (live == 0) gaps.push_back(s);
+          stretches.push_back(std::move(s));
+        };
+        for (; i < line.size() && line[i].at_ms <= end; ++i) {
+          close(line[i].at_ms);
+          at = line[i].at_ms;
+          live = line[i].live;
+        }
+        close(std::min(end, app_.NowMs()));
+        c.Json(http::status::ok, {{"agency", c.params[0]},
+                                  {"from", ToIso(first)},
+                                  {"to", ToIso(last)},
+                                  {"stretches", std::move(stretches)},
+                                  {"without_channel", std::move(gaps)},
+                                  {"note", "webhooks that fail (their deliveries) count as "
+                                           "channels here; each delivery's outcome is on its task"}});
+      },
+      {{"from", ParamKind::kDate}, {"to", ParamKind::kDate}});
 }
 
 }  // namespace taskledger::server

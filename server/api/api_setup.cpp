@@ -12,6 +12,18 @@ using namespace domain;
 
 namespace {
 
+// Whether `url` names this machine: localhost, 127.x or ::1 (a sheet that only this machine can
+// open).
+bool IsLoopbackUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  std::string_view host = url.substr(scheme + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (host.starts_with("[")) return host.starts_with("[::1]");
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.starts_with("127.") || host.ends_with(".localhost");
+}
+
 // The agency a POST or PUT body describes; a problem sent and nullopt when a member is wrong.
 std::optional<Agency> AgencyFromBody(const Call& c, const json& j, const std::string& id) {
   auto name = Text(c, j, "name", true), name_en = Text(c, j, "name_en", false),
@@ -163,9 +175,20 @@ void Api::AddSetupRoutes() {
     if (!role || !agency || !name || !dashboard) return;
     auto r = ParseRole(*role);
     if (!r) return c.Fail(BadRequest("role must be coordinator, agency or auditor", "role"));
+    // The address agencies open: the server's public one when it has it and the page was
+    // opened on this machine (a coordinator at the server's console), else the page's own.
     std::string base = dashboard->empty() ? options_.public_url : *dashboard;
     if (!base.empty() && !base.starts_with("https://") && !base.starts_with("http://")) {
       return c.Fail(BadRequest("dashboard_url must be an http(s) address", "dashboard_url"));
+    }
+    if (IsLoopbackUrl(base) && !options_.public_url.empty()) base = options_.public_url;
+    json warnings = json::array();
+    if (IsLoopbackUrl(base)) {
+      warnings.push_back(
+          {{"code", "sign-in-loopback"},
+           {"detail", "the sign-in link points at this machine (" + base +
+                          "): other devices cannot open it; start the server with --public-url "
+                          "and the address agencies reach it at"}});
     }
     auto t = CreateToken(app_, {*r, *agency, *name, ""}, c.actor);
     if (!t.ok()) return c.Fail(FromStatus(t.status()));
@@ -181,6 +204,7 @@ void Api::AddSetupRoutes() {
       if (auto qr = EncodeQr(url); qr.ok()) {
         body["sign_in"]["qr"] = {{"size", qr->size}, {"rows", qr->rows}};
       }
+      body["sign_in"]["warnings"] = std::move(warnings);
     }
     c.Json(http::status::created, body);
   });

@@ -110,6 +110,13 @@ class App {
     return fn(state_->ledger, state_->webhooks, state_->mailboxes);
   }
 
+  // How many channels reached `agency` through time (State::channels); empty: it never had one.
+  std::vector<ChannelChange> ChannelsOf(std::string_view agency) const {
+    std::shared_lock lock(mu_);
+    auto it = state_->channels.find(agency);
+    return it == state_->channels.end() ? std::vector<ChannelChange>{} : it->second;
+  }
+
   // Runs `fn(ledger, email addresses)` under the shared lock.
   template <class F>
   auto ReadMail(F&& fn) const {

@@ -32,7 +32,8 @@ namespace taskledger::server {
 
 // 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
 // 5: each plan's report counts; 6: email addresses beside the webhooks; 7: an address's own
-// reminder days and its last digest; 8: members' parts, their details apart.
+// reminder days and its last digest; 8: members' parts, their details apart; the agencies'
+// channels through time.
 inline constexpr uint32_t kCheckpointFormat = 8;
 
 struct CheckpointInfo {

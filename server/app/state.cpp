@@ -5,11 +5,35 @@
 
 namespace taskledger::server {
 
+namespace {
+
+// The agency a channel's event is about, and how many of its channels reach it now.
+std::optional<std::pair<std::string, int>> ChannelsOf(const State& s, const EventView& e) {
+  std::string agency;
+  if (e.stream.starts_with("webhook-")) {
+    if (const auto* sub = s.webhooks.Find(e.stream.substr(8))) agency = sub->agency;
+  } else if (e.stream.starts_with("email-")) {
+    if (const auto* box = s.mailboxes.Find(e.stream.substr(6))) agency = box->agency;
+  }
+  if (agency.empty()) return std::nullopt;
+  int live = static_cast<int>(s.webhooks.Live(agency).size());
+  for (const webhooks::Mailbox* m : s.mailboxes.Of(agency)) live += m->Reaches();
+  return std::pair{agency, live};
+}
+
+}  // namespace
+
 Status State::Apply(const EventView& e) {
   if (Status s = ledger.Apply(e); !s.ok()) return s;
   tokens.Apply(e);
   webhooks.Apply(e);
   mailboxes.Apply(e);
+  if (auto now = ChannelsOf(*this, e)) {
+    std::vector<ChannelChange>& line = channels[now->first];
+    if (line.empty() || line.back().live != now->second) {
+      line.push_back({e.recorded_at_ms, now->second});
+    }
+  }
   if (e.correlation_id.starts_with(kIdemPrefix)) {
     const std::string_view rest = e.correlation_id.substr(kIdemPrefix.size());
     const size_t last_colon = rest.rfind(':');
@@ -85,11 +109,28 @@ void State::EncodeChannels(std::string& out) const {
   part.clear();
   mailboxes.Encode(part);
   w.Str(part);
+  w.U64(channels.size());
+  for (const auto& [agency, line] : channels) {
+    w.Str(agency);
+    w.U64(line.size());
+    for (const ChannelChange& c : line) {
+      w.I64(c.at_ms);
+      w.I64(c.live);
+    }
+  }
 }
 
 Status State::DecodeChannels(std::string_view in) {
   BinaryReader r(in);
   const std::string hooks = r.Str(), boxes = r.Str();
+  for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+    std::vector<ChannelChange>& line = channels[r.Str()];
+    line.resize(r.Count(2));
+    for (ChannelChange& c : line) {
+      c.at_ms = r.I64();
+      c.live = static_cast<int>(r.I64());
+    }
+  }
   if (!r.ok() || !r.done()) return Status::Corruption("the webhooks section is damaged");
   if (Status s = webhooks.Decode(hooks); !s.ok()) return s;
   return mailboxes.Decode(boxes);

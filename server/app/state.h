@@ -37,12 +37,23 @@ struct IdemRecord {
 // and rebuilt by folding: "idem:<token id>:<key digest>:<request digest>".
 inline constexpr std::string_view kIdemPrefix = "idem:";
 
+// How many channels reached an agency from a moment on: its email addresses that send (and do
+// not fail) and its enabled webhooks, each time that number changed.
+struct ChannelChange {
+  int64_t at_ms = 0;
+  int live = 0;
+  bool operator==(const ChannelChange&) const = default;
+};
+
 struct State {
   domain::Ledger ledger;
   TokenTable tokens;
   webhooks::Registry webhooks;
   webhooks::Mailboxes mailboxes;
   std::map<std::string, IdemRecord> idem;  // "token:key digest" -> first request
+  // By agency, from its first channel on: when it could be told at all ("no channel from 07/12
+  // to 20/12" is a stretch at 0), for auditors asking whether an agency was told.
+  std::map<std::string, std::vector<ChannelChange>, std::less<>> channels;
 
   // Folds `e` into all five; an event the Ledger cannot fold is its error, and changes nothing
   // else.
@@ -56,8 +67,8 @@ struct State {
   Status FoldLog(const EventStore& store, uint64_t to, Progress* progress = nullptr,
                  const std::function<bool(const EventView&)>& each = {});
 
-  // The webhook subscriptions, then the email addresses, in binary, for checkpoints (each a
-  // string of its own); Decode() into empty ones.
+  // The webhook subscriptions, the email addresses and the channels' timeline, in binary, for
+  // checkpoints (each a string of its own); Decode() into empty ones.
   void EncodeChannels(std::string& out) const;
   Status DecodeChannels(std::string_view in);
   // The idempotency keys in binary, for checkpoints; Decode() into an empty map.

@@ -261,6 +261,12 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   } else {
     spdlog::info("no --smtp-url: no mail is sent (email subscriptions can still be managed)");
   }
+  if (webhook_options->base_url.empty()) {
+    spdlog::warn(
+        "no --public-url: sign-in sheets will point at the address the coordinator's page was "
+        "opened at, and mails and webhooks carry no links; set it to the address agencies reach "
+        "this server at (https://taskledger.sogddt.gov.vn)");
+  }
   // Checkpoints are written in the background as days end (checkpointer.h).
   app->checkpoints().Start();
   boost::asio::io_context io(static_cast<int>(o.threads));

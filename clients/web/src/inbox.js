@@ -35,8 +35,11 @@ export async function renderQueue(box, plan, reload) {
     await reload();
     refreshInboxCount();
   };
-  const taskLink = (item) => h("a", { href: "#/history/" + encodeURIComponent(item.task) }, h("b", {}, item.code), " ", item.title);
-  const planLine = (item) => plan ? "" : h("div", { class: "small muted" }, item.plan_title);
+  const taskLink = (item) => h("a", { href: "#/task/" + encodeURIComponent(item.task) }, h("b", {}, item.code), " ", item.title);
+  // Whose part it is, for a task given to a group; the plan, in the inbox of every plan.
+  const planLine = (item) => [
+    item.part ? h("div", { class: "small part-of" }, t("part_of", item.part.name)) : "",
+    plan ? "" : h("div", { class: "small muted" }, item.plan_title)];
 
   const deliverable = (item) => {
     const base = `/v1/tasks/${encodeURIComponent(item.task)}/deliverables/${encodeURIComponent(item.deliverable.id)}`;
@@ -44,14 +47,14 @@ export async function renderQueue(box, plan, reload) {
     const accept = async () => {
       if (!window.confirm(t("confirm_accept"))) return;
       const form = h("form");
-      if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, decision: "accepted", comment: "" }), t("done"))) after(slot);
+      if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, part: item.part?.member, decision: "accepted", comment: "" }), t("done"))) after(slot);
       else slot.replaceChildren(form);
     };
     const giveBack = () => {
       const comment = h("textarea", { name: "comment", rows: 2, required: true });
       const form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
-        if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, decision: "returned", comment: comment.value }), t("done"))) after(slot);
+        if (await attemptForm(form, () => api.post(base + "/review", { occurrence: item.occurrence, part: item.part?.member, decision: "returned", comment: comment.value }), t("done"))) after(slot);
       } }, field(t("return_reason"), comment), h("button", { type: "submit", "data-action": "return-confirm" }, t("return_")),
         h("button", { type: "button", class: "link", onclick: () => slot.replaceChildren() }, t("cancel")));
       slot.replaceChildren(form);
@@ -77,7 +80,7 @@ export async function renderQueue(box, plan, reload) {
       const form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
         if (!window.confirm(t("confirm_grant", fmtDate(due.value)))) return;
-        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, decision: "granted", due: due.value, comment: comment.value }), t("done"))) after(slot);
+        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, part: item.part?.member, decision: "granted", due: due.value, comment: comment.value }), t("done"))) after(slot);
       } }, field(t("grant_due"), due), field(t("comment_text"), comment), h("button", { type: "submit", "data-action": "grant-confirm" }, t("grant")),
         h("button", { type: "button", class: "link", onclick: () => slot.replaceChildren() }, t("cancel")));
       slot.replaceChildren(form);
@@ -87,7 +90,7 @@ export async function renderQueue(box, plan, reload) {
       const comment = h("textarea", { name: "comment", rows: 2, required: true });
       const form = h("form", { class: "panel", onsubmit: async (e) => {
         e.preventDefault();
-        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, decision: "refused", comment: comment.value }), t("done"))) after(slot);
+        if (await attemptForm(form, () => api.post(base, { occurrence: item.occurrence, part: item.part?.member, decision: "refused", comment: comment.value }), t("done"))) after(slot);
       } }, field(t("refuse_reason"), comment), h("button", { type: "submit", "data-action": "refuse-confirm" }, t("refuse")),
         h("button", { type: "button", class: "link", onclick: () => slot.replaceChildren() }, t("cancel")));
       slot.replaceChildren(form);
