@@ -17,6 +17,7 @@ import { renderImport } from "./import.js";
 import { renderAgencies } from "./agencies.js";
 import { renderAccess } from "./access.js";
 import { renderInbox, refreshInboxCount } from "./inbox.js";
+import { renderTaskPage } from "./task_page.js";
 
 
 const pages = {
@@ -27,9 +28,11 @@ const pages = {
   history: { render: renderHistory, roles: ["coordinator", "agency", "auditor"], nav: "nav_history" },
   // Agencies with IT staff reach it by its address; the menu keeps it for coordinators.
   webhooks: { render: renderWebhooks, roles: ["coordinator", "agency", "auditor"], nav: "nav_webhooks", navRoles: ["coordinator"] },
-  notifications: { render: renderNotifications, roles: ["coordinator", "agency", "auditor"], nav: "nav_notifications", navRoles: ["coordinator", "agency"] },
-  // A task's page, as mails link to it: for its agency, the task open among its tasks (to act on
-  // it); otherwise, or once it is done, its history.
+  // Auditors read who was told what, and who could not be told, here too.
+  notifications: { render: renderNotifications, roles: ["coordinator", "agency", "auditor"], nav: "nav_notifications" },
+  // A task's page, as mails and lists link to it: for its agency, the task open among its tasks
+  // (to act on it), or its history once done; for coordinators and auditors, everything about it
+  // in one place (task_page.js).
   task: { render: renderTask, roles: ["coordinator", "agency", "auditor"] },
   plans: { render: renderPlans, roles: ["coordinator"], nav: "nav_plans" },
   import: { render: renderImport, roles: ["coordinator"] },
@@ -40,8 +43,9 @@ async function renderTask(el, [id]) {
   if (session.me.role === "agency") {
     const refresh = await renderTasks(el, [id]);
     if (el.querySelector(`details[data-task="${CSS.escape(id || "")}"]`)) return refresh;
+    return renderHistory(el, [id]);
   }
-  return renderHistory(el, [id]);
+  return renderTaskPage(el, [id]);
 }
 
 // Where each role starts; a coordinator with no plan yet starts by creating one.
