@@ -35,6 +35,7 @@ ctest --test-dir "$build_dir" --output-on-failure -j"$jobs"
 export TASKLEDGER_E2E_ARTIFACTS="${TASKLEDGER_E2E_ARTIFACTS:-$build_dir/e2e-artifacts}"
 node "$root/clients/web/e2e/run.mjs" --bin "$build_dir/server/taskledger"
 node "$root/clients/web/e2e/setup.mjs" --bin "$build_dir/server/taskledger"
+node "$root/clients/web/e2e/parts.mjs" --bin "$build_dir/server/taskledger"
 echo "e2e screenshots: $TASKLEDGER_E2E_ARTIFACTS"
 
 # libFuzzer on every parser of outside input, briefly; longer runs: deploy/fuzz.sh 600.

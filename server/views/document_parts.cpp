@@ -1,5 +1,6 @@
 #include "server/views/document_parts.h"
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -265,6 +266,13 @@ std::string Abbreviated(const std::string& authority_name) {
     return "UBND " + authority_name.substr(kCommittee.size());
   }
   return authority_name;
+}
+
+std::string PercentVi(int n, int total) {
+  const long tenths = total ? std::lround(1000.0 * n / total) : 0;
+  std::string s = std::to_string(tenths / 10);
+  if (tenths % 10) s += "," + std::to_string(tenths % 10);
+  return s + "%";
 }
 
 std::string DateLineVi(Date d) {

@@ -97,6 +97,9 @@ std::string IssuerCode(const std::string& plan_number);
 std::string PlaceOf(const domain::Ledger& l, const std::string& agency_id);
 // "Ủy ban nhân dân thành phố Hải Phòng" -> "UBND thành phố Hải Phòng", as header blocks write it.
 std::string Abbreviated(const std::string& authority_name);
+// n of total as a person writes a share in Vietnamese: "0%", "100%", "12,5%" (a decimal comma,
+// and no ",0").
+std::string PercentVi(int n, int total);
 // "ngày 04 tháng 12 năm 2025", with the leading zeros the decree asks for (day < 10, month < 3).
 std::string DateLineVi(domain::Date d);
 

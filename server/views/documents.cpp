@@ -71,11 +71,7 @@ void CountsHeader(std::string& h, std::string_view first, bool parts) {
   h += "</tr></thead><tbody>\n";
 }
 
-std::string Pct(int n, int total) {
-  char pct[16];
-  std::snprintf(pct, sizeof pct, "%.1f%%", total ? 100.0 * n / total : 0.0);
-  return pct;
-}
+std::string Pct(int n, int total) { return parts::PercentVi(n, total); }
 
 }  // namespace
 

@@ -16,11 +16,7 @@ using namespace docx;
 
 namespace {
 
-std::string Percent(int n, int total) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f%%", total ? 100.0 * n / total : 0.0);
-  return buf;
-}
+std::string Percent(int n, int total) { return parts::PercentVi(n, total); }
 
 // "183/250", or empty without parts.
 std::string PartsDone(const CategoryCounts& parts) {

@@ -3,7 +3,8 @@
 import * as api from "./api.js";
 import { h, clear, field, attempt, attemptForm } from "./dom.js";
 import { t, fmtDate } from "./i18n.js";
-import { session, agencyName, pickPlanFresh } from "./session.js";
+import { session, agencyName, agencyLabel, pickPlanFresh } from "./session.js";
+import "./labels_parts.js";
 import { dueBadge, categoryBadge } from "./tasks.js";
 import { renderQueue } from "./inbox.js";
 import { agencyPicker } from "./picker.js";
@@ -21,7 +22,7 @@ export async function renderBoard(el, [requested]) {
   const folded = new Set();  // sections the user folded
 
   const planSelect = h("select", { id: "plan", onchange: (e) => { location.hash = "#/board/" + encodeURIComponent(e.target.value); } },
-    session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, `${p.number || p.id} — ${p.title}`)));
+    session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, p.number ? `${p.number} — ${p.title}` : p.title)));
   const agencySelect = h("select", { id: "filter-agency", onchange: (e) => { filters.agency = e.target.value; draw(); } });
   const statusSelect = h("select", { id: "filter-status", onchange: (e) => { filters.status = e.target.value; draw(); } },
     h("option", { value: "" }, t("all")), STATUSES.map((s) => h("option", { value: s }, t("st_" + s))));
@@ -32,8 +33,11 @@ export async function renderBoard(el, [requested]) {
   const queue = h("section", { class: "card", id: "queue" });
   const reach = h("div", { id: "reach-box" });
 
+  // An agency the task names, or a member of a group it names.
+  const involves = (task, agency) => [...task.lead, ...task.coordinating].some((id) =>
+    id === agency || (session.agencies.get(id)?.members || []).includes(agency));
   const keep = (task) => {
-    if (filters.agency && !task.lead.includes(filters.agency) && !task.coordinating.includes(filters.agency)) return false;
+    if (filters.agency && !involves(task, filters.agency)) return false;
     if (filters.status && task.status !== filters.status) return false;
     if (filters.overdue && task.category !== "overdue") return false;
     if (filters.within !== "") {
@@ -96,7 +100,8 @@ export async function renderBoard(el, [requested]) {
   const taskRow = (task) => {
     const row = h("tr", { "data-task": task.id, class: task.category || "" },
       h("td", { class: "code" }, task.code),
-      h("td", {}, h("a", { href: "#/history/" + encodeURIComponent(task.id) }, task.title)),
+      h("td", {}, h("a", { href: "#/task/" + encodeURIComponent(task.id) }, task.title),
+        task.parts?.counted ? h("div", { class: "small parts-line" }, t("parts_done", task.parts.done, task.parts.counted)) : ""),
       h("td", {}, task.lead.map(agencyName).join("; "),
         task.coordinating.length ? h("div", { class: "muted small" }, t("coordinating") + ": " + task.coordinating.map(agencyName).join("; ")) : ""),
       h("td", {}, task.next_due ? fmtDate(task.next_due) : "", h("div", { class: "muted small" }, task.deadline?.text || ""), dueBadge(task)),
@@ -160,10 +165,16 @@ export async function renderBoard(el, [requested]) {
     ]);
     sections = detail.sections || [];
     tasks = page.items;
-    const involved = new Set(tasks.flatMap((x) => [...x.lead, ...x.coordinating]));
+    // The agencies the plan names, and the members of its groups: a coordinator looks for a
+    // school, not only for "the schools".
+    const involved = new Set();
+    for (const id of tasks.flatMap((x) => [...x.lead, ...x.coordinating])) {
+      involved.add(id);
+      for (const m of session.agencies.get(id)?.members || []) involved.add(m);
+    }
     clear(agencySelect, h("option", { value: "" }, t("all")),
-      [...involved].sort((a, b) => agencyName(a).localeCompare(agencyName(b), "vi"))
-        .map((id) => h("option", { value: id, selected: id === filters.agency }, agencyName(id))));
+      [...involved].sort((a, b) => agencyLabel(a).localeCompare(agencyLabel(b), "vi"))
+        .map((id) => h("option", { value: id, selected: id === filters.agency }, agencyLabel(id))));
     draw();
     await Promise.all([loadQueue(), loadReach()]);
   };

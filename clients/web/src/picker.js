@@ -3,7 +3,7 @@
 // hidden input named `name` carries it, so a refusal naming that field lands beside the picker.
 import { h, clear } from "./dom.js";
 import { t } from "./i18n.js";
-import { session, agencyName } from "./session.js";
+import { session, agencyLabel } from "./session.js";
 
 const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
 
@@ -17,7 +17,7 @@ export function agencyPicker(name, selected = [], { label } = {}) {
 
   const draw = () => {
     hidden.value = chosen.join(",");
-    clear(chips, chosen.map((id) => h("span", { class: "chip", "data-id": id }, agencyName(id),
+    clear(chips, chosen.map((id) => h("span", { class: "chip", "data-id": id }, agencyLabel(id),
       h("button", { type: "button", class: "chip-x", "aria-label": "×", onclick: () => { chosen = chosen.filter((x) => x !== id); draw(); } }, "×"))));
   };
   const add = (id) => {
@@ -35,8 +35,9 @@ export function agencyPicker(name, selected = [], { label } = {}) {
     }
     const matches = [...session.agencies.values()].filter((a) => !chosen.includes(a.id) &&
       [a.name, a.name_en, ...(a.aliases || [])].some((n) => fold(n).includes(q))).slice(0, 12);
+    // Names shared by several provinces' agencies say whose each is.
     clear(options, matches.map((a) => h("li", { role: "option", tabindex: -1, "data-id": a.id,
-      onmousedown: (e) => { e.preventDefault(); add(a.id); } }, a.name)));
+      onmousedown: (e) => { e.preventDefault(); add(a.id); } }, agencyLabel(a.id))));
     options.hidden = !matches.length;
   };
   input.addEventListener("input", suggest);

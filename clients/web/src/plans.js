@@ -75,7 +75,7 @@ export async function renderPlans(el) {
         }));
     };
     show();
-    return h("article", { class: "card", "data-plan": plan.id }, h("h3", {}, plan.title), body);
+    return h("article", { class: "card", "data-plan": plan.id }, h("h2", {}, plan.title), body);
   };
 
   const load = async () => {

@@ -3,9 +3,11 @@
 // month's figures are the report as of its last day, from one series request), the printable
 // official version, Word, Excel and CSV.
 import * as api from "./api.js";
-import { h, clear, field, attempt } from "./dom.js";
+import { h, clear, field, attempt, attemptForm } from "./dom.js";
 import { t, fmtDate } from "./i18n.js";
 import { session, agencyName, pickPlanFresh } from "./session.js";
+import { agencyPicker } from "./picker.js";
+import "./labels_parts.js";
 
 export const GROUPS = ["completed_on_time", "completed_late", "in_progress_within_deadline", "overdue", "not_yet_due", "unscheduled"];
 const COLORS = {
@@ -53,12 +55,59 @@ export function monthEnds(from, to, max = 12) {
   return out.slice(-max);
 }
 
-function countsTable(label, rows) {
+// "183/250": the members' parts done of those counted (exempted ones are not).
+export function partsDone(c) {
+  if (!c) return "";
+  const counted = (c.total ?? 0) - (c.cancelled ?? 0);
+  return counted ? `${(c.completed_on_time ?? 0) + (c.completed_late ?? 0)}/${counted}` : "";
+}
+
+// A table of counts per group; with `parts` (a row's name -> its members' parts' counts), a last
+// column of members done.
+function countsTable(label, rows, parts) {
   return h("div", { class: "scroll" }, h("table", { class: "counts" },
-    h("thead", {}, h("tr", {}, h("th", {}, label), GROUPS.map((g) => h("th", {}, t("cat_" + g))), h("th", {}, t("total")))),
-    h("tbody", {}, rows.map(([name, c]) => h("tr", {},
+    h("thead", {}, h("tr", {}, h("th", {}, label), GROUPS.map((g) => h("th", {}, t("cat_" + g))), h("th", {}, t("total")),
+      parts ? h("th", {}, t("parts_column")) : "")),
+    h("tbody", {}, rows.map(([name, c, key]) => h("tr", {},
       h("td", {}, name), GROUPS.map((g) => h("td", { class: "n", "data-group": g }, c[g] ?? 0)),
-      h("td", { class: "n" }, GROUPS.reduce((s, g) => s + (c[g] ?? 0), 0)))))));
+      h("td", { class: "n" }, GROUPS.reduce((s, g) => s + (c[g] ?? 0), 0)),
+      parts ? h("td", { class: "n", "data-parts": key }, partsDone(parts[key])) : "")))));
+}
+
+// What the department writes around the report's counts for its day (who issues it, its number,
+// place, signer, recipients and narrative): a form for coordinators, read by everyone else.
+async function frameCard(plan, asOf) {
+  const base = `/v1/plans/${encodeURIComponent(plan.id)}/reports/${asOf}`;
+  const f = await api.get(base);
+  const card = h("details", { class: "card", id: "report-frame" },
+    h("summary", {}, h("h2", { class: "inline" }, t("report_frame")), " ",
+      f.recorded ? h("span", { class: "small muted" }, t("frame_recorded", f.prepared?.by?.person || f.prepared?.by?.label || "", fmtDate(new Date(f.prepared?.at_ms).toISOString().slice(0, 10)))) : ""),
+    h("p", { class: "help" }, t("report_frame_help")));
+  const texts = ["number", "place", "signer_title", "signer_name"];
+  const areas = ["recipients", "assessment", "shortcomings", "recommendations", "proposals"];
+  const label = { number: "doc_number", place: "doc_place" };
+  if (session.me.role !== "coordinator") {
+    card.append(h("dl", {}, h("dt", {}, t("issuer")), h("dd", {}, f.issuer_name),
+      [...texts, ...areas].filter((k) => f[k]).map((k) => [h("dt", {}, t(label[k] || k)), h("dd", { class: "pre" }, f[k])])));
+    return card;
+  }
+  const issuer = agencyPicker("issuer", f.issuer ? [f.issuer] : [], { label: t("issuer") });
+  const inputs = Object.fromEntries(texts.map((k) => [k, h("input", { type: "text", name: k, value: f[k] || "" })]));
+  const boxes = Object.fromEntries(areas.map((k) => [k, h("textarea", { name: k, rows: k === "recipients" ? 3 : 4 }, f[k] || "")]));
+  const dated = h("input", { type: "date", name: "dated", value: f.dated || "", min: asOf });
+  const form = h("form", { class: "frame-form", onsubmit: async (e) => {
+    e.preventDefault();
+    const body = { issuer: issuer.ids()[0] || "", dated: dated.value || undefined };
+    for (const k of texts) body[k] = inputs[k].value;
+    for (const k of areas) body[k] = boxes[k].value;
+    await attemptForm(form, () => api.send("PUT", base, body), t("frame_saved"));
+  } },
+  field(t("issuer"), issuer),
+  h("div", { class: "row wrap" }, texts.map((k) => field(t(label[k] || k), inputs[k])), field(t("doc_dated"), dated)),
+  areas.map((k) => field(t(k), boxes[k])),
+  h("button", { type: "submit", id: "frame-save" }, t("save")));
+  card.append(form);
+  return card;
 }
 
 export async function renderReport(el, [requested, requestedDate]) {
@@ -68,7 +117,7 @@ export async function renderReport(el, [requested, requestedDate]) {
   let asOf = requestedDate || today;
 
   const planSelect = h("select", { id: "plan", onchange: (e) => { location.hash = `#/report/${encodeURIComponent(e.target.value)}`; } },
-    session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, `${p.number || p.id} — ${p.title}`)));
+    session.plans.map((p) => h("option", { value: p.id, selected: p.id === plan.id }, p.number ? `${p.number} — ${p.title}` : p.title)));
   const dateInput = h("input", { type: "date", id: "as-of", value: asOf, max: today, min: plan.created_on || undefined, onchange: (e) => {
     if (e.target.value) location.hash = `#/report/${encodeURIComponent(plan.id)}/${e.target.value}`;
   } });
@@ -108,23 +157,49 @@ export async function renderReport(el, [requested, requestedDate]) {
     .then((s) => s.points.filter((p) => p.exists).slice(0, -1).map((p) => ({ date: p.date, completed: p.completed, due: p.due })))
     .catch(() => []);
 
+  const problem = h("div", { id: "report-problem" });
+  const frame = h("div", { id: "frame-box" });
   const load = async () => {
-    const report = await api.get(query());
+    let report;
+    try {
+      report = await api.get(query());
+    } catch (e) {
+      // A day before the log began (or another refusal): the plan, the date and the reading
+      // stay, for choosing another day; what is shown says why there are no figures.
+      const first = e.problem?.params?.first;
+      clear(problem, h("p", { class: "card error", role: "alert" }, first ? t("before_log", fmtDate(first)) : e.message || t("report_failed")));
+      for (const part of [totals, counts, sections, leads, lines, frame]) part.replaceChildren();
+      return;
+    }
+    problem.replaceChildren();
     const c = report.totals;
     const counted = GROUPS.reduce((s, g) => s + c[g], 0);
     clear(totals, GROUPS.map((g) => h("div", { class: "total cat-" + g, "data-group": g },
       h("strong", {}, c[g]), h("span", {}, t("cat_" + g)),
       h("small", {}, counted ? Math.round((100 * c[g]) / counted) + "%" : "—"))));
+    // Beside the tasks, the members' parts of those given to groups ("183/250").
+    const parts = report.parts;
+    if (parts) {
+      const pc = parts.totals;
+      const pCounted = GROUPS.reduce((s, g) => s + pc[g], 0);
+      totals.append(h("div", { class: "parts-totals", id: "parts-totals" },
+        h("h2", {}, t("parts_total"), " ", h("span", { class: "count" }, t("parts_done", pc.completed_on_time + pc.completed_late, pCounted))),
+        h("div", { class: "totals" }, GROUPS.map((g) => h("div", { class: "total cat-" + g, "data-parts-group": g },
+          h("strong", {}, pc[g]), h("span", {}, t("cat_" + g)),
+          h("small", {}, pCounted ? Math.round((100 * pc[g]) / pCounted) + "%" : "—"))))));
+    }
 
     const planSections = (await detail).sections || [];
     const at = (code) => planSections.findIndex((s) => s.code === code);
     clear(sections, h("h2", {}, t("by_section")),
       countsTable(t("section"), Object.entries(report.by_section)
         .sort(([a], [b]) => at(a) - at(b))
-        .map(([code, counts]) => [at(code) >= 0 ? `${code}. ${planSections[at(code)].title}` : code || "—", counts])));
-    const leadRows = Object.entries(report.by_lead).map(([id, counts]) => [agencyName(id), counts])
+        .map(([code, counts]) => [at(code) >= 0 ? `${code}. ${planSections[at(code)].title}` : code || "—", counts, code]),
+        parts?.by_section));
+    // Every lead, co-leads too: a task led by two agencies counts under each.
+    const leadRows = Object.entries(report.by_lead).map(([id, counts]) => [agencyName(id), counts, id])
       .sort(([a], [b]) => a.localeCompare(b, "vi"));
-    clear(leads, h("h2", {}, t("by_lead")), countsTable(t("lead"), leadRows));
+    clear(leads, h("h2", {}, t("by_lead")), countsTable(t("lead"), leadRows, parts?.by_lead));
 
     // Each group's occurrences, with links to their tasks.
     const byGroup = new Map(GROUPS.map((g) => [g, []]));
@@ -135,10 +210,20 @@ export async function renderReport(el, [requested, requestedDate]) {
       return h("details", { class: "group-lines", "data-group": g, open: g === "overdue" },
         h("summary", {}, t("cat_" + g), " ", h("span", { class: "count" }, items.length)),
         h("ul", { class: "lines" }, items.map((l) => h("li", {},
-          h("a", { href: "#/history/" + encodeURIComponent(l.task) }, h("b", {}, l.code), " ", l.title),
-          h("span", { class: "small muted" }, " · ", (l.lead || []).map(agencyName).join("; "), l.due ? " · " + fmtDate(l.due) : "")))));
+          h("a", { href: "#/task/" + encodeURIComponent(l.task) }, h("b", {}, l.code), " ", l.title),
+          h("span", { class: "small muted" }, " · ", (l.lead || []).map(agencyName).join("; "), l.due ? " · " + fmtDate(l.due) : ""),
+          l.parts?.counted ? h("span", { class: "small parts-line" }, " · ", t("parts_done", l.parts.done, l.parts.counted),
+            l.parts.categories?.overdue ? ", " + t("parts_late", l.parts.categories.overdue) : "") : ""))));
     }));
     counts.textContent = t("counts_summary", (await detail).task_count ?? "?", counted);
+    if (report.head) {
+      counts.append(h("span", { class: "head-note" }, " ", t("head_note", report.head.position, (report.head.hash || "").slice(0, 16))));
+    }
+    frameCard(plan, asOf).then((card) => {
+      const before = frame.querySelector("details");
+      if (before) card.open = before.open;
+      frame.replaceChildren(card);
+    }).catch(() => frame.replaceChildren());
 
     destroyCharts();
     const Chart = await loadChart();
@@ -180,14 +265,16 @@ export async function renderReport(el, [requested, requestedDate]) {
       h("button", { id: "print", onclick: () => attempt(() => api.openDocument(query() + "&format=html")) }, t("print")),
       h("button", { id: "docx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=docx", `bao-cao-${plan.id}-${asOf}.docx`)) }, t("report_docx")),
       h("button", { id: "xlsx", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=xlsx", `bao-cao-${plan.id}-${asOf}.xlsx`)) }, t("report_xlsx")),
-      h("button", { id: "csv", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=csv", `${plan.id}-${asOf}.csv`)) }, t("csv"))),
+      h("button", { id: "csv", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=csv", `${plan.id}-${asOf}.csv`)) }, t("csv")),
+      // The figures with the log's head they were computed at: what an auditor carries away.
+      h("button", { id: "json", class: "secondary", onclick: () => attempt(() => api.download(query() + "&format=json", `bao-cao-${plan.id}-${asOf}.json`)) }, t("download_with_head"))),
     h("p", { class: "muted" }, plan.title, plan.number ? ` (${plan.number})` : "", " — ", t("as_of").toLowerCase(), " ", fmtDate(asOf),
       asOf < today ? " — " : "", reading),
-    totals, counts,
+    problem, totals, counts,
     h("div", { class: "charts" },
       h("section", { class: "card" }, h("h2", {}, t("chart_by_lead")), h("div", { class: "chart" }, barCanvas)),
       h("section", { class: "card" }, h("h2", {}, t("chart_over_time")), h("div", { class: "chart", style: "height:300px" }, lineCanvas))),
-    sections, leads, lines);
+    sections, leads, lines, frame);
   await load();
   // A past date's report does not change; today's follows the log.
   return asOf === today ? () => load() : null;
