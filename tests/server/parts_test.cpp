@@ -17,7 +17,8 @@ using nlohmann::json;
 
 namespace {
 
-// The demo's group "Cơ sở giáo dục" of Hải Phòng holds these two schools.
+// Two of the demo's Hải Phòng schools, in a group of their own (the tests' counts do not depend
+// on how many schools the demo's own groups hold).
 constexpr const char* kTranPhu = "thpt-tran-phu-hp";
 constexpr const char* kNgoQuyen = "thpt-ngo-quyen-hp";
 constexpr const char* kTask = "nhom-hp:1";
@@ -29,6 +30,13 @@ struct GroupFixture {
   std::string tran_phu, ngo_quyen;
 
   explicit GroupFixture(std::vector<std::string> extra = {}) : f("2026-03-02", std::move(extra)) {
+    REQUIRE(f.PostJson(f.coordinator, "/v1/agencies",
+                       {{"id", "nhom-thu-hp"},
+                        {"name", "Các trường thử nghiệm"},
+                        {"kind", "group"},
+                        {"parent", "so-gddt-hp"},
+                        {"members", {kTranPhu, kNgoQuyen}}})
+                .status == 201);
     REQUIRE(f.PostJson(f.coordinator, "/v1/plans",
                        {{"id", "nhom-hp"},
                         {"title", "Kế hoạch thử các trường"},
@@ -38,7 +46,7 @@ struct GroupFixture {
                 .status == 201);
     const std::string csv =
         "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Kết quả/Sản phẩm,Thời gian hoàn thành\n"
-        "1,Tổ chức chuyên đề dạy học tiếng Anh,Cơ sở giáo dục,,Báo cáo chuyên đề,10/03/2026\n";
+        "1,Tổ chức chuyên đề dạy học tiếng Anh,Các trường thử nghiệm,,Báo cáo chuyên đề,10/03/2026\n";
     REQUIRE(f.Post(f.coordinator, "/v1/plans/nhom-hp/import", csv, {{"Content-Type", "text/csv"}})
                 .status == 201);
     tran_phu = Token(kTranPhu);
@@ -105,7 +113,7 @@ TEST_CASE("two schools of one group: what one reports, submits or is granted nev
   const json a = g.Listed(g.tran_phu, kTranPhu);
   CHECK(a["status"] == "submitted");
   CHECK(a["percent"] == 30);
-  CHECK(a["via"] == "co-so-gd-hp");
+  CHECK(a["via"] == "nhom-thu-hp");
   HttpResult seen = f.Get(g.ngo_quyen, task);
   REQUIRE(seen.status == 200);
   CHECK(seen.body.find("Trần Phú") == std::string::npos);
@@ -175,7 +183,7 @@ TEST_CASE("the report counts each school's part: one done, one late, in every fo
   CHECK((*line)["parts"]["done"] == 1);
   CHECK((*line)["parts"]["categories"]["overdue"] == 1);
   CHECK(report["parts"]["totals"]["completed_on_time"] == 1);
-  CHECK(report["parts"]["by_lead"]["co-so-gd-hp"]["overdue"] == 1);
+  CHECK(report["parts"]["by_lead"]["nhom-thu-hp"]["overdue"] == 1);
   // CSV: the parts columns; the printed page and the Word file: "1/2 đơn vị hoàn thành".
   const std::string csv = f.Get(f.coordinator, "/v1/plans/nhom-hp/report?format=csv").body;
   CHECK(csv.find("Đơn vị thành viên hoàn thành") != std::string::npos);
@@ -228,15 +236,15 @@ TEST_CASE("a school added to the group mid-plan holds parts from that day; one r
   const std::string task = std::string("/v1/tasks/") + kTask;
   REQUIRE(f.PostJson(g.ngo_quyen, task + "/progress", {{"percent", 40}, {"narrative", "Đang làm"}})
               .status == 201);
-  json group = f.Get(f.coordinator, "/v1/agencies/co-so-gd-hp").json();
+  json group = f.Get(f.coordinator, "/v1/agencies/nhom-thu-hp").json();
   group.erase("groups");
   group["members"] = json::array({kTranPhu, "thpt-ngo-quyen-hp", "so-tc-hp"});
-  REQUIRE(f.Send(f.coordinator, "PUT", "/v1/agencies/co-so-gd-hp", group).status == 201);
+  REQUIRE(f.Send(f.coordinator, "PUT", "/v1/agencies/nhom-thu-hp", group).status == 201);
   CHECK(f.Get(f.coordinator, task + "/parts").json()["total"] == 3);
   group["members"] = json::array({kTranPhu, "so-tc-hp"});
   group["effective_on"] = "2026-03-01";
   group["reason"] = "Trường chuyển về quận quản lý";
-  REQUIRE(f.Send(f.coordinator, "PUT", "/v1/agencies/co-so-gd-hp", group).status == 201);
+  REQUIRE(f.Send(f.coordinator, "PUT", "/v1/agencies/nhom-thu-hp", group).status == 201);
   CHECK(f.Get(f.coordinator, task + "/parts").json()["total"] == 2);
   // Ngô Quyền's part is kept in the log and the task, no longer counted or listed.
   CHECK(g.Listed(g.ngo_quyen, kNgoQuyen).is_null());
@@ -247,7 +255,7 @@ TEST_CASE("a school added to the group mid-plan holds parts from that day; one r
       f.Get(f.coordinator, "/v1/plans/nhom-hp/report?as_of=2026-02-28&known=now").json();
   CHECK((*g.Line(feb))["parts"]["counted"] == 2);  // Trần Phú and Ngô Quyền; Sở Tài chính not yet
   group["effective_on"] = "2026-03-05";
-  CHECK(f.Send(f.coordinator, "PUT", "/v1/agencies/co-so-gd-hp", group).status == 422);
+  CHECK(f.Send(f.coordinator, "PUT", "/v1/agencies/nhom-thu-hp", group).status == 422);
 }
 
 TEST_CASE("reminders reach only the members whose parts are open; a reminder to the late ones "

@@ -21,17 +21,21 @@ function ruleText(rule) {
 }
 
 // The members' parts of one occurrence: a filtered, searchable page of them with actions.
-function partsSection(task, reload) {
+// `state` (occurrence, filter, words, how many shown) outlives the section: a refresh after a
+// decision or a live event keeps what the coordinator chose.
+function partsSection(task, reload, state) {
   const coordinator = session.me.role === "coordinator";
   const withParts = task.occurrences.filter((o) => o.parts && !o.dropped);
   const box = h("section", { class: "card", id: "parts" });
   if (!withParts.length) return null;
-  const state = { occurrence: (withParts.find((o) => o.key === task.occurrence) || withParts[0]).key, filter: "all", q: "", shown: PAGE };
+  if (!withParts.some((o) => o.key === state.occurrence)) {
+    state.occurrence = (withParts.find((o) => o.key === task.occurrence) || withParts[0]).key;
+  }
   const occSelect = h("select", { id: "parts-occurrence", onchange: (e) => { state.occurrence = e.target.value; state.shown = PAGE; load(); } },
     withParts.map((o) => h("option", { value: o.key, selected: o.key === state.occurrence }, `${o.key}${o.due ? " — " + fmtDate(o.due) : ""}`)));
   const filter = h("select", { id: "parts-state", onchange: (e) => { state.filter = e.target.value; state.shown = PAGE; load(); } },
-    STATES.map((s) => h("option", { value: s }, t("pst_" + s))));
-  const search = h("input", { type: "search", id: "parts-q", placeholder: t("parts_search"), "aria-label": t("parts_search") });
+    STATES.map((s) => h("option", { value: s, selected: s === state.filter }, t("pst_" + s))));
+  const search = h("input", { type: "search", id: "parts-q", placeholder: t("parts_search"), "aria-label": t("parts_search"), value: state.q });
   let timer = null;
   search.addEventListener("input", () => {
     clearTimeout(timer);
@@ -121,8 +125,11 @@ function partsSection(task, reload) {
     }
   };
 
+  let asked = 0;  // only the latest answer is drawn
   const load = async () => {
+    const mine = ++asked;
     const page = await api.get(query(`&limit=${state.shown}`));
+    if (mine !== asked) return;
     const s = page.summary;
     clear(summary, h("b", {}, t("parts_done", s.done, s.counted)),
       s.late ? [" · ", h("span", { class: "overdue" }, t("parts_late", s.late))] : "",
@@ -179,6 +186,11 @@ export async function renderTaskPage(el, [id]) {
   if (!id) return clear(el, h("p", { class: "card" }, t("none")));
   const base = `/v1/tasks/${encodeURIComponent(id)}`;
   let parts = null;
+  const partsState = { occurrence: "", filter: "all", q: "", shown: PAGE };
+  // Drawn into a box of its own: a refresh that answers after the user went to another page
+  // draws into a box no longer shown, not over that page.
+  const root = h("div", { class: "task-page" });
+  clear(el, root);
   const draw = async () => {
     const task = await api.get(base);
     const plan = session.plans.find((p) => p.id === task.plan);
@@ -201,11 +213,11 @@ export async function renderTaskPage(el, [id]) {
       h("ul", { class: "lines" }, own.map((d) => h("li", {},
         d.sha256 ? h("button", { type: "button", class: "link", onclick: () => attempt(() => api.download(`${base}/deliverables/${encodeURIComponent(d.id)}/file`, d.name)) }, d.name) : d.name,
         h("span", { class: "small muted" }, ` · ${d.occurrence} · ${fmtTime(d.submitted_at_ms)} · `, d.review ? t(d.review === "accepted" ? "accept" : "return_") : t("awaiting_review", 1)))))) : "";
-    parts = partsSection(task, draw);
+    parts = partsSection(task, draw, partsState);
     // The events themselves are on the history page (a group's task has thousands).
     const recent = h("p", {}, h("a", { class: "button-like small", href: "#/history/" + encodeURIComponent(id) }, t("act_history")),
       task.notifications?.length ? h("span", { class: "small muted" }, " · ", t("told_count", task.notifications.filter((n) => n.delivered).length)) : "");
-    clear(el,
+    clear(root,
       h("p", { class: "small" }, plan ? h("a", { href: "#/board/" + encodeURIComponent(plan.id) }, plan.number ? `${plan.number} — ${plan.title}` : plan.title) : task.plan),
       h("h1", {}, h("span", { class: "code" }, task.code), " ", task.title),
       h("section", { class: "card task-summary" },
