@@ -1,4 +1,5 @@
-// Labels of the notification pages (email addresses, who a plan can reach), in Vietnamese and
+// Labels of the notification pages (email addresses, webhooks, whether an agency could be told
+// through time, who a plan can reach) and of the history page's audit parts, in Vietnamese and
 // English.
 import { addLabels } from "./i18n.js";
 
@@ -74,6 +75,17 @@ addLabels({
   reach_tasks: (n) => `${n} nhiệm vụ đang thực hiện`,
   reach_next: (d) => `hạn gần nhất ${d}`,
   reach_more: (n) => `… và ${n} đơn vị khác`,
+  hist_token: "mã truy cập",
+  hist_before_log: (date, first) => `Sổ theo dõi bắt đầu từ ngày ${first}, nên chưa có số liệu nào của ngày ${date}. Hãy chọn một ngày từ ${first} trở đi.`,
+  hist_not_existed: (date, entered) => entered
+    ? `Ngày ${date} nhiệm vụ này chưa có trong sổ theo dõi: nhiệm vụ được đưa vào sổ ngày ${entered}. Hãy chọn một ngày từ ${entered} trở đi.`
+    : `Ngày ${date} nhiệm vụ này chưa có trong sổ theo dõi. Hãy chọn một ngày muộn hơn.`,
+  hist_export_title: "Tải toàn bộ sổ để kiểm tra độc lập",
+  hist_export_help: "Tệp JSON Lines gồm mọi sự kiện của sổ theo thứ tự, mỗi dòng một sự kiện, kèm mã băm nối chuỗi. Kiểm tra tệp trên máy khác, không cần máy chủ, bằng lệnh:",
+  hist_export_file: "(tệp đã tải về)",
+  hist_export: "Tải toàn bộ sổ (JSON Lines)",
+  hist_exporting: "Đang tải sổ…",
+  hist_exported: "Đã tải sổ về máy.",
 }, {
   nav_notifications: "Notifications",
   saved: "Saved.",
@@ -146,4 +158,15 @@ addLabels({
   reach_tasks: (n) => `${n} open tasks`,
   reach_next: (d) => `next due ${d}`,
   reach_more: (n) => `… and ${n} more`,
+  hist_token: "token",
+  hist_before_log: (date, first) => `The ledger began on ${first}, so nothing was recorded by ${date}. Choose a day from ${first} on.`,
+  hist_not_existed: (date, entered) => entered
+    ? `On ${date} this task was not in the ledger yet: it was entered on ${entered}. Choose a day from ${entered} on.`
+    : `On ${date} this task was not in the ledger yet. Choose a later day.`,
+  hist_export_title: "Download the whole log to check it independently",
+  hist_export_help: "A JSON Lines file with every event of the log in order, one per line, with its chained hash. Check it on another machine, without the server, with:",
+  hist_export_file: "(the downloaded file)",
+  hist_export: "Download the whole log (JSON Lines)",
+  hist_exporting: "Downloading the log…",
+  hist_exported: "The log is downloaded.",
 });
