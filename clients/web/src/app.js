@@ -76,16 +76,23 @@ function header() {
   const nav = me
     ? Object.entries(pages)
         .filter(([, p]) => p.nav && (p.navRoles || p.roles).includes(me.role))
-        .map(([name, p]) => h("a", { href: "#/" + name, class: name === current ? "active" : "", "data-nav": name }, t(p.nav)))
+        .map(([name, p]) => h("a", { href: "#/" + name, class: name === current ? "active" : "", "data-nav": name,
+                                      "aria-current": name === current ? "page" : undefined }, t(p.nav)))
     : [];
+  // Who is signed in stays in sight on a phone too: a line of its own there, below the name and the
+  // links, where the role is left out when the agency's name says it (style.css).
+  const who = me && h("p", { class: "who", id: "who" },
+    h("span", { class: "visually-hidden" }, t("who_signed_in"), " "),
+    h("span", { class: "who-role" + (me.agency_name ? " beside-agency" : "") }, t("role_" + me.role)),
+    me.agency_name ? h("strong", { class: "who-agency" }, me.agency_name) : "",
+    me.name ? h("span", { class: "who-name" }, me.name) : "");
   clear(bar,
     h("a", { class: "brand", href: "#/" }, t("app_name")),
-    h("nav", {}, nav),
+    h("nav", { "aria-label": t("nav_menu") }, nav),
     h("div", { class: "right" },
+      who,
       me && h("span", { class: "live " + liveState, "data-live": liveState },
-              h("i", {}), t(liveState === "live" ? "live" : liveState === "polling" ? "poll_mode" : "offline")),
-      me && h("span", { class: "who" }, t("role_" + me.role) + (me.agency_name ? " · " + me.agency_name : "") +
-                                        (me.name ? " · " + me.name : "")),
+              h("i", {}), h("span", { class: "live-text" }, t(liveState === "live" ? "live" : liveState === "polling" ? "poll_mode" : "offline"))),
       h("button", { class: "link", id: "lang", onclick: () => { setLang(lang() === "vi" ? "en" : "vi"); render(); } }, t("lang_switch")),
       me && h("button", { class: "link", id: "signout", onclick: signOut }, t("sign_out"))));
   if (me?.role === "coordinator") refreshInboxCount();

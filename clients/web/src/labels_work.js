@@ -44,6 +44,8 @@ addLabels({
   actions: "Thao tác",
   report_lines: "Danh sách theo nhóm",
   counts_summary: (tasks, counted) => `Kế hoạch có ${tasks} nhiệm vụ; báo cáo đếm ${counted} lượt theo từng mốc thời hạn (nhiệm vụ thực hiện hằng năm hoặc nhiều mốc được tính mỗi mốc một lượt).`,
+  who_signed_in: "Đang đăng nhập:",
+  nav_menu: "Trình đơn chính",
 }, {
   remember_device: "Remember me on this device (only on a device of your own)",
   grp_overdue: "Overdue",
@@ -87,4 +89,6 @@ addLabels({
   actions: "Actions",
   report_lines: "Occurrences by group",
   counts_summary: (tasks, counted) => `The plan has ${tasks} tasks; the report counts ${counted} occurrences, one per milestone (a yearly task counts once a year).`,
+  who_signed_in: "Signed in as",
+  nav_menu: "Main menu",
 });
