@@ -4,7 +4,7 @@
 // drafts kept while typing. The calendar subscription sits at the top, folded.
 import * as api from "./api.js";
 import { h, clear, field, attemptForm, badge, toast, attempt } from "./dom.js";
-import { t, fmtDate, fmtTime } from "./i18n.js";
+import { t, lang, fmtDate, fmtTime } from "./i18n.js";
 import { session, agencyName } from "./session.js";
 import "./labels_work.js";
 
@@ -17,6 +17,43 @@ export function dueBadge(task) {
 
 export function categoryBadge(category) {
   return category ? badge(t("cat_" + category), "cat-" + category) : "";
+}
+
+// A card's deadline: the days left and the date itself ("Còn 24 ngày · 31/12/2026").
+function cardDue(task) {
+  const due = dueBadge(task);
+  if (task.next_due) due.append(" · ", h("time", { datetime: task.next_due }, fmtDate(task.next_due)));
+  due.classList.add("card-due");
+  return due;
+}
+
+// Where the occurrence (or the agency's own part) stands, in a few words joined by " · ".
+function standing(task) {
+  const awaiting = task.deliverables_awaiting_review;
+  const parts = [
+    // "Submitted, awaiting review" is said once, by the count awaiting review.
+    task.status && !(task.status === "submitted" && awaiting) && h("span", { class: "state" }, t("st_" + task.status)),
+    task.percent && h("span", { class: "muted" }, t("reported", task.percent)),
+    task.extension_requested_due && h("span", { class: "pending" }, t("ext_pending", fmtDate(task.extension_requested_due))),
+    awaiting && h("span", { class: "pending" }, t("awaiting_review", awaiting)),
+  ].filter(Boolean);
+  return h("span", { class: "small standing" }, parts.flatMap((x, i) => (i ? [" · ", x] : [x])));
+}
+
+// Plans' titles shortened to what tells them apart, for a card's label in a list that mixes plans:
+// the words every title starts with ("Kế hoạch thực hiện Đề án") dropped, an opening quote
+// trimmed. The full title is in the opened card.
+function shortPlanTitles(titles) {
+  const words = titles.map((x) => x.split(/\s+/));
+  let common = 0;
+  while (words.every((w) => w.length > common + 1 && w[common] === words[0][common])) ++common;
+  return words.map((w) => w.slice(common).join(" ").replace(/^["“”'‘’]+/, ""));
+}
+
+// Size of a file, as people say it.
+function fmtSize(bytes) {
+  const [n, unit] = bytes < 1024 ? [bytes, "B"] : bytes < 1024 * 1024 ? [bytes / 1024, "KB"] : [bytes / 1024 / 1024, "MB"];
+  return n.toLocaleString(lang() === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: unit === "MB" ? 1 : 0 }) + " " + unit;
 }
 
 const GROUPS = ["overdue", "soon", "later", "ongoing"];
@@ -57,10 +94,12 @@ export async function renderTasks(el, [focus] = []) {
   let pending = false;
   let items = [];
   const opened = new Set();  // rows the user opened, kept open across refreshes
+  const fetched = new Map();  // task id → the task as last read, shown while it is read again
 
   const list = h("div", { class: "tasks", id: "task-list" });
   const calendar = h("details", { class: "card calendar", id: "calendar" });
   const subtitle = h("p", { class: "muted", id: "tasks-count" });
+  const onePlan = h("p", { class: "one-plan small", id: "tasks-plan", hidden: true });
   const planFilter = h("select", { id: "filter-plan" }, h("option", { value: "" }, t("flt_all_plans")),
     session.plans.map((p) => h("option", { value: p.id }, p.title)));
   const roleFilter = h("select", { id: "filter-role" }, ["", "lead", "coordinating"].map((r) =>
@@ -168,20 +207,71 @@ export async function renderTasks(el, [focus] = []) {
     }
     actions.append(h("a", { class: "small button-like", href: "#/history/" + encodeURIComponent(task.id) }, t("act_history")));
     const due = task.next_due || "";
+    // The narrative last reported: the list's, or the own part's once the task is read.
+    const progressRow = [h("dt", { hidden: !task.last_progress }, t("narrative")),
+                         h("dd", { class: "last-progress", hidden: !task.last_progress }, task.last_progress || "")];
+    // What was submitted, read with the task each time the card is drawn (so an upload shows once
+    // it is recorded); the last reading is shown meanwhile, and said again only when it changed.
+    const submitted = h("section", { class: "delivered", "data-delivered": task.id, "aria-live": "polite" });
+    const ownOf = (full) => {
+      const occurrence = full.occurrences?.find((o) => o.key === task.occurrence);
+      return occurrence?.part || occurrence;  // a member's own part, else the occurrence itself
+    };
+    const showSubmitted = (own) => {
+      clear(submitted, h("h3", {}, t("dlv_title")), deliverablesList(task, own.deliverables || []));
+      if (own.last_progress) {
+        progressRow[1].textContent = own.last_progress;
+        progressRow[0].hidden = progressRow[1].hidden = false;
+      }
+    };
+    const before = fetched.has(task.id) && ownOf(fetched.get(task.id));
+    if (before) showSubmitted(before);
+    else clear(submitted, h("h3", {}, t("dlv_title")), h("p", { class: "muted small" }, t("loading")));
+    api.get(`/v1/tasks/${encodeURIComponent(task.id)}`).then((full) => {
+      fetched.set(task.id, full);
+      const own = ownOf(full);
+      if (!own) clear(submitted);
+      else if (JSON.stringify(own) !== JSON.stringify(before)) showSubmitted(own);
+    }, (e) => clear(submitted, h("h3", {}, t("dlv_title")), h("p", { class: "error small" }, t("dlv_failed"), " ", e.message || "")));
     return h("div", { class: "task-detail" },
       h("dl", {},
         h("dt", {}, t("due")), h("dd", {}, due ? fmtDate(due) : "—"),
         h("dt", {}, t("deadline_written")), h("dd", { class: "deadline-text" }, task.deadline?.text || ""),
         h("dt", {}, t("deliverable")), h("dd", {}, task.deliverable || "—"),
-        h("dt", {}, t("status")), h("dd", { class: "status" }, task.status ? t("st_" + task.status) : "—", " ", categoryBadge(task.category)),
+        // The status in words, and apart from it the report's group it counts in, so "not
+        // started" never reads as if it were a second, contrary status.
+        h("dt", {}, t("status")), h("dd", { class: "status" }, task.status ? t("st_" + task.status) : "—"),
+        task.category ? [h("dt", {}, t("card_report_group")), h("dd", { class: "report-group" }, categoryBadge(task.category))] : "",
         h("dt", {}, t("lead")), h("dd", {}, task.lead.map(agencyName).join("; ")),
         task.coordinating?.length ? [h("dt", {}, t("coordinating")), h("dd", {}, task.coordinating.map(agencyName).join("; "))] : "",
-        task.last_progress ? [h("dt", {}, t("narrative")), h("dd", {}, task.last_progress)] : ""),
+        h("dt", {}, t("plan")), h("dd", { class: "plan-title" }, planTitle.get(task.plan) || task.plan),
+        progressRow),
+      submitted,
       lead ? "" : h("p", { class: "help lead-only" }, t("lead_only")),
       actions, slot);
   }
 
-  function row(task) {
+  // What this agency (or its own part) has submitted for the occurrence: each file, when, and how
+  // its review stands; a file opens with the tab's token.
+  function deliverablesList(task, deliverables) {
+    if (!deliverables.length) return h("p", { class: "muted small dlv-none" }, t("dlv_none"));
+    const review = (d) => d.review === "accepted" ? badge(t("dlv_accepted"), "ok")
+      : d.review === "returned" ? badge(t("dlv_returned"), "overdue") : badge(t("dlv_pending"), "soon");
+    return h("ul", { class: "delivered-list" }, [...deliverables].sort((a, b) => b.submitted_at_ms - a.submitted_at_ms).map((d) =>
+      h("li", { "data-deliverable": d.id, "data-review": d.review || "pending" },
+        h("div", { class: "dlv-head" },
+          d.sha256
+            ? h("button", { type: "button", class: "link dlv-name", onclick: () => attempt(() => api.download(
+                `/v1/tasks/${encodeURIComponent(task.id)}/deliverables/${encodeURIComponent(d.id)}/file`, d.name)) }, d.name)
+            : h("span", { class: "dlv-name" }, d.name),
+          " ", review(d)),
+        h("div", { class: "small muted" }, t("dlv_when", fmtTime(d.submitted_at_ms)), d.size ? " · " + fmtSize(d.size) : ""),
+        d.note ? h("div", { class: "small" }, t("note"), ": ", d.note) : "",
+        d.review_comment ? h("div", { class: "small dlv-comment" }, t("dlv_comment"), ": ", d.review_comment) : "")));
+  }
+
+  // `planLabels`: a short name per plan when the list mixes plans (else none: the page names it).
+  function row(task, planLabels) {
     const body = h("div");
     const item = h("details", { class: "task " + (task.category || ""), "data-task": task.id, "data-due": task.next_due || "",
       open: opened.has(task.id), ontoggle: () => {
@@ -196,12 +286,12 @@ export async function renderTasks(el, [focus] = []) {
         h("span", { class: "code" }, task.code),
         h("span", { class: "title" }, task.title),
         h("span", { class: "meta" },
-          dueBadge(task), " ",
-          badge(task.role === "lead" ? t("my_role_lead") : t("my_role_coordinating"), "role"),
-          task.percent ? h("span", { class: "small muted" }, " ", t("reported", task.percent)) : "",
-          task.extension_requested_due ? h("span", { class: "small pending" }, " · ", t("ext_pending", fmtDate(task.extension_requested_due))) : "",
-          task.deliverables_awaiting_review ? h("span", { class: "small pending" }, " · ", t("awaiting_review", task.deliverables_awaiting_review)) : ""),
-        h("span", { class: "plan small muted" }, planTitle.get(task.plan) || task.plan)),
+          cardDue(task), " ",
+          badge(task.role === "lead" ? t("my_role_lead") : t("my_role_coordinating"), "role"), " ",
+          standing(task)),
+        task.as_part && task.via ? h("span", { class: "part-of-group small" }, t("card_part_of_group", agencyName(task.via))) : "",
+        planLabels ? h("span", { class: "plan small muted" }, t("plan"), ": ", planLabels.get(task.plan)) : "",
+        h("span", { class: "chevron", "aria-hidden": "true" })),
       body);
     if (item.open) body.append(detail(task));
     return item;
@@ -214,12 +304,19 @@ export async function renderTasks(el, [focus] = []) {
       (!roleFilter.value || x.role === roleFilter.value) &&
       (!q || `${x.code} ${x.title} ${x.deliverable || ""}`.toLowerCase().normalize("NFC").includes(q)));
     subtitle.textContent = t("shown_of", shown.length, items.length);
+    // One plan shown: named once above the list. Several: each card says which, shortly.
+    const plans = [...new Set(shown.map((x) => x.plan))];
+    const titles = plans.map((id) => planTitle.get(id) || id);
+    const short = plans.length > 1 ? shortPlanTitles(titles) : null;
+    const planLabels = short && new Map(plans.map((id, i) => [id, short[i]]));
+    clear(onePlan, plans.length === 1 ? [t("plan"), ": ", h("strong", {}, titles[0])] : "");
+    onePlan.hidden = plans.length !== 1;
     clear(list, GROUPS.map((g) => {
       const members = shown.filter((x) => groupOf(x) === g);
       if (!members.length) return "";
       return h("section", { class: "group", "data-group": g },
         h("h2", { class: "group-title " + g }, t("grp_" + g), " ", h("span", { class: "count" }, members.length)),
-        members.map(row));
+        members.map((x) => row(x, planLabels)));
     }), shown.length ? "" : h("p", { class: "card muted" }, t("none")));
   };
   for (const f of [planFilter, roleFilter]) f.addEventListener("change", draw);
@@ -269,7 +366,7 @@ export async function renderTasks(el, [focus] = []) {
 
   clear(el, h("h1", {}, t("tasks_title")), calendar,
     h("div", { class: "toolbar filters" }, field(t("plan"), planFilter), field(t("flt_role"), roleFilter), field(t("search"), search)),
-    subtitle, list);
+    subtitle, onePlan, list);
   await Promise.all([load(), loadCalendar()]);
   show();
   return () => {
