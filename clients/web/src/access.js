@@ -5,6 +5,7 @@ import * as api from "./api.js";
 import { h, clear, field, attempt, badge } from "./dom.js";
 import { t, fmtTime } from "./i18n.js";
 import { session, agencyName } from "./session.js";
+import "./labels_work.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -32,11 +33,31 @@ function qrSvg(qr) {
   return svg;
 }
 
+// What the server found wrong with the sheet's link (sign_in.warnings): in the page's language
+// when the code is known (the server words its detail in English only), else the server's words.
+// Shown on the sheet and printed with it: a sheet whose link only this machine can open must not
+// pass for a good one.
+function sheetWarnings(issued, url) {
+  const warnings = issued.sign_in?.warnings || [];
+  if (!warnings.length) return "";
+  return h("div", { class: "sheet-warning", id: "sheet-warnings", role: "alert" },
+    h("h3", {}, h("span", { "aria-hidden": "true" }, "⚠ "), t("sheet_warn_title")),
+    h("ul", {}, warnings.map((w) => h("li", { "data-code": w.code },
+      withCode(w.code === "sign-in-loopback" ? t("sheet_warn_loopback", url) : w.detail)))));
+}
+
+// `text` with its addresses and command-line options set as code, an option kept on one line.
+function withCode(text) {
+  return String(text || "").split(/(--[a-z-]+|https?:\/\/[^\s,)]+)/).map((piece, i) =>
+    i % 2 ? h("code", { class: piece.startsWith("--") ? "option" : undefined }, piece) : piece);
+}
+
 function sheet(issued) {
   const agency = issued.agency ? agencyName(issued.agency) : t("role_name_" + issued.role);
   const url = issued.sign_in?.dashboard || location.origin + location.pathname;
   return h("section", { class: "card sign-in-sheet", id: "sign-in-sheet" },
     h("h2", {}, t("sheet_title")),
+    sheetWarnings(issued, url),
     h("div", { class: "sheet-body" },
       h("dl", {},
         h("dt", {}, t("sheet_agency")), h("dd", { id: "sheet-agency" }, agency),

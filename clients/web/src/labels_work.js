@@ -1,4 +1,5 @@
-// Labels of the daily pages (my tasks, the inbox, pickers), in Vietnamese and English.
+// Labels of the daily pages (my tasks, the inbox, pickers, the header, the sign-in sheet's
+// warnings), in Vietnamese and English.
 import { addLabels } from "./i18n.js";
 
 addLabels({
@@ -56,6 +57,8 @@ addLabels({
   dlv_when: (when) => `Nộp lúc ${when}`,
   dlv_comment: "Ý kiến khi duyệt",
   dlv_failed: "Không tải được danh sách sản phẩm đã nộp.",
+  sheet_warn_title: "Cảnh báo: phiếu này chưa dùng được trên thiết bị khác",
+  sheet_warn_loopback: (url) => `Địa chỉ đăng nhập ${url} trỏ vào chính máy đang chạy máy chủ: điện thoại và máy tính khác không mở được đường dẫn và mã QR trên phiếu. Hãy khởi động lại máy chủ với tùy chọn --public-url kèm địa chỉ mà các đơn vị truy cập (ví dụ --public-url https://taskledger.sogddt.gov.vn), rồi thu hồi mã này, cấp mã mới và in lại phiếu.`,
 }, {
   remember_device: "Remember me on this device (only on a device of your own)",
   grp_overdue: "Overdue",
@@ -111,4 +114,6 @@ addLabels({
   dlv_when: (when) => `Submitted ${when}`,
   dlv_comment: "Reviewer's comment",
   dlv_failed: "Could not load what was submitted.",
+  sheet_warn_title: "Warning: this sheet does not work on other devices yet",
+  sheet_warn_loopback: (url) => `The sign-in address ${url} points at the machine the server runs on: phones and other computers cannot open the sheet's link or QR code. Restart the server with --public-url and the address agencies reach it at (for example --public-url https://taskledger.sogddt.gov.vn), then revoke this token, issue a new one and print a new sheet.`,
 });
