@@ -106,22 +106,38 @@ int main(int argc, char** argv) {
   // The agencies: the province, its department, the schools and their group (25 more schools
   // join in July).
   int64_t now = clock;
-  w.Do(RegisterAgency{{"ubnd-tinh", "Ủy ban nhân dân tỉnh Thử Nghiệm", "", AgencyKind::kCommittee,
-                       "", {}, {}}},
-       kCoordinator, now);
-  w.Do(RegisterAgency{{"so-gddt", "Sở Giáo dục và Đào tạo", "", AgencyKind::kDepartment,
-                       "ubnd-tinh", {"Sở GD&ĐT"}, {}}},
+  w.Do(
+      RegisterAgency{
+          {"ubnd-tinh", "Ủy ban nhân dân tỉnh Thử Nghiệm", "", AgencyKind::kCommittee, "", {}, {}}},
+      kCoordinator, now);
+  w.Do(RegisterAgency{{"so-gddt",
+                       "Sở Giáo dục và Đào tạo",
+                       "",
+                       AgencyKind::kDepartment,
+                       "ubnd-tinh",
+                       {"Sở GD&ĐT"},
+                       {}}},
        kCoordinator, now);
   const int joining = 25;
   std::vector<std::string> members;
   for (int i = 0; i < schools + joining; ++i) {
-    w.Do(RegisterAgency{{School(i), "Trường THPT số " + std::to_string(i), "",
-                         AgencyKind::kInstitution, "so-gddt", {}, {}}},
+    w.Do(RegisterAgency{{School(i),
+                         "Trường THPT số " + std::to_string(i),
+                         "",
+                         AgencyKind::kInstitution,
+                         "so-gddt",
+                         {},
+                         {}}},
          kCoordinator, now);
     if (i < schools) members.push_back(School(i));
   }
-  w.Do(RegisterAgency{{kGroup, "Các trường trung học phổ thông", "", AgencyKind::kGroup, "so-gddt",
-                       {"các trường THPT"}, members}},
+  w.Do(RegisterAgency{{kGroup,
+                       "Các trường trung học phổ thông",
+                       "",
+                       AgencyKind::kGroup,
+                       "so-gddt",
+                       {"các trường THPT"},
+                       members}},
        kCoordinator, now);
   domain::Plan plan;
   plan.id = kPlan;
@@ -165,8 +181,13 @@ int main(int argc, char** argv) {
       } else {
         members.erase(members.begin(), members.begin() + joining);
       }
-      w.Do(RegisterAgency{{kGroup, "Các trường trung học phổ thông", "", AgencyKind::kGroup,
-                           "so-gddt", {"các trường THPT"}, members},
+      w.Do(RegisterAgency{{kGroup,
+                           "Các trường trung học phổ thông",
+                           "",
+                           AgencyKind::kGroup,
+                           "so-gddt",
+                           {"các trường THPT"},
+                           members},
                           true},
            kCoordinator, at());
     }
@@ -200,7 +221,8 @@ int main(int argc, char** argv) {
         }
         if (offset == p.submit || offset == p.resubmit) {
           ++serial;
-          w.Do(SubmitDeliverable{id, "",
+          w.Do(SubmitDeliverable{id,
+                                 "",
                                  {sp + (offset == p.resubmit ? "-2" : ""), "Báo cáo chuyên đề.pdf",
                                   sha, 180'000 + static_cast<int64_t>(serial % 90'000), ""}},
                a, at());

@@ -76,5 +76,4 @@ class StoreWriter {
   int64_t batch_time_ = 0;
 };
 
-
 }  // namespace taskledger::bench

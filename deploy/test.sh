@@ -36,6 +36,8 @@ export TASKLEDGER_E2E_ARTIFACTS="${TASKLEDGER_E2E_ARTIFACTS:-$build_dir/e2e-arti
 node "$root/clients/web/e2e/run.mjs" --bin "$build_dir/server/taskledger"
 node "$root/clients/web/e2e/setup.mjs" --bin "$build_dir/server/taskledger"
 node "$root/clients/web/e2e/parts.mjs" --bin "$build_dir/server/taskledger"
+node "$root/clients/web/e2e/clerk.mjs" --bin "$build_dir/server/taskledger"
+node "$root/clients/web/e2e/inspector.mjs" --bin "$build_dir/server/taskledger"
 echo "e2e screenshots: $TASKLEDGER_E2E_ARTIFACTS"
 
 # libFuzzer on every parser of outside input, briefly; longer runs: deploy/fuzz.sh 600.

@@ -64,9 +64,11 @@ Result<Decision> DecideRemind(const Ledger& s, const RemindParts& c, const Actor
     const std::string at = "members[" + std::to_string(i) + "]";
     if (!seen.insert(m).second) return Invalid(at, "'" + m + "' twice");
     const Part* p = s.PartOf(m, *o);
-    if (!p || !p->HeldOn(held)) return Invalid(at, "'" + m + "' holds no part of occurrence " + o->key);
+    if (!p || !p->HeldOn(held))
+      return Invalid(at, "'" + m + "' holds no part of occurrence " + o->key);
     if (!p->open()) {
-      return Invalid(at, "'" + m + "' has done its part (" + std::string(ToString(p->status)) + ")");
+      return Invalid(at,
+                     "'" + m + "' has done its part (" + std::string(ToString(p->status)) + ")");
     }
   }
   json j = {{"occurrence", o->key}, {"members", c.members}};
@@ -89,8 +91,8 @@ Result<Decision> RecordPartsDone(const Ledger& s, const RecordPartCompletions& c
     const auto& [member, day] = c.parts[i];
     const std::string at = "parts[" + std::to_string(i) + "]";
     if (!seen.insert(member).second) return Invalid(at + ".member", "'" + member + "' twice");
-    auto one = DecideWork(s, RecordCompletion{c.task, c.occurrence, day, c.reason, member}, a,
-                          now_ms);
+    auto one =
+        DecideWork(s, RecordCompletion{c.task, c.occurrence, day, c.reason, member}, a, now_ms);
     if (!one.ok()) return Status(one.status()).In(at);
     if (d.events.empty()) {
       d.stream = one->stream;

@@ -47,9 +47,9 @@ Result<Decision> detail::DecideReport(const Ledger& s, const PrepareReport& c, c
     json was = {{"plan", p->id}, {"as_of", ToIso(old->as_of)}};
     if (!old->issuer.empty()) was["issuer"] = old->issuer;
     if (old->dated) was["dated"] = ToIso(*old->dated);
-    const std::string* olds[] = {&old->number,          &old->place,       &old->signer_title,
-                                 &old->signer_name,     &old->recipients,  &old->assessment,
-                                 &old->shortcomings,    &old->recommendations, &old->proposals};
+    const std::string* olds[] = {&old->number,       &old->place,           &old->signer_title,
+                                 &old->signer_name,  &old->recipients,      &old->assessment,
+                                 &old->shortcomings, &old->recommendations, &old->proposals};
     for (size_t i = 0; i < std::size(fields); ++i) {
       if (!olds[i]->empty()) was[fields[i].name] = *olds[i];
     }

@@ -13,6 +13,8 @@ namespace taskledger::domain::detail {
 
 // Decides the occurrence lifecycle commands (commands_work.cpp); Decide() hands them over.
 Result<Decision> DecideWork(const Ledger& s, const Command& c, const Actor& a, int64_t now_ms);
+// Decides RecordNotification (commands_notified.cpp).
+Result<Decision> DecideNotified(const Ledger& s, const RecordNotification& c, const Actor& a);
 // Decides PrepareReport (commands_report.cpp).
 Result<Decision> DecideReport(const Ledger& s, const PrepareReport& c, const Actor& a);
 // Decides the commands on a task's parts as a whole (commands_parts.cpp), handing the others
@@ -68,7 +70,8 @@ inline Status OptionalText(std::string_view field, std::string_view value, size_
 }
 
 inline Status RequireText(std::string_view field, std::string_view value, size_t max = 4000) {
-  if (Trim(value).empty()) return Invalid(field, "is required").With("required", {{"field", std::string(field)}});
+  if (Trim(value).empty())
+    return Invalid(field, "is required").With("required", {{"field", std::string(field)}});
   return OptionalText(field, value, max);
 }
 
@@ -92,7 +95,9 @@ inline Status RequireAgencies(const Ledger& s, std::string_view field,
 
 inline Result<const Task*> FindTask(const Ledger& s, std::string_view id) {
   const Task* t = s.FindTask(id);
-  if (!t) return Status::NotFound("no task '" + std::string(id) + "'").With("no-task", {{"task", std::string(id)}});
+  if (!t)
+    return Status::NotFound("no task '" + std::string(id) + "'")
+        .With("no-task", {{"task", std::string(id)}});
   return t;
 }
 

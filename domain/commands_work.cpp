@@ -53,8 +53,8 @@ Status NotYours(const Task& task, Who who, std::string_view what) {
   const char* part = who == Who::kCoordinator ? "coordinator"
                      : who == Who::kLead      ? "lead"
                                               : "participant";
-  return Status::PermissionDenied("only " + std::string(needed) + " of task " + task.id +
-                                  " may " + std::string(what))
+  return Status::PermissionDenied("only " + std::string(needed) + " of task " + task.id + " may " +
+                                  std::string(what))
       .With("part-required", {{"part", part}, {"task", task.id}, {"action", std::string(what)}});
 }
 
@@ -225,8 +225,8 @@ void Completed(const Target& t, Date day, json& j) {
 
 Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor& a,
                         int64_t now_ms) {
-  auto t = Resolve(s, c.task, c.occurrence, c.part, a, Who::kCoordinator, "review deliverables",
-                   now_ms);
+  auto t =
+      Resolve(s, c.task, c.occurrence, c.part, a, Who::kCoordinator, "review deliverables", now_ms);
   if (!t.ok()) return t.status();
   if (Status st = RequireOpen(*t, "review a deliverable"); !st.ok()) return st;
   const auto& ds = t->deliverables();
@@ -259,8 +259,8 @@ Result<Decision> Review(const Ledger& s, const ReviewDeliverable& c, const Actor
 
 Result<Decision> RecordDone(const Ledger& s, const RecordCompletion& c, const Actor& a,
                             int64_t now_ms) {
-  auto t = Resolve(s, c.task, c.occurrence, c.part, a, Who::kCoordinator, "record a completion",
-                   now_ms);
+  auto t =
+      Resolve(s, c.task, c.occurrence, c.part, a, Who::kCoordinator, "record a completion", now_ms);
   if (!t.ok()) return t.status();
   if (Status st = RequireOpen(*t, "record a completion"); !st.ok()) return st;
   if (Status st = EffectiveOn(c.completed_on, c.reason, now_ms, "completed_on"); !st.ok()) {
@@ -313,8 +313,8 @@ Result<Decision> Request(const Ledger& s, const RequestExtension& c, const Actor
 
 Result<Decision> DecideRequest(const Ledger& s, const DecideExtension& c, const Actor& a,
                                int64_t now_ms) {
-  auto t = Resolve(s, c.task, c.occurrence, c.part, a, Who::kCoordinator, "decide extensions",
-                   now_ms);
+  auto t =
+      Resolve(s, c.task, c.occurrence, c.part, a, Who::kCoordinator, "decide extensions", now_ms);
   if (!t.ok()) return t.status();
   const auto& rs = t->extensions();
   auto r = std::find_if(rs.begin(), rs.end(),
@@ -385,38 +385,6 @@ Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a, i
   return d;
 }
 
-Result<Decision> Notified(const Ledger& s, const RecordNotification& c, const Actor& a) {
-  auto task = FindTask(s, c.task);
-  if (!task.ok()) return task.status();
-  const Notification& n = c.notification;
-  if (!c.occurrence.empty() && !(*task)->Find(c.occurrence)) {
-    return Status::NotFound("task " + c.task + " has no occurrence '" + c.occurrence + "'");
-  }
-  if (n.message.empty() || n.endpoint.empty()) return Invalid("message", "is required");
-  for (const Notification& old : (*task)->notifications) {
-    if (old.message == n.message && old.attempts == n.attempts && old.delivered == n.delivered) {
-      return Status::AlreadyExists("notification " + n.message + " is already recorded");
-    }
-  }
-  json j = {{"message", n.message}, {"endpoint", n.endpoint}, {"agency", n.agency},
-            {"type", n.type},       {"attempts", n.attempts}, {"status", n.status},
-            {"at", n.at_ms}};
-  if (!c.occurrence.empty()) j["occurrence"] = c.occurrence;
-  if (n.channel != "webhook") {
-    if (n.channel != "email") return Invalid("channel", "is webhook or email");
-    j["channel"] = n.channel;
-    j["address"] = n.address;
-  }
-  if (n.error.size() > 2000 || !IsUtf8(n.error))
-    return Invalid("error", "over 2000 bytes or not UTF-8");
-  if (!n.error.empty()) j["error"] = n.error;
-  Decision d;
-  d.stream = ev::TaskStream(c.task);
-  d.events.push_back(
-      MakeEvent(n.delivered ? ev::kTaskNotificationDelivered : ev::kTaskNotificationFailed, j, a));
-  return d;
-}
-
 }  // namespace
 
 Result<Decision> detail::DecideWork(const Ledger& s, const Command& c, const Actor& a,
@@ -427,7 +395,7 @@ Result<Decision> detail::DecideWork(const Ledger& s, const Command& c, const Act
   if (auto* x = std::get_if<ReviewDeliverable>(&c)) return Review(s, *x, a, now_ms);
   if (auto* x = std::get_if<CancelOccurrence>(&c)) return Cancel(s, *x, a, now_ms);
   if (auto* x = std::get_if<RecordCompletion>(&c)) return RecordDone(s, *x, a, now_ms);
-  if (auto* x = std::get_if<RecordNotification>(&c)) return Notified(s, *x, a);
+  if (auto* x = std::get_if<RecordNotification>(&c)) return detail::DecideNotified(s, *x, a);
   if (auto* x = std::get_if<RequestExtension>(&c)) return Request(s, *x, a, now_ms);
   if (auto* x = std::get_if<DecideExtension>(&c)) return DecideRequest(s, *x, a, now_ms);
   if (auto* x = std::get_if<AddComment>(&c)) return Comment(s, *x, a, now_ms);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/ledger.h"
 #include "domain/model.h"
 
 namespace taskledger::domain::event_data {
@@ -115,3 +116,13 @@ inline simdjson::dom::parser& Parser() {
 }
 
 }  // namespace taskledger::domain::event_data
+
+namespace taskledger::domain {
+
+// An event's parsed data, handed from the fold of a task's events to the fold of the work on one
+// of its occurrences (ledger_apply.cpp to ledger_work.cpp).
+struct Ledger::EventData {
+  const simdjson::dom::element& j;
+};
+
+}  // namespace taskledger::domain

@@ -86,7 +86,7 @@ struct PlanReport {
   // Every lead agency id, co-leads too: a task led by two agencies counts under each.
   std::map<std::string, ReportCounts> by_lead;
   std::vector<ReportLine> lines;  // every occurrence, in plan order
-  std::string only_for;  // empty: the whole plan; else the agency whose tasks these are
+  std::string only_for;           // empty: the whole plan; else the agency whose tasks these are
 };
 
 // What one point of a plan's report series says: the counts per official group at a day's end,
@@ -302,8 +302,8 @@ class Ledger {
   // keys touches only the Task it is about to use, one cache miss fewer per event on replay.
   std::unordered_map<std::string_view, std::unique_ptr<Task>, StringHash> tasks_;
   std::unordered_map<std::string, AgencyIndex, StringHash, std::equal_to<>> by_agency_;
-  std::set<IndexKey> due_;        // open, dated occurrences
-  std::set<IndexKey> part_due_;   // open parts with a due date of their own
+  std::set<IndexKey> due_;       // open, dated occurrences
+  std::set<IndexKey> part_due_;  // open parts with a due date of their own
 };
 
 }  // namespace taskledger::domain

@@ -197,7 +197,8 @@ void Ledger::HoldPartsOfGroup(std::string_view group, Day day) {
   for (auto& [id, t] : tasks_) {
     if (!NamedIn(group, *t)) continue;
     auto it = holders.find({t->lead, t->coordinating});
-    if (it == holders.end()) it = holders.emplace(std::pair{t->lead, t->coordinating}, HoldersOf(*t)).first;
+    if (it == holders.end())
+      it = holders.emplace(std::pair{t->lead, t->coordinating}, HoldersOf(*t)).first;
     UnindexAll(*t);
     HoldParts(*t, it->second, day);
     IndexAll(*t);

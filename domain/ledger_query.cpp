@@ -213,12 +213,12 @@ std::vector<AgencyItem> Ledger::AgencyTasks(std::string_view agency, Date today,
     auto it = by_agency_.find(id);
     if (it == by_agency_.end()) return;
     if (source == Source::kOwnParts) {
-      cursors.push_back({it->second.parts.begin(), it->second.parts.end(), Role::kLead, via, source});
+      cursors.push_back(
+          {it->second.parts.begin(), it->second.parts.end(), Role::kLead, via, source});
       return;
     }
     if (!q.role || *q.role == Role::kLead) {
-      cursors.push_back(
-          {it->second.lead.begin(), it->second.lead.end(), Role::kLead, via, source});
+      cursors.push_back({it->second.lead.begin(), it->second.lead.end(), Role::kLead, via, source});
     }
     if (!q.role || *q.role == Role::kCoordinating) {
       cursors.push_back({it->second.coordinating.begin(), it->second.coordinating.end(),

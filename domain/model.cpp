@@ -91,8 +91,8 @@ std::string_view ToString(RuleKind kind) {
 }
 
 std::optional<RuleKind> ParseRuleKind(std::string_view text) {
-  for (auto k : {RuleKind::kDefault, RuleKind::kLeadAcceptance, RuleKind::kAllParts,
-                 RuleKind::kThreshold}) {
+  for (auto k :
+       {RuleKind::kDefault, RuleKind::kLeadAcceptance, RuleKind::kAllParts, RuleKind::kThreshold}) {
     if (ToString(k) == text) return k;
   }
   return std::nullopt;
@@ -212,9 +212,7 @@ Category PartJudge::operator()(const Part& p) const {
   return Category::kInProgressWithinDeadline;
 }
 
-Category Classify(const Part& p, const Occurrence& o, Date as_of) {
-  return PartJudge(o, as_of)(p);
-}
+Category Classify(const Part& p, const Occurrence& o, Date as_of) { return PartJudge(o, as_of)(p); }
 
 Day HeldDay(const Occurrence& o, Date as_of) {
   return o.due && *o.due < as_of ? DayOf(*o.due) : DayOf(as_of);

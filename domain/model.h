@@ -53,12 +53,12 @@ struct Section {
 // day: who issues it, its number and place, who signs it and whom it goes to, and the narrative
 // every such report has. The latest recorded for a day is the one in force.
 struct ReportParticulars {
-  Date as_of;                   // the day the report counts to
-  std::string issuer;           // the issuing agency's id; empty: the plan's authority
-  std::string number;           // "15/BC-SGDĐT"; empty: left for the office to fill in
-  std::string place;            // "Hải Phòng"; empty: the issuer's province
-  std::optional<Date> dated;    // the day it is signed; none: the report's own day
-  std::string signer_title;     // "GIÁM ĐỐC", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+  Date as_of;                 // the day the report counts to
+  std::string issuer;         // the issuing agency's id; empty: the plan's authority
+  std::string number;         // "15/BC-SGDĐT"; empty: left for the office to fill in
+  std::string place;          // "Hải Phòng"; empty: the issuer's province
+  std::optional<Date> dated;  // the day it is signed; none: the report's own day
+  std::string signer_title;   // "GIÁM ĐỐC", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
   std::string signer_name;
   std::string recipients;       // "Nơi nhận", one per line
   std::string assessment;       // Đánh giá chung
@@ -135,11 +135,11 @@ struct ExtensionRequest {
 
 // One webhook notification's outcome, as recorded on the task.
 struct Notification {
-  std::string occurrence;  // empty: about the task as a whole
-  std::string message;     // the webhook-id receivers saw
-  std::string endpoint;    // the subscription's id
-  std::string agency;      // whom it was for
-  std::string type;        // "task.deadline.approaching", "task.assigned", …
+  std::string occurrence;           // empty: about the task as a whole
+  std::string message;              // the webhook-id receivers saw
+  std::string endpoint;             // the subscription's id
+  std::string agency;               // whom it was for
+  std::string type;                 // "task.deadline.approaching", "task.assigned", …
   std::string channel = "webhook";  // "webhook" or "email"
   std::string address;     // email: the address it went to; webhook: empty (the endpoint says)
   bool delivered = false;  // false: failed after its last attempt
@@ -194,10 +194,10 @@ struct Part {
 // Counts over an occurrence's parts held now, kept by the fold so that a part's change settles
 // its occurrence without reading every part (derived: rebuilt from the parts, never stored).
 struct PartTally {
-  uint32_t held = 0;       // parts held on the fold's day (or on the due date, once past)
-  uint32_t started = 0;    // of those, past not started (completed ones included)
-  uint32_t exempt = 0;     // of those, cancelled: a member the occurrence does not apply to
-  std::vector<Day> done;   // of those, the days each completed, ascending
+  uint32_t held = 0;      // parts held on the fold's day (or on the due date, once past)
+  uint32_t started = 0;   // of those, past not started (completed ones included)
+  uint32_t exempt = 0;    // of those, cancelled: a member the occurrence does not apply to
+  std::vector<Day> done;  // of those, the days each completed, ascending
 };
 
 struct Occurrence {

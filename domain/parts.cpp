@@ -100,9 +100,8 @@ std::vector<PartRow> ListParts(const Ledger& l, const Occurrence& o, Date today,
     const Category c = judge(p);
     if (!Matches(p, c, filter)) continue;
     const Agency* a = l.FindAgency(l.AgencyIdOf(p.member));
-    if (!folded.empty() &&
-        (!a || (Fold(a->name).find(folded) == std::string::npos &&
-                a->id.find(folded) == std::string::npos))) {
+    if (!folded.empty() && (!a || (Fold(a->name).find(folded) == std::string::npos &&
+                                   a->id.find(folded) == std::string::npos))) {
       continue;
     }
     out.push_back({&p, a, c});

@@ -25,9 +25,9 @@ enum class PartFilter {
 std::string_view ToString(PartFilter f);
 std::optional<PartFilter> ParsePartFilter(std::string_view text);
 inline constexpr PartFilter kPartFilters[] = {
-    PartFilter::kAll,  PartFilter::kOpen, PartFilter::kNotStarted,
+    PartFilter::kAll,        PartFilter::kOpen,           PartFilter::kNotStarted,
     PartFilter::kInProgress, PartFilter::kAwaitingReview, PartFilter::kLate,
-    PartFilter::kDone, PartFilter::kExempt, PartFilter::kExtensionPending};
+    PartFilter::kDone,       PartFilter::kExempt,         PartFilter::kExtensionPending};
 
 struct PartRow {
   const Part* part;

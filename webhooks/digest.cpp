@@ -276,8 +276,8 @@ MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const Dige
     for (const auto& [task, detail] : p.lines) {
       if (shown++ == kDigestLinesPerPart) break;
       const std::string link = TaskLink(*task, public_url);
-      m.text += "- " + task->code + " · " + detail + " — " + ShortTitle(*task) + "\r\n  " + link +
-                "\r\n";
+      m.text +=
+          "- " + task->code + " · " + detail + " — " + ShortTitle(*task) + "\r\n  " + link + "\r\n";
       html += "<li style=\"margin:4px 0\"><a href=\"" + EscapeHtml(link) + "\"><b>" +
               EscapeHtml(task->code) + "</b></a> · " + EscapeHtml(detail) + " — " +
               EscapeHtml(ShortTitle(*task)) + "</li>";
@@ -291,8 +291,8 @@ MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const Dige
     }
     html += "</ul>";
   }
-  m.text += "\r\n" + std::string(w.all_tasks) + ": " + all + "\r\n" + w.settings + ": " +
-            settings + "\r\n\r\n" + w.footer + "\r\n";
+  m.text += "\r\n" + std::string(w.all_tasks) + ": " + all + "\r\n" + w.settings + ": " + settings +
+            "\r\n\r\n" + w.footer + "\r\n";
   html += Button(all, w.all_tasks) + "<p style=\"color:#555;font-size:13px\">" +
           EscapeHtml(w.footer) + " <a href=\"" + EscapeHtml(settings) + "\">" +
           EscapeHtml(w.settings) + "</a>.</p>";

@@ -55,8 +55,8 @@ struct DigestContent {
 
 // What `agency` (directly or through a group) has to hear about on `day`; `since_ms`/`until_ms`
 // bound the extension decisions reported.
-DigestContent CollectDigest(const domain::Ledger& ledger, std::string_view agency,
-                            domain::Date day, int64_t since_ms, int64_t until_ms);
+DigestContent CollectDigest(const domain::Ledger& ledger, std::string_view agency, domain::Date day,
+                            int64_t since_ms, int64_t until_ms);
 
 // The mail: "[Tổng hợp] 28/12/2026 — 2 quá hạn, 3 đến hạn tuần này · <agency>". Each part lists
 // up to `kDigestLinesPerPart` tasks, then says how many more and links to the agency's list.

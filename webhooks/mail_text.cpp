@@ -206,7 +206,8 @@ MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::strin
   const std::string subject =
       std::string(en ? w->en_tag : w->vi_tag) + " " + task.code + " — " + ShortTitle(task);
   std::string lead_in = en ? w->en_text : w->vi_text;
-  if (!message.empty()) lead_in += (en ? " The coordinator writes: “" : " Nội dung: “") + message + "”";
+  if (!message.empty())
+    lead_in += (en ? " The coordinator writes: “" : " Nội dung: “") + message + "”";
   return TaskMail(box, subject, lead_in, task, public_url);
 }
 

@@ -101,13 +101,14 @@ std::vector<Reminder> RemindersBetween(const Ledger& ledger, const ReminderPolic
   std::vector<Reminded> due_soon, overdue;
   if (!policy.days_before.empty()) {
     const auto [lo, hi] = std::minmax_element(policy.days_before.begin(), policy.days_before.end());
-    const Date from = AddDays(first_day, std::max(*lo, 0)), to = AddDays(last_day, std::max(*hi, 0));
+    const Date from = AddDays(first_day, std::max(*lo, 0)),
+               to = AddDays(last_day, std::max(*hi, 0));
     for (const DueItem& item : ledger.DueBetween(from, to)) {
       due_soon.push_back({item.task, item.occurrence, *item.occurrence->due, nullptr});
     }
     for (const PartDueItem& item : ledger.PartsDueBetween(from, to)) {
-      due_soon.push_back({item.task, item.occurrence, *DueOf(*item.part, *item.occurrence),
-                          item.part});
+      due_soon.push_back(
+          {item.task, item.occurrence, *DueOf(*item.part, *item.occurrence), item.part});
     }
   }
   if (policy.overdue_every_days > 0) {
@@ -115,8 +116,8 @@ std::vector<Reminder> RemindersBetween(const Ledger& ledger, const ReminderPolic
       overdue.push_back({item.task, item.occurrence, *item.occurrence->due, nullptr});
     }
     for (const PartDueItem& item : ledger.PartsOverdue(last_day)) {
-      overdue.push_back({item.task, item.occurrence, *DueOf(*item.part, *item.occurrence),
-                         item.part});
+      overdue.push_back(
+          {item.task, item.occurrence, *DueOf(*item.part, *item.occurrence), item.part});
     }
   }
   for (const Reminded& x : due_soon) {

@@ -8,9 +8,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
-#include <utility>
 #include <variant>
+#include <vector>
 
 namespace taskledger {
 

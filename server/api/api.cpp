@@ -45,8 +45,9 @@ Api::Api(App& app, ApiOptions options)
       post_(options.post ? std::move(options.post) : [](std::function<void()> f) { f(); }),
       web_(options.web_dir),
       limiter_(options.rate_per_second, options.rate_burst),
-      feed_(std::make_unique<EventFeed>(app.store(), [&app] { return app.folded_position(); },
-                                        FeedOptions{.max_clients = options_.max_event_streams})) {
+      feed_(std::make_unique<EventFeed>(
+          app.store(), [&app] { return app.folded_position(); },
+          FeedOptions{.max_clients = options_.max_event_streams})) {
   options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
   Add(
       http::verb::get, "/healthz",

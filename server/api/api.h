@@ -17,12 +17,12 @@
 #include "server/api/event_feed.h"
 #include "server/api/page_cache.h"
 #include "server/app/app.h"
-#include "server/office/office.h"
 #include "server/http/http_server.h"
 #include "server/http/problem.h"
 #include "server/http/rate_limiter.h"
 #include "server/http/request_target.h"
 #include "server/http/static_files.h"
+#include "server/office/office.h"
 #include "server/views/calendar.h"
 #include "server/views/views.h"
 

@@ -99,8 +99,12 @@ void Api::AddCommandRoutes() {
     }
     auto occ = occurrence(c, *j);
     if (!occ) return;
-    ReportProgress cmd{c.params[0], *occ, static_cast<int>(*percent), *narrative,
-                       j->contains("indicators") ? (*j)["indicators"].dump() : "{}", *part};
+    ReportProgress cmd{c.params[0],
+                       *occ,
+                       static_cast<int>(*percent),
+                       *narrative,
+                       j->contains("indicators") ? (*j)["indicators"].dump() : "{}",
+                       *part};
     RunCommand(app_, post_, c, cmd, c.params[0]);
   });
   // A deliverable: JSON metadata (the file is elsewhere), or multipart/form-data with the file

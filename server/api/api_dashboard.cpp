@@ -4,8 +4,8 @@
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/app/use_cases.h"
-#include "server/views/calendar.h"
 #include "server/office/office.h"
+#include "server/views/calendar.h"
 #include "server/views/documents.h"
 #include "server/views/views.h"
 
@@ -63,15 +63,12 @@ void Api::AddDashboardRoutes() {
           if (!t) continue;
           for (const Occurrence& o : t->occurrences) {
             if (!o.open()) continue;
-            const json where = {{"plan", p->id},
-                                {"plan_title", p->title},
-                                {"task", t->id},
-                                {"code", t->code},
-                                {"title", t->title},
-                                {"lead", t->lead},
-                                {"occurrence", o.key},
-                                {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
-                                {"version", t->version}};
+            const json where = {
+                {"plan", p->id},        {"plan_title", p->title},
+                {"task", t->id},        {"code", t->code},
+                {"title", t->title},    {"lead", t->lead},
+                {"occurrence", o.key},  {"due", o.due ? json(ToIso(*o.due)) : json(nullptr)},
+                {"version", t->version}};
             // The occurrence's own, then each member's part's: a part's item names the member,
             // whose part the decision is on.
             const auto add = [&](const std::vector<Deliverable>& ds,
@@ -151,8 +148,8 @@ void Api::AddDashboardRoutes() {
         Response res{http::status::ok, c.req.version()};
         res.set(http::field::content_type,
                 format == "xlsx" ? std::string(office::kXlsxType) : "text/csv; charset=utf-8");
-        res.set(http::field::content_disposition, "attachment; filename=\"" + c.params[0] + "-" +
-                                                      ToIso(today) + "." + format + "\"");
+        res.set(http::field::content_disposition,
+                "attachment; filename=\"" + c.params[0] + "-" + ToIso(today) + "." + format + "\"");
         res.body() = std::move(*body);
         c.reply(std::move(res));
       },

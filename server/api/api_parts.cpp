@@ -167,7 +167,8 @@ void Api::AddPartRoutes() {
     const std::optional<RuleKind> kind = ParseRuleKind(*rule);
     if (!kind) {
       return c.Fail(BadRequest(
-          "rule must be default, all_parts, threshold (with a percent) or lead_acceptance", "rule"));
+          "rule must be default, all_parts, threshold (with a percent) or lead_acceptance",
+          "rule"));
     }
     std::optional<int64_t> percent = 100;
     if (*kind == RuleKind::kThreshold) percent = Integer(c, *j, "percent", 1, 100);
@@ -189,10 +190,10 @@ void Api::AddPartRoutes() {
     const std::optional<PartFilter> filter = ParsePartFilter(state->empty() ? "late" : *state);
     if (!filter || *filter == PartFilter::kDone || *filter == PartFilter::kExempt ||
         *filter == PartFilter::kAll) {
-      return c.Fail(BadRequest(
-          "state picks open parts: late, not_started, in_progress, awaiting_review, "
-          "extension_pending or open",
-          "state"));
+      return c.Fail(
+          BadRequest("state picks open parts: late, not_started, in_progress, awaiting_review, "
+                     "extension_pending or open",
+                     "state"));
     }
     std::string occurrence;
     const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
@@ -208,8 +209,9 @@ void Api::AddPartRoutes() {
     });
     if (!found) return c.Fail(NotFound("no task '" + c.params[0] + "' or no such occurrence"));
     if (members->empty()) {
-      return c.Fail(Conflict("Nobody to remind", "no member's part is " + std::string(ToString(*filter)) +
-                                                     " on this occurrence"));
+      return c.Fail(Conflict(
+          "Nobody to remind",
+          "no member's part is " + std::string(ToString(*filter)) + " on this occurrence"));
     }
     RunCommand(app_, post_, c, RemindParts{c.params[0], occurrence, *members, *message},
                c.params[0]);

@@ -19,49 +19,50 @@ void Api::AddReachRoutes() {
       return hooks && hooks->outbox().GetHealth(s.id).failing_since_ms > 0;
     };
     json body;
-    const bool found = app_.ReadChannels([&](const Ledger& l, const webhooks::Registry& r,
-                                             const webhooks::Mailboxes& m) {
-      const Plan* p = l.FindPlan(c.params[0]);
-      if (!p) return false;
-      json items = json::array();
-      int unreachable = 0;
-      const std::vector<webhooks::AgencyReach> all = webhooks::ReachOf(l, *p, m, r, failing, Today(app_));
-      for (const webhooks::AgencyReach& a : all) {
-        const Agency* agency = l.FindAgency(a.agency);
-        unreachable += a.reachable() ? 0 : 1;
-        items.push_back(
-            {{"agency", a.agency},
-             {"name", agency ? agency->name : a.agency},
-             {"reachable", a.reachable()},
-             {"problems", a.problems()},
-             {"open_tasks", a.open_tasks},
-             {"next_due", a.next_due ? json(ToIso(*a.next_due)) : json(nullptr)},
-             {"email",
-              {{"sending", a.email_sending},
-               {"failing", a.email_failing},
-               {"unconfirmed", a.email_unconfirmed},
-               {"off", a.email_off}}},
-             {"webhooks", {{"enabled", a.webhooks_enabled}, {"failing", a.webhooks_failing}}}});
-      }
-      // Groups counted by their members: how many a reminder would reach.
-      json groups = json::array();
-      for (const webhooks::GroupReach& g : webhooks::GroupsReach(l, *p, all)) {
-        const Agency* agency = l.FindAgency(g.group);
-        groups.push_back({{"group", g.group},
-                          {"name", agency ? agency->name : g.group},
-                          {"members", g.members},
-                          {"reachable", g.reachable},
-                          {"open", g.open},
-                          {"open_unreachable", g.open_unreachable}});
-      }
-      body = {{"plan", p->id},
-              {"agencies", std::move(items)},
-              {"groups", std::move(groups)},
-              {"unreachable", unreachable},
-              {"mail", app_.mail() != nullptr},
-              {"webhooks", hooks != nullptr}};
-      return true;
-    });
+    const bool found = app_.ReadChannels(
+        [&](const Ledger& l, const webhooks::Registry& r, const webhooks::Mailboxes& m) {
+          const Plan* p = l.FindPlan(c.params[0]);
+          if (!p) return false;
+          json items = json::array();
+          int unreachable = 0;
+          const std::vector<webhooks::AgencyReach> all =
+              webhooks::ReachOf(l, *p, m, r, failing, Today(app_));
+          for (const webhooks::AgencyReach& a : all) {
+            const Agency* agency = l.FindAgency(a.agency);
+            unreachable += a.reachable() ? 0 : 1;
+            items.push_back(
+                {{"agency", a.agency},
+                 {"name", agency ? agency->name : a.agency},
+                 {"reachable", a.reachable()},
+                 {"problems", a.problems()},
+                 {"open_tasks", a.open_tasks},
+                 {"next_due", a.next_due ? json(ToIso(*a.next_due)) : json(nullptr)},
+                 {"email",
+                  {{"sending", a.email_sending},
+                   {"failing", a.email_failing},
+                   {"unconfirmed", a.email_unconfirmed},
+                   {"off", a.email_off}}},
+                 {"webhooks", {{"enabled", a.webhooks_enabled}, {"failing", a.webhooks_failing}}}});
+          }
+          // Groups counted by their members: how many a reminder would reach.
+          json groups = json::array();
+          for (const webhooks::GroupReach& g : webhooks::GroupsReach(l, *p, all)) {
+            const Agency* agency = l.FindAgency(g.group);
+            groups.push_back({{"group", g.group},
+                              {"name", agency ? agency->name : g.group},
+                              {"members", g.members},
+                              {"reachable", g.reachable},
+                              {"open", g.open},
+                              {"open_unreachable", g.open_unreachable}});
+          }
+          body = {{"plan", p->id},
+                  {"agencies", std::move(items)},
+                  {"groups", std::move(groups)},
+                  {"unreachable", unreachable},
+                  {"mail", app_.mail() != nullptr},
+                  {"webhooks", hooks != nullptr}};
+          return true;
+        });
     if (!found) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
     c.Json(http::status::ok, body);
   });
@@ -79,10 +80,14 @@ void Api::AddReachRoutes() {
         if (!DateParam(c, "from", &from) || !DateParam(c, "to", &to)) return;
         const Date today = Today(app_);
         const Date last = to.value_or(today);
-        const Date first = from.value_or(AddDays(last, -90));
+        Date first = from.value_or(AddDays(last, -90));
         if (last < first) return c.Fail(BadRequest("from must not be after to", "from"));
-        const bool known =
-            app_.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(c.params[0]); });
+        // Nothing is known before the log began: the stretches start then.
+        if (auto head = app_.store().ReadAll(1, 1); head.ok() && !head->empty()) {
+          first = std::max(first, DateAtUtcMs(head->front().recorded_at_ms));
+        }
+        const bool known = app_.Read(
+            [&](const Ledger& l, const TokenTable&) { return l.FindAgency(c.params[0]); });
         if (!known) return c.Fail(NotFound("no agency '" + c.params[0] + "'"));
         const std::vector<ChannelChange> line = app_.ChannelsOf(c.params[0]);
         const int64_t begin = StartOfDayUtcMs(first), end = EndOfDayUtcMs(last);
@@ -112,9 +117,7 @@ void Api::AddReachRoutes() {
                                   {"from", ToIso(first)},
                                   {"to", ToIso(last)},
                                   {"stretches", std::move(stretches)},
-                                  {"without_channel", std::move(gaps)},
-                                  {"note", "webhooks that fail (their deliveries) count as "
-                                           "channels here; each delivery's outcome is on its task"}});
+                                  {"without_channel", std::move(gaps)}});
       },
       {{"from", ParamKind::kDate}, {"to", ParamKind::kDate}});
 }

@@ -73,8 +73,7 @@ void Api::AddReportRoutes() {
             return c.reply(std::move(res));
           }
           if (format == "docx" || format == "xlsx") {
-            auto bytes =
-                format == "docx" ? ReportDocx(l, *report, words) : ReportXlsx(l, *report);
+            auto bytes = format == "docx" ? ReportDocx(l, *report, words) : ReportXlsx(l, *report);
             if (!bytes.ok()) return c.Fail(FromStatus(bytes.status()));
             Response res{http::status::ok, c.req.version()};
             res.set(http::field::content_type,
@@ -110,7 +109,6 @@ void Api::AddReportRoutes() {
       {{"as_of", ParamKind::kDate},
        {"known", ParamKind::kEnum, {"then", "now"}},
        {"format", ParamKind::kEnum, {"json", "csv", "html", "docx", "xlsx"}}});
-
 
   // The particulars and narrative of the report of one day: GET for whoever reads the plan's
   // report (what is recorded, or what the report would say by default), PUT for coordinators.
@@ -171,7 +169,7 @@ void Api::AddReportRoutes() {
     const std::optional<Date> day = ParseIsoDate(c.params[1]);
     if (!day) return c.Fail(BadRequest("the report's day is YYYY-MM-DD", "as_of"));
     static const std::vector<std::string> kTexts = {
-        "issuer",      "number",     "place",        "signer_title",    "signer_name",
+        "issuer",     "number",     "place",        "signer_title",    "signer_name",
         "recipients", "assessment", "shortcomings", "recommendations", "proposals"};
     std::vector<std::string> allowed = kTexts;
     allowed.push_back("dated");
@@ -179,8 +177,8 @@ void Api::AddReportRoutes() {
     if (!j) return;
     PrepareReport cmd{c.params[0], {*day}};
     ReportParticulars& r = cmd.particulars;
-    std::string* into[] = {&r.issuer,      &r.number,     &r.place,        &r.signer_title,
-                           &r.signer_name, &r.recipients, &r.assessment,   &r.shortcomings,
+    std::string* into[] = {&r.issuer,          &r.number,     &r.place,      &r.signer_title,
+                           &r.signer_name,     &r.recipients, &r.assessment, &r.shortcomings,
                            &r.recommendations, &r.proposals};
     for (size_t i = 0; i < kTexts.size(); ++i) {
       auto text = Text(c, *j, kTexts[i].c_str(), false);

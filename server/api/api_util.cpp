@@ -328,11 +328,11 @@ bool ReminderPolicyMember(const Call& c, const json& j, const char* key,
   auto days = IntList(c, r, "days_before", days_field.c_str());
   if (!days) return false;
   if (r.contains("days_before")) p.days_before = *days;
-  for (auto [sub, out] : {std::pair{"overdue_every_days", &p.overdue_every_days},
-                          std::pair{"hour", &p.hour}}) {
+  for (auto [sub, out] :
+       {std::pair{"overdue_every_days", &p.overdue_every_days}, std::pair{"hour", &p.hour}}) {
     if (!r.contains(sub)) continue;
-    const auto v = Integer(c, r, sub, 0, sub == std::string_view("hour") ? 23 : 365,
-                           name + "." + sub);
+    const auto v =
+        Integer(c, r, sub, 0, sub == std::string_view("hour") ? 23 : 365, name + "." + sub);
     if (!v) return false;
     *out = static_cast<int>(*v);
   }
@@ -348,6 +348,5 @@ std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bo
   if (!d) c.Fail(BadRequest(std::string(key) + " must be a date YYYY-MM-DD", key));
   return d;
 }
-
 
 }  // namespace taskledger::server

@@ -195,10 +195,11 @@ class App {
                                                            std::string_view plan = {},
                                                            bool for_reports = false) const;
   // Many past days (in order) in one pass: `at(i, ledger)` sees the ledger as it stood at the
-  // end of days[i], each in turn, for reports (without parts' details); between two days far apart it jumps to a checkpoint rather than
-  // fold all the events between. `plan` as for LedgerAsOf. For report series. `plan_only`: the
-  // caller reads only the plan's own report (no agency's view of it), so a jump takes just the
-  // plan and its tasks from the checkpoint, keeping the agencies loaded first.
+  // end of days[i], each in turn, for reports (without parts' details); between two days far apart
+  // it jumps to a checkpoint rather than fold all the events between. `plan` as for LedgerAsOf. For
+  // report series. `plan_only`: the caller reads only the plan's own report (no agency's view of
+  // it), so a jump takes just the plan and its tasks from the checkpoint, keeping the agencies
+  // loaded first.
   Status FoldThrough(const std::vector<domain::Date>& days, std::string_view plan,
                      const std::function<void(size_t, const domain::Ledger&)>& at,
                      bool plan_only = false) const;

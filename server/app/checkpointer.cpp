@@ -221,7 +221,7 @@ Result<std::string> Checkpoints::CompareWithFold(const CheckpointInfo& info,
   }
   // Section by section: which part differs, and for tasks which plan's.
   static constexpr const char* kNames[] = {"agencies", "tokens", "webhooks and email addresses",
-                                             "idempotency keys"};
+                                           "idempotency keys"};
   const auto sections = [](const State& st) {
     std::map<std::string, std::string> out;
     EncodeSections(st, [&](int kind, std::string_view plan, std::string_view bytes) {

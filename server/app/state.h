@@ -1,6 +1,6 @@
 // Everything the App folds from the log: the Ledger, the API tokens, the webhook subscriptions,
-// the email addresses and the idempotency keys. One fold for all of it, used alike by the running server, by
-// projection checkpoints (checkpoint.h) and by "as of" answers, so they cannot disagree.
+// the email addresses and the idempotency keys. One fold for all of it, used alike by the running
+// server, by projection checkpoints (checkpoint.h) and by "as of" answers, so they cannot disagree.
 //
 // Thread-safety: none; the App guards its State with its mutex, and a checkpoint or a past day
 // folds a State of its own.

@@ -142,8 +142,8 @@ int CountedParts(const CategoryCounts& parts) {
 std::string PartsPhrase(const CategoryCounts& parts) {
   const int counted = CountedParts(parts);
   if (counted == 0) return "";
-  std::string s = std::to_string(parts.completed()) + "/" + std::to_string(counted) +
-                  " đơn vị hoàn thành";
+  std::string s =
+      std::to_string(parts.completed()) + "/" + std::to_string(counted) + " đơn vị hoàn thành";
   if (const int late = parts[Category::kOverdue]; late > 0) {
     s += ", " + std::to_string(late) + " quá hạn";
   }
@@ -172,8 +172,8 @@ std::vector<TaskLine> TaskLines(const Ledger& l, const PlanReport& r) {
     } else {
       // A group's occurrence: its members' progress, not one member's words.
       const PartsSummary s = Summarize(o, r.as_of);
-      tl.progress = std::to_string(s.percent) + "% (bình quân " + std::to_string(s.counted) +
-                    " đơn vị)";
+      tl.progress =
+          std::to_string(s.percent) + "% (bình quân " + std::to_string(s.counted) + " đơn vị)";
       tl.parts = PartsPhrase(line.parts);
     }
     tl.category = line.category;
@@ -210,8 +210,8 @@ ReportFrame FrameOf(const Ledger& l, const Plan& plan, Date as_of, const ReportP
   f.number = p && !p->number.empty() ? "Số: " + p->number
                                      : "Số:        /BC" + (code.empty() ? "" : "-" + code);
   std::string place = p && !p->place.empty() ? p->place : PlaceOf(l, issuer_id);
-  f.place_date = (place.empty() ? "……" : place) + ", " +
-                 DateLineVi(p && p->dated ? *p->dated : as_of);
+  f.place_date =
+      (place.empty() ? "……" : place) + ", " + DateLineVi(p && p->dated ? *p->dated : as_of);
   f.signer_title = p && !p->signer_title.empty() ? p->signer_title : "THỦ TRƯỞNG CƠ QUAN";
   if (p) f.signer_name = p->signer_name;
   const std::string recipients =

@@ -164,7 +164,8 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r, const ReportParticu
   }
   if (parts_total > 0) {
     h += "; các nhiệm vụ giao cho nhóm đơn vị (các cơ sở giáo dục, UBND các xã…) gồm " +
-         std::to_string(parts_total) + " phần việc của từng đơn vị thành viên, mỗi phần đánh giá "
+         std::to_string(parts_total) +
+         " phần việc của từng đơn vị thành viên, mỗi phần đánh giá "
          "theo thời hạn riêng";
   }
   h += ". Kết quả theo các nhóm:</p>\n<table><thead><tr><th>Nhóm</th><th>Số lượng</th>"
@@ -215,9 +216,8 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r, const ReportParticu
       if (line.category != k) continue;
       h += "<tr><td>" + EscapeHtml(line.code) + "</td><td>" + EscapeHtml(line.title) + "</td><td>" +
            EscapeHtml(line.lead) + "</td><td>" + EscapeHtml(line.due) + "</td><td>" +
-           EscapeHtml(line.state) +
-           (line.parts.empty() ? "" : "<br>" + EscapeHtml(line.parts)) + "</td><td>" +
-           EscapeHtml(line.progress) + "</td></tr>\n";
+           EscapeHtml(line.state) + (line.parts.empty() ? "" : "<br>" + EscapeHtml(line.parts)) +
+           "</td><td>" + EscapeHtml(line.progress) + "</td></tr>\n";
     }
     h += "</tbody></table>\n";
   }
@@ -230,12 +230,14 @@ std::string ReportHtml(const Ledger& l, const PlanReport& r, const ReportParticu
     }
   }
   h += "<div class=\"sign\"><div><p class=\"to\">Nơi nhận:</p>";
-  for (const std::string& line : frame.recipients) h += "<p class=\"to-line\">" + EscapeHtml(line) + "</p>";
+  for (const std::string& line : frame.recipients)
+    h += "<p class=\"to-line\">" + EscapeHtml(line) + "</p>";
   h += "<p class=\"note\">Báo cáo lập từ sổ theo dõi TaskLedger; số liệu tính theo từng mốc thời "
        "hạn của nhiệm vụ, tại thời điểm cuối ngày " +
        ToDmy(r.as_of) + ".</p></div><div><p>" + EscapeHtml(frame.signer_title) + "</p>";
   h += "<p class=\"hint\">(Ký, ghi rõ họ tên, đóng dấu)</p>";
-  if (!frame.signer_name.empty()) h += "<p class=\"signer\">" + EscapeHtml(frame.signer_name) + "</p>";
+  if (!frame.signer_name.empty())
+    h += "<p class=\"signer\">" + EscapeHtml(frame.signer_name) + "</p>";
   h += "</div></div>\n</body></html>\n";
   return h;
 }

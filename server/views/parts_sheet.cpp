@@ -11,10 +11,21 @@ using namespace domain;
 namespace {
 
 const std::vector<std::string>& PartsHeader() {
-  static const std::vector<std::string> header = {
-      "TT",       "Đơn vị",          "Mã đơn vị",        "Vai trò",           "Nhóm",
-      "Trạng thái", "Tiến độ (%)",     "Hạn",              "Ngày hoàn thành",   "Sản phẩm đã nộp",
-      "Chờ duyệt", "Xin gia hạn đến", "Báo cáo gần nhất", "Là thành viên từ", "Rời nhóm"};
+  static const std::vector<std::string> header = {"TT",
+                                                  "Đơn vị",
+                                                  "Mã đơn vị",
+                                                  "Vai trò",
+                                                  "Nhóm",
+                                                  "Trạng thái",
+                                                  "Tiến độ (%)",
+                                                  "Hạn",
+                                                  "Ngày hoàn thành",
+                                                  "Sản phẩm đã nộp",
+                                                  "Chờ duyệt",
+                                                  "Xin gia hạn đến",
+                                                  "Báo cáo gần nhất",
+                                                  "Là thành viên từ",
+                                                  "Rời nhóm"};
   return header;
 }
 
@@ -103,7 +114,9 @@ Result<std::string> PartsXlsx(const Task& t, const Occurrence& o, const std::vec
     const PartLine line = LineOf(++n, row, o);
     for (lxw_col_t c = 0; c <= last; ++c) {
       const std::string& text = line.cells[c];
-      const std::optional<Date>& date = c == 7 ? line.due : c == 8 ? line.completed_on : std::nullopt;
+      const std::optional<Date>& date = c == 7   ? line.due
+                                        : c == 8 ? line.completed_on
+                                                 : std::nullopt;
       if (date) {
         const lxw_datetime d = xlsx::AsDatetime(*date);
         b.Check(worksheet_write_datetime(s, r, c, const_cast<lxw_datetime*>(&d), f.date));

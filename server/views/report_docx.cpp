@@ -65,7 +65,8 @@ void TaskTable(pugi::xml_node body, const std::vector<parts::TaskLine>& lines) {
   }
 }
 
-std::string DocumentXml(const Ledger& l, const PlanReport& r, const ReportParticulars* particulars) {
+std::string DocumentXml(const Ledger& l, const PlanReport& r,
+                        const ReportParticulars* particulars) {
   const Plan& plan = *r.plan;
   const parts::ReportFrame frame = parts::FrameOf(l, plan, r.as_of, particulars);
   pugi::xml_document doc;
@@ -146,11 +147,11 @@ std::string DocumentXml(const Ledger& l, const PlanReport& r, const ReportPartic
            (tasks[Category::kCancelled] > 0
                 ? " (không kể " + std::to_string(tasks[Category::kCancelled]) + " lượt đã hủy)"
                 : "") +
-           (parts_total > 0 ? "; các nhiệm vụ giao cho nhóm đơn vị gồm " +
-                                  std::to_string(parts_total) +
-                                  " phần việc của từng đơn vị thành viên, mỗi phần đánh giá theo "
-                                  "thời hạn riêng"
-                            : "") +
+           (parts_total > 0
+                ? "; các nhiệm vụ giao cho nhóm đơn vị gồm " + std::to_string(parts_total) +
+                      " phần việc của từng đơn vị thành viên, mỗi phần đánh giá theo "
+                      "thời hạn riêng"
+                : "") +
            ", kết quả như sau:");
   {
     if (parts_total > 0) {

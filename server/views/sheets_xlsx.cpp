@@ -50,7 +50,6 @@ lxw_row_t CountsTable(Book& b, lxw_worksheet* s, const Formats& f, lxw_row_t row
   return row + 1;
 }
 
-
 }  // namespace
 
 Result<std::string> PlanMatrixXlsx(const Ledger& l, const Plan& plan, Date today) {
@@ -186,9 +185,9 @@ Result<std::string> ReportXlsx(const Ledger& l, const PlanReport& r) {
 
   lxw_worksheet* s = b.Sheet("Chi tiết");
   if (!s) return b.Finish();
-  static const char* kHeader[] = {"TT",         "Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn",
-                                  "Hạn (ngày)", "Nhóm",     "Trạng thái",      "Tiến độ",
-                                  "Đơn vị thành viên"};
+  static const char* kHeader[] = {"TT",         "Nhiệm vụ",   "Cơ quan chủ trì",
+                                  "Thời hạn",   "Hạn (ngày)", "Nhóm",
+                                  "Trạng thái", "Tiến độ",    "Đơn vị thành viên"};
   static constexpr double kWidths[] = {10, 50, 28, 22, 12, 24, 22, 36, 28};
   for (lxw_col_t c = 0; c < 9; ++c) {
     b.Check(worksheet_write_string(s, 0, c, kHeader[c], f.header));

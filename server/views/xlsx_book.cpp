@@ -95,7 +95,6 @@ Formats MakeFormats(Book& b) {
 
 lxw_datetime AsDatetime(domain::Date d) { return {d.year, d.month, d.day, 0, 0, 0}; }
 
-
 void PrintSetup(lxw_worksheet* s, lxw_row_t header_row) {
   worksheet_set_landscape(s);
   worksheet_set_paper(s, 9);  // A4

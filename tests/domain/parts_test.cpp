@@ -43,8 +43,7 @@ class PartsFixture : public DomainFixture {
     return *p;
   }
   // The item `agency`'s list has for `task`, if any.
-  std::optional<AgencyItem> Listed(const std::string& agency, const std::string& task,
-                                   Date today) {
+  std::optional<AgencyItem> Listed(const std::string& agency, const std::string& task, Date today) {
     for (const AgencyItem& i : ledger().AgencyTasks(agency, today)) {
       if (i.task->id == task) return i;
     }
@@ -57,9 +56,10 @@ const Actor kB = AgencyActor("truong-b");
 
 }  // namespace
 
-TEST_CASE("two members of a group each hold their own part, and one's work never shows as the "
-          "other's",
-          "[domain][parts]") {
+TEST_CASE(
+    "two members of a group each hold their own part, and one's work never shows as the "
+    "other's",
+    "[domain][parts]") {
   PartsFixture f;
   f.Do(f.NewTask("V.1", "tháng 6/2025", {"co-so-gd"}, {"so-tc"}), kCoordinator, At({2025, 1, 2}));
   const std::string task = "hp-ta:V.1";
@@ -243,9 +243,10 @@ TEST_CASE("the task's status follows the rule its coordinator chose", "[domain][
   CHECK(f.Occ(task).completed_on == Date{2025, 6, 25});
 }
 
-TEST_CASE("members who join a group later hold parts from that day; one who leaves keeps its "
-          "history",
-          "[domain][parts][membership]") {
+TEST_CASE(
+    "members who join a group later hold parts from that day; one who leaves keeps its "
+    "history",
+    "[domain][parts][membership]") {
   PartsFixture f;
   f.Do(RegisterAgency{{"truong-c", "Trường C", "", AgencyKind::kInstitution, "", {}, {}}});
   f.Do(f.NewTask("V.1", "Năm 2025", {"co-so-gd"}, {}), kCoordinator, At({2025, 1, 2}));
@@ -253,8 +254,7 @@ TEST_CASE("members who join a group later hold parts from that day; one who leav
   f.Do(SubmitDeliverable{"hp-ta:V.1", "", {"b1", "Báo cáo B.pdf", "", 0, ""}}, kB,
        At({2025, 2, 10}));
   const auto members = [&](std::vector<std::string> list, Date on) {
-    f.Do(RegisterAgency{{"co-so-gd", "Cơ sở giáo dục", "", AgencyKind::kGroup, "", {}, list},
-                        true},
+    f.Do(RegisterAgency{{"co-so-gd", "Cơ sở giáo dục", "", AgencyKind::kGroup, "", {}, list}, true},
          kCoordinator, At(on));
   };
   members({"truong-a", "truong-b", "truong-c"}, {2025, 4, 1});  // C joins in April
@@ -274,10 +274,10 @@ TEST_CASE("members who join a group later hold parts from that day; one who leav
   CHECK_FALSE(f.Listed("truong-c", "hp-ta:V.2", {2025, 4, 15}));
   CHECK(f.PartOf("truong-c", "hp-ta:V.1").joined == DayOf({2025, 4, 1}));
 
-  members({"truong-a", "truong-c"}, {2025, 5, 1});  // B leaves in May
+  members({"truong-a", "truong-c"}, {2025, 5, 1});            // B leaves in May
   CHECK(parts(f.ledger(), "hp-ta:V.1", {2025, 4, 30}) == 3);  // B still counts then
   CHECK(parts(f.ledger(), "hp-ta:V.1", {2025, 6, 1}) == 2);
-  CHECK(parts(f.ledger(), "hp-ta:V.2", {2025, 6, 1}) == 2);  // due in March: A and B
+  CHECK(parts(f.ledger(), "hp-ta:V.2", {2025, 6, 1}) == 2);             // due in March: A and B
   CHECK(f.PartOf("truong-b", "hp-ta:V.1").deliverables().size() == 1);  // its history is kept
   CHECK(f.PartOf("truong-b", "hp-ta:V.1").left == DayOf({2025, 5, 1}));
   CHECK_FALSE(f.Listed("truong-b", "hp-ta:V.1", {2025, 6, 1}));
@@ -296,7 +296,9 @@ TEST_CASE("members who join a group later hold parts from that day; one who leav
 
   // A member added with a past effective day holds parts from then.
   CHECK(f.Fails(RegisterAgency{{"co-so-gd", "Cơ sở giáo dục", "", AgencyKind::kGroup, "", {}, {}},
-                               true, Date{2025, 3, 1}, ""},
+                               true,
+                               Date{2025, 3, 1},
+                               ""},
                 kCoordinator, At({2025, 6, 2}))
             .code() == Status::Code::kInvalidArgument);  // needs a reason
   f.Do(RegisterAgency{{"co-so-gd",
@@ -319,7 +321,9 @@ TEST_CASE("completions of many members' parts recorded at once, each on its own 
   PartsFixture f;
   f.Do(f.NewTask("V.1", "Năm 2025", {"co-so-gd"}, {}), kCoordinator, At({2025, 1, 2}));
   const std::string task = "hp-ta:V.1";
-  RecordPartCompletions bulk{task, "", {{"truong-a", {2025, 3, 1}}, {"truong-b", {2026, 1, 5}}},
+  RecordPartCompletions bulk{task,
+                             "",
+                             {{"truong-a", {2025, 3, 1}}, {"truong-b", {2026, 1, 5}}},
                              "Số liệu trước khi theo dõi trên hệ thống"};
   // All or nothing: one bad member refuses the whole.
   RecordPartCompletions bad = bulk;
@@ -340,11 +344,45 @@ TEST_CASE("a reminder to members names only those whose parts are open", "[domai
   f.Do(f.NewTask("V.1", "tháng 6/2025", {"co-so-gd"}, {}));
   const std::string task = "hp-ta:V.1";
   f.Do(RecordCompletion{task, "", {2025, 5, 1}, "x", "truong-a"}, kCoordinator, At({2025, 5, 2}));
-  CHECK(f.Fails(RemindParts{task, "1", {"truong-a", "truong-b"}, ""}, kCoordinator,
-                At({2025, 7, 1}))
-            .code() == Status::Code::kInvalidArgument);  // A has done its part
+  CHECK(
+      f.Fails(RemindParts{task, "1", {"truong-a", "truong-b"}, ""}, kCoordinator, At({2025, 7, 1}))
+          .code() == Status::Code::kInvalidArgument);  // A has done its part
   CHECK(f.Fails(RemindParts{task, "1", {"truong-b"}, ""}, kA, At({2025, 7, 1})).code() == kDenied);
   f.Do(RemindParts{task, "1", {"truong-b"}, "Đề nghị nộp báo cáo trước 10/7"}, kCoordinator,
        At({2025, 7, 1}));
   CHECK(f.log().back().type == "task.parts_reminded");
+}
+
+TEST_CASE(
+    "a log written before parts folds as it did: events without a part are the "
+    "occurrence's own",
+    "[domain][parts][compat]") {
+  PartsFixture f;
+  f.Do(f.NewTask("V.1", "tháng 6/2025", {"co-so-gd"}, {}));
+  // What a member's submission looked like before parts: no "part" in its data.
+  const Task* t = f.ledger().FindTask("hp-ta:V.1");
+  REQUIRE(t);
+  RecordedEvent e;
+  e.position = f.ledger().position() + 1;
+  e.stream = "task-hp-ta:V.1";
+  e.version = t->version + 1;
+  e.type = "task.deliverable_submitted";
+  e.recorded_at_ms = At({2025, 6, 10});
+  e.actor = "agency:truong-a:t";
+  e.data = R"({"occurrence":"1","deliverable":{"id":"d1","name":"Báo cáo.pdf"}})";
+  REQUIRE(f.ledger().Apply(ViewOf(e)).ok());
+  const Occurrence& o = f.Occ("hp-ta:V.1");
+  CHECK(o.deliverables.size() == 1);  // the occurrence's own, as then
+  CHECK(o.status == OccurrenceStatus::kSubmitted);
+  CHECK(f.PartOf("truong-a", "hp-ta:V.1").deliverables().empty());
+  // Its acceptance, as then, completes the occurrence itself, whatever its parts say.
+  e.position += 1;
+  e.version += 1;
+  e.type = "task.deliverable_reviewed";
+  e.actor = "coordinator:test";
+  e.data =
+      R"({"occurrence":"1","deliverable":"d1","decision":"accepted","completed_on":"2025-06-12","late":false})";
+  REQUIRE(f.ledger().Apply(ViewOf(e)).ok());
+  CHECK(f.Occ("hp-ta:V.1").status == OccurrenceStatus::kCompleted);
+  CHECK(f.Occ("hp-ta:V.1").completed_on == Date{2025, 6, 12});
 }

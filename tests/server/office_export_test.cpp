@@ -279,8 +279,8 @@ TEST_CASE("the report as a workbook carries the same tables",
   const json book = ReadBack(dir, "xlsx", "report.xlsx", got.body);
   const json& overall = book["sheets"]["Tổng hợp"];
   REQUIRE(overall.size() >= 11);
-  CHECK(overall[3] == json::array({"Nhóm", "Số lượng", "Tỷ lệ", "Phần việc của đơn vị thành viên",
-                                   "Tỷ lệ"}));
+  CHECK(overall[3] ==
+        json::array({"Nhóm", "Số lượng", "Tỷ lệ", "Phần việc của đơn vị thành viên", "Tỷ lệ"}));
   for (size_t i = 0; i < 6; ++i) {
     CHECK(overall[4 + i][1] == report["totals"][kGroups[i]]);
     CHECK(overall[4 + i][3] == report["parts"]["totals"][kGroups[i]]);
@@ -332,9 +332,10 @@ TEST_CASE("LibreOffice opens the Word report and prints its totals",
   CHECK(line.find("100%") != std::string::npos);
 }
 
-TEST_CASE("a report issued by the department preparing it, with its number, place, signer and "
-          "narrative, alike in print and in Word",
-          "[server][integration][office][export][report]") {
+TEST_CASE(
+    "a report issued by the department preparing it, with its number, place, signer and "
+    "narrative, alike in print and in Word",
+    "[server][integration][office][export][report]") {
   REQUIRE_READERS();
   ApiFixture f;
   TempDir dir;
@@ -394,7 +395,8 @@ TEST_CASE("a report issued by the department preparing it, with its number, plac
     CHECK(html.find(s) != std::string::npos);
   }
   // Another day's report keeps the plan's defaults: the authority, a number to fill in, a place.
-  const std::string other = f.Get(f.coordinator, plan + "/report?format=html&as_of=2026-03-05").body;
+  const std::string other =
+      f.Get(f.coordinator, plan + "/report?format=html&as_of=2026-03-05").body;
   CHECK(other.find("15/BC-SGDĐT") == std::string::npos);
   CHECK(other.find("Hải Phòng, ngày 05 tháng 3 năm 2026") != std::string::npos);
   CHECK(other.find("THỦ TRƯỞNG CƠ QUAN") != std::string::npos);

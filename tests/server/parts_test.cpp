@@ -3,7 +3,6 @@
 // with its filters, its export and the reminder to the late ones; the report's counts of parts in
 // every format; the rule that judges the task done.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -46,7 +45,8 @@ struct GroupFixture {
                 .status == 201);
     const std::string csv =
         "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Kết quả/Sản phẩm,Thời gian hoàn thành\n"
-        "1,Tổ chức chuyên đề dạy học tiếng Anh,Các trường thử nghiệm,,Báo cáo chuyên đề,10/03/2026\n";
+        "1,Tổ chức chuyên đề dạy học tiếng Anh,Các trường thử nghiệm,,Báo cáo chuyên "
+        "đề,10/03/2026\n";
     REQUIRE(f.Post(f.coordinator, "/v1/plans/nhom-hp/import", csv, {{"Content-Type", "text/csv"}})
                 .status == 201);
     tran_phu = Token(kTranPhu);
@@ -84,9 +84,10 @@ std::string Multipart(const std::string& name, const std::string& content) {
 
 }  // namespace
 
-TEST_CASE("two schools of one group: what one reports, submits or is granted never shows as the "
-          "other's",
-          "[server][integration][parts]") {
+TEST_CASE(
+    "two schools of one group: what one reports, submits or is granted never shows as the "
+    "other's",
+    "[server][integration][parts]") {
   GroupFixture g;
   ApiFixture& f = g.f;
   const std::string task = std::string("/v1/tasks/") + kTask;
@@ -94,8 +95,9 @@ TEST_CASE("two schools of one group: what one reports, submits or is granted nev
   REQUIRE(f.PostJson(g.tran_phu, task + "/progress",
                      {{"percent", 30}, {"narrative", "Đã tổ chức 2 tiết dạy mẫu"}})
               .status == 201);
-  HttpResult up = f.Post(g.tran_phu, task + "/deliverables", Multipart("Báo cáo Trần Phú.pdf", "%PDF-1"),
-                         {{"Content-Type", "multipart/form-data; boundary=XyZ"}});
+  HttpResult up =
+      f.Post(g.tran_phu, task + "/deliverables", Multipart("Báo cáo Trần Phú.pdf", "%PDF-1"),
+             {{"Content-Type", "multipart/form-data; boundary=XyZ"}});
   REQUIRE(up.status == 201);
   // The answer is Trần Phú's view: its own part.
   CHECK(up.json()["task"]["status"] == "submitted");
@@ -170,9 +172,10 @@ TEST_CASE("the report counts each school's part: one done, one late, in every fo
   GroupFixture g;
   ApiFixture& f = g.f;
   const std::string task = std::string("/v1/tasks/") + kTask;
-  REQUIRE(f.PostJson(f.coordinator, task + "/completion",
-                     {{"completed_on", "2026-03-02"}, {"reason", "Nộp bản giấy"}, {"part", kTranPhu}})
-              .status == 201);
+  REQUIRE(
+      f.PostJson(f.coordinator, task + "/completion",
+                 {{"completed_on", "2026-03-02"}, {"reason", "Nộp bản giấy"}, {"part", kTranPhu}})
+          .status == 201);
   f.Restart("2026-03-20");  // past the due date: Ngô Quyền is late
 
   const json report = f.Get(f.coordinator, "/v1/plans/nhom-hp/report").json();
@@ -213,7 +216,8 @@ TEST_CASE("the report counts each school's part: one done, one late, in every fo
   CHECK(last["type"] == "task.parts_reminded");
   CHECK(last["data"]["members"] == json::array({kNgoQuyen}));
   // Nobody left to remind once none is late.
-  CHECK(f.PostJson(f.coordinator, task + "/parts/remind", {{"state", "not_started"}, {"members", json::array()}})
+  CHECK(f.PostJson(f.coordinator, task + "/parts/remind",
+                   {{"state", "not_started"}, {"members", json::array()}})
             .status == 201);  // Ngô Quyền has not started either
   CHECK(f.PostJson(g.tran_phu, task + "/parts/remind", json::object()).status == 403);
 
@@ -228,9 +232,10 @@ TEST_CASE("the report counts each school's part: one done, one late, in every fo
             .status == 400);  // a threshold needs its percent
 }
 
-TEST_CASE("a school added to the group mid-plan holds parts from that day; one removed keeps its "
-          "history",
-          "[server][integration][parts][membership]") {
+TEST_CASE(
+    "a school added to the group mid-plan holds parts from that day; one removed keeps its "
+    "history",
+    "[server][integration][parts][membership]") {
   GroupFixture g;
   ApiFixture& f = g.f;
   const std::string task = std::string("/v1/tasks/") + kTask;
@@ -258,16 +263,17 @@ TEST_CASE("a school added to the group mid-plan holds parts from that day; one r
   CHECK(f.Send(f.coordinator, "PUT", "/v1/agencies/nhom-thu-hp", group).status == 422);
 }
 
-TEST_CASE("reminders reach only the members whose parts are open; a reminder to the late ones "
-          "reaches them alone",
-          "[server][integration][parts][webhooks]") {
+TEST_CASE(
+    "reminders reach only the members whose parts are open; a reminder to the late ones "
+    "reaches them alone",
+    "[server][integration][parts][webhooks]") {
   WebhookReceiver tran_phu_hook, ngo_quyen_hook;
-  GroupFixture g({"--webhook-addresses", "loopback", "--webhook-retry", "0,200ms",
-                  "--webhook-jitter", "0"});
+  GroupFixture g(
+      {"--webhook-addresses", "loopback", "--webhook-retry", "0,200ms", "--webhook-jitter", "0"});
   ApiFixture& f = g.f;
   const std::string task = std::string("/v1/tasks/") + kTask;
-  for (auto [token, receiver] : {std::pair{&g.tran_phu, &tran_phu_hook},
-                                 std::pair{&g.ngo_quyen, &ngo_quyen_hook}}) {
+  for (auto [token, receiver] :
+       {std::pair{&g.tran_phu, &tran_phu_hook}, std::pair{&g.ngo_quyen, &ngo_quyen_hook}}) {
     HttpResult r = f.PostJson(*token, "/v1/webhooks",
                               {{"url", receiver->url()},
                                {"types", {"task.deadline.approaching", "task.reminder"}},
@@ -275,9 +281,10 @@ TEST_CASE("reminders reach only the members whose parts are open; a reminder to 
     INFO(r.body);
     REQUIRE(r.status == 201);
   }
-  REQUIRE(f.PostJson(f.coordinator, task + "/completion",
-                     {{"completed_on", "2026-03-02"}, {"reason", "Nộp bản giấy"}, {"part", kTranPhu}})
-              .status == 201);
+  REQUIRE(
+      f.PostJson(f.coordinator, task + "/completion",
+                 {{"completed_on", "2026-03-02"}, {"reason", "Nộp bản giấy"}, {"part", kTranPhu}})
+          .status == 201);
   // 09/03 08:00, the day before it is due: Ngô Quyền is reminded of its part; Trần Phú, done,
   // is not.
   f.Restart("2026-03-09");
@@ -335,9 +342,10 @@ TEST_CASE("the report's table by lead agency counts every lead, co-leads too, in
   const std::string path = dir.path() + "/r.docx";
   { std::ofstream(path, std::ios::binary) << docx.body; }
   const std::string text = path + ".txt";
-  const std::string cmd = "/usr/bin/python3 -c \"import docx, sys; d = docx.Document(sys.argv[1]); "
-                          "print('\\n'.join(c.text for t in d.tables for r in t.rows for c in r.cells))\" " +
-                          path + " > " + text + " 2>/dev/null";
+  const std::string cmd =
+      "/usr/bin/python3 -c \"import docx, sys; d = docx.Document(sys.argv[1]); "
+      "print('\\n'.join(c.text for t in d.tables for r in t.rows for c in r.cells))\" " +
+      path + " > " + text + " 2>/dev/null";
   if (std::system(cmd.c_str()) == 0) {
     std::ifstream in(text);
     const std::string cells((std::istreambuf_iterator<char>(in)), {});

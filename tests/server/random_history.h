@@ -202,16 +202,16 @@ class History {
     const Date today = DateAtUtcMs(now_);
     switch (Pick(12)) {
       case 0:
-        return Do(ReportProgress{task, occurrence, static_cast<int>(Pick(100)), "phần của trường",
-                                 "{}"},
-                  school);
+        return Do(
+            ReportProgress{task, occurrence, static_cast<int>(Pick(100)), "phần của trường", "{}"},
+            school);
       case 1:
         return Do(StartWork{task, occurrence}, school);
       case 2:
         return Do(SubmitDeliverable{task,
                                     occurrence,
-                                    {"p" + std::to_string(Pick(1 << 20)), "Báo cáo trường.pdf",
-                                     "", 0, ""}},
+                                    {"p" + std::to_string(Pick(1 << 20)), "Báo cáo trường.pdf", "",
+                                     0, ""}},
                   school);
       case 3: {
         const std::string d = OfPart(task, occurrence, member, [](const Part& p) {
@@ -231,9 +231,8 @@ class History {
         return Do(DecideExtension{task, occurrence, r, Pick(2) == 0, std::nullopt, "ok", member});
       }
       case 6:
-        return Do(RecordCompletion{task, occurrence,
-                                   AddDays(today, -static_cast<int64_t>(Pick(60))), "bản giấy",
-                                   member});
+        return Do(RecordCompletion{
+            task, occurrence, AddDays(today, -static_cast<int64_t>(Pick(60))), "bản giấy", member});
       case 7:
         return Do(CancelOccurrence{task, occurrence, "không áp dụng", member});
       case 8: {

@@ -110,7 +110,8 @@ TEST_CASE("mail planned for a window: reminders by whose days, the latest digest
   CHECK(again.mails.empty());
 }
 
-TEST_CASE("each member's digest speaks of its own part: done, it is not listed", "[webhooks][email][parts]") {
+TEST_CASE("each member's digest speaks of its own part: done, it is not listed",
+          "[webhooks][email][parts]") {
   DomainFixture f;
   f.Seed();
   f.Do(RegisterAgency{{"truong-b", "Trường B", "", AgencyKind::kInstitution, "", {}, {}}});
@@ -138,6 +139,7 @@ TEST_CASE("each member's digest speaks of its own part: done, it is not listed",
   CHECK(Keys(plan, "em_a").empty());
   const PlannedMail& b = Find(plan, "em_b", "email.digest");
   INFO(b.text.text);
-  CHECK(b.text.text.find("Quá hạn (1)\r\n- V.1 · hạn 10/06/2026, quá 12 ngày") != std::string::npos);
+  CHECK(b.text.text.find("Quá hạn (1)\r\n- V.1 · hạn 10/06/2026, quá 12 ngày") !=
+        std::string::npos);
   CHECK(b.text.text.find("Báo cáo B.pdf · nộp ngày 15/06/2026") != std::string::npos);
 }

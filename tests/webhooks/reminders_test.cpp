@@ -2,11 +2,10 @@
 // days while overdue; re-planned when the deadline moves; none once the occurrence is done.
 #include "webhooks/reminders.h"
 
-#include "webhooks/audience.h"
-
 #include <catch2/catch.hpp>
 
 #include "tests/domain/domain_fixture.h"
+#include "webhooks/audience.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;

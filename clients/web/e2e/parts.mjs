@@ -4,99 +4,21 @@
 //   as their own part; one uploads its report, the other does nothing; the coordinator's task page
 //   lists every school's part, accepts the first school's deliverable, filters the late ones and
 //   reminds them in one action (the reminder names the second school and not the one that is
-//   done); the report counts "1/8 đơn vị hoàn thành, 7 quá hạn" beside the task; the report's particulars (issuer, number,
-//   narrative) are saved; and axe-core finds no violation on any page each role's menu offers,
-//   nor on the task page.
+//   done); the report counts "1/8 đơn vị hoàn thành, 7 quá hạn" beside the task; the report's
+//   particulars (issuer, number, narrative) are saved; and axe-core finds no violation on any
+//   page each role's menu offers, nor on the task page.
 //
 //   node e2e/parts.mjs [--bin build/server/taskledger] [--web-dir clients/web/dist]
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { checkA11y } from "./axe.mjs";
+import { DESKTOP, Run, caller, signIn } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const web = resolve(here, "..");
-const repo = resolve(web, "../..");
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const bin = resolve(arg("--bin", process.env.TASKLEDGER_BIN || join(repo, "build/server/taskledger")));
-const webDir = resolve(arg("--web-dir", join(web, "dist")));
-const artifacts = resolve(process.env.TASKLEDGER_E2E_ARTIFACTS || join(here, "artifacts"));
 const LOADED = "2026-02-01";
 const CLOCK = "2026-03-02";
 const PLAN = "nhom-hp";
 const TASK = "nhom-hp:1";
 const A = "thpt-tran-phu-hp", B = "thpt-ngo-quyen-hp";
-
-mkdirSync(artifacts, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), "taskledger-e2e-parts-"));
-let server = null;
-let browser = null;
-let step = 0;
-
-const log = (...args) => console.log(`[e2e parts ${new Date().toISOString().slice(11, 19)}]`, ...args);
-const tool = (...args) => execFileSync(bin, [...args, "--data-dir", join(data, "store"), "--clock-start", LOADED], { encoding: "utf8" });
-const token = (...args) => tool("token", "create", ...args).trim().split(/\s+/).pop();
-
-async function startServer() {
-  tool("load-demo");
-  const tokens = {
-    coordinator: token("--role", "coordinator", "--name", "Phòng GDTrH"),
-    a: token("--role", "agency", "--agency", A, "--name", "Văn thư Trần Phú"),
-    b: token("--role", "agency", "--agency", B, "--name", "Văn thư Ngô Quyền"),
-    auditor: token("--role", "auditor", "--name", "Thanh tra"),
-  };
-  server = spawn(bin, ["serve", "--data-dir", join(data, "store"), "--listen", "127.0.0.1:0", "--clock-start", CLOCK,
-    "--web-dir", webDir], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const port = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("the server did not start:\n" + output)), 15000);
-    server.stdout.on("data", (chunk) => {
-      output += chunk;
-      const m = /listening on [^\s]+:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        ok(Number(m[1]));
-      }
-    });
-    server.stderr.on("data", (chunk) => { output += chunk; });
-    server.on("exit", (code) => fail(new Error(`the server exited (${code}):\n${output}`)));
-  });
-  return { base: `http://127.0.0.1:${port}`, tokens };
-}
-
-async function api(base, tokenValue, method, path, body, type = "application/json") {
-  const r = await fetch(base + path, {
-    method, headers: { Authorization: `Bearer ${tokenValue}`, ...(body !== undefined ? { "Content-Type": type } : {}) },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await r.text();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function shot(page, name) {
-  step += 1;
-  const file = join(artifacts, `parts-${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  log("screenshot", file);
-}
-
-async function signIn(context, base, tokenValue) {
-  const page = await context.newPage();
-  page.on("pageerror", (e) => { throw new Error("page error: " + e.message); });
-  await page.goto(base + "/");
-  await page.fill("#token", tokenValue);
-  await page.click("#signin");
-  await page.waitForSelector("#header nav a");
-  return page;
-}
+const run = new Run("parts");
 
 // Every page the role's menu offers, each checked by axe-core once it has drawn.
 async function everyMenuPage(page, role) {
@@ -107,28 +29,31 @@ async function everyMenuPage(page, role) {
     await page.waitForFunction(() => !document.querySelector("#main > p.muted:only-child"));
     await page.waitForTimeout(300);  // charts and lazy parts
     await checkA11y(page, `${role}: ${href}`);
-    log("axe ok:", role, href);
+    run.log("axe ok:", role, href);
   }
 }
 
 async function main() {
-  const { base, tokens } = await startServer();
-  log("server at", base, "clock", CLOCK);
+  run.tool(LOADED, "load-demo");
+  const tokens = {
+    coordinator: run.token(LOADED, "--role", "coordinator", "--name", "Phòng GDTrH"),
+    a: run.token(LOADED, "--role", "agency", "--agency", A, "--name", "Văn thư Trần Phú"),
+    b: run.token(LOADED, "--role", "agency", "--agency", B, "--name", "Văn thư Ngô Quyền"),
+    auditor: run.token(LOADED, "--role", "auditor", "--name", "Thanh tra"),
+  };
+  const base = await run.serve(CLOCK);
+  run.log("server at", base, "clock", CLOCK);
+  const api = caller(base);
   // A plan of the department with one task given to the group, due 27/02/2026: past due today.
-  await api(base, tokens.coordinator, "POST", "/v1/plans", {
+  await api(tokens.coordinator, "POST", "/v1/plans", {
     id: PLAN, title: "Kế hoạch chuyên đề dạy học tiếng Anh", number: "12/KH-SGDĐT", authority: "so-gddt-hp",
     period: { start: "2026-01-01", end: "2026-12-31" } });
-  await api(base, tokens.coordinator, "POST", `/v1/plans/${PLAN}/import`,
+  await api(tokens.coordinator, "POST", `/v1/plans/${PLAN}/import`,
     "TT,Nhiệm vụ,Cơ quan chủ trì,Cơ quan phối hợp,Kết quả/Sản phẩm,Thời gian hoàn thành\n" +
     "1,Tổ chức chuyên đề dạy học tiếng Anh cấp trường,Cơ sở giáo dục,,Báo cáo chuyên đề,27/02/2026\n", "text/csv");
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync"],
-  });
-  const desktop = { viewport: { width: 1280, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" };
+  const browser = await run.launch();
+  const desktop = DESKTOP;
 
   // School A: its own part, not started; it uploads its report.
   const aPage = await signIn(await browser.newContext(desktop), base, tokens.a);
@@ -139,7 +64,7 @@ async function main() {
   await aCard.locator('input[name="file"]').setInputFiles({ name: "Báo cáo chuyên đề Trần Phú.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 Trần Phú") });
   await aCard.locator('form button[type="submit"]').click();
   await aPage.waitForFunction((id) => /Đã nộp/.test(document.querySelector(`details[data-task="${id}"] .status`)?.textContent || ""), TASK);
-  await shot(aPage, "school-a-submitted");
+  await run.shot(aPage, "school-a-submitted");
 
   // School B: nothing of A's shows as its own.
   const bPage = await signIn(await browser.newContext(desktop), base, tokens.b);
@@ -148,13 +73,13 @@ async function main() {
   await bCard.locator("summary").click();
   assert.match(await bCard.locator(".status").textContent(), /Chưa bắt đầu/);
   assert.equal(await bPage.locator("text=Trần Phú").count(), 0, "B sees nothing of A's");
-  await shot(bPage, "school-b-own-part");
+  await run.shot(bPage, "school-b-own-part");
 
   // The coordinator's task page: both parts; A's deliverable accepted; B late, reminded alone.
   const coord = await signIn(await browser.newContext(desktop), base, tokens.coordinator);
   await coord.goto(`${base}/#/task/${encodeURIComponent(TASK)}`);
   await coord.waitForSelector("#parts tr[data-member]");
-  const members = (await api(base, tokens.coordinator, "GET", "/v1/agencies/co-so-gd-hp")).members.length;
+  const members = (await api(tokens.coordinator, "GET", "/v1/agencies/co-so-gd-hp")).members.length;
   assert.ok(members >= 2, `the demo's group has ${members} schools`);
   assert.equal(await coord.locator("#parts tr[data-member]").count(), members);
   assert.match(await coord.textContent("#rule-text"), /tất cả đơn vị/i);
@@ -169,13 +94,13 @@ async function main() {
   assert.equal(await coord.locator("#parts tr[data-member]").count(), members - 1, "all but A are late");
   assert.equal(await coord.locator(`#parts tr[data-member="${A}"]`).count(), 0);
   assert.match(await coord.textContent("#parts-summary"), new RegExp(`1/${members} đơn vị hoàn thành`));
-  await shot(coord, "coordinator-task-page-late");
+  await run.shot(coord, "coordinator-task-page-late");
   await checkA11y(coord, "task page");
   coord.once("dialog", (d) => d.accept("Đề nghị nộp báo cáo chuyên đề trước 06/3"));
   await coord.click("#parts-remind");
   const reminded = await (async () => {
     for (let i = 0; i < 50; i++) {
-      const history = await api(base, tokens.coordinator, "GET", `/v1/tasks/${encodeURIComponent(TASK)}/history`);
+      const history = await api(tokens.coordinator, "GET", `/v1/tasks/${encodeURIComponent(TASK)}/history`);
       const last = history.events.filter((e) => e.type === "task.parts_reminded").pop();
       if (last) return last;
       await new Promise((r) => setTimeout(r, 100));
@@ -201,15 +126,15 @@ async function main() {
   await coord.fill('#report-frame textarea[name="assessment"]', "Các trường đã chủ động triển khai chuyên đề.");
   await coord.click("#frame-save");
   await coord.waitForSelector(".toast.ok");
-  const frame = await api(base, tokens.coordinator, "GET", `/v1/plans/${PLAN}/reports/${CLOCK}`);
+  const frame = await api(tokens.coordinator, "GET", `/v1/plans/${PLAN}/reports/${CLOCK}`);
   assert.equal(frame.number, "15/BC-SGDĐT");
   assert.equal(frame.assessment, "Các trường đã chủ động triển khai chuyên đề.");
-  await shot(coord, "coordinator-report-parts");
+  await run.shot(coord, "coordinator-report-parts");
   await checkA11y(coord, "report with parts");
   // School B's part is reported as late; A's is done and B's list still holds it.
-  const bList = await api(base, tokens.b, "GET", `/v1/agencies/${B}/tasks?plan=${PLAN}`);
+  const bList = await api(tokens.b, "GET", `/v1/agencies/${B}/tasks?plan=${PLAN}`);
   assert.equal(bList.items[0].category, "overdue");
-  const aList = await api(base, tokens.a, "GET", `/v1/agencies/${A}/tasks?plan=${PLAN}`);
+  const aList = await api(tokens.a, "GET", `/v1/agencies/${A}/tasks?plan=${PLAN}`);
   assert.equal(aList.items.length, 0, "A's part is done: off its list");
 
   // Every page each role's menu offers passes axe-core.
@@ -221,20 +146,6 @@ async function main() {
   await auditor.waitForSelector("#parts tr[data-member]");
   assert.equal(await auditor.locator('#parts [data-action="accept"]').count(), 0, "auditors read, never act");
   await checkA11y(auditor, "task page, an auditor");
-  log("all checks passed");
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(e);
-  process.exitCode = 1;
-  // What each open page showed when it failed.
-  for (const context of browser?.contexts() || []) {
-    for (const page of context.pages()) await shot(page, "failure").catch(() => {});
-  }
-} finally {
-  await browser?.close().catch(() => {});
-  server?.kill("SIGTERM");
-  rmSync(data, { recursive: true, force: true });
-}
+await run.run(main);

@@ -379,7 +379,11 @@ async function main() {
   coord.once("dialog", (d) => d.accept());
   await vouched.locator("[data-action=vouch]").click();
   await coord.waitForSelector('#mail-list article[data-state="confirmed"]');
-  await coord.selectOption("#mail-list select[id^=digest-]", "weekly");
+  // The change saves, then the list is drawn again: wait until the select chosen from is gone,
+  // or the form filled next could be the one about to be replaced.
+  const chosen = await coord.$("#mail-list select[id^=digest-]");
+  await chosen.selectOption("weekly");
+  await coord.waitForFunction((el) => !el.isConnected, chosen);
   await coord.waitForFunction(() => document.querySelector("#mail-list select[id^=digest-]")?.value === "weekly");
   // Its own reminder days; days out of range are refused beside the field.
   await coord.fill("#mail-list input[id^=days-]", "400");
@@ -402,14 +406,14 @@ async function main() {
   await agency.waitForSelector('#mail-list article[data-state="confirmed"] [data-action=test]');
   await agency.click('#mail-list [data-action=test]');
   await agency.waitForSelector(".toast.ok");
-  // A mail's task link opens the task among the agency's tasks, ready to act on; for others,
-  // its history.
+  // A mail's task link opens the task among the agency's tasks, ready to act on (its history once
+  // done); for coordinators and auditors, the task's own page.
   await agency.goto(`${base}/#/task/${encodeURIComponent(led.id)}`);
   await agency.waitForSelector(`#task-list details.focused[data-task="${led.id}"][open] [data-action=progress]`);
   await agency.goto(`${base}/#/task/${encodeURIComponent(TASK)}`);  // completed: its history
   await agency.waitForSelector("#timeline li[data-type]");
   await auditor.goto(`${base}/#/task/${encodeURIComponent(led.id)}`);
-  await auditor.waitForSelector("#timeline li[data-type]");
+  await auditor.waitForSelector(".task-page h1 .code");
   await agency.goto(`${base}/#/tasks`);
   await agency.waitForSelector("#task-list details[data-task]");
 

@@ -5,6 +5,7 @@
 // deliveries. Coordinators manage every address, an agency its own; auditors read. Coordinators
 // and auditors also see who a plan can reach (reachCard, which the plan board shows too).
 import * as api from "./api.js";
+import { fold } from "./picker.js";
 import { h, clear, field, attempt, attemptForm, badge, toast } from "./dom.js";
 import { t, lang, fmtTime, fmtDate } from "./i18n.js";
 import { session, agencyName, pickPlan } from "./session.js";
@@ -13,10 +14,6 @@ import "./labels_notify.js";
 
 const DIGESTS = ["none", "daily", "weekly"];
 const enc = encodeURIComponent;
-
-// Names compared without case or diacritics, as picker.js compares them ("so giao duc" finds
-// "Sở Giáo dục").
-const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
 
 // The person a token label names ("coordinator:Nguyễn Văn A (token 6a8e…)" -> "Nguyễn Văn A").
 const personOf = (label) => (label || "").replace(/\s*\(token [^)]*\)\s*$/, "").split(":").pop();

@@ -5,7 +5,8 @@ import { h, clear } from "./dom.js";
 import { t } from "./i18n.js";
 import { session, agencyLabel } from "./session.js";
 
-const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+// A name as searches compare it: diacritics, "đ" and case aside.
+export const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
 
 export function agencyPicker(name, selected = [], { label } = {}) {
   let chosen = [...selected];

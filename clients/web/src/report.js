@@ -65,7 +65,8 @@ export function partsDone(c) {
 // A table of counts per group; with `parts` (a row's name -> its members' parts' counts), a last
 // column of members done.
 function countsTable(label, rows, parts) {
-  return h("div", { class: "scroll" }, h("table", { class: "counts" },
+  // A region that may scroll sideways is reachable by keyboard, and says what it holds.
+  return h("div", { class: "scroll", tabindex: 0, role: "region", "aria-label": label }, h("table", { class: "counts" },
     h("thead", {}, h("tr", {}, h("th", {}, label), GROUPS.map((g) => h("th", {}, t("cat_" + g))), h("th", {}, t("total")),
       parts ? h("th", {}, t("parts_column")) : "")),
     h("tbody", {}, rows.map(([name, c, key]) => h("tr", {},
