@@ -31,6 +31,7 @@ cleanup() {
   if [[ -z "${KEEP:-}" ]]; then rm -rf "$data"; fi
 }
 trap cleanup EXIT
+source "$root/bench/lib.sh"
 
 # The simulated year is 2026; the server's clock is the morning after.
 clock="2027-01-01T10:00"
@@ -43,25 +44,6 @@ token="$("$bin" token create --role coordinator --name parts --data-dir "$data" 
 auth="Authorization: Bearer $token"
 echo "store on disk: $(du -sh --exclude=checkpoints "$data" | cut -f1)"
 
-now_ms() { date +%s%3N; }
-rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-hwm_mib() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-port=""
-start_server() {  # extra flags...
-  local began; began=$(now_ms)
-  "$bin" serve --data-dir "$data" --listen 127.0.0.1:0 --rate-limit 0 --clock-start "$clock" "$@" \
-    >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 6000); do grep -q "listening on" "$work/server.log" && break; sleep 0.05; done
-  port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/server.log")"
-  base="http://127.0.0.1:$port"
-  until curl -sf "$base/healthz" >/dev/null; do sleep 0.01; done
-  started_ms=$(( $(now_ms) - began ))
-}
-stop_server() {
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-}
-seconds() { python3 -c "print(f'{$1 / 1000:.2f}')"; }
 
 start_server --no-checkpoints
 echo "start-up from the log:         $(seconds "$started_ms") s to /healthz, RSS $(rss_mib "$server_pid") MiB"

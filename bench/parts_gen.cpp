@@ -131,14 +131,18 @@ int main(int argc, char** argv) {
          kCoordinator, now);
     if (i < schools) members.push_back(School(i));
   }
-  w.Do(RegisterAgency{{kGroup,
-                       "Các trường trung học phổ thông",
-                       "",
-                       AgencyKind::kGroup,
-                       "so-gddt",
-                       {"các trường THPT"},
-                       members}},
-       kCoordinator, now);
+  // The group as it stands with `members`; `update` for a change of a registered one.
+  const auto group = [](const std::vector<std::string>& members, bool update) {
+    return RegisterAgency{{kGroup,
+                           "Các trường trung học phổ thông",
+                           "",
+                           AgencyKind::kGroup,
+                           "so-gddt",
+                           {"các trường THPT"},
+                           members},
+                          update};
+  };
+  w.Do(group(members, false), kCoordinator, now);
   domain::Plan plan;
   plan.id = kPlan;
   plan.title = "Kế hoạch nâng cao chất lượng dạy học tiếng Anh năm 2026";
@@ -181,15 +185,7 @@ int main(int argc, char** argv) {
       } else {
         members.erase(members.begin(), members.begin() + joining);
       }
-      w.Do(RegisterAgency{{kGroup,
-                           "Các trường trung học phổ thông",
-                           "",
-                           AgencyKind::kGroup,
-                           "so-gddt",
-                           {"các trường THPT"},
-                           members},
-                          true},
-           kCoordinator, at());
+      w.Do(group(members, true), kCoordinator, at());
     }
     for (int t = 0; t < tasks; ++t) {
       const int64_t offset = DaysBetween(due[t], day);

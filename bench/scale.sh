@@ -34,6 +34,8 @@ cleanup() {
   if [[ -z "${KEEP:-}" ]]; then rm -rf "$data"; fi
 }
 trap cleanup EXIT
+source "$root/bench/lib.sh"
+cache=(--block-cache "${BLOCK_CACHE:-512MiB}")
 
 # The simulated store runs 2024-01-01 .. 2026-12-31; the server's clock is the day after.
 clock="2027-01-01T10:00"
@@ -47,35 +49,17 @@ token="$("$bin" token create --role coordinator --name scale --data-dir "$data" 
 auth="Authorization: Bearer $token"
 echo "store on disk: $(du -sh --exclude=checkpoints "$data" | cut -f1)"
 
-now_ms() { date +%s%3N; }
-rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-hwm_mib() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-port=""
-start_server() {  # extra flags...
-  local began; began=$(now_ms)
-  "$bin" serve --data-dir "$data" --listen 127.0.0.1:0 --rate-limit 0 --clock-start "$clock" \
-    --block-cache "${BLOCK_CACHE:-512MiB}" "$@" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 6000); do grep -q "listening on" "$work/server.log" && break; sleep 0.05; done
-  port="$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$work/server.log")"
-  base="http://127.0.0.1:$port"
-  until curl -sf "$base/healthz" >/dev/null; do sleep 0.01; done
-  started_ms=$(( $(now_ms) - began ))
-}
-stop_server() {
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-}
 
-start_server --no-checkpoints
-echo "start-up without checkpoints:  $(python3 -c "print(f'{$started_ms / 1000:.2f}')") s to /healthz, RSS $(rss_mib "$server_pid") MiB"
+start_server "${cache[@]}" --no-checkpoints
+echo "start-up without checkpoints:  $(seconds "$started_ms") s to /healthz, RSS $(rss_mib "$server_pid") MiB"
 stop_server
 
 began=$(now_ms)
 "$bin" checkpoint --data-dir "$data" --clock-start "$clock" >"$work/checkpoint.txt" 2>&1
 echo "checkpoints written offline:   $(( ($(now_ms) - began) / 1000 )) s, $(ls "$data/checkpoints"/*.ckpt | wc -l) files, $(du -sh "$data/checkpoints" | cut -f1) (newest $(ls -s --block-size=M "$data/checkpoints"/*.ckpt | tail -1 | awk '{print $1}'))"
 
-start_server
-echo "start-up from a checkpoint:    $(python3 -c "print(f'{$started_ms / 1000:.2f}')") s to /healthz, RSS $(rss_mib "$server_pid") MiB ($(grep -o 'from the checkpoint of [0-9-]*; [0-9]* events folded' "$work/server.log" || echo 'no checkpoint'))"
+start_server "${cache[@]}"
+echo "start-up from a checkpoint:    $(seconds "$started_ms") s to /healthz, RSS $(rss_mib "$server_pid") MiB ($(grep -o 'from the checkpoint of [0-9-]*; [0-9]* events folded' "$work/server.log" || echo 'no checkpoint'))"
 
 # curl's time for each URL on stdin, in ms, one per line; fails on a non-2xx answer.
 timed() {
@@ -156,7 +140,7 @@ stop_server
 # The same while a checkpoint is being written: with the newest removed under a warm server, its
 # next pass (every 60 s) writes it again, under the load. Ten-second windows, each with its time,
 # beside the line that says when the checkpoint was written.
-start_server
+start_server "${cache[@]}"
 wrk -t1 -c64 -d"${duration}s" -s "$work/write.lua" "$base" >/dev/null  # warm, as above
 rm -f "$(ls "$data/checkpoints"/*.ckpt | tail -1)"
 saved_duration="$duration"

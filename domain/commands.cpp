@@ -15,6 +15,7 @@ using detail::FindTask;
 using detail::Invalid;
 using detail::IsCode;
 using detail::MakeEvent;
+using detail::OnTask;
 using detail::RequireAgencies;
 using detail::RequireCoordinator;
 using detail::RequireText;
@@ -264,11 +265,7 @@ Result<Decision> DecideEdit(const Ledger& s, const EditTask& c, const Actor& a) 
   if (c.section) j["section"] = *c.section;
   if (c.targets) j["targets"] = *c.targets;
   if (j.size() == 1) return Invalid("title", "nothing to change");
-  Decision d;
-  d.stream = ev::TaskStream(c.task);
-  d.expected = ExpectedVersion::Exact((*t)->version);
-  d.events.push_back(MakeEvent(ev::kTaskEdited, j, a));
-  return d;
+  return OnTask(**t, ev::kTaskEdited, j, a);
 }
 
 Result<Decision> DecideReassign(const Ledger& s, const Reassign& c, const Actor& a) {
@@ -300,16 +297,12 @@ Result<Decision> DecideDeadline(const Ledger& s, const ChangeDeadline& c, const 
   const Plan* p = s.FindPlan((*t)->plan);
   const std::vector<OccurrenceSpec> occ = Expand(*schedule, p ? p->period : PlanPeriod{});
   if (occ.empty()) return Invalid("deadline", "has no occurrence within the plan's period");
-  Decision d;
-  d.stream = ev::TaskStream(c.task);
-  d.expected = ExpectedVersion::Exact((*t)->version);
-  d.events.push_back(MakeEvent(ev::kTaskDeadlineChanged,
-                               {{"deadline", ToJson(*schedule)},
-                                {"previous", (*t)->schedule.text},
-                                {"occurrences", ToJson(occ)},
-                                {"reason", c.reason}},
-                               a));
-  return d;
+  return OnTask(**t, ev::kTaskDeadlineChanged,
+                {{"deadline", ToJson(*schedule)},
+                 {"previous", (*t)->schedule.text},
+                 {"occurrences", ToJson(occ)},
+                 {"reason", c.reason}},
+                a);
 }
 
 }  // namespace

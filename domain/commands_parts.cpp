@@ -12,7 +12,7 @@ namespace taskledger::domain {
 using detail::DecideWork;
 using detail::FindTask;
 using detail::Invalid;
-using detail::MakeEvent;
+using detail::OnTask;
 using detail::RequireCoordinator;
 using detail::RequireText;
 using nlohmann::json;
@@ -34,11 +34,7 @@ Result<Decision> DecideRule(const Ledger& s, const SetCompletionRule& c, const A
   json j = {{"rule", ToString(r.kind)}, {"reason", c.reason}};
   if (r.kind == RuleKind::kThreshold) j["percent"] = r.percent;
   j["previous"] = ToString((*t)->rule.kind);
-  Decision d;
-  d.stream = ev::TaskStream(c.task);
-  d.expected = ExpectedVersion::Exact((*t)->version);
-  d.events.push_back(MakeEvent(ev::kTaskRuleChanged, j, a));
-  return d;
+  return OnTask(**t, ev::kTaskRuleChanged, j, a);
 }
 
 Result<Decision> DecideRemind(const Ledger& s, const RemindParts& c, const Actor& a,
@@ -73,11 +69,7 @@ Result<Decision> DecideRemind(const Ledger& s, const RemindParts& c, const Actor
   }
   json j = {{"occurrence", o->key}, {"members", c.members}};
   if (!c.message.empty()) j["message"] = c.message;
-  Decision d;
-  d.stream = ev::TaskStream(c.task);
-  d.expected = ExpectedVersion::Exact((*t)->version);
-  d.events.push_back(MakeEvent(ev::kTaskPartsReminded, j, a));
-  return d;
+  return OnTask(**t, ev::kTaskPartsReminded, j, a);
 }
 
 // Each part decided as RecordCompletion decides one; their events appended as one.

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "domain/commands.h"
+#include "domain/event_types.h"
 #include "domain/text.h"
 
 namespace taskledger::domain::detail {
@@ -50,6 +51,16 @@ inline NewEvent MakeEvent(std::string_view type, const nlohmann::json& data, con
   e.data = data.dump();
   e.actor = actor.Label();
   return e;
+}
+
+// One event on task `t`'s stream, written only if no other landed there since `t` was read.
+inline Decision OnTask(const Task& t, std::string_view type, const nlohmann::json& data,
+                       const Actor& actor) {
+  Decision d;
+  d.stream = ev::TaskStream(t.id);
+  d.expected = ExpectedVersion::Exact(t.version);
+  d.events.push_back(MakeEvent(type, data, actor));
+  return d;
 }
 
 inline Status Invalid(std::string_view field, std::string_view what) {

@@ -15,7 +15,7 @@ namespace taskledger::domain {
 
 using detail::FindTask;
 using detail::Invalid;
-using detail::MakeEvent;
+using detail::OnTask;
 using detail::RequireText;
 using nlohmann::json;
 
@@ -144,11 +144,7 @@ Status RequireOpen(const Target& t, std::string_view what) {
 Decision On(const Target& t, std::string_view type, json data, const Actor& a) {
   data["occurrence"] = t.occurrence->key;
   if (t.part) data["part"] = t.member;
-  Decision d;
-  d.stream = ev::TaskStream(t.task->id);
-  d.expected = ExpectedVersion::Exact(t.task->version);
-  d.events.push_back(MakeEvent(type, data, a));
-  return d;
+  return OnTask(*t.task, type, data, a);
 }
 
 Result<Decision> Start(const Ledger& s, const StartWork& c, const Actor& a, int64_t now_ms) {
@@ -378,11 +374,7 @@ Result<Decision> Comment(const Ledger& s, const AddComment& c, const Actor& a, i
       j["part"] = part;
     }
   }
-  Decision d;
-  d.stream = ev::TaskStream(c.task);
-  d.expected = ExpectedVersion::Exact((*task)->version);
-  d.events.push_back(MakeEvent(ev::kTaskCommented, j, a));
-  return d;
+  return OnTask(**task, ev::kTaskCommented, j, a);
 }
 
 }  // namespace

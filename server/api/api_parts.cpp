@@ -73,7 +73,7 @@ void Api::AddPartRoutes() {
         app_.Read([&](const Ledger& l, const TokenTable&) {
           const Task* t = l.FindTask(c.params[0]);
           if (!t) return problem.emplace(NotFound("no task '" + c.params[0] + "'")), void();
-          if (!ReadsParts(c, l, *t)) {
+          if (!ReadsParts(c, *t)) {
             problem.emplace(Forbidden(
                 "the members' parts of a task are read by its coordinators, auditors and the "
                 "agency that leads it"));
@@ -108,17 +108,8 @@ void Api::AddPartRoutes() {
               .Field("percent", static_cast<int64_t>(rule.percent))
               .Field("chosen", t->rule.kind != RuleKind::kDefault)
               .EndObject();
-          const PartsSummary s = Summarize(*o, today);
-          w.Key("summary")
-              .BeginObject()
-              .Field("counted", s.counted)
-              .Field("done", s.done)
-              .Field("started", s.started)
-              .Field("percent", s.percent)
-              .Field("awaiting_review", s.awaiting_review)
-              .Field("extension_pending", s.extension_pending)
-              .Field("late", s.counts[Category::kOverdue])
-              .EndObject();
+          w.Key("summary");
+          WritePartsSummary(w, Summarize(*o, today));
           w.Field("total", static_cast<int64_t>(rows.size())).Key("items").BeginArray();
           for (size_t i = offset; i < rows.size() && i < offset + limit; ++i) {
             const PartRow& row = rows[i];

@@ -176,7 +176,7 @@ std::optional<uint32_t> MemberViewer(const TokenRecord& who, const domain::Ledge
   return l.AgencyNo(who.agency);
 }
 
-bool ReadsParts(const Call& c, const domain::Ledger& l, const domain::Task& t) {
+bool ReadsParts(const Call& c, const domain::Task& t) {
   if (c.who.role != domain::ActorRole::kAgency) return true;
   return std::find(t.lead.begin(), t.lead.end(), c.who.agency) != t.lead.end();
 }

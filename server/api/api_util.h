@@ -66,7 +66,7 @@ std::optional<uint32_t> MemberViewer(const TokenRecord& who, const domain::Ledge
                                      const domain::Task& t);
 // Whether the caller may read every part of `t`: coordinators, auditors, and an agency that
 // leads it itself (the department whose schools carry it out).
-bool ReadsParts(const Call& c, const domain::Ledger& l, const domain::Task& t);
+bool ReadsParts(const Call& c, const domain::Task& t);
 // Whether an event of `t`'s stream is for `agency`'s eyes, when it sees `t` only through a
 // group: what concerns the task as a whole, and its own part; never another member's part,
 // comment, reminder or notification.

@@ -271,7 +271,10 @@ std::string Abbreviated(const std::string& authority_name) {
 std::string PercentVi(int n, int total) {
   const long tenths = total ? std::lround(1000.0 * n / total) : 0;
   std::string s = std::to_string(tenths / 10);
-  if (tenths % 10) s += "," + std::to_string(tenths % 10);
+  if (tenths % 10) {
+    s += ',';
+    s += static_cast<char>('0' + tenths % 10);
+  }
   return s + "%";
 }
 

@@ -122,17 +122,8 @@ void WriteExtensions(JsonWriter& w, const std::vector<ExtensionRequest>& rs) {
 
 // Where an occurrence's parts stand, for whoever reads all of them (the coordinators).
 void WritePartsSummary(JsonWriter& w, const Occurrence& o, Date today) {
-  const PartsSummary s = Summarize(o, today);
-  w.Key("parts").BeginObject();
-  w.Field("counted", s.counted)
-      .Field("done", s.done)
-      .Field("started", s.started)
-      .Field("percent", s.percent)
-      .Field("awaiting_review", s.awaiting_review)
-      .Field("extension_pending", s.extension_pending)
-      .Key("categories");
-  WriteCounts(w, s.counts);
-  w.EndObject();
+  w.Key("parts");
+  WritePartsSummary(w, Summarize(o, today));
 }
 
 void WriteOccurrence(JsonWriter& w, const Occurrence& o, Date today,
@@ -182,6 +173,20 @@ void WriteNotification(JsonWriter& w, const Notification& x) {
 }
 
 }  // namespace
+
+void WritePartsSummary(JsonWriter& w, const PartsSummary& s) {
+  w.BeginObject()
+      .Field("counted", s.counted)
+      .Field("done", s.done)
+      .Field("started", s.started)
+      .Field("percent", s.percent)
+      .Field("awaiting_review", s.awaiting_review)
+      .Field("extension_pending", s.extension_pending)
+      .Field("late", s.counts[Category::kOverdue])
+      .Key("categories");
+  WriteCounts(w, s.counts);
+  w.EndObject();
+}
 
 void WritePart(JsonWriter& w, const Part& p, const Occurrence& o, Date today,
                std::string_view member) {

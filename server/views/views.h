@@ -28,6 +28,9 @@ void WriteTask(JsonWriter& w, const domain::Task& t, domain::Date today, bool oc
 // One member's part of `o` (`member`: its id, left out when empty), as of `today`.
 void WritePart(JsonWriter& w, const domain::Part& p, const domain::Occurrence& o,
                domain::Date today, std::string_view member);
+// Where an occurrence's parts stand: how many are counted, done, started, awaiting review, asking
+// for more time, late ("late", the overdue group) and in each report group ("categories").
+void WritePartsSummary(JsonWriter& w, const domain::PartsSummary& s);
 // The log's head a report was computed at: its position and that event's hash (hex).
 struct ReportHead {
   uint64_t position = 0;

@@ -15,81 +15,31 @@
 //
 //   node e2e/clerk.mjs [--bin build/server/taskledger] [--web-dir clients/web/dist]
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { checkA11y } from "./axe.mjs";
+import { Run, DESKTOP, PHONE as PHONE_1X, signIn as signInWith, web, webDir } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const web = resolve(here, "..");
-const repo = resolve(web, "../..");
-const arg = (name) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const bin = resolve(arg("--bin") || process.env.TASKLEDGER_BIN || join(repo, "build/server/taskledger"));
-const webDir = resolve(arg("--web-dir") || join(web, "dist"));
-const artifacts = resolve(process.env.TASKLEDGER_E2E_ARTIFACTS || join(here, "artifacts"));
 const CLOCK = "2026-03-02";
 const SCHOOL = "thpt-tran-phu-hp";
 const GROUP = "co-so-gd-hp";
 const TASK = "hp-tieng-anh-2025:V.3";  // led by the group: the school's own part, not started
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
-                locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" };
+const PHONE = { ...PHONE_1X, deviceScaleFactor: 2 };
 
-mkdirSync(artifacts, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), "taskledger-e2e-clerk-"));
+const run = new Run("clerk");
 const pageErrors = [];
-let server = null;
-let browser = null;
-let step = 0;
-
-function log(...args) {
-  console.log(`[e2e clerk ${new Date().toISOString().slice(11, 19)}]`, ...args);
-}
-
-function tool(...args) {
-  return execFileSync(bin, [...args, "--data-dir", join(data, "store"), "--clock-start", CLOCK], { encoding: "utf8" });
-}
-
-function token(...args) {
-  return tool("token", "create", ...args).trim().split(/\s+/).pop();
-}
+const log = (...args) => run.log(...args);
+const shot = (page, name) => run.shot(page, name);
+const token = (...args) => run.token(CLOCK, ...args);
 
 async function startServer() {
-  tool("load-demo");
+  run.tool(CLOCK, "load-demo");
   const tokens = {
     clerk: token("--role", "agency", "--agency", SCHOOL, "--name", "Văn thư"),
     coordinator: token("--role", "coordinator", "--name", "Phòng GDTrH"),
   };
   // No --public-url: a sign-in sheet points at the address the coordinator's page was opened at.
-  server = spawn(bin, ["serve", "--data-dir", join(data, "store"), "--listen", "127.0.0.1:0", "--clock-start", CLOCK,
-    "--web-dir", webDir], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const port = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("the server did not start:\n" + output)), 15000);
-    server.stdout.on("data", (chunk) => {
-      output += chunk;
-      const m = /listening on [^\s]+:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        ok(Number(m[1]));
-      }
-    });
-    server.stderr.on("data", (chunk) => { output += chunk; });
-    server.on("exit", (code) => fail(new Error(`the server exited (${code}):\n${output}`)));
-  });
-  return { base: `http://127.0.0.1:${port}`, tokens };
-}
-
-async function shot(page, name) {
-  step += 1;
-  const file = join(artifacts, `clerk-${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  log("screenshot", file);
+  return { base: await run.serve(CLOCK), tokens };
 }
 
 // Pages served straight from src/ (--web-dir src, no build) ask for Chart.js under its unbuilt
@@ -99,15 +49,8 @@ async function chartFromPackage(context) {
   await context.route("**/vendor/chart.umd.js", (route) => route.fulfill({ contentType: "text/javascript", body: chart }));
 }
 
-async function signIn(context, base, tokenValue) {
-  const page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-  await page.goto(base + "/");
-  await page.fill("#token", tokenValue);
-  await page.click("#signin");
-  await page.waitForSelector("#header nav a");
-  return page;
-}
+// Signed in; what the page throws is gathered and checked at the end.
+const signIn = (context, base, tokenValue) => signInWith(context, base, tokenValue, (e) => pageErrors.push(e.message));
 
 // The API as the signed-in page calls it, with its token.
 function api(page, path) {
@@ -177,12 +120,7 @@ function cards(page) {
 async function main() {
   const { base, tokens } = await startServer();
   log("server at", base, "clock", CLOCK, "pages from", webDir);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await run.launch();
 
   // The clerk, on a phone: who is signed in, and the whole menu.
   const phone = await browser.newContext(PHONE);
@@ -292,7 +230,7 @@ async function main() {
   }
 
   // The coordinator, on this machine's address: the sign-in sheet warns it will not open elsewhere.
-  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
+  const desk = await browser.newContext(DESKTOP);
   const coord = await signIn(desk, base, tokens.coordinator);
   assert.ok(await coord.locator("#who").isVisible(), "who is signed in is shown on a desktop too");
   await coord.goto(`${base}/#/access`);
@@ -319,21 +257,6 @@ async function main() {
   await shot(coord, "coordinator-sheet-printed");
 
   assert.deepEqual(pageErrors, [], "no page errors");
-  log("all checks passed");
 }
 
-let failed = false;
-try {
-  await main();
-} catch (e) {
-  failed = true;
-  console.error("[e2e clerk] FAILED:", e);
-} finally {
-  await browser?.close().catch(() => {});
-  if (server) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-  }
-  rmSync(data, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+await run.run(main);

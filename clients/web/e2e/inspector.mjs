@@ -16,24 +16,12 @@
 //
 //   node e2e/inspector.mjs [--bin build/server/taskledger] [--web-dir clients/web/dist]
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { checkA11y } from "./axe.mjs";
+import { Run, DESKTOP, PHONE, bin, signIn as signInWith, caller } from "./harness.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const web = resolve(here, "..");
-const repo = resolve(web, "../..");
-const arg = (name) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const bin = resolve(arg("--bin") || process.env.TASKLEDGER_BIN || join(repo, "build/server/taskledger"));
-const webDir = resolve(arg("--web-dir") || join(web, "dist"));
-const artifacts = resolve(process.env.TASKLEDGER_E2E_ARTIFACTS || join(here, "artifacts"));
 // The demo is loaded months before "today": the log begins on LOADED, a plan made today is
 // younger than the log, and "as of" days before each have something to say.
 const LOADED = "2025-10-01";
@@ -44,79 +32,26 @@ const CLERK = "Trần Thị Thư";  // the agency's clerk, named as the token na
 const NEW_PLAN = "hoi-thao-2026";
 const NEW_TASK = `${NEW_PLAN}:1`;
 
-mkdirSync(artifacts, { recursive: true });
-const data = mkdtempSync(join(tmpdir(), "taskledger-e2e-inspector-"));
-let server = null;
-let browser = null;
-let step = 0;
-
-function log(...args) {
-  console.log(`[e2e inspector ${new Date().toISOString().slice(11, 19)}]`, ...args);
-}
-
-function tool(...args) {
-  return execFileSync(bin, [...args, "--data-dir", join(data, "store"), "--clock-start", LOADED], { encoding: "utf8" });
-}
-
-function token(...args) {
-  return tool("token", "create", ...args).trim().split(/\s+/).pop();
-}
+const run = new Run("inspector");
+const log = (...args) => run.log(...args);
+const shot = (page, name) => run.shot(page, name);
+const token = (...args) => run.token(LOADED, ...args);
 
 async function startServer() {
-  tool("load-demo");
+  run.tool(LOADED, "load-demo");
   const tokens = {
     coordinator: token("--role", "coordinator", "--name", "Phòng GDTrH"),
     agency: token("--role", "agency", "--agency", "so-gddt-hp", "--name", CLERK),
     auditor: token("--role", "auditor", "--name", "Thanh tra Sở"),
   };
   // No --smtp-url: this server sends no mail.
-  server = spawn(bin, ["serve", "--data-dir", join(data, "store"), "--listen", "127.0.0.1:0", "--clock-start", CLOCK,
-    "--web-dir", webDir], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const port = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("the server did not start:\n" + output)), 15000);
-    server.stdout.on("data", (chunk) => {
-      output += chunk;
-      const m = /listening on [^\s]+:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        ok(Number(m[1]));
-      }
-    });
-    server.stderr.on("data", (chunk) => { output += chunk; });
-    server.on("exit", (code) => fail(new Error(`the server exited (${code}):\n${output}`)));
-  });
-  return { base: `http://127.0.0.1:${port}`, tokens };
+  return { base: await run.serve(CLOCK), tokens };
 }
 
-// The API, as a script would call it (setting the scene, not what is tested).
-function caller(base) {
-  return async (tokenValue, method, path, body, type = "application/json") => {
-    const res = await fetch(base + path, {
-      method, body: body === undefined ? undefined : type === "application/json" ? JSON.stringify(body) : body,
-      headers: { Authorization: "Bearer " + tokenValue, ...(body === undefined ? {} : { "Content-Type": type }) },
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : {};
-  };
-}
-
-async function shot(page, name) {
-  step += 1;
-  const file = join(artifacts, `inspector-${String(step).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  log("screenshot", file);
-}
-
+// Signed in, every confirm() answered yes.
 async function signIn(context, base, tokenValue) {
-  const page = await context.newPage();
-  page.on("pageerror", (e) => { throw new Error("page error: " + e.message); });
+  const page = await signInWith(context, base, tokenValue);
   page.on("dialog", (d) => d.accept());
-  await page.goto(base + "/");
-  await page.fill("#token", tokenValue);
-  await page.click("#signin");
-  await page.waitForSelector("#header nav a");
   return page;
 }
 
@@ -155,13 +90,8 @@ async function main() {
   await api(tokens.coordinator, "PATCH", `/v1/webhooks/${hook.id}`, { enabled: false });
   await api(tokens.coordinator, "DELETE", `/v1/email-subscriptions/${address.id}`);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync"],
-  });
-  const desktop = { viewport: { width: 1280, height: 900 }, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh", acceptDownloads: true };
+  const browser = await run.launch();
+  const desktop = { ...DESKTOP, acceptDownloads: true };
   const clerk = await signIn(await browser.newContext(desktop), base, tokens.agency);
   const auditor = await signIn(await browser.newContext(desktop), base, tokens.auditor);
   const coord = await signIn(await browser.newContext(desktop), base, tokens.coordinator);
@@ -234,7 +164,7 @@ async function main() {
     await page.waitForSelector("#log-export");
     assert.match(await page.textContent("#log-export-panel"), /taskledger verify --file/);
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#log-export")]);
-    const file = join(data, `${who}-${download.suggestedFilename()}`);
+    const file = join(run.data, `${who}-${download.suggestedFilename()}`);
     await download.saveAs(file);
     assert.match(download.suggestedFilename(), /\.jsonl$/);
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
@@ -332,12 +262,11 @@ async function main() {
   await checkA11y(coord, "notifications, a coordinator");
 
   // 7. Both pages fit a phone, for the clerk and for the auditor.
-  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" };
   for (const [who, tokenValue, routes] of [
     ["clerk", tokens.agency, [`history/${encodeURIComponent(TASK)}`, "notifications"]],
     ["auditor", tokens.auditor, [`history/${encodeURIComponent(TASK)}`, "notifications/so-khcn-hp"]],
   ]) {
-    const small = await signIn(await browser.newContext(phone), base, tokenValue);
+    const small = await signIn(await browser.newContext(PHONE), base, tokenValue);
     for (const route of routes) {
       await small.goto(`${base}/#/${route}`);
       await small.waitForSelector(route.startsWith("history") ? "#timeline li[data-type]" : "#channels-out ul, #channels-out p");
@@ -346,21 +275,6 @@ async function main() {
     }
     await shot(small, `${who}-phone-notifications`);
   }
-  log("all checks passed");
 }
 
-let failed = false;
-try {
-  await main();
-} catch (e) {
-  failed = true;
-  console.error("[e2e inspector] FAILED:", e);
-} finally {
-  await browser?.close().catch(() => {});
-  if (server) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
-  }
-  rmSync(data, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+await run.run(main);
