@@ -124,8 +124,16 @@ async function main() {
   await coord.locator("#report-frame summary").click();
   await coord.fill('#report-frame input[name="number"]', "15/BC-SGDĐT");
   await coord.fill('#report-frame textarea[name="assessment"]', "Các trường đã chủ động triển khai chuyên đề.");
+  // While it is being written, a school's work refreshes the report: what was typed stays.
+  const refreshed = coord.waitForResponse((r) => r.url().includes(`/v1/plans/${PLAN}/report?`));
+  await api(tokens.b, "POST", `/v1/tasks/${encodeURIComponent(TASK)}/progress`, { percent: 40, narrative: "Đang chuẩn bị" });
+  await refreshed;
+  await coord.locator("#parts-totals").waitFor();
+  assert.equal(await coord.inputValue('#report-frame input[name="number"]'), "15/BC-SGDĐT", "a live refresh keeps what was typed");
+  // Saved once the PUT answers (a toast from the reminder may still be on screen).
+  const saved = coord.waitForResponse((r) => r.request().method() === "PUT" && r.url().includes(`/v1/plans/${PLAN}/reports/`));
   await coord.click("#frame-save");
-  await coord.waitForSelector(".toast.ok");
+  assert.ok((await saved).ok(), "the particulars are saved");
   const frame = await api(tokens.coordinator, "GET", `/v1/plans/${PLAN}/reports/${CLOCK}`);
   assert.equal(frame.number, "15/BC-SGDĐT");
   assert.equal(frame.assessment, "Các trường đã chủ động triển khai chuyên đề.");

@@ -76,8 +76,9 @@ function countsTable(label, rows, parts) {
 }
 
 // What the department writes around the report's counts for its day (who issues it, its number,
-// place, signer, recipients and narrative): a form for coordinators, read by everyone else.
-async function frameCard(plan, asOf) {
+// place, signer, recipients and narrative): a form for coordinators (`onSaved` called once it is
+// saved), read by everyone else.
+async function frameCard(plan, asOf, onSaved) {
   const base = `/v1/plans/${encodeURIComponent(plan.id)}/reports/${asOf}`;
   const f = await api.get(base);
   const card = h("details", { class: "card", id: "report-frame" },
@@ -96,12 +97,16 @@ async function frameCard(plan, asOf) {
   const inputs = Object.fromEntries(texts.map((k) => [k, h("input", { type: "text", name: k, value: f[k] || "" })]));
   const boxes = Object.fromEntries(areas.map((k) => [k, h("textarea", { name: k, rows: k === "recipients" ? 3 : 4 }, f[k] || "")]));
   const dated = h("input", { type: "date", name: "dated", value: f.dated || "", min: asOf });
-  const form = h("form", { class: "frame-form", onsubmit: async (e) => {
+  // Marked while it holds what is not yet saved: a live refresh of the report leaves it be.
+  const form = h("form", { class: "frame-form", oninput: () => { form.dataset.unsaved = "1"; }, onsubmit: async (e) => {
     e.preventDefault();
     const body = { issuer: issuer.ids()[0] || "", dated: dated.value || undefined };
     for (const k of texts) body[k] = inputs[k].value;
     for (const k of areas) body[k] = boxes[k].value;
-    await attemptForm(form, () => api.send("PUT", base, body), t("frame_saved"));
+    if (await attemptForm(form, () => api.send("PUT", base, body), t("frame_saved"))) {
+      delete form.dataset.unsaved;
+      onSaved();
+    }
   } },
   field(t("issuer"), issuer),
   h("div", { class: "row wrap" }, texts.map((k) => field(t(label[k] || k), inputs[k])), field(t("doc_dated"), dated)),
@@ -160,6 +165,19 @@ export async function renderReport(el, [requested, requestedDate]) {
 
   const problem = h("div", { id: "report-problem" });
   const frame = h("div", { id: "frame-box" });
+  // The particulars drawn again (after each refresh of the report), unless someone is writing
+  // them: what they typed stays. Once saved (`saved`), drawn again with who recorded them.
+  const drawFrame = (saved) => {
+    const editing = () => !saved && (frame.querySelector("form[data-unsaved]") || frame.contains(document.activeElement));
+    if (editing()) return;
+    frameCard(plan, asOf, () => drawFrame(true)).then((card) => {
+      if (editing()) return;
+      const before = frame.querySelector("details");
+      if (before) card.open = before.open;
+      frame.replaceChildren(card);
+      if (saved) card.querySelector("summary").focus();
+    }).catch(() => frame.replaceChildren());
+  };
   const load = async () => {
     let report;
     try {
@@ -220,11 +238,7 @@ export async function renderReport(el, [requested, requestedDate]) {
     if (report.head) {
       counts.append(h("span", { class: "head-note" }, " ", t("head_note", report.head.position, (report.head.hash || "").slice(0, 16))));
     }
-    frameCard(plan, asOf).then((card) => {
-      const before = frame.querySelector("details");
-      if (before) card.open = before.open;
-      frame.replaceChildren(card);
-    }).catch(() => frame.replaceChildren());
+    drawFrame(false);
 
     destroyCharts();
     const Chart = await loadChart();
