@@ -112,6 +112,17 @@ async function main() {
   assert.ok(!reminded.data.members.includes(A), "the school that is done is not");
   assert.equal(reminded.data.members.length, members - 1);
   assert.equal(reminded.data.message, "Đề nghị nộp báo cáo chuyên đề trước 06/3");
+  // A school's work arriving live does not redraw the page over the rule being written; put
+  // away, the page shows the latest.
+  await coord.click("#rule-change");
+  await coord.fill('#rule input[name="reason"]', "Theo chỉ đạo của Giám đốc Sở");
+  const told = coord.waitForResponse((r) => r.url().endsWith("/v1/queue"));
+  await api(tokens.b, "POST", `/v1/tasks/${encodeURIComponent(TASK)}/progress`, { percent: 20, narrative: "Đã họp tổ chuyên môn" });
+  await told;  // the live event reached the page
+  assert.equal(await coord.inputValue('#rule input[name="reason"]'), "Theo chỉ đạo của Giám đốc Sở", "what was typed stays");
+  const redrawn = coord.waitForResponse((r) => r.url().endsWith(`/v1/tasks/${encodeURIComponent(TASK)}`));
+  await coord.click('#rule button:has-text("Hủy")');
+  await redrawn;
 
   // The report: the task is overdue (all parts), and beside it its parts, 1 of 2 done.
   await coord.goto(`${base}/#/report/${PLAN}`);

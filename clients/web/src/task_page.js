@@ -191,7 +191,9 @@ export async function renderTaskPage(el, [id]) {
   // draws into a box no longer shown, not over that page.
   const root = h("div", { class: "task-page" });
   clear(el, root);
+  let held = false;  // a live redraw waiting for the coordinator to finish writing
   const draw = async () => {
+    held = false;
     const task = await api.get(base);
     const plan = session.plans.find((p) => p.id === task.plan);
     const names = (ids) => ids.map((x) => {
@@ -233,5 +235,16 @@ export async function renderTaskPage(el, [id]) {
     if (parts) await parts.reload();
   };
   await draw();
-  return () => draw();
+  // A live event redraws the page, but not over a decision or a rule being written (a panel
+  // open, an error beside a field) nor under the cursor in a field: it waits until the panel is
+  // sent or put away, or focus leaves the field.
+  const writing = () => root.querySelector("form, .field-error") ||
+    (root.contains(document.activeElement) && document.activeElement.matches("input, textarea, select"));
+  const settle = () => setTimeout(() => { if (held && !writing()) attempt(draw); });
+  root.addEventListener("focusout", settle);
+  root.addEventListener("click", settle);
+  return () => {
+    if (writing()) held = true;
+    else return draw();
+  };
 }
