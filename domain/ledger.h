@@ -156,13 +156,15 @@ class Ledger {
   // counted in reports, the days members joined their groups.
   static constexpr uint32_t kFoldVersion = 6;
   void EncodeShared(std::string& out) const;
-  void EncodePlans(
-      const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const;
+  // `want` (optional) picks the plans to encode; the others are left out.
+  void EncodePlans(const std::function<void(std::string_view plan, std::string_view bytes)>& sink,
+                   const std::function<bool(std::string_view plan)>& want = {}) const;
   // Each plan's tasks, and apart its members' parts' details (their words, files and requests):
   // a ledger decoded without the details answers reports exactly (they only count) and folds
   // the events after it alike, but has no part's deliverables or requests to show.
   void EncodeTasks(const std::function<void(std::string_view plan, std::string_view tasks,
-                                            std::string_view details)>& sink) const;
+                                            std::string_view details)>& sink,
+                   const std::function<bool(std::string_view plan)>& want = {}) const;
   // Without names, MatchAgency() finds nothing (a ledger for some plans' reports needs none).
   Status DecodeShared(std::string_view in, bool with_names = true);
   Status DecodePlan(std::string_view in);
@@ -177,6 +179,13 @@ class Ledger {
   // events are skipped, though plans still list their tasks and creation order is kept.
   void LimitToPlans(std::set<std::string, std::less<>> plans);
   int64_t last_recorded_at_ms() const { return last_recorded_at_ms_; }
+  // Which plans' checkpoint sections (the plan, its tasks, their parts' details) may differ from
+  // what they were when TrackChanges() was last called: a checkpoint encodes only those and
+  // copies the rest from the one this ledger was loaded from. None: any plan may have (a
+  // group's membership changed, which reaches the parts of every plan's tasks), or nothing was
+  // tracked.
+  void TrackChanges();
+  std::optional<std::set<std::string, std::less<>>> ChangedPlans() const;
 
   const Agency* FindAgency(std::string_view id) const;
   const Plan* FindPlan(std::string_view id) const;
@@ -292,6 +301,9 @@ class Ledger {
   int64_t last_recorded_at_ms_ = 0;
   uint32_t next_task_seq_ = 0;
   bool replaying_ = false;
+  // TrackChanges(): the plans touched since, or every plan.
+  bool tracking_ = false, all_changed_ = false;
+  std::set<std::string, std::less<>> changed_plans_;
   std::optional<std::set<std::string, std::less<>>> scope_;  // LimitToPlans
   std::map<std::string, std::unique_ptr<Agency>, std::less<>> agencies_;
   std::unordered_map<std::string, std::vector<std::string>> agency_names_;  // folded -> ids

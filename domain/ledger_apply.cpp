@@ -62,7 +62,10 @@ Status Ledger::ApplyAgency(const EventView& e) {
   for (const std::string& m : a->members) groups_of_[m].push_back(a->id);
   const std::string id = a->id;
   agencies_[id] = std::move(a);
-  if (membership_changed) HoldPartsOfGroup(id, day);
+  if (membership_changed) {
+    all_changed_ = true;
+    HoldPartsOfGroup(id, day);
+  }
   return Status::Ok();
 }
 
@@ -70,6 +73,10 @@ Status Ledger::ApplyPlan(const EventView& e) {
   element j;
   if (Parser().parse(e.data.data(), e.data.size()).get(j)) {
     return Status::Corruption("unreadable " + std::string(e.type));
+  }
+  if (tracking_) {
+    const std::string_view plan = Str(j, e.type == ev::kPlanCreated ? "id" : "plan");
+    if (!changed_plans_.contains(plan)) changed_plans_.emplace(plan);
   }
   if (e.type == ev::kPlanCreated) {
     auto p = std::make_unique<Plan>();
@@ -166,6 +173,11 @@ Status Ledger::ApplyPlan(const EventView& e) {
 Status Ledger::ApplyTask(const EventView& e) {
   if (!e.stream.starts_with("task-")) return Status::Corruption("task event outside a task stream");
   const std::string_view id = e.stream.substr(5);
+  if (tracking_) {
+    // A task's id begins with its plan's (a plan id has no ':').
+    const std::string_view plan = id.substr(0, id.find(':'));
+    if (!changed_plans_.contains(plan)) changed_plans_.emplace(plan);
+  }
   // A ledger limited to some plans skips the others' tasks without reading their events, by
   // the plan their id begins with (a plan id has no ':'): no lookup in the tasks' table, whose
   // nodes are a cache miss each.

@@ -142,9 +142,11 @@ void Ledger::EncodeShared(std::string& out) const {
 }
 
 void Ledger::EncodePlans(
-    const std::function<void(std::string_view plan, std::string_view bytes)>& sink) const {
+    const std::function<void(std::string_view plan, std::string_view bytes)>& sink,
+    const std::function<bool(std::string_view plan)>& want) const {
   std::string out;
   for (const auto& [id, p] : plans_) {
+    if (want && !want(id)) continue;
     out.clear();
     BinaryWriter w(out);
     Put(w, *p);
@@ -218,6 +220,17 @@ Status Ledger::ReplacePlanPart(std::string_view shared, std::string_view plan,
     if (Status s = DecodeTasks(tasks); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+void Ledger::TrackChanges() {
+  tracking_ = true;
+  all_changed_ = false;
+  changed_plans_.clear();
+}
+
+std::optional<std::set<std::string, std::less<>>> Ledger::ChangedPlans() const {
+  if (!tracking_ || all_changed_) return std::nullopt;
+  return changed_plans_;
 }
 
 void Ledger::LimitToPlans(std::set<std::string, std::less<>> plans) { scope_ = std::move(plans); }

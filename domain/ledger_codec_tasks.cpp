@@ -240,14 +240,22 @@ std::unique_ptr<Task> GetTask(BinaryReader& r) {
   return t;
 }
 
-
 }  // namespace
 
 void Ledger::EncodeTasks(const std::function<void(std::string_view plan, std::string_view tasks,
-                                                  std::string_view details)>& sink) const {
+                                                  std::string_view details)>& sink,
+                         const std::function<bool(std::string_view plan)>& want) const {
   // By plan, each in creation order: a canonical order, whatever the hash map's.
   std::map<std::string_view, std::vector<const Task*>> by_plan;
-  for (const auto& [id, t] : tasks_) by_plan[t->plan].push_back(t.get());
+  std::map<std::string_view, bool, std::less<>> wanted;  // asked once per plan
+  for (const auto& [id, t] : tasks_) {
+    if (want) {
+      auto w = wanted.find(t->plan);
+      if (w == wanted.end()) w = wanted.emplace(t->plan, want(t->plan)).first;
+      if (!w->second) continue;
+    }
+    by_plan[t->plan].push_back(t.get());
+  }
   std::string out, details;
   for (auto& [plan, tasks] : by_plan) {
     std::sort(tasks.begin(), tasks.end(), [](auto* a, auto* b) { return a->seq < b->seq; });

@@ -47,7 +47,8 @@ Api::Api(App& app, ApiOptions options)
       limiter_(options.rate_per_second, options.rate_burst),
       feed_(std::make_unique<EventFeed>(
           app.store(), [&app] { return app.folded_position(); },
-          FeedOptions{.max_clients = options_.max_event_streams})) {
+          FeedOptions{.max_clients = options_.max_event_streams})),
+      renders_(std::make_unique<RenderPool>(options_.render)) {
   options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
   Add(
       http::verb::get, "/healthz",
@@ -81,7 +82,26 @@ Api::Api(App& app, ApiOptions options)
   AddBackupRoutes();
 }
 
-Api::~Api() { Shutdown(); }
+Api::~Api() {
+  Shutdown();
+  renders_.reset();
+}
+
+void Api::Render(Call& c, std::function<void(Call&)> work) {
+  auto call = std::make_shared<Call>(std::move(c));
+  const bool queued = renders_->Post([call, work = std::move(work)] {
+    try {
+      work(*call);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", std::string(call->req.method_string()), call->path, e.what());
+      call->Fail(Internal());
+    }
+  });
+  if (!queued) {
+    call->Fail(Unavailable(
+        "Busy rendering", "too many reports and exports are being prepared; try again shortly", 2));
+  }
+}
 
 std::vector<std::string> Api::RouteNames() const {
   std::vector<std::string> out;
@@ -133,18 +153,20 @@ bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) 
   return true;
 }
 
-void Api::Revoke(const Call& c, const std::string& id, std::string_view what,
+void Api::Revoke(Call& c, const std::string& id, std::string_view what,
                  const std::function<bool(const TokenRecord&)>& ours) {
-  const Status s = RevokeToken(app_, id, c.actor, ours);
-  if (s.code() == Status::Code::kNotFound) {
-    return c.Fail(NotFound("no " + std::string(what) + " '" + id + "'"));
-  }
-  if (s.code() == Status::Code::kFailedPrecondition) {
-    return c.Fail(
-        Conflict("Already revoked", std::string(what) + " " + id + " is revoked already"));
-  }
-  if (!s.ok()) return c.Fail(FromStatus(s));
-  c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
+  const domain::Actor actor = c.actor;
+  RevokeToken(
+      app_, id, actor, ours, Later<Status>(c, [id, what = std::string(what)](Call& c, Status s) {
+        if (s.code() == Status::Code::kNotFound) {
+          return c.Fail(NotFound("no " + what + " '" + id + "'"));
+        }
+        if (s.code() == Status::Code::kFailedPrecondition) {
+          return c.Fail(Conflict("Already revoked", what + " " + id + " is revoked already"));
+        }
+        if (!s.ok()) return c.Fail(FromStatus(s));
+        c.Json(http::status::ok, {{"id", id}, {"revoked", true}});
+      }));
 }
 
 void Api::Handle(Request&& req, Responder responder) {

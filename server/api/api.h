@@ -16,6 +16,7 @@
 
 #include "server/api/event_feed.h"
 #include "server/api/page_cache.h"
+#include "server/api/render_pool.h"
 #include "server/app/app.h"
 #include "server/http/http_server.h"
 #include "server/http/problem.h"
@@ -71,6 +72,8 @@ struct ApiOptions {
   std::string backup_dir;
   // Reading imported files: LibreOffice for old .doc/.xls (empty: refused with 415), caps.
   office::ReadOptions import;
+  // The threads long renders run on (reports, exports, "as of" answers; Render()).
+  RenderPoolOptions render;
 };
 
 class Api {
@@ -123,11 +126,26 @@ class Api {
   // Takes one request from `id`'s rate; when it is over, answers 429 with Retry-After, naming
   // `what` ("this token"), and returns true.
   bool OverRate(const Call& c, const std::string& id, std::string_view what);
+  // Answers `c` on a render thread: `work` gets the call (moved out of `c`, which the handler
+  // must not touch again). A report, an export or an "as of" answer runs there, from a replica
+  // (App::PlanNow) or a past ledger, never holding an I/O thread or the App's lock. When too
+  // many renders already wait: 503 with Retry-After.
+  void Render(Call& c, std::function<void(Call&)> work);
+  // The answer to an asynchronous use case (tokens): moves `c` out (the handler must not touch it
+  // again) and returns the callback that answers it with `fn`, on post_'s thread rather than the
+  // store's notifier thread that reports the outcome.
+  template <class R>
+  std::function<void(R)> Later(Call& c, std::function<void(Call&, R)> fn) {
+    auto call = std::make_shared<Call>(std::move(c));
+    return [post = post_, call, fn = std::move(fn)](R r) {
+      post([call, fn, r = std::move(r)]() mutable { fn(*call, std::move(r)); });
+    };
+  }
   // The log's position `l` is folded to, and that event's chained hash.
   ReportHead HeadOf(const domain::Ledger& l) const;
   // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
   // revoke: 404 when not, 409 when revoked already, else 200 once the revocation is durable.
-  void Revoke(const Call& c, const std::string& id, std::string_view what,
+  void Revoke(Call& c, const std::string& id, std::string_view what,
               const std::function<bool(const TokenRecord&)>& ours);
 
   App& app_;
@@ -144,6 +162,8 @@ class Api {
   size_t exports_active_ = 0;  // by exports_mu_
   std::atomic<bool> stopping_{false};
   std::atomic<bool> backing_up_{false};
+  // Last: destroyed first, while everything its renders use is still alive.
+  std::unique_ptr<RenderPool> renders_;
 };
 
 }  // namespace taskledger::server

@@ -137,21 +137,29 @@ void Api::AddDashboardRoutes() {
               Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
                         "its own tasks"));
         }
-        const Date today = Today(app_);
-        Result<std::string> body = Status::NotFound("no plan '" + c.params[0] + "'");
-        app_.Read([&](const Ledger& l, const TokenTable&) {
+        const bool known = app_.Read(
+            [&](const Ledger& l, const TokenTable&) { return l.FindPlan(c.params[0]) != nullptr; });
+        if (!known) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+        // Written on a render thread from a replica of the plan: a big plan's spreadsheet holds
+        // back no command.
+        Render(c, [this, format](Call& c) {
+          const Date today = Today(app_);
+          auto ledger = app_.PlanNow(c.params[0]);
+          if (!ledger.ok()) return c.Fail(FromStatus(ledger.status()));
+          const Ledger& l = **ledger;
           const Plan* p = l.FindPlan(c.params[0]);
-          if (!p) return;
-          body = format == "xlsx" ? PlanMatrixXlsx(l, *p, today) : PlanMatrixCsv(l, *p, today);
+          if (!p) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+          Result<std::string> body =
+              format == "xlsx" ? PlanMatrixXlsx(l, *p, today) : PlanMatrixCsv(l, *p, today);
+          if (!body.ok()) return c.Fail(FromStatus(body.status()));
+          Response res{http::status::ok, c.req.version()};
+          res.set(http::field::content_type,
+                  format == "xlsx" ? std::string(office::kXlsxType) : "text/csv; charset=utf-8");
+          res.set(http::field::content_disposition, "attachment; filename=\"" + c.params[0] + "-" +
+                                                        ToIso(today) + "." + format + "\"");
+          res.body() = std::move(*body);
+          c.reply(std::move(res));
         });
-        if (!body.ok()) return c.Fail(FromStatus(body.status()));
-        Response res{http::status::ok, c.req.version()};
-        res.set(http::field::content_type,
-                format == "xlsx" ? std::string(office::kXlsxType) : "text/csv; charset=utf-8");
-        res.set(http::field::content_disposition,
-                "attachment; filename=\"" + c.params[0] + "-" + ToIso(today) + "." + format + "\"");
-        res.body() = std::move(*body);
-        c.reply(std::move(res));
       },
       {{"format", ParamKind::kEnum, {"csv", "xlsx"}}});
 
@@ -163,20 +171,23 @@ void Api::AddDashboardRoutes() {
     if (!j) return;
     auto name = Text(c, *j, "name", false);
     if (!name) return;
-    auto t = CreateToken(app_,
-                         {ActorRole::kAgency, agency, name->empty() ? "calendar" : *name,
-                          std::string(kCalendarScope)},
-                         c.actor);
-    if (!t.ok()) return c.Fail(FromStatus(t.status()));
-    const std::string path = CalendarPath(agency) + "?key=" + t->token;
-    json body = {{"id", t->record.id},
-                 {"key", t->token},
-                 {"agency", agency},
-                 {"name", t->record.name},
-                 {"path", path},
-                 {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
-    if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
-    c.Json(http::status::created, body);
+    const TokenRequest request{ActorRole::kAgency, agency, name->empty() ? "calendar" : *name,
+                               std::string(kCalendarScope)};
+    const Actor actor = c.actor;
+    CreateToken(app_, request, actor,
+                Later<Result<NewToken>>(c, [this, agency](Call& c, Result<NewToken> t) {
+                  if (!t.ok()) return c.Fail(FromStatus(t.status()));
+                  const std::string path = CalendarPath(agency) + "?key=" + t->token;
+                  json body = {
+                      {"id", t->record.id},
+                      {"key", t->token},
+                      {"agency", agency},
+                      {"name", t->record.name},
+                      {"path", path},
+                      {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
+                  if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
+                  c.Json(http::status::created, body);
+                }));
   });
   Add(http::verb::get, "/v1/agencies/{}/calendar-keys", [this](Call& c) {
     const std::string agency = c.params[0];

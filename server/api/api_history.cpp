@@ -78,56 +78,60 @@ void Api::AddHistoryRoutes() {
                                    "from"));
         }
         // Each point from the counts a checkpoint of its day saved, else from one pass over
-        // the log through the others. A point before the plan entered the log: nothing yet.
-        std::vector<std::optional<PlanCounts>> counts(days.size());
-        std::vector<bool> exists(days.size(), true);
-        std::vector<size_t> fold;
-        for (size_t i = 0; i < days.size(); ++i) {
-          if (only_for.empty()) counts[i] = app_.CountsAt(days[i], c.params[0]);
-          if (!counts[i]) fold.push_back(i);
-        }
-        std::vector<Date> fold_days;
-        for (size_t i : fold) fold_days.push_back(days[i]);
-        const Status folded = app_.FoldThrough(
-            fold_days, c.params[0],
-            [&](size_t n, const Ledger& l) {
-              auto report = l.Report(c.params[0], fold_days[n], only_for);
-              if (report.ok()) {
-                counts[fold[n]] = CountsOf(*report);
-              } else {
-                exists[fold[n]] = false;
-              }
-            },
-            /*plan_only=*/only_for.empty());
-        if (!folded.ok()) return c.Fail(FromStatus(folded));
-        json points = json::array();
-        for (size_t i = 0; i < days.size(); ++i) {
-          json point = {{"date", ToIso(days[i])}, {"exists", exists[i]}};
-          if (exists[i]) {
-            const ReportCounts& totals = counts[i]->totals;
-            point["totals"] = Counts(totals.tasks);
-            point["completed"] = totals.tasks.completed();
-            point["due"] = counts[i]->due;
-            if (totals.parts.total() > 0) {
-              // The members' parts of the plan's group tasks, beside the occurrences.
-              point["parts"] = {{"totals", Counts(totals.parts)},
-                                {"completed", totals.parts.completed()}};
-            }
-            if (with_leads) {
-              json by_lead = json::object();
-              for (const auto& [agency, n] : counts[i]->by_lead) by_lead[agency] = Counts(n.tasks);
-              point["by_lead"] = std::move(by_lead);
-            }
+        // the log through the others, on a render thread. A point before the plan entered the
+        // log: nothing yet.
+        Render(c, [this, days, only_for, with_leads, weekly, first, last](Call& c) {
+          std::vector<std::optional<PlanCounts>> counts(days.size());
+          std::vector<bool> exists(days.size(), true);
+          std::vector<size_t> fold;
+          for (size_t i = 0; i < days.size(); ++i) {
+            if (only_for.empty()) counts[i] = app_.CountsAt(days[i], c.params[0]);
+            if (!counts[i]) fold.push_back(i);
           }
-          points.push_back(std::move(point));
-        }
-        json body = {{"plan", c.params[0]},
-                     {"step", weekly ? "week" : "month"},
-                     {"from", ToIso(first)},
-                     {"to", ToIso(last)},
-                     {"points", std::move(points)}};
-        if (!only_for.empty()) body["scope"] = {{"kind", "agency"}, {"agency", only_for}};
-        c.Json(http::status::ok, body);
+          std::vector<Date> fold_days;
+          for (size_t i : fold) fold_days.push_back(days[i]);
+          const Status folded = app_.FoldThrough(
+              fold_days, c.params[0],
+              [&](size_t n, const Ledger& l) {
+                auto report = l.Report(c.params[0], fold_days[n], only_for);
+                if (report.ok()) {
+                  counts[fold[n]] = CountsOf(*report);
+                } else {
+                  exists[fold[n]] = false;
+                }
+              },
+              /*plan_only=*/only_for.empty());
+          if (!folded.ok()) return c.Fail(FromStatus(folded));
+          json points = json::array();
+          for (size_t i = 0; i < days.size(); ++i) {
+            json point = {{"date", ToIso(days[i])}, {"exists", exists[i]}};
+            if (exists[i]) {
+              const ReportCounts& totals = counts[i]->totals;
+              point["totals"] = Counts(totals.tasks);
+              point["completed"] = totals.tasks.completed();
+              point["due"] = counts[i]->due;
+              if (totals.parts.total() > 0) {
+                // The members' parts of the plan's group tasks, beside the occurrences.
+                point["parts"] = {{"totals", Counts(totals.parts)},
+                                  {"completed", totals.parts.completed()}};
+              }
+              if (with_leads) {
+                json by_lead = json::object();
+                for (const auto& [agency, n] : counts[i]->by_lead)
+                  by_lead[agency] = Counts(n.tasks);
+                point["by_lead"] = std::move(by_lead);
+              }
+            }
+            points.push_back(std::move(point));
+          }
+          json body = {{"plan", c.params[0]},
+                       {"step", weekly ? "week" : "month"},
+                       {"from", ToIso(first)},
+                       {"to", ToIso(last)},
+                       {"points", std::move(points)}};
+          if (!only_for.empty()) body["scope"] = {{"kind", "agency"}, {"agency", only_for}};
+          c.Json(http::status::ok, body);
+        });
       },
       {{"from", ParamKind::kDate},
        {"to", ParamKind::kDate},

@@ -142,67 +142,72 @@ void Api::AddImportRoutes() {
               "a .docx, .xlsx, .csv (text/csv) or JSON file, or multipart/form-data "
               "with one in its 'file' part"));
         }
-        auto done = ImportMatrix(app_, r, c.actor);
-        if (!done.ok()) {
-          if (done.status().code() == Status::Code::kUnsupported) {
-            Problem p = FromStatus(done.status());
-            p.errors.push_back({"file", 0, {}, done.status().message()});
+        // Reading a Word file, planning and recording the import: on a render thread, which may
+        // wait for the append; an I/O thread never does.
+        Render(c, [this, r = std::move(r)](Call& c) {
+          auto done = ImportMatrix(app_, r, c.actor);
+          if (!done.ok()) {
+            if (done.status().code() == Status::Code::kUnsupported) {
+              Problem p = FromStatus(done.status());
+              p.errors.push_back({"file", 0, {}, done.status().message()});
+              return c.Fail(p);
+            }
+            if (done.status().code() == Status::Code::kInvalidArgument) {
+              Problem p = InvalidMatrix(done.status().message());
+              p.errors.push_back({"file", 0, {}, done.status().message()});
+              return c.Fail(p);
+            }
+            return c.Fail(FromStatus(done.status()));
+          }
+          const ImportPlan& plan = done->plan;
+          const json preview =
+              app_.Read([&](const Ledger& l, const TokenTable&) { return PreviewJson(l, plan); });
+          if (!plan.problems.empty()) {
+            const ImportProblem& first = plan.problems.front();
+            std::string where;
+            const auto add = [&](const std::string& part) {
+              where += (where.empty() ? "" : ", ") + part;
+            };
+            if (!first.sheet.empty()) add("sheet \"" + first.sheet + "\"");
+            if (first.table) add("table " + std::to_string(first.table));
+            if (first.row) add("row " + std::to_string(first.row));
+            if (!first.column.empty()) add(first.column);
+            Problem p = InvalidMatrix(std::to_string(plan.problems.size()) +
+                                      " problem(s), first: " + (where.empty() ? "" : where + ": ") +
+                                      first.message);
+            for (const ImportProblem& x : plan.problems) {
+              ProblemItem item{{}, x.row, x.column, x.message, x.table, x.sheet, x.cell};
+              item.code = x.code;
+              for (const auto& [k, v] : x.params) item.params[k] = v;
+              p.errors.push_back(std::move(item));
+            }
+            p.code = "import-problems";
+            p.params = {{"count", std::to_string(plan.problems.size())}};
+            p.extra["dry_run"] = r.dry_run;
+            p.extra["document"] = DocumentJson(*done);
+            p.extra["unknown_agencies"] = plan.unknown_agencies;
+            p.extra["warnings"] = plan.warnings;
+            if (r.dry_run) p.extra["preview"] = preview;
             return c.Fail(p);
           }
-          if (done.status().code() == Status::Code::kInvalidArgument) {
-            Problem p = InvalidMatrix(done.status().message());
-            p.errors.push_back({"file", 0, {}, done.status().message()});
-            return c.Fail(p);
+          json summary = {{"dry_run", r.dry_run},
+                          {"document", DocumentJson(*done)},
+                          {"sections_added", plan.sections_added},
+                          {"tasks_created", plan.tasks_created},
+                          {"tasks_changed", plan.tasks_changed},
+                          {"tasks_unchanged", plan.tasks_unchanged},
+                          {"new_agencies", plan.new_agencies},
+                          {"aliases_added", plan.aliases_added},
+                          {"unknown_agencies", plan.unknown_agencies},
+                          {"warnings", plan.warnings}};
+          if (r.dry_run) {
+            summary["preview"] = preview;
+            return c.Json(http::status::ok, summary);
           }
-          return c.Fail(FromStatus(done.status()));
-        }
-        const ImportPlan& plan = done->plan;
-        const json preview =
-            app_.Read([&](const Ledger& l, const TokenTable&) { return PreviewJson(l, plan); });
-        if (!plan.problems.empty()) {
-          const ImportProblem& first = plan.problems.front();
-          std::string where;
-          const auto add = [&](const std::string& part) {
-            where += (where.empty() ? "" : ", ") + part;
-          };
-          if (!first.sheet.empty()) add("sheet \"" + first.sheet + "\"");
-          if (first.table) add("table " + std::to_string(first.table));
-          if (first.row) add("row " + std::to_string(first.row));
-          if (!first.column.empty()) add(first.column);
-          Problem p = InvalidMatrix(std::to_string(plan.problems.size()) + " problem(s), first: " +
-                                    (where.empty() ? "" : where + ": ") + first.message);
-          for (const ImportProblem& x : plan.problems) {
-            ProblemItem item{{}, x.row, x.column, x.message, x.table, x.sheet, x.cell};
-            item.code = x.code;
-            for (const auto& [k, v] : x.params) item.params[k] = v;
-            p.errors.push_back(std::move(item));
-          }
-          p.code = "import-problems";
-          p.params = {{"count", std::to_string(plan.problems.size())}};
-          p.extra["dry_run"] = r.dry_run;
-          p.extra["document"] = DocumentJson(*done);
-          p.extra["unknown_agencies"] = plan.unknown_agencies;
-          p.extra["warnings"] = plan.warnings;
-          if (r.dry_run) p.extra["preview"] = preview;
-          return c.Fail(p);
-        }
-        json summary = {{"dry_run", r.dry_run},
-                        {"document", DocumentJson(*done)},
-                        {"sections_added", plan.sections_added},
-                        {"tasks_created", plan.tasks_created},
-                        {"tasks_changed", plan.tasks_changed},
-                        {"tasks_unchanged", plan.tasks_unchanged},
-                        {"new_agencies", plan.new_agencies},
-                        {"aliases_added", plan.aliases_added},
-                        {"unknown_agencies", plan.unknown_agencies},
-                        {"warnings", plan.warnings}};
-        if (r.dry_run) {
-          summary["preview"] = preview;
-          return c.Json(http::status::ok, summary);
-        }
-        summary["events"] = done->events;
-        summary["head"] = done->head;
-        c.Json(http::status::created, summary);
+          summary["events"] = done->events;
+          summary["head"] = done->head;
+          c.Json(http::status::created, summary);
+        });
       },
       {{"dry_run", ParamKind::kBool},
        {"create_agencies", ParamKind::kBool},

@@ -65,81 +65,101 @@ void Api::AddPartRoutes() {
                 .value_or(PartFilter::kAll);
         const std::string words = c.query.count("q") ? c.query.at("q") : "";
         const std::string format = c.query.count("format") ? c.query.at("format") : "json";
-        const Date today = Today(app_);
-        std::optional<Problem> problem;
-        std::string body;
-        Result<std::string> file = std::string();
-        std::string code;
-        app_.Read([&](const Ledger& l, const TokenTable&) {
+        // The answer from `l`: the JSON page here, under the lock (a page is small); the whole
+        // list as a file on a render thread, from a replica of the task's plan.
+        const auto answer = [this, key, filter, words, format, limit, offset](Call& c,
+                                                                              const Ledger& l) {
+          const Date today = Today(app_);
+          std::optional<Problem> problem;
+          std::string body;
+          Result<std::string> file = std::string();
+          std::string code;
+          [&] {
+            const Task* t = l.FindTask(c.params[0]);
+            if (!t) return problem.emplace(NotFound("no task '" + c.params[0] + "'")), void();
+            if (!ReadsParts(c, *t)) {
+              problem.emplace(Forbidden(
+                  "the members' parts of a task are read by its coordinators, auditors and the "
+                  "agency that leads it"));
+              return;
+            }
+            const Occurrence* o = ChosenOccurrence(*t, key);
+            if (!o) {
+              problem.emplace(NotFound("task " + t->id + " has no occurrence '" + key + "'"));
+              return;
+            }
+            const std::vector<PartRow> rows = ListParts(l, *o, today, filter, words);
+            code = t->code;
+            if (format == "csv") return body = PartsCsv(*t, *o, rows), void();
+            if (format == "xlsx") {
+              file = PartsXlsx(*t, *o, rows, today, FilterLabelVi(filter));
+              return;
+            }
+            JsonWriter w(&body);
+            w.BeginObject().Field("task", t->id).Field("occurrence", o->key);
+            w.Key("due");
+            if (o->due) {
+              w.String(ToIso(*o->due));
+            } else {
+              w.Null();
+            }
+            const CompletionRule rule = t->EffectiveRule();
+            w.Field("as_of", ToIso(today))
+                .Field("state", ToString(filter))
+                .Key("rule")
+                .BeginObject()
+                .Field("kind", ToString(rule.kind))
+                .Field("percent", static_cast<int64_t>(rule.percent))
+                .Field("chosen", t->rule.kind != RuleKind::kDefault)
+                .EndObject();
+            w.Key("summary");
+            WritePartsSummary(w, Summarize(*o, today));
+            w.Field("total", static_cast<int64_t>(rows.size())).Key("items").BeginArray();
+            for (size_t i = offset; i < rows.size() && i < offset + limit; ++i) {
+              const PartRow& row = rows[i];
+              const std::string& id = l.AgencyIdOf(row.part->member);
+              // The part, and whose: its name, and the parent that tells two of one name apart.
+              std::string part;
+              JsonWriter pw(&part);
+              WritePart(pw, *row.part, *o, today, id);
+              part.pop_back();  // the closing brace: the member's names follow
+              w.Raw(part + ",\"name\":" + json(row.member ? row.member->name : id).dump() +
+                    ",\"parent\":" + json(row.member ? row.member->parent : "").dump() + "}");
+            }
+            w.EndArray().Key("next_cursor");
+            if (rows.size() > offset + limit) {
+              w.String(std::to_string(offset + limit));
+            } else {
+              w.Null();
+            }
+            w.EndObject();
+          }();
+          if (problem) return c.Fail(*problem);
+          if (format == "json") return c.JsonText(http::status::ok, std::move(body));
+          if (!file.ok()) return c.Fail(FromStatus(file.status()));
+          Response res{http::status::ok, c.req.version()};
+          res.set(http::field::content_type,
+                  format == "csv" ? "text/csv; charset=utf-8" : office::kXlsxType);
+          res.set(http::field::content_disposition, "attachment; filename=\"don-vi-" + code + "-" +
+                                                        ToIso(today) + "." + format + "\"");
+          res.body() = format == "csv" ? std::move(body) : std::move(*file);
+          c.reply(std::move(res));
+        };
+        if (format == "json") {
+          // Answered after the lock is let go: a slow client never holds back a fold.
+          return AnswerAfter(
+              c, [&] { app_.Read([&](const Ledger& l, const TokenTable&) { answer(c, l); }); });
+        }
+        const std::string plan = app_.Read([&](const Ledger& l, const TokenTable&) {
           const Task* t = l.FindTask(c.params[0]);
-          if (!t) return problem.emplace(NotFound("no task '" + c.params[0] + "'")), void();
-          if (!ReadsParts(c, *t)) {
-            problem.emplace(Forbidden(
-                "the members' parts of a task are read by its coordinators, auditors and the "
-                "agency that leads it"));
-            return;
-          }
-          const Occurrence* o = ChosenOccurrence(*t, key);
-          if (!o) {
-            problem.emplace(NotFound("task " + t->id + " has no occurrence '" + key + "'"));
-            return;
-          }
-          const std::vector<PartRow> rows = ListParts(l, *o, today, filter, words);
-          code = t->code;
-          if (format == "csv") return body = PartsCsv(*t, *o, rows), void();
-          if (format == "xlsx") {
-            file = PartsXlsx(*t, *o, rows, today, FilterLabelVi(filter));
-            return;
-          }
-          JsonWriter w(&body);
-          w.BeginObject().Field("task", t->id).Field("occurrence", o->key);
-          w.Key("due");
-          if (o->due) {
-            w.String(ToIso(*o->due));
-          } else {
-            w.Null();
-          }
-          const CompletionRule rule = t->EffectiveRule();
-          w.Field("as_of", ToIso(today))
-              .Field("state", ToString(filter))
-              .Key("rule")
-              .BeginObject()
-              .Field("kind", ToString(rule.kind))
-              .Field("percent", static_cast<int64_t>(rule.percent))
-              .Field("chosen", t->rule.kind != RuleKind::kDefault)
-              .EndObject();
-          w.Key("summary");
-          WritePartsSummary(w, Summarize(*o, today));
-          w.Field("total", static_cast<int64_t>(rows.size())).Key("items").BeginArray();
-          for (size_t i = offset; i < rows.size() && i < offset + limit; ++i) {
-            const PartRow& row = rows[i];
-            const std::string& id = l.AgencyIdOf(row.part->member);
-            // The part, and whose: its name, and the parent that tells two of one name apart.
-            std::string part;
-            JsonWriter pw(&part);
-            WritePart(pw, *row.part, *o, today, id);
-            part.pop_back();  // the closing brace: the member's names follow
-            w.Raw(part + ",\"name\":" + json(row.member ? row.member->name : id).dump() +
-                  ",\"parent\":" + json(row.member ? row.member->parent : "").dump() + "}");
-          }
-          w.EndArray().Key("next_cursor");
-          if (rows.size() > offset + limit) {
-            w.String(std::to_string(offset + limit));
-          } else {
-            w.Null();
-          }
-          w.EndObject();
+          return t ? t->plan : std::string();
         });
-        if (problem) return c.Fail(*problem);
-        if (format == "json") return c.JsonText(http::status::ok, std::move(body));
-        if (!file.ok()) return c.Fail(FromStatus(file.status()));
-        Response res{http::status::ok, c.req.version()};
-        res.set(http::field::content_type,
-                format == "csv" ? "text/csv; charset=utf-8" : office::kXlsxType);
-        res.set(http::field::content_disposition,
-                "attachment; filename=\"don-vi-" + code + "-" + ToIso(today) + "." + format + "\"");
-        res.body() = format == "csv" ? std::move(body) : std::move(*file);
-        c.reply(std::move(res));
+        if (plan.empty()) return c.Fail(NotFound("no task '" + c.params[0] + "'"));
+        Render(c, [this, plan, answer](Call& c) {
+          auto ledger = app_.PlanNow(plan, /*details=*/true);
+          if (!ledger.ok()) return c.Fail(FromStatus(ledger.status()));
+          answer(c, **ledger);
+        });
       },
       {{"occurrence", ParamKind::kText},
        {"state", ParamKind::kEnum, FilterNames()},

@@ -23,15 +23,15 @@ void Api::AddReadRoutes() {
     c.Json(http::status::ok, {{"items", std::move(items)}});
   });
   Add(http::verb::get, "/v1/agencies/{}", [this](Call& c) {
-    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+    std::optional<json> j;
+    app_.Read([&](const Ledger& l, const TokenTable&) {
       const Agency* a = l.FindAgency(c.params[0]);
-      if (!a) return false;
-      json j = AgencyView(*a);
-      j["groups"] = l.GroupsOf(a->id);
-      c.Json(http::status::ok, j);
-      return true;
+      if (!a) return;
+      j = AgencyView(*a);
+      (*j)["groups"] = l.GroupsOf(a->id);
     });
-    if (!found) c.Fail(NotFound("no agency '" + c.params[0] + "'"));
+    if (!j) return c.Fail(NotFound("no agency '" + c.params[0] + "'"));
+    c.Json(http::status::ok, *j);
   });
   // Plans: an agency sees those it has a task in (PlanVisibility in api_util.h).
   Add(http::verb::get, "/v1/plans", [this](Call& c) {
@@ -44,15 +44,17 @@ void Api::AddReadRoutes() {
     c.Json(http::status::ok, {{"items", std::move(items)}});
   });
   Add(http::verb::get, "/v1/plans/{}", [this](Call& c) {
+    json view;
     const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
       const Plan* p = l.FindPlan(c.params[0]);
       if (!p) return 404;
       if (PlanAccess(c, l, *p) == PlanReach::kNone) return 403;
-      c.Json(http::status::ok, PlanView(*p, true));
+      view = PlanView(*p, true);
       return 200;
     });
-    if (state == 404) c.Fail(NotFound("no plan '" + c.params[0] + "'"));
-    if (state == 403) c.Fail(NotParticipant(c.params[0]));
+    if (state == 404) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
+    if (state == 403) return c.Fail(NotParticipant(c.params[0]));
+    c.Json(http::status::ok, view);
   });
 
   Add(http::verb::get, "/v1/tasks/{}",
@@ -62,38 +64,41 @@ void Api::AddReadRoutes() {
         const Date today = as_of.value_or(Today(app_));
         if (as_of) {
           // The task as it stood at the end of that day: its plan's ledger of that day (the
-          // nearest checkpoint and the log after it), which knows the groups its parts are of.
-          const std::string& id = c.params[0];
-          auto past = app_.LedgerAsOf(*as_of, id.substr(0, id.find(':')));
-          if (!past.ok()) return c.Fail(FromStatus(past.status()));
-          const Task* t = (*past)->FindTask(id);
-          if (!t) {
-            Problem p = NotFound("task '" + id + "' did not exist on " + ToIso(*as_of));
-            p.code = "not-existed-on";
-            p.params = {{"task", id}, {"date", ToIso(*as_of)}};
-            return c.Fail(p);
-          }
-          const bool visible =
-              app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
-          if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
-          json j = TaskView(*t, today, true, MemberViewer(c.who, **past, *t));
-          j["as_of"] = ToIso(*as_of);
-          return c.Json(http::status::ok, j);
+          // nearest checkpoint and the log after it), which knows the groups its parts are of;
+          // folded on a render thread.
+          return Render(c, [this, as_of, today](Call& c) {
+            const std::string& id = c.params[0];
+            auto past = app_.LedgerAsOf(*as_of, id.substr(0, id.find(':')));
+            if (!past.ok()) return c.Fail(FromStatus(past.status()));
+            const Task* t = (*past)->FindTask(id);
+            if (!t) {
+              Problem p = NotFound("task '" + id + "' did not exist on " + ToIso(*as_of));
+              p.code = "not-existed-on";
+              p.params = {{"task", id}, {"date", ToIso(*as_of)}};
+              return c.Fail(p);
+            }
+            const bool visible =
+                app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
+            if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
+            json j = TaskView(*t, today, true, MemberViewer(c.who, **past, *t));
+            j["as_of"] = ToIso(*as_of);
+            c.Json(http::status::ok, j);
+          });
         }
+        Response res{http::status::ok, c.req.version()};
         int result = app_.Read([&](const Ledger& l, const TokenTable&) {
           const Task* t = l.FindTask(c.params[0]);
           if (!t) return 404;
           if (!CanSee(c, l, *t)) return 403;
-          Response res{http::status::ok, c.req.version()};
           res.set(http::field::content_type, "application/json; charset=utf-8");
           res.set(http::field::etag, VersionTag(t->version));
           JsonWriter w(&res.body());
           WriteTask(w, *t, today, true, nullptr, MemberViewer(c.who, l, *t));
-          c.reply(std::move(res));
           return 200;
         });
-        if (result == 404) c.Fail(NotFound("no task '" + c.params[0] + "'"));
-        if (result == 403) c.Fail(Forbidden("this task is not your agency's"));
+        if (result == 404) return c.Fail(NotFound("no task '" + c.params[0] + "'"));
+        if (result == 403) return c.Fail(Forbidden("this task is not your agency's"));
+        c.reply(std::move(res));
       },
       {{"as_of", ParamKind::kDate}});
 

@@ -56,8 +56,18 @@ void Api::AddReportRoutes() {
               const ReportParticulars* r = p ? p->ReportOf(date) : nullptr;
               return r ? std::optional<ReportParticulars>(*r) : std::nullopt;
             });
-        const ReportParticulars* words = particulars ? &*particulars : nullptr;
-        const auto answer = [&](const Ledger& l) {
+        // The counts and every format are rendered on a render thread, from a replica of the plan
+        // (as it is now) or the ledger of that day (as it stood then): a 10,000-task plan's Word
+        // report holds back neither an I/O thread nor a command.
+        Render(c, [this, as_of, date, format, known, only_for, particulars](Call& c) {
+          const bool then = as_of && *as_of < Today(app_) && known != "now";
+          // As it stood then: the nearest checkpoint of that plan and the log after it (a
+          // report only counts: without the members' parts' details).
+          auto ledger = then ? app_.LedgerAsOf(*as_of, c.params[0], /*for_reports=*/true)
+                             : app_.PlanNow(c.params[0]);
+          if (!ledger.ok()) return c.Fail(FromStatus(ledger.status()));
+          const Ledger& l = **ledger;
+          const ReportParticulars* words = particulars ? &*particulars : nullptr;
           auto report = l.Report(c.params[0], date, only_for);
           if (!report.ok()) return c.Fail(FromStatus(report.status()));
           // The log's head the counts were computed at, for an auditor to carry away with them
@@ -96,15 +106,7 @@ void Api::AddReportRoutes() {
             return c.reply(std::move(res));
           }
           c.JsonText(http::status::ok, ReportJson(*report, known, &head));
-        };
-        if (!as_of || !(*as_of < Today(app_)) || known == "now") {
-          return app_.Read([&](const Ledger& l, const TokenTable&) { answer(l); });
-        }
-        // As it stood then: the nearest checkpoint of that plan and the log after it (a report
-        // only counts: without the members' parts' details).
-        auto past = app_.LedgerAsOf(*as_of, c.params[0], /*for_reports=*/true);
-        if (!past.ok()) return c.Fail(FromStatus(past.status()));
-        answer(**past);
+        });
       },
       {{"as_of", ParamKind::kDate},
        {"known", ParamKind::kEnum, {"then", "now"}},

@@ -175,13 +175,22 @@ void Api::AddTaskListRoutes() {
       {"cursor", ParamKind::kCursor}};
   std::vector<QueryParam> with_agency = filters;
   with_agency.push_back({"agency", ParamKind::kText});
+  // A past day's list folds that day's ledger (a checkpoint and the log after it): on a render
+  // thread. Today's is a small read, answered here.
+  const auto route = [this, list_tasks](Call& c, std::string agency) {
+    const auto day = c.query.count("as_of") ? ParseIsoDate(c.query.at("as_of")) : std::nullopt;
+    if (day && *day < Today(app_)) {
+      return Render(c, [list_tasks, agency](Call& c) { list_tasks(c, agency); });
+    }
+    list_tasks(c, std::move(agency));
+  };
   Add(
       http::verb::get, "/v1/tasks",
-      [list_tasks](Call& c) { list_tasks(c, c.query.count("agency") ? c.query.at("agency") : ""); },
+      [route](Call& c) { route(c, c.query.count("agency") ? c.query.at("agency") : ""); },
       with_agency);
   Add(
-      http::verb::get, "/v1/agencies/{}/tasks",
-      [list_tasks](Call& c) { list_tasks(c, c.params[0]); }, filters);
+      http::verb::get, "/v1/agencies/{}/tasks", [route](Call& c) { route(c, c.params[0]); },
+      filters);
 }
 
 }  // namespace taskledger::server

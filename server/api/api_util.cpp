@@ -349,4 +349,17 @@ std::optional<Date> DateMember(const Call& c, const json& j, const char* key, bo
   return d;
 }
 
+void AnswerAfter(Call& c, const std::function<void()>& fn) {
+  std::optional<Response> answer;
+  Reply send = std::exchange(c.reply, [&answer](Response r) { answer = std::move(r); });
+  try {
+    fn();
+  } catch (...) {
+    c.reply = std::move(send);
+    throw;
+  }
+  c.reply = std::move(send);
+  if (answer) c.reply(std::move(*answer));
+}
+
 }  // namespace taskledger::server

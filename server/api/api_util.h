@@ -15,6 +15,11 @@
 
 namespace taskledger::server {
 
+// Runs `fn`, which answers `c`, and sends that answer only once `fn` has returned: a handler that
+// writes its answer while reading under the App's lock sends it after the lock is let go, so a
+// slow client or a big body never holds back a fold.
+void AnswerAfter(Call& c, const std::function<void()>& fn);
+
 // The media type of a Content-Type value, lower-cased, without parameters.
 std::string MediaType(std::string_view content_type);
 // application/json or application/*+json, in UTF-8 if a charset is given.

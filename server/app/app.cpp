@@ -48,7 +48,9 @@ struct Pending {
 App::App(AppOptions options)
     : options_(std::move(options)),
       clock_(OrSystemClock(options_.clock_ms)),
-      files_(options_.data_dir + "/files", options_.files) {}
+      files_(options_.data_dir + "/files", options_.files) {
+  StartReplicas();
+}
 
 App::~App() {
   StopMail(0);
@@ -112,11 +114,6 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   return app;
 }
 
-uint64_t App::folded_position() const {
-  std::shared_lock lock(mu_);
-  return state_->position();
-}
-
 void App::CatchUp(uint64_t to_position) {
   if (Status s = Fold(to_position); !s.ok()) {
     // The log holds what the projection cannot fold: every answer from here on would describe a
@@ -137,7 +134,9 @@ Status App::Fold(uint64_t to_position, Progress* progress) {
   for (uint64_t max = fold_wait_max_micros_; waited > max;) {
     if (fold_wait_max_micros_.compare_exchange_weak(max, waited)) break;
   }
-  if (Status s = state_->FoldLog(*store_, to_position, progress); !s.ok()) return s;
+  const Status folded = state_->FoldLog(*store_, to_position, progress);
+  folded_.store(state_->position(), std::memory_order_release);
+  if (!folded.ok()) return folded;
   if (state_->position() < to_position) {
     return Status::Corruption("folding the log stopped at position " +
                               std::to_string(state_->position()) + " of " +

@@ -61,6 +61,9 @@ struct AppOptions {
   // the checkpoint rather than fold them: one plan's part loads in about the time 10,000 events
   // fold (~10 ms). Default: 10,000.
   uint64_t jump_events = 10'000;
+  // Plans' ledgers kept for long renders (PlanNow), each folded forward when used again; each
+  // costs the memory of its plan's tasks and every agency. Default: 4.
+  size_t plan_replicas = 4;
 };
 
 struct CommandOptions {
@@ -174,7 +177,18 @@ class App {
   std::optional<TokenRecord> Authenticate(std::string_view token,
                                           std::string_view scope = {}) const;
 
-  uint64_t folded_position() const;
+  // The log position the state is folded to: every command answered so far is in it. Lock-free.
+  uint64_t folded_position() const { return folded_.load(std::memory_order_acquire); }
+
+  // A ledger of `plan` (its tasks, every agency) folded to at least folded_position(), for long
+  // renders (reports, exports): a replica of its own, never the state commands fold into, so a
+  // render of any length holds back no command and no fold holds back the render. Replicas are
+  // kept after use (AppOptions::plan_replicas) and folded forward when taken again; the first is
+  // built from the nearest checkpoint and the log after it. `details`: with the members' parts'
+  // details. Thread-safe; it may read the log, so call it from a render thread, not an I/O
+  // thread.
+  Result<std::shared_ptr<const domain::Ledger>> PlanNow(std::string_view plan,
+                                                        bool details = false) const;
   // How long folds waited for the lock that readers share: how much reads hold up commands.
   struct FoldLockStats {
     uint64_t folds = 0;
@@ -221,6 +235,7 @@ class App {
 
  private:
   explicit App(AppOptions options);
+  void StartReplicas();
   // The log up to the end of `day`, from the nearest checkpoint.
   Result<std::unique_ptr<State>> FoldAsOf(domain::Date day, std::string_view plan,
                                           bool details) const;
@@ -251,7 +266,12 @@ class App {
   // Writer-preferring: a fold waits for the reads in progress, never for a stream of new ones.
   mutable FairSharedMutex mu_;
   std::atomic<uint64_t> folds_{0}, fold_wait_micros_{0}, fold_wait_max_micros_{0};
-  std::unique_ptr<State> state_;  // by mu_
+  std::unique_ptr<State> state_;     // by mu_
+  std::atomic<uint64_t> folded_{0};  // state_->position(), published after each fold
+  // Idle plan replicas (PlanNow), most recently used first; shared with the ledgers lent out,
+  // which come back to it when their last reader lets go.
+  struct Replicas;
+  std::shared_ptr<Replicas> replicas_;
   std::unique_ptr<Checkpoints> checkpoints_;
   Opened opened_;
   std::mutex inflight_mu_;

@@ -6,9 +6,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -167,10 +169,13 @@ class Input {
   int fd_;
 };
 
-}  // namespace
+// The index of a checkpoint (below).
+Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in);
 
-void EncodeSections(const State& state,
-                    const std::function<void(int, std::string_view, std::string_view)>& sink) {
+// The sections every checkpoint encodes afresh: the Ledger's shared part, tokens, channels and
+// idempotency keys.
+void EncodeStateSections(const State& state,
+                         const std::function<void(int, std::string_view, std::string_view)>& sink) {
   std::string bytes;
   state.ledger.EncodeShared(bytes);
   sink(static_cast<int>(Kind::kShared), "", bytes);
@@ -183,6 +188,13 @@ void EncodeSections(const State& state,
   bytes.clear();
   state.EncodeIdem(bytes);
   sink(static_cast<int>(Kind::kIdem), "", bytes);
+}
+
+}  // namespace
+
+void EncodeSections(const State& state,
+                    const std::function<void(int, std::string_view, std::string_view)>& sink) {
+  EncodeStateSections(state, sink);
   state.ledger.EncodePlans([&](std::string_view plan, std::string_view bytes) {
     sink(static_cast<int>(Kind::kPlan), plan, bytes);
   });
@@ -194,7 +206,8 @@ void EncodeSections(const State& state,
 }
 
 Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
-                                 domain::Date day, const std::string& path) {
+                                 domain::Date day, const std::string& path,
+                                 const CheckpointReuse* reuse) {
   Output out(path);
   std::string header(kMagic);
   PutFixed(header, kCheckpointFormat, 4);
@@ -214,9 +227,70 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
     index.push_back({kind, std::string(name), offset, stored.size(), bytes.size(), Crc(stored)});
     offset += stored.size();
   };
-  EncodeSections(state, [&](int kind, std::string_view plan, std::string_view bytes) {
+  EncodeStateSections(state, [&](int kind, std::string_view plan, std::string_view bytes) {
     section(static_cast<Kind>(kind), plan, bytes);
   });
+
+  // The plans unchanged since the checkpoint this state was loaded from: their sections as
+  // stored there, in its (canonical) order, merged with the changed ones encoded here.
+  std::optional<Input> base;
+  std::vector<Entry> copies;
+  std::set<std::string, std::less<>> copied;
+  if (reuse) {
+    base.emplace(reuse->from.path);
+    auto from = ReadIndex(reuse->from, *base);
+    if (!from.ok()) return from.status();
+    for (const Entry& e : *from) {
+      if (e.kind == Kind::kPlan && !reuse->changed.contains(e.name) &&
+          state.ledger.FindPlan(e.name)) {
+        copied.insert(e.name);
+      }
+    }
+    for (const Entry& e : *from) {
+      if ((e.kind == Kind::kPlan || e.kind == Kind::kTasks || e.kind == Kind::kPartDetails) &&
+          copied.contains(e.name)) {
+        copies.push_back(e);
+      }
+    }
+  }
+  Status copy_failed = Status::Ok();
+  size_t next = 0;  // the next of `copies` to write
+  // Copies the waiting sections of `kinds` up to (not including) plan `before`; all: nullopt.
+  const auto copy_until = [&](std::initializer_list<Kind> kinds,
+                              std::optional<std::string_view> before) {
+    for (; next < copies.size() && copy_failed.ok(); ++next) {
+      const Entry& e = copies[next];
+      if (std::find(kinds.begin(), kinds.end(), e.kind) == kinds.end()) return;
+      if (before && e.name >= *before) return;
+      auto stored = ReadAt(base->fd(), e.offset, e.size, reuse->from.path);
+      if (!stored.ok()) return void(copy_failed = stored.status());
+      if (Crc(*stored) != e.crc) {
+        copy_failed =
+            Status::Corruption(reuse->from.path + ": a section (" + e.name + ") is damaged");
+        return;
+      }
+      out.Write(*stored);
+      index.push_back({e.kind, e.name, offset, e.size, e.raw_size, e.crc});
+      offset += e.size;
+    }
+  };
+  const auto fresh = [&](std::string_view plan) { return !copied.contains(plan); };
+  state.ledger.EncodePlans(
+      [&](std::string_view plan, std::string_view bytes) {
+        copy_until({Kind::kPlan}, plan);
+        section(Kind::kPlan, plan, bytes);
+      },
+      fresh);
+  copy_until({Kind::kPlan}, std::nullopt);
+  state.ledger.EncodeTasks(
+      [&](std::string_view plan, std::string_view tasks, std::string_view details) {
+        copy_until({Kind::kTasks, Kind::kPartDetails}, plan);
+        section(Kind::kTasks, plan, tasks);
+        if (!details.empty()) section(Kind::kPartDetails, plan, details);
+      },
+      fresh);
+  copy_until({Kind::kTasks, Kind::kPartDetails}, std::nullopt);
+  if (!copy_failed.ok()) return copy_failed;
   // Each plan's report counts as of the day: the points of a series that falls on this day.
   std::string counts;
   for (const domain::Plan* plan : state.ledger.Plans()) {

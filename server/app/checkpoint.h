@@ -50,8 +50,17 @@ struct CheckpointInfo {
 // Writes `state` (folded to its position, whose event has `hash` and `recorded_at_ms`) as the
 // checkpoint of the end of `day`, at `path`: into a temporary file, synced, then renamed, so a
 // crash leaves the old file or the whole new one. Returns its size.
+// With `reuse`, the plans unchanged since the checkpoint `state` was loaded from are copied from
+// it as stored (compressed, checked against their CRC) rather than encoded and compressed again:
+// a day's checkpoint costs what changed that day. The file is byte for byte the one a full
+// write makes.
+struct CheckpointReuse {
+  CheckpointInfo from;
+  std::set<std::string, std::less<>> changed;  // domain::Ledger::ChangedPlans() since `from`
+};
 Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
-                                 domain::Date day, const std::string& path);
+                                 domain::Date day, const std::string& path,
+                                 const CheckpointReuse* reuse = nullptr);
 
 // A checkpoint's sections in order, each to `sink(kind, plan, bytes)`: kind 0-3 the Ledger's
 // shared part, tokens, webhooks, idempotency keys (plan empty), then kind 5 each plan and kind 4

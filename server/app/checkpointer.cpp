@@ -181,6 +181,9 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
                                      [](const std::string& line) { spdlog::info("{}", line); })
                      : Progress();
     std::unique_ptr<State> state;
+    // The checkpoint `state` was loaded from or last written as: the plans unchanged since are
+    // copied from it rather than encoded again.
+    std::optional<CheckpointInfo> base;
     for (const Cut& c : cuts) {
       // From the nearest checkpoint when one is nearer than the state folded so far.
       bool load = !state || state->position() > c.position;
@@ -188,16 +191,33 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
         if (load) break;
         load = k.position > state->position() && k.position <= c.position;
       }
-      if (load) LoadNearest(c.position, state);
+      if (load) {
+        base = LoadNearest(c.position, state);
+        state->ledger.TrackChanges();
+      }
       Status s = state->FoldLog(store_, c.position, &progress,
                                 [&](const EventView&) { return !stopping_.load(); });
       if (!s.ok()) return s;
       if (stopping_) break;
       auto event = store_.Get(c.position);
       if (!event.ok()) return event.status();
-      auto bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day,
-                                   PathFor(c.day, c.position));
+      const std::string path = PathFor(c.day, c.position);
+      std::optional<CheckpointReuse> reuse;
+      if (auto changed = state->ledger.ChangedPlans(); base && changed) {
+        reuse = CheckpointReuse{*base, std::move(*changed)};
+      }
+      auto bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day, path,
+                                   reuse ? &*reuse : nullptr);
+      if (!bytes.ok() && reuse) {
+        // The one to copy from could not be read whole: write everything afresh.
+        spdlog::warn("checkpoint of {}: {}; encoding every plan", domain::ToIso(c.day),
+                     bytes.status().message());
+        bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day, path);
+      }
       if (!bytes.ok()) return bytes.status();
+      auto written_info = ReadCheckpointInfo(path);
+      base = written_info.ok() ? std::optional<CheckpointInfo>(*written_info) : std::nullopt;
+      state->ledger.TrackChanges();
       spdlog::info("checkpoint of {} written: position {}, {}", domain::ToIso(c.day), c.position,
                    MiB(*bytes));
       Forget();

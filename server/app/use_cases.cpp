@@ -1,36 +1,65 @@
 #include "server/app/use_cases.h"
 
+#include <future>
+
 namespace taskledger::server {
 
 using namespace domain;
 
-Result<NewToken> CreateToken(App& app, const TokenRequest& r, const Actor& by) {
+namespace {
+
+// Waits for an asynchronous use case's answer: the blocking forms, for the command line.
+template <class R, class Start>
+R Wait(Start start) {
+  std::promise<R> promise;
+  auto future = promise.get_future();
+  start([&promise](R r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+}  // namespace
+
+void CreateToken(App& app, const TokenRequest& r, const Actor& by,
+                 std::function<void(Result<NewToken>)> done) {
   if ((r.role == ActorRole::kAgency) != !r.agency.empty()) {
-    return Status::InvalidArgument("agency: an agency token needs an agency, and only it");
+    return done(Status::InvalidArgument("agency: an agency token needs an agency, and only it"));
   }
-  if (r.name.size() > 200) return Status::InvalidArgument("name: is longer than 200 bytes");
+  if (r.name.size() > 200) return done(Status::InvalidArgument("name: is longer than 200 bytes"));
   if (!r.agency.empty() && !app.Read([&](const Ledger& l, const TokenTable&) {
         return l.FindAgency(r.agency) != nullptr;
       })) {
-    return Status::NotFound("no agency '" + r.agency + "'");
+    return done(Status::NotFound("no agency '" + r.agency + "'"));
   }
-  NewToken t = MintToken(r.role, r.agency, r.name, by.Label(), r.scope);
-  if (Status s = app.AppendAndFold(t.stream, ExpectedVersion::NoStream(), {t.event}); !s.ok()) {
-    return s;
-  }
-  return t;
+  auto t = std::make_shared<NewToken>(MintToken(r.role, r.agency, r.name, by.Label(), r.scope));
+  Decision d{t->stream, ExpectedVersion::NoStream(), {t->event}, {}};
+  app.Submit(std::move(d), [t, done = std::move(done)](Result<CommandOutcome> o) {
+    if (!o.ok()) return done(o.status());
+    done(std::move(*t));
+  });
 }
 
-Status RevokeToken(App& app, const std::string& id, const Actor& by,
-                   const std::function<bool(const TokenRecord&)>& ours) {
+Result<NewToken> CreateToken(App& app, const TokenRequest& r, const Actor& by) {
+  return Wait<Result<NewToken>>([&](auto done) { CreateToken(app, r, by, std::move(done)); });
+}
+
+void RevokeToken(App& app, const std::string& id, const Actor& by,
+                 const std::function<bool(const TokenRecord&)>& ours,
+                 std::function<void(Status)> done) {
   const int state = app.Read([&](const Ledger&, const TokenTable& t) {
     const TokenRecord* r = t.Find(id);
     return !r || (ours && !ours(*r)) ? 404 : r->revoked ? 409 : 200;
   });
-  if (state == 404) return Status::NotFound("no such token '" + id + "'");
-  if (state == 409) return Status::FailedPrecondition(id + " is revoked already");
-  return app.AppendAndFold(TokenStream(id), ExpectedVersion::Exists(),
-                           {RevokeEvent(id, by.Label())});
+  if (state == 404) return done(Status::NotFound("no such token '" + id + "'"));
+  if (state == 409) return done(Status::FailedPrecondition(id + " is revoked already"));
+  Decision d{TokenStream(id), ExpectedVersion::Exists(), {RevokeEvent(id, by.Label())}, {}};
+  app.Submit(std::move(d), [done = std::move(done)](Result<CommandOutcome> o) {
+    done(o.ok() ? Status::Ok() : o.status());
+  });
+}
+
+Status RevokeToken(App& app, const std::string& id, const Actor& by,
+                   const std::function<bool(const TokenRecord&)>& ours) {
+  return Wait<Status>([&](auto done) { RevokeToken(app, id, by, ours, std::move(done)); });
 }
 
 Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& r, const Actor& by) {

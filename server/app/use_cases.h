@@ -1,7 +1,9 @@
 // What people ask of TaskLedger that is more than one command, written once for every door it
 // comes through (the HTTP API and the offline command line): tokens, imports.
 //
-// Thread-safety: as App's; each call blocks until its events are durable and folded.
+// Thread-safety: as App's. The forms taking `done` return at once and call it when the events are
+// durable and folded (on the store's notifier thread), or at once when refused: the HTTP API's,
+// whose I/O threads never wait on an fsync. The others block until then: the command line's.
 #pragma once
 
 #include <functional>
@@ -24,10 +26,15 @@ struct TokenRequest {
 };
 // A new token, recorded (its hash only) before it is returned. kInvalidArgument naming the field
 // for a role without its agency (or an agency without its role), kNotFound for an unknown agency.
+void CreateToken(App& app, const TokenRequest& request, const domain::Actor& by,
+                 std::function<void(Result<NewToken>)> done);
 Result<NewToken> CreateToken(App& app, const TokenRequest& request, const domain::Actor& by);
 
 // Revokes token `id`, if `ours(record)` says the caller may (default: any token): kNotFound when
 // there is no such token of theirs, kFailedPrecondition when it is revoked already.
+void RevokeToken(App& app, const std::string& id, const domain::Actor& by,
+                 const std::function<bool(const TokenRecord&)>& ours,
+                 std::function<void(Status)> done);
 Status RevokeToken(App& app, const std::string& id, const domain::Actor& by,
                    const std::function<bool(const TokenRecord&)>& ours = {});
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -200,7 +201,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     auto pending = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
         server_->io.get_executor());
     responder.reply = [self, keep_alive, pending](Response res) {
-      net::post(self->stream_.get_executor(),
+      // Inline when answered on the session's own strand (a read answered at once: no trip
+      // through the queue, nor a wake-up of another I/O thread); queued from any other thread.
+      net::dispatch(self->stream_.get_executor(),
                 [self, keep_alive, pending, res = std::move(res)]() mutable {
                   const bool keep = keep_alive && !self->closing_;
                   res.keep_alive(keep);

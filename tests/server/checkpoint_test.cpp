@@ -113,6 +113,51 @@ TEST_CASE("a checkpoint plus the log after it is the state folded from zero, at 
   }
 }
 
+TEST_CASE(
+    "a checkpoint that copies the plans unchanged since the last is the full one, byte for byte",
+    "[server][checkpoint]") {
+  int copies = 0;
+  for (uint64_t seed : {4u, 5u, 6u, 7u}) {
+    TempDir dir;
+    History h(dir.path() + "/data", seed);
+    for (int i = 0; i < 300; ++i) h.Step();
+    const EventStore& store = h.app().store();
+    const uint64_t head = store.head().position;
+    std::mt19937_64 rng(seed * 31);
+    for (int round = 0; round < 4; ++round) {
+      const uint64_t first = 1 + rng() % head;
+      // A short day (a few plans touched) and a long one (most of them, groups changing).
+      const uint64_t second = std::min(head, first + 1 + rng() % (round % 2 ? 200 : 8));
+      INFO("seed " << seed << ", from " << first << " to " << second);
+      const auto write = [&](const State& s, uint64_t at, const std::string& path,
+                             const CheckpointReuse* reuse) {
+        auto e = store.Get(at);
+        REQUIRE(e.ok());
+        REQUIRE(WriteCheckpoint(s, e->hash, e->recorded_at_ms, DateAtUtcMs(e->recorded_at_ms), path,
+                                reuse)
+                    .ok());
+      };
+      const std::string base_path = dir.path() + "/base.ckpt";
+      write(*FoldFromZero(store, first), first, base_path, nullptr);
+      auto base = ReadCheckpointInfo(base_path);
+      REQUIRE(base.ok());
+      State s;
+      REQUIRE(LoadCheckpoint(*base, s).ok());
+      s.ledger.TrackChanges();
+      FoldTail(store, s, second);
+      const std::string full = dir.path() + "/full.ckpt", copied = dir.path() + "/copied.ckpt";
+      write(*FoldFromZero(store, second), second, full, nullptr);
+      const auto changed = s.ledger.ChangedPlans();
+      if (!changed) continue;  // a group's members changed: every plan is written afresh
+      CheckpointReuse reuse{*base, *changed};
+      write(s, second, copied, &reuse);
+      CHECK(ReadFile(copied) == ReadFile(full));
+      if (changed->size() < 2) ++copies;  // of History's two plans, one (or both) copied
+    }
+  }
+  CHECK(copies > 0);  // the rounds did copy plans, not only write them afresh
+}
+
 TEST_CASE("the log folded again up to any event answers as the live state did then, parts and all",
           "[server][checkpoint][parts]") {
   for (uint64_t seed : {4u, 5u}) {
