@@ -102,14 +102,20 @@ echo "waiting for $at:00 on the server's clock ($kind; rate limit $rate/s, $sess
 wait "$sink_pid" || true
 sink_pid=""
 cat "$work/sink.out"
+# The sink stops at --expect messages or at its timeout; fewer means the figures are of a part.
+received="$(sed -n 's/^received \([0-9]*\) of .*/\1/p' "$work/sink.out")"
+if [[ "${received:-0}" -lt "$expect" ]]; then
+  echo "FAILED: the SMTP sink received ${received:-0} of $expect messages" >&2
+  exit 1
+fi
 sleep 2  # the last outcomes reach the log
-curl -sf -H "$auth" "$base/metrics" | grep -E '^taskledger_mail' || true
+curl -sS --fail-with-body -H "$auth" "$base/metrics" | grep -E '^taskledger_mail' || true
 if [[ "$kind" == reminders ]]; then
-  recorded="$(curl -sf -H "$auth" "$base/v1/plans/bench-mail/report" |
+  recorded="$(curl -sS --fail-with-body -H "$auth" "$base/v1/plans/bench-mail/report" |
     python3 -c 'import json,sys; r=json.load(sys.stdin); print(sum(l.get("notified",{}).get("delivered",0) for l in r["lines"]))')"
   echo "outcomes recorded on the tasks (task.notification_delivered): $recorded"
 else
-  recorded="$(curl -sf -H "$auth" "$base/v1/events?limit=1000&after=$(( $(curl -sf -H "$auth" "$base/v1/audit/head" |
+  recorded="$(curl -sS --fail-with-body -H "$auth" "$base/v1/events?limit=1000&after=$(( $(curl -sS --fail-with-body -H "$auth" "$base/v1/audit/head" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["position"])') - 1000 ))" |
     python3 -c 'import json,sys; print(sum(e["type"] == "email.digest_sent" for e in json.load(sys.stdin)["items"]))')"
   echo "digests recorded on the addresses' streams (email.digest_sent, in the last 1,000 events): $recorded"

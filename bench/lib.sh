@@ -38,3 +38,53 @@ start_server() {
 stop_server() {
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
+
+# A benchmark measures work only while its requests succeed: a refusal is cheap and would flatter
+# the figures. These helpers print a line starting "FAILED:" and return non-zero (set -e then
+# stops the script) when any request got a non-2xx answer.
+
+# wrk's report in file $2 (run $1): fails when it counts a non-2xx answer (wrk counts status >= 400
+# as "Non-2xx or 3xx responses") or a socket error other than a timeout.
+wrk_ok() {
+  local bad total sock
+  bad="$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$2")"
+  total="$(awk '/ requests in / {print $1}' "$2")"
+  sock="$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8}' "$2")"
+  if [[ -n "$bad" && "$bad" != 0 ]]; then
+    echo "FAILED: $1: $bad of $total requests got a non-2xx answer; its figures are of refusals" >&2
+    return 1
+  fi
+  if [[ -n "$sock" && "$sock" != 0 ]]; then
+    echo "FAILED: $1: $sock connect/read/write errors in $total requests" >&2
+    return 1
+  fi
+}
+
+# curl's time for each URL (a path under $base, sent with header $auth) on stdin, in ms, one per
+# line. A non-2xx answer prints FAILED with the status and the start of the body on stderr, and
+# "FAILED" on stdout for `stats` to see, and returns 1.
+timed() {
+  local url out
+  while read -r url; do
+    if ! out="$(curl -sS -o "$work/timed.body" -H "$auth" -w '%{http_code} %{time_total}' "$base$url")" ||
+      [[ "${out%% *}" != 2?? ]]; then
+      echo "FAILED: GET $url answered ${out%% *}: $(head -c 300 "$work/timed.body" 2>/dev/null)" >&2
+      echo FAILED
+      return 1
+    fi
+    awk -v t="${out#* }" 'BEGIN {printf "%.1f\n", t * 1000}'
+  done
+}
+
+# Name $1 (padded to $2 columns, default 32): p50, p99 and max of the ms on stdin, or nothing and
+# exit 1 when `timed` failed.
+stats() {
+  python3 -c "
+import sys
+lines = [x.strip() for x in sys.stdin if x.strip()]
+if 'FAILED' in lines: sys.exit(1)
+v = sorted(float(x) for x in lines)
+p = lambda q: v[min(len(v) - 1, int(q * len(v)))]
+print(sys.argv[1].ljust(int(sys.argv[2])) + f'n={len(v):4}  p50 {p(0.5):8.1f} ms  p99 {p(0.99):8.1f} ms  max {v[-1]:8.1f} ms')" \
+    "$1" "${2:-32}"
+}

@@ -56,28 +56,15 @@ echo "checkpoints written offline:   $(seconds $(( $(now_ms) - began ))) s, $(ls
 start_server
 echo "start-up from a checkpoint:    $(seconds "$started_ms") s to /healthz, RSS $(rss_mib "$server_pid") MiB"
 
-# curl's time for each URL on stdin, in ms, one per line; fails on a non-2xx answer.
-timed() {
-  while read -r url; do
-    curl -sS -o /dev/null --fail -H "$auth" -w '%{time_total}\n' "$base$url" | awk '{printf "%.1f\n", $1 * 1000}'
-  done
-}
-stats() {  # name: p50 and p99 of the ms on stdin
-  python3 -c "
-import sys
-v = sorted(float(x) for x in sys.stdin if x.strip())
-p = lambda q: v[min(len(v) - 1, int(q * len(v)))]
-print(sys.argv[1].ljust(34) + f'n={len(v):4}  p50 {p(0.5):8.1f} ms  p99 {p(0.99):8.1f} ms  max {v[-1]:8.1f} ms')" "$1"
-}
 plan=kh-truong-2026
-curl -sf -H "$auth" "$base/v1/plans/$plan/report" | python3 -c "
+curl -sS --fail-with-body -H "$auth" "$base/v1/plans/$plan/report" | python3 -c "
 import json, sys
 r = json.load(sys.stdin)
 t, p = r['totals'], r['parts']['totals']
 done = p['completed_on_time'] + p['completed_late']
 print(f\"today's report: {len(r['lines'])} lines; parts {p['total']:,}: {done:,} done ({p['completed_late']:,} late), {p['overdue']:,} overdue, {p['cancelled']:,} exempt; tasks done {t['completed_on_time'] + t['completed_late']}\")"
-for i in $(seq 50); do echo "/v1/plans/$plan/report"; done | timed | stats "report today (JSON)"
-for i in $(seq 10); do echo "/v1/plans/$plan/report?format=docx"; done | timed | stats "report today (Word)"
+for i in $(seq 50); do echo "/v1/plans/$plan/report"; done | timed | stats "report today (JSON)" 34
+for i in $(seq 10); do echo "/v1/plans/$plan/report?format=docx"; done | timed | stats "report today (Word)" 34
 python3 - <<'PY' >"$work/asof.txt"
 import random, datetime
 random.seed(28)
@@ -86,20 +73,20 @@ for _ in range(50):
     d = first + datetime.timedelta(days=random.randrange(350))
     print(f"/v1/plans/kh-truong-2026/report?as_of={d}")
 PY
-timed <"$work/asof.txt" | stats "report as_of (50 past dates)"
+timed <"$work/asof.txt" | stats "report as_of (50 past dates)" 34
 python3 -c "
 import random; random.seed(8)
 for i in range(200): print(f'/v1/agencies/truong-{random.randrange($schools):04d}/tasks?limit={20 + i % 80}')" |
-  timed | stats "a school's list (fresh render)"
+  timed | stats "a school's list (fresh render)" 34
 for i in $(seq 50); do echo "/v1/agencies/so-gddt/tasks?limit=$((20 + i))"; done | timed |
-  stats "the department's list"
+  stats "the department's list" 34
 python3 -c "
 import random; random.seed(9)
 for i in range(50): print(f'/v1/tasks/kh-truong-2026:{random.randrange(1, 6)}.{random.randrange(1, $tasks // 5 + 1)}/parts?limit={50 + i}')" |
-  timed | stats "a task's parts (page of ~75)"
+  timed | stats "a task's parts (page of ~75)" 34
 python3 -c "
 import random; random.seed(10)
 for i in range(50): print(f'/v1/tasks/kh-truong-2026:{random.randrange(1, 6)}.{random.randrange(1, $tasks // 5 + 1)}/parts?state=late&limit={50 + i}')" |
-  timed | stats "a task's late parts"
+  timed | stats "a task's late parts" 34
 echo "server RSS now $(rss_mib "$server_pid") MiB, peak $(hwm_mib "$server_pid") MiB"
 stop_server

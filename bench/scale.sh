@@ -61,19 +61,6 @@ echo "checkpoints written offline:   $(( ($(now_ms) - began) / 1000 )) s, $(ls "
 start_server "${cache[@]}"
 echo "start-up from a checkpoint:    $(seconds "$started_ms") s to /healthz, RSS $(rss_mib "$server_pid") MiB ($(grep -o 'from the checkpoint of [0-9-]*; [0-9]* events folded' "$work/server.log" || echo 'no checkpoint'))"
 
-# curl's time for each URL on stdin, in ms, one per line; fails on a non-2xx answer.
-timed() {
-  while read -r url; do
-    curl -sS -o /dev/null --fail -H "$auth" -w '%{time_total}\n' "$base$url" | awk '{printf "%.1f\n", $1 * 1000}'
-  done
-}
-stats() {  # name: p50 and p99 of the ms on stdin
-  python3 -c "
-import sys
-v = sorted(float(x) for x in sys.stdin if x.strip())
-p = lambda q: v[min(len(v) - 1, int(q * len(v)))]
-print(f'$1'.ljust(32) + f'n={len(v):4}  p50 {p(0.5):8.1f} ms  p99 {p(0.99):8.1f} ms  max {v[-1]:8.1f} ms')"
-}
 
 python3 - "$plans" <<'PY' >"$work/asof.txt"
 import random, sys, datetime
@@ -122,9 +109,11 @@ mixed() {  # label [quiet: without the lock figures]
     "$(awk '/^Requests\/sec:/ {print $2}' "$work/w.txt")" "$(awk '$1 == "99%" {print $2}' "$work/w.txt")" \
     "$(awk '/^Requests\/sec:/ {print $2}' "$work/r.txt")" "$(awk '$1 == "99%" {print $2}' "$work/r.txt")" \
     "$(awk '/Non-2xx/ {print $NF}' "$work/w.txt")" "$(awk '/Non-2xx/ {print $NF}' "$work/r.txt")"
+  wrk_ok "$1: writers" "$work/w.txt"
+  wrk_ok "$1: readers" "$work/r.txt"
   # How long folds (each answering a group of commands) waited for the readers' shared lock.
   [[ -n "${2:-}" ]] && return 0
-  curl -sf -H "$auth" "$base/metrics" | awk '
+  curl -sS --fail-with-body -H "$auth" "$base/metrics" | awk '
     /^taskledger_folds_total/ {n = $2} /^taskledger_fold_lock_wait_seconds_total/ {s = $2}
     /^taskledger_fold_lock_wait_max_seconds/ {m = $2}
     END {if (n) printf "  folds waited for readers: %d folds, mean %.1f us, max %.1f ms\n", n, s / n * 1e6, m * 1e3}'
@@ -134,6 +123,7 @@ mixed() {  # label [quiet: without the lock figures]
 wrk -t1 -c64 -d"${duration}s" --latency -s "$work/write.lua" "$base" >"$work/w.txt"
 printf "%-32s writers %7.0f cmd/s p99 %9s\n" "commands alone (64)" \
   "$(awk '/^Requests\/sec:/ {print $2}' "$work/w.txt")" "$(awk '$1 == "99%" {print $2}' "$work/w.txt")"
+wrk_ok "commands alone" "$work/w.txt"
 mixed "mixed load (64 + 64)"
 stop_server
 
@@ -141,7 +131,8 @@ stop_server
 # next pass (every 60 s) writes it again, under the load. Ten-second windows, each with its time,
 # beside the line that says when the checkpoint was written.
 start_server "${cache[@]}"
-wrk -t1 -c64 -d"${duration}s" -s "$work/write.lua" "$base" >/dev/null  # warm, as above
+wrk -t1 -c64 -d"${duration}s" -s "$work/write.lua" "$base" >"$work/w.txt"  # warm, as above
+wrk_ok "warming" "$work/w.txt"
 rm -f "$(ls "$data/checkpoints"/*.ckpt | tail -1)"
 saved_duration="$duration"
 duration=10

@@ -181,5 +181,15 @@ int main(int argc, char** argv) {
         live ? static_cast<double>(rss_open - rss_before) / live : 0.0);
   }
   for (Stream& s : streams) close(s.fd);
+  // A benchmark fails when its requests do: the comment must be taken, and every stream either
+  // opened or refused for want of room (503, past --max-event-streams), never anything else.
+  int other = 0;
+  for (const Stream& s : streams) other += s.status != 200 && s.status != 503;
+  if (posted < 200 || posted > 299 || other > 0) {
+    std::printf(
+        "FAILED: the comment was answered HTTP %d; %d streams were answered neither 200 nor 503\n",
+        posted, other);
+    return 1;
+  }
   return seen == live ? 0 : 1;
 }

@@ -55,10 +55,10 @@ prev="$(date -d "$day -1 day" +%F)"
 start_server "$prev"
 echo "setting up $agencies agencies, $tasks tasks due $day, $agencies endpoints ..."
 for i in $(seq "$agencies"); do
-  curl -sf -H "$auth" -H 'Content-Type: application/json' "$base/v1/agencies" \
+  curl -sS --fail-with-body -H "$auth" -H 'Content-Type: application/json' "$base/v1/agencies" \
     -d "{\"id\": \"truong-$i\", \"name\": \"Trường Tiểu học số $i\", \"kind\": \"institution\"}" >/dev/null
 done
-curl -sf -H "$auth" -H 'Content-Type: application/json' "$base/v1/plans" -d '{
+curl -sS --fail-with-body -H "$auth" -H 'Content-Type: application/json' "$base/v1/plans" -d '{
   "id": "bench-wh", "title": "Kế hoạch đo hiệu năng webhook", "authority": "ubnd-hp",
   "period": {"start": "2026-01-01", "end": "2027-12-31"}}' >/dev/null
 python3 - "$tasks" "$agencies" "$day" > "$work/matrix.csv" <<'PY'
@@ -69,10 +69,10 @@ print("I;Báo cáo;;;;")
 for i in range(n):
     print(f"{i + 1};Nộp báo cáo số {i + 1};truong-{i % a + 1};;Báo cáo;{day}")
 PY
-curl -sf -H "$auth" -H 'Content-Type: text/csv' --data-binary @"$work/matrix.csv" \
+curl -sS --fail-with-body -H "$auth" -H 'Content-Type: text/csv' --data-binary @"$work/matrix.csv" \
   "$base/v1/plans/bench-wh/import" >/dev/null
 for i in $(seq "$agencies"); do
-  curl -sf -H "$auth" -H 'Content-Type: application/json' "$base/v1/webhooks" \
+  curl -sS --fail-with-body -H "$auth" -H 'Content-Type: application/json' "$base/v1/webhooks" \
     -d "{\"url\": \"http://127.0.0.1:$sink_port/e/$i\", \"agency\": \"truong-$i\", \"types\": [\"task.deadline.today\"]}" >/dev/null
 done
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
@@ -85,7 +85,14 @@ start_server "${day}T07:59:55"
 # clock starts a little after the spawn, so delays are overstated by that much, never under.
 echo "$((spawn_ms - origin_server_ms))" > "$work/offset"
 echo "waiting for 08:00:00 on the server's clock ..."
-wait "$sink_pid" || true
+sink_status=0
+wait "$sink_pid" || sink_status=$?
 sink_pid=""
 sed -n '/^received/,$p' "$work/sink.out"
-curl -sf -H "$auth" "$base/metrics" | grep -E '^taskledger_webhook' || true
+curl -sS --fail-with-body -H "$auth" "$base/metrics" | grep -E '^taskledger_webhook' || true
+# The sink exits non-zero when fewer than the expected notifications arrived in time: the
+# figures above are then of a part of them.
+if ((sink_status != 0)); then
+  echo "FAILED: the sink did not receive all $tasks notifications (exit $sink_status; see above)" >&2
+  exit 1
+fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, configures and builds TaskLedger and its web dashboard, and runs every
-# test: the Catch2 suites, the dashboard end to end in headless Chromium, and a fuzz smoke run
-# of every parser that reads outside input (deploy/fuzz.sh; TASKLEDGER_FUZZ_SECONDS a target,
-# default 15; 0 skips it).
+# Installs what is missing, checks that clang-format would change no C++ file (deploy/check-format.sh,
+# first: seconds, before minutes of building), configures and builds TaskLedger and its web
+# dashboard, and runs every test: the Catch2 suites, the dashboard end to end in headless
+# Chromium, and a fuzz smoke run of every parser that reads outside input (deploy/fuzz.sh;
+# TASKLEDGER_FUZZ_SECONDS a target, default 15; 0 skips it).
 # Exits non-zero on any failure. `.ci/run` calls this on a clean clone.
 #
 #   deploy/test.sh                       # RelWithDebInfo build in ./build
@@ -16,9 +17,10 @@ cd "$root"
 # independent implementation; python3-docx, python3-openpyxl: the Word and Excel files the import
 # tests send, written by independent writers; libreoffice-writer-nogui: old .doc files converted
 # on import; chromium: the dashboard's end-to-end test; python3-aiosmtpd: the SMTP server the
-# email tests send to (read back with Python's own email package).
+# email tests send to (read back with Python's own email package); clang-format: the layout check.
 "$root/deploy/install-deps.sh" python3 python3-icalendar python3-docx python3-openpyxl python3-aiosmtpd \
-  libreoffice-writer-nogui chromium
+  libreoffice-writer-nogui chromium clang-format
+"$root/deploy/check-format.sh"
 "$root/deploy/build-web.sh"
 
 sanitize="${TASKLEDGER_SANITIZE:-}"

@@ -114,12 +114,26 @@ Status CheckSections(const std::vector<Section>& sections, const std::vector<Sec
   return Status::Ok();
 }
 
+// A plan's authority is the agency that issues it: its name heads the Word report, and the
+// agencies under it are the plan's when a matrix is imported. Empty leaves it unnamed; anything
+// else must be a registered agency that can issue (not a group). Checked on new commands only:
+// plans already in the log with a name there instead of an id still fold as they were.
+Status CheckAuthority(const Ledger& s, const std::string& authority) {
+  if (authority.empty()) return Status::Ok();
+  if (Status st = RequireAgencies(s, "authority", {authority}); !st.ok()) return st;
+  if (s.FindAgency(authority)->kind == AgencyKind::kGroup) {
+    return Invalid("authority", "a group does not issue plans");
+  }
+  return Status::Ok();
+}
+
 Result<Decision> DecidePlan(const Ledger& s, const CreatePlan& c, const Actor& a) {
   if (Status st = RequireCoordinator(a, "create plans"); !st.ok()) return st;
   const auto& p = c.plan;
   if (!IsSlug(p.id)) return Invalid("id", "use lower-case letters, digits, '-', '_' or '.'");
   if (s.FindPlan(p.id)) return Status::AlreadyExists("plan '" + p.id + "' exists");
   if (Status st = RequireText("title", p.title, 1000); !st.ok()) return st;
+  if (Status st = CheckAuthority(s, p.authority); !st.ok()) return st;
   if (p.period.end < p.period.start) return Invalid("period", "ends before it starts");
   if (Status st = CheckSections(p.sections, {}); !st.ok()) return st;
   json j = {{"id", p.id},
@@ -148,7 +162,10 @@ Result<Decision> DecideEditPlan(const Ledger& s, const EditPlan& c, const Actor&
     j["title"] = *c.title;
   }
   if (c.number && *c.number != p->number) j["number"] = *c.number;
-  if (c.authority && *c.authority != p->authority) j["authority"] = *c.authority;
+  if (c.authority && *c.authority != p->authority) {
+    if (Status st = CheckAuthority(s, *c.authority); !st.ok()) return st;
+    j["authority"] = *c.authority;
+  }
   if (c.issued && c.issued != p->issued) j["issued"] = ToIso(*c.issued);
   if (c.period && (c.period->start != p->period.start || c.period->end != p->period.end)) {
     if (c.period->end < c.period->start) return Invalid("period", "ends before it starts");

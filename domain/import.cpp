@@ -7,6 +7,7 @@
 
 #include "domain/commands_util.h"
 #include "domain/import_detail.h"
+#include "domain/import_resolver.h"
 #include "domain/text.h"
 
 namespace taskledger::domain {
@@ -26,17 +27,6 @@ std::string ParentOf(const std::string& code, const std::set<std::string>& known
     if (dot == 0) break;
   }
   return {};
-}
-
-// The top of an agency's parent chain: the authority it belongs to ("ubnd-hp").
-std::string RootOf(const Ledger& state, const std::string& id) {
-  std::string at = id;
-  for (int depth = 0; depth < 16; ++depth) {
-    const Agency* a = state.FindAgency(at);
-    if (!a || a->parent.empty()) break;
-    at = a->parent;
-  }
-  return at;
 }
 
 // A task row gathered with the ladder rows under it.
@@ -89,6 +79,234 @@ std::vector<TaskRow> GatherLadders(const std::vector<MatrixRow>& rows,
   return out;
 }
 
+// One import's walk through the matrix, in file order: each row a section, a heading or a task,
+// and what it finds added to the plan being built (preview rows, problems, warnings, commands).
+// Lives for one PlanImport call, on its thread.
+class Planner {
+ public:
+  Planner(const Ledger& state, const Plan& plan, const ImportOptions& options, ImportPlan* out)
+      : state_(state),
+        plan_(plan),
+        options_(options),
+        out_(out),
+        agencies_(state, RootOf(state, plan.authority), options, out) {
+    for (const Section& s : plan.sections) sections_.insert(s.code);
+  }
+
+  void Row(const TaskRow& gathered) {
+    const MatrixRow& r = gathered.row;
+    if (IsSectionRow(r)) return AddSection(r);
+    if (r.code.empty() && r.title.empty() && r.lead.empty() && r.deadline.empty()) return;
+    if (r.code.empty() && r.lead.empty() && r.coordinating.empty() && r.deliverable.empty() &&
+        r.deadline.empty()) {
+      // An unnumbered heading inside a section ("Lớp 1 và lớp 2"): kept in the file, not tracked.
+      out_->warnings.push_back("row " + std::to_string(r.row) + ": heading \"" + r.title +
+                               "\" has no code and is not a task or section");
+      Preview(r, "heading");
+      return;
+    }
+    AddTask(gathered);
+  }
+
+  // The commands, once every row is read: agencies, then sections, then tasks, in file order;
+  // none when there is any problem.
+  void Finish() {
+    out_->sections_added = static_cast<int>(new_sections_.size());
+    agencies_.AppendCommands(&out_->commands);
+    if (!new_sections_.empty()) out_->commands.push_back(AddSections{plan_.id, new_sections_});
+    for (Command& c : task_commands_) out_->commands.push_back(std::move(c));
+    if (!out_->problems.empty()) out_->commands.clear();
+  }
+
+ private:
+  static bool IsSectionRow(const MatrixRow& r) {
+    return !r.code.empty() && !r.title.empty() && r.lead.empty() && r.coordinating.empty() &&
+           r.deliverable.empty() && r.deadline.empty();
+  }
+
+  PreviewRow& Preview(const MatrixRow& r, const char* kind) {
+    PreviewRow& p = out_->preview.emplace_back();
+    p.table = r.table;
+    p.sheet = r.sheet;
+    p.row = r.row;
+    p.kind = kind;
+    p.code = r.code;
+    p.title = r.title;
+    return p;
+  }
+
+  // A section row: the section the task rows under it belong to, added to the plan when new.
+  void AddSection(const MatrixRow& r) {
+    if (!IsCode(r.code)) {
+      out_->problems.push_back({r.row, "TT", "\"" + r.code + "\" is not a section code"});
+      return;
+    }
+    current_section_ = r.code;
+    Preview(r, "section").change = sections_.count(r.code) ? "unchanged" : "new";
+    if (!sections_.count(r.code)) {
+      sections_.insert(r.code);
+      new_sections_.push_back(Section{r.code, r.title, ParentOf(r.code, sections_)});
+    }
+  }
+
+  // The task's code within the plan. Codes restart in each section ("1", "2" under "II"), so
+  // they are qualified ("II.1"); a code given twice, or none, is a problem.
+  std::string TaskCode(const MatrixRow& r, const std::string& section) {
+    std::string code = r.code;
+    if (code.empty()) {
+      out_->problems.push_back({r.row, "TT", "a task needs a code"});
+    } else if (!IsCode(code)) {
+      out_->problems.push_back({r.row, "TT", "\"" + code + "\" is not a task code"});
+    } else if (!section.empty() && !code.starts_with(section + ".")) {
+      code = section + "." + code;
+    }
+    if (!section.empty() && !sections_.count(section)) {
+      out_->problems.push_back({r.row, "Mục", "unknown section \"" + section + "\""});
+    }
+    if (!code.empty() && !codes_.insert(code).second) {
+      ImportProblem p{r.row, "TT", "task " + code + " appears twice"};
+      p.code = "task-twice";
+      p.params = {{"code", code}};
+      out_->problems.push_back(std::move(p));
+    }
+    return code;
+  }
+
+  void CellEmpty(const MatrixRow& r, const char* column) {
+    ImportProblem p{r.row, column, "is empty"};
+    p.code = "cell-empty";
+    out_->problems.push_back(std::move(p));
+  }
+
+  // The deadline's schedule, its dates shown on the preview row; a problem when it cannot be
+  // read or has no occurrence within the plan's period.
+  Result<Schedule> ReadSchedule(const MatrixRow& r, PreviewRow* shown) {
+    auto schedule = ParseDeadline(r.deadline);
+    if (!schedule.ok()) {
+      ImportProblem p{r.row, "Thời gian hoàn thành", schedule.status().message()};
+      p.code = "deadline-unreadable";
+      p.params = {{"text", r.deadline}};
+      out_->problems.push_back(std::move(p));
+      return schedule;
+    }
+    const std::vector<OccurrenceSpec> occurrences = Expand(*schedule, plan_.period);
+    for (const OccurrenceSpec& o : occurrences) {
+      if (o.due) shown->occurrences.push_back(*o.due);
+    }
+    if (occurrences.empty()) {
+      out_->problems.push_back(
+          {r.row, "Thời gian hoàn thành",
+           "\"" + r.deadline + "\" has no occurrence within the plan's period"});
+    }
+    return schedule;
+  }
+
+  void AddTask(const TaskRow& gathered) {
+    const MatrixRow& r = gathered.row;
+    PreviewRow& shown = Preview(r, "task");
+    const std::string section = r.section.empty() ? current_section_ : r.section;
+    const std::string code = TaskCode(r, section);
+    if (Trim(r.title).empty()) CellEmpty(r, "Nhiệm vụ");
+    const std::vector<std::string> lead =
+        agencies_.Resolve(r.row, "Cơ quan chủ trì", r.lead, &shown.unknown);
+    std::vector<std::string> coordinating =
+        agencies_.Resolve(r.row, "Cơ quan phối hợp", r.coordinating, &shown.unknown);
+    std::erase_if(coordinating, [&](const std::string& c) {
+      return std::find(lead.begin(), lead.end(), c) != lead.end();
+    });
+    if (Trim(r.lead).empty()) CellEmpty(r, "Cơ quan chủ trì");
+    const Result<Schedule> schedule = ReadSchedule(r, &shown);
+    if (lead.size() > 1) {
+      out_->warnings.push_back("row " + std::to_string(r.row) + ": several lead agencies; '" +
+                               lead.front() + "' is the primary lead");
+    }
+
+    const Task* existing = state_.FindTask(plan_.id + ":" + code);
+    shown.code = code;
+    shown.section = section;
+    shown.lead = lead;
+    shown.coordinating = coordinating;
+    shown.deliverable = r.deliverable;
+    shown.deadline = std::string(Trim(r.deadline));
+    shown.targets = SplitOn(r.targets, ";\n");
+    shown.occurrence_targets = gathered.occurrence_targets;
+    shown.change = !existing ? "new" : "unchanged";
+    if (!existing) return AddNewTask(gathered, shown, schedule);
+    if (ChangedTask(r, *existing, shown)) {
+      ++out_->tasks_changed;
+      shown.change = "changed";
+    } else {
+      ++out_->tasks_unchanged;
+    }
+  }
+
+  // A task the plan does not have: created, then brought to where the row says it stands.
+  void AddNewTask(const TaskRow& gathered, const PreviewRow& shown,
+                  const Result<Schedule>& schedule) {
+    const MatrixRow& r = gathered.row;
+    CreateTask c;
+    c.plan = plan_.id;
+    c.code = shown.code;
+    c.title = r.title;
+    c.section = shown.section;
+    c.lead = shown.lead;
+    c.coordinating = shown.coordinating;
+    c.deliverable = r.deliverable;
+    c.deadline = r.deadline;
+    c.targets = shown.targets;
+    c.occurrence_targets = gathered.occurrence_targets;
+    task_commands_.push_back(std::move(c));
+    ++out_->tasks_created;
+    if (!schedule.ok()) return;
+    for (Command& s : StateCommands(r, plan_.id + ":" + shown.code, nullptr,
+                                    Expand(*schedule, plan_.period), options_, &out_->problems)) {
+      task_commands_.push_back(std::move(s));
+    }
+  }
+
+  // A task the plan has (a re-import): only what changed becomes an event. True when any did.
+  bool ChangedTask(const MatrixRow& r, const Task& existing, const PreviewRow& shown) {
+    bool changed = false;
+    if (existing.title != r.title || existing.deliverable != r.deliverable ||
+        existing.section != shown.section || existing.targets != shown.targets) {
+      EditTask e;
+      e.task = existing.id;
+      if (existing.title != r.title) e.title = r.title;
+      if (existing.deliverable != r.deliverable) e.deliverable = r.deliverable;
+      if (existing.section != shown.section) e.section = shown.section;
+      if (existing.targets != shown.targets) e.targets = shown.targets;
+      e.reason = options_.reason;
+      task_commands_.push_back(std::move(e));
+      changed = true;
+    }
+    if (existing.lead != shown.lead || existing.coordinating != shown.coordinating) {
+      task_commands_.push_back(
+          Reassign{existing.id, shown.lead, shown.coordinating, options_.reason});
+      changed = true;
+    }
+    if (existing.schedule.text != shown.deadline) {
+      task_commands_.push_back(ChangeDeadline{existing.id, r.deadline, options_.reason});
+      changed = true;
+    }
+    for (Command& s : StateCommands(r, existing.id, &existing, {}, options_, &out_->problems)) {
+      task_commands_.push_back(std::move(s));
+      changed = true;
+    }
+    return changed;
+  }
+
+  const Ledger& state_;
+  const Plan& plan_;
+  const ImportOptions& options_;
+  ImportPlan* out_;
+  AgencyResolver agencies_;
+  std::set<std::string> sections_;     // the plan's and the file's so far
+  std::vector<Section> new_sections_;  // the file's that the plan lacks, in file order
+  std::set<std::string> codes_;        // task codes seen, qualified
+  std::string current_section_;
+  std::vector<Command> task_commands_;
+};
+
 }  // namespace
 
 ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
@@ -99,275 +317,9 @@ ImportPlan PlanImport(const Ledger& state, std::string_view plan_id,
     out.problems.push_back({0, "", "no plan '" + std::string(plan_id) + "'"});
     return out;
   }
-  std::set<std::string> sections;
-  for (const Section& s : plan->sections) sections.insert(s.code);
-  std::vector<Section> new_sections;
-  std::map<std::string, std::string> new_agency_ids;  // folded name -> id
-  std::map<std::string, std::string> aliases;         // folded name -> id, as the caller mapped
-  std::map<std::string, Agency> aliased;              // id -> the agency with its new aliases
-  std::set<std::string> create;                       // folded names to register
-  for (const auto& [name, id] : options.aliases) {
-    if (!state.FindAgency(id)) {
-      out.problems.push_back(
-          {0, "", "\"" + name + "\" is mapped to an unknown agency '" + id + "'"});
-      continue;
-    }
-    aliases[Fold(name)] = id;
-  }
-  for (const std::string& name : options.create) create.insert(Fold(name));
-  std::set<std::string> unknown_seen;
-  std::vector<std::string>* row_unknown = nullptr;  // the preview row being resolved
-  std::vector<Command> agency_commands, task_commands;
-  std::set<std::string> codes;
-  std::string current_section;
-  const std::string scope = RootOf(state, plan->authority);
-
-  // Agency ids for the names in a cell, or problems.
-  const auto resolve = [&](const MatrixRow& r, const char* column, const std::string& cell) {
-    std::vector<std::string> ids;
-    for (const std::string& name : SplitAgencyNames(state, cell)) {
-      if (auto a = aliases.find(Fold(name)); a != aliases.end()) {
-        ids.push_back(a->second);
-        auto [it, fresh] = aliased.try_emplace(a->second, *state.FindAgency(a->second));
-        Agency& agency = it->second;
-        const bool known = std::any_of(agency.aliases.begin(), agency.aliases.end(),
-                                       [&](const std::string& x) { return Fold(x) == a->first; }) ||
-                           Fold(agency.name) == a->first;
-        if (!known) {
-          agency.aliases.push_back(name);
-          out.aliases_added.push_back(name + " -> " + a->second);
-        }
-        continue;
-      }
-      // Agencies under an authority belong to its plans; the same name elsewhere ("Sở Giáo dục và
-      // Đào tạo" of another province) is not a match. Agencies without a parent serve every plan.
-      // An agency of the plan's own authority is preferred to one without a parent.
-      std::vector<std::string> own, everyone, elsewhere;
-      for (const std::string& id : state.MatchAgency(name)) {
-        const std::string root = RootOf(state, id);
-        (root == id ? everyone : root == scope ? own : elsewhere).push_back(id);
-      }
-      const std::vector<std::string>& found = own.empty() ? everyone : own;
-      if (found.empty() && !elsewhere.empty()) {
-        out.problems.push_back({r.row, column,
-                                "\"" + name + "\" names an agency of another authority (" +
-                                    elsewhere.front() + "), not of " + scope});
-        continue;
-      }
-      if (found.size() == 1) {
-        ids.push_back(found.front());
-      } else if (found.size() > 1) {
-        ImportProblem p{r.row, column, "\"" + name + "\" matches several agencies"};
-        p.code = "agency-ambiguous";
-        p.params = {{"agency", name}};
-        out.problems.push_back(std::move(p));
-      } else if (auto known = new_agency_ids.find(Fold(name)); known != new_agency_ids.end()) {
-        ids.push_back(known->second);
-      } else if (options.create_unknown_agencies || create.count(Fold(name))) {
-        std::string id = Slug(name);
-        while (state.FindAgency(id) || std::any_of(new_agency_ids.begin(), new_agency_ids.end(),
-                                                   [&](const auto& p) { return p.second == id; })) {
-          id += "-2";
-        }
-        if (id.empty()) {
-          out.problems.push_back({r.row, column, "\"" + name + "\" is not an agency name"});
-          continue;
-        }
-        new_agency_ids[Fold(name)] = id;
-        Agency a;
-        a.id = id;
-        a.name = name;
-        a.kind = GuessKind(name);
-        if (state.FindAgency(scope)) a.parent = scope;
-        agency_commands.push_back(RegisterAgency{a, false});
-        out.new_agencies.push_back(id);
-        ids.push_back(id);
-      } else {
-        if (unknown_seen.insert(Fold(name)).second) out.unknown_agencies.push_back(name);
-        if (row_unknown) row_unknown->push_back(name);
-        ImportProblem p{
-            r.row, column,
-            "unknown agency \"" + name + "\" (register it, or import with create_agencies=true)"};
-        p.code = "import-unknown-agency";
-        p.params = {{"agency", name}};
-        out.problems.push_back(std::move(p));
-      }
-    }
-    std::vector<std::string> unique;
-    for (const std::string& id : ids) {
-      if (std::find(unique.begin(), unique.end(), id) == unique.end()) unique.push_back(id);
-    }
-    return unique;
-  };
-
-  for (const TaskRow& gathered : GatherLadders(rows, &out.problems, &out.warnings)) {
-    const MatrixRow& r = gathered.row;
-    const bool section_row = !r.code.empty() && !r.title.empty() && r.lead.empty() &&
-                             r.coordinating.empty() && r.deliverable.empty() && r.deadline.empty();
-    const auto preview = [&](const char* kind) -> PreviewRow& {
-      PreviewRow& p = out.preview.emplace_back();
-      p.table = r.table;
-      p.sheet = r.sheet;
-      p.row = r.row;
-      p.kind = kind;
-      p.code = r.code;
-      p.title = r.title;
-      return p;
-    };
-    if (section_row) {
-      if (!IsCode(r.code)) {
-        out.problems.push_back({r.row, "TT", "\"" + r.code + "\" is not a section code"});
-        continue;
-      }
-      current_section = r.code;
-      preview("section").change = sections.count(r.code) ? "unchanged" : "new";
-      if (!sections.count(r.code)) {
-        sections.insert(r.code);
-        new_sections.push_back(Section{r.code, r.title, ParentOf(r.code, sections)});
-      }
-      continue;
-    }
-    if (r.code.empty() && r.title.empty() && r.lead.empty() && r.deadline.empty()) continue;
-    if (r.code.empty() && r.lead.empty() && r.coordinating.empty() && r.deliverable.empty() &&
-        r.deadline.empty()) {
-      // An unnumbered heading inside a section ("Lớp 1 và lớp 2"): kept in the file, not tracked.
-      out.warnings.push_back("row " + std::to_string(r.row) + ": heading \"" + r.title +
-                             "\" has no code and is not a task or section");
-      preview("heading");
-      continue;
-    }
-    PreviewRow& shown = preview("task");
-
-    // A task row. Codes restart in each section ("1", "2" under "II"), so qualify them.
-    std::string section = r.section.empty() ? current_section : r.section;
-    std::string code = r.code;
-    if (code.empty()) {
-      out.problems.push_back({r.row, "TT", "a task needs a code"});
-    } else if (!IsCode(code)) {
-      out.problems.push_back({r.row, "TT", "\"" + code + "\" is not a task code"});
-    } else if (!section.empty() && !code.starts_with(section + ".")) {
-      code = section + "." + code;
-    }
-    if (!section.empty() && !sections.count(section)) {
-      out.problems.push_back({r.row, "Mục", "unknown section \"" + section + "\""});
-    }
-    if (!code.empty() && !codes.insert(code).second) {
-      ImportProblem p{r.row, "TT", "task " + code + " appears twice"};
-      p.code = "task-twice";
-      p.params = {{"code", code}};
-      out.problems.push_back(std::move(p));
-    }
-    if (Trim(r.title).empty()) {
-      ImportProblem p{r.row, "Nhiệm vụ", "is empty"};
-      p.code = "cell-empty";
-      out.problems.push_back(std::move(p));
-    }
-    row_unknown = &shown.unknown;
-    std::vector<std::string> lead = resolve(r, "Cơ quan chủ trì", r.lead);
-    std::vector<std::string> coordinating = resolve(r, "Cơ quan phối hợp", r.coordinating);
-    row_unknown = nullptr;
-    std::erase_if(coordinating, [&](const std::string& c) {
-      return std::find(lead.begin(), lead.end(), c) != lead.end();
-    });
-    if (Trim(r.lead).empty()) {
-      ImportProblem p{r.row, "Cơ quan chủ trì", "is empty"};
-      p.code = "cell-empty";
-      out.problems.push_back(std::move(p));
-    }
-    auto schedule = ParseDeadline(r.deadline);
-    if (schedule.ok()) {
-      for (const OccurrenceSpec& o : Expand(*schedule, plan->period)) {
-        if (o.due) shown.occurrences.push_back(*o.due);
-      }
-    }
-    if (!schedule.ok()) {
-      ImportProblem p{r.row, "Thời gian hoàn thành", schedule.status().message()};
-      p.code = "deadline-unreadable";
-      p.params = {{"text", r.deadline}};
-      out.problems.push_back(std::move(p));
-    } else if (Expand(*schedule, plan->period).empty()) {
-      out.problems.push_back({r.row, "Thời gian hoàn thành",
-                              "\"" + r.deadline + "\" has no occurrence within the plan's period"});
-    }
-    if (lead.size() > 1) {
-      out.warnings.push_back("row " + std::to_string(r.row) + ": several lead agencies; '" +
-                             lead.front() + "' is the primary lead");
-    }
-
-    const Task* existing = state.FindTask(std::string(plan_id) + ":" + code);
-    const std::vector<std::string> targets = SplitOn(r.targets, ";\n");
-    shown.code = code;
-    shown.section = section;
-    shown.lead = lead;
-    shown.coordinating = coordinating;
-    shown.deliverable = r.deliverable;
-    shown.deadline = std::string(Trim(r.deadline));
-    shown.targets = targets;
-    shown.occurrence_targets = gathered.occurrence_targets;
-    shown.change = !existing ? "new" : "unchanged";
-    if (!existing) {
-      CreateTask c;
-      c.plan = std::string(plan_id);
-      c.code = code;
-      c.title = r.title;
-      c.section = section;
-      c.lead = lead;
-      c.coordinating = coordinating;
-      c.deliverable = r.deliverable;
-      c.deadline = r.deadline;
-      c.targets = targets;
-      c.occurrence_targets = gathered.occurrence_targets;
-      task_commands.push_back(std::move(c));
-      ++out.tasks_created;
-      if (schedule.ok()) {
-        for (Command& s : StateCommands(r, std::string(plan_id) + ":" + code, nullptr,
-                                        Expand(*schedule, plan->period), options, &out.problems)) {
-          task_commands.push_back(std::move(s));
-        }
-      }
-      continue;
-    }
-    // Re-import: only what changed becomes an event.
-    bool changed = false;
-    if (existing->title != r.title || existing->deliverable != r.deliverable ||
-        existing->section != section || existing->targets != targets) {
-      EditTask e;
-      e.task = existing->id;
-      if (existing->title != r.title) e.title = r.title;
-      if (existing->deliverable != r.deliverable) e.deliverable = r.deliverable;
-      if (existing->section != section) e.section = section;
-      if (existing->targets != targets) e.targets = targets;
-      e.reason = options.reason;
-      task_commands.push_back(std::move(e));
-      changed = true;
-    }
-    if (existing->lead != lead || existing->coordinating != coordinating) {
-      task_commands.push_back(Reassign{existing->id, lead, coordinating, options.reason});
-      changed = true;
-    }
-    if (existing->schedule.text != std::string(Trim(r.deadline))) {
-      task_commands.push_back(ChangeDeadline{existing->id, r.deadline, options.reason});
-      changed = true;
-    }
-    for (Command& s : StateCommands(r, existing->id, existing, {}, options, &out.problems)) {
-      task_commands.push_back(std::move(s));
-      changed = true;
-    }
-    changed ? ++out.tasks_changed : ++out.tasks_unchanged;
-    if (changed) shown.change = "changed";
-  }
-
-  out.sections_added = static_cast<int>(new_sections.size());
-  for (auto& [id, agency] : aliased) {
-    if (agency.aliases != state.FindAgency(id)->aliases) {
-      out.commands.push_back(RegisterAgency{agency, true});
-    }
-  }
-  for (Command& c : agency_commands) out.commands.push_back(std::move(c));
-  if (!new_sections.empty())
-    out.commands.push_back(AddSections{std::string(plan_id), new_sections});
-  for (Command& c : task_commands) out.commands.push_back(std::move(c));
-  if (!out.problems.empty()) out.commands.clear();
+  Planner planner(state, *plan, options, &out);
+  for (const TaskRow& row : GatherLadders(rows, &out.problems, &out.warnings)) planner.Row(row);
+  planner.Finish();
   return out;
 }
 

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "domain/deadline_rules.h"
+#include "domain/text.h"
+
 using namespace taskledger::domain;
 
 namespace {
@@ -206,5 +209,22 @@ TEST_CASE("milestone lists of windows and dates, as ladders of recruitment write
   for (const char* bad : {"2023; 2021", "2021; Thường xuyên", "2021; bogus", "2021-2023; 2022"}) {
     INFO(bad);
     CHECK(ParseDeadline(bad).status().code() == taskledger::Status::Code::kInvalidArgument);
+  }
+}
+
+TEST_CASE("every row of the phrase table decides its own example and yields what it says",
+          "[domain][deadline]") {
+  const auto rules = deadline::PhraseRules();
+  REQUIRE(rules.size() >= 20);
+  for (const deadline::PhraseRule& rule : rules) {
+    INFO(rule.example << " (" << rule.pattern << ")");
+    // This row, not an earlier one, is the one that matches its example.
+    std::smatch m;
+    const std::string folded = Fold(rule.example);
+    CHECK(deadline::RuleFor(folded, &m) == &rule);
+    const Schedule s = Parse(std::string(rule.example));
+    CHECK(s.kind == rule.yields);
+    CHECK(s.text == rule.example);
+    CHECK_FALSE(rule.means.empty());
   }
 }

@@ -158,3 +158,51 @@ TEST_CASE("bad input names the field and writes nothing", "[domain][commands]") 
   REQUIRE(several->warnings.size() == 1);
   CHECK_THAT(several->warnings[0], Catch::Contains("primary lead"));
 }
+
+TEST_CASE("a plan's authority must be a registered agency that issues, on create and on edit",
+          "[domain][commands]") {
+  DomainFixture f;
+  f.Seed();
+  Plan p;
+  p.id = "kh-moi";
+  p.title = "Kế hoạch mới";
+  p.period = {{2025, 1, 1}, {2025, 12, 31}};
+  p.authority = "khong-co-that";
+  Status unknown = f.Fails(CreatePlan{p}, kCoordinator);
+  CHECK(unknown.code() == Status::Code::kInvalidArgument);
+  CHECK_THAT(unknown.message(),
+             Catch::StartsWith("authority:") && Catch::Contains("khong-co-that"));
+  p.authority = "co-so-gd";  // a group: its members do not issue plans together
+  CHECK_THAT(f.Fails(CreatePlan{p}, kCoordinator).message(), Catch::StartsWith("authority:"));
+  p.authority = "so-gddt";
+  f.Do(CreatePlan{p});
+  CHECK(f.ledger().FindPlan("kh-moi")->authority == "so-gddt");
+
+  EditPlan edit{.plan = "kh-moi", .authority = "khong-co-that"};
+  CHECK_THAT(f.Fails(edit, kCoordinator).message(), Catch::StartsWith("authority:"));
+  edit.authority = "so-tc";
+  f.Do(edit);
+  CHECK(f.ledger().FindPlan("kh-moi")->authority == "so-tc");
+  // Left unnamed, as a plan may be before its issuer is known.
+  edit.authority = "";
+  f.Do(edit);
+  CHECK(f.ledger().FindPlan("kh-moi")->authority.empty());
+}
+
+TEST_CASE("a plan logged with a name for its authority still folds, as it was written",
+          "[domain][commands]") {
+  // Before commands checked it, an authority could be any text; the log keeps such plans.
+  RecordedEvent r;
+  r.position = 1;
+  r.stream = "plan-kh-cu";
+  r.type = "plan.created";
+  r.recorded_at_ms = At({2024, 5, 2});
+  r.actor = "coordinator:test";
+  r.data = R"({"id": "kh-cu", "title": "Kế hoạch cũ", "number": "", "authority": "UBND tỉnh",
+               "period": {"start": "2024-01-01", "end": "2024-12-31"}, "sections": [],
+               "targets": []})";
+  Ledger l;
+  REQUIRE(l.Apply(ViewOf(r)).ok());
+  REQUIRE(l.FindPlan("kh-cu"));
+  CHECK(l.FindPlan("kh-cu")->authority == "UBND tỉnh");
+}

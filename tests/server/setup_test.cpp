@@ -46,6 +46,40 @@ TEST_CASE("a coordinator corrects a plan's particulars, each change an event wit
   CHECK(f.HeadPosition() == now);
 }
 
+TEST_CASE("a plan's authority must be an agency on file, when created and when corrected",
+          "[server][integration][setup]") {
+  ApiFixture f;
+  const std::vector<std::pair<std::string, std::string>> en = {
+      {"Accept-Language", "en"}, {"Content-Type", "application/json"}};
+  const uint64_t head = f.HeadPosition();
+  // The problem a coordinator can act on: the field, the id that is not an agency.
+  const auto refused = [&](const HttpResult& r) {
+    INFO(r.body);
+    REQUIRE(r.status == 422);
+    CHECK(r.header("content-type") == "application/problem+json");
+    const json p = r.json();
+    CHECK(p["code"] == "unknown-agency");
+    CHECK(p["params"]["agency"] == "khong-co-that");
+    CHECK(p["detail"] == "There is no agency 'khong-co-that' (authority).");
+    REQUIRE(p["errors"].size() == 1);
+    CHECK(p["errors"][0]["field"] == "authority");
+  };
+  const json plan = {{"id", "kh-moi"},
+                     {"title", "Kế hoạch mới"},
+                     {"authority", "khong-co-that"},
+                     {"period", {{"start", "2026-01-01"}, {"end", "2026-12-31"}}}};
+  refused(f.Post(f.coordinator, "/v1/plans", plan.dump(), en));
+  // (Send asks in no language: English.)
+  refused(f.Send(f.coordinator, "PATCH", "/v1/plans/hn-68-2025", {{"authority", "khong-co-that"}}));
+  CHECK(f.HeadPosition() == head);
+
+  // An agency on file is taken, and heads the plan from then on.
+  REQUIRE(f.Send(f.coordinator, "PATCH", "/v1/plans/hn-68-2025",
+                 {{"authority", "ubnd-hp"}, {"reason", "cơ quan ban hành ghi nhầm"}})
+              .status == 201);
+  CHECK(f.Get(f.coordinator, "/v1/plans/hn-68-2025").json()["authority"] == "ubnd-hp");
+}
+
 TEST_CASE("agencies are edited whole: aliases, parent, a group's members",
           "[server][integration][setup]") {
   ApiFixture f;

@@ -4,9 +4,10 @@
 //   sign in (the first page is Plans, with none yet); register agencies, give one an alias,
 //   make a group; create a plan; import its Word appendix (written here by python3-docx) — the
 //   preview marks the rows with unknown agencies, one is mapped to an existing agency and one
-//   created, then the import; issue the new school a token, whose sign-in sheet carries the
-//   address, the token and a QR code; the school signs in from the sheet's link and sees its task;
-//   the token is revoked; the pages read in English too, and fit a phone.
+//   created, then the import; the plan's particulars opened for correction; issue the new school
+//   a token, whose sign-in sheet carries the address, the token and a QR code; the school signs
+//   in from the sheet's link and sees its task; the token is revoked; the pages read in English
+//   too, and fit a phone.
 //
 //   node e2e/setup.mjs [--bin build/server/taskledger]
 import assert from "node:assert/strict";
@@ -194,6 +195,15 @@ async function main() {
   await page.click("#lang");
   await page.waitForSelector("h1:has-text('Import a task matrix')");
   await page.click("#lang");
+
+  // The Plans page again, the plan listed and its particulars open for correction (axe once
+  // reported heading-order here): the authority offered is the plan's own.
+  await page.click("[data-nav=plans]");
+  await page.click("[data-edit='12-kh-sgddt']");
+  await page.waitForSelector("article[data-plan='12-kh-sgddt'] form.plan-edit");
+  assert.equal(await page.inputValue("article[data-plan='12-kh-sgddt'] [name=authority]"), "so-gddt");
+  await shot(page, "plans-editing");
+  await checkA11y(page, "plans, a plan being corrected");
 
   // Access: the new school's token and its sign-in sheet.
   await page.click("[data-nav=access]");
