@@ -138,10 +138,15 @@ for a in so-gddt-hp so-tc-hp so-nv-hp so-khcn-hp so-vhttdl-hp so-ngv-hp thpt-tra
   printf '/v1/agencies/%s/tasks?role=lead\n/v1/agencies/%s/tasks?overdue=true\n' "$a" "$a"
 done >"$work/urls.txt"
 
-# Each heavy URL once, to see it answers and what it weighs.
+# Each heavy URL once, to see it answers and what it weighs; the past day's report must count the
+# whole plan, as today's does.
 for q in "" "?format=xlsx" "?format=docx" "?as_of=2026-09-08"; do
-  curl -sSf -o /dev/null -H "$auth" -w "  report${q:-" (JSON)"}: %{size_download} bytes in %{time_total} s\n" \
+  curl -sSf -o "$work/report.out" -H "$auth" -w "  report${q:-" (JSON)"}: %{size_download} bytes in %{time_total} s" \
     "$base/v1/plans/bench/report$q"
+  if [[ "$q" != *format* ]]; then
+    python3 -c "import json; print(f', {len(json.load(open(\"$work/report.out\"))[\"lines\"]):,} occurrences', end='')"
+  fi
+  echo
 done
 # A few seconds of commands first, to warm what a new server has cold.
 wrk -t1 -c"$conns" -d3s -s "$work/warm.lua" "$base" >/dev/null
@@ -201,7 +206,8 @@ for kind in json xlsx docx asof; do
   f="$work/h-$kind.txt"
   check_wrk "$f" "phase 1b report reader ($kind)"
   n="$(awk '/requests in/ {print $1}' "$f")"
-  avg="$(ms "$(awk '$1 == "Latency" {print $2}' "$f")")"
+  avg=0
+  (( n > 0 )) && avg="$(ms "$(awk '$1 == "Latency" {print $2}' "$f")")"
   printf "  report %-5s %5d done, mean %8.1f ms\n" "$kind" "$n" "$avg"
   heavy_n=$(( heavy_n + n ))
   heavy_sum_ms="$(python3 -c "print($heavy_sum_ms + $n * $avg)")"
