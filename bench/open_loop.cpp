@@ -137,7 +137,7 @@ class Generator {
 
   void Tick() {
     const auto now = Clock::now();
-    while (now < end_ && At(tally_.scheduled) <= now) {
+    while (At(tally_.scheduled) < end_ && At(tally_.scheduled) <= now) {
       queue_.push_back({tally_.scheduled % urls_.size(), At(tally_.scheduled)});
       ++tally_.scheduled;
     }
