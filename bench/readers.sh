@@ -259,8 +259,9 @@ print(f"commands' p99 with report readers / alone     {p99_ratio:5.2f}x  (target
 print(f"commands/s with open-loop list readers / alone {rps_ratio:5.2f}x  (target >= 0.9x)   "
       + ("met" if rps_ratio >= 0.9 else "MISSED"))
 if ${ol_rate:-0} < 0.95 * $rate:
-    print(f"  (the list readers were not kept at {$rate:,}/s: every one of their $reader_conns "
-          f"connections was waiting for an answer; they sent {${ol_rate:-0}:,.0f}/s)")
+    print(f"  (the list readers were sent at {${ol_rate:-0}:,.0f}/s, not {$rate:,}/s: requests waited "
+          f"for one of their $reader_conns connections, all waiting for answers, or for the client's "
+          f"thread to get a core)")
 PY
 
 if (( ${#failures[@]} )); then
