@@ -170,12 +170,27 @@ commands_figures() {
   eval "${name}_p99=$(ms "$(awk '$1 == "99%" {print $2}' "$out")")"
   printf "  commands: %8.0f /s   p50 %7.2f ms   p99 %7.2f ms\n" "$(eval echo "\$${name}_rps")" \
     "$(eval echo "\$${name}_p50")" "$(eval echo "\$${name}_p99")"
+  [[ -s "$work/$name.waits" ]] && cat "$work/$name.waits"
+  return 0
 }
 # wrk's comments for one phase, into $work/<name>.txt. The timeout is long so that a command held
 # back for seconds is counted at its latency rather than dropped from the figures as a timeout.
 commands() {  # name
+  local before; before="$(fold_waits)"
   wrk -t1 -c"$conns" -d"${duration}s" --timeout 60s --latency -s "$work/comment.lua" "$base" \
     >"$work/$1.txt"
+  # How long the phase's folds (each answering a group of commands) waited for the readers' lock,
+  # while the server still reports it (a server whose readers take no lock needs no such line).
+  read -r f0 w0 <<<"$before"
+  read -r f1 w1 <<<"$(fold_waits)"
+  if [[ -n "$f1" ]] && (( f1 > f0 )); then
+    python3 -c "print(f'  folds waited for readers: {$f1 - $f0} folds, mean {($w1 - $w0) / ($f1 - $f0) * 1e6:.1f} us, total {$w1 - $w0:.2f} s')" \
+      >"$work/$1.waits"
+  fi
+}
+fold_waits() {  # "folds wait_seconds" from /metrics, or nothing
+  curl -sf -H "$auth" "$base/metrics" | awk '/^taskledger_folds_total/ {n = $2}
+    /^taskledger_fold_lock_wait_seconds_total/ {s = $2} END {if (n != "") print n, s}'
 }
 
 echo
