@@ -116,7 +116,6 @@ class Generator {
   const Options& options() const { return o_; }
   const std::string& url(size_t i) const { return urls_[i]; }
   Tally& tally() { return tally_; }
-  Clock::time_point end() const { return end_; }
 
   // A connection is free again: it takes the oldest queued request, if any.
   void Idle(Connection& c) {
