@@ -148,7 +148,9 @@ void Api::AddTaskListRoutes() {
     if (!current) {
       // Who owned what, due when, on that day: the nearest checkpoint (of that plan, when the
       // list is of one) and the log after it.
-      auto past = app_.LedgerAsOf(*as_of, plan);
+      // One agency's list across plans loads only the plans it took part in.
+      auto past = plan.empty() && !agency.empty() ? app_.AgencyAsOf(*as_of, agency)
+                                                  : app_.LedgerAsOf(*as_of, plan);
       if (!past.ok()) return c.Fail(FromStatus(past.status()));
       ok = list(**past);
     } else {

@@ -208,6 +208,13 @@ class App {
   Result<std::shared_ptr<const domain::Ledger>> LedgerAsOf(domain::Date day,
                                                            std::string_view plan = {},
                                                            bool for_reports = false) const;
+  // The ledger as it stood at the end of `day` holding only the plans `agency` took part in
+  // then (led, coordinated, or held a member's part of a task of), for its list of tasks: the
+  // nearest checkpoint says which plans, the log after it adds any it was brought into since. A
+  // checkpoint that does not say, or the agency's own groups changing since: every plan
+  // (LedgerAsOf). Without the parts' details. Thread-safe.
+  Result<std::shared_ptr<const domain::Ledger>> AgencyAsOf(domain::Date day,
+                                                           std::string_view agency) const;
   // Many past days (in order) in one pass: `at(i, ledger)` sees the ledger as it stood at the
   // end of days[i], each in turn, for reports (without parts' details); between two days far apart
   // it jumps to a checkpoint rather than fold all the events between. `plan` as for LedgerAsOf. For

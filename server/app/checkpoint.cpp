@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -33,6 +34,7 @@ enum class Kind : uint64_t {
   kPlan,
   kCounts,
   kPartDetails,  // a plan's members' parts' words, files and requests: what reports never read
+  kAgencyPlans,  // by agency, the plans it takes part in (lead, coordinating, a member's part)
 };
 
 struct Entry {
@@ -192,6 +194,33 @@ void EncodeStateSections(const State& state,
 
 }  // namespace
 
+namespace {
+
+// By agency (sorted), the plans whose tasks it leads, coordinates or holds a member's part of.
+void EncodeAgencyPlans(const domain::Ledger& l, std::string& out) {
+  std::map<std::string_view, std::set<std::string_view>> plans;
+  for (const domain::Plan* p : l.Plans()) {
+    for (const std::string& id : p->task_ids) {
+      const domain::Task* t = l.FindTask(id);
+      if (!t) continue;
+      for (const std::string& a : t->lead) plans[a].insert(p->id);
+      for (const std::string& a : t->coordinating) plans[a].insert(p->id);
+      for (const domain::Occurrence& o : t->occurrences) {
+        for (const domain::Part& part : o.parts) plans[l.AgencyIdOf(part.member)].insert(p->id);
+      }
+    }
+  }
+  BinaryWriter w(out);
+  w.U64(plans.size());
+  for (const auto& [agency, in] : plans) {
+    w.Str(agency);
+    w.U64(in.size());
+    for (std::string_view plan : in) w.Str(plan);
+  }
+}
+
+}  // namespace
+
 void EncodeSections(const State& state,
                     const std::function<void(int, std::string_view, std::string_view)>& sink) {
   EncodeStateSections(state, sink);
@@ -300,6 +329,10 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
     domain::EncodeCounts(domain::CountsOf(*report), counts);
     section(Kind::kCounts, plan->id, counts);
   }
+  // Who takes part in which plan: a past list of one agency's tasks loads only those plans.
+  std::string taking_part;
+  EncodeAgencyPlans(state.ledger, taking_part);
+  section(Kind::kAgencyPlans, "", taking_part);
 
   std::string tail;
   BinaryWriter w(tail);
@@ -382,7 +415,7 @@ Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in
     e.size = r.U64();
     e.raw_size = r.U64();
     e.crc = r.U64();
-    if (e.kind > Kind::kPartDetails || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
+    if (e.kind > Kind::kAgencyPlans || e.offset + e.size > index_at || e.offset < kHeaderBytes) {
       return Status::Corruption(path + ": its index is damaged");
     }
     // The four shared sections come first, in order; then plans, tasks and counts.
@@ -420,7 +453,8 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
   std::string raw;
   for (size_t i = 0; i < index->size(); ++i) {
     const Entry& e = (*index)[i];
-    if (e.kind == Kind::kCounts || (e.kind == Kind::kPartDetails && !details) ||
+    if (e.kind == Kind::kCounts || e.kind == Kind::kAgencyPlans ||
+        (e.kind == Kind::kPartDetails && !details) ||
         (i >= 4 && plans && !plans->contains(e.name))) {
       continue;
     }
@@ -450,6 +484,7 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
         s = state.ledger.DecodePartDetails(raw);
         break;
       case Kind::kCounts:
+      case Kind::kAgencyPlans:
         break;
     }
     if (!s.ok()) return Status::Corruption(info.path + ": " + s.message());
@@ -498,6 +533,32 @@ Result<std::optional<domain::PlanCounts>> LoadCounts(const CheckpointInfo& info,
     return std::optional<domain::PlanCounts>(std::move(*counts));
   }
   return std::optional<domain::PlanCounts>();
+}
+
+Result<std::optional<std::set<std::string, std::less<>>>> LoadAgencyPlans(
+    const CheckpointInfo& info, const std::vector<std::string>& agencies) {
+  Input in(info.path);
+  auto index = ReadIndex(info, in);
+  if (!index.ok()) return index.status();
+  for (const Entry& e : *index) {
+    if (e.kind != Kind::kAgencyPlans) continue;
+    std::string raw;
+    if (Status s = ReadSection(info, in, e, raw); !s.ok()) return s;
+    std::set<std::string, std::less<>> out;
+    BinaryReader r(raw);
+    for (size_t n = r.Count(2); n > 0 && r.ok(); --n) {
+      const std::string agency = r.Str();
+      const bool wanted = std::find(agencies.begin(), agencies.end(), agency) != agencies.end();
+      for (size_t k = r.Count(1); k > 0 && r.ok(); --k) {
+        std::string plan = r.Str();
+        if (wanted) out.insert(std::move(plan));
+      }
+    }
+    if (!r.ok() || !r.done())
+      return Status::Corruption(info.path + ": who takes part where is damaged");
+    return std::optional(std::move(out));
+  }
+  return std::optional<std::set<std::string, std::less<>>>();  // written before the section was
 }
 
 }  // namespace taskledger::server

@@ -73,6 +73,12 @@ void EncodeSections(
 // The header of the checkpoint at `path`: kCorruption when it is damaged or not a checkpoint.
 Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path);
 
+// The plans any of `agencies` took part in at the checkpoint (led, coordinated, or held a
+// member's part of a task of): a past list of an agency's tasks loads only those. None: the
+// checkpoint was written before it kept that (load every plan).
+Result<std::optional<std::set<std::string, std::less<>>>> LoadAgencyPlans(
+    const CheckpointInfo& info, const std::vector<std::string>& agencies);
+
 // Loads the checkpoint at `path` into `state`, which must be new. With `plans`, only those plans'
 // tasks are read (the state is then limited to them: Ledger::LimitToPlans). Without `details`,
 // the members' parts' details are left out: a state for reports, which only count (a plan of

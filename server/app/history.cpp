@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/date.h"
+#include "domain/event_types.h"
 #include "server/app/app.h"
+#include "server/app/checkpoint.h"
 
 namespace taskledger::server {
 namespace {
@@ -45,6 +47,65 @@ Result<std::shared_ptr<const domain::Ledger>> App::LedgerAsOf(domain::Date day,
     while (past_.size() > options_.past_cache) past_.pop_back();
   }
   return LedgerOf(state);
+}
+
+Result<std::shared_ptr<const domain::Ledger>> App::AgencyAsOf(domain::Date day,
+                                                              std::string_view agency) const {
+  auto until = store_->PositionAt(domain::EndOfDayUtcMs(day));
+  if (!until.ok()) return until.status();
+  // The nearest usable checkpoint, and the plans the agency took part in by then.
+  std::optional<CheckpointInfo> base;
+  std::set<std::string, std::less<>> plans;
+  const std::vector<CheckpointInfo> all = checkpoints_->List();
+  for (auto c = all.rbegin(); c != all.rend() && !base; ++c) {
+    if (c->position > *until || c->format != kCheckpointFormat ||
+        c->fold_version != domain::Ledger::kFoldVersion) {
+      continue;
+    }
+    const Result<bool> matches = checkpoints_->Matches(*c);
+    if (!matches.ok() || !*matches) continue;
+    auto in = LoadAgencyPlans(*c, {std::string(agency)});
+    if (!in.ok() || !*in) break;  // unreadable, or written before it said: every plan
+    base = *c;
+    plans = std::move(**in);
+  }
+  if (!base) return LedgerAsOf(day);
+  // The log after it may bring the agency into more plans: a task created for it, or handed to
+  // it or to a group (any group: it may be one of its members), adds the task's plan; a change
+  // of the agency itself (its groups) is rare enough to answer from every plan.
+  std::vector<std::string> names = {"\"" + std::string(agency) + "\""};
+  Read([&](const domain::Ledger& l, const TokenTable&) {
+    for (const domain::Agency* a : l.Agencies()) {
+      if (a->kind == domain::AgencyKind::kGroup) names.push_back("\"" + a->id + "\"");
+    }
+  });
+  bool every_plan = false;
+  Status scanned = store_->Scan(base->position + 1, *until, [&](const EventView& e) {
+    const bool assigns =
+        e.type == domain::ev::kTaskCreated || e.type == domain::ev::kTaskReassigned;
+    if (e.type.starts_with("agency.") && e.data.find(names.front()) != std::string_view::npos) {
+      every_plan = true;
+      return false;
+    }
+    if (!assigns) return true;
+    for (const std::string& name : names) {
+      if (e.data.find(name) == std::string_view::npos) continue;
+      const std::string_view id = e.stream.substr(5);  // "task-<plan>:<code>"
+      plans.emplace(id.substr(0, id.find(':')));
+      break;
+    }
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
+  if (every_plan) return LedgerAsOf(day);
+  auto state = std::make_unique<State>();
+  if (Status s = LoadCheckpoint(*base, *state, &plans, /*details=*/false); !s.ok()) {
+    return LedgerAsOf(day);  // damaged: the whole state, which sets it aside
+  }
+  if (Status s = state->FoldLog(*store_, *until); !s.ok()) return s;
+  state->ledger.EndReplay();
+  std::shared_ptr<const State> done = std::move(state);
+  return LedgerOf(done);
 }
 
 Status App::FoldTo(uint64_t position, std::string_view plan, std::unique_ptr<State>& state,
