@@ -5,6 +5,7 @@
 // proof. Addresses are never written to the request log (the log line names the route only).
 #include "domain/text.h"
 #include "server/api/api.h"
+#include "server/api/api_channels.h"
 #include "server/api/api_util.h"
 
 namespace taskledger::server {
@@ -18,29 +19,23 @@ namespace {
 
 // `server`: the reminder days of addresses that have none of their own.
 json MailboxView(const Mailbox& m, const webhooks::ReminderPolicy& server) {
-  return {{"id", m.id},
-          {"agency", m.agency},
-          {"address", m.address},
-          {"language", m.language},
-          {"reminders", m.reminders},
-          {"changes", m.changes},
-          {"digest", webhooks::ToString(m.digest)},
-          {"reminder_schedule", webhooks::PolicyJson(m.schedule ? *m.schedule : server)},
-          {"reminder_schedule_own", m.schedule.has_value()},
-          {"enabled", m.enabled},
-          {"confirmed", m.confirmed},
-          {"confirmed_by", m.confirmed ? json(m.confirmed_by) : json(nullptr)},
-          {"confirmed_at_ms", OrNull(m.confirmed_at_ms)},
-          {"unsubscribed_at_ms", OrNull(m.unsubscribed_at_ms)},
-          {"failing", m.failing.empty() ? json(nullptr) : json(m.failing)},
-          {"failing_since_ms", OrNull(m.failing_since_ms)},
-          {"last_digest_at_ms", OrNull(m.last_digest_at_ms)},
-          {"sends", m.Sends()},
-          {"created_at_ms", m.created_at_ms},
-          {"created_by", m.created_by},
-          {"updated_at_ms", m.updated_at_ms},
-          {"version", m.version},
-          {"links", {{"deliveries", "/v1/email-subscriptions/" + m.id + "/deliveries"}}}};
+  json j = ChannelView(m, "/v1/email-subscriptions");
+  j.update({{"address", m.address},
+            {"language", m.language},
+            {"reminders", m.reminders},
+            {"changes", m.changes},
+            {"digest", webhooks::ToString(m.digest)},
+            {"reminder_schedule", webhooks::PolicyJson(m.schedule ? *m.schedule : server)},
+            {"reminder_schedule_own", m.schedule.has_value()},
+            {"confirmed", m.confirmed},
+            {"confirmed_by", m.confirmed ? json(m.confirmed_by) : json(nullptr)},
+            {"confirmed_at_ms", OrNull(m.confirmed_at_ms)},
+            {"unsubscribed_at_ms", OrNull(m.unsubscribed_at_ms)},
+            {"failing", m.failing.empty() ? json(nullptr) : json(m.failing)},
+            {"failing_since_ms", OrNull(m.failing_since_ms)},
+            {"last_digest_at_ms", OrNull(m.last_digest_at_ms)},
+            {"sends", m.Sends()}});
+  return j;
 }
 
 std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
@@ -48,16 +43,12 @@ std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
                         "reminder_schedule", "enabled", "confirmed"});
   if (!j) return std::nullopt;
   MailboxSpec s;
-  if (!ReminderPolicyMember(c, *j, "reminder_schedule", s.schedule, s.server_schedule)) {
+  using S = MailboxSpec;
+  if (!ReminderPolicyMember(c, *j, "reminder_schedule", s.schedule, s.server_schedule) ||
+      !ReadMembers<S>(
+          c, *j, {{"agency", &S::agency}, {"address", &S::address}, {"language", &S::language}}, {},
+          s)) {
     return std::nullopt;
-  }
-  for (const char* key : {"agency", "address", "language"}) {
-    if (!j->contains(key)) continue;
-    auto v = Text(c, *j, key, true);
-    if (!v) return std::nullopt;
-    (key == std::string_view("agency")    ? s.agency
-     : key == std::string_view("address") ? s.address
-                                          : s.language) = *v;
   }
   if (j->contains("digest")) {
     auto v = Text(c, *j, "digest", true);
@@ -68,27 +59,25 @@ std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
       return std::nullopt;
     }
   }
-  for (const char* key : {"reminders", "changes", "enabled", "confirmed"}) {
-    if (!j->contains(key)) continue;
-    if (!(*j)[key].is_boolean()) {
-      c.Fail(BadRequest(std::string(key) + " must be true or false", key));
+  if (!ReadMembers<S>(
+          c, *j, {},
+          {{"reminders", &S::reminders}, {"changes", &S::changes}, {"enabled", &S::enabled}}, s)) {
+    return std::nullopt;
+  }
+  if (j->contains("confirmed")) {
+    if (!(*j)["confirmed"].is_boolean()) {
+      c.Fail(BadRequest("confirmed must be true or false", "confirmed"));
       return std::nullopt;
     }
-    const bool v = (*j)[key].get<bool>();
-    if (key == std::string_view("confirmed")) {
-      s.confirmed = v;
-    } else {
-      (key == std::string_view("reminders") ? s.reminders
-       : key == std::string_view("changes") ? s.changes
-                                            : s.enabled) = v;
-    }
+    s.confirmed = (*j)["confirmed"].get<bool>();
   }
   return s;
 }
 
 // A small page for people who followed a link from a mail: no scripts, styled inline.
-void Page(Call& c, http::status status, const std::string& title, const std::string& body) {
-  Response res{status, c.req.version()};
+Response PageResponse(unsigned version, http::status status, const std::string& title,
+                      const std::string& body) {
+  Response res{status, version};
   res.set(http::field::content_type, "text/html; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
   res.set("Content-Security-Policy",
@@ -102,7 +91,11 @@ void Page(Call& c, http::status status, const std::string& title, const std::str
       "</title></head><body style=\"font-family:Arial,sans-serif;max-width:560px;"
       "margin:40px auto;padding:0 16px;color:#1a1a1a\"><h1 style=\"font-size:22px\">" +
       EscapeHtml(title) + "</h1>" + body + "</body></html>";
-  c.reply(std::move(res));
+  return res;
+}
+
+void Page(const Call& c, http::status status, const std::string& title, const std::string& body) {
+  c.reply(PageResponse(c.req.version(), status, title, body));
 }
 
 }  // namespace
@@ -113,34 +106,23 @@ void Api::AddEmailRoutes() {
     return app_.mail() ? app_.mail()->options().reminders : webhooks::ReminderPolicy{};
   };
   // The mailbox named by the path, if the caller may read (or manage) it.
-  const auto find = [this](const Call& c, bool manage) -> std::optional<Mailbox> {
-    return app_.ReadMail([&](const Ledger&,
-                             const webhooks::Mailboxes& r) -> std::optional<Mailbox> {
-      const Mailbox* m = r.Find(c.params[0]);
-      Status st = !m || m->deleted ? Status::NotFound("no email subscription '" + c.params[0] + "'")
-                  : manage         ? webhooks::CanManage(*m, c.actor)
-                                   : webhooks::CanRead(*m, c.actor);
-      if (!st.ok()) {
-        c.Fail(FromStatus(st));
-        return std::nullopt;
-      }
-      return *m;
-    });
+  const auto find = [this](const Call& c, bool manage) {
+    return app_.ReadMail(
+        [&](const Ledger&, const webhooks::Mailboxes& r) { return FindChannel(c, r, manage); });
   };
-  // Appends a decision (durable when it returns) and returns the mailbox as it then stands.
-  const auto record = [this](Call& c, Result<Decision> d) -> std::optional<Mailbox> {
-    if (!d.ok()) {
-      c.Fail(FromStatus(d.status()));
-      return std::nullopt;
-    }
-    const std::string id = d->stream.substr(std::string_view("email-").size());
-    if (Status s = app_.AppendAndFold(d->stream, d->expected, std::move(d->events)); !s.ok()) {
-      c.Fail(FromStatus(s));
-      return std::nullopt;
-    }
-    return app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
-      const Mailbox* m = r.Find(id);
-      return m ? std::optional<Mailbox>(*m) : std::nullopt;
+  // Appends a decision without holding this thread; once it is durable and folded, `answer`
+  // gets the mailbox as it then stands (on an I/O thread).
+  const auto record = [this](const Call& c, Result<Decision> d,
+                             std::function<void(const Later&, const Mailbox&)> answer) {
+    const std::string id =
+        d.ok() ? d->stream.substr(std::string_view("email-").size()) : std::string();
+    SubmitChange(app_, post_, c, std::move(d), [this, id, answer](const Later& later) {
+      auto m = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+        const Mailbox* m = r.Find(id);
+        return m ? std::optional<Mailbox>(*m) : std::nullopt;
+      });
+      if (!m) return later.Fail(FromStatus(Status::NotFound("no email subscription '" + id + "'")));
+      answer(later, *m);
     });
   };
   // Mails the confirmation when the address waits for one; says what became of it.
@@ -163,18 +145,13 @@ void Api::AddEmailRoutes() {
     if (!spec) return;
     const std::string id = "em_" + webhooks::NewEndpointId().substr(3);
     auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
-      return webhooks::DecideSubscribe(r, l, id, *spec, c.actor);
+      return webhooks::DecideCreate(r, l, id, *spec, c.actor);
     });
-    auto m = record(c, std::move(d));
-    if (!m) return;
-    json body = MailboxView(*m, schedule());
-    confirm_by_mail(*m, body);
-    Response res{http::status::created, c.req.version()};
-    res.set(http::field::location, "/v1/email-subscriptions/" + id);
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set(http::field::cache_control, "no-store");
-    res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    c.reply(std::move(res));
+    record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
+      json body = MailboxView(m, schedule());
+      confirm_by_mail(m, body);
+      later.Json(http::status::created, body, "/v1/email-subscriptions/" + id);
+    });
   });
 
   Add(http::verb::get, "/v1/email-subscriptions",
@@ -203,19 +180,21 @@ void Api::AddEmailRoutes() {
     auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
       return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
     });
-    auto m = record(c, std::move(d));
-    if (!m) return;
-    json body = MailboxView(*m, schedule());
-    if (spec->address || spec->enabled) confirm_by_mail(*m, body);  // a new address, or on again
-    c.Json(http::status::ok, body);
+    const bool reconfirm = spec->address || spec->enabled;  // a new address, or on again
+    record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
+      json body = MailboxView(m, schedule());
+      if (reconfirm) confirm_by_mail(m, body);
+      later.Json(http::status::ok, body);
+    });
   });
 
   Add(http::verb::delete_, "/v1/email-subscriptions/{}", [=, this](Call& c) {
     auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
       return webhooks::DecideDelete(r, c.params[0], c.actor);
     });
-    if (!record(c, std::move(d))) return;
-    c.reply(Response{http::status::no_content, c.req.version()});
+    record(c, std::move(d), [](const Later& later, const Mailbox&) {
+      later.Send(Response{http::status::no_content, later.version});
+    });
   });
 
   // A coordinator vouching for an official address: confirmed, with the coordinator's name.
@@ -226,7 +205,9 @@ void Api::AddEmailRoutes() {
     auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
       return webhooks::DecideConfirm(r, c.params[0], current->address, "coordinator", c.actor);
     });
-    if (auto m = record(c, std::move(d))) c.Json(http::status::ok, MailboxView(*m, schedule()));
+    record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
+      later.Json(http::status::ok, MailboxView(m, schedule()));
+    });
   });
 
   Add(http::verb::post, "/v1/email-subscriptions/{}/resend-confirmation", [=, this](Call& c) {
@@ -350,16 +331,23 @@ void Api::AddEmailRoutes() {
       return Page(c, http::status::conflict, "Không thực hiện được",
                   "<p>" + EscapeHtml(d.status().message()) + "</p>");
     }
-    if (Status s = app_.AppendAndFold(d->stream, d->expected, std::move(d->events)); !s.ok()) {
-      return Page(c, http::status::service_unavailable, "Chưa thực hiện được",
-                  "<p>Xin thử lại sau ít phút. / Please try again in a few minutes.</p>");
-    }
-    Page(c, http::status::ok, confirm ? "Đã xác nhận địa chỉ thư" : "Đã ngừng nhận thư",
-         "<p>" + EscapeHtml(address) +
-             (confirm ? " sẽ nhận thư của TaskLedger. / will receive TaskLedger mail."
-                      : " sẽ không nhận thư của TaskLedger nữa; đơn vị có thể bật lại trên trang "
-                        "Thông báo. / will receive no more TaskLedger mail.") +
-             "</p>");
+    const std::string done_title = confirm ? "Đã xác nhận địa chỉ thư" : "Đã ngừng nhận thư";
+    const std::string done_text =
+        EscapeHtml(address) +
+        (confirm ? " sẽ nhận thư của TaskLedger. / will receive TaskLedger mail."
+                 : " sẽ không nhận thư của TaskLedger nữa; đơn vị có thể bật lại trên trang "
+                   "Thông báo. / will receive no more TaskLedger mail.");
+    SubmitChange(
+        app_, post_, c, std::move(d),
+        [done_title, done_text](const Later& later) {
+          later.Send(PageResponse(later.version, http::status::ok, done_title,
+                                  "<p>" + done_text + "</p>"));
+        },
+        [](const Later& later, const Status&) {
+          later.Send(
+              PageResponse(later.version, http::status::service_unavailable, "Chưa thực hiện được",
+                           "<p>Xin thử lại sau ít phút. / Please try again in a few minutes.</p>"));
+        });
   };
   Add(
       http::verb::get, "/v1/email/confirm",

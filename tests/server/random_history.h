@@ -325,7 +325,7 @@ class History {
         spec.address = "vanthu" + std::to_string(Pick(9)) + "@so.gov.vn";
         spec.confirmed = Pick(2) == 0;
         spec.digest = static_cast<webhooks::Digest>(Pick(3));
-        return webhooks::DecideSubscribe(r, l, id, spec, kHistoryCoordinator);
+        return webhooks::DecideCreate(r, l, id, spec, kHistoryCoordinator);
       }
       switch (Pick(7)) {
         case 0:

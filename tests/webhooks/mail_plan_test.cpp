@@ -22,7 +22,7 @@ void Subscribe(Mailboxes& boxes, const domain::Ledger& ledger, uint64_t& positio
   spec.address = id + "@" + agency + ".gov.vn";
   spec.confirmed = true;
   spec.changes = false;
-  auto d = DecideSubscribe(boxes, ledger, id, spec, kCoordinator);
+  auto d = DecideCreate(boxes, ledger, id, spec, kCoordinator);
   REQUIRE(d.ok());
   Fold(boxes, *d, position);
 }

@@ -56,17 +56,17 @@ TEST_CASE("addresses are checked, and only a coordinator vouches for one", "[web
   MailboxSpec spec;
   spec.address = "vanthu@sogddt.gov.vn";
   spec.agency = "ubnd-q1";
-  CHECK(DecideSubscribe(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
         Status::Code::kPermissionDenied);
   spec.agency = "so-gddt-hp";
   spec.confirmed = true;
-  CHECK(DecideSubscribe(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
         Status::Code::kPermissionDenied);
   spec.agency = "nobody";
-  CHECK(DecideSubscribe(boxes, ledger, "em_1", spec, Coordinator()).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_1", spec, Coordinator()).status().code() ==
         Status::Code::kInvalidArgument);
   spec.agency = "so-gddt-hp";
-  auto vouched = DecideSubscribe(boxes, ledger, "em_1", spec, Coordinator());
+  auto vouched = DecideCreate(boxes, ledger, "em_1", spec, Coordinator());
   REQUIRE(vouched.ok());
   REQUIRE(vouched->events.size() == 2);  // subscribed, confirmed by the coordinator
   uint64_t position = 0;
@@ -78,7 +78,7 @@ TEST_CASE("addresses are checked, and only a coordinator vouches for one", "[web
   // The same address again (any case) is refused.
   spec.address = "VanThu@SoGDDT.gov.vn";
   spec.confirmed = false;
-  CHECK(DecideSubscribe(boxes, ledger, "em_2", spec, Coordinator()).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_2", spec, Coordinator()).status().code() ==
         Status::Code::kAlreadyExists);
 }
 
@@ -91,7 +91,7 @@ TEST_CASE("an address sends only once confirmed; unsubscribing and a new address
   MailboxSpec spec;
   spec.address = "vanthu@sogddt.gov.vn";
   spec.digest = Digest::kDaily;
-  auto created = DecideSubscribe(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp"));
+  auto created = DecideCreate(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp"));
   REQUIRE(created.ok());
   Fold(boxes, *created, position);
   const Mailbox* m = boxes.Find("em_1");
