@@ -14,7 +14,7 @@
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "server/api/messages.h"
-#include "webhooks/channels.h"
+#include "webhooks/notifications.h"
 
 namespace taskledger::server {
 

@@ -12,8 +12,8 @@ namespace taskledger::server {
 
 using nlohmann::json;
 using namespace domain;
-using webhooks::Mailbox;
-using webhooks::MailboxSpec;
+using webhooks::mail::Mailbox;
+using webhooks::mail::MailboxSpec;
 
 namespace {
 
@@ -24,7 +24,7 @@ json MailboxView(const Mailbox& m, const webhooks::ReminderPolicy& server) {
             {"language", m.language},
             {"reminders", m.reminders},
             {"changes", m.changes},
-            {"digest", webhooks::ToString(m.digest)},
+            {"digest", webhooks::mail::ToString(m.digest)},
             {"reminder_schedule", webhooks::PolicyJson(m.schedule ? *m.schedule : server)},
             {"reminder_schedule_own", m.schedule.has_value()},
             {"confirmed", m.confirmed},
@@ -53,7 +53,7 @@ std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
   if (j->contains("digest")) {
     auto v = Text(c, *j, "digest", true);
     if (!v) return std::nullopt;
-    s.digest = webhooks::DigestFrom(*v);
+    s.digest = webhooks::mail::DigestFrom(*v);
     if (!s.digest) {
       c.Fail(BadRequest("digest is daily, weekly or none", "digest"));
       return std::nullopt;
@@ -107,8 +107,9 @@ void Api::AddEmailRoutes() {
   };
   // The mailbox named by the path, if the caller may read (or manage) it.
   const auto find = [this](const Call& c, bool manage) {
-    return app_.ReadMail(
-        [&](const Ledger&, const webhooks::Mailboxes& r) { return FindChannel(c, r, manage); });
+    return app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+      return FindChannel(c, r, manage);
+    });
   };
   // Appends a decision without holding this thread; once it is durable and folded, `answer`
   // gets the mailbox as it then stands (on an I/O thread).
@@ -117,7 +118,7 @@ void Api::AddEmailRoutes() {
     const std::string id =
         d.ok() ? d->stream.substr(std::string_view("email-").size()) : std::string();
     SubmitChange(app_, post_, c, std::move(d), [this, id, answer](const Later& later) {
-      auto m = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+      auto m = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
         const Mailbox* m = r.Find(id);
         return m ? std::optional<Mailbox>(*m) : std::nullopt;
       });
@@ -128,7 +129,7 @@ void Api::AddEmailRoutes() {
   // Mails the confirmation when the address waits for one; says what became of it.
   const auto confirm_by_mail = [this](const Mailbox& m, json& body) {
     if (m.confirmed || !m.enabled) return;
-    webhooks::MailService* mail = app_.mail();
+    webhooks::mail::MailService* mail = app_.mail();
     if (!mail) {
       body["confirmation"] = {{"sent", false},
                               {"why", "this server sends no mail (no --smtp-url)"}};
@@ -144,7 +145,7 @@ void Api::AddEmailRoutes() {
     auto spec = MailSpecFrom(c);
     if (!spec) return;
     const std::string id = "em_" + webhooks::NewEndpointId().substr(3);
-    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
+    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
       return webhooks::DecideCreate(r, l, id, *spec, c.actor);
     });
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
@@ -157,7 +158,7 @@ void Api::AddEmailRoutes() {
   Add(http::verb::get, "/v1/email-subscriptions",
       [=, this](Call& c) {
         const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
-        json items = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+        json items = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
           json out = json::array();
           for (const Mailbox* m : r.All()) {
             if (!webhooks::CanRead(*m, c.actor).ok()) continue;
@@ -177,7 +178,7 @@ void Api::AddEmailRoutes() {
   Add(http::verb::patch, "/v1/email-subscriptions/{}", [=, this](Call& c) {
     auto spec = MailSpecFrom(c);
     if (!spec) return;
-    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
+    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
       return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
     });
     const bool reconfirm = spec->address || spec->enabled;  // a new address, or on again
@@ -189,7 +190,7 @@ void Api::AddEmailRoutes() {
   });
 
   Add(http::verb::delete_, "/v1/email-subscriptions/{}", [=, this](Call& c) {
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
       return webhooks::DecideDelete(r, c.params[0], c.actor);
     });
     record(c, std::move(d), [](const Later& later, const Mailbox&) {
@@ -202,8 +203,9 @@ void Api::AddEmailRoutes() {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
     auto current = find(c, true);
     if (!current) return;
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
-      return webhooks::DecideConfirm(r, c.params[0], current->address, "coordinator", c.actor);
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+      return webhooks::mail::DecideConfirm(r, c.params[0], current->address, "coordinator",
+                                           c.actor);
     });
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
       later.Json(http::status::ok, MailboxView(m, schedule()));
@@ -231,7 +233,7 @@ void Api::AddEmailRoutes() {
   Add(http::verb::post, "/v1/email-subscriptions/{}/test", [=, this](Call& c) {
     auto m = find(c, true);
     if (!m) return;
-    webhooks::MailService* mail = app_.mail();
+    webhooks::mail::MailService* mail = app_.mail();
     if (!mail)
       return c.Fail(Unavailable("Mail is off", "this server sends no mail (no --smtp-url)"));
     auto sent = mail->SendTest(m->id);
@@ -242,7 +244,7 @@ void Api::AddEmailRoutes() {
   Add(http::verb::get, "/v1/email-subscriptions/{}/deliveries", [=, this](Call& c) {
     auto m = find(c, false);
     if (!m) return;
-    webhooks::MailService* mail = app_.mail();
+    webhooks::mail::MailService* mail = app_.mail();
     json items = json::array();
     if (mail) {
       auto list = mail->outbox().List(m->id, 100);
@@ -266,12 +268,12 @@ void Api::AddEmailRoutes() {
   // The links in mails. GET shows a page with a button (mail scanners follow links; only a
   // person presses the button); POST does it. One-click unsubscribe POSTs without a page.
   // The signed link of ?t=, for `purpose`; otherwise a page saying why not, and none.
-  const auto read_link = [this](Call& c, webhooks::LinkPurpose purpose,
-                                std::string* token) -> std::optional<webhooks::Link> {
-    webhooks::MailService* mail = app_.mail();
+  const auto read_link = [this](Call& c, webhooks::mail::LinkPurpose purpose,
+                                std::string* token) -> std::optional<webhooks::mail::Link> {
+    webhooks::mail::MailService* mail = app_.mail();
     *token = c.query.count("t") ? c.query.at("t") : "";
     auto link = mail ? mail->ReadLink(*token)
-                     : Result<webhooks::Link>(Status::FailedPrecondition(
+                     : Result<webhooks::mail::Link>(Status::FailedPrecondition(
                            "this server sends no mail, so its links do nothing"));
     if (!link.ok() || link->purpose != purpose) {
       Page(c, http::status::bad_request, "Liên kết không dùng được",
@@ -283,11 +285,11 @@ void Api::AddEmailRoutes() {
     }
     return *link;
   };
-  const auto link_page = [=](Call& c, webhooks::LinkPurpose purpose) {
+  const auto link_page = [=](Call& c, webhooks::mail::LinkPurpose purpose) {
     std::string token;
-    const std::optional<webhooks::Link> link = read_link(c, purpose, &token);
+    const std::optional<webhooks::mail::Link> link = read_link(c, purpose, &token);
     if (!link) return;
-    const bool confirm = purpose == webhooks::LinkPurpose::kConfirm;
+    const bool confirm = purpose == webhooks::mail::LinkPurpose::kConfirm;
     const std::string action =
         std::string(confirm ? "/v1/email/confirm" : "/v1/email/unsubscribe") + "?t=" + token;
     Page(c, http::status::ok, confirm ? "Xác nhận địa chỉ thư" : "Ngừng nhận thư",
@@ -300,11 +302,11 @@ void Api::AddEmailRoutes() {
              "\"><button type=\"submit\" style=\"padding:10px 18px;font-size:16px\">" +
              (confirm ? "Xác nhận / Confirm" : "Ngừng nhận / Unsubscribe") + "</button></form>");
   };
-  const auto link_act = [=, this](Call& c, webhooks::LinkPurpose purpose) {
+  const auto link_act = [=, this](Call& c, webhooks::mail::LinkPurpose purpose) {
     std::string token;
-    const std::optional<webhooks::Link> link = read_link(c, purpose, &token);
+    const std::optional<webhooks::mail::Link> link = read_link(c, purpose, &token);
     if (!link) return;
-    const bool confirm = purpose == webhooks::LinkPurpose::kConfirm;
+    const bool confirm = purpose == webhooks::mail::LinkPurpose::kConfirm;
     const Actor system{ActorRole::kSystem, "", confirm ? "email-link" : "email-unsubscribe"};
     // One-click (RFC 8058) posts List-Unsubscribe=One-Click from the mail client.
     const std::string how = confirm ? "link"
@@ -312,17 +314,18 @@ void Api::AddEmailRoutes() {
                                 ? "one-click"
                                 : "link";
     std::string address;
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) -> Result<Decision> {
-      const Mailbox* m = r.Find(link->mailbox);
-      if (!m || m->deleted) return Status::NotFound("this address is no longer subscribed");
-      if (!webhooks::LinkIsFor(*link, m->address)) {
-        return Status::FailedPrecondition(
-            "this link was for an earlier address of the subscription");
-      }
-      address = m->address;
-      return confirm ? webhooks::DecideConfirm(r, m->id, m->address, how, system)
-                     : webhooks::DecideUnsubscribe(r, m->id, m->address, how, system);
-    });
+    auto d =
+        app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) -> Result<Decision> {
+          const Mailbox* m = r.Find(link->mailbox);
+          if (!m || m->deleted) return Status::NotFound("this address is no longer subscribed");
+          if (!webhooks::mail::LinkIsFor(*link, m->address)) {
+            return Status::FailedPrecondition(
+                "this link was for an earlier address of the subscription");
+          }
+          address = m->address;
+          return confirm ? webhooks::mail::DecideConfirm(r, m->id, m->address, how, system)
+                         : webhooks::mail::DecideUnsubscribe(r, m->id, m->address, how, system);
+        });
     if (!d.ok() && d.status().code() == Status::Code::kAlreadyExists) {
       return Page(c, http::status::ok, confirm ? "Đã xác nhận" : "Đã ngừng nhận thư",
                   "<p>" + EscapeHtml(d.status().message()) + "</p>");
@@ -351,19 +354,22 @@ void Api::AddEmailRoutes() {
   };
   Add(
       http::verb::get, "/v1/email/confirm",
-      [=](Call& c) { link_page(c, webhooks::LinkPurpose::kConfirm); }, {{"t", ParamKind::kText}},
+      [=](Call& c) { link_page(c, webhooks::mail::LinkPurpose::kConfirm); },
+      {{"t", ParamKind::kText}},
       /*public_route=*/true);
   Add(
       http::verb::post, "/v1/email/confirm",
-      [=](Call& c) { link_act(c, webhooks::LinkPurpose::kConfirm); }, {{"t", ParamKind::kText}},
+      [=](Call& c) { link_act(c, webhooks::mail::LinkPurpose::kConfirm); },
+      {{"t", ParamKind::kText}},
       /*public_route=*/true);
   Add(
       http::verb::get, "/v1/email/unsubscribe",
-      [=](Call& c) { link_page(c, webhooks::LinkPurpose::kUnsubscribe); },
+      [=](Call& c) { link_page(c, webhooks::mail::LinkPurpose::kUnsubscribe); },
       {{"t", ParamKind::kText}}, /*public_route=*/true);
   Add(
       http::verb::post, "/v1/email/unsubscribe",
-      [=](Call& c) { link_act(c, webhooks::LinkPurpose::kUnsubscribe); }, {{"t", ParamKind::kText}},
+      [=](Call& c) { link_act(c, webhooks::mail::LinkPurpose::kUnsubscribe); },
+      {{"t", ParamKind::kText}},
       /*public_route=*/true);
 }
 

@@ -1,10 +1,10 @@
-#include "webhooks/mail_text.h"
+#include "webhooks/mail/mail_text.h"
 
 #include "domain/date.h"
 #include "domain/text.h"
 #include "webhooks/notification_types.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 using domain::EscapeHtml;
 
@@ -174,4 +174,4 @@ MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::strin
   return TaskMail(box, subject, lead_in, task, public_url);
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

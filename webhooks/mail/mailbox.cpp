@@ -1,11 +1,11 @@
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "events/util/binary.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 using nlohmann::json;
 
@@ -137,4 +137,4 @@ bool MailKind::Decode(BinaryReader& r, Mailbox& m) {
   return r.ok();
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -1,13 +1,13 @@
-#include "webhooks/mail_plan.h"
+#include "webhooks/mail/mail_plan.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/date.h"
 #include "webhooks/audience.h"
-#include "webhooks/digest.h"
+#include "webhooks/mail/digest.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const EventStore& store,
                   const MailOptions& options, uint64_t log_cursor, int64_t clock_cursor,
@@ -96,4 +96,4 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
   return plan;
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -2,18 +2,19 @@
 // GMime and read back by Python's email package, sent over SMTP to aiosmtpd.
 #include <catch2/catch.hpp>
 
+#include "domain/date.h"
 #include "domain/ledger.h"
 #include "tests/support/smtp_sink.h"
-#include "tests/webhooks/mailbox_fold.h"
-#include "domain/date.h"
-#include "webhooks/digest.h"
-#include "webhooks/links.h"
-#include "webhooks/mailbox.h"
-#include "webhooks/mime.h"
-#include "webhooks/smtp.h"
+#include "tests/webhooks/mail/mailbox_fold.h"
+#include "webhooks/mail/digest.h"
+#include "webhooks/mail/links.h"
+#include "webhooks/mail/mailbox.h"
+#include "webhooks/mail/mime.h"
+#include "webhooks/mail/smtp.h"
 
 using namespace taskledger;
 using namespace taskledger::webhooks;
+using namespace taskledger::webhooks::mail;
 using nlohmann::json;
 using taskledger::testing::Fold;
 using taskledger::testing::SmtpSink;

@@ -1,17 +1,18 @@
 // What the mail service plans from the ledger and the clock, on its own: the reminders under
 // the server's days or an address's own, the latest digest each address chose (daily, or the
 // Monday's), what it says and which tasks it lists, and nothing twice for the same window.
-#include "webhooks/mail_plan.h"
+#include "webhooks/mail/mail_plan.h"
 
 #include <catch2/catch.hpp>
 
 #include "tests/domain/domain_fixture.h"
 #include "tests/support/temp_dir.h"
-#include "tests/webhooks/mailbox_fold.h"
+#include "tests/webhooks/mail/mailbox_fold.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;
 using namespace taskledger::webhooks;
+using namespace taskledger::webhooks::mail;
 
 namespace {
 

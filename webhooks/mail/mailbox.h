@@ -26,7 +26,7 @@
 #include "webhooks/channels.h"
 #include "webhooks/reminders.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 namespace mev {
 inline constexpr std::string_view kSubscribed = "email.subscribed";
@@ -161,4 +161,4 @@ Result<domain::Decision> DecideDigestSent(const Mailboxes& r, std::string_view i
 Result<domain::Decision> DecideFailing(const Mailboxes& r, std::string_view id,
                                        std::string_view why, const domain::Actor& actor);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -4,15 +4,15 @@
 #include <cstdint>
 
 #include "domain/commands.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 
 namespace taskledger::testing {
 
 // Folds a decision's events into `boxes` at log positions from `position`, recorded at `at_ms`.
-inline void Fold(webhooks::Mailboxes& boxes, const domain::Decision& d, uint64_t& position,
+inline void Fold(webhooks::mail::Mailboxes& boxes, const domain::Decision& d, uint64_t& position,
                  int64_t at_ms = 1000) {
   uint64_t version = 0;
-  if (const webhooks::Mailbox* m = boxes.Find(d.stream.substr(6))) version = m->version + 1;
+  if (const webhooks::mail::Mailbox* m = boxes.Find(d.stream.substr(6))) version = m->version + 1;
   for (const NewEvent& e : d.events) {
     EventView v;
     v.position = ++position;

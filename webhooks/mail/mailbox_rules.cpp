@@ -4,9 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "webhooks/channel_rules.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 using domain::Actor;
 using domain::ActorRole;
@@ -127,12 +127,6 @@ json MailKind::Changes(const Mailbox& m, const MailboxSpec& s) {
   return j;
 }
 
-template Result<Decision> DecideCreate(const Mailboxes&, const domain::Ledger&, const std::string&,
-                                       const MailboxSpec&, const Actor&);
-template Result<Decision> DecideUpdate(const Mailboxes&, const domain::Ledger&, std::string_view,
-                                       const MailboxSpec&, const Actor&);
-template Result<Decision> DecideDelete(const Mailboxes&, std::string_view, const Actor&);
-
 Result<Decision> DecideConfirm(const Mailboxes& r, std::string_view id, std::string_view address,
                                std::string_view how, const Actor& a) {
   auto found = Existing(r, id);
@@ -195,5 +189,21 @@ Result<Decision> DecideDigestSent(const Mailboxes& r, std::string_view id, const
   data["address"] = m->address;
   return OneEvent<MailKind>(id, m->version, mev::kDigestSent, data, a);
 }
+
+}  // namespace taskledger::webhooks::mail
+
+// The rules every channel shares (channel_rules.h), for addresses.
+namespace taskledger::webhooks {
+
+using domain::Actor;
+using domain::Decision;
+using mail::Mailboxes;
+using mail::MailboxSpec;
+
+template Result<Decision> DecideCreate(const Mailboxes&, const domain::Ledger&, const std::string&,
+                                       const MailboxSpec&, const Actor&);
+template Result<Decision> DecideUpdate(const Mailboxes&, const domain::Ledger&, std::string_view,
+                                       const MailboxSpec&, const Actor&);
+template Result<Decision> DecideDelete(const Mailboxes&, std::string_view, const Actor&);
 
 }  // namespace taskledger::webhooks
