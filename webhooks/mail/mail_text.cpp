@@ -87,24 +87,20 @@ MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
 }
 
 MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::string& public_url) {
+  const bool en = box.language == "en";
   const std::string agency = AgencyName(ledger, box);
   const std::string page = public_url + "/#/notifications";
+  const std::string reaches =
+      std::string(en ? "Mail from TaskLedger reaches this address. It receives: "
+                     : "Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: ") +
+      Wants(box) + ".";
   MailText t;
-  if (box.language == "en") {
-    t.subject = "[TaskLedger] Test mail for " + agency;
-    t.text = "Mail from TaskLedger reaches this address. It receives: " + Wants(box) +
-             ".\r\nChange what it receives: " + page + "\r\n";
-    t.html = Page(box, t.subject,
-                  "<p>Mail from TaskLedger reaches this address. It receives: " +
-                      EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Notification settings"));
-    return t;
-  }
-  t.subject = "[TaskLedger] Thư thử của " + agency;
-  t.text = "Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " + Wants(box) +
-           ".\r\nĐổi những gì địa chỉ nhận: " + page + "\r\n";
+  t.subject = (en ? "[TaskLedger] Test mail for " : "[TaskLedger] Thư thử của ") + agency;
+  t.text = reaches + "\r\n" + (en ? "Change what it receives: " : "Đổi những gì địa chỉ nhận: ") +
+           page + "\r\n";
   t.html = Page(box, t.subject,
-                "<p>Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " +
-                    EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Cài đặt thông báo"));
+                "<p>" + EscapeHtml(reaches) + "</p>" +
+                    Button(page, en ? "Notification settings" : "Cài đặt thông báo"));
   return t;
 }
 

@@ -7,7 +7,7 @@
 
 #include "tests/domain/domain_fixture.h"
 #include "tests/support/temp_dir.h"
-#include "tests/webhooks/mail/mailbox_fold.h"
+#include "tests/webhooks/channel_fold.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;

@@ -5,7 +5,7 @@
 #include "domain/date.h"
 #include "domain/ledger.h"
 #include "tests/support/smtp_sink.h"
-#include "tests/webhooks/mail/mailbox_fold.h"
+#include "tests/webhooks/channel_fold.h"
 #include "webhooks/mail/digest.h"
 #include "webhooks/mail/links.h"
 #include "webhooks/mail/mailbox.h"
