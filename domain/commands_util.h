@@ -8,6 +8,7 @@
 
 #include "domain/commands.h"
 #include "domain/event_types.h"
+#include "domain/invalid.h"
 #include "domain/text.h"
 
 namespace taskledger::domain::detail {
@@ -63,10 +64,7 @@ inline Decision OnTask(const Task& t, std::string_view type, const nlohmann::jso
   return d;
 }
 
-inline Status Invalid(std::string_view field, std::string_view what) {
-  return Status::InvalidArgument(std::string(field) + ": " + std::string(what))
-      .With("invalid", {{"field", std::string(field)}, {"what", std::string(what)}});
-}
+using domain::Invalid;  // domain/invalid.h: shared with the notification channels
 
 // Text a person may leave empty: at most `max` bytes of UTF-8 without control characters
 // (line breaks and tabs are text).

@@ -4,19 +4,6 @@
 
 namespace taskledger::webhooks {
 
-// The notification a task event gives, or nothing.
-std::string_view ChangeType(std::string_view event_type) {
-  namespace ev = domain::ev;
-  if (event_type == ev::kTaskCreated) return "task.assigned";
-  if (event_type == ev::kTaskReassigned) return "task.reassigned";
-  if (event_type == ev::kTaskDeadlineChanged) return "task.deadline.changed";
-  if (event_type == ev::kTaskExtensionDecided) return "task.extension.decided";
-  if (event_type == ev::kTaskDeliverableReviewed) return "task.deliverable.reviewed";
-  if (event_type == ev::kTaskCommented) return "task.comment.added";
-  if (event_type == ev::kTaskPartsReminded) return "task.reminder";
-  return {};
-}
-
 // The agencies that hear about `t`: its lead and coordinating agencies, the members of any group
 // among them, and `extra` (the agencies a reassignment took it from).
 std::set<std::string> Involved(const domain::Ledger& ledger, const domain::Task& t,

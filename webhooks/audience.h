@@ -9,12 +9,10 @@
 #include <vector>
 
 #include "domain/ledger.h"
+#include "webhooks/notification_types.h"
 #include "webhooks/reminders.h"
 
 namespace taskledger::webhooks {
-
-// The notification a task event gives ("task.assigned", …), or empty: none.
-std::string_view ChangeType(std::string_view event_type);
 
 // The agencies that hear about `t`: its lead and coordinating agencies, the members of any group
 // among them, and `extra` (the agencies a reassignment took it from).

@@ -89,7 +89,8 @@ void AddReminders(const domain::Ledger& ledger, const Registry& registry,
       after_ms, batch.now,
       [&](const Reminder& r, const Subscription& s, const domain::Part* part) {
         if (!s.Wants(r.type())) return;
-        Message& m = batch.Make(s, r.type(), *r.task, r.occurrence->key, r.key(), r.at_ms);
+        Message& m =
+            batch.Make(s, std::string(r.type()), *r.task, r.occurrence->key, r.key(), r.at_ms);
         m.body = ReminderPayload(r, PayloadContext{m.id, r.at_ms, batch.base_url}, part);
       });
 }

@@ -75,6 +75,8 @@ Result<Message> Decode(std::string_view text);
 // The RocksDB instance and how it is written. Every write goes through Write(), one at a time:
 // after one fails no other may touch that instance (rocksdb_guard.h), and one thread checking
 // while another fails would not be enough.
+// Thread-safety: used from any thread. The const members are set at construction; `dbs` hands
+// out the instance under its own lock (Reopenable); the write state is guarded by `write_mu`.
 struct Outbox::Impl {
   Impl(std::string dir, OutboxOptions options);
 

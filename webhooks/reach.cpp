@@ -25,7 +25,7 @@ std::vector<std::string> AgencyReach::problems() const {
 }
 
 std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
-                                 const Mailboxes& mailboxes, const Registry& webhooks,
+                                 const mail::Mailboxes& mailboxes, const Registry& webhooks,
                                  const std::function<bool(const Subscription&)>& failing,
                                  domain::Date today) {
   std::map<std::string, AgencyReach> by_id;
@@ -54,7 +54,7 @@ std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Pla
   std::vector<AgencyReach> out;
   out.reserve(by_id.size());
   for (auto& [agency, r] : by_id) {
-    for (const Mailbox* m : mailboxes.Of(agency)) {
+    for (const mail::Mailbox* m : mailboxes.Of(agency)) {
       if (m->Sends()) {
         ++r.email_sending;
         if (!m->failing.empty()) ++r.email_failing;

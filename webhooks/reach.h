@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "domain/ledger.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 #include "webhooks/subscription.h"
 
 namespace taskledger::webhooks {
@@ -39,7 +39,7 @@ struct AgencyReach {
 // then those with a problem, then by next due date and id.
 // `today`: whose parts are still open and their own.
 std::vector<AgencyReach> ReachOf(const domain::Ledger& ledger, const domain::Plan& plan,
-                                 const Mailboxes& mailboxes, const Registry& webhooks,
+                                 const mail::Mailboxes& mailboxes, const Registry& webhooks,
                                  const std::function<bool(const Subscription&)>& failing,
                                  domain::Date today);
 

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "webhooks/notification_types.h"
+
 namespace taskledger::webhooks {
 
 using namespace domain;
@@ -63,10 +65,10 @@ std::string PolicyKey(const ReminderPolicy& p) {
   return k + "/" + std::to_string(p.overdue_every_days) + "/" + std::to_string(p.hour);
 }
 
-const char* Reminder::type() const {
-  if (offset_days > 0) return "task.deadline.approaching";
-  if (offset_days == 0) return "task.deadline.today";
-  return "task.overdue";
+std::string_view Reminder::type() const {
+  if (offset_days > 0) return kDeadlineApproaching;
+  if (offset_days == 0) return kDeadlineToday;
+  return kOverdue;
 }
 
 std::string Reminder::key() const {

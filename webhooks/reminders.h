@@ -58,8 +58,8 @@ struct Reminder {
   const domain::Part* part = nullptr;  // a part reminded of its own due date, for its member only
   std::string member;                  // that part's member
 
-  // "task.deadline.approaching", "task.deadline.today" or "task.overdue".
-  const char* type() const;
+  // kDeadlineApproaching, kDeadlineToday or kOverdue (notification_types.h).
+  std::string_view type() const;
   // "<task>|<occurrence>|<due>|<offset>", then "|<member>" for a part's own: the same reminder
   // always has the same key.
   std::string key() const;

@@ -95,11 +95,6 @@ void Service::Stop(int64_t drain_ms) {
   s.io.poll();
 }
 
-void Service::Wake() {
-  if (!impl_->thread.joinable()) return;
-  asio::post(impl_->io, [self = impl_] { self->Tick(); });
-}
-
 void Service::Impl::Tick() {
   if (stopping) return;
   // A failed outbox (a full disk) cannot keep what is derived or attempted: everything waits,

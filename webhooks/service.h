@@ -95,8 +95,6 @@ class Service {
   // Stops dispatching, waits up to `drain_ms` for attempts in flight, then ends the thread.
   // What is still pending is sent after the next start.
   void Stop(int64_t drain_ms = 5000);
-  // Looks at the log and the clock now rather than at the next tick.
-  void Wake();
 
   // A new endpoint's first secret, stored (synced) before the subscription is recorded.
   Result<std::string> NewEndpointSecret(const std::string& endpoint);

@@ -3,20 +3,23 @@
 // an endpoint is in the audit trail. Signing secrets are NOT in the log: they live in the
 // outbox's store (outbox.h), so an audit export never carries them.
 //
-// Deciding is pure (registry, ledger, request, actor, now) -> events; Registry folds the events.
+// The life cycle webhooks share with the other channels (the table, who may read and manage,
+// create, update, delete, the checkpoint form) is channels.h's; WebhookKind says what is a
+// webhook's own. Deciding is pure (registry, ledger, request, actor) -> events.
 // Thread-safety: Registry none (the server folds it beside the Ledger, under the same lock).
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/commands.h"
 #include "events/event.h"
+#include "webhooks/channels.h"
+#include "webhooks/notification_types.h"
 #include "webhooks/reminders.h"
 
 namespace taskledger::webhooks {
@@ -30,10 +33,9 @@ inline constexpr std::string_view kDeleted = "webhook.deleted";
 inline std::string Stream(std::string_view id) { return "webhook-" + std::string(id); }
 }  // namespace wev
 
-// The notification types a subscription may ask for, reminders first.
-const std::vector<std::string>& NotificationTypes();
-
 struct Subscription {
+  static constexpr std::string_view kNoun = "webhook";  // "no webhook 'wh_…'"
+
   std::string id;  // "wh_" + 16 hex digits
   std::string url;
   std::string agency;  // whose tasks it hears about
@@ -53,26 +55,6 @@ struct Subscription {
   bool Wants(std::string_view type) const;
 };
 
-class Registry {
- public:
-  // Folds webhook.* events; others are ignored.
-  void Apply(const EventView& e);
-  const Subscription* Find(std::string_view id) const;  // deleted ones too
-  // Enabled, not deleted subscriptions of `agency`.
-  std::vector<const Subscription*> Live(std::string_view agency) const;
-  // Every subscription not deleted, by id.
-  std::vector<const Subscription*> All() const;
-  size_t live_count() const;
-  // For projection checkpoints (server/app/checkpoint.h): the folded table in binary, canonical;
-  // Decode() into an empty registry.
-  void Encode(std::string& out) const;
-  Status Decode(std::string_view in);
-
- private:
-  std::map<std::string, Subscription, std::less<>> subs_;
-  std::map<std::string, std::set<std::string>, std::less<>> by_agency_;
-};
-
 // A request to create or change a subscription; unset fields are left as they are.
 struct SubscriptionSpec {
   std::optional<std::string> url, agency, description;
@@ -85,18 +67,47 @@ struct SubscriptionSpec {
 // Limits: an agency has at most this many subscriptions. Default: 20.
 inline constexpr size_t kMaxSubscriptionsPerAgency = 20;
 
-// Whether `actor` may see and manage `s`: coordinators all, an agency its own, auditors see.
-Status CanManage(const Subscription& s, const domain::Actor& actor);
-Status CanRead(const Subscription& s, const domain::Actor& actor);
+// What a webhook subscription adds to the channels' life cycle (channels.h, channel_rules.h).
+struct WebhookKind {
+  using Item = Subscription;
+  using Spec = SubscriptionSpec;
+  static constexpr std::string_view kEvents = "webhook.";
+  static constexpr std::string_view kStreamPrefix = "webhook-";
+  static constexpr std::string_view kCreated = wev::kCreated;
+  static constexpr std::string_view kUpdated = wev::kUpdated;
+  static constexpr std::string_view kDeleted = wev::kDeleted;
+  static constexpr std::string_view kNotAChange = {};
+  static constexpr std::string_view kCheckpoint = "webhooks";
+  static constexpr auto kTarget = &Spec::url;
+  static constexpr std::string_view kTargetField = "url";
+  static constexpr std::string_view kCreateRefused =
+      "only coordinators and agencies subscribe to webhooks";
+  static constexpr std::string_view kOthersRefused = "an agency subscribes for itself only";
+  static constexpr std::string_view kAgencyFixed =
+      "cannot change; create a webhook for the other agency";
+  static constexpr std::string_view kCounted = "webhooks";
+  static constexpr size_t kMaxPerAgency = kMaxSubscriptionsPerAgency;
 
-Result<domain::Decision> DecideCreate(const Registry& r, const domain::Ledger& ledger,
-                                      const std::string& id, const SubscriptionSpec& spec,
-                                      const domain::Actor& actor);
-Result<domain::Decision> DecideUpdate(const Registry& r, const domain::Ledger& ledger,
-                                      std::string_view id, const SubscriptionSpec& spec,
-                                      const domain::Actor& actor);
-Result<domain::Decision> DecideDelete(const Registry& r, std::string_view id,
-                                      const domain::Actor& actor);
+  static std::string Stream(std::string_view id) { return wev::Stream(id); }
+  static Subscription FromCreated(const nlohmann::json& j);
+  static void Fold(Subscription& s, std::string_view type, const nlohmann::json& j,
+                   const EventView& e);
+  static void Encode(BinaryWriter& w, const Subscription& s);
+  static bool Decode(BinaryReader& r, Subscription& s);
+  static Status Check(const domain::Ledger& ledger, SubscriptionSpec& spec,
+                      const domain::Actor& actor, const Subscription* existing);
+  static Status Unique(const std::vector<const Subscription*>&, const SubscriptionSpec&,
+                       const Subscription*) {
+    return Status::Ok();  // two webhooks of an agency may share a URL
+  }
+  static std::vector<NewEvent> Created(const std::string& id, const SubscriptionSpec& spec,
+                                       const domain::Actor& actor);
+  static nlohmann::json Changes(const Subscription& s, const SubscriptionSpec& spec);
+};
+
+// Folds webhook.* events; others are ignored.
+using Registry = Channels<WebhookKind>;
+
 // Recorded after the new secret is stored; `previous_valid_until_ms` is when the old one stops
 // signing.
 Result<domain::Decision> DecideRotate(const Registry& r, std::string_view id,

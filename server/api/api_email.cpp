@@ -5,42 +5,37 @@
 // proof. Addresses are never written to the request log (the log line names the route only).
 #include "domain/text.h"
 #include "server/api/api.h"
+#include "server/api/api_channels.h"
 #include "server/api/api_util.h"
 
 namespace taskledger::server {
 
 using nlohmann::json;
 using namespace domain;
-using webhooks::Mailbox;
-using webhooks::MailboxSpec;
+using webhooks::mail::Mailbox;
+using webhooks::mail::MailboxSpec;
 
 namespace {
 
 // `server`: the reminder days of addresses that have none of their own.
 json MailboxView(const Mailbox& m, const webhooks::ReminderPolicy& server) {
-  return {{"id", m.id},
-          {"agency", m.agency},
-          {"address", m.address},
-          {"language", m.language},
-          {"reminders", m.reminders},
-          {"changes", m.changes},
-          {"digest", webhooks::ToString(m.digest)},
-          {"reminder_schedule", webhooks::PolicyJson(m.schedule ? *m.schedule : server)},
-          {"reminder_schedule_own", m.schedule.has_value()},
-          {"enabled", m.enabled},
-          {"confirmed", m.confirmed},
-          {"confirmed_by", m.confirmed ? json(m.confirmed_by) : json(nullptr)},
-          {"confirmed_at_ms", OrNull(m.confirmed_at_ms)},
-          {"unsubscribed_at_ms", OrNull(m.unsubscribed_at_ms)},
-          {"failing", m.failing.empty() ? json(nullptr) : json(m.failing)},
-          {"failing_since_ms", OrNull(m.failing_since_ms)},
-          {"last_digest_at_ms", OrNull(m.last_digest_at_ms)},
-          {"sends", m.Sends()},
-          {"created_at_ms", m.created_at_ms},
-          {"created_by", m.created_by},
-          {"updated_at_ms", m.updated_at_ms},
-          {"version", m.version},
-          {"links", {{"deliveries", "/v1/email-subscriptions/" + m.id + "/deliveries"}}}};
+  json j = ChannelView(m, "/v1/email-subscriptions");
+  j.update({{"address", m.address},
+            {"language", m.language},
+            {"reminders", m.reminders},
+            {"changes", m.changes},
+            {"digest", webhooks::mail::ToString(m.digest)},
+            {"reminder_schedule", webhooks::PolicyJson(m.schedule ? *m.schedule : server)},
+            {"reminder_schedule_own", m.schedule.has_value()},
+            {"confirmed", m.confirmed},
+            {"confirmed_by", m.confirmed ? json(m.confirmed_by) : json(nullptr)},
+            {"confirmed_at_ms", OrNull(m.confirmed_at_ms)},
+            {"unsubscribed_at_ms", OrNull(m.unsubscribed_at_ms)},
+            {"failing", m.failing.empty() ? json(nullptr) : json(m.failing)},
+            {"failing_since_ms", OrNull(m.failing_since_ms)},
+            {"last_digest_at_ms", OrNull(m.last_digest_at_ms)},
+            {"sends", m.Sends()}});
+  return j;
 }
 
 std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
@@ -48,47 +43,41 @@ std::optional<MailboxSpec> MailSpecFrom(const Call& c) {
                         "reminder_schedule", "enabled", "confirmed"});
   if (!j) return std::nullopt;
   MailboxSpec s;
-  if (!ReminderPolicyMember(c, *j, "reminder_schedule", s.schedule, s.server_schedule)) {
+  using S = MailboxSpec;
+  if (!ReminderPolicyMember(c, *j, "reminder_schedule", s.schedule, s.server_schedule) ||
+      !ReadMembers<S>(
+          c, *j, {{"agency", &S::agency}, {"address", &S::address}, {"language", &S::language}}, {},
+          s)) {
     return std::nullopt;
-  }
-  for (const char* key : {"agency", "address", "language"}) {
-    if (!j->contains(key)) continue;
-    auto v = Text(c, *j, key, true);
-    if (!v) return std::nullopt;
-    (key == std::string_view("agency")    ? s.agency
-     : key == std::string_view("address") ? s.address
-                                          : s.language) = *v;
   }
   if (j->contains("digest")) {
     auto v = Text(c, *j, "digest", true);
     if (!v) return std::nullopt;
-    s.digest = webhooks::DigestFrom(*v);
+    s.digest = webhooks::mail::DigestFrom(*v);
     if (!s.digest) {
       c.Fail(BadRequest("digest is daily, weekly or none", "digest"));
       return std::nullopt;
     }
   }
-  for (const char* key : {"reminders", "changes", "enabled", "confirmed"}) {
-    if (!j->contains(key)) continue;
-    if (!(*j)[key].is_boolean()) {
-      c.Fail(BadRequest(std::string(key) + " must be true or false", key));
+  if (!ReadMembers<S>(
+          c, *j, {},
+          {{"reminders", &S::reminders}, {"changes", &S::changes}, {"enabled", &S::enabled}}, s)) {
+    return std::nullopt;
+  }
+  if (j->contains("confirmed")) {
+    if (!(*j)["confirmed"].is_boolean()) {
+      c.Fail(BadRequest("confirmed must be true or false", "confirmed"));
       return std::nullopt;
     }
-    const bool v = (*j)[key].get<bool>();
-    if (key == std::string_view("confirmed")) {
-      s.confirmed = v;
-    } else {
-      (key == std::string_view("reminders") ? s.reminders
-       : key == std::string_view("changes") ? s.changes
-                                            : s.enabled) = v;
-    }
+    s.confirmed = (*j)["confirmed"].get<bool>();
   }
   return s;
 }
 
 // A small page for people who followed a link from a mail: no scripts, styled inline.
-void Page(Call& c, http::status status, const std::string& title, const std::string& body) {
-  Response res{status, c.req.version()};
+Response PageResponse(unsigned version, http::status status, const std::string& title,
+                      const std::string& body) {
+  Response res{status, version};
   res.set(http::field::content_type, "text/html; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
   res.set("Content-Security-Policy",
@@ -102,7 +91,11 @@ void Page(Call& c, http::status status, const std::string& title, const std::str
       "</title></head><body style=\"font-family:Arial,sans-serif;max-width:560px;"
       "margin:40px auto;padding:0 16px;color:#1a1a1a\"><h1 style=\"font-size:22px\">" +
       EscapeHtml(title) + "</h1>" + body + "</body></html>";
-  c.reply(std::move(res));
+  return res;
+}
+
+void Page(const Call& c, http::status status, const std::string& title, const std::string& body) {
+  c.reply(PageResponse(c.req.version(), status, title, body));
 }
 
 }  // namespace
@@ -113,40 +106,30 @@ void Api::AddEmailRoutes() {
     return app_.mail() ? app_.mail()->options().reminders : webhooks::ReminderPolicy{};
   };
   // The mailbox named by the path, if the caller may read (or manage) it.
-  const auto find = [this](const Call& c, bool manage) -> std::optional<Mailbox> {
-    return app_.ReadMail([&](const Ledger&,
-                             const webhooks::Mailboxes& r) -> std::optional<Mailbox> {
-      const Mailbox* m = r.Find(c.params[0]);
-      Status st = !m || m->deleted ? Status::NotFound("no email subscription '" + c.params[0] + "'")
-                  : manage         ? webhooks::CanManage(*m, c.actor)
-                                   : webhooks::CanRead(*m, c.actor);
-      if (!st.ok()) {
-        c.Fail(FromStatus(st));
-        return std::nullopt;
-      }
-      return *m;
+  const auto find = [this](const Call& c, bool manage) {
+    return app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+      return FindChannel(c, r, manage);
     });
   };
-  // Appends a decision (durable when it returns) and returns the mailbox as it then stands.
-  const auto record = [this](Call& c, Result<Decision> d) -> std::optional<Mailbox> {
-    if (!d.ok()) {
-      c.Fail(FromStatus(d.status()));
-      return std::nullopt;
-    }
-    const std::string id = d->stream.substr(std::string_view("email-").size());
-    if (Status s = app_.AppendAndFold(d->stream, d->expected, std::move(d->events)); !s.ok()) {
-      c.Fail(FromStatus(s));
-      return std::nullopt;
-    }
-    return app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
-      const Mailbox* m = r.Find(id);
-      return m ? std::optional<Mailbox>(*m) : std::nullopt;
+  // Appends a decision without holding this thread; once it is durable and folded, `answer`
+  // gets the mailbox as it then stands (on an I/O thread).
+  const auto record = [this](const Call& c, Result<Decision> d,
+                             std::function<void(const Later&, const Mailbox&)> answer) {
+    const std::string id =
+        d.ok() ? d->stream.substr(std::string_view("email-").size()) : std::string();
+    SubmitChange(app_, post_, c, std::move(d), [this, id, answer](const Later& later) {
+      auto m = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+        const Mailbox* m = r.Find(id);
+        return m ? std::optional<Mailbox>(*m) : std::nullopt;
+      });
+      if (!m) return later.Fail(FromStatus(Status::NotFound("no email subscription '" + id + "'")));
+      answer(later, *m);
     });
   };
   // Mails the confirmation when the address waits for one; says what became of it.
   const auto confirm_by_mail = [this](const Mailbox& m, json& body) {
     if (m.confirmed || !m.enabled) return;
-    webhooks::MailService* mail = app_.mail();
+    webhooks::mail::MailService* mail = app_.mail();
     if (!mail) {
       body["confirmation"] = {{"sent", false},
                               {"why", "this server sends no mail (no --smtp-url)"}};
@@ -162,25 +145,20 @@ void Api::AddEmailRoutes() {
     auto spec = MailSpecFrom(c);
     if (!spec) return;
     const std::string id = "em_" + webhooks::NewEndpointId().substr(3);
-    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
-      return webhooks::DecideSubscribe(r, l, id, *spec, c.actor);
+    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
+      return webhooks::DecideCreate(r, l, id, *spec, c.actor);
     });
-    auto m = record(c, std::move(d));
-    if (!m) return;
-    json body = MailboxView(*m, schedule());
-    confirm_by_mail(*m, body);
-    Response res{http::status::created, c.req.version()};
-    res.set(http::field::location, "/v1/email-subscriptions/" + id);
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set(http::field::cache_control, "no-store");
-    res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    c.reply(std::move(res));
+    record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
+      json body = MailboxView(m, schedule());
+      confirm_by_mail(m, body);
+      later.Json(http::status::created, body, "/v1/email-subscriptions/" + id);
+    });
   });
 
   Add(http::verb::get, "/v1/email-subscriptions",
       [=, this](Call& c) {
         const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
-        json items = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+        json items = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
           json out = json::array();
           for (const Mailbox* m : r.All()) {
             if (!webhooks::CanRead(*m, c.actor).ok()) continue;
@@ -200,22 +178,24 @@ void Api::AddEmailRoutes() {
   Add(http::verb::patch, "/v1/email-subscriptions/{}", [=, this](Call& c) {
     auto spec = MailSpecFrom(c);
     if (!spec) return;
-    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
+    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
       return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
     });
-    auto m = record(c, std::move(d));
-    if (!m) return;
-    json body = MailboxView(*m, schedule());
-    if (spec->address || spec->enabled) confirm_by_mail(*m, body);  // a new address, or on again
-    c.Json(http::status::ok, body);
+    const bool reconfirm = spec->address || spec->enabled;  // a new address, or on again
+    record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
+      json body = MailboxView(m, schedule());
+      if (reconfirm) confirm_by_mail(m, body);
+      later.Json(http::status::ok, body);
+    });
   });
 
   Add(http::verb::delete_, "/v1/email-subscriptions/{}", [=, this](Call& c) {
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
       return webhooks::DecideDelete(r, c.params[0], c.actor);
     });
-    if (!record(c, std::move(d))) return;
-    c.reply(Response{http::status::no_content, c.req.version()});
+    record(c, std::move(d), [](const Later& later, const Mailbox&) {
+      later.Send(Response{http::status::no_content, later.version});
+    });
   });
 
   // A coordinator vouching for an official address: confirmed, with the coordinator's name.
@@ -223,10 +203,13 @@ void Api::AddEmailRoutes() {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
     auto current = find(c, true);
     if (!current) return;
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) {
-      return webhooks::DecideConfirm(r, c.params[0], current->address, "coordinator", c.actor);
+    auto d = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+      return webhooks::mail::DecideConfirm(r, c.params[0], current->address, "coordinator",
+                                           c.actor);
     });
-    if (auto m = record(c, std::move(d))) c.Json(http::status::ok, MailboxView(*m, schedule()));
+    record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
+      later.Json(http::status::ok, MailboxView(m, schedule()));
+    });
   });
 
   Add(http::verb::post, "/v1/email-subscriptions/{}/resend-confirmation", [=, this](Call& c) {
@@ -250,7 +233,7 @@ void Api::AddEmailRoutes() {
   Add(http::verb::post, "/v1/email-subscriptions/{}/test", [=, this](Call& c) {
     auto m = find(c, true);
     if (!m) return;
-    webhooks::MailService* mail = app_.mail();
+    webhooks::mail::MailService* mail = app_.mail();
     if (!mail)
       return c.Fail(Unavailable("Mail is off", "this server sends no mail (no --smtp-url)"));
     auto sent = mail->SendTest(m->id);
@@ -261,7 +244,7 @@ void Api::AddEmailRoutes() {
   Add(http::verb::get, "/v1/email-subscriptions/{}/deliveries", [=, this](Call& c) {
     auto m = find(c, false);
     if (!m) return;
-    webhooks::MailService* mail = app_.mail();
+    webhooks::mail::MailService* mail = app_.mail();
     json items = json::array();
     if (mail) {
       auto list = mail->outbox().List(m->id, 100);
@@ -285,12 +268,12 @@ void Api::AddEmailRoutes() {
   // The links in mails. GET shows a page with a button (mail scanners follow links; only a
   // person presses the button); POST does it. One-click unsubscribe POSTs without a page.
   // The signed link of ?t=, for `purpose`; otherwise a page saying why not, and none.
-  const auto read_link = [this](Call& c, webhooks::LinkPurpose purpose,
-                                std::string* token) -> std::optional<webhooks::Link> {
-    webhooks::MailService* mail = app_.mail();
+  const auto read_link = [this](Call& c, webhooks::mail::LinkPurpose purpose,
+                                std::string* token) -> std::optional<webhooks::mail::Link> {
+    webhooks::mail::MailService* mail = app_.mail();
     *token = c.query.count("t") ? c.query.at("t") : "";
     auto link = mail ? mail->ReadLink(*token)
-                     : Result<webhooks::Link>(Status::FailedPrecondition(
+                     : Result<webhooks::mail::Link>(Status::FailedPrecondition(
                            "this server sends no mail, so its links do nothing"));
     if (!link.ok() || link->purpose != purpose) {
       Page(c, http::status::bad_request, "Liên kết không dùng được",
@@ -302,11 +285,11 @@ void Api::AddEmailRoutes() {
     }
     return *link;
   };
-  const auto link_page = [=](Call& c, webhooks::LinkPurpose purpose) {
+  const auto link_page = [=](Call& c, webhooks::mail::LinkPurpose purpose) {
     std::string token;
-    const std::optional<webhooks::Link> link = read_link(c, purpose, &token);
+    const std::optional<webhooks::mail::Link> link = read_link(c, purpose, &token);
     if (!link) return;
-    const bool confirm = purpose == webhooks::LinkPurpose::kConfirm;
+    const bool confirm = purpose == webhooks::mail::LinkPurpose::kConfirm;
     const std::string action =
         std::string(confirm ? "/v1/email/confirm" : "/v1/email/unsubscribe") + "?t=" + token;
     Page(c, http::status::ok, confirm ? "Xác nhận địa chỉ thư" : "Ngừng nhận thư",
@@ -319,11 +302,11 @@ void Api::AddEmailRoutes() {
              "\"><button type=\"submit\" style=\"padding:10px 18px;font-size:16px\">" +
              (confirm ? "Xác nhận / Confirm" : "Ngừng nhận / Unsubscribe") + "</button></form>");
   };
-  const auto link_act = [=, this](Call& c, webhooks::LinkPurpose purpose) {
+  const auto link_act = [=, this](Call& c, webhooks::mail::LinkPurpose purpose) {
     std::string token;
-    const std::optional<webhooks::Link> link = read_link(c, purpose, &token);
+    const std::optional<webhooks::mail::Link> link = read_link(c, purpose, &token);
     if (!link) return;
-    const bool confirm = purpose == webhooks::LinkPurpose::kConfirm;
+    const bool confirm = purpose == webhooks::mail::LinkPurpose::kConfirm;
     const Actor system{ActorRole::kSystem, "", confirm ? "email-link" : "email-unsubscribe"};
     // One-click (RFC 8058) posts List-Unsubscribe=One-Click from the mail client.
     const std::string how = confirm ? "link"
@@ -331,17 +314,18 @@ void Api::AddEmailRoutes() {
                                 ? "one-click"
                                 : "link";
     std::string address;
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::Mailboxes& r) -> Result<Decision> {
-      const Mailbox* m = r.Find(link->mailbox);
-      if (!m || m->deleted) return Status::NotFound("this address is no longer subscribed");
-      if (!webhooks::LinkIsFor(*link, m->address)) {
-        return Status::FailedPrecondition(
-            "this link was for an earlier address of the subscription");
-      }
-      address = m->address;
-      return confirm ? webhooks::DecideConfirm(r, m->id, m->address, how, system)
-                     : webhooks::DecideUnsubscribe(r, m->id, m->address, how, system);
-    });
+    auto d =
+        app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) -> Result<Decision> {
+          const Mailbox* m = r.Find(link->mailbox);
+          if (!m || m->deleted) return Status::NotFound("this address is no longer subscribed");
+          if (!webhooks::mail::LinkIsFor(*link, m->address)) {
+            return Status::FailedPrecondition(
+                "this link was for an earlier address of the subscription");
+          }
+          address = m->address;
+          return confirm ? webhooks::mail::DecideConfirm(r, m->id, m->address, how, system)
+                         : webhooks::mail::DecideUnsubscribe(r, m->id, m->address, how, system);
+        });
     if (!d.ok() && d.status().code() == Status::Code::kAlreadyExists) {
       return Page(c, http::status::ok, confirm ? "Đã xác nhận" : "Đã ngừng nhận thư",
                   "<p>" + EscapeHtml(d.status().message()) + "</p>");
@@ -350,32 +334,42 @@ void Api::AddEmailRoutes() {
       return Page(c, http::status::conflict, "Không thực hiện được",
                   "<p>" + EscapeHtml(d.status().message()) + "</p>");
     }
-    if (Status s = app_.AppendAndFold(d->stream, d->expected, std::move(d->events)); !s.ok()) {
-      return Page(c, http::status::service_unavailable, "Chưa thực hiện được",
-                  "<p>Xin thử lại sau ít phút. / Please try again in a few minutes.</p>");
-    }
-    Page(c, http::status::ok, confirm ? "Đã xác nhận địa chỉ thư" : "Đã ngừng nhận thư",
-         "<p>" + EscapeHtml(address) +
-             (confirm ? " sẽ nhận thư của TaskLedger. / will receive TaskLedger mail."
-                      : " sẽ không nhận thư của TaskLedger nữa; đơn vị có thể bật lại trên trang "
-                        "Thông báo. / will receive no more TaskLedger mail.") +
-             "</p>");
+    const std::string done_title = confirm ? "Đã xác nhận địa chỉ thư" : "Đã ngừng nhận thư";
+    const std::string done_text =
+        EscapeHtml(address) +
+        (confirm ? " sẽ nhận thư của TaskLedger. / will receive TaskLedger mail."
+                 : " sẽ không nhận thư của TaskLedger nữa; đơn vị có thể bật lại trên trang "
+                   "Thông báo. / will receive no more TaskLedger mail.");
+    SubmitChange(
+        app_, post_, c, std::move(d),
+        [done_title, done_text](const Later& later) {
+          later.Send(PageResponse(later.version, http::status::ok, done_title,
+                                  "<p>" + done_text + "</p>"));
+        },
+        [](const Later& later, const Status&) {
+          later.Send(
+              PageResponse(later.version, http::status::service_unavailable, "Chưa thực hiện được",
+                           "<p>Xin thử lại sau ít phút. / Please try again in a few minutes.</p>"));
+        });
   };
   Add(
       http::verb::get, "/v1/email/confirm",
-      [=](Call& c) { link_page(c, webhooks::LinkPurpose::kConfirm); }, {{"t", ParamKind::kText}},
+      [=](Call& c) { link_page(c, webhooks::mail::LinkPurpose::kConfirm); },
+      {{"t", ParamKind::kText}},
       /*public_route=*/true);
   Add(
       http::verb::post, "/v1/email/confirm",
-      [=](Call& c) { link_act(c, webhooks::LinkPurpose::kConfirm); }, {{"t", ParamKind::kText}},
+      [=](Call& c) { link_act(c, webhooks::mail::LinkPurpose::kConfirm); },
+      {{"t", ParamKind::kText}},
       /*public_route=*/true);
   Add(
       http::verb::get, "/v1/email/unsubscribe",
-      [=](Call& c) { link_page(c, webhooks::LinkPurpose::kUnsubscribe); },
+      [=](Call& c) { link_page(c, webhooks::mail::LinkPurpose::kUnsubscribe); },
       {{"t", ParamKind::kText}}, /*public_route=*/true);
   Add(
       http::verb::post, "/v1/email/unsubscribe",
-      [=](Call& c) { link_act(c, webhooks::LinkPurpose::kUnsubscribe); }, {{"t", ParamKind::kText}},
+      [=](Call& c) { link_act(c, webhooks::mail::LinkPurpose::kUnsubscribe); },
+      {{"t", ParamKind::kText}},
       /*public_route=*/true);
 }
 

@@ -3,8 +3,8 @@
 // would hear of nothing first, for the coordinator to fix before a deadline.
 #include "server/api/api.h"
 #include "server/api/api_util.h"
-#include "webhooks/reach.h"
-#include "webhooks/service.h"
+#include "webhooks/notifications.h"
+#include "webhooks/webhooks.h"
 
 namespace taskledger::server {
 
@@ -20,7 +20,7 @@ void Api::AddReachRoutes() {
     };
     json body;
     const bool found = app_.ReadChannels(
-        [&](const Ledger& l, const webhooks::Registry& r, const webhooks::Mailboxes& m) {
+        [&](const Ledger& l, const webhooks::Registry& r, const webhooks::mail::Mailboxes& m) {
           const Plan* p = l.FindPlan(c.params[0]);
           if (!p) return false;
           json items = json::array();

@@ -286,8 +286,8 @@ void Api::AddReadRoutes() {
            std::to_string(ws.delay_ms_sum / 1e3) + "\n";
       line("taskledger_webhook_delivery_delay_seconds_count", delivered);
     }
-    if (webhooks::MailService* mail = app_.mail()) {
-      const webhooks::MailService::Stats ms = mail->stats();
+    if (webhooks::mail::MailService* mail = app_.mail()) {
+      const webhooks::mail::MailService::Stats ms = mail->stats();
       line("taskledger_mail_messages_enqueued_total", ms.enqueued);
       line("taskledger_mail_attempts_total", ms.attempts);
       line("taskledger_mail_delivered_total", ms.delivered);

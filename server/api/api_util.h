@@ -11,7 +11,7 @@
 #include "domain/date.h"
 #include "domain/ledger.h"
 #include "server/api/api.h"
-#include "webhooks/reminders.h"
+#include "webhooks/notifications.h"
 
 namespace taskledger::server {
 

@@ -2,6 +2,7 @@
 // shown once, test pings, and the deliveries with their attempts, redelivery and recovery.
 #include "domain/text.h"
 #include "server/api/api.h"
+#include "server/api/api_channels.h"
 #include "server/api/api_util.h"
 #include "server/api/messages.h"
 
@@ -17,27 +18,22 @@ namespace {
 
 json WebhookView(const Subscription& s, const webhooks::Service& svc) {
   const webhooks::Health h = svc.outbox().GetHealth(s.id);
-  return {{"id", s.id},
-          {"url", s.url},
-          {"agency", s.agency},
-          {"description", s.description},
-          {"types", s.types.empty() ? webhooks::NotificationTypes() : s.types},
-          {"all_types", s.types.empty()},
-          {"enabled", s.enabled},
-          {"disabled_reason", s.disabled_reason.empty() ? json(nullptr) : json(s.disabled_reason)},
-          {"reminders", webhooks::PolicyJson(s.reminders ? *s.reminders : svc.options().reminders)},
-          {"reminders_own", s.reminders.has_value()},
-          {"created_at_ms", s.created_at_ms},
-          {"created_by", s.created_by},
-          {"updated_at_ms", s.updated_at_ms},
-          {"secret_rotated_at_ms", OrNull(s.secret_rotated_at_ms)},
-          {"version", s.version},
-          {"health",
-           {{"failing_since_ms", OrNull(h.failing_since_ms)},
-            {"last_success_ms", OrNull(h.last_success_ms)},
-            {"last_failure_ms", OrNull(h.last_failure_ms)},
-            {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)}}},
-          {"links", {{"deliveries", "/v1/webhooks/" + s.id + "/deliveries"}}}};
+  json j = ChannelView(s, "/v1/webhooks");
+  j.update(
+      {{"url", s.url},
+       {"description", s.description},
+       {"types", s.types.empty() ? webhooks::NotificationTypes() : s.types},
+       {"all_types", s.types.empty()},
+       {"disabled_reason", s.disabled_reason.empty() ? json(nullptr) : json(s.disabled_reason)},
+       {"reminders", webhooks::PolicyJson(s.reminders ? *s.reminders : svc.options().reminders)},
+       {"reminders_own", s.reminders.has_value()},
+       {"secret_rotated_at_ms", OrNull(s.secret_rotated_at_ms)},
+       {"health",
+        {{"failing_since_ms", OrNull(h.failing_since_ms)},
+         {"last_success_ms", OrNull(h.last_success_ms)},
+         {"last_failure_ms", OrNull(h.last_failure_ms)},
+         {"last_error", h.last_error.empty() ? json(nullptr) : json(h.last_error)}}}});
+  return j;
 }
 
 json DeliveryView(const Message& m, const webhooks::Outbox* with_attempts) {
@@ -77,41 +73,22 @@ std::optional<SubscriptionSpec> SpecFrom(const Call& c) {
   auto j = JsonBody(c, {"url", "agency", "description", "types", "enabled", "reminders"});
   if (!j) return std::nullopt;
   SubscriptionSpec s;
-  for (const char* key : {"url", "agency", "description"}) {
-    if (!j->contains(key)) continue;
-    auto v = Text(c, *j, key, true);
-    if (!v) return std::nullopt;
-    (key == std::string_view("url")      ? s.url
-     : key == std::string_view("agency") ? s.agency
-                                         : s.description) = *v;
+  using S = SubscriptionSpec;
+  if (!ReadMembers<S>(c, *j,
+                      {{"url", &S::url}, {"agency", &S::agency}, {"description", &S::description}},
+                      {}, s)) {
+    return std::nullopt;
   }
   if (j->contains("types")) {
     auto v = TextList(c, *j, "types", true);
     if (!v) return std::nullopt;
     s.types = *v;
   }
-  if (j->contains("enabled")) {
-    if (!(*j)["enabled"].is_boolean()) {
-      c.Fail(BadRequest("enabled must be true or false", "enabled"));
-      return std::nullopt;
-    }
-    s.enabled = (*j)["enabled"].get<bool>();
-  }
+  if (!ReadMembers<S>(c, *j, {}, {{"enabled", &S::enabled}}, s)) return std::nullopt;
   if (!ReminderPolicyMember(c, *j, "reminders", s.reminders, s.server_reminders)) {
     return std::nullopt;
   }
   return s;
-}
-
-// A reply that outlives the Call: the answer is sent from a completion.
-void Send(const Reply& reply, unsigned version, http::status status, const json& body,
-          std::string location = {}) {
-  Response res{status, version};
-  res.set(http::field::content_type, "application/json; charset=utf-8");
-  res.set(http::field::cache_control, "no-store");
-  if (!location.empty()) res.set(http::field::location, location);
-  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  reply(std::move(res));
 }
 
 }  // namespace
@@ -124,52 +101,34 @@ void Api::AddWebhookRoutes() {
     return s;
   };
   // The subscription named by the path, if the caller may read it (or manage it).
-  const auto find = [this](const Call& c, bool manage) -> std::optional<Subscription> {
+  const auto find = [this](const Call& c, bool manage) {
     return app_.ReadWebhooks(
-        [&](const Ledger&, const webhooks::Registry& r) -> std::optional<Subscription> {
-          const Subscription* s = r.Find(c.params[0]);
-          Status st = !s || s->deleted ? Status::NotFound("no webhook '" + c.params[0] + "'")
-                      : manage         ? webhooks::CanManage(*s, c.actor)
-                                       : webhooks::CanRead(*s, c.actor);
-          if (!st.ok()) {
-            c.Fail(FromStatus(st));
-            return std::nullopt;
-          }
-          return *s;
-        });
+        [&](const Ledger&, const webhooks::Registry& r) { return FindChannel(c, r, manage); });
   };
-  // Appends a subscription decision and answers with the webhook as it then stands.
+  // Appends a subscription decision and answers with the webhook as it then stands; `undo`
+  // runs when it is refused or not written, and `hold` is kept until the answer.
   const auto submit = [this](Call& c, Result<Decision> d, http::status status,
                              std::function<void(json&)> extend, std::function<void()> undo = {},
                              std::shared_ptr<void> hold = nullptr) {
-    if (!d.ok()) {
-      if (undo) undo();
-      return c.Fail(FromStatus(d.status()));
-    }
-    const std::string id = d->stream.substr(std::string_view("webhook-").size());
-    const Language lang = PreferredLanguage(c.req[http::field::accept_language]);
-    app_.Submit(std::move(*d), [this, reply = c.reply, version = c.req.version(), lang, id, status,
-                                extend, undo, hold](Result<CommandOutcome> r) {
-      post_([=, this] {
-        if (!r.ok()) {
+    const std::string id =
+        d.ok() ? d->stream.substr(std::string_view("webhook-").size()) : std::string();
+    SubmitChange(
+        app_, post_, c, std::move(d),
+        [this, id, status, extend, hold](const Later& later) {
+          if (status == http::status::no_content)
+            return later.Send(Response{status, later.version});
+          json body = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& reg) {
+            const Subscription* s = reg.Find(id);
+            return s ? WebhookView(*s, *app_.webhooks()) : json::object();
+          });
+          if (extend) extend(body);
+          later.Json(status, body,
+                     status == http::status::created ? "/v1/webhooks/" + id : std::string());
+        },
+        [undo, hold](const Later& later, const Status& s) {
           if (undo) undo();
-          Problem p = FromStatus(r.status());
-          Localize(p, lang);
-          return reply(p.ToResponse(version));
-        }
-        if (status == http::status::no_content) {
-          Response res{status, version};
-          return reply(std::move(res));
-        }
-        json body = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& reg) {
-          const Subscription* s = reg.Find(id);
-          return s ? WebhookView(*s, *app_.webhooks()) : json::object();
+          later.Fail(FromStatus(s));
         });
-        if (extend) extend(body);
-        Send(reply, version, status, body,
-             status == http::status::created ? "/v1/webhooks/" + id : std::string());
-      });
-    });
   };
 
   Add(http::verb::post, "/v1/webhooks", [=, this](Call& c) {

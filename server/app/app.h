@@ -27,9 +27,8 @@
 #include "server/app/file_store.h"
 #include "server/app/state.h"
 #include "server/app/tokens.h"
-#include "webhooks/mail_service.h"
-#include "webhooks/service.h"
-#include "webhooks/subscription.h"
+#include "webhooks/mail/mail.h"
+#include "webhooks/webhooks.h"
 
 namespace taskledger {
 class Progress;
@@ -161,10 +160,10 @@ class App {
   // The running webhooks service; null unless started.
   webhooks::Service* webhooks() { return webhooks_.get(); }
   // Starts the mail service, with its outbox in <data_dir>/mail (serve only), and stops it.
-  Status StartMail(webhooks::MailOptions options);
+  Status StartMail(webhooks::mail::MailOptions options);
   void StopMail(int64_t drain_ms);
   // The running mail service; null unless started (no SMTP relay configured: none).
-  webhooks::MailService* mail() { return mail_.get(); }
+  webhooks::mail::MailService* mail() { return mail_.get(); }
 
   // Webhook secret changes (a secret stored in the outbox, then its event appended) hold one of
   // these from before the secret is stored until the event is durable or refused.
@@ -289,8 +288,8 @@ class App {
   bool secrets_paused_ = false;  // by secrets_mu_: a backup is copying
   std::unique_ptr<webhooks::Host> webhook_host_;
   std::unique_ptr<webhooks::Service> webhooks_;
-  std::unique_ptr<webhooks::MailHost> mail_host_;
-  std::unique_ptr<webhooks::MailService> mail_;
+  std::unique_ptr<webhooks::mail::MailHost> mail_host_;
+  std::unique_ptr<webhooks::mail::MailService> mail_;
 };
 
 }  // namespace taskledger::server

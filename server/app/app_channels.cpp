@@ -38,12 +38,12 @@ class AppHost final : public AppChannel<webhooks::Host> {
 };
 
 // The mail service's view of the App.
-class AppMailHost final : public AppChannel<webhooks::MailHost> {
+class AppMailHost final : public AppChannel<webhooks::mail::MailHost> {
  public:
   explicit AppMailHost(App& app) : AppChannel(app, "mail") {}
-  void ReadMail(const std::function<void(const domain::Ledger&, const webhooks::Mailboxes&)>& fn)
-      const override {
-    app_.ReadMail([&](const domain::Ledger& l, const webhooks::Mailboxes& m) { fn(l, m); });
+  void ReadMail(const std::function<void(const domain::Ledger&, const webhooks::mail::Mailboxes&)>&
+                    fn) const override {
+    app_.ReadMail([&](const domain::Ledger& l, const webhooks::mail::Mailboxes& m) { fn(l, m); });
   }
   const EventStore& store() const override { return app_.store(); }
 };
@@ -65,11 +65,11 @@ void App::StopWebhooks(int64_t drain_ms) {
   if (webhooks_) webhooks_->Stop(drain_ms);
 }
 
-Status App::StartMail(webhooks::MailOptions options) {
+Status App::StartMail(webhooks::mail::MailOptions options) {
   if (mail_) return Status::Ok();
   mail_host_ = std::make_unique<AppMailHost>(*this);
-  auto service =
-      webhooks::MailService::Open(options_.data_dir + "/mail", *mail_host_, std::move(options));
+  auto service = webhooks::mail::MailService::Open(options_.data_dir + "/mail", *mail_host_,
+                                                   std::move(options));
   if (!service.ok()) return service.status();
   if (Status s = (*service)->Start(); !s.ok()) return s;
   mail_ = std::move(*service);

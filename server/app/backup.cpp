@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "events/util/sha256.h"
-#include "webhooks/mail_service.h"
-#include "webhooks/outbox.h"
+#include "webhooks/mail/mail.h"
+#include "webhooks/notifications.h"
 
 namespace taskledger::server {
 
@@ -100,11 +100,11 @@ Result<BackupResult> Backup(App& app, const std::string& to) {
     // links and a memtable flush).
     auto paused = app.PauseSecretChanges();
     webhooks::Service* hooks = app.webhooks();
-    webhooks::MailService* mail = app.mail();
+    webhooks::mail::MailService* mail = app.mail();
     auto outbox = CopyOutbox(app, "webhooks", hooks ? &hooks->outbox() : nullptr, outbox_copy);
-    auto mailbox = outbox.ok() ? CopyOutbox(app, "mail", mail ? &mail->outbox() : nullptr,
-                                            mail_copy)
-                               : Result<bool>(outbox.status());
+    auto mailbox = outbox.ok()
+                       ? CopyOutbox(app, "mail", mail ? &mail->outbox() : nullptr, mail_copy)
+                       : Result<bool>(outbox.status());
     if (!mailbox.ok()) {
       drop_copies();
       return mailbox.status();

@@ -28,7 +28,7 @@ constexpr size_t kTrailerBytes = 8 + 4 + 8;
 enum class Kind : uint64_t {
   kShared,
   kTokens,
-  kWebhooks,
+  kChannels,  // the notification channels: webhook subscriptions and email addresses
   kIdem,
   kTasks,
   kPlan,
@@ -186,7 +186,7 @@ void EncodeStateSections(const State& state,
   sink(static_cast<int>(Kind::kTokens), "", bytes);
   bytes.clear();
   state.EncodeChannels(bytes);
-  sink(static_cast<int>(Kind::kWebhooks), "", bytes);
+  sink(static_cast<int>(Kind::kChannels), "", bytes);
   bytes.clear();
   state.EncodeIdem(bytes);
   sink(static_cast<int>(Kind::kIdem), "", bytes);
@@ -468,7 +468,7 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
       case Kind::kTokens:
         s = state.tokens.Decode(raw);
         break;
-      case Kind::kWebhooks:
+      case Kind::kChannels:
         s = state.DecodeChannels(raw);
         break;
       case Kind::kIdem:

@@ -17,7 +17,7 @@ std::optional<std::pair<std::string, int>> ChannelsOf(const State& s, const Even
   }
   if (agency.empty()) return std::nullopt;
   int live = static_cast<int>(s.webhooks.Live(agency).size());
-  for (const webhooks::Mailbox* m : s.mailboxes.Of(agency)) live += m->Reaches();
+  for (const webhooks::mail::Mailbox* m : s.mailboxes.Of(agency)) live += m->Reaches();
   return std::pair{agency, live};
 }
 

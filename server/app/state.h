@@ -15,8 +15,8 @@
 #include "events/event.h"
 #include "events/event_store.h"
 #include "server/app/tokens.h"
-#include "webhooks/mailbox.h"
-#include "webhooks/subscription.h"
+#include "webhooks/mail/mail.h"
+#include "webhooks/webhooks.h"
 
 namespace taskledger {
 class Progress;
@@ -49,7 +49,7 @@ struct State {
   domain::Ledger ledger;
   TokenTable tokens;
   webhooks::Registry webhooks;
-  webhooks::Mailboxes mailboxes;
+  webhooks::mail::Mailboxes mailboxes;
   std::map<std::string, IdemRecord> idem;  // "token:key digest" -> first request
   // By agency, from its first channel on: when it could be told at all ("no channel from 07/12
   // to 20/12" is a stretch at 0), for auditors asking whether an agency was told.

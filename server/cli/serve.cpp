@@ -160,18 +160,18 @@ void RaiseDescriptorLimit(size_t connections) {
 }
 
 // The mail service's options from the flags; none when no relay is set (mail off).
-std::optional<std::optional<webhooks::MailOptions>> MailOptionsFrom(const MailFlags& f,
-                                                                    const std::string& public_url) {
+std::optional<std::optional<webhooks::mail::MailOptions>> MailOptionsFrom(
+    const MailFlags& f, const std::string& public_url) {
   const auto fail = [](const std::string& why) {
     std::cerr << "taskledger: " << why << "\n";
     return std::nullopt;
   };
-  if (f.smtp_url.empty()) return std::optional<webhooks::MailOptions>();
-  webhooks::MailOptions o;
-  if (std::string why = webhooks::CheckSmtpUrl(f.smtp_url); !why.empty()) {
+  if (f.smtp_url.empty()) return std::optional<webhooks::mail::MailOptions>();
+  webhooks::mail::MailOptions o;
+  if (std::string why = webhooks::mail::CheckSmtpUrl(f.smtp_url); !why.empty()) {
     return fail("--smtp-url: " + why);
   }
-  auto from = webhooks::CheckAddress(f.smtp_from);
+  auto from = webhooks::mail::CheckAddress(f.smtp_from);
   if (!from.ok()) return fail("--smtp-from: " + from.status().message());
   o.smtp.url = f.smtp_url;
   o.smtp.from_address = *from;
@@ -187,7 +187,7 @@ std::optional<std::optional<webhooks::MailOptions>> MailOptionsFrom(const MailFl
   if (!o.smtp.user.empty() && o.smtp.password.empty()) {
     return fail("--smtp-user needs a password: --smtp-password-file or TASKLEDGER_SMTP_PASSWORD");
   }
-  using Tls = webhooks::SmtpSettings::StartTls;
+  using Tls = webhooks::mail::SmtpSettings::StartTls;
   if (f.smtp_starttls == "auto") {
     o.smtp.starttls = Tls::kAuto;
   } else if (f.smtp_starttls == "required") {
@@ -211,7 +211,7 @@ std::optional<std::optional<webhooks::MailOptions>> MailOptionsFrom(const MailFl
   o.per_second = f.rate;
   o.senders = f.sessions;
   if (!public_url.empty()) o.public_url = public_url;
-  return std::optional<webhooks::MailOptions>(std::move(o));
+  return std::optional<webhooks::mail::MailOptions>(std::move(o));
 }
 
 }  // namespace

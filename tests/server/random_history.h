@@ -13,7 +13,7 @@
 #include "domain/date.h"
 #include "server/app/app.h"
 #include "server/app/checkpoint.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 #include "webhooks/subscription.h"
 
 namespace taskledger::testing {
@@ -316,22 +316,22 @@ class History {
   void Mailbox() {
     const std::string id = "em_" + std::to_string(1000 + Pick(3));
     const Actor system{ActorRole::kSystem, "", "mail"};
-    auto decision = app_->ReadMail([&](const Ledger& l, const webhooks::Mailboxes& r) {
-      const webhooks::Mailbox* m = r.Find(id);
-      webhooks::MailboxSpec spec;
+    auto decision = app_->ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
+      const webhooks::mail::Mailbox* m = r.Find(id);
+      webhooks::mail::MailboxSpec spec;
       if (!m || m->deleted) {
         if (m) return Result<Decision>(Status::AlreadyExists("used"));
         spec.agency = Agency();
         spec.address = "vanthu" + std::to_string(Pick(9)) + "@so.gov.vn";
         spec.confirmed = Pick(2) == 0;
-        spec.digest = static_cast<webhooks::Digest>(Pick(3));
-        return webhooks::DecideSubscribe(r, l, id, spec, kHistoryCoordinator);
+        spec.digest = static_cast<webhooks::mail::Digest>(Pick(3));
+        return webhooks::DecideCreate(r, l, id, spec, kHistoryCoordinator);
       }
       switch (Pick(7)) {
         case 0:
-          return webhooks::DecideConfirm(r, id, m->address, "link", system);
+          return webhooks::mail::DecideConfirm(r, id, m->address, "link", system);
         case 5:
-          return webhooks::DecideDigestSent(
+          return webhooks::mail::DecideDigestSent(
               r, id,
               nlohmann::json{
                   {"message", "msg_" + std::to_string(Pick(1000))},
@@ -341,9 +341,9 @@ class History {
                   {"at_ms", now_.load()}},
               system);
         case 1:
-          return webhooks::DecideUnsubscribe(r, id, m->address, "one-click", system);
+          return webhooks::mail::DecideUnsubscribe(r, id, m->address, "one-click", system);
         case 2:
-          return webhooks::DecideFailing(r, id, "SMTP 550", system);
+          return webhooks::mail::DecideFailing(r, id, "SMTP 550", system);
         case 3:
           return webhooks::DecideDelete(r, id, kHistoryCoordinator);
         default:

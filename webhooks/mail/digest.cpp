@@ -1,4 +1,4 @@
-#include "webhooks/digest.h"
+#include "webhooks/mail/digest.h"
 
 #include <cstdio>
 #include <set>
@@ -6,7 +6,7 @@
 #include "domain/date.h"
 #include "domain/text.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 namespace {
 
 using domain::Date;
@@ -300,4 +300,4 @@ MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const Dige
   return m;
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

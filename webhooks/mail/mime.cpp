@@ -1,11 +1,11 @@
-#include "webhooks/mime.h"
+#include "webhooks/mail/mime.h"
 
 #include <gmime/gmime.h>
 
 #include <memory>
 #include <mutex>
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 namespace {
 
 void InitOnce() {
@@ -75,4 +75,4 @@ std::string BuildMail(const MailContent& mail) {
   return out;
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -1,9 +1,10 @@
-#include "webhooks/mail_text.h"
+#include "webhooks/mail/mail_text.h"
 
 #include "domain/date.h"
 #include "domain/text.h"
+#include "webhooks/notification_types.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 using domain::EscapeHtml;
 
@@ -86,24 +87,20 @@ MailText ConfirmationText(const domain::Ledger& ledger, const Mailbox& box,
 }
 
 MailText TestText(const domain::Ledger& ledger, const Mailbox& box, const std::string& public_url) {
+  const bool en = box.language == "en";
   const std::string agency = AgencyName(ledger, box);
   const std::string page = public_url + "/#/notifications";
+  const std::string reaches =
+      std::string(en ? "Mail from TaskLedger reaches this address. It receives: "
+                     : "Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: ") +
+      Wants(box) + ".";
   MailText t;
-  if (box.language == "en") {
-    t.subject = "[TaskLedger] Test mail for " + agency;
-    t.text = "Mail from TaskLedger reaches this address. It receives: " + Wants(box) +
-             ".\r\nChange what it receives: " + page + "\r\n";
-    t.html = Page(box, t.subject,
-                  "<p>Mail from TaskLedger reaches this address. It receives: " +
-                      EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Notification settings"));
-    return t;
-  }
-  t.subject = "[TaskLedger] Thư thử của " + agency;
-  t.text = "Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " + Wants(box) +
-           ".\r\nĐổi những gì địa chỉ nhận: " + page + "\r\n";
+  t.subject = (en ? "[TaskLedger] Test mail for " : "[TaskLedger] Thư thử của ") + agency;
+  t.text = reaches + "\r\n" + (en ? "Change what it receives: " : "Đổi những gì địa chỉ nhận: ") +
+           page + "\r\n";
   t.html = Page(box, t.subject,
-                "<p>Thư của TaskLedger đã đến được địa chỉ này. Địa chỉ sẽ nhận: " +
-                    EscapeHtml(Wants(box)) + ".</p>" + Button(page, "Cài đặt thông báo"));
+                "<p>" + EscapeHtml(reaches) + "</p>" +
+                    Button(page, en ? "Notification settings" : "Cài đặt thông báo"));
   return t;
 }
 
@@ -142,32 +139,18 @@ MailText ReminderText(const domain::Ledger& ledger, const Mailbox& box, const Re
                       const std::string& public_url, const domain::Part* part) {
   (void)ledger;
   const bool en = box.language == "en";
+  const NotificationType& n = *FindNotificationType(r.type());
   const std::string due = domain::ToDmy(r.due);
   const std::string days = std::to_string(r.offset_days < 0 ? -r.offset_days : r.offset_days);
-  std::string tag, tail, lead_in;
-  if (r.offset_days > 0) {
-    tag = en ? "[Reminder]" : "[Nhắc hạn]";
-    tail = en ? ", " + days + " days left" : ", còn " + days + " ngày";
-    lead_in = en ? "This task is due on " + due + ", in " + days + " days."
-                 : "Nhiệm vụ sau đến hạn ngày " + due + ", còn " + days + " ngày.";
-  } else if (r.offset_days == 0) {
-    tag = en ? "[Due today]" : "[Đến hạn hôm nay]";
-    lead_in =
-        en ? "This task is due today, " + due + "." : "Nhiệm vụ sau đến hạn hôm nay, " + due + ".";
-  } else {
-    tag = en ? "[Overdue]" : "[Quá hạn]";
-    tail = en ? ", " + days + " days late" : ", quá " + days + " ngày";
-    lead_in =
-        en ? "This task was due on " + due + " and is not completed: " + days + " days late."
-           : "Nhiệm vụ sau đã quá hạn " + days + " ngày (hạn " + due + ") mà chưa hoàn thành.";
-  }
+  std::string lead_in = Fill(n.text.In(en), due, days);
   if (part) {
     // A task given to the agency's group: it is reminded of its own part, as its own.
     lead_in += en ? " (Your agency's own part of a task given to its group.)"
                   : " (Phần việc của đơn vị trong nhiệm vụ giao cho nhóm đơn vị.)";
   }
-  const std::string subject = tag + " " + r.task->code + " — " + (en ? "due " : "hạn ") + due +
-                              tail + " · " + ShortTitle(*r.task);
+  const std::string subject = std::string(n.tag.In(en)) + " " + r.task->code + " — " +
+                              (en ? "due " : "hạn ") + due + Fill(n.tail.In(en), due, days) +
+                              " · " + ShortTitle(*r.task);
   return TaskMail(box, subject, lead_in, *r.task, public_url);
 }
 
@@ -176,39 +159,15 @@ MailText ChangeText(const domain::Ledger& ledger, const Mailbox& box, std::strin
                     const std::string& message) {
   (void)ledger;
   const bool en = box.language == "en";
-  struct Words {
-    std::string_view type;
-    const char *vi_tag, *en_tag, *vi_text, *en_text;
-  };
-  static constexpr Words kWords[] = {
-      {"task.assigned", "[Giao nhiệm vụ]", "[Assigned]", "Đơn vị được giao nhiệm vụ sau.",
-       "Your agency was given this task."},
-      {"task.reassigned", "[Điều chỉnh phân công]", "[Reassigned]",
-       "Phân công của nhiệm vụ sau đã thay đổi.", "Who carries out this task has changed."},
-      {"task.deadline.changed", "[Đổi hạn]", "[Deadline changed]",
-       "Hạn của nhiệm vụ sau đã thay đổi.", "The deadline of this task has changed."},
-      {"task.extension.decided", "[Gia hạn]", "[Extension decided]",
-       "Đề nghị gia hạn nhiệm vụ sau đã có quyết định.",
-       "A request to extend this task was decided."},
-      {"task.deliverable.reviewed", "[Duyệt sản phẩm]", "[Deliverable reviewed]",
-       "Sản phẩm của nhiệm vụ sau đã được xem xét.", "A deliverable of this task was reviewed."},
-      {"task.comment.added", "[Ý kiến]", "[Comment]", "Có ý kiến mới về nhiệm vụ sau.",
-       "There is a new comment on this task."},
-      {"task.reminder", "[Đôn đốc]", "[Reminder]",
-       "Đơn vị điều phối đề nghị đơn vị khẩn trương hoàn thành phần việc của mình trong nhiệm vụ "
-       "sau.",
-       "The coordinator asks your agency to complete its part of this task."},
-  };
-  const Words* w = &kWords[0];
-  for (const Words& x : kWords) {
-    if (x.type == type) w = &x;
-  }
+  // An unknown type reads as an assignment, as it always has: the table lists every type sent.
+  const NotificationType* n = FindNotificationType(type);
+  if (!n || n->event.empty()) n = FindNotificationType("task.assigned");
   const std::string subject =
-      std::string(en ? w->en_tag : w->vi_tag) + " " + task.code + " — " + ShortTitle(task);
-  std::string lead_in = en ? w->en_text : w->vi_text;
+      std::string(n->tag.In(en)) + " " + task.code + " — " + ShortTitle(task);
+  std::string lead_in(n->text.In(en));
   if (!message.empty())
     lead_in += (en ? " The coordinator writes: “" : " Nội dung: “") + message + "”";
   return TaskMail(box, subject, lead_in, task, public_url);
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -1,17 +1,18 @@
 // What the mail service plans from the ledger and the clock, on its own: the reminders under
 // the server's days or an address's own, the latest digest each address chose (daily, or the
 // Monday's), what it says and which tasks it lists, and nothing twice for the same window.
-#include "webhooks/mail_plan.h"
+#include "webhooks/mail/mail_plan.h"
 
 #include <catch2/catch.hpp>
 
 #include "tests/domain/domain_fixture.h"
 #include "tests/support/temp_dir.h"
-#include "tests/webhooks/mailbox_fold.h"
+#include "tests/webhooks/channel_fold.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;
 using namespace taskledger::webhooks;
+using namespace taskledger::webhooks::mail;
 
 namespace {
 
@@ -22,7 +23,7 @@ void Subscribe(Mailboxes& boxes, const domain::Ledger& ledger, uint64_t& positio
   spec.address = id + "@" + agency + ".gov.vn";
   spec.confirmed = true;
   spec.changes = false;
-  auto d = DecideSubscribe(boxes, ledger, id, spec, kCoordinator);
+  auto d = DecideCreate(boxes, ledger, id, spec, kCoordinator);
   REQUIRE(d.ok());
   Fold(boxes, *d, position);
 }

@@ -4,10 +4,10 @@
 
 #include <random>
 
-#include "webhooks/mail_service_impl.h"
+#include "webhooks/mail/mail_service_impl.h"
 #include "webhooks/outcome.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 bool MailService::Impl::Pace(std::unique_lock<std::mutex>& lock) {
   for (;;) {
@@ -153,4 +153,4 @@ void MailService::Impl::MarkFailing(const Message& m, const std::string& why) {
   }
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 struct MailContent {
   std::string from_name, from_address;
@@ -28,4 +28,4 @@ struct MailContent {
 // The whole message (headers and body), ready for SMTP's DATA.
 std::string BuildMail(const MailContent& mail);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -2,18 +2,19 @@
 // GMime and read back by Python's email package, sent over SMTP to aiosmtpd.
 #include <catch2/catch.hpp>
 
+#include "domain/date.h"
 #include "domain/ledger.h"
 #include "tests/support/smtp_sink.h"
-#include "tests/webhooks/mailbox_fold.h"
-#include "domain/date.h"
-#include "webhooks/digest.h"
-#include "webhooks/links.h"
-#include "webhooks/mailbox.h"
-#include "webhooks/mime.h"
-#include "webhooks/smtp.h"
+#include "tests/webhooks/channel_fold.h"
+#include "webhooks/mail/digest.h"
+#include "webhooks/mail/links.h"
+#include "webhooks/mail/mailbox.h"
+#include "webhooks/mail/mime.h"
+#include "webhooks/mail/smtp.h"
 
 using namespace taskledger;
 using namespace taskledger::webhooks;
+using namespace taskledger::webhooks::mail;
 using nlohmann::json;
 using taskledger::testing::Fold;
 using taskledger::testing::SmtpSink;
@@ -56,17 +57,17 @@ TEST_CASE("addresses are checked, and only a coordinator vouches for one", "[web
   MailboxSpec spec;
   spec.address = "vanthu@sogddt.gov.vn";
   spec.agency = "ubnd-q1";
-  CHECK(DecideSubscribe(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
         Status::Code::kPermissionDenied);
   spec.agency = "so-gddt-hp";
   spec.confirmed = true;
-  CHECK(DecideSubscribe(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp")).status().code() ==
         Status::Code::kPermissionDenied);
   spec.agency = "nobody";
-  CHECK(DecideSubscribe(boxes, ledger, "em_1", spec, Coordinator()).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_1", spec, Coordinator()).status().code() ==
         Status::Code::kInvalidArgument);
   spec.agency = "so-gddt-hp";
-  auto vouched = DecideSubscribe(boxes, ledger, "em_1", spec, Coordinator());
+  auto vouched = DecideCreate(boxes, ledger, "em_1", spec, Coordinator());
   REQUIRE(vouched.ok());
   REQUIRE(vouched->events.size() == 2);  // subscribed, confirmed by the coordinator
   uint64_t position = 0;
@@ -78,7 +79,7 @@ TEST_CASE("addresses are checked, and only a coordinator vouches for one", "[web
   // The same address again (any case) is refused.
   spec.address = "VanThu@SoGDDT.gov.vn";
   spec.confirmed = false;
-  CHECK(DecideSubscribe(boxes, ledger, "em_2", spec, Coordinator()).status().code() ==
+  CHECK(DecideCreate(boxes, ledger, "em_2", spec, Coordinator()).status().code() ==
         Status::Code::kAlreadyExists);
 }
 
@@ -91,7 +92,7 @@ TEST_CASE("an address sends only once confirmed; unsubscribing and a new address
   MailboxSpec spec;
   spec.address = "vanthu@sogddt.gov.vn";
   spec.digest = Digest::kDaily;
-  auto created = DecideSubscribe(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp"));
+  auto created = DecideCreate(boxes, ledger, "em_1", spec, AgencyActor("so-gddt-hp"));
   REQUIRE(created.ok());
   Fold(boxes, *created, position);
   const Mailbox* m = boxes.Find("em_1");

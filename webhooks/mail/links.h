@@ -12,7 +12,7 @@
 
 #include "events/util/status.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 enum class LinkPurpose { kConfirm, kUnsubscribe };
 
@@ -35,4 +35,4 @@ Result<Link> ReadLinkToken(std::string_view key, std::string_view token, int64_t
 // Whether the link was made for `address` (compared without regard to case).
 bool LinkIsFor(const Link& link, std::string_view address);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

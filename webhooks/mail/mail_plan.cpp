@@ -1,13 +1,13 @@
-#include "webhooks/mail_plan.h"
+#include "webhooks/mail/mail_plan.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/date.h"
 #include "webhooks/audience.h"
-#include "webhooks/digest.h"
+#include "webhooks/mail/digest.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const EventStore& store,
                   const MailOptions& options, uint64_t log_cursor, int64_t clock_cursor,
@@ -41,7 +41,7 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
           if (it == live.end()) continue;
           for (const Mailbox* m : it->second) {
             // A coordinator's reminder is a reminder; the rest are news of changes.
-            const bool wanted = type == "task.reminder" ? m->reminders : m->changes;
+            const bool wanted = type == kCoordinatorReminder ? m->reminders : m->changes;
             if (!wanted || m->created_position >= e.position) continue;
             out.push_back({*m, std::string(type),
                            ChangeText(ledger, *m, type, *t, options.public_url,
@@ -69,8 +69,9 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
         },
         clock_cursor, now,
         [&](const Reminder& r, const Mailbox& m, const domain::Part* part) {
-          out.push_back({m, r.type(), ReminderText(ledger, m, r, options.public_url, part),
-                         "rem:" + r.key(), r.task->id, r.occurrence->key, r.at_ms});
+          out.push_back({m, std::string(r.type()),
+                         ReminderText(ledger, m, r, options.public_url, part), "rem:" + r.key(),
+                         r.task->id, r.occurrence->key, r.at_ms});
         });
   }
   if (now > clock_cursor) {
@@ -95,4 +96,4 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
   return plan;
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "domain/ledger.h"
-#include "webhooks/mail_text.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mail_text.h"
+#include "webhooks/mail/mailbox.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 // Digests go out at 07:30 Vietnam time: every day, or on Mondays.
 inline constexpr int kDigestHour = 7, kDigestMinute = 30;
@@ -64,4 +64,4 @@ inline constexpr size_t kDigestLinesPerPart = 40;
 MailText DigestText(const domain::Ledger& ledger, const Mailbox& box, const DigestContent& d,
                     const std::string& public_url);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -1,4 +1,4 @@
-#include "webhooks/smtp.h"
+#include "webhooks/mail/smtp.h"
 
 #include <curl/curl.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <mutex>
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 namespace {
 
 void GlobalInitOnce() {
@@ -118,4 +118,4 @@ SmtpOutcome SmtpSender::Send(const std::string& to, const std::string& message) 
   return out;
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

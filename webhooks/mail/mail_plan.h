@@ -9,11 +9,11 @@
 
 #include "domain/ledger.h"
 #include "events/event_store.h"
-#include "webhooks/mail_service.h"
-#include "webhooks/mail_text.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mail_service.h"
+#include "webhooks/mail/mail_text.h"
+#include "webhooks/mail/mailbox.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 // One mail decided: to whom, what kind, what it says, its key (the same news always has the
 // same key, so the outbox never sends it twice) and what it is about.
@@ -42,4 +42,4 @@ MailPlan PlanMail(const domain::Ledger& ledger, const Mailboxes& boxes, const Ev
                   const MailOptions& options, uint64_t log_cursor, int64_t clock_cursor,
                   int64_t now);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -30,13 +30,13 @@
 #include "domain/commands.h"
 #include "domain/ledger.h"
 #include "events/event_store.h"
-#include "webhooks/links.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/links.h"
+#include "webhooks/mail/mailbox.h"
+#include "webhooks/mail/smtp.h"
 #include "webhooks/outbox.h"
 #include "webhooks/reminders.h"
-#include "webhooks/smtp.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 // What the mail service needs from the server that hosts it.
 class MailHost {
@@ -110,4 +110,4 @@ class MailService {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

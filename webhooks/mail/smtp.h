@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 struct SmtpSettings {
   std::string url;  // "smtp://relay.example.vn:587", "smtps://relay.example.vn:465"
@@ -46,4 +46,4 @@ class SmtpSender {
 // Whether `url` is one SmtpSender can use ("smtp://host[:port]" or "smtps://…"); empty: yes.
 std::string CheckSmtpUrl(const std::string& url);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "domain/ledger.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 #include "webhooks/reminders.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 struct MailText {
   std::string subject, text, html;
@@ -39,4 +39,4 @@ std::string Button(const std::string& href, const std::string& label);
 std::string TaskLink(const domain::Task& t, const std::string& public_url);
 std::string ShortTitle(const domain::Task& t);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

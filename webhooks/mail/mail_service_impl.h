@@ -12,33 +12,33 @@
 #include <thread>
 #include <vector>
 
-#include "webhooks/mail_service.h"
-#include "webhooks/mail_text.h"
-#include "webhooks/smtp.h"
+#include "webhooks/mail/mail_service.h"
+#include "webhooks/mail/mail_text.h"
+#include "webhooks/mail/smtp.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
-// Thread-safety: members under `mu` as marked by use (due, stopping, in_flight, tokens,
-// refilled); the cursors are the dispatcher's; the counters are atomic; the outbox is
-// thread-safe.
+// Thread-safety: shared by the dispatcher, the senders and the API's callers (SendConfirmation,
+// SendTest). What each member is guarded by is marked on it; what is set before the threads
+// start (Open, Start) is read-only after.
 struct MailService::Impl : std::enable_shared_from_this<Impl> {
-  MailHost& host;
-  MailOptions options;
-  std::unique_ptr<Outbox> outbox;
-  std::string link_key;
+  MailHost& host;                  // thread-safe
+  MailOptions options;             // read-only
+  std::unique_ptr<Outbox> outbox;  // set before the threads start; the outbox is thread-safe
+  std::string link_key;            // set before the threads start
 
   std::mutex mu;
-  std::condition_variable cv;
-  std::multimap<int64_t, std::string> due;  // next attempt -> message id
-  bool stopping = false;
-  int in_flight = 0;
-  double tokens = 1;  // the rate limit's bucket
-  std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();
-  std::vector<std::thread> senders;
-  std::thread dispatcher;
-  std::condition_variable dispatch_cv;
-  uint64_t log_cursor = 0;   // dispatcher only (and Start)
-  int64_t clock_cursor = 0;  // dispatcher only (and Start)
+  std::condition_variable cv;               // senders wait on it, with mu
+  std::multimap<int64_t, std::string> due;  // by mu: next attempt -> message id
+  bool stopping = false;                    // by mu
+  int in_flight = 0;                        // by mu
+  double tokens = 1;                        // by mu: the rate limit's bucket
+  std::chrono::steady_clock::time_point refilled = std::chrono::steady_clock::now();  // by mu
+  std::vector<std::thread> senders;     // Start and Stop only
+  std::thread dispatcher;               // Start and Stop only
+  std::condition_variable dispatch_cv;  // the dispatcher waits on it, with mu
+  uint64_t log_cursor = 0;              // dispatcher only (and Start)
+  int64_t clock_cursor = 0;             // dispatcher only (and Start)
   std::atomic<uint64_t> enqueued{0}, attempts{0}, delivered{0}, failed{0};
 
   Impl(MailHost& h, MailOptions o) : host(h), options(std::move(o)) {}
@@ -90,4 +90,4 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   void MarkFailing(const Message& m, const std::string& why);
 };
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

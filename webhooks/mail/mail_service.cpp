@@ -1,17 +1,17 @@
 // The mail service's front door and its planning half: what the log and the clock give the
 // addresses, built whole and stored with the cursors it reaches; the confirmation and test
 // mails; start and stop. The senders are in mail_sender.cpp.
-#include "webhooks/mail_service.h"
+#include "webhooks/mail/mail_service.h"
 
 #include <spdlog/spdlog.h>
 
-#include "webhooks/mail_plan.h"
-#include "webhooks/mail_service_impl.h"
-#include "webhooks/mime.h"
+#include "webhooks/mail/mail_plan.h"
+#include "webhooks/mail/mail_service_impl.h"
+#include "webhooks/mail/mime.h"
 #include "webhooks/outcome.h"
 #include "webhooks/signature.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 namespace {
 
 constexpr std::string_view kLinkKeyName = "$mail-links";
@@ -249,4 +249,4 @@ MailService::Stats MailService::stats() const {
   return s;
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -8,24 +8,25 @@
 // (one click from any mail: RFC 8058) turns it off; turning it on again asks for a new
 // confirmation, as does changing the address.
 //
-// Deciding is pure (mailboxes, ledger, request, actor) -> events; Mailboxes folds the events.
+// The life cycle addresses share with the other channels (the table, who may read and manage,
+// create, update, delete, the checkpoint form) is channels.h's; MailKind says what is an
+// address's own. Deciding is pure (mailboxes, ledger, request, actor) -> events.
 // Thread-safety: Mailboxes none (the server folds it beside the Ledger, under the same lock).
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/commands.h"
 #include "events/event.h"
+#include "webhooks/channels.h"
 #include "webhooks/reminders.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 
 namespace mev {
 inline constexpr std::string_view kSubscribed = "email.subscribed";
@@ -34,7 +35,8 @@ inline constexpr std::string_view kConfirmed = "email.confirmed";
 inline constexpr std::string_view kUnsubscribed = "email.unsubscribed";
 inline constexpr std::string_view kFailing = "email.failing";  // a permanent failure (SMTP 5xx)
 inline constexpr std::string_view kDeleted = "email.deleted";
-// A digest's outcome: the mail, the tasks it listed, delivered or given up, after how many attempts.
+// A digest's outcome: the mail, the tasks it listed, delivered or given up, after how many
+// attempts.
 inline constexpr std::string_view kDigestSent = "email.digest_sent";
 inline std::string Stream(std::string_view id) { return "email-" + std::string(id); }
 }  // namespace mev
@@ -44,6 +46,8 @@ std::string_view ToString(Digest d);
 std::optional<Digest> DigestFrom(std::string_view s);
 
 struct Mailbox {
+  static constexpr std::string_view kNoun = "email subscription";  // "no email subscription '…'"
+
   std::string id;  // "em_" + 16 hex digits
   std::string agency;
   std::string address;    // as given, trimmed; compared without regard to case
@@ -74,24 +78,6 @@ struct Mailbox {
   bool Reaches() const { return Sends() && failing.empty(); }
 };
 
-class Mailboxes {
- public:
-  // Folds email.* events; others are ignored.
-  void Apply(const EventView& e);
-  const Mailbox* Find(std::string_view id) const;  // deleted ones too
-  // The agency's mailboxes, not deleted.
-  std::vector<const Mailbox*> Of(std::string_view agency) const;
-  // Every mailbox not deleted, by id.
-  std::vector<const Mailbox*> All() const;
-  // For projection checkpoints: the folded table in binary, canonical; Decode() into an empty one.
-  void Encode(std::string& out) const;
-  Status Decode(std::string_view in);
-
- private:
-  std::map<std::string, Mailbox, std::less<>> boxes_;
-  std::map<std::string, std::set<std::string>, std::less<>> by_agency_;
-};
-
 // A request to create or change a mailbox; unset fields are left as they are.
 struct MailboxSpec {
   std::optional<std::string> agency, address, language;
@@ -113,18 +99,48 @@ Result<std::string> CheckAddress(std::string_view address);
 // `address` compared without regard to case: as the mailboxes and the links in mails key it.
 std::string AddressKey(std::string_view address);
 
-// Whether `actor` may see / manage `m`: coordinators all, an agency its own, auditors see.
-Status CanRead(const Mailbox& m, const domain::Actor& actor);
-Status CanManage(const Mailbox& m, const domain::Actor& actor);
+// What an email address adds to the channels' life cycle (channels.h, channel_rules.h).
+struct MailKind {
+  using Item = Mailbox;
+  using Spec = MailboxSpec;
+  static constexpr std::string_view kEvents = "email.";
+  static constexpr std::string_view kStreamPrefix = "email-";
+  static constexpr std::string_view kCreated = mev::kSubscribed;
+  static constexpr std::string_view kUpdated = mev::kUpdated;
+  static constexpr std::string_view kDeleted = mev::kDeleted;
+  static constexpr std::string_view kNotAChange = mev::kDigestSent;  // mail sent, not changed
+  static constexpr std::string_view kCheckpoint = "mailboxes";
+  static constexpr auto kTarget = &Spec::address;
+  static constexpr std::string_view kTargetField = "address";
+  static constexpr std::string_view kCreateRefused =
+      "only coordinators and agencies subscribe addresses";
+  static constexpr std::string_view kOthersRefused = "an agency subscribes its own addresses only";
+  static constexpr std::string_view kAgencyFixed =
+      "cannot change; subscribe the address for the other agency";
+  static constexpr std::string_view kCounted = "addresses";
+  static constexpr size_t kMaxPerAgency = kMaxMailboxesPerAgency;
 
-Result<domain::Decision> DecideSubscribe(const Mailboxes& r, const domain::Ledger& ledger,
-                                         const std::string& id, const MailboxSpec& spec,
-                                         const domain::Actor& actor);
-Result<domain::Decision> DecideUpdate(const Mailboxes& r, const domain::Ledger& ledger,
-                                      std::string_view id, const MailboxSpec& spec,
-                                      const domain::Actor& actor);
-Result<domain::Decision> DecideDelete(const Mailboxes& r, std::string_view id,
-                                      const domain::Actor& actor);
+  static std::string Stream(std::string_view id) { return mev::Stream(id); }
+  static Mailbox FromCreated(const nlohmann::json& j);
+  static void Fold(Mailbox& m, std::string_view type, const nlohmann::json& j, const EventView& e);
+  static void Encode(BinaryWriter& w, const Mailbox& m);
+  static bool Decode(BinaryReader& r, Mailbox& m);
+  // The address comes back trimmed. Only a coordinator vouches for a new address (`confirmed`);
+  // an existing one is confirmed through its own route.
+  static Status Check(const domain::Ledger& ledger, MailboxSpec& spec, const domain::Actor& actor,
+                      const Mailbox* existing);
+  // An agency has an address once (compared without regard to case).
+  static Status Unique(const std::vector<const Mailbox*>& agencys, const MailboxSpec& spec,
+                       const Mailbox* self);
+  // email.subscribed, and email.confirmed when a coordinator vouches for it.
+  static std::vector<NewEvent> Created(const std::string& id, const MailboxSpec& spec,
+                                       const domain::Actor& actor);
+  static nlohmann::json Changes(const Mailbox& m, const MailboxSpec& spec);
+};
+
+// Folds email.* events; others are ignored.
+using Mailboxes = Channels<MailKind>;
+
 // Confirmed by the link mailed to `address` (actor: the system, how "link"), or by a
 // coordinator (how "coordinator"). A link for an address the mailbox no longer has is refused.
 Result<domain::Decision> DecideConfirm(const Mailboxes& r, std::string_view id,
@@ -145,4 +161,4 @@ Result<domain::Decision> DecideDigestSent(const Mailboxes& r, std::string_view i
 Result<domain::Decision> DecideFailing(const Mailboxes& r, std::string_view id,
                                        std::string_view why, const domain::Actor& actor);
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail

@@ -1,4 +1,4 @@
-#include "webhooks/links.h"
+#include "webhooks/mail/links.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "events/util/coding.h"
-#include "webhooks/mailbox.h"
+#include "webhooks/mail/mailbox.h"
 
-namespace taskledger::webhooks {
+namespace taskledger::webhooks::mail {
 namespace {
 
 std::string AddressTag(std::string_view address) {
@@ -80,4 +80,4 @@ bool LinkIsFor(const Link& link, std::string_view address) {
   return link.address_tag == AddressTag(address);
 }
 
-}  // namespace taskledger::webhooks
+}  // namespace taskledger::webhooks::mail
