@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/text.h"
+#include "server/api/api_channels.h"
 #include "server/api/messages.h"
 #include "server/app/use_cases.h"
 #include "server/http/log_sink.h"
@@ -153,11 +154,12 @@ bool Api::OverRate(const Call& c, const std::string& id, std::string_view what) 
   return true;
 }
 
-void Api::Revoke(Call& c, const std::string& id, std::string_view what,
+void Api::Revoke(const Call& c, const std::string& id, std::string_view what,
                  const std::function<bool(const TokenRecord&)>& ours) {
   const domain::Actor actor = c.actor;
   RevokeToken(
-      app_, id, actor, ours, Later<Status>(c, [id, what = std::string(what)](Call& c, Status s) {
+      app_, id, actor, ours,
+      AnswerLater<Status>(post_, c, [id, what = std::string(what)](const Later& c, Status s) {
         if (s.code() == Status::Code::kNotFound) {
           return c.Fail(NotFound("no " + what + " '" + id + "'"));
         }

@@ -131,21 +131,11 @@ class Api {
   // (App::PlanNow) or a past ledger, never holding an I/O thread or the App's lock. When too
   // many renders already wait: 503 with Retry-After.
   void Render(Call& c, std::function<void(Call&)> work);
-  // The answer to an asynchronous use case (tokens): moves `c` out (the handler must not touch it
-  // again) and returns the callback that answers it with `fn`, on post_'s thread rather than the
-  // store's notifier thread that reports the outcome.
-  template <class R>
-  std::function<void(R)> Later(Call& c, std::function<void(Call&, R)> fn) {
-    auto call = std::make_shared<Call>(std::move(c));
-    return [post = post_, call, fn = std::move(fn)](R r) {
-      post([call, fn, r = std::move(r)]() mutable { fn(*call, std::move(r)); });
-    };
-  }
   // The log's position `l` is folded to, and that event's chained hash.
   ReportHead HeadOf(const domain::Ledger& l) const;
   // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
   // revoke: 404 when not, 409 when revoked already, else 200 once the revocation is durable.
-  void Revoke(Call& c, const std::string& id, std::string_view what,
+  void Revoke(const Call& c, const std::string& id, std::string_view what,
               const std::function<bool(const TokenRecord&)>& ours);
 
   App& app_;

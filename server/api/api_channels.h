@@ -35,12 +35,22 @@ struct Later {
   Language lang;
 };
 
+// The callback an asynchronous use case (a token created or revoked) answers `c` through: `fn`
+// runs on `post`'s thread with the outcome, not on the store's notifier thread that reports it.
+using Post = std::function<void(std::function<void()>)>;
+template <class R>
+std::function<void(R)> AnswerLater(const Post& post, const Call& c,
+                                   std::function<void(const Later&, R)> fn) {
+  return [post, later = Later(c), fn = std::move(fn)](R r) {
+    post([later, fn, r = std::move(r)] { fn(later, r); });
+  };
+}
+
 // Appends a channel's decision through App::Submit: no I/O thread waits for the sync. When the
 // events are durable and folded, `done` runs on `post`'s thread, so what it reads holds the
 // change. A refused decision (`d` not ok) or a failed append runs `failed` instead (on the
 // caller's thread, or on `post`'s), or answers the problem when `failed` is empty. Exactly one of
 // them runs, once.
-using Post = std::function<void(std::function<void()>)>;
 void SubmitChange(App& app, const Post& post, const Call& c, Result<domain::Decision> d,
                   std::function<void(const Later&)> done,
                   std::function<void(const Later&, const Status&)> failed = {});

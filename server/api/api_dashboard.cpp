@@ -2,6 +2,7 @@
 // queue, the matrix exported for the importer, and an agency's calendar feed with its keys.
 #include "domain/text.h"
 #include "server/api/api.h"
+#include "server/api/api_channels.h"
 #include "server/api/api_util.h"
 #include "server/app/use_cases.h"
 #include "server/office/office.h"
@@ -174,20 +175,20 @@ void Api::AddDashboardRoutes() {
     const TokenRequest request{ActorRole::kAgency, agency, name->empty() ? "calendar" : *name,
                                std::string(kCalendarScope)};
     const Actor actor = c.actor;
-    CreateToken(app_, request, actor,
-                Later<Result<NewToken>>(c, [this, agency](Call& c, Result<NewToken> t) {
-                  if (!t.ok()) return c.Fail(FromStatus(t.status()));
-                  const std::string path = CalendarPath(agency) + "?key=" + t->token;
-                  json body = {
-                      {"id", t->record.id},
-                      {"key", t->token},
-                      {"agency", agency},
-                      {"name", t->record.name},
-                      {"path", path},
-                      {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
-                  if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
-                  c.Json(http::status::created, body);
-                }));
+    CreateToken(
+        app_, request, actor,
+        AnswerLater<Result<NewToken>>(post_, c, [this, agency](const Later& c, Result<NewToken> t) {
+          if (!t.ok()) return c.Fail(FromStatus(t.status()));
+          const std::string path = CalendarPath(agency) + "?key=" + t->token;
+          json body = {{"id", t->record.id},
+                       {"key", t->token},
+                       {"agency", agency},
+                       {"name", t->record.name},
+                       {"path", path},
+                       {"note", "shown once; only its hash is kept. Revoke it with DELETE."}};
+          if (!options_.public_url.empty()) body["url"] = options_.public_url + path;
+          c.Json(http::status::created, body);
+        }));
   });
   Add(http::verb::get, "/v1/agencies/{}/calendar-keys", [this](Call& c) {
     const std::string agency = c.params[0];

@@ -1,6 +1,7 @@
 // Set-up routes, what a coordinator does before work starts: agencies (and groups), plans, and
 // the tokens agencies sign in with (each with a printable sign-in sheet).
 #include "server/api/api.h"
+#include "server/api/api_channels.h"
 #include "server/api/api_util.h"
 #include "server/app/use_cases.h"
 #include "server/views/qr.h"
@@ -192,25 +193,28 @@ void Api::AddSetupRoutes() {
     }
     const Actor actor = c.actor;
     CreateToken(app_, {*r, *agency, *name, ""}, actor,
-                Later<Result<NewToken>>(c, [role = *role, agency = *agency, name = *name, base,
-                                            warnings](Call& c, Result<NewToken> t) mutable {
-                  if (!t.ok()) return c.Fail(FromStatus(t.status()));
-                  json body = {{"id", t->record.id}, {"token", t->token},
-                               {"role", role},       {"agency", agency},
-                               {"name", name},       {"note", "shown once; only its hash is kept"}};
-                  // The sign-in sheet: the dashboard's address with the token in its fragment
-                  // (which browsers never send to a server), also as a QR code for a phone.
-                  if (!base.empty()) {
-                    if (!base.ends_with('/')) base += '/';
-                    const std::string url = base + "#/signin/" + t->token;
-                    body["sign_in"] = {{"dashboard", base}, {"url", url}};
-                    if (auto qr = EncodeQr(url); qr.ok()) {
-                      body["sign_in"]["qr"] = {{"size", qr->size}, {"rows", qr->rows}};
-                    }
-                    body["sign_in"]["warnings"] = std::move(warnings);
-                  }
-                  c.Json(http::status::created, body);
-                }));
+                AnswerLater<Result<NewToken>>(
+                    post_, c,
+                    [role = *role, agency = *agency, name = *name, base, warnings](
+                        const Later& c, Result<NewToken> t) mutable {
+                      if (!t.ok()) return c.Fail(FromStatus(t.status()));
+                      json body = {
+                          {"id", t->record.id}, {"token", t->token},
+                          {"role", role},       {"agency", agency},
+                          {"name", name},       {"note", "shown once; only its hash is kept"}};
+                      // The sign-in sheet: the dashboard's address with the token in its fragment
+                      // (which browsers never send to a server), also as a QR code for a phone.
+                      if (!base.empty()) {
+                        if (!base.ends_with('/')) base += '/';
+                        const std::string url = base + "#/signin/" + t->token;
+                        body["sign_in"] = {{"dashboard", base}, {"url", url}};
+                        if (auto qr = EncodeQr(url); qr.ok()) {
+                          body["sign_in"]["qr"] = {{"size", qr->size}, {"rows", qr->rows}};
+                        }
+                        body["sign_in"]["warnings"] = std::move(warnings);
+                      }
+                      c.Json(http::status::created, body);
+                    }));
   });
 
   Add(http::verb::get, "/v1/tokens", [this](Call& c) {
