@@ -144,10 +144,11 @@ class Output {
   bool committed_ = false;
 };
 
-// A checkpoint open for reading, through `fs` as Output.
+// A checkpoint open for reading, through `fs` (nullptr: the real file system).
 class Input {
  public:
   Input(rocksdb::FileSystem* fs, std::string path) : path_(std::move(path)) {
+    if (!fs) fs = rocksdb::FileSystem::Default().get();
     rocksdb::IOStatus s = fs->GetFileSize(path_, rocksdb::IOOptions(), &size_, nullptr);
     if (s.ok()) s = fs->NewRandomAccessFile(path_, rocksdb::FileOptions(), &file_, nullptr);
     if (!s.ok()) status_ = Failed(s, "opening " + path_);
