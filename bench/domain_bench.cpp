@@ -12,7 +12,7 @@
 #include "bench/bench_util.h"
 #include "domain/commands.h"
 #include "domain/ledger.h"
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 
 namespace taskledger::bench {
 namespace {
@@ -189,7 +189,7 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
   std::filesystem::remove_all(dir);
   {
     // Queued asynchronously, in log order, so group commit writes them in large batches.
-    auto store = EventStore::Open(dir).value();
+    auto store = OpenRocksEventStore(dir).value();
     std::atomic<size_t> pending{log.size()};
     for (const RecordedEvent& r : log) {
       store->AppendAsync(r.stream, ExpectedVersion::Any(),
@@ -199,7 +199,7 @@ void FoldBench(uint64_t tasks, uint64_t events, const std::string& dir) {
                          });
     }
   }  // the destructor commits everything queued
-  auto store = EventStore::Open(dir).value();
+  auto store = OpenRocksEventStore(dir).value();
   ResetPeakRss();
   Ledger ledger;
   Stopwatch clock;

@@ -17,13 +17,13 @@
 #include <thread>
 
 #include "bench/bench_util.h"
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 
 namespace taskledger::bench {
 namespace {
 
 std::unique_ptr<EventStore> OpenOrDie(const std::string& dir) {
-  auto store = EventStore::Open(dir);
+  auto store = OpenRocksEventStore(dir);
   if (!store.ok()) {
     std::fprintf(stderr, "open %s: %s\n", dir.c_str(), store.status().ToString().c_str());
     std::exit(1);
@@ -139,7 +139,7 @@ double AppendInFlight(const std::string& dir, int in_flight, uint64_t n) {
 
 void FillLog(const std::string& dir, uint64_t n) {
   {
-    auto existing = EventStore::Open(dir, StoreOptions{.create_if_missing = false});
+    auto existing = OpenRocksEventStore(dir, RocksStoreOptions{{.create_if_missing = false}});
     if (existing.ok() && existing.value()->head().position == n) return;
   }
   std::filesystem::remove_all(dir);

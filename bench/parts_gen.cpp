@@ -17,6 +17,7 @@
 
 #include "bench/bench_util.h"
 #include "bench/store_writer.h"
+#include "events/rocks_event_store.h"
 #include "events/util/progress.h"
 
 using namespace taskledger;
@@ -91,11 +92,11 @@ int main(int argc, char** argv) {
 
   const Date first_day{2026, 1, 2}, last_day{2026, 12, 31};
   std::atomic<int64_t> clock{StartOfDayUtcMs(first_day) + 8 * 3600 * 1000};
-  StoreOptions so;
+  RocksStoreOptions so;
   so.clock_ms = [&clock] { return clock.load(); };
   so.max_events_per_append = 1 << 20;
   so.max_group_bytes = 64u << 20;
-  auto store = EventStore::Open(dir, so);
+  auto store = OpenRocksEventStore(dir, so);
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
   if ((*store)->head().position != 0) return std::fprintf(stderr, "the store is not empty\n"), 2;
   bench::StoreWriter w(**store, clock);

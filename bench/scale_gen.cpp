@@ -18,7 +18,7 @@
 #include "bench/store_writer.h"
 #include "domain/commands.h"
 #include "domain/ledger.h"
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "events/util/progress.h"
 
 using namespace taskledger;
@@ -47,14 +47,14 @@ int main(int argc, char** argv) {
   if (!start_day) return std::fprintf(stderr, "--start wants YYYY-MM-DD\n"), 2;
 
   std::atomic<int64_t> clock{StartOfDayUtcMs(*start_day) + 8 * 3600 * 1000};
-  StoreOptions so;
+  RocksStoreOptions so;
   so.clock_ms = [&clock] { return clock.load(); };
   so.max_events_per_append = 1 << 20;
   so.max_group_bytes = 64u << 20;
   // Every append looks up its streams' heads; with 450,000 streams the default 64 MiB cache
   // cannot hold the tables' indexes and each lookup decompresses one again.
   so.block_cache_bytes = size_t{1} << 30;
-  auto store = EventStore::Open(dir, so);
+  auto store = OpenRocksEventStore(dir, so);
   if (!store.ok()) return std::fprintf(stderr, "%s\n", store.status().ToString().c_str()), 1;
   if ((*store)->head().position != 0) return std::fprintf(stderr, "the store is not empty\n"), 2;
   bench::StoreWriter w(**store, clock);

@@ -4,13 +4,6 @@
 
 namespace taskledger {
 
-Hash ChainHash(const Hash& previous, const EventView& e) {
-  Sha256 hasher;
-  Hash h{};
-  record::Encode(e, previous, hasher, &h);
-  return h;
-}
-
 ChainChecker::ChainChecker(uint64_t position, Hash previous)
     : position_(position), hash_(previous) {}
 

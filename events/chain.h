@@ -12,9 +12,6 @@
 
 namespace taskledger {
 
-// The hash a record must carry: SHA-256(previous || the record's body), as the store computes it.
-Hash ChainHash(const Hash& previous, const EventView& e);
-
 class ChainChecker {
  public:
   // Starts after `position` whose hash is `previous` (the beginning: 0 and zeros).

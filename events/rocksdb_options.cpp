@@ -30,7 +30,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups, size_t block_size,
     std::shared_ptr<const rocksdb::SliceTransform> insert_hint = nullptr) {
   rocksdb::BlockBasedTableOptions table;
-  // One cache for the whole store, sized by StoreOptions::block_cache_bytes. Default: 8 MiB per
+  // One cache for the whole store, sized by RocksStoreOptions::block_cache_bytes. Default: 8 MiB per
   // table factory, which would multiply by the number of families.
   table.block_cache = cache;
   // Keep index and filter blocks in that cache so memory stays bounded as the log grows, but pin
@@ -62,7 +62,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
 
 }  // namespace
 
-RocksDbSetup MakeRocksDbSetup(const StoreOptions& options) {
+RocksDbSetup MakeRocksDbSetup(const RocksStoreOptions& options) {
   RocksDbSetup s;
   s.db.create_if_missing = options.create_if_missing;  // Default: false.
   s.db.create_missing_column_families = true;          // Default: false.

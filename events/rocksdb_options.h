@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 
 namespace taskledger {
 
@@ -23,7 +23,7 @@ struct RocksDbSetup {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
 };
 
-RocksDbSetup MakeRocksDbSetup(const StoreOptions& options);
+RocksDbSetup MakeRocksDbSetup(const RocksStoreOptions& options);
 
 // Appends are durable: sync=true makes RocksDB fdatasync the WAL before Write returns.
 // RocksDB default: sync=false.

@@ -1,6 +1,7 @@
-// EventStore's private state, shared by event_store.cpp (open, reads, verify),
-// event_store_append.cpp (validation, the queue) and event_store_commit.cpp (group commit, recovery
-// after a full disk). Private to events/.
+// The RocksDB event store and its private state, shared by rocks_event_store.cpp (open, close,
+// checkpoints, subscriptions), rocks_event_store_read.cpp (reads, verify, the tail check),
+// rocks_event_store_append.cpp (the queue) and rocks_event_store_commit.cpp (group commit,
+// recovery after a full disk). Private to events/: others open it with OpenRocksEventStore.
 #pragma once
 
 #include <rocksdb/db.h>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "events/rocksdb_guard.h"
 #include "events/util/disk_space.h"
 #include "events/util/reopenable.h"
@@ -57,8 +59,44 @@ struct Writer {
   std::vector<Writer> more;
 };
 
-struct EventStore::Impl {
-  Impl(std::string dir, StoreOptions options);
+// EventStore over RocksDB (rocks_event_store.h says what it promises beyond the contract).
+// The state lives in Impl, which the committer and notifier threads hold by pointer.
+class RocksEventStore final : public EventStore {
+ public:
+  struct Impl;
+  explicit RocksEventStore(std::unique_ptr<Impl> impl);
+  ~RocksEventStore() override;
+  void Close() override;
+
+  void AppendAsync(std::string_view stream, ExpectedVersion expected, std::vector<NewEvent> events,
+                   std::function<void(AppendResult)> done) override;
+  void AppendManyAsync(std::vector<StreamAppend> parts,
+                       std::function<void(AppendResult)> done) override;
+
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, uint64_t from_version,
+                                                size_t max_count) const override;
+  Result<RecordedEvent> Get(uint64_t position) const override;
+  Status Scan(uint64_t from_position, uint64_t to_position,
+              const std::function<bool(const EventView&)>& fn) const override;
+  Head head() const override;
+  Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const override;
+  Result<uint64_t> PositionAt(int64_t unix_ms) const override;
+  uint64_t WaitForAppend(uint64_t after, std::chrono::milliseconds timeout) const override;
+  SubscriptionId Subscribe(std::function<void(uint64_t)> fn) override;
+  void Unsubscribe(SubscriptionId id) override;
+  VerifyReport Verify(uint64_t from_position,
+                      const std::function<void(uint64_t)>& progress) const override;
+  WriteStats write_stats() const override;
+  Status write_status() const override;
+  uint64_t recoveries() const override;
+  Result<Head> Checkpoint(const std::string& dir) const override;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RocksEventStore::Impl {
+  Impl(std::string dir, RocksStoreOptions options);
 
   Status FromRocks(const rocksdb::Status& s, std::string_view what) const;
   int64_t NowMs() const;
@@ -95,7 +133,7 @@ struct EventStore::Impl {
   void Publish(const Head& h);
 
   const std::string dir;
-  StoreOptions options;
+  RocksStoreOptions options;
   SpaceFloor space;
   std::shared_ptr<WriteErrorListener> listener = std::make_shared<WriteErrorListener>();
   Reopenable<OpenDb> dbs;      // what readers use
@@ -142,8 +180,13 @@ struct EventStore::Impl {
   SubscriptionId next_sub = 1;                                                 // guarded
 };
 
+inline std::string PositionText(uint64_t p) { return "position " + std::to_string(p); }
+
+// The stored record at `position`, decoded (an owning copy).
+Result<RecordedEvent> ReadRecord(const RocksEventStore::Impl& s, const OpenDb& d,
+                                 uint64_t position);
 // Re-hashes the last `count` records of `d` and checks they end exactly at `head`.
-Status CheckTail(EventStore::Impl& s, const OpenDb& d, const Head& head, uint64_t count);
+Status CheckTail(RocksEventStore::Impl& s, const OpenDb& d, const Head& head, uint64_t count);
 
 // The "head" metadata value: u64 position | hash[32] | i64 recorded_at_ms.
 std::string EncodeHead(const Head& h);

@@ -83,9 +83,9 @@ CommandOutcome App::Folded(const std::string& stream, const AppendResult& r) {
 
 Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   std::unique_ptr<App> app(new App(std::move(options)));
-  StoreOptions so = app->options_.store;
+  RocksStoreOptions so = app->options_.store;
   if (!so.clock_ms && app->options_.clock_ms) so.clock_ms = app->options_.clock_ms;
-  auto store = EventStore::Open(app->options_.data_dir, so);
+  auto store = OpenRocksEventStore(app->options_.data_dir, so);
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
   app->checkpoints_ =

@@ -21,7 +21,7 @@
 
 #include "domain/commands.h"
 #include "domain/ledger.h"
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "events/util/fair_shared_mutex.h"
 #include "server/app/checkpointer.h"
 #include "server/app/file_store.h"
@@ -41,7 +41,7 @@ namespace taskledger::server {
 
 struct AppOptions {
   std::string data_dir = "./data";
-  StoreOptions store;
+  RocksStoreOptions store;
   std::function<int64_t()> clock_ms;  // default: the system clock
   // Deliverable files: where their bytes go and the free space kept (store.min_free_bytes is
   // the event log's; the webhook outbox takes ServiceOptions::outbox).

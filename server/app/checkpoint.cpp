@@ -1,13 +1,10 @@
 #include "server/app/checkpoint.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <rocksdb/file_system.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -15,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "events/file_io.h"
+#include "events/rocksdb_guard.h"
 #include "events/util/binary.h"
 
 namespace taskledger::server {
@@ -81,94 +80,108 @@ uint32_t Crc(std::string_view bytes) {
   return static_cast<uint32_t>(crc);
 }
 
-Status Errno(const std::string& what) {
-  const int e = errno;
-  std::string m = what + ": " + std::strerror(e);
-  return e == ENOSPC ? Status::NoSpace(std::move(m)) : Status::IOError(std::move(m));
+// A failed read or write as a Status: kNoSpace when the disk is full, kIOError otherwise.
+Status Failed(const rocksdb::IOStatus& s, const std::string& what) {
+  std::string m = what + ": " + s.ToString();
+  return IsNoSpace(s) ? Status::NoSpace(std::move(m)) : Status::IOError(std::move(m));
 }
 
-// A file written whole or not at all.
+// A file written whole or not at all: into `path`.tmp, synced, renamed over `path`, and the
+// directory synced, so that a crash or power cut leaves the old file or the whole new one.
+// Through `fs` (the real file system, or a test's that can fail or lose power); any error is
+// kept and returned by Commit(), which then leaves `path` as it was.
 class Output {
  public:
-  explicit Output(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd_ < 0) status_ = Errno("creating " + tmp_);
+  Output(rocksdb::FileSystem* fs, std::string path)
+      : fs_(fs), path_(std::move(path)), tmp_(path_ + ".tmp") {
+    rocksdb::FileOptions options;
+    // RangeSync then waits for the writeback it started last before starting the next
+    // (sync_file_range with SYNC_FILE_RANGE_WAIT_BEFORE over the file so far). Default: false.
+    options.strict_bytes_per_sync = true;
+    rocksdb::IOStatus s = fs_->NewWritableFile(tmp_, options, &file_, nullptr);
+    if (!s.ok()) status_ = Failed(s, "creating " + tmp_);
   }
   ~Output() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(tmp_.c_str());
+    if (file_) file_->Close(rocksdb::IOOptions(), nullptr).PermitUncheckedError();
+    if (!committed_) fs_->DeleteFile(tmp_, rocksdb::IOOptions(), nullptr).PermitUncheckedError();
   }
   void Write(std::string_view bytes) {
-    while (status_.ok() && !bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) status_ = Errno("writing " + tmp_);
-      if (n > 0) {
-        bytes.remove_prefix(static_cast<size_t>(n));
-        written_ += static_cast<uint64_t>(n);
-      }
+    if (!status_.ok()) return;
+    rocksdb::IOStatus s =
+        file_->Append(rocksdb::Slice(bytes.data(), bytes.size()), rocksdb::IOOptions(), nullptr);
+    if (!s.ok()) {
+      status_ = Failed(s, "writing " + tmp_);
+      return;
     }
-    // Out to the disk a megabyte at a time, waiting for each: a 30 MiB burst at the final fsync
-    // queued ahead of the log's own syncs and held commands up for tens of milliseconds.
-    if (status_.ok() && written_ - synced_ >= kSyncEvery) {
-      if (::sync_file_range(
-              fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
-              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) !=
-          0) {
-        status_ = Errno("writing " + tmp_ + " out");
-      }
+    written_ += bytes.size();
+    // Out to the disk a megabyte at a time, each waiting for the one before: a 30 MiB burst at
+    // the final fsync queued ahead of the log's own syncs and held commands up for tens of
+    // milliseconds.
+    if (written_ - synced_ >= kSyncEvery) {
+      s = file_->RangeSync(synced_, written_ - synced_, rocksdb::IOOptions(), nullptr);
+      if (!s.ok()) status_ = Failed(s, "writing " + tmp_ + " out");
       synced_ = written_;
     }
   }
   Status Commit() {
     if (!status_.ok()) return status_;
-    if (::fsync(fd_) != 0) return Errno("syncing " + tmp_);
-    ::close(fd_);
-    fd_ = -1;
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0) return Errno("renaming " + tmp_);
+    rocksdb::IOStatus s = file_->Fsync(rocksdb::IOOptions(), nullptr);
+    if (!s.ok()) return Failed(s, "syncing " + tmp_);
+    s = file_->Close(rocksdb::IOOptions(), nullptr);
+    file_.reset();
+    if (!s.ok()) return Failed(s, "closing " + tmp_);
+    s = fs_->RenameFile(tmp_, path_, rocksdb::IOOptions(), nullptr);
+    if (!s.ok()) return Failed(s, "renaming " + tmp_);
     committed_ = true;
     const std::string dir = std::filesystem::path(path_).parent_path().string();
-    const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0) return Errno("opening " + dir);
-    const int synced = ::fsync(d);
-    ::close(d);
-    return synced == 0 ? Status::Ok() : Errno("syncing " + dir);
+    s = SyncDirectory(*fs_, dir);
+    return s.ok() ? Status::Ok() : Failed(s, "syncing " + dir);
   }
 
  private:
   static constexpr uint64_t kSyncEvery = 1 << 20;
+  rocksdb::FileSystem* fs_;
   std::string path_, tmp_;
-  int fd_ = -1;
+  std::unique_ptr<rocksdb::FSWritableFile> file_;
   uint64_t written_ = 0, synced_ = 0;
   Status status_ = Status::Ok();
   bool committed_ = false;
 };
 
-// Reads [offset, offset + size) of an open file.
-Result<std::string> ReadAt(int fd, uint64_t offset, uint64_t size, const std::string& path) {
-  std::string out(size, '\0');
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n =
-        ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("reading " + path);
-    if (n == 0) return Status::Corruption(path + " is shorter than its index says");
-    done += static_cast<size_t>(n);
-  }
-  return out;
-}
-
+// A checkpoint open for reading, through `fs` (nullptr: the real file system).
 class Input {
  public:
-  explicit Input(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~Input() {
-    if (fd_ >= 0) ::close(fd_);
+  Input(rocksdb::FileSystem* fs, std::string path) : path_(std::move(path)) {
+    if (!fs) fs = rocksdb::FileSystem::Default().get();
+    rocksdb::IOStatus s = fs->GetFileSize(path_, rocksdb::IOOptions(), &size_, nullptr);
+    if (s.ok()) s = fs->NewRandomAccessFile(path_, rocksdb::FileOptions(), &file_, nullptr);
+    if (!s.ok()) status_ = Failed(s, "opening " + path_);
   }
-  int fd() const { return fd_; }
+  // Ok when the file is open.
+  const Status& status() const { return status_; }
+  uint64_t size() const { return size_; }
+  // Bytes [offset, offset + size); kCorruption when the file ends before.
+  Result<std::string> Read(uint64_t offset, uint64_t size) const {
+    if (!status_.ok()) return status_;
+    std::string out(size, '\0');
+    size_t done = 0;
+    while (done < size) {
+      rocksdb::Slice got;
+      const rocksdb::IOStatus s = file_->Read(offset + done, size - done, rocksdb::IOOptions(),
+                                              &got, out.data() + done, nullptr);
+      if (!s.ok()) return Failed(s, "reading " + path_);
+      if (got.empty()) return Status::Corruption(path_ + " is shorter than its index says");
+      if (got.data() != out.data() + done) std::memcpy(out.data() + done, got.data(), got.size());
+      done += got.size();
+    }
+    return out;
+  }
 
  private:
-  int fd_;
+  std::string path_;
+  std::unique_ptr<rocksdb::FSRandomAccessFile> file_;
+  uint64_t size_ = 0;
+  Status status_ = Status::Ok();
 };
 
 // The index of a checkpoint (below).
@@ -236,8 +249,8 @@ void EncodeSections(const State& state,
 
 Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
                                  domain::Date day, const std::string& path,
-                                 const CheckpointReuse* reuse) {
-  Output out(path);
+                                 const CheckpointReuse* reuse, rocksdb::FileSystem* fs) {
+  Output out(fs ? fs : rocksdb::FileSystem::Default().get(), path);
   std::string header(kMagic);
   PutFixed(header, kCheckpointFormat, 4);
   PutFixed(header, domain::Ledger::kFoldVersion, 4);
@@ -266,7 +279,7 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
   std::vector<Entry> copies;
   std::set<std::string, std::less<>> copied;
   if (reuse) {
-    base.emplace(reuse->from.path);
+    base.emplace(reuse->from.fs ? reuse->from.fs : fs, reuse->from.path);
     auto from = ReadIndex(reuse->from, *base);
     if (!from.ok()) return from.status();
     for (const Entry& e : *from) {
@@ -291,7 +304,7 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
       const Entry& e = copies[next];
       if (std::find(kinds.begin(), kinds.end(), e.kind) == kinds.end()) return;
       if (before && e.name >= *before) return;
-      auto stored = ReadAt(base->fd(), e.offset, e.size, reuse->from.path);
+      auto stored = base->Read(e.offset, e.size);
       if (!stored.ok()) return void(copy_failed = stored.status());
       if (Crc(*stored) != e.crc) {
         copy_failed =
@@ -354,15 +367,14 @@ Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t r
   return offset + tail.size();
 }
 
-Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path) {
-  Input in(path);
-  if (in.fd() < 0) return Errno("opening " + path);
-  struct stat st {};
-  if (::fstat(in.fd(), &st) != 0) return Errno("reading " + path);
-  if (static_cast<uint64_t>(st.st_size) < kHeaderBytes + kTrailerBytes) {
+Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path, rocksdb::FileSystem* fs) {
+  if (!fs) fs = rocksdb::FileSystem::Default().get();
+  Input in(fs, path);
+  if (!in.status().ok()) return in.status();
+  if (in.size() < kHeaderBytes + kTrailerBytes) {
     return Status::Corruption(path + " is too short to be a checkpoint");
   }
-  auto header = ReadAt(in.fd(), 0, kHeaderBytes, path);
+  auto header = in.Read(0, kHeaderBytes);
   if (!header.ok()) return header.status();
   const std::string_view h = *header;
   if (!h.starts_with(kMagic)) return Status::Corruption(path + " is not a checkpoint");
@@ -377,7 +389,8 @@ Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path) {
   std::memcpy(info.hash.data(), h.data() + 24, 32);
   info.recorded_at_ms = static_cast<int64_t>(GetFixed(h, 56, 8));
   info.day = domain::CivilFromDays(static_cast<int64_t>(GetFixed(h, 64, 8)));
-  info.bytes = static_cast<uint64_t>(st.st_size);
+  info.bytes = in.size();
+  info.fs = fs;
   return info;
 }
 
@@ -390,8 +403,8 @@ Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in
   if (info.format != kCheckpointFormat || info.fold_version != domain::Ledger::kFoldVersion) {
     return Status::Corruption(path + " is of another format or fold version");
   }
-  if (in.fd() < 0) return Errno("opening " + path);
-  auto trailer = ReadAt(in.fd(), info.bytes - kTrailerBytes, kTrailerBytes, path);
+  if (!in.status().ok()) return in.status();
+  auto trailer = in.Read(info.bytes - kTrailerBytes, kTrailerBytes);
   if (!trailer.ok()) return trailer.status();
   if (!std::string_view(*trailer).ends_with(kEndMagic)) {
     return Status::Corruption(path + " is not whole (no end mark)");
@@ -400,7 +413,7 @@ Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in
   if (index_at < kHeaderBytes || index_at > info.bytes - kTrailerBytes) {
     return Status::Corruption(path + ": its index is out of place");
   }
-  auto index_bytes = ReadAt(in.fd(), index_at, info.bytes - kTrailerBytes - index_at, path);
+  auto index_bytes = in.Read(index_at, info.bytes - kTrailerBytes - index_at);
   if (!index_bytes.ok()) return index_bytes.status();
   if (Crc(*index_bytes) != GetFixed(*trailer, 8, 4)) {
     return Status::Corruption(path + ": its index is damaged");
@@ -431,7 +444,7 @@ Result<std::vector<Entry>> ReadIndex(const CheckpointInfo& info, const Input& in
 
 // One section's bytes, decoded into `raw`.
 Status ReadSection(const CheckpointInfo& info, const Input& in, const Entry& e, std::string& raw) {
-  auto stored = ReadAt(in.fd(), e.offset, e.size, info.path);
+  auto stored = in.Read(e.offset, e.size);
   if (!stored.ok()) return stored.status();
   // A damaged index could name any size: no section is larger than the file times zstd's best
   // ratio.
@@ -446,7 +459,7 @@ Status ReadSection(const CheckpointInfo& info, const Input& in, const Entry& e, 
 
 Status LoadCheckpoint(const CheckpointInfo& info, State& state,
                       const std::set<std::string, std::less<>>* plans, bool details) {
-  Input in(info.path);
+  Input in(info.fs, info.path);
   auto index = ReadIndex(info, in);
   if (!index.ok()) return index.status();
   state.ledger.BeginReplay();
@@ -496,7 +509,7 @@ Status LoadCheckpoint(const CheckpointInfo& info, State& state,
 }
 
 Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& state) {
-  Input in(info.path);
+  Input in(info.fs, info.path);
   auto index = ReadIndex(info, in);
   if (!index.ok()) return index.status();
   std::string shared, plan_bytes, tasks;
@@ -521,7 +534,7 @@ Status LoadPlanPart(const CheckpointInfo& info, std::string_view plan, State& st
 
 Result<std::optional<domain::PlanCounts>> LoadCounts(const CheckpointInfo& info,
                                                      std::string_view plan) {
-  Input in(info.path);
+  Input in(info.fs, info.path);
   auto index = ReadIndex(info, in);
   if (!index.ok()) return index.status();
   for (const Entry& e : *index) {
@@ -537,7 +550,7 @@ Result<std::optional<domain::PlanCounts>> LoadCounts(const CheckpointInfo& info,
 
 Result<std::optional<std::set<std::string, std::less<>>>> LoadAgencyPlans(
     const CheckpointInfo& info, const std::vector<std::string>& agencies) {
-  Input in(info.path);
+  Input in(info.fs, info.path);
   auto index = ReadIndex(info, in);
   if (!index.ok()) return index.status();
   for (const Entry& e : *index) {

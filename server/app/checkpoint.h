@@ -28,6 +28,10 @@
 #include "events/util/status.h"
 #include "server/app/state.h"
 
+namespace rocksdb {
+class FileSystem;
+}
+
 namespace taskledger::server {
 
 // 2: sections compressed; 3: plans apart; 4: the webhooks by agency derived, not stored;
@@ -45,11 +49,13 @@ struct CheckpointInfo {
   int64_t recorded_at_ms = 0;
   domain::Date day;  // the day whose end it reflects (Vietnam time)
   uint64_t bytes = 0;
+  rocksdb::FileSystem* fs = nullptr;  // where it is read from (ReadCheckpointInfo's)
 };
 
 // Writes `state` (folded to its position, whose event has `hash` and `recorded_at_ms`) as the
 // checkpoint of the end of `day`, at `path`: into a temporary file, synced, then renamed, so a
-// crash leaves the old file or the whole new one. Returns its size.
+// crash or power cut leaves the old file or the whole new one. Returns its size. All of its I/O
+// goes through `fs`; nullptr (the default) is the real file system.
 // With `reuse`, the plans unchanged since the checkpoint `state` was loaded from are copied from
 // it as stored (compressed, checked against their CRC) rather than encoded and compressed again:
 // a day's checkpoint costs what changed that day. The file is byte for byte the one a full
@@ -60,7 +66,8 @@ struct CheckpointReuse {
 };
 Result<uint64_t> WriteCheckpoint(const State& state, const Hash& hash, int64_t recorded_at_ms,
                                  domain::Date day, const std::string& path,
-                                 const CheckpointReuse* reuse = nullptr);
+                                 const CheckpointReuse* reuse = nullptr,
+                                 rocksdb::FileSystem* fs = nullptr);
 
 // A checkpoint's sections in order, each to `sink(kind, plan, bytes)`: kind 0-3 the Ledger's
 // shared part, tokens, webhooks, idempotency keys (plan empty), then kind 5 each plan and kind 4
@@ -71,7 +78,9 @@ void EncodeSections(
     const std::function<void(int kind, std::string_view plan, std::string_view bytes)>& sink);
 
 // The header of the checkpoint at `path`: kCorruption when it is damaged or not a checkpoint.
-Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path);
+// It and the loads below read through `fs` (nullptr: the real file system).
+Result<CheckpointInfo> ReadCheckpointInfo(const std::string& path,
+                                          rocksdb::FileSystem* fs = nullptr);
 
 // The plans any of `agencies` took part in at the checkpoint (led, coordinated, or held a
 // member's part of a task of): a past list of an agency's tasks loads only those. None: the

@@ -49,7 +49,7 @@ std::vector<CheckpointInfo> Checkpoints::List() const {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     if (entry.path().extension() != ".ckpt") continue;
-    auto info = ReadCheckpointInfo(entry.path().string());
+    auto info = ReadCheckpointInfo(entry.path().string(), options_.fs);
     if (info.ok()) {
       out.push_back(std::move(*info));
     } else if (info.status().code() == Status::Code::kCorruption) {
@@ -207,15 +207,16 @@ Result<int> Checkpoints::CatchUp(bool log_progress) {
         reuse = CheckpointReuse{*base, std::move(*changed)};
       }
       auto bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day, path,
-                                   reuse ? &*reuse : nullptr);
+                                   reuse ? &*reuse : nullptr, options_.fs);
       if (!bytes.ok() && reuse) {
         // The one to copy from could not be read whole: write everything afresh.
         spdlog::warn("checkpoint of {}: {}; encoding every plan", domain::ToIso(c.day),
                      bytes.status().message());
-        bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day, path);
+        bytes = WriteCheckpoint(*state, event->hash, event->recorded_at_ms, c.day, path, nullptr,
+                                options_.fs);
       }
       if (!bytes.ok()) return bytes.status();
-      auto written_info = ReadCheckpointInfo(path);
+      auto written_info = ReadCheckpointInfo(path, options_.fs);
       base = written_info.ok() ? std::optional<CheckpointInfo>(*written_info) : std::nullopt;
       state->ledger.TrackChanges();
       spdlog::info("checkpoint of {} written: position {}, {}", domain::ToIso(c.day), c.position,

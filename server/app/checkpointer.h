@@ -32,6 +32,10 @@ namespace taskledger {
 class Progress;
 }
 
+namespace rocksdb {
+class FileSystem;
+}
+
 namespace taskledger::server {
 
 struct CheckpointOptions {
@@ -39,6 +43,9 @@ struct CheckpointOptions {
   int recent_days = 14;
   // How often the writer looks for a day that has ended without its checkpoint.
   int64_t check_every_ms = 60'000;
+  // Where checkpoints are written and read (tests cut the power under it). Default: the real file
+  // system.
+  rocksdb::FileSystem* fs = nullptr;
 };
 
 class Checkpoints {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "events/file_io.h"
 #include "events/rocksdb_guard.h"
 #include "events/util/sha256.h"
 
@@ -32,10 +33,7 @@ Status Failed(const rocksdb::IOStatus& s, const std::string& what) {
 }
 
 Status SyncDir(rocksdb::FileSystem* fs, const std::string& dir) {
-  std::unique_ptr<rocksdb::FSDirectory> d;
-  rocksdb::IOStatus s = fs->NewDirectory(dir, rocksdb::IOOptions(), &d, nullptr);
-  if (s.ok()) s = d->FsyncWithDirOptions(rocksdb::IOOptions(), nullptr, rocksdb::DirFsyncOptions());
-  if (s.ok()) s = d->Close(rocksdb::IOOptions(), nullptr);
+  const rocksdb::IOStatus s = SyncDirectory(*fs, dir);
   return s.ok() ? Status::Ok() : Failed(s, "syncing " + dir);
 }
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 
 using namespace taskledger;
 
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s DATA_DIR SEED\n", argv[0]);
     return 2;
   }
-  auto opened = EventStore::Open(argv[1]);
+  auto opened = OpenRocksEventStore(argv[1]);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.status().ToString().c_str());
     return 1;

@@ -12,7 +12,7 @@
 #include <random>
 #include <sstream>
 
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "tests/support/temp_dir.h"
 
 extern char** environ;
@@ -91,7 +91,7 @@ TEST_CASE("every acknowledged append survives SIGKILL at random moments", "[even
     const auto acked = RunAndKill(dir.path(), rng(), run_for);
     total_acked += acked.size();
 
-    auto opened = EventStore::Open(dir.path());
+    auto opened = OpenRocksEventStore(dir.path());
     INFO("round " << round << ", " << acked.size() << " acknowledged");
     REQUIRE(opened.ok());
     EventStore& store = **opened;

@@ -20,7 +20,7 @@ namespace {
 class RawDb {
  public:
   explicit RawDb(const std::string& dir) {
-    RocksDbSetup s = MakeRocksDbSetup(StoreOptions{});
+    RocksDbSetup s = MakeRocksDbSetup(RocksStoreOptions{});
     rocksdb::DB* raw = nullptr;
     REQUIRE(rocksdb::DB::Open(s.db, dir, s.families, &handles_, &raw).ok());
     db_.reset(raw);
@@ -55,7 +55,7 @@ void FlipByteInData(RawDb& raw, uint64_t pos) {
 }  // namespace
 
 TEST_CASE("verify reports the first record whose stored bytes were changed", "[events][verify]") {
-  StoreOptions o;
+  RocksStoreOptions o;
   o.tail_check_records = 10;
   StoreFixture f(o);
   for (int i = 0; i < 100; ++i) f.MustAppend("s" + std::to_string(i % 3), "e", R"({"k":"vvvv"})");
@@ -75,7 +75,7 @@ TEST_CASE("verify reports the first record whose stored bytes were changed", "[e
 }
 
 TEST_CASE("verify reports a deleted record as a gap", "[events][verify]") {
-  StoreOptions o;
+  RocksStoreOptions o;
   o.tail_check_records = 5;
   StoreFixture f(o);
   for (int i = 0; i < 30; ++i) f.MustAppend("s");
@@ -106,12 +106,12 @@ TEST_CASE("a store whose tail is damaged refuses to open", "[events][verify]") {
     RawDb raw(f.dir());
     raw.PutRecord(21, raw.GetRecord(20));
   }
-  auto refused = f.TryOpen(StoreOptions{});
+  auto refused = f.TryOpen(RocksStoreOptions{});
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().code() == Code::kCorruption);
 
   // Forensics: it can be opened to be examined, but takes no writes.
-  StoreOptions forensic;
+  RocksStoreOptions forensic;
   forensic.allow_damaged = true;
   auto opened = f.TryOpen(forensic);
   REQUIRE(opened.ok());
@@ -158,7 +158,7 @@ class FailingSyncFs : public rocksdb::FileSystemWrapper {
 TEST_CASE("after a failed sync the store refuses writes until reopened", "[events][durability]") {
   auto fs = std::make_shared<FailingSyncFs>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  StoreOptions o;
+  RocksStoreOptions o;
   o.env = env.get();
   StoreFixture f(o);
   f.MustAppend("s");

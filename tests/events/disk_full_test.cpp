@@ -18,8 +18,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-StoreOptions Over(FullDisk& disk) {
-  StoreOptions o;
+RocksStoreOptions Over(FullDisk& disk) {
+  RocksStoreOptions o;
   o.env = disk.env.get();
   o.free_bytes = disk.fs->free_bytes();
   o.min_free_bytes = 4u << 20;

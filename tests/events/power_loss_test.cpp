@@ -9,7 +9,7 @@
 #include <random>
 #include <thread>
 
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "tests/support/power_loss_fs.h"
 
 using namespace taskledger;
@@ -26,8 +26,8 @@ struct Acked {
   Uuid id;  // nil: the store chose it
 };
 
-StoreOptions On(PowerLossDisk& disk) {
-  StoreOptions o;
+RocksStoreOptions On(PowerLossDisk& disk) {
+  RocksStoreOptions o;
   o.env = disk.env.get();
   o.min_free_bytes = 0;  // an in-memory disk has no statvfs
   o.tail_check_records = 64;
@@ -52,7 +52,7 @@ TEST_CASE("a thousand power cuts while appending lose nothing acknowledged",
       expected.clear();
       last_round.clear();
     }
-    auto opened = EventStore::Open(dir, On(disk));
+    auto opened = OpenRocksEventStore(dir, On(disk));
     REQUIRE(opened.ok());
     std::unique_ptr<EventStore> store = std::move(*opened);
     {
@@ -147,7 +147,7 @@ TEST_CASE("a thousand power cuts while appending lose nothing acknowledged",
   CHECK(cuts == kCuts);
   CHECK(acknowledged_total > static_cast<uint64_t>(kCuts));
   // The last state, checked in full.
-  auto last = EventStore::Open(DirOf(kCuts - 1), On(disk));
+  auto last = OpenRocksEventStore(DirOf(kCuts - 1), On(disk));
   REQUIRE(last.ok());
   REQUIRE((*last)->Verify().ok);
   for (const auto& [position, a] : expected) {

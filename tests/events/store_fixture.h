@@ -1,12 +1,15 @@
-// Helpers that let an event-store test read like a script.
+// Helpers that let an event-store test read like a script, over any implementation.
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "tests/support/temp_dir.h"
 
 namespace taskledger::testing {
@@ -20,9 +23,17 @@ inline NewEvent Ev(std::string type, std::string data = "{}", Uuid id = {}) {
   return e;
 }
 
+// Opens the store under test in `dir`: an empty directory at first, then the one it opened before.
+using StoreOpener = std::function<Result<std::unique_ptr<EventStore>>(const std::string& dir)>;
+
 class StoreFixture {
  public:
-  explicit StoreFixture(StoreOptions options = {}) : options_(std::move(options)) { Reopen(); }
+  // The RocksDB store with `options`.
+  explicit StoreFixture(RocksStoreOptions options = {})
+      : StoreFixture(
+            [options](const std::string& dir) { return OpenRocksEventStore(dir, options); }) {}
+  // Any implementation, as `open` opens it.
+  explicit StoreFixture(StoreOpener open) : open_(std::move(open)) { Reopen(); }
 
   EventStore& store() { return *store_; }
   const std::string& dir() const { return dir_.path(); }
@@ -30,13 +41,14 @@ class StoreFixture {
   void Close() { store_.reset(); }
   void Reopen() {
     store_.reset();
-    auto opened = EventStore::Open(dir_.path(), options_);
+    auto opened = open_(dir_.path());
     if (!opened.ok()) FAIL("open failed: " << opened.status().ToString());
     store_ = std::move(opened).value();
   }
-  Result<std::unique_ptr<EventStore>> TryOpen(StoreOptions options) {
+  // The RocksDB store in the same directory with other options, or why it does not open.
+  Result<std::unique_ptr<EventStore>> TryOpen(RocksStoreOptions options) {
     store_.reset();
-    return EventStore::Open(dir_.path(), std::move(options));
+    return OpenRocksEventStore(dir_.path(), std::move(options));
   }
 
   AppendResult Append(const std::string& stream, ExpectedVersion expected,
@@ -58,7 +70,7 @@ class StoreFixture {
 
  private:
   TempDir dir_;
-  StoreOptions options_;
+  StoreOpener open_;
   std::unique_ptr<EventStore> store_;
 };
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <stdexcept>
 
-#include "events/event_store.h"
+#include "events/rocks_event_store.h"
 #include "server/app/app.h"
 #include "server/app/tokens.h"
 #include "tests/server/server_fixture.h"
@@ -33,7 +33,7 @@ TEST_CASE("a log the projection cannot fold is refused at open, naming the posit
           "[server][durability]") {
   TempDir dir;
   {
-    auto store = EventStore::Open(dir.path());
+    auto store = OpenRocksEventStore(dir.path());
     REQUIRE(store.ok());
     REQUIRE((*store)->Append("task-x", ExpectedVersion::Any(), {Poison()}).ok());
   }

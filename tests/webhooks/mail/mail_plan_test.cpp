@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "events/rocks_event_store.h"
 #include "tests/domain/domain_fixture.h"
 #include "tests/support/temp_dir.h"
 #include "tests/webhooks/channel_fold.h"
@@ -69,7 +70,7 @@ TEST_CASE("mail planned for a window: reminders by whose days, the latest digest
   Subscribe(boxes, f.ledger(), position, "em_c", "so-gddt", quiet);
 
   TempDir dir;
-  auto store = EventStore::Open(dir.Sub("log"));
+  auto store = OpenRocksEventStore(dir.Sub("log"));
   REQUIRE(store.ok());
   MailOptions options;
   options.public_url = "https://tl.example.vn";
@@ -131,7 +132,7 @@ TEST_CASE("each member's digest speaks of its own part: done, it is not listed",
   Subscribe(boxes, f.ledger(), position, "em_a", "truong-a", daily);
   Subscribe(boxes, f.ledger(), position, "em_b", "truong-b", daily);
   TempDir dir;
-  auto store = EventStore::Open(dir.Sub("log"));
+  auto store = OpenRocksEventStore(dir.Sub("log"));
   REQUIRE(store.ok());
   const MailPlan plan = PlanMail(f.ledger(), boxes, **store, MailOptions{}, f.ledger().position(),
                                  At({2026, 6, 22}, 7), At({2026, 6, 22}, 9));

@@ -1,4 +1,6 @@
-// AppendAsync: the non-blocking front of the same group commit.
+// The EventStore contract, asynchronously: AppendAsync answers each append once, after it is
+// durable, in commit order, and closing answers what is queued. Run for every implementation in
+// StoreImplementations (store_contract.h).
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -7,7 +9,7 @@
 #include <mutex>
 #include <set>
 
-#include "tests/events/store_fixture.h"
+#include "tests/events/store_contract.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;
@@ -38,8 +40,9 @@ class Results {
 
 }  // namespace
 
-TEST_CASE("async appends are answered once each, after they are committed", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("async appends are answered once each, after they are committed",
+                        "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   Results results;
   for (int i = 0; i < 200; ++i) {
     f.store().AppendAsync("task-" + std::to_string(i % 7), ExpectedVersion::Any(),
@@ -59,8 +62,9 @@ TEST_CASE("async appends are answered once each, after they are committed", "[ev
   CHECK(f.store().write_stats().events == 200);
 }
 
-TEST_CASE("an invalid async append is refused on the caller's thread", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("an invalid async append is refused on the caller's thread",
+                        "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   bool called = false;
   f.store().AppendAsync("task-1", ExpectedVersion::Any(), {Ev("thing.happened", "{not json")},
                         [&](AppendResult r) {
@@ -71,9 +75,10 @@ TEST_CASE("an invalid async append is refused on the caller's thread", "[events]
   CHECK(f.store().head().position == 0);
 }
 
-TEST_CASE("a completion may queue the next append, and closing answers what is queued",
-          "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE(
+    "a completion may queue the next append, and closing answers what is queued",
+    "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   Results results;
   std::atomic<int> left{50};
   std::function<void(AppendResult)> chain = [&](AppendResult r) {
@@ -101,8 +106,9 @@ TEST_CASE("a completion may queue the next append, and closing answers what is q
   CHECK(f.Stream("late").size() == 30);
 }
 
-TEST_CASE("a stream's version survives reopen without a separate head record", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("a stream's version survives reopen", "[events][contract]",
+                        StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   f.MustAppend("task-a");
   f.MustAppend("task-ab");
   f.MustAppend("task-a");

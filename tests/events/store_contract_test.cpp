@@ -1,4 +1,8 @@
-#include "events/event_store.h"
+// The EventStore contract (events/event_store.h): appends with the four expected-version modes,
+// idempotency and multi-stream appends, reads of a stream, of the log and as of a time,
+// subscriptions, verify and checkpoints. Written once, against the interface; each case runs
+// for every implementation in StoreImplementations (store_contract.h).
+#include "tests/events/store_contract.h"
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -6,14 +10,15 @@
 #include <set>
 #include <thread>
 
-#include "tests/events/store_fixture.h"
+#include "events/event_store.h"
 
 using namespace taskledger;
 using namespace taskledger::testing;
 using Code = Status::Code;
 
-TEST_CASE("the first appends get positions from 1 and stream versions from 0", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("the first appends get positions from 1 and stream versions from 0",
+                        "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   CHECK(f.store().head().position == 0);
   AppendResult a = f.Append("task-1", ExpectedVersion::NoStream(),
                             {Ev("task.created", R"({"title":"Năm 2026"})"), Ev("task.assigned")});
@@ -38,8 +43,9 @@ TEST_CASE("the first appends get positions from 1 and stream versions from 0", "
   CHECK(f.store().head().hash == f.store().Get(3)->hash);
 }
 
-TEST_CASE("an append with a stale version is rejected with the current version", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("an append with a stale version is rejected with the current version",
+                        "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   REQUIRE(f.Append("s", ExpectedVersion::NoStream(), {Ev("a"), Ev("b")}).ok());
   const Head before = f.store().head();
 
@@ -68,8 +74,9 @@ TEST_CASE("an append with a stale version is rejected with the current version",
   CHECK(f.Append("s", ExpectedVersion::Any(), {Ev("e")}).stream_version == 4u);
 }
 
-TEST_CASE("appending already-stored event ids returns the original positions", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("appending already-stored event ids returns the original positions",
+                        "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   const Uuid id1 = Uuid::NewV7(1), id2 = Uuid::NewV7(2);
   f.MustAppend("noise");
   AppendResult first = f.Append("s", ExpectedVersion::NoStream(),
@@ -113,8 +120,9 @@ TEST_CASE("appending already-stored event ids returns the original positions", "
   CHECK(f.store().head().position == before.position);
 }
 
-TEST_CASE("malformed appends are refused and write nothing", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("malformed appends are refused and write nothing", "[events][contract]",
+                        StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   auto code = [&](const std::string& stream, std::vector<NewEvent> evs) {
     return f.Append(stream, ExpectedVersion::Any(), std::move(evs)).status.code();
   };
@@ -130,8 +138,9 @@ TEST_CASE("malformed appends are refused and write nothing", "[events]") {
   CHECK(code("kế-hoạch-68/KH-SGDĐT", {Ev("plan.created", R"({"x":"Đề án"})")}) == Code::kOk);
 }
 
-TEST_CASE("16 concurrent appenders leave positions and versions gapless", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("16 concurrent appenders leave positions and versions gapless",
+                        "[events][contract]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   constexpr int kThreads = 16, kPerThread = 150, kStreams = 8;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -184,11 +193,12 @@ TEST_CASE("16 concurrent appenders leave positions and versions gapless", "[even
   CHECK(report.checked == total);
 }
 
-TEST_CASE("reads cover a stream from a version, the log from a position, and time", "[events]") {
+TEMPLATE_LIST_TEST_CASE("reads cover a stream from a version, the log from a position, and time",
+                        "[events][contract]", StoreImplementations) {
   int64_t now = 1'000;
   StoreOptions o;
   o.clock_ms = [&now] { return now; };
-  StoreFixture f(o);
+  StoreFixture f(OpenerOf<TestType>(o));
   for (int i = 0; i < 10; ++i) {
     now = 1'000 + i * 10;
     f.MustAppend(i % 2 ? "odd" : "even", "n", "{\"i\":" + std::to_string(i) + "}");
@@ -224,8 +234,9 @@ TEST_CASE("reads cover a stream from a version, the log from a position, and tim
   }
 }
 
-TEST_CASE("waiters and subscribers hear of new events", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("waiters and subscribers hear of new events", "[events][contract]",
+                        StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   std::atomic<uint64_t> heard{0};
   auto sub = f.store().Subscribe([&](uint64_t head) { heard = head; });
   CHECK(f.store().WaitForAppend(0, std::chrono::milliseconds(1)) == 0);
@@ -239,19 +250,21 @@ TEST_CASE("waiters and subscribers hear of new events", "[events]") {
   CHECK(heard == 1);
 }
 
-TEST_CASE("a checkpoint opens as a store with the same head", "[events]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("a checkpoint opens as a store with the same head", "[events][contract]",
+                        StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   for (int i = 0; i < 5; ++i) f.MustAppend("s");
   TempDir out;
   REQUIRE(f.store().Checkpoint(out.Sub("cp")).ok());
-  auto copy = EventStore::Open(out.Sub("cp"));
+  auto copy = TestType::Open(out.Sub("cp"), StoreOptions{});
   REQUIRE(copy.ok());
   CHECK((*copy)->head().hash == f.store().head().hash);
   CHECK((*copy)->Verify().ok);
 }
 
-TEST_CASE("a multi-stream append writes every part or none", "[events][many]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE("a multi-stream append writes every part or none",
+                        "[events][contract][many]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   REQUIRE(f.Append("task-1", ExpectedVersion::NoStream(), {Ev("a")}).ok());
   using Part = EventStore::StreamAppend;
 
@@ -296,9 +309,10 @@ TEST_CASE("a multi-stream append writes every part or none", "[events][many]") {
   CHECK(f.store().Verify().ok);
 }
 
-TEST_CASE("multi-stream appends racing single appends on the same streams stay consistent",
-          "[events][many]") {
-  StoreFixture f;
+TEMPLATE_LIST_TEST_CASE(
+    "multi-stream appends racing single appends on the same streams stay consistent",
+    "[events][contract][many]", StoreImplementations) {
+  StoreFixture f(OpenerOf<TestType>());
   std::atomic<int> many_ok{0}, single_ok{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

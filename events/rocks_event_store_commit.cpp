@@ -46,7 +46,7 @@ struct IdCheck {
 
 using StagedIds = std::unordered_map<Uuid, Staged, UuidHash>;
 
-IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds& staged) {
+IdCheck CheckIds(const RocksEventStore::Impl& impl, const Writer& w, const StagedIds& staged) {
   IdCheck out;
   for (const NewEvent& e : w.events) {
     if (auto s = staged.find(e.id); s != staged.end()) {
@@ -92,7 +92,7 @@ IdCheck CheckIds(const EventStore::Impl& impl, const Writer& w, const StagedIds&
 
 }  // namespace
 
-void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& group) {
+void RocksEventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& group) {
   rocksdb::WriteBatch batch;
   Head next = tail;
   next.recorded_at_ms = std::max(NowMs(), tail.recorded_at_ms);
@@ -241,7 +241,7 @@ void EventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& g
   Publish(next);
 }
 
-void EventStore::Impl::FailWrites(const rocksdb::Status& st, std::string_view what) {
+void RocksEventStore::Impl::FailWrites(const rocksdb::Status& st, std::string_view what) {
   std::lock_guard lock(queue_mu);
   if (!write_error.ok()) return;  // refused already; the first failure says why
   if (IsNoSpace(st)) {
@@ -256,7 +256,7 @@ void EventStore::Impl::FailWrites(const rocksdb::Status& st, std::string_view wh
   next_recovery = std::chrono::steady_clock::now() + options.recovery_interval;
 }
 
-Status EventStore::Impl::WriteRefusal() {
+Status RocksEventStore::Impl::WriteRefusal() {
   // RocksDB reports a failed flush or compaction (and a failed write again) to the listener.
   if (listener->failed()) {
     FailWrites(listener->error(), "a background flush or compaction");
@@ -284,7 +284,7 @@ uint64_t WalBytes(const std::string& dir) {
 
 }  // namespace
 
-void EventStore::Impl::TryRecover() {
+void RocksEventStore::Impl::TryRecover() {
   {
     std::lock_guard lock(queue_mu);
     if (!recoverable) return;
@@ -332,7 +332,7 @@ void EventStore::Impl::TryRecover() {
   if (recovered.position != before.position) Publish(recovered);
 }
 
-void EventStore::Impl::RunCommitter() {
+void RocksEventStore::Impl::RunCommitter() {
   using Clock = std::chrono::steady_clock;
   std::vector<std::unique_ptr<Writer>> group;
   // Writers answered last round plus those already waiting then: how many may be coming back.
@@ -396,7 +396,7 @@ void EventStore::Impl::RunCommitter() {
   }
 }
 
-void EventStore::Impl::RunNotifier() {
+void RocksEventStore::Impl::RunNotifier() {
   for (;;) {
     std::vector<std::unique_ptr<Writer>> group;
     {

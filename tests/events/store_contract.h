@@ -1,0 +1,35 @@
+// The implementations of EventStore that the contract tests (store_contract_test.cpp,
+// store_contract_async_test.cpp) run against. Each is a type with Open(dir, options): a store in
+// `dir` (empty at first, then the one it opened before) taking the contract's options only. A
+// second implementation is one more type in StoreImplementations, and every contract test runs
+// against it too; what only one implementation promises (crashes, full disks, damaged files) is
+// tested beside it, not here.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "events/event_store.h"
+#include "events/rocks_event_store.h"
+#include "tests/events/store_fixture.h"
+
+namespace taskledger::testing {
+
+struct RocksImplementation {
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& dir,
+                                                  const StoreOptions& options) {
+    return OpenRocksEventStore(dir, RocksStoreOptions{options});
+  }
+};
+
+// Catch2 names each contract test "<name> - StoreImplementations - <index in this list>".
+using StoreImplementations = std::tuple<RocksImplementation>;
+
+// How a StoreFixture opens the implementation `Impl`, with the contract's `options`.
+template <class Impl>
+StoreOpener OpenerOf(StoreOptions options = {}) {
+  return [options](const std::string& dir) { return Impl::Open(dir, options); };
+}
+
+}  // namespace taskledger::testing
