@@ -163,6 +163,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
                             "the body is " + std::to_string(*length) +
                                 " bytes; the limit here is " + std::to_string(limit));
     }
+    // A request without a body (most GETs) is whole with its header: answered at once, without
+    // another read and its timer.
+    if (parser_->is_done()) return OnRead({}, 0);
     Tcp().expires_after(server_->limits.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, Self()));
