@@ -13,7 +13,6 @@ using nlohmann::json;
 
 Result<Decision> detail::DecideNotified(const Ledger& s, const RecordNotification& c,
                                         const Actor& a) {
-
   auto task = FindTask(s, c.task);
   if (!task.ok()) return task.status();
   const Notification& n = c.notification;
@@ -44,6 +43,5 @@ Result<Decision> detail::DecideNotified(const Ledger& s, const RecordNotificatio
       MakeEvent(n.delivered ? ev::kTaskNotificationDelivered : ev::kTaskNotificationFailed, j, a));
   return d;
 }
-
 
 }  // namespace taskledger::domain

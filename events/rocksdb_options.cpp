@@ -30,8 +30,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
     const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups, size_t block_size,
     std::shared_ptr<const rocksdb::SliceTransform> insert_hint = nullptr) {
   rocksdb::BlockBasedTableOptions table;
-  // One cache for the whole store, sized by RocksStoreOptions::block_cache_bytes. Default: 8 MiB per
-  // table factory, which would multiply by the number of families.
+  // One cache for the whole store, sized by RocksStoreOptions::block_cache_bytes. Default: 8 MiB
+  // per table factory, which would multiply by the number of families.
   table.block_cache = cache;
   // Keep index and filter blocks in that cache so memory stays bounded as the log grows, but pin
   // level-0's so fresh lookups do not miss. Defaults: false, false.

@@ -59,7 +59,12 @@ void Impl::PumpEndpoint(Endpoint& e, int64_t now) {
 }
 
 Health& Impl::HealthOf(const std::string& id, Endpoint& e) {
-  if (!e.health) e.health = outbox->GetHealth(id);
+  if (!e.health) {
+    auto h = outbox->GetHealth(id);
+    if (!h.ok())
+      spdlog::warn("webhook {}: {}; counted healthy until it is written", id, h.status().message());
+    e.health = h.ok() ? *h : Health{};
+  }
   return *e.health;
 }
 

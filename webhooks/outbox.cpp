@@ -245,14 +245,16 @@ Status Outbox::PutHealth(const std::string& endpoint, const Health& h) {
   return impl_->Write(batch, false, "storing health");
 }
 
-Health Outbox::GetHealth(const std::string& endpoint) const {
+Result<Health> Outbox::GetHealth(const std::string& endpoint) const {
   Health h;
   auto db = impl_->Db();
-  if (!db.ok()) return h;
+  if (!db.ok()) return db.status();
   std::string v;
-  if (!(*db)->Get(rocksdb::ReadOptions(), Key('h', endpoint), &v).ok()) return h;
+  const rocksdb::Status s = (*db)->Get(rocksdb::ReadOptions(), Key('h', endpoint), &v);
+  if (s.IsNotFound()) return h;
+  if (!s.ok()) return Status::IOError("reading the health of " + endpoint + ": " + s.ToString());
   const json j = json::parse(v, nullptr, false);
-  if (!j.is_object()) return h;
+  if (!j.is_object()) return Status::Corruption("the health of " + endpoint + " is unreadable");
   h.failing_since_ms = j.value("failing_since", int64_t{0});
   h.last_success_ms = j.value("last_success", int64_t{0});
   h.last_failure_ms = j.value("last_failure", int64_t{0});

@@ -50,8 +50,8 @@ struct Message {
   // A mail about no single task (a digest): the tasks it lists. Its outcome, like a task's
   // notification, is unrecorded until MarkRecorded (it goes on the address's stream).
   std::vector<std::string> about;
-  int64_t created_ms = 0;        // enqueued
-  int64_t due_ms = 0;  // when it was meant to go out (a reminder's instant, a change's time)
+  int64_t created_ms = 0;  // enqueued
+  int64_t due_ms = 0;      // when it was meant to go out (a reminder's instant, a change's time)
   MessageState state = MessageState::kPending;
   int attempts = 0;
   int round_base = 0;   // attempts made before the latest redelivery: the schedule restarts
@@ -155,7 +155,9 @@ class Outbox {
   Status DeleteSecrets(const std::string& endpoint);  // synced
 
   Status PutHealth(const std::string& endpoint, const Health& h);
-  Health GetHealth(const std::string& endpoint) const;
+  // An endpoint's health; none recorded yet: all zero. A failed read is its error, not a healthy
+  // endpoint.
+  Result<Health> GetHealth(const std::string& endpoint) const;
 
  private:
   struct Impl;

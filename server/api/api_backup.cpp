@@ -25,12 +25,10 @@ std::string BackupName(int64_t now_ms) {
 }
 
 json View(const std::string& name, const BackupResult& r) {
-  return {{"name", name},
-          {"head", {{"position", r.head.position}, {"hash", ToHex(r.head.hash)}}},
-          {"files", r.files},
-          {"outbox", r.outbox},
-          {"mail", r.mail},
-          {"taken_at_ms", r.taken_at_ms}};
+  return {
+      {"name", name},     {"head", {{"position", r.head.position}, {"hash", ToHex(r.head.hash)}}},
+      {"files", r.files}, {"outbox", r.outbox},
+      {"mail", r.mail},   {"taken_at_ms", r.taken_at_ms}};
 }
 
 }  // namespace

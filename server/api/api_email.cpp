@@ -106,10 +106,15 @@ void Api::AddEmailRoutes() {
     return app_.mail() ? app_.mail()->options().reminders : webhooks::ReminderPolicy{};
   };
   // The mailbox named by the path, if the caller may read (or manage) it.
-  const auto find = [this](const Call& c, bool manage) {
-    return app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
-      return FindChannel(c, r, manage);
+  // A refusal is sent once the lock is let go.
+  const auto find = [this](Call& c, bool manage) {
+    std::optional<Mailbox> found;
+    AnswerAfter(c, [&] {
+      found = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+        return FindChannel(c, r, manage);
+      });
     });
+    return found;
   };
   // Appends a decision without holding this thread; once it is durable and folded, `answer`
   // gets the mailbox as it then stands (on an I/O thread).

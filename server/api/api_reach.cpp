@@ -1,6 +1,8 @@
 // Who in a plan can be told (coordinators and auditors): each agency its tasks name, through
 // groups too, with its email addresses and webhooks and what stops them reaching it — those that
 // would hear of nothing first, for the coordinator to fix before a deadline.
+#include <set>
+
 #include "server/api/api.h"
 #include "server/api/api_util.h"
 #include "webhooks/notifications.h"
@@ -14,9 +16,24 @@ using namespace domain;
 void Api::AddReachRoutes() {
   Add(http::verb::get, "/v1/plans/{}/reach", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
+    // The webhooks' health is the outbox's, read before taking the lock (no I/O under it).
     webhooks::Service* hooks = app_.webhooks();
+    std::set<std::string> failing_ids;
+    if (hooks) {
+      const std::vector<std::string> ids =
+          app_.ReadWebhooks([](const Ledger&, const webhooks::Registry& r) {
+            std::vector<std::string> out;
+            for (const webhooks::Subscription* s : r.All()) out.push_back(s->id);
+            return out;
+          });
+      for (const std::string& id : ids) {
+        auto h = hooks->outbox().GetHealth(id);
+        if (!h.ok()) return c.Fail(FromStatus(h.status()));
+        if (h->failing_since_ms > 0) failing_ids.insert(id);
+      }
+    }
     const auto failing = [&](const webhooks::Subscription& s) {
-      return hooks && hooks->outbox().GetHealth(s.id).failing_since_ms > 0;
+      return failing_ids.contains(s.id);
     };
     json body;
     const bool found = app_.ReadChannels(

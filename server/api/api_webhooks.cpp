@@ -16,8 +16,12 @@ using webhooks::SubscriptionSpec;
 
 namespace {
 
-json WebhookView(const Subscription& s, const webhooks::Service& svc) {
-  const webhooks::Health h = svc.outbox().GetHealth(s.id);
+// The subscription with its delivery health. Reads the outbox: call it after letting go of the
+// App's lock, on a copy of the subscription.
+Result<json> WebhookView(const Subscription& s, const webhooks::Service& svc) {
+  auto health = svc.outbox().GetHealth(s.id);
+  if (!health.ok()) return health.status();
+  const webhooks::Health& h = *health;
   json j = ChannelView(s, "/v1/webhooks");
   j.update(
       {{"url", s.url},
@@ -101,9 +105,14 @@ void Api::AddWebhookRoutes() {
     return s;
   };
   // The subscription named by the path, if the caller may read it (or manage it).
-  const auto find = [this](const Call& c, bool manage) {
-    return app_.ReadWebhooks(
-        [&](const Ledger&, const webhooks::Registry& r) { return FindChannel(c, r, manage); });
+  // A refusal is sent once the lock is let go.
+  const auto find = [this](Call& c, bool manage) {
+    std::optional<Subscription> found;
+    AnswerAfter(c, [&] {
+      found = app_.ReadWebhooks(
+          [&](const Ledger&, const webhooks::Registry& r) { return FindChannel(c, r, manage); });
+    });
+    return found;
   };
   // Appends a subscription decision and answers with the webhook as it then stands; `undo`
   // runs when it is refused or not written, and `hold` is kept until the answer.
@@ -117,10 +126,14 @@ void Api::AddWebhookRoutes() {
         [this, id, status, extend, hold](const Later& later) {
           if (status == http::status::no_content)
             return later.Send(Response{status, later.version});
-          json body = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& reg) {
-            const Subscription* s = reg.Find(id);
-            return s ? WebhookView(*s, *app_.webhooks()) : json::object();
-          });
+          const std::optional<Subscription> s =
+              app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& reg) {
+                const Subscription* found = reg.Find(id);
+                return found ? std::optional<Subscription>(*found) : std::nullopt;
+              });
+          Result<json> view = s ? WebhookView(*s, *app_.webhooks()) : json::object();
+          if (!view.ok()) return later.Fail(FromStatus(view.status()));
+          json body = std::move(*view);
           if (extend) extend(body);
           later.Json(status, body,
                      status == http::status::created ? "/v1/webhooks/" + id : std::string());
@@ -156,15 +169,22 @@ void Api::AddWebhookRoutes() {
         webhooks::Service* svc = service(c);
         if (!svc) return;
         const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
-        json items = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
-          json out = json::array();
-          for (const Subscription* s : r.All()) {
-            if (!webhooks::CanRead(*s, c.actor).ok()) continue;
-            if (!agency.empty() && s->agency != agency) continue;
-            out.push_back(WebhookView(*s, *svc));
-          }
-          return out;
-        });
+        const std::vector<Subscription> mine =
+            app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+              std::vector<Subscription> out;
+              for (const Subscription* s : r.All()) {
+                if (!webhooks::CanRead(*s, c.actor).ok()) continue;
+                if (!agency.empty() && s->agency != agency) continue;
+                out.push_back(*s);
+              }
+              return out;
+            });
+        json items = json::array();
+        for (const Subscription& s : mine) {
+          auto view = WebhookView(s, *svc);
+          if (!view.ok()) return c.Fail(FromStatus(view.status()));
+          items.push_back(std::move(*view));
+        }
         c.Json(http::status::ok,
                {{"items", std::move(items)}, {"types", webhooks::NotificationTypes()}});
       },
@@ -173,7 +193,11 @@ void Api::AddWebhookRoutes() {
   Add(http::verb::get, "/v1/webhooks/{}", [=](Call& c) {
     webhooks::Service* svc = service(c);
     if (!svc) return;
-    if (auto s = find(c, false)) c.Json(http::status::ok, WebhookView(*s, *svc));
+    if (auto s = find(c, false)) {
+      auto view = WebhookView(*s, *svc);
+      if (!view.ok()) return c.Fail(FromStatus(view.status()));
+      c.Json(http::status::ok, *view);
+    }
   });
 
   Add(http::verb::patch, "/v1/webhooks/{}", [=, this](Call& c) {

@@ -141,8 +141,7 @@ int Backup(App& app, const std::string& to) {
   if (!r.ok()) return Fail(r.status().ToString());
   std::cout << "backup of position " << r->head.position << " (" << ToHex(r->head.hash) << "), "
             << r->files << " files" << (r->outbox ? ", the webhook outbox" : "")
-            << (r->mail ? ", the mail outbox" : "") << " in " << to
-            << "\n";
+            << (r->mail ? ", the mail outbox" : "") << " in " << to << "\n";
   return 0;
 }
 

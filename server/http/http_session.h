@@ -207,11 +207,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       // Inline when answered on the session's own strand (a read answered at once: no trip
       // through the queue, nor a wake-up of another I/O thread); queued from any other thread.
       net::dispatch(self->stream_.get_executor(),
-                [self, keep_alive, pending, res = std::move(res)]() mutable {
-                  const bool keep = keep_alive && !self->closing_;
-                  res.keep_alive(keep);
-                  self->Send(std::move(res), !keep);
-                });
+                    [self, keep_alive, pending, res = std::move(res)]() mutable {
+                      const bool keep = keep_alive && !self->closing_;
+                      res.keep_alive(keep);
+                      self->Send(std::move(res), !keep);
+                    });
     };
     responder.stream = [self](Response head) -> std::shared_ptr<Sink> {
       auto sink = std::make_shared<SessionSink>(self);

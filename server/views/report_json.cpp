@@ -59,15 +59,17 @@ std::string ReportJson(const PlanReport& r, std::string_view known, const Report
   w.BeginObject().Field("as_of", ToIso(r.as_of));
   WriteCountsBy(w, "by_lead", r.by_lead);
   if (head) {
-    w.Key("head").BeginObject().Field("position", head->position).Field("hash", head->hash).EndObject();
+    w.Key("head")
+        .BeginObject()
+        .Field("position", head->position)
+        .Field("hash", head->hash)
+        .EndObject();
   }
   WriteCountsBy(w, "by_section", r.by_section);
   if (!known.empty()) w.Field("known", known);
   w.Key("lines").BeginArray();
   for (const ReportLine& l : r.lines) {
-    w.BeginObject()
-        .Field("category", ToString(l.category))
-        .Field("code", l.task->code);
+    w.BeginObject().Field("category", ToString(l.category)).Field("code", l.task->code);
     WriteDate(w, "due", l.occurrence->due);
     w.Field("lead", l.task->lead);
     const Told told = TellingOf(*l.task, *l.occurrence);
@@ -146,16 +148,15 @@ std::string ReportCsv(const Ledger& ledger, const PlanReport& r) {
     const Told told = TellingOf(*l.task, *l.occurrence);
     const bool parts = !l.occurrence->parts.empty();
     const auto count = [&](int n) { return parts ? std::to_string(n) : std::string(); };
-    out += WriteCsvRow({l.task->code, l.task->title, names(l.task->lead), l.occurrence->key,
-                        l.occurrence->due ? ToDmy(*l.occurrence->due) : "",
-                        std::string(StatusLabelVi(l.occurrence->status)),
-                        std::string(CategoryLabelVi(l.category)), std::to_string(told.delivered),
-                        told.last_delivered_ms ? ToDmy(DateAtUtcMs(told.last_delivered_ms)) : "",
-                        count(l.parts.completed()),
-                        count(l.parts.total() - l.parts[Category::kCancelled]),
-                        count(l.parts[Category::kOverdue]), l.task->id, ids(l.task->lead),
-                        std::string(ToString(l.occurrence->status)),
-                        std::string(ToString(l.category))});
+    out += WriteCsvRow(
+        {l.task->code, l.task->title, names(l.task->lead), l.occurrence->key,
+         l.occurrence->due ? ToDmy(*l.occurrence->due) : "",
+         std::string(StatusLabelVi(l.occurrence->status)), std::string(CategoryLabelVi(l.category)),
+         std::to_string(told.delivered),
+         told.last_delivered_ms ? ToDmy(DateAtUtcMs(told.last_delivered_ms)) : "",
+         count(l.parts.completed()), count(l.parts.total() - l.parts[Category::kCancelled]),
+         count(l.parts[Category::kOverdue]), l.task->id, ids(l.task->lead),
+         std::string(ToString(l.occurrence->status)), std::string(ToString(l.category))});
   }
   return out;
 }

@@ -123,14 +123,15 @@ TEST_CASE("an address receives mail only once confirmed, and one click stops it,
   mail = sink.WaitFor(3);
   REQUIRE(mail.size() == 3);
   const std::string again = LinkIn(mail[2], std::string(kPublic) + "/v1/email/confirm?t=");
-  HttpResult backup = f.Post(f.coordinator, "/v1/backups", "", {{"Content-Type", "application/json"}});
+  HttpResult backup =
+      f.Post(f.coordinator, "/v1/backups", "", {{"Content-Type", "application/json"}});
   INFO(backup.body);
   REQUIRE(backup.status == 201);
   CHECK(backup.json()["mail"] == true);
   const std::string restored = f.dir.Sub("restored");
-  const ToolRun run = RunTool({"restore", "--from",
-                               f.dir.Sub("data-backups/" + backup.json()["name"].get<std::string>()),
-                               "--data-dir", restored});
+  const ToolRun run = RunTool(
+      {"restore", "--from", f.dir.Sub("data-backups/" + backup.json()["name"].get<std::string>()),
+       "--data-dir", restored});
   INFO(run.out);
   REQUIRE(run.exit_code == 0);
   CHECK(run.out.find("the mail outbox") != std::string::npos);

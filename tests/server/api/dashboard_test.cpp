@@ -38,7 +38,7 @@ json ParseIcs(const TempDir& dir, const std::string& ics) {
   const std::string file = dir.Sub("feed.ics");
   Write(file, ics);
   return json::parse(Capture("/usr/bin/python3 " + std::string(TASKLEDGER_SOURCE_DIR) +
-                             "/tests/server/ics_check.py " + file + " 2>&1"));
+                             "/tests/server/api/ics_check.py " + file + " 2>&1"));
 }
 
 const json* EventByUid(const json& cal, const std::string& uid) {

@@ -27,11 +27,11 @@ TEST_CASE("mail goes under the relay's login; the password stays out of the log"
   flags.insert(flags.end(), {"--smtp-user", "taskledger", "--smtp-password-file", file});
   ApiFixture f("2026-03-02", flags);
 
-  const json box = f.PostJson(f.coordinator, "/v1/email-subscriptions",
-                              {{"agency", "so-gddt-hp"},
-                               {"address", "vanthu@sogddt-hp.gov.vn"},
-                               {"confirmed", true}})
-                       .json();
+  const json box =
+      f.PostJson(
+           f.coordinator, "/v1/email-subscriptions",
+           {{"agency", "so-gddt-hp"}, {"address", "vanthu@sogddt-hp.gov.vn"}, {"confirmed", true}})
+          .json();
   const std::string path = "/v1/email-subscriptions/" + box["id"].get<std::string>();
   REQUIRE(f.Post(f.coordinator, path + "/test", "").status == 202);
 

@@ -185,23 +185,24 @@ TEST_CASE("a coordinator sees which agencies of a plan cannot be reached, and wh
   REQUIRE(others.size() == 2);
 
   // A confirmed address reaches so-gddt-hp: it moves after those still unreachable.
-  REQUIRE(f.PostJson(f.coordinator, "/v1/email-subscriptions",
-                     {{"agency", "so-gddt-hp"}, {"address", "vanthu@sogddt-hp.gov.vn"},
-                      {"confirmed", true}})
-              .status == 201);
+  REQUIRE(
+      f.PostJson(
+           f.coordinator, "/v1/email-subscriptions",
+           {{"agency", "so-gddt-hp"}, {"address", "vanthu@sogddt-hp.gov.vn"}, {"confirmed", true}})
+          .status == 201);
   // An address waiting for its owner's confirmation does not reach the first other agency.
   REQUIRE(f.PostJson(f.coordinator, "/v1/email-subscriptions",
                      {{"agency", others[0]}, {"address", "chua-xac-nhan@hp.gov.vn"}})
               .status == 201);
   // One that fails for good (550) does not reach the second.
   sink.Control({{"rcpt", {{"sai@hp.gov.vn", 550}}}});
-  const json bad = f.PostJson(f.coordinator, "/v1/email-subscriptions",
-                              {{"agency", others[1]}, {"address", "sai@hp.gov.vn"},
-                               {"confirmed", true}})
-                       .json();
-  REQUIRE(f.Post(f.coordinator, "/v1/email-subscriptions/" + bad["id"].get<std::string>() + "/test",
-                 "")
-              .status == 202);
+  const json bad =
+      f.PostJson(f.coordinator, "/v1/email-subscriptions",
+                 {{"agency", others[1]}, {"address", "sai@hp.gov.vn"}, {"confirmed", true}})
+          .json();
+  REQUIRE(
+      f.Post(f.coordinator, "/v1/email-subscriptions/" + bad["id"].get<std::string>() + "/test", "")
+          .status == 202);
   for (int i = 0; i < 200; ++i) {
     if (!of(reach(), others[1])["problems"].empty() &&
         of(reach(), others[1])["problems"][0] == "email_failing") {

@@ -1,8 +1,8 @@
 // The log leaving the server: Server-Sent Events that resume, JSON Lines exports an auditor can
 // verify offline, and the rate limit on a token.
 #include <catch2/catch.hpp>
-#include <thread>
 #include <fstream>
+#include <thread>
 
 #include "tests/server/server_fixture.h"
 
@@ -89,10 +89,12 @@ TEST_CASE("an agency's event stream holds only what it may see", "[server][integ
   CHECK(none.status() == 401);
 }
 
-TEST_CASE("streams beyond --max-event-streams are refused with Retry-After, and a freed one is reused",
-          "[server][integration][sse]") {
+TEST_CASE(
+    "streams beyond --max-event-streams are refused with Retry-After, and a freed one is reused",
+    "[server][integration][sse]") {
   ApiFixture f("2026-03-02", {"--max-event-streams", "2"});
-  auto a = std::make_unique<SseClient>(f.server->port(), "/v1/events/stream?from=head", Auth(f.agency_bk));
+  auto a = std::make_unique<SseClient>(f.server->port(), "/v1/events/stream?from=head",
+                                       Auth(f.agency_bk));
   SseClient b(f.server->port(), "/v1/events/stream?from=head", Auth(f.agency_hp));
   REQUIRE(a->status() == 200);
   REQUIRE(b.status() == 200);
@@ -100,8 +102,9 @@ TEST_CASE("streams beyond --max-event-streams are refused with Retry-After, and 
   CHECK(c.status() == 503);
   CHECK(c.head().find("Retry-After: 5") != std::string::npos);
   // Both open streams still get what happens.
-  REQUIRE(f.PostJson(f.agency_hp, "/v1/tasks/hp-tieng-anh-2025:I.1/comments", {{"text", "x"}})
-              .status == 201);
+  REQUIRE(
+      f.PostJson(f.agency_hp, "/v1/tasks/hp-tieng-anh-2025:I.1/comments", {{"text", "x"}}).status ==
+      201);
   auto e = b.Next();
   REQUIRE(e);
   CHECK(e->type == "task.commented");
