@@ -88,3 +88,27 @@ p = lambda q: v[min(len(v) - 1, int(q * len(v)))]
 print(sys.argv[1].ljust(int(sys.argv[2])) + f'n={len(v):4}  p50 {p(0.5):8.1f} ms  p99 {p(0.99):8.1f} ms  max {v[-1]:8.1f} ms')" \
     "$1" "${2:-32}"
 }
+
+# A generated plan of $1 tasks as CSV chunks of 5,000 rows, $2/chunk-NNN.csv, for the import:
+# leads and coordinating agencies spread over Hải Phòng's departments and schools, deadlines of
+# every kind the phrase table reads.
+plan_chunks() {
+python3 - "$1" "$2" <<'PY'
+import sys
+n, work = int(sys.argv[1]), sys.argv[2]
+agencies = ["Sở Giáo dục và Đào tạo", "Sở Tài chính", "Sở Nội vụ", "so-khcn-hp", "so-vhttdl-hp",
+            "so-ngv-hp", "thpt-tran-phu-hp"]
+deadlines = ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026", "Năm 2027",
+             "tháng 6/2026", "31/12/2026", "Hàng năm", "Năm 2026-2027", "Thường xuyên"]
+chunk = 5000
+for c in range(0, n, chunk):
+    sec = c // chunk + 1
+    rows = ["TT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn thành",
+            f"{sec};Phần {sec};;;;"]
+    for i in range(c, min(n, c + chunk)):
+        lead = agencies[i % 3 if i % 5 else 0]
+        coord = agencies[3 + i % 4]
+        rows.append(f"{sec}.{i - c + 1};Nhiệm vụ sinh số {i + 1};{lead};{coord};Báo cáo;{deadlines[i % 10]}")
+    open(f"{work}/chunk-{sec:03}.csv", "w", encoding="utf-8").write("\n".join(rows) + "\n")
+PY
+}

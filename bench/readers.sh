@@ -69,24 +69,7 @@ start_server
 curl -sSf -H "$auth" -H 'Content-Type: application/json' "$base/v1/plans" -d '{
   "id": "bench", "title": "Kế hoạch sinh cho đo hiệu năng", "authority": "ubnd-hp",
   "period": {"start": "2025-01-01", "end": "2030-12-31"}}' >/dev/null
-python3 - "$tasks" "$work" <<'PY'
-import sys
-n, work = int(sys.argv[1]), sys.argv[2]
-agencies = ["Sở Giáo dục và Đào tạo", "Sở Tài chính", "Sở Nội vụ", "so-khcn-hp", "so-vhttdl-hp",
-            "so-ngv-hp", "thpt-tran-phu-hp"]
-deadlines = ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026", "Năm 2027",
-             "tháng 6/2026", "31/12/2026", "Hàng năm", "Năm 2026-2027", "Thường xuyên"]
-chunk = 5000
-for c in range(0, n, chunk):
-    sec = c // chunk + 1
-    rows = ["TT;Nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Kết quả/ Sản phẩm;Thời gian hoàn thành",
-            f"{sec};Phần {sec};;;;"]
-    for i in range(c, min(n, c + chunk)):
-        lead = agencies[i % 3 if i % 5 else 0]
-        coord = agencies[3 + i % 4]
-        rows.append(f"{sec}.{i - c + 1};Nhiệm vụ sinh số {i + 1};{lead};{coord};Báo cáo;{deadlines[i % 10]}")
-    open(f"{work}/chunk-{sec:03}.csv", "w", encoding="utf-8").write("\n".join(rows) + "\n")
-PY
+plan_chunks "$tasks" "$work"
 began=$(now_ms)
 for f in "$work"/chunk-*.csv; do
   curl -sS --fail-with-body -H "$auth" -H 'Content-Type: text/csv' --data-binary "@$f" \
