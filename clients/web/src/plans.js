@@ -13,7 +13,11 @@ export async function reloadPlans() {
 function authoritySelect(selected) {
   const agencies = [...session.agencies.values()].filter((a) => a.kind !== "group")
     .sort((a, b) => a.name.localeCompare(b.name, "vi"));
-  return h("select", { name: "authority" }, h("option", { value: "" }, t("choose")),
+  // A plan recorded before authorities had to be agencies may name one in words: kept as it is
+  // (and not sent) unless an agency is chosen instead.
+  const legacy = selected && !agencies.some((a) => a.id === selected)
+    ? h("option", { value: selected, selected: true }, selected) : null;
+  return h("select", { name: "authority" }, h("option", { value: "" }, t("choose")), legacy,
     agencies.map((a) => h("option", { value: a.id, selected: a.id === selected }, a.name)));
 }
 
