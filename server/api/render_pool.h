@@ -5,16 +5,18 @@
 // already taken and drops what still waits (their clients are being disconnected anyway).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
+#include <thread>
 
 namespace taskledger::server {
 
 struct RenderPoolOptions {
-  // Threads rendering at once. Default: 2 (this is CPU work; more threads than cores only
-  // slice the same cores thinner).
-  size_t threads = 2;
+  // Threads rendering at once: CPU work, so half the cores at most, the rest left to the I/O
+  // threads and the store's. Default: half the cores, at least one.
+  size_t threads = std::max(1u, std::thread::hardware_concurrency() / 2);
   // Renders waiting for a thread; beyond it Post() refuses, and the caller answers 503 with
   // Retry-After rather than queue work no one will wait for. Default: 64.
   size_t max_waiting = 64;
