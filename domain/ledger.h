@@ -142,6 +142,14 @@ class Ledger {
   void BeginReplay();
   void EndReplay();
   uint64_t position() const { return position_; }
+  // What a page of task views rendered from this ledger may reuse. A task's view is a function
+  // of the task, whose version changes with every event on it, and of the rest of the ledger it
+  // reads beside it: agencies, groups (the parts their members hold), plans. context() changes
+  // whenever that rest may have (an agency or plan event, a replay's end, a plan part replaced);
+  // instance() tells ledgers apart (a Task* of one is not of another). While both stay, a task
+  // whose version is unchanged reads as it did.
+  uint64_t instance() const { return instance_; }
+  uint64_t context() const { return context_; }
 
   // Projection checkpoints: the folded state in a compact binary form (ledger_codec.cpp).
   // EncodeShared() writes agencies and the rest; EncodePlans() and EncodeTasks() each plan and
@@ -296,6 +304,8 @@ class Ledger {
   static void Tally(Occurrence& o, const Part& p, Day day, int sign);
 
   uint64_t position_ = 0;
+  const uint64_t instance_;
+  uint64_t context_ = 0;
   std::vector<std::string> agency_ids_;  // by number
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> agency_nos_;
   int64_t last_recorded_at_ms_ = 0;

@@ -22,8 +22,14 @@ Status Ledger::Apply(const EventView& e) {
   position_ = e.position;
   last_recorded_at_ms_ = e.recorded_at_ms;
   if (e.type.starts_with("task.")) return ApplyTask(e);
-  if (e.type.starts_with("agency.")) return ApplyAgency(e);
-  if (e.type.starts_with("plan.")) return ApplyPlan(e);
+  if (e.type.starts_with("agency.")) {
+    ++context_;
+    return ApplyAgency(e);
+  }
+  if (e.type.starts_with("plan.")) {
+    ++context_;
+    return ApplyPlan(e);
+  }
   return Status::Ok();
 }
 

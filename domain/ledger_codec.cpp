@@ -206,6 +206,7 @@ Status Ledger::ReplacePlanPart(std::string_view shared, std::string_view plan,
                                std::string_view tasks) {
   if (!replaying_ || !scope_)
     return Status::FailedPrecondition("a plan's part replaces a replay's");
+  ++context_;
   BinaryReader r(shared);
   position_ = r.U64();
   last_recorded_at_ms_ = r.I64();

@@ -1,5 +1,6 @@
 // The Ledger's indexes and the queries they answer.
 #include <algorithm>
+#include <atomic>
 #include <climits>
 
 #include "domain/ledger.h"
@@ -28,7 +29,16 @@ bool CategoryCounts::operator==(const CategoryCounts& o) const {
   return std::equal(std::begin(counts), std::end(counts), std::begin(o.counts));
 }
 
-Ledger::Ledger() = default;
+namespace {
+
+uint64_t NextInstance() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+Ledger::Ledger() : instance_(NextInstance()) {}
 Ledger::~Ledger() = default;
 
 bool Ledger::IndexKey::operator<(const IndexKey& o) const {
@@ -69,6 +79,7 @@ std::unique_ptr<Ledger> Ledger::Clone() const {
 void Ledger::EndReplay() {
   if (!replaying_) return;
   replaying_ = false;
+  ++context_;
   std::vector<IndexKey> due, part_due;
   std::unordered_map<std::string, std::pair<std::vector<IndexKey>, std::vector<IndexKey>>> agency;
   std::unordered_map<uint32_t, std::vector<IndexKey>> parts;  // by member

@@ -239,6 +239,8 @@ void Api::AddReadRoutes() {
     line("taskledger_requests_rate_limited_total", stats_.rate_limited);
     line("taskledger_list_cache_hits_total", pages_.hits());
     line("taskledger_list_cache_misses_total", pages_.misses());
+    line("taskledger_list_items_reused_total", pages_.items_reused());
+    line("taskledger_list_items_written_total", pages_.items_written());
     m += "# TYPE taskledger_request_seconds histogram\n";
     static const char* kLe[] = {"0.0005", "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "+Inf"};
     uint64_t cumulative = 0;

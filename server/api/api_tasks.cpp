@@ -1,5 +1,7 @@
 // Task lists: an agency's tasks by next due date, or a plan's in plan order; filtered, paged,
-// written straight to text, and reused while the ledger has not moved (ETag, 304).
+// written straight to text, reused while the ledger has not moved (ETag, 304) and, item by item,
+// while their tasks have not (PageCache).
+#include <unordered_map>
 #include <unordered_set>
 
 #include "domain/text.h"
@@ -13,7 +15,8 @@ using namespace domain;
 
 namespace {
 
-// The ETag of today's lists: the folded log position and the day they reflect.
+// The ETag of today's lists: the folded log position from which the page has read the same, and
+// the day it reflects.
 std::string ListTag(uint64_t position, Date today) {
   std::string tag = "\"p";
   tag += std::to_string(position);
@@ -63,21 +66,25 @@ void Api::AddTaskListRoutes() {
     }
     const Date today = as_of.value_or(Today(app_));
     const bool current = !as_of || !(*as_of < Today(app_));
-    // Today's lists change only when an event is folded: the ETag names the position and the
-    // day, a poll with it costs nothing, and a page rendered at this position is reused.
-    const uint64_t position = app_.folded_position();
+    // Today's lists change only when an event is folded: a page rendered at this position is
+    // answered as it is (304 to a poll that has it); one rendered earlier lends the items whose
+    // tasks have not changed since.
     std::string cache_key;
+    std::shared_ptr<const ListPage> before;
     if (current) {
-      const std::string tag = ListTag(position, today);
-      if (c.req[http::field::if_none_match] == tag) return c.reply(ListResponse(c, nullptr, tag));
       cache_key = agency + '\n' + ToIso(today);
       for (const auto& [k, v] : c.query) cache_key += '\n' + k + '=' + v;
-      if (auto hit = pages_.Find(cache_key, position)) {
-        return c.reply(ListResponse(c, hit.get(), tag));
+      before = pages_.Find(cache_key);
+      if (before && before->position == app_.folded_position()) {
+        pages_.CountHit();
+        const std::string tag = ListTag(before->since, today);
+        const bool unchanged = c.req[http::field::if_none_match] == tag;
+        return c.reply(ListResponse(c, unchanged ? nullptr : &before->body, tag));
       }
     }
-    std::string page;
-    uint64_t rendered_at = 0;
+    auto page = std::make_shared<ListPage>();
+    uint64_t reused = 0;
+    const bool by_occurrence = !status.empty() || overdue || due_before || due_after;
     const auto list = [&](const Ledger& l) {
       // Filters look at the task's current occurrence, as its view shows it.
       const auto keep = [&](const Task& t) {
@@ -86,6 +93,7 @@ void Api::AddTaskListRoutes() {
             Fold(t.code + " " + t.title + " " + t.deliverable).find(words) == std::string::npos) {
           return false;
         }
+        if (!by_occurrence) return true;
         const Occurrence* cur = CurrentOccurrence(t);
         if (!status.empty() && (!cur || ToString(cur->status) != status)) return false;
         if (overdue && (!cur || Classify(*cur, today) != Category::kOverdue)) return false;
@@ -115,11 +123,11 @@ void Api::AddTaskListRoutes() {
         for (q.limit = 2 * want;; q.limit *= 4) {
           picked.clear();
           matched = 0;
-          std::unordered_set<std::string_view> seen;
+          std::unordered_set<const Task*> seen;
           found = l.AgencyTasks(agency, today, q);
           for (const AgencyItem& item : found) {
             // One line per task, at its next due.
-            if (seen.insert(item.task->id).second) add(*item.task, &item);
+            if (seen.insert(item.task).second) add(*item.task, &item);
             if (matched >= want) break;
           }
           if (matched >= want || found.size() < q.limit) break;
@@ -129,10 +137,51 @@ void Api::AddTaskListRoutes() {
           for (const std::string& id : p->task_ids) add(*l.FindTask(id), nullptr);
         }
       }
-      page.reserve(512 * (picked.size() + 1));  // a task is ~400 bytes of JSON
-      JsonWriter w(&page);
+      // An item of the page before is reused while it reads the same (ListPage): pages are
+      // asked for again in the same order, so the items are met in turn, and looked up by task
+      // only once the orders part.
+      const bool reusable =
+          before && before->ledger == l.instance() && before->context == l.context();
+      size_t next_before = 0;
+      std::unordered_map<const Task*, const ListPage::Item*> by_task;
+      const auto item_before = [&](const Task* task) -> const ListPage::Item* {
+        if (!reusable) return nullptr;
+        const auto& items = before->items;
+        if (next_before < items.size() && items[next_before].task == task) {
+          return &items[next_before++];
+        }
+        if (by_task.empty()) {
+          for (const ListPage::Item& i : items) by_task.emplace(i.task, &i);
+        }
+        auto it = by_task.find(task);
+        return it == by_task.end() ? nullptr : it->second;
+      };
+      std::string& body = page->body;
+      body.reserve(before ? before->body.size() + 1024 : 512 * (picked.size() + 1));
+      page->items.reserve(picked.size());
+      JsonWriter w(&body);
       w.BeginObject().Key("items").BeginArray();
-      for (const auto& [task, item] : picked) WriteTask(w, *task, today, false, item);
+      for (const auto& [task, item] : picked) {
+        ListPage::Item now{task,
+                           task->version,
+                           item ? item->occurrence : nullptr,
+                           item ? item->part : nullptr,
+                           item ? item->role : Role::kLead,
+                           item ? item->via : std::string(),
+                           static_cast<uint32_t>(body.size()),
+                           0};
+        const ListPage::Item* was = item_before(task);
+        if (was && was->version == now.version && was->occurrence == now.occurrence &&
+            was->part == now.part && was->role == now.role && was->via == now.via) {
+          w.Raw(std::string_view(before->body).substr(was->begin, was->end - was->begin));
+          ++reused;
+        } else {
+          WriteTask(w, *task, today, false, item);
+        }
+        if (body[now.begin] == ',') ++now.begin;
+        now.end = static_cast<uint32_t>(body.size());
+        page->items.push_back(std::move(now));
+      }
       w.EndArray().Key("next_cursor");
       if (matched > offset + limit) {
         w.String(std::to_string(offset + limit));
@@ -141,7 +190,9 @@ void Api::AddTaskListRoutes() {
       }
       if (as_of) w.Field("as_of", ToIso(*as_of));
       w.EndObject();
-      rendered_at = l.position();
+      page->position = l.position();
+      page->ledger = l.instance();
+      page->context = l.context();
       return true;
     };
     bool ok = false;
@@ -157,10 +208,13 @@ void Api::AddTaskListRoutes() {
       ok = app_.Read([&](const Ledger& l, const TokenTable&) { return list(l); });
     }
     if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
-    if (!current) return c.JsonText(http::status::ok, std::move(page));
-    auto body = std::make_shared<const std::string>(std::move(page));
-    pages_.Put(cache_key, rendered_at, body);
-    c.reply(ListResponse(c, body.get(), ListTag(rendered_at, today)));
+    if (!current) return c.JsonText(http::status::ok, std::move(page->body));
+    pages_.CountRender(reused, page->items.size() - reused);
+    page->since = before && before->body == page->body ? before->since : page->position;
+    const std::string tag = ListTag(page->since, today);
+    const bool unchanged = c.req[http::field::if_none_match] == tag;
+    pages_.Put(cache_key, page);
+    c.reply(ListResponse(c, unchanged ? nullptr : &page->body, tag));
   };
   const std::vector<QueryParam> filters = {
       {"plan", ParamKind::kText},

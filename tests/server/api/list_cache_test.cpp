@@ -62,31 +62,146 @@ TEST_CASE("the JSON writer escapes exactly as nlohmann::json does", "[server][js
                                  {"raw", {{"k", 1}}}});
 }
 
-TEST_CASE("a cached page is served only at the position it was rendered at", "[server][cache]") {
+namespace {
+
+std::shared_ptr<const server::ListPage> Page(uint64_t position, std::string body) {
+  auto p = std::make_shared<server::ListPage>();
+  p->position = p->since = position;
+  p->body = std::move(body);
+  return p;
+}
+
+// A figure from the server's /metrics.
+uint64_t Metric(ApiFixture& f, const std::string& name) {
+  const HttpResult m = f.Get(f.coordinator, "/metrics");
+  REQUIRE(m.status == 200);
+  const size_t at = m.body.find("\n" + name + " ");
+  REQUIRE(at != std::string::npos);
+  return std::stoull(m.body.substr(at + name.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("the page cache keeps the newest render of each page within its budget",
+          "[server][cache]") {
   server::PageCache cache(1000);
-  cache.Put("a", 10, std::make_shared<const std::string>("page a"));
-  REQUIRE(cache.Find("a", 10));
-  CHECK(*cache.Find("a", 10) == "page a");
-  CHECK_FALSE(cache.Find("a", 11));  // an event was folded since
-  CHECK_FALSE(cache.Find("b", 10));
+  cache.Put("a", Page(10, "page a"));
+  REQUIRE(cache.Find("a"));
+  CHECK(cache.Find("a")->body == "page a");
+  CHECK(cache.Find("a")->position == 10);
+  CHECK_FALSE(cache.Find("b"));
 
   // An older render arriving late does not replace a newer one.
-  cache.Put("a", 12, std::make_shared<const std::string>("page a at 12"));
-  cache.Put("a", 11, std::make_shared<const std::string>("page a at 11"));
-  REQUIRE(cache.Find("a", 12));
-  CHECK(*cache.Find("a", 12) == "page a at 12");
+  cache.Put("a", Page(12, "page a at 12"));
+  cache.Put("a", Page(11, "page a at 11"));
+  REQUIRE(cache.Find("a"));
+  CHECK(cache.Find("a")->body == "page a at 12");
 
   // Least recently used pages go once the budget is spent; pages over a quarter of it are not
   // kept at all.
-  cache.Put("big", 12, std::make_shared<const std::string>(std::string(300, 'x')));
-  CHECK_FALSE(cache.Find("big", 12));
-  for (int i = 0; i < 10; ++i) {
-    cache.Put("p" + std::to_string(i), 12,
-              std::make_shared<const std::string>(std::string(200, 'y')));
+  cache.Put("big", Page(12, std::string(300, 'x')));
+  CHECK_FALSE(cache.Find("big"));
+  for (int i = 0; i < 10; ++i) cache.Put("p" + std::to_string(i), Page(12, std::string(200, 'y')));
+  CHECK_FALSE(cache.Find("p0"));
+  CHECK(cache.Find("p9"));
+}
+
+TEST_CASE(
+    "a list rendered after a change writes only the items that changed, and reads byte for "
+    "byte as a render from nothing",
+    "[server][integration][cache]") {
+  ApiFixture f;
+  const std::string target = "/v1/agencies/so-gddt-hp/tasks?limit=8";
+  // The same page under keys never asked before (no-op parameters), so rendered from nothing.
+  std::vector<std::string> fresh_targets;
+  for (const char* extra :
+       {"&q=", "&cursor=0", "&plan=", "&q=&cursor=0", "&q=&plan=", "&cursor=0&plan="}) {
+    fresh_targets.push_back(target + extra);
   }
-  CHECK_FALSE(cache.Find("p0", 12));
-  CHECK(cache.Find("p9", 12));
-  CHECK(cache.hits() > 0);
+  size_t fresh_used = 0;
+  const auto fresh = [&] {
+    REQUIRE(fresh_used < fresh_targets.size());
+    const HttpResult r = f.Get(f.coordinator, fresh_targets[fresh_used++]);
+    REQUIRE(r.status == 200);
+    return r.body;
+  };
+  const HttpResult first = f.Get(f.coordinator, target);
+  REQUIRE(first.status == 200);
+  CHECK(first.body == fresh());
+  const json items = first.json()["items"];
+  REQUIRE(items.size() == 8);
+  const std::string on_page = items[3]["id"];
+
+  // A comment on one task of the page: the next render writes that item and copies seven.
+  uint64_t reused = Metric(f, "taskledger_list_items_reused_total");
+  uint64_t written = Metric(f, "taskledger_list_items_written_total");
+  REQUIRE(
+      f.PostJson(f.agency_hp, "/v1/tasks/" + on_page + "/comments", {{"text", "Đã xem"}}).status ==
+      201);
+  const HttpResult after_comment =
+      f.Get(f.coordinator, target, {{"If-None-Match", first.header("etag")}});
+  REQUIRE(after_comment.status == 200);
+  CHECK(after_comment.header("etag") != first.header("etag"));
+  CHECK(Metric(f, "taskledger_list_items_reused_total") - reused == 7);
+  CHECK(Metric(f, "taskledger_list_items_written_total") - written == 1);
+  CHECK(after_comment.json()["items"][3]["version"] == items[3]["version"].get<int>() + 1);
+  CHECK(after_comment.body == fresh());
+
+  // Progress on another task of the page moves it in the list (its status and percent are shown
+  // and filtered on): still exactly what a fresh render says.
+  const std::string other = items[6]["id"];
+  const HttpResult progress = f.PostJson(
+      f.coordinator, "/v1/tasks/" + other + "/progress",
+      {{"occurrence", items[6]["occurrence"]}, {"percent", 30}, {"narrative", "Đang triển khai"}});
+  INFO(progress.body);
+  REQUIRE(progress.status == 201);
+  const HttpResult after_progress = f.Get(f.coordinator, target);
+  CHECK(after_progress.body == fresh());
+  const HttpResult in_progress =
+      f.Get(f.coordinator, "/v1/agencies/so-gddt-hp/tasks?status=in_progress&limit=500");
+  REQUIRE(in_progress.status == 200);
+  bool found = false;
+  const json progressing = in_progress.json()["items"];
+  for (const json& item : progressing) found = found || item["id"] == other;
+  CHECK(found);
+
+  // An agency's record changed: whatever a task's view reads beside the task may have, so every
+  // item is written afresh.
+  HttpResult agency = f.Get(f.coordinator, "/v1/agencies/so-gddt-hp");
+  REQUIRE(agency.status == 200);
+  json record = agency.json();
+  json update = {{"name", record["name"]}, {"kind", record["kind"]}};
+  update["aliases"] = json::array({"Sở GD&ĐT Hải Phòng (đo bộ nhớ đệm)"});
+  const HttpResult put = f.Send(f.coordinator, "PUT", "/v1/agencies/so-gddt-hp", update);
+  INFO(put.body);
+  REQUIRE(put.status / 100 == 2);
+  reused = Metric(f, "taskledger_list_items_reused_total");
+  written = Metric(f, "taskledger_list_items_written_total");
+  const HttpResult after_agency = f.Get(f.coordinator, target);
+  CHECK(Metric(f, "taskledger_list_items_reused_total") == reused);
+  CHECK(Metric(f, "taskledger_list_items_written_total") - written == 8);
+  CHECK(after_agency.body == fresh());
+
+  // A comment on a task that is not on the page: the page reads the same, so its tag stays and a
+  // poll with it is answered 304.
+  const HttpResult whole = f.Get(f.coordinator, "/v1/agencies/so-gddt-hp/tasks?limit=500");
+  INFO(whole.body.substr(0, 300));
+  REQUIRE(whole.status == 200);
+  std::string off_page;
+  const json all = whole.json()["items"], listed_now = after_agency.json()["items"];
+  for (const json& item : all) {
+    bool listed = false;
+    for (const json& i : listed_now) listed = listed || i["id"] == item["id"];
+    if (!listed) off_page = item["id"];
+  }
+  REQUIRE_FALSE(off_page.empty());
+  REQUIRE(
+      f.PostJson(f.coordinator, "/v1/tasks/" + off_page + "/comments", {{"text", "Nhắc"}}).status ==
+      201);
+  const HttpResult poll =
+      f.Get(f.coordinator, target, {{"If-None-Match", after_agency.header("etag")}});
+  CHECK(poll.status == 304);
+  CHECK(f.Get(f.coordinator, target).body == after_agency.body);
 }
 
 TEST_CASE("task lists carry an ETag, answer 304 until something changes, and never go stale",
