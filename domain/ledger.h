@@ -145,9 +145,10 @@ class Ledger {
   // What a page of task views rendered from this ledger may reuse. A task's view is a function
   // of the task, whose version changes with every event on it, and of the rest of the ledger it
   // reads beside it: agencies, groups (the parts their members hold), plans. context() changes
-  // whenever that rest may have (an agency or plan event, a replay's end, a plan part replaced);
-  // instance() tells ledgers apart (a Task* of one is not of another). While both stay, a task
-  // whose version is unchanged reads as it did.
+  // whenever that rest may have (an agency or plan event, a replay's end, a plan part replaced)
+  // or a task was destroyed (a task created again), so that a Task* names one task while it
+  // stays; instance() tells ledgers apart. While both stay, a task whose version is unchanged
+  // reads as it did.
   uint64_t instance() const { return instance_; }
   uint64_t context() const { return context_; }
 

@@ -222,6 +222,7 @@ Status Ledger::ApplyTask(const EventView& e) {
     if (auto old = tasks_.find(id); old != tasks_.end()) {
       UnindexAll(*old->second);
       tasks_.erase(old);
+      ++context_;  // a Task* of this ledger may now name another task
     }
     Task& ref = *t;
     tasks_.emplace(std::string_view(ref.id), std::move(t));
