@@ -24,7 +24,7 @@ std::optional<std::string> PartHolding(App& app, const Call& c, const std::strin
                                        const std::string& id, bool deliverable) {
   std::vector<std::string> holders;
   bool own = false;
-  app.Read([&](const Ledger& l, const TokenTable&) {
+  app.Read([&](const Ledger& l) {
     const Task* t = l.FindTask(c.params[0]);
     const Occurrence* o = t ? t->Find(occurrence) : nullptr;
     if (!o) return;
@@ -52,7 +52,7 @@ void Api::AddCommandRoutes() {
     auto key = Text(c, j, "occurrence", false);
     if (!key) return std::nullopt;
     if (!key->empty()) return key;
-    auto only = app_.Read([&](const Ledger& l, const TokenTable&) -> std::optional<std::string> {
+    auto only = app_.Read([&](const Ledger& l) -> std::optional<std::string> {
       const Task* t = l.FindTask(c.params[0]);
       if (!t) return std::string("1");  // Decide will say the task does not exist
       std::vector<std::string> open;
@@ -143,7 +143,7 @@ void Api::AddCommandRoutes() {
       if (!o) return;
       occ_key = *o;
       // Refuse before storing anything if the command cannot succeed for this caller.
-      const bool visible = app_.Read([&](const Ledger& l, const TokenTable&) {
+      const bool visible = app_.Read([&](const Ledger& l) {
         const Task* t = l.FindTask(c.params[0]);
         return t && CanSee(c, l, *t);
       });

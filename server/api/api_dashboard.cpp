@@ -36,7 +36,7 @@ void Api::AddDashboardRoutes() {
     json j = {{"token", c.who.id}, {"role", ToString(c.who.role)}, {"name", c.who.name}};
     if (!c.who.agency.empty()) {
       j["agency"] = c.who.agency;
-      app_.Read([&](const Ledger& l, const TokenTable&) {
+      app_.Read([&](const Ledger& l) {
         if (const Agency* a = l.FindAgency(c.who.agency)) j["agency_name"] = a->name;
       });
     }
@@ -49,7 +49,7 @@ void Api::AddDashboardRoutes() {
   const auto queue = [this](Call& c, const std::string& only_plan) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAuditor})) return;
     json deliverables = json::array(), extensions = json::array();
-    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const bool found = app_.Read([&](const Ledger& l) {
       std::vector<const Plan*> plans;
       if (!only_plan.empty()) {
         const Plan* p = l.FindPlan(only_plan);
@@ -138,8 +138,8 @@ void Api::AddDashboardRoutes() {
               Forbidden("the whole matrix is for coordinators and auditors; an agency reads "
                         "its own tasks"));
         }
-        const bool known = app_.Read(
-            [&](const Ledger& l, const TokenTable&) { return l.FindPlan(c.params[0]) != nullptr; });
+        const bool known =
+            app_.Read([&](const Ledger& l) { return l.FindPlan(c.params[0]) != nullptr; });
         if (!known) return c.Fail(NotFound("no plan '" + c.params[0] + "'"));
         // Written on a render thread from a replica of the plan: a big plan's spreadsheet holds
         // back no command.
@@ -194,7 +194,7 @@ void Api::AddDashboardRoutes() {
     const std::string agency = c.params[0];
     if (!MayManageCalendar(c, agency)) return;
     json items = json::array();
-    app_.Read([&](const Ledger&, const TokenTable& tokens) {
+    app_.Read<TokenTable>([&](const Ledger&, const TokenTable& tokens) {
       for (const auto& [id, r] : tokens.all()) {
         if (r.scope != kCalendarScope || r.agency != agency) continue;
         items.push_back({{"id", id},
@@ -231,7 +231,7 @@ void Api::AddDashboardRoutes() {
         }
         if (OverRate(c, who->id, "this calendar key")) return;
         std::string body;
-        const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+        const bool found = app_.Read([&](const Ledger& l) {
           const Agency* a = l.FindAgency(agency);
           if (a) body = AgencyCalendar(l, *a, Today(app_), app_.NowMs(), options_.calendar);
           return a != nullptr;

@@ -110,9 +110,10 @@ void Api::AddEmailRoutes() {
   const auto find = [this](Call& c, bool manage) {
     std::optional<Mailbox> found;
     AnswerAfter(c, [&] {
-      found = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
-        return FindChannel(c, r, manage);
-      });
+      found = app_.Read<webhooks::mail::Mailboxes>(
+          [&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+            return FindChannel(c, r, manage);
+          });
     });
     return found;
   };
@@ -123,10 +124,11 @@ void Api::AddEmailRoutes() {
     const std::string id =
         d.ok() ? d->stream.substr(std::string_view("email-").size()) : std::string();
     SubmitChange(app_, post_, c, std::move(d), [this, id, answer](const Later& later) {
-      auto m = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
-        const Mailbox* m = r.Find(id);
-        return m ? std::optional<Mailbox>(*m) : std::nullopt;
-      });
+      auto m = app_.Read<webhooks::mail::Mailboxes>(
+          [&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+            const Mailbox* m = r.Find(id);
+            return m ? std::optional<Mailbox>(*m) : std::nullopt;
+          });
       if (!m) return later.Fail(FromStatus(Status::NotFound("no email subscription '" + id + "'")));
       answer(later, *m);
     });
@@ -150,9 +152,10 @@ void Api::AddEmailRoutes() {
     auto spec = MailSpecFrom(c);
     if (!spec) return;
     const std::string id = "em_" + webhooks::NewEndpointId().substr(3);
-    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
-      return webhooks::DecideCreate(r, l, id, *spec, c.actor);
-    });
+    auto d = app_.Read<webhooks::mail::Mailboxes>(
+        [&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
+          return webhooks::DecideCreate(r, l, id, *spec, c.actor);
+        });
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
       json body = MailboxView(m, schedule());
       confirm_by_mail(m, body);
@@ -163,15 +166,16 @@ void Api::AddEmailRoutes() {
   Add(http::verb::get, "/v1/email-subscriptions",
       [=, this](Call& c) {
         const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
-        json items = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
-          json out = json::array();
-          for (const Mailbox* m : r.All()) {
-            if (!webhooks::CanRead(*m, c.actor).ok()) continue;
-            if (!agency.empty() && m->agency != agency) continue;
-            out.push_back(MailboxView(*m, schedule()));
-          }
-          return out;
-        });
+        json items = app_.Read<webhooks::mail::Mailboxes>(
+            [&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+              json out = json::array();
+              for (const Mailbox* m : r.All()) {
+                if (!webhooks::CanRead(*m, c.actor).ok()) continue;
+                if (!agency.empty() && m->agency != agency) continue;
+                out.push_back(MailboxView(*m, schedule()));
+              }
+              return out;
+            });
         c.Json(http::status::ok, {{"items", std::move(items)}, {"mail", app_.mail() != nullptr}});
       },
       {{"agency", ParamKind::kText}});
@@ -183,9 +187,10 @@ void Api::AddEmailRoutes() {
   Add(http::verb::patch, "/v1/email-subscriptions/{}", [=, this](Call& c) {
     auto spec = MailSpecFrom(c);
     if (!spec) return;
-    auto d = app_.ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
-      return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
-    });
+    auto d = app_.Read<webhooks::mail::Mailboxes>(
+        [&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
+          return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
+        });
     const bool reconfirm = spec->address || spec->enabled;  // a new address, or on again
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
       json body = MailboxView(m, schedule());
@@ -195,9 +200,10 @@ void Api::AddEmailRoutes() {
   });
 
   Add(http::verb::delete_, "/v1/email-subscriptions/{}", [=, this](Call& c) {
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
-      return webhooks::DecideDelete(r, c.params[0], c.actor);
-    });
+    auto d = app_.Read<webhooks::mail::Mailboxes>(
+        [&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+          return webhooks::DecideDelete(r, c.params[0], c.actor);
+        });
     record(c, std::move(d), [](const Later& later, const Mailbox&) {
       later.Send(Response{http::status::no_content, later.version});
     });
@@ -208,10 +214,11 @@ void Api::AddEmailRoutes() {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
     auto current = find(c, true);
     if (!current) return;
-    auto d = app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) {
-      return webhooks::mail::DecideConfirm(r, c.params[0], current->address, "coordinator",
-                                           c.actor);
-    });
+    auto d = app_.Read<webhooks::mail::Mailboxes>(
+        [&](const Ledger&, const webhooks::mail::Mailboxes& r) {
+          return webhooks::mail::DecideConfirm(r, c.params[0], current->address, "coordinator",
+                                               c.actor);
+        });
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
       later.Json(http::status::ok, MailboxView(m, schedule()));
     });
@@ -319,8 +326,8 @@ void Api::AddEmailRoutes() {
                                 ? "one-click"
                                 : "link";
     std::string address;
-    auto d =
-        app_.ReadMail([&](const Ledger&, const webhooks::mail::Mailboxes& r) -> Result<Decision> {
+    auto d = app_.Read<webhooks::mail::Mailboxes>(
+        [&](const Ledger&, const webhooks::mail::Mailboxes& r) -> Result<Decision> {
           const Mailbox* m = r.Find(link->mailbox);
           if (!m || m->deleted) return Status::NotFound("this address is no longer subscribed");
           if (!webhooks::mail::LinkIsFor(*link, m->address)) {

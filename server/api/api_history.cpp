@@ -58,7 +58,7 @@ void Api::AddHistoryRoutes() {
         const Date today = Today(app_);
         // Who reads what is decided on the plan as it is now, as for the report itself.
         Date start{};
-        const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
+        const int reach = app_.Read([&](const Ledger& l) {
           const Plan* p = l.FindPlan(c.params[0]);
           if (!p) return -1;
           start = p->period.start;

@@ -160,8 +160,7 @@ void Api::AddImportRoutes() {
             return c.Fail(FromStatus(done.status()));
           }
           const ImportPlan& plan = done->plan;
-          const json preview =
-              app_.Read([&](const Ledger& l, const TokenTable&) { return PreviewJson(l, plan); });
+          const json preview = app_.Read([&](const Ledger& l) { return PreviewJson(l, plan); });
           if (!plan.problems.empty()) {
             const ImportProblem& first = plan.problems.front();
             std::string where;

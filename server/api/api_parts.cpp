@@ -147,10 +147,9 @@ void Api::AddPartRoutes() {
         };
         if (format == "json") {
           // Answered after the lock is let go: a slow client never holds back a fold.
-          return AnswerAfter(
-              c, [&] { app_.Read([&](const Ledger& l, const TokenTable&) { answer(c, l); }); });
+          return AnswerAfter(c, [&] { app_.Read([&](const Ledger& l) { answer(c, l); }); });
         }
-        const std::string plan = app_.Read([&](const Ledger& l, const TokenTable&) {
+        const std::string plan = app_.Read([&](const Ledger& l) {
           const Task* t = l.FindTask(c.params[0]);
           return t ? t->plan : std::string();
         });
@@ -207,7 +206,7 @@ void Api::AddPartRoutes() {
                      "state"));
     }
     std::string occurrence;
-    const bool found = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const bool found = app_.Read([&](const Ledger& l) {
       const Task* t = l.FindTask(c.params[0]);
       const Occurrence* o = t ? ChosenOccurrence(*t, *key) : nullptr;
       if (!o) return false;
@@ -252,7 +251,7 @@ void Api::AddPartRoutes() {
       cmd.parts.emplace_back(p["member"].get<std::string>(), *day);
     }
     if (cmd.occurrence.empty()) {
-      app_.Read([&](const Ledger& l, const TokenTable&) {
+      app_.Read([&](const Ledger& l) {
         const Task* t = l.FindTask(c.params[0]);
         if (const Occurrence* o = t ? CurrentOccurrence(*t) : nullptr) cmd.occurrence = o->key;
       });

@@ -21,7 +21,7 @@ void Api::AddReachRoutes() {
     std::set<std::string> failing_ids;
     if (hooks) {
       const std::vector<std::string> ids =
-          app_.ReadWebhooks([](const Ledger&, const webhooks::Registry& r) {
+          app_.Read<webhooks::Registry>([](const Ledger&, const webhooks::Registry& r) {
             std::vector<std::string> out;
             for (const webhooks::Subscription* s : r.All()) out.push_back(s->id);
             return out;
@@ -36,7 +36,7 @@ void Api::AddReachRoutes() {
       return failing_ids.contains(s.id);
     };
     json body;
-    const bool found = app_.ReadChannels(
+    const bool found = app_.Read<webhooks::Registry, webhooks::mail::Mailboxes>(
         [&](const Ledger& l, const webhooks::Registry& r, const webhooks::mail::Mailboxes& m) {
           const Plan* p = l.FindPlan(c.params[0]);
           if (!p) return false;
@@ -103,8 +103,7 @@ void Api::AddReachRoutes() {
         if (auto head = app_.store().ReadAll(1, 1); head.ok() && !head->empty()) {
           first = std::max(first, DateAtUtcMs(head->front().recorded_at_ms));
         }
-        const bool known = app_.Read(
-            [&](const Ledger& l, const TokenTable&) { return l.FindAgency(c.params[0]); });
+        const bool known = app_.Read([&](const Ledger& l) { return l.FindAgency(c.params[0]); });
         if (!known) return c.Fail(NotFound("no agency '" + c.params[0] + "'"));
         const std::vector<ChannelChange> line = app_.ChannelsOf(c.params[0]);
         const int64_t begin = StartOfDayUtcMs(first), end = EndOfDayUtcMs(last);

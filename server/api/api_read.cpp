@@ -17,14 +17,14 @@ using namespace domain;
 void Api::AddReadRoutes() {
   Add(http::verb::get, "/v1/agencies", [this](Call& c) {
     json items = json::array();
-    app_.Read([&](const Ledger& l, const TokenTable&) {
+    app_.Read([&](const Ledger& l) {
       for (const Agency* a : l.Agencies()) items.push_back(AgencyView(*a));
     });
     c.Json(http::status::ok, {{"items", std::move(items)}});
   });
   Add(http::verb::get, "/v1/agencies/{}", [this](Call& c) {
     std::optional<json> j;
-    app_.Read([&](const Ledger& l, const TokenTable&) {
+    app_.Read([&](const Ledger& l) {
       const Agency* a = l.FindAgency(c.params[0]);
       if (!a) return;
       j = AgencyView(*a);
@@ -36,7 +36,7 @@ void Api::AddReadRoutes() {
   // Plans: an agency sees those it has a task in (PlanVisibility in api_util.h).
   Add(http::verb::get, "/v1/plans", [this](Call& c) {
     json items = json::array();
-    app_.Read([&](const Ledger& l, const TokenTable&) {
+    app_.Read([&](const Ledger& l) {
       for (const Plan* p : l.Plans()) {
         if (PlanAccess(c, l, *p) != PlanReach::kNone) items.push_back(PlanView(*p, false));
       }
@@ -45,7 +45,7 @@ void Api::AddReadRoutes() {
   });
   Add(http::verb::get, "/v1/plans/{}", [this](Call& c) {
     json view;
-    const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const int state = app_.Read([&](const Ledger& l) {
       const Plan* p = l.FindPlan(c.params[0]);
       if (!p) return 404;
       if (PlanAccess(c, l, *p) == PlanReach::kNone) return 403;
@@ -77,8 +77,7 @@ void Api::AddReadRoutes() {
               p.params = {{"task", id}, {"date", ToIso(*as_of)}};
               return c.Fail(p);
             }
-            const bool visible =
-                app_.Read([&](const Ledger& l, const TokenTable&) { return CanSee(c, l, *t); });
+            const bool visible = app_.Read([&](const Ledger& l) { return CanSee(c, l, *t); });
             if (!visible) return c.Fail(Forbidden("this task is not your agency's"));
             json j = TaskView(*t, today, true, MemberViewer(c.who, **past, *t));
             j["as_of"] = ToIso(*as_of);
@@ -86,7 +85,7 @@ void Api::AddReadRoutes() {
           });
         }
         Response res{http::status::ok, c.req.version()};
-        int result = app_.Read([&](const Ledger& l, const TokenTable&) {
+        int result = app_.Read([&](const Ledger& l) {
           const Task* t = l.FindTask(c.params[0]);
           if (!t) return 404;
           if (!CanSee(c, l, *t)) return 403;
@@ -103,7 +102,7 @@ void Api::AddReadRoutes() {
       {{"as_of", ParamKind::kDate}});
 
   Add(http::verb::get, "/v1/tasks/{}/history", [this](Call& c) {
-    const int visible = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const int visible = app_.Read([&](const Ledger& l) {
       const Task* t = l.FindTask(c.params[0]);
       return !t ? 404 : CanSee(c, l, *t) ? 200 : 403;
     });
@@ -112,7 +111,7 @@ void Api::AddReadRoutes() {
     auto events = app_.store().ReadStream("task-" + c.params[0], 0, 100000);
     if (!events.ok()) return c.Fail(FromStatus(events.status()));
     json items = json::array();
-    app_.Read([&](const Ledger& l, const TokenTable&) {
+    app_.Read([&](const Ledger& l) {
       const Task* t = l.FindTask(c.params[0]);
       // A member of a group reads the task's history and its own part's, not the others'.
       const bool member = t && MemberViewer(c.who, l, *t).has_value();
@@ -144,7 +143,7 @@ void Api::AddReadRoutes() {
   // elsewhere).
   Add(http::verb::get, "/v1/tasks/{}/deliverables/{}/file", [this](Call& c) {
     std::optional<Deliverable> found;
-    const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const int state = app_.Read([&](const Ledger& l) {
       const Task* t = l.FindTask(c.params[0]);
       if (!t) return 404;
       if (!CanSee(c, l, *t)) return 403;

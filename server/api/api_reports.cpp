@@ -39,7 +39,7 @@ void Api::AddReportRoutes() {
         const Date date = as_of.value_or(Today(app_));
         // Who reads what is decided on the plan as it is now: an agency outside the plan reads
         // nothing of it, one inside reads its own tasks' report, or the whole of an open plan.
-        const int reach = app_.Read([&](const Ledger& l, const TokenTable&) {
+        const int reach = app_.Read([&](const Ledger& l) {
           const Plan* p = l.FindPlan(c.params[0]);
           return p ? static_cast<int>(PlanAccess(c, l, *p)) : -1;
         });
@@ -51,7 +51,7 @@ void Api::AddReportRoutes() {
         // signer and narrative (never "as recorded then": a report's words are written after
         // its day).
         const std::optional<ReportParticulars> particulars =
-            app_.Read([&](const Ledger& l, const TokenTable&) -> std::optional<ReportParticulars> {
+            app_.Read([&](const Ledger& l) -> std::optional<ReportParticulars> {
               const Plan* p = l.FindPlan(c.params[0]);
               const ReportParticulars* r = p ? p->ReportOf(date) : nullptr;
               return r ? std::optional<ReportParticulars>(*r) : std::nullopt;
@@ -139,7 +139,7 @@ void Api::AddReportRoutes() {
   };
   Add(http::verb::get, "/v1/plans/{}/reports", [this, particulars_json](Call& c) {
     json items = json::array();
-    const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const int state = app_.Read([&](const Ledger& l) {
       const Plan* p = l.FindPlan(c.params[0]);
       if (!p) return 404;
       if (PlanAccess(c, l, *p) == PlanReach::kNone) return 403;
@@ -156,7 +156,7 @@ void Api::AddReportRoutes() {
     const std::optional<Date> day = ParseIsoDate(c.params[1]);
     if (!day) return c.Fail(BadRequest("the report's day is YYYY-MM-DD", "as_of"));
     json body;
-    const int state = app_.Read([&](const Ledger& l, const TokenTable&) {
+    const int state = app_.Read([&](const Ledger& l) {
       const Plan* p = l.FindPlan(c.params[0]);
       if (!p) return 404;
       if (PlanAccess(c, l, *p) == PlanReach::kNone) return 403;

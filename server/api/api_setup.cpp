@@ -220,7 +220,7 @@ void Api::AddSetupRoutes() {
   Add(http::verb::get, "/v1/tokens", [this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator})) return;
     json items = json::array();
-    app_.Read([&](const Ledger&, const TokenTable& t) {
+    app_.Read<TokenTable>([&](const Ledger&, const TokenTable& t) {
       for (const auto& [id, r] : t.all()) {
         items.push_back({{"id", id},
                          {"role", ToString(r.role)},

@@ -57,7 +57,7 @@ void Api::AddStreamRoutes() {
         if (c.who.role == ActorRole::kAgency) {
           visible = [this, agency = c.who.agency](const RecordedEvent& e) {
             if (e.stream.starts_with("task-")) {
-              return app_.Read([&](const Ledger& l, const TokenTable&) {
+              return app_.Read([&](const Ledger& l) {
                 const Task* t = l.FindTask(std::string_view(e.stream).substr(5));
                 if (!t || !l.RoleOf(agency, *t)) return false;
                 // A member of a group hears of its own part, not of the others'.

@@ -205,7 +205,7 @@ void Api::AddTaskListRoutes() {
       if (!past.ok()) return c.Fail(FromStatus(past.status()));
       ok = list(**past);
     } else {
-      ok = app_.Read([&](const Ledger& l, const TokenTable&) { return list(l); });
+      ok = app_.Read([&](const Ledger& l) { return list(l); });
     }
     if (!ok) return c.Fail(NotFound("no agency '" + agency + "'"));
     if (!current) return c.JsonText(http::status::ok, std::move(page->body));

@@ -267,7 +267,7 @@ void RunCommand(App& app, const std::function<void(std::function<void()>)>& post
         .Field("replayed", r->replayed)
         .Field("warnings", r->warnings);
     if (!task_id.empty()) {
-      app.Read([&](const Ledger& l, const TokenTable&) {
+      app.Read([&](const Ledger& l) {
         if (const Task* t = l.FindTask(task_id)) {
           w.Key("task");
           WriteTask(w, *t, Today(app), true, nullptr, MemberViewer(viewer, l, *t));

@@ -109,7 +109,7 @@ void Api::AddWebhookRoutes() {
   const auto find = [this](Call& c, bool manage) {
     std::optional<Subscription> found;
     AnswerAfter(c, [&] {
-      found = app_.ReadWebhooks(
+      found = app_.Read<webhooks::Registry>(
           [&](const Ledger&, const webhooks::Registry& r) { return FindChannel(c, r, manage); });
     });
     return found;
@@ -127,7 +127,7 @@ void Api::AddWebhookRoutes() {
           if (status == http::status::no_content)
             return later.Send(Response{status, later.version});
           const std::optional<Subscription> s =
-              app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& reg) {
+              app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& reg) {
                 const Subscription* found = reg.Find(id);
                 return found ? std::optional<Subscription>(*found) : std::nullopt;
               });
@@ -150,7 +150,7 @@ void Api::AddWebhookRoutes() {
     auto spec = SpecFrom(c);
     if (!spec) return;
     const std::string id = webhooks::NewEndpointId();
-    auto d = app_.ReadWebhooks([&](const Ledger& l, const webhooks::Registry& r) {
+    auto d = app_.Read<webhooks::Registry>([&](const Ledger& l, const webhooks::Registry& r) {
       return webhooks::DecideCreate(r, l, id, *spec, c.actor);
     });
     if (!d.ok()) return c.Fail(FromStatus(d.status()));
@@ -170,7 +170,7 @@ void Api::AddWebhookRoutes() {
         if (!svc) return;
         const std::string agency = c.query.count("agency") ? c.query.at("agency") : "";
         const std::vector<Subscription> mine =
-            app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+            app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
               std::vector<Subscription> out;
               for (const Subscription* s : r.All()) {
                 if (!webhooks::CanRead(*s, c.actor).ok()) continue;
@@ -204,7 +204,7 @@ void Api::AddWebhookRoutes() {
     if (!service(c)) return;
     auto spec = SpecFrom(c);
     if (!spec) return;
-    auto d = app_.ReadWebhooks([&](const Ledger& l, const webhooks::Registry& r) {
+    auto d = app_.Read<webhooks::Registry>([&](const Ledger& l, const webhooks::Registry& r) {
       return webhooks::DecideUpdate(r, l, c.params[0], *spec, c.actor);
     });
     submit(c, std::move(d), http::status::ok, {});
@@ -213,7 +213,7 @@ void Api::AddWebhookRoutes() {
   Add(http::verb::delete_, "/v1/webhooks/{}", [=, this](Call& c) {
     webhooks::Service* svc = service(c);
     if (!svc) return;
-    auto d = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+    auto d = app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
       return webhooks::DecideDelete(r, c.params[0], c.actor);
     });
     const std::string id = c.params[0];
@@ -228,7 +228,7 @@ void Api::AddWebhookRoutes() {
     auto hold = app_.BeginSecretChange();
     auto rotated = svc->RotateSecret(c.params[0]);
     if (!rotated.ok()) return c.Fail(FromStatus(rotated.status()));
-    auto d = app_.ReadWebhooks([&](const Ledger&, const webhooks::Registry& r) {
+    auto d = app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
       return webhooks::DecideRotate(r, c.params[0], c.actor, rotated->second);
     });
     submit(

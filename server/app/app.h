@@ -92,24 +92,13 @@ class App {
   int64_t NowMs() const { return clock_(); }
   const std::string& data_dir() const { return options_.data_dir; }
 
-  // Runs `fn(ledger, tokens)` under the shared lock.
-  template <class F>
+  // Runs `fn(ledger, tables...)` under the shared lock: the ledger and, after it, each table of
+  // the state named (TokenTable, webhooks::Registry, webhooks::mail::Mailboxes), as
+  // Read<webhooks::Registry>([&](const Ledger& l, const webhooks::Registry& r) { ... }).
+  template <class... Tables, class F>
   auto Read(F&& fn) const {
     std::shared_lock lock(mu_);
-    return fn(state_->ledger, state_->tokens);
-  }
-  // Runs `fn(ledger, webhook subscriptions)` under the shared lock.
-  template <class F>
-  auto ReadWebhooks(F&& fn) const {
-    std::shared_lock lock(mu_);
-    return fn(state_->ledger, state_->webhooks);
-  }
-
-  // Runs `fn(ledger, webhook subscriptions, email addresses)` under the shared lock.
-  template <class F>
-  auto ReadChannels(F&& fn) const {
-    std::shared_lock lock(mu_);
-    return fn(state_->ledger, state_->webhooks, state_->mailboxes);
+    return fn(state_->ledger, state_->Get<Tables>()...);
   }
 
   // How many channels reached `agency` through time (State::channels); empty: it never had one.
@@ -117,13 +106,6 @@ class App {
     std::shared_lock lock(mu_);
     auto it = state_->channels.find(agency);
     return it == state_->channels.end() ? std::vector<ChannelChange>{} : it->second;
-  }
-
-  // Runs `fn(ledger, email addresses)` under the shared lock.
-  template <class F>
-  auto ReadMail(F&& fn) const {
-    std::shared_lock lock(mu_);
-    return fn(state_->ledger, state_->mailboxes);
   }
 
   // Decides `command` as `actor` against the current state and appends its events; `done` gets

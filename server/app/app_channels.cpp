@@ -32,7 +32,8 @@ class AppHost final : public AppChannel<webhooks::Host> {
   explicit AppHost(App& app) : AppChannel(app, "webhooks") {}
   void Read(const std::function<void(const domain::Ledger&, const webhooks::Registry&)>& fn)
       const override {
-    app_.ReadWebhooks([&](const domain::Ledger& l, const webhooks::Registry& r) { fn(l, r); });
+    app_.Read<webhooks::Registry>(
+        [&](const domain::Ledger& l, const webhooks::Registry& r) { fn(l, r); });
   }
   EventStore& store() override { return app_.store(); }
 };
@@ -43,7 +44,8 @@ class AppMailHost final : public AppChannel<webhooks::mail::MailHost> {
   explicit AppMailHost(App& app) : AppChannel(app, "mail") {}
   void ReadMail(const std::function<void(const domain::Ledger&, const webhooks::mail::Mailboxes&)>&
                     fn) const override {
-    app_.ReadMail([&](const domain::Ledger& l, const webhooks::mail::Mailboxes& m) { fn(l, m); });
+    app_.Read<webhooks::mail::Mailboxes>(
+        [&](const domain::Ledger& l, const webhooks::mail::Mailboxes& m) { fn(l, m); });
   }
   const EventStore& store() const override { return app_.store(); }
 };

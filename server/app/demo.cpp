@@ -9,8 +9,7 @@ namespace taskledger::server {
 using namespace domain;
 
 Result<std::string> LoadDemo(App& app, const std::string& dir) {
-  const bool has_plans =
-      app.Read([](const Ledger& l, const TokenTable&) { return !l.Plans().empty(); });
+  const bool has_plans = app.Read([](const Ledger& l) { return !l.Plans().empty(); });
   if (has_plans) return std::string("demo: the store has plans already; nothing loaded");
   const Actor actor{ActorRole::kCoordinator, "", "demo"};
   auto agencies_text = ReadWholeFile(dir + "/agencies.json");
@@ -19,8 +18,7 @@ Result<std::string> LoadDemo(App& app, const std::string& dir) {
   if (!agencies.ok()) return agencies.status();
   std::vector<Command> commands;
   for (const Agency& a : *agencies) {
-    const bool known =
-        app.Read([&](const Ledger& l, const TokenTable&) { return l.FindAgency(a.id) != nullptr; });
+    const bool known = app.Read([&](const Ledger& l) { return l.FindAgency(a.id) != nullptr; });
     if (!known) commands.push_back(RegisterAgency{a, false});
   }
   if (auto r = app.ExecuteAll(commands, actor); !r.ok()) return r.status();
@@ -35,7 +33,7 @@ Result<std::string> LoadDemo(App& app, const std::string& dir) {
     if (!matrix.ok()) return matrix.status();
     const MatrixFormat format =
         m.matrix.ends_with(".json") ? MatrixFormat::kJson : MatrixFormat::kCsv;
-    const ImportPlan plan = app.Read([&](const Ledger& l, const TokenTable&) {
+    const ImportPlan plan = app.Read([&](const Ledger& l) {
       return PlanImportText(l, m.plan.id, *matrix, format, ImportOptions{});
     });
     if (!plan.problems.empty()) {

@@ -74,7 +74,7 @@ Result<std::shared_ptr<const domain::Ledger>> App::AgencyAsOf(domain::Date day,
   // it or to a group (any group: it may be one of its members), adds the task's plan; a change
   // of the agency itself (its groups) is rare enough to answer from every plan.
   std::vector<std::string> names = {"\"" + std::string(agency) + "\""};
-  Read([&](const domain::Ledger& l, const TokenTable&) {
+  Read([&](const domain::Ledger& l) {
     for (const domain::Agency* a : l.Agencies()) {
       if (a->kind == domain::AgencyKind::kGroup) names.push_back("\"" + a->id + "\"");
     }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <type_traits>
 
 #include "domain/ledger.h"
 #include "events/event.h"
@@ -59,6 +60,18 @@ struct State {
   // else.
   Status Apply(const EventView& e);
   uint64_t position() const { return ledger.position(); }
+  // The table of type T, for App::Read<T...>: tokens, webhook subscriptions or email addresses.
+  template <class T>
+  const T& Get() const {
+    if constexpr (std::is_same_v<T, TokenTable>) {
+      return tokens;
+    } else if constexpr (std::is_same_v<T, webhooks::Registry>) {
+      return webhooks;
+    } else {
+      static_assert(std::is_same_v<T, webhooks::mail::Mailboxes>, "not a table of the State");
+      return mailboxes;
+    }
+  }
 
   // Folds the log after this state's position up to `to`. `each` (optional) sees every event
   // once it is folded, with `progress` updated; it returns false to stop early (Ok, short of

@@ -25,9 +25,8 @@ void CreateToken(App& app, const TokenRequest& r, const Actor& by,
     return done(Status::InvalidArgument("agency: an agency token needs an agency, and only it"));
   }
   if (r.name.size() > 200) return done(Status::InvalidArgument("name: is longer than 200 bytes"));
-  if (!r.agency.empty() && !app.Read([&](const Ledger& l, const TokenTable&) {
-        return l.FindAgency(r.agency) != nullptr;
-      })) {
+  if (!r.agency.empty() &&
+      !app.Read([&](const Ledger& l) { return l.FindAgency(r.agency) != nullptr; })) {
     return done(Status::NotFound("no agency '" + r.agency + "'"));
   }
   auto t = std::make_shared<NewToken>(MintToken(r.role, r.agency, r.name, by.Label(), r.scope));
@@ -45,7 +44,7 @@ Result<NewToken> CreateToken(App& app, const TokenRequest& r, const Actor& by) {
 void RevokeToken(App& app, const std::string& id, const Actor& by,
                  const std::function<bool(const TokenRecord&)>& ours,
                  std::function<void(Status)> done) {
-  const int state = app.Read([&](const Ledger&, const TokenTable& t) {
+  const int state = app.Read<TokenTable>([&](const Ledger&, const TokenTable& t) {
     const TokenRecord* r = t.Find(id);
     return !r || (ours && !ours(*r)) ? 404 : r->revoked ? 409 : 200;
   });
@@ -82,7 +81,7 @@ Result<ImportOutcome> ImportMatrix(App& app, const ImportRequest& r, const Actor
         return PlanImportTables(l, r.plan, doc->tables, r.sheet, options);
     }
   };
-  out.plan = app.Read([&](const Ledger& l, const TokenTable&) { return plan(l); });
+  out.plan = app.Read([&](const Ledger& l) { return plan(l); });
   // A file that cannot be read is its own problem, whatever plan it was sent to.
   if (!plan_exists && !out.plan.unreadable) return Status::NotFound("no plan '" + r.plan + "'");
   if (!out.plan.problems.empty() || r.dry_run) return out;

@@ -99,7 +99,7 @@ class History {
     now_ += static_cast<int64_t>(1 + Pick(30)) * 3600 * 1000;
     const std::string task = tasks_[Pick(tasks_.size())];
     std::string occurrence = "1", lead = "so-gddt";
-    app_->Read([&](const Ledger& l, const TokenTable&) {
+    app_->Read([&](const Ledger& l) {
       if (const Task* t = l.FindTask(task)) {
         lead = t->lead.front();
         std::vector<std::string> open;
@@ -269,7 +269,7 @@ class History {
   std::string OfPart(const std::string& task, const std::string& occurrence,
                      const std::string& member, std::string (*pick)(const Part&)) {
     std::string out;
-    app_->Read([&](const Ledger& l, const TokenTable&) {
+    app_->Read([&](const Ledger& l) {
       const Task* t = l.FindTask(task);
       const Occurrence* o = t ? t->Find(occurrence) : nullptr;
       if (const Part* p = o ? l.PartOf(member, *o) : nullptr) out = pick(*p);
@@ -284,7 +284,7 @@ class History {
   std::string Latest(const std::string& task, const std::string& occurrence,
                      std::string (*pick)(const Occurrence&)) {
     std::string out;
-    app_->Read([&](const Ledger& l, const TokenTable&) {
+    app_->Read([&](const Ledger& l) {
       const Task* t = l.FindTask(task);
       if (const Occurrence* o = t ? t->Find(occurrence) : nullptr) out = pick(*o);
     });
@@ -298,13 +298,14 @@ class History {
     spec.agency = Agency();
     spec.description = "hệ thống";
     const Actor actor = kHistoryCoordinator;
-    auto decision = app_->ReadWebhooks([&](const Ledger& l, const webhooks::Registry& r) {
-      const bool exists = r.Find(id) && !r.Find(id)->deleted;
-      if (!exists) return webhooks::DecideCreate(r, l, id, spec, actor);
-      if (Pick(3) == 0) return webhooks::DecideDelete(r, id, actor);
-      spec.agency.reset();
-      return webhooks::DecideUpdate(r, l, id, spec, actor);
-    });
+    auto decision =
+        app_->Read<webhooks::Registry>([&](const Ledger& l, const webhooks::Registry& r) {
+          const bool exists = r.Find(id) && !r.Find(id)->deleted;
+          if (!exists) return webhooks::DecideCreate(r, l, id, spec, actor);
+          if (Pick(3) == 0) return webhooks::DecideDelete(r, id, actor);
+          spec.agency.reset();
+          return webhooks::DecideUpdate(r, l, id, spec, actor);
+        });
     if (!decision.ok()) return;
     std::promise<void> done;
     app_->Submit(std::move(*decision), [&](Result<CommandOutcome>) { done.set_value(); });
@@ -316,7 +317,8 @@ class History {
   void Mailbox() {
     const std::string id = "em_" + std::to_string(1000 + Pick(3));
     const Actor system{ActorRole::kSystem, "", "mail"};
-    auto decision = app_->ReadMail([&](const Ledger& l, const webhooks::mail::Mailboxes& r) {
+    auto decision = app_->Read<webhooks::mail::Mailboxes>([&](const Ledger& l,
+                                                              const webhooks::mail::Mailboxes& r) {
       const webhooks::mail::Mailbox* m = r.Find(id);
       webhooks::mail::MailboxSpec spec;
       if (!m || m->deleted) {

@@ -51,9 +51,7 @@ std::string OpenedState(const std::string& data, int64_t now,
   REQUIRE(app.ok());
   if (used) *used = (*app)->opened().checkpoint;
   std::string out;
-  (*app)->Read([&](const Ledger& l, const TokenTable&) {
-    out = Answers(l, {"plan-a", "plan-b"}, {2026, 7, 1});
-  });
+  (*app)->Read([&](const Ledger& l) { out = Answers(l, {"plan-a", "plan-b"}, {2026, 7, 1}); });
   return out;
 }
 
@@ -179,7 +177,7 @@ TEST_CASE("the log folded again up to any event answers as the live state did th
     for (int i = 0; i < 250; ++i) {
       h.Step();
       const Date today = DateAtUtcMs(h.now());
-      h.app().Read([&](const Ledger& l, const TokenTable&) {
+      h.app().Read([&](const Ledger& l) {
         live.emplace_back(l.position(), Answers(l, {"plan-a", "plan-b"}, today));
       });
       days.push_back(today);
