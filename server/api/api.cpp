@@ -49,7 +49,9 @@ Api::Api(App& app, ApiOptions options)
       feed_(std::make_unique<EventFeed>(
           app.store(), [&app] { return app.folded_position(); },
           FeedOptions{.max_clients = options_.max_event_streams})),
-      renders_(std::make_unique<RenderPool>(options_.render)) {
+      renders_(std::make_unique<RenderPool>(options_.render)),
+      writes_(std::make_unique<RenderPool>(
+          RenderPoolOptions{.threads = 1, .max_waiting = 64, .nice = 0})) {
   options_.calendar.base_url = options_.public_url;  // calendar events link to the dashboard
   Add(
       http::verb::get, "/healthz",
@@ -85,8 +87,27 @@ Api::Api(App& app, ApiOptions options)
 
 Api::~Api() {
   Shutdown();
+  writes_.reset();
   renders_.reset();
 }
+
+void Api::Blocking(Call& c, std::function<void(Call&)> work) {
+  auto call = std::make_shared<Call>(std::move(c));
+  const bool queued = Blocking([call, work = std::move(work)] {
+    try {
+      work(*call);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", std::string(call->req.method_string()), call->path, e.what());
+      call->Fail(Internal());
+    }
+  });
+  if (!queued) {
+    call->Fail(Unavailable("Busy",
+                           "too many notification settings are being saved; try again shortly", 2));
+  }
+}
+
+bool Api::Blocking(std::function<void()> work) { return writes_->Post(std::move(work)); }
 
 void Api::Render(Call& c, std::function<void(Call&)> work) {
   auto call = std::make_shared<Call>(std::move(c));

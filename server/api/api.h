@@ -131,6 +131,13 @@ class Api {
   // (App::PlanNow) or a past ledger, never holding an I/O thread or the App's lock. When too
   // many renders already wait: 503 with Retry-After.
   void Render(Call& c, std::function<void(Call&)> work);
+  // Answers `c` on the outboxes' writer thread, as Render: a handler whose outbox write waits for
+  // its sync (a webhook's secret stored, forgotten or rotated; a test or confirmation message
+  // queued) runs there, so no I/O thread waits on an fsync. 503 when too many already wait.
+  void Blocking(Call& c, std::function<void(Call&)> work);
+  // Runs `work` on that thread for an answer already detached from its call; false (nothing
+  // run) when too many already wait.
+  [[nodiscard]] bool Blocking(std::function<void()> work);
   // The log's position `l` is folded to, and that event's chained hash.
   ReportHead HeadOf(const domain::Ledger& l) const;
   // Revokes token `id` (an API token or a calendar key) if `ours` says it is the caller's to
@@ -152,8 +159,9 @@ class Api {
   size_t exports_active_ = 0;  // by exports_mu_
   std::atomic<bool> stopping_{false};
   std::atomic<bool> backing_up_{false};
-  // Last: destroyed first, while everything its renders use is still alive.
+  // Last: destroyed first, while everything their work uses is still alive.
   std::unique_ptr<RenderPool> renders_;
+  std::unique_ptr<RenderPool> writes_;  // Blocking(): one thread at normal priority
 };
 
 }  // namespace taskledger::server

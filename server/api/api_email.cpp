@@ -147,6 +147,27 @@ void Api::AddEmailRoutes() {
                                      : json{{"sent", false}, {"why", sent.status().message()}};
   };
 
+  // Answers a recorded change with the mailbox, after mailing the confirmation when `confirm`
+  // and the address waits for one: queuing it waits for its sync, so on the writer thread.
+  const auto answer_mailing = [this, schedule, confirm_by_mail](
+                                  const Later& later, const Mailbox& m, bool confirm,
+                                  http::status status, const std::string& location) {
+    const auto answer = [=] {
+      json body = MailboxView(m, schedule());
+      if (confirm) confirm_by_mail(m, body);
+      later.Json(status, body, location);
+    };
+    if (!confirm || m.confirmed || !m.enabled || !app_.mail()) return answer();
+    if (!Blocking(answer)) {
+      // The change stands; only its confirmation waits for someone to ask again.
+      json body = MailboxView(m, schedule());
+      body["confirmation"] = {
+          {"sent", false},
+          {"why", "the server is busy; ask for the confirmation again (resend-confirmation)"}};
+      later.Json(status, body, location);
+    }
+  };
+
   Add(http::verb::post, "/v1/email-subscriptions", [=, this](Call& c) {
     if (!RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAgency})) return;
     auto spec = MailSpecFrom(c);
@@ -157,9 +178,7 @@ void Api::AddEmailRoutes() {
           return webhooks::DecideCreate(r, l, id, *spec, c.actor);
         });
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
-      json body = MailboxView(m, schedule());
-      confirm_by_mail(m, body);
-      later.Json(http::status::created, body, "/v1/email-subscriptions/" + id);
+      answer_mailing(later, m, true, http::status::created, "/v1/email-subscriptions/" + id);
     });
   });
 
@@ -193,9 +212,7 @@ void Api::AddEmailRoutes() {
         });
     const bool reconfirm = spec->address || spec->enabled;  // a new address, or on again
     record(c, std::move(d), [=](const Later& later, const Mailbox& m) {
-      json body = MailboxView(m, schedule());
-      if (reconfirm) confirm_by_mail(m, body);
-      later.Json(http::status::ok, body);
+      answer_mailing(later, m, reconfirm, http::status::ok, "");
     });
   });
 
@@ -225,32 +242,36 @@ void Api::AddEmailRoutes() {
   });
 
   Add(http::verb::post, "/v1/email-subscriptions/{}/resend-confirmation", [=, this](Call& c) {
-    auto m = find(c, true);
-    if (!m) return;
-    if (m->confirmed) {
-      return c.Fail(FromStatus(Status::AlreadyExists(m->address + " is confirmed already")));
-    }
-    if (!m->enabled) {
-      return c.Fail(FromStatus(
-          Status::FailedPrecondition("the address is turned off: turn it on (enabled: true)")));
-    }
-    json body = MailboxView(*m, schedule());
-    confirm_by_mail(*m, body);
-    if (!body["confirmation"]["sent"].get<bool>()) {
-      return c.Fail(Unavailable("No confirmation sent", body["confirmation"]["why"]));
-    }
-    c.Json(http::status::accepted, body);
+    Blocking(c, [=, this](Call& c) {
+      auto m = find(c, true);
+      if (!m) return;
+      if (m->confirmed) {
+        return c.Fail(FromStatus(Status::AlreadyExists(m->address + " is confirmed already")));
+      }
+      if (!m->enabled) {
+        return c.Fail(FromStatus(
+            Status::FailedPrecondition("the address is turned off: turn it on (enabled: true)")));
+      }
+      json body = MailboxView(*m, schedule());
+      confirm_by_mail(*m, body);
+      if (!body["confirmation"]["sent"].get<bool>()) {
+        return c.Fail(Unavailable("No confirmation sent", body["confirmation"]["why"]));
+      }
+      c.Json(http::status::accepted, body);
+    });
   });
 
   Add(http::verb::post, "/v1/email-subscriptions/{}/test", [=, this](Call& c) {
-    auto m = find(c, true);
-    if (!m) return;
-    webhooks::mail::MailService* mail = app_.mail();
-    if (!mail)
-      return c.Fail(Unavailable("Mail is off", "this server sends no mail (no --smtp-url)"));
-    auto sent = mail->SendTest(m->id);
-    if (!sent.ok()) return c.Fail(FromStatus(sent.status()));
-    c.Json(http::status::accepted, {{"message", *sent}, {"to", m->address}});
+    Blocking(c, [=, this](Call& c) {
+      auto m = find(c, true);
+      if (!m) return;
+      webhooks::mail::MailService* mail = app_.mail();
+      if (!mail)
+        return c.Fail(Unavailable("Mail is off", "this server sends no mail (no --smtp-url)"));
+      auto sent = mail->SendTest(m->id);
+      if (!sent.ok()) return c.Fail(FromStatus(sent.status()));
+      c.Json(http::status::accepted, {{"message", *sent}, {"to", m->address}});
+    });
   });
 
   Add(http::verb::get, "/v1/email-subscriptions/{}/deliveries", [=, this](Call& c) {

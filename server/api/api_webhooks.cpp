@@ -145,23 +145,25 @@ void Api::AddWebhookRoutes() {
   };
 
   Add(http::verb::post, "/v1/webhooks", [=, this](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc || !RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAgency})) return;
-    auto spec = SpecFrom(c);
-    if (!spec) return;
-    const std::string id = webhooks::NewEndpointId();
-    auto d = app_.Read<webhooks::Registry>([&](const Ledger& l, const webhooks::Registry& r) {
-      return webhooks::DecideCreate(r, l, id, *spec, c.actor);
+    Blocking(c, [=, this](Call& c) {
+      webhooks::Service* svc = service(c);
+      if (!svc || !RequireRole(c, {ActorRole::kCoordinator, ActorRole::kAgency})) return;
+      auto spec = SpecFrom(c);
+      if (!spec) return;
+      const std::string id = webhooks::NewEndpointId();
+      auto d = app_.Read<webhooks::Registry>([&](const Ledger& l, const webhooks::Registry& r) {
+        return webhooks::DecideCreate(r, l, id, *spec, c.actor);
+      });
+      if (!d.ok()) return c.Fail(FromStatus(d.status()));
+      // The secret is stored before the subscription exists, so a delivery never finds none.
+      auto hold = app_.BeginSecretChange();
+      auto secret = svc->NewEndpointSecret(id);
+      if (!secret.ok()) return c.Fail(FromStatus(secret.status()));
+      submit(
+          c, std::move(d), http::status::created,
+          [secret = *secret](json& body) { body["secret"] = secret; },
+          [svc, id] { (void)svc->ForgetEndpoint(id); }, hold);
     });
-    if (!d.ok()) return c.Fail(FromStatus(d.status()));
-    // The secret is stored before the subscription exists, so a delivery never finds none.
-    auto hold = app_.BeginSecretChange();
-    auto secret = svc->NewEndpointSecret(id);
-    if (!secret.ok()) return c.Fail(FromStatus(secret.status()));
-    submit(
-        c, std::move(d), http::status::created,
-        [secret = *secret](json& body) { body["secret"] = secret; },
-        [svc, id] { (void)svc->ForgetEndpoint(id); }, hold);
   });
 
   Add(http::verb::get, "/v1/webhooks",
@@ -211,47 +213,53 @@ void Api::AddWebhookRoutes() {
   });
 
   Add(http::verb::delete_, "/v1/webhooks/{}", [=, this](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc) return;
-    auto d = app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
-      return webhooks::DecideDelete(r, c.params[0], c.actor);
+    Blocking(c, [=, this](Call& c) {
+      webhooks::Service* svc = service(c);
+      if (!svc) return;
+      auto d = app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
+        return webhooks::DecideDelete(r, c.params[0], c.actor);
+      });
+      const std::string id = c.params[0];
+      auto hold = app_.BeginSecretChange();
+      if (d.ok()) (void)svc->ForgetEndpoint(id);  // the secret goes with it
+      submit(c, std::move(d), http::status::no_content, {}, {}, hold);
     });
-    const std::string id = c.params[0];
-    auto hold = app_.BeginSecretChange();
-    if (d.ok()) (void)svc->ForgetEndpoint(id);  // the secret goes with it
-    submit(c, std::move(d), http::status::no_content, {}, {}, hold);
   });
 
   Add(http::verb::post, "/v1/webhooks/{}/rotate-secret", [=, this](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc || !find(c, true)) return;
-    auto hold = app_.BeginSecretChange();
-    auto rotated = svc->RotateSecret(c.params[0]);
-    if (!rotated.ok()) return c.Fail(FromStatus(rotated.status()));
-    auto d = app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
-      return webhooks::DecideRotate(r, c.params[0], c.actor, rotated->second);
+    Blocking(c, [=, this](Call& c) {
+      webhooks::Service* svc = service(c);
+      if (!svc || !find(c, true)) return;
+      auto hold = app_.BeginSecretChange();
+      auto rotated = svc->RotateSecret(c.params[0]);
+      if (!rotated.ok()) return c.Fail(FromStatus(rotated.status()));
+      auto d = app_.Read<webhooks::Registry>([&](const Ledger&, const webhooks::Registry& r) {
+        return webhooks::DecideRotate(r, c.params[0], c.actor, rotated->second);
+      });
+      submit(
+          c, std::move(d), http::status::ok,
+          [rotated = *rotated](json& body) {
+            body["secret"] = rotated.first;
+            body["previous_secret_valid_until_ms"] = rotated.second;
+          },
+          {}, hold);
     });
-    submit(
-        c, std::move(d), http::status::ok,
-        [rotated = *rotated](json& body) {
-          body["secret"] = rotated.first;
-          body["previous_secret_valid_until_ms"] = rotated.second;
-        },
-        {}, hold);
   });
 
-  Add(http::verb::post, "/v1/webhooks/{}/test", [=](Call& c) {
-    webhooks::Service* svc = service(c);
-    if (!svc) return;
-    auto s = find(c, true);
-    if (!s) return;
-    if (!s->enabled) {
-      return c.Fail(FromStatus(Status::FailedPrecondition(
-          "webhook " + s->id + " is disabled; enable it (PATCH enabled: true) first")));
-    }
-    auto m = svc->Ping(*s);
-    if (!m.ok()) return c.Fail(FromStatus(m.status()));
-    c.Json(http::status::accepted, DeliveryView(*m, nullptr));
+  Add(http::verb::post, "/v1/webhooks/{}/test", [=, this](Call& c) {
+    Blocking(c, [=](Call& c) {
+      webhooks::Service* svc = service(c);
+      if (!svc) return;
+      auto s = find(c, true);
+      if (!s) return;
+      if (!s->enabled) {
+        return c.Fail(FromStatus(Status::FailedPrecondition(
+            "webhook " + s->id + " is disabled; enable it (PATCH enabled: true) first")));
+      }
+      auto m = svc->Ping(*s);
+      if (!m.ok()) return c.Fail(FromStatus(m.status()));
+      c.Json(http::status::accepted, DeliveryView(*m, nullptr));
+    });
   });
 
   Add(http::verb::get, "/v1/webhooks/{}/deliveries",
