@@ -91,22 +91,7 @@ std::optional<CheckpointInfo> Checkpoints::LoadNearest(
     std::vector<CheckpointInfo> all = List();
     for (auto it = all.rbegin(); it != all.rend(); ++it) {
       if (it->position > position) continue;
-      if (it->format != kCheckpointFormat || it->fold_version != domain::Ledger::kFoldVersion) {
-        SetAside(*it, "written by another version of TaskLedger (format " +
-                          std::to_string(it->format) + ", fold " +
-                          std::to_string(it->fold_version) + ")");
-        continue;
-      }
-      const Result<bool> matches = Matches(*it);
-      if (!matches.ok()) {
-        spdlog::warn("checkpoint {} not used: {}", it->path, matches.status().message());
-        continue;
-      }
-      if (!*matches) {
-        SetAside(*it, "the log's event at position " + std::to_string(it->position) +
-                          " is not the one it was taken at (another hash, or the log is shorter)");
-        continue;
-      }
+      if (!Usable(*it)) continue;
       Status s = LoadCheckpoint(*it, *state, plans, details);
       if (s.ok()) return *it;
       if (s.code() == Status::Code::kCorruption) {
@@ -120,6 +105,27 @@ std::optional<CheckpointInfo> Checkpoints::LoadNearest(
   if (plans) state->ledger.LimitToPlans(*plans);
   state->ledger.BeginReplay();
   return std::nullopt;
+}
+
+bool Checkpoints::Usable(const CheckpointInfo& info) const {
+  if (!options_.enabled) return false;
+  if (info.format != kCheckpointFormat || info.fold_version != domain::Ledger::kFoldVersion) {
+    SetAside(info, "written by another version of TaskLedger (format " +
+                       std::to_string(info.format) + ", fold " + std::to_string(info.fold_version) +
+                       ")");
+    return false;
+  }
+  const Result<bool> matches = Matches(info);
+  if (!matches.ok()) {
+    spdlog::warn("checkpoint {} not used: {}", info.path, matches.status().message());
+    return false;
+  }
+  if (!*matches) {
+    SetAside(info, "the log's event at position " + std::to_string(info.position) +
+                       " is not the one it was taken at (another hash, or the log is shorter)");
+    return false;
+  }
+  return true;
 }
 
 Result<bool> Checkpoints::Matches(const CheckpointInfo& info) const {

@@ -75,6 +75,11 @@ class Checkpoints {
   // Whether the log's event at the checkpoint's position has the checkpoint's hash (false when
   // the log is shorter); an error when the log cannot be read.
   Result<bool> Matches(const CheckpointInfo& info) const;
+  // Whether a state may start from `info`: checkpoints are on, it is of this build's format and
+  // fold, and it matches the log. One that never can (another build's, or another log's) is
+  // moved aside, saying why; one whose log event cannot be read now is only passed over. Every
+  // reader of checkpoints asks this (LoadNearest, App::AgencyAsOf).
+  bool Usable(const CheckpointInfo& info) const;
 
   // Writes the checkpoints the rule above wants and the disk lacks, up to the end of yesterday,
   // and removes those it no longer wants; blocking. Returns how many it wrote. `log_progress`:

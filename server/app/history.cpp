@@ -58,12 +58,7 @@ Result<std::shared_ptr<const domain::Ledger>> App::AgencyAsOf(domain::Date day,
   std::set<std::string, std::less<>> plans;
   const std::vector<CheckpointInfo> all = checkpoints_->List();
   for (auto c = all.rbegin(); c != all.rend() && !base; ++c) {
-    if (c->position > *until || c->format != kCheckpointFormat ||
-        c->fold_version != domain::Ledger::kFoldVersion) {
-      continue;
-    }
-    const Result<bool> matches = checkpoints_->Matches(*c);
-    if (!matches.ok() || !*matches) continue;
+    if (c->position > *until || !checkpoints_->Usable(*c)) continue;
     auto in = LoadAgencyPlans(*c, {std::string(agency)});
     if (!in.ok() || !*in) break;  // unreadable, or written before it said: every plan
     base = *c;
