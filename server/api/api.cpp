@@ -20,6 +20,21 @@ std::string ActorLabel(const TokenRecord& t) {
   return t.name.empty() ? "token " + t.id : t.name + " (token " + t.id + ")";
 }
 
+// Answers `c` on one of `pool`'s threads: `work` gets the call, moved out of `c`; its exception
+// is answered 500. `busy` when the pool's queue is full.
+void Offload(RenderPool& pool, Call& c, std::function<void(Call&)> work, const Problem& busy) {
+  auto call = std::make_shared<Call>(std::move(c));
+  const bool queued = pool.Post([call, work = std::move(work)] {
+    try {
+      work(*call);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", std::string(call->req.method_string()), call->path, e.what());
+      call->Fail(Internal());
+    }
+  });
+  if (!queued) call->Fail(busy);
+}
+
 }  // namespace
 
 void Call::Fail(const Problem& p) const {
@@ -80,6 +95,7 @@ Api::Api(App& app, ApiOptions options)
   AddImportRoutes();
   AddWebhookRoutes();
   AddEmailRoutes();
+  AddEmailLinkRoutes();
   AddReachRoutes();
   AddDashboardRoutes();
   AddBackupRoutes();
@@ -92,37 +108,17 @@ Api::~Api() {
 }
 
 void Api::Blocking(Call& c, std::function<void(Call&)> work) {
-  auto call = std::make_shared<Call>(std::move(c));
-  const bool queued = Blocking([call, work = std::move(work)] {
-    try {
-      work(*call);
-    } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", std::string(call->req.method_string()), call->path, e.what());
-      call->Fail(Internal());
-    }
-  });
-  if (!queued) {
-    call->Fail(Unavailable("Busy",
-                           "too many notification settings are being saved; try again shortly", 2));
-  }
+  Offload(
+      *writes_, c, std::move(work),
+      Unavailable("Busy", "too many notification settings are being saved; try again shortly", 2));
 }
 
 bool Api::Blocking(std::function<void()> work) { return writes_->Post(std::move(work)); }
 
 void Api::Render(Call& c, std::function<void(Call&)> work) {
-  auto call = std::make_shared<Call>(std::move(c));
-  const bool queued = renders_->Post([call, work = std::move(work)] {
-    try {
-      work(*call);
-    } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", std::string(call->req.method_string()), call->path, e.what());
-      call->Fail(Internal());
-    }
-  });
-  if (!queued) {
-    call->Fail(Unavailable(
-        "Busy rendering", "too many reports and exports are being prepared; try again shortly", 2));
-  }
+  Offload(*renders_, c, std::move(work),
+          Unavailable("Busy rendering",
+                      "too many reports and exports are being prepared; try again shortly", 2));
 }
 
 std::vector<std::string> Api::RouteNames() const {

@@ -120,6 +120,7 @@ class Api {
   void AddStreamRoutes();
   void AddWebhookRoutes();
   void AddEmailRoutes();
+  void AddEmailLinkRoutes();  // api_email_links.cpp
   void AddReachRoutes();
   void AddDashboardRoutes();
   void AddBackupRoutes();
