@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev librocksdb-dev nlohmann-json3-dev libspdlog-dev catch2 libssl-dev
   libsimdjson-dev libcli11-dev
   libzstd-dev zlib1g-dev libzip-dev libpugixml-dev libicu-dev libxlsxwriter-dev libqrencode-dev
-  libgmime-3.0-dev libcurl4-openssl-dev
+  libgmime-3.0-dev libcurl4-openssl-dev libpq-dev
 )
 packages+=("$@")  # callers add what they need besides (bench/http.sh: wrk)
 

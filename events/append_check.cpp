@@ -109,4 +109,25 @@ Result<std::vector<size_t>> CheckAppendMany(const StoreOptions& opts,
   return bytes;
 }
 
+Result<size_t> CheckRecords(const StoreOptions& opts, const std::vector<RecordedEvent>& records) {
+  if (records.empty()) return Status::InvalidArgument("no records to copy");
+  size_t total = 0;
+  for (const RecordedEvent& r : records) {
+    if (r.stream.empty() || r.type.empty() || r.id.IsNil()) {
+      return Status::InvalidArgument("the record at position " + std::to_string(r.position) +
+                                     " has no stream, type or id");
+    }
+    if (r.data.size() > opts.max_event_bytes) {
+      return Status::InvalidArgument("the record at position " + std::to_string(r.position) +
+                                     " exceeds " + std::to_string(opts.max_event_bytes) + " bytes");
+    }
+    total += r.data.size() + r.type.size() + r.stream.size() + 128;
+  }
+  if (records.size() > kMaxManyEvents || total > kMaxManyBytes) {
+    return Status::InvalidArgument("at most " + std::to_string(kMaxManyEvents) + " records and " +
+                                   std::to_string(kMaxManyBytes >> 20) + " MiB are copied at once");
+  }
+  return total;
+}
+
 }  // namespace taskledger

@@ -36,4 +36,9 @@ Result<std::vector<size_t>> CheckAppendMany(const StoreOptions& options,
                                             std::vector<EventStore::StreamAppend>& parts,
                                             int64_t now_ms);
 
+// Checks records copied from another store (AppendRecords): at least one, each with a stream,
+// type and id and at most max_event_bytes of data, at most kMaxManyEvents and kMaxManyBytes in
+// all. Whether they follow the log is the committer's check. Returns their bytes.
+Result<size_t> CheckRecords(const StoreOptions& options, const std::vector<RecordedEvent>& records);
+
 }  // namespace taskledger

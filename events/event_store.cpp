@@ -47,6 +47,59 @@ AppendResult EventStore::AppendMany(std::vector<StreamAppend> parts) {
   });
 }
 
+AppendResult EventStore::AppendRecords(std::vector<RecordedEvent> records) {
+  return Wait([&](std::function<void(AppendResult)> done) {
+    AppendRecordsAsync(std::move(records), std::move(done));
+  });
+}
+
+Result<Head> CopyLog(const EventStore& from, EventStore& to, uint64_t through,
+                     const std::function<void(uint64_t)>& progress) {
+  if (through == 0) through = from.head().position;
+  const Head start = to.head();
+  if (start.position > through) {
+    return Status::FailedPrecondition("the target log is longer (" +
+                                      std::to_string(start.position) + " events) than the source");
+  }
+  if (start.position > 0) {
+    auto mine = from.Get(start.position);
+    if (!mine.ok()) return mine.status();
+    if (mine->hash != start.hash) {
+      return Status::FailedPrecondition("the target log is not a prefix of the source: they differ "
+                                        "at position " + std::to_string(start.position));
+    }
+  }
+  constexpr size_t kBatchRecords = 5000;
+  constexpr size_t kBatchBytes = 16u << 20;
+  std::vector<RecordedEvent> batch;
+  size_t bytes = 0;
+  uint64_t copied = 0;
+  Status failed;
+  const auto flush = [&] {
+    if (batch.empty()) return true;
+    const size_t n = batch.size();
+    AppendResult r = to.AppendRecords(std::move(batch));
+    batch.clear();
+    bytes = 0;
+    if (!r.ok()) {
+      failed = r.status;
+      return false;
+    }
+    copied += n;
+    if (progress) progress(copied);
+    return true;
+  };
+  Status s = from.Scan(start.position + 1, through, [&](const EventView& e) {
+    batch.push_back(e.ToOwned());
+    bytes += e.data.size() + e.stream.size() + 128;
+    return (batch.size() < kBatchRecords && bytes < kBatchBytes) || flush();
+  });
+  if (s.ok() && failed.ok()) flush();
+  if (!failed.ok()) return failed;
+  if (!s.ok()) return s;
+  return to.head();
+}
+
 Result<std::vector<RecordedEvent>> EventStore::ReadAll(uint64_t from_position,
                                                        size_t max_count) const {
   std::vector<RecordedEvent> out;

@@ -1,6 +1,5 @@
-// The append-only event log: the contract every implementation keeps. The one implementation
-// today is over RocksDB (events/rocks_event_store.h, opened by OpenRocksEventStore); the tests of
-// this contract are written once (tests/events/store_contract.h) and run against each.
+// The append-only event log: the contract every implementation keeps. The tests of this contract
+// are written once (tests/events/store_contract.h) and run against each implementation.
 //
 // Guarantees
 //  - Positions are global, gapless and start at 1; each stream's versions are gapless from 0.
@@ -22,6 +21,8 @@
 //    full, see the implementation) rather than guessed at; reads go on.
 //
 // Thread-safety: every method may be called from any thread concurrently.
+//
+// Implementations: RocksDB (events/rocks_event_store.h) and PostgreSQL (events/pg_event_store.h).
 #pragma once
 
 #include <chrono>
@@ -126,6 +127,15 @@ class EventStore {
   virtual void AppendManyAsync(std::vector<StreamAppend> parts,
                                std::function<void(AppendResult)> done) = 0;
 
+  // Copies records another store made onto the end of this one, exactly as they are (migrating
+  // a log between implementations, backups of a database store): each must follow the head (the
+  // next position, chained to its hash, recorded no earlier, its stream's next version, an id not
+  // stored yet). All of them or none; kCorruption says which record does not follow. At most
+  // 100,000 records and 64 MiB at once.
+  AppendResult AppendRecords(std::vector<RecordedEvent> records);
+  virtual void AppendRecordsAsync(std::vector<RecordedEvent> records,
+                                  std::function<void(AppendResult)> done) = 0;
+
   // Up to `max_count` events of `stream` from `from_version` on. An unknown stream is empty.
   virtual Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream,
                                                         uint64_t from_version,
@@ -169,12 +179,26 @@ class EventStore {
   // How many times the store has recovered by itself after a full disk.
   virtual uint64_t recoveries() const = 0;
 
-  // A consistent copy of the store in `dir`, which must not exist, taken while appends go on;
-  // the same implementation opens it. Returns the head the copy holds, read back from it.
+  // A consistent copy of the store in `dir`, which must not exist, taken while appends go on: a
+  // RocksDB store (OpenRocksEventStore opens it) whatever the implementation, so a backup is
+  // one self-contained directory. Returns the head the copy holds, read back from it.
   virtual Result<Head> Checkpoint(const std::string& dir) const = 0;
+
+  // Where the log lives, for messages and /healthz: a directory, or a database without its
+  // password.
+  virtual std::string location() const = 0;
+  // Whether other processes append to the same log (a database store): then the head moves
+  // without this process appending, and whoever folds the log follows it (Subscribe).
+  virtual bool shared() const { return false; }
 
  protected:
   EventStore() = default;
 };
+
+// Copies `from`'s log after `to`'s head up to `through` (0: `from`'s head when the copy starts)
+// onto `to`, record for record (AppendRecords), in batches; `progress(copied)` after each.
+// Returns `to`'s head after the copy. `to` must hold a prefix of `from`'s log (or nothing).
+Result<Head> CopyLog(const EventStore& from, EventStore& to, uint64_t through = 0,
+                     const std::function<void(uint64_t)>& progress = {});
 
 }  // namespace taskledger

@@ -82,16 +82,6 @@ int64_t RocksEventStore::Impl::NowMs() const {
   return options.clock_ms ? options.clock_ms() : SystemNowMs();
 }
 
-void RocksEventStore::Impl::Publish(const Head& h) {
-  {
-    std::lock_guard lock(head_mu);
-    head = h;
-  }
-  head_cv.notify_all();
-  std::lock_guard lock(subs_mu);
-  for (auto& [id, fn] : subs) fn(h.position);
-}
-
 RocksEventStore::RocksEventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 RocksEventStore::~RocksEventStore() { Close(); }
@@ -118,11 +108,7 @@ void RocksEventStore::Close() {
     flush.allow_write_stall = true;
     impl_->db->db->Flush(flush, impl_->db->handles).PermitUncheckedError();
   }
-  {
-    std::lock_guard lock(impl_->head_mu);
-    impl_->closing = true;
-  }
-  impl_->head_cv.notify_all();
+  impl_->watch.Close();
 }
 
 Result<std::unique_ptr<EventStore>> OpenRocksEventStore(const std::string& dir,
@@ -142,35 +128,23 @@ Result<std::unique_ptr<EventStore>> OpenRocksEventStore(const std::string& dir,
   impl->db = *d;
   impl->dbs.Install(std::move(*d));
   impl->tail = head;
-  impl->head = head;
+  impl->watch.Reset(head);
   impl->committer = std::thread([p = impl.get()] { p->RunCommitter(); });
   impl->notifier = std::thread([p = impl.get()] { p->RunNotifier(); });
   return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(impl)));
 }
 
-Head RocksEventStore::head() const {
-  std::lock_guard lock(impl_->head_mu);
-  return impl_->head;
-}
+Head RocksEventStore::head() const { return impl_->watch.Get(); }
 
 uint64_t RocksEventStore::WaitForAppend(uint64_t after, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(impl_->head_mu);
-  impl_->head_cv.wait_for(lock, timeout,
-                          [&] { return impl_->head.position > after || impl_->closing; });
-  return impl_->head.position;
+  return impl_->watch.WaitForAppend(after, timeout);
 }
 
 EventStore::SubscriptionId RocksEventStore::Subscribe(std::function<void(uint64_t)> fn) {
-  std::lock_guard lock(impl_->subs_mu);
-  const SubscriptionId id = impl_->next_sub++;
-  impl_->subs.emplace_back(id, std::move(fn));
-  return id;
+  return impl_->watch.Subscribe(std::move(fn));
 }
 
-void RocksEventStore::Unsubscribe(SubscriptionId id) {
-  std::lock_guard lock(impl_->subs_mu);
-  std::erase_if(impl_->subs, [id](const auto& s) { return s.first == id; });
-}
+void RocksEventStore::Unsubscribe(SubscriptionId id) { impl_->watch.Unsubscribe(id); }
 
 WriteStats RocksEventStore::write_stats() const {
   return WriteStats{impl_->stat_appends.load(), impl_->stat_events.load(),
@@ -181,6 +155,8 @@ Status RocksEventStore::write_status() const {
   std::lock_guard lock(impl_->queue_mu);
   return impl_->write_error;
 }
+
+std::string RocksEventStore::location() const { return impl_->dir; }
 
 uint64_t RocksEventStore::recoveries() const { return impl_->stat_recoveries.load(); }
 

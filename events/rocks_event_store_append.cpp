@@ -2,7 +2,6 @@
 // queue. The committer that writes what is queued: rocks_event_store_commit.cpp.
 #include <mutex>
 
-#include "events/append_check.h"
 #include "events/store_impl.h"
 
 namespace taskledger {
@@ -30,39 +29,26 @@ void Enqueue(RocksEventStore::Impl& impl, std::unique_ptr<Writer> w) {
 void RocksEventStore::AppendAsync(std::string_view stream, ExpectedVersion expected,
                                   std::vector<NewEvent> events,
                                   std::function<void(AppendResult)> done) {
-  auto w = std::make_unique<Writer>();
-  w->expected = expected;
-  w->events = std::move(events);
-  Result<CheckedAppend> checked = CheckAppend(impl_->options, stream, w->events, impl_->NowMs());
-  if (!checked.ok()) {
-    done(AppendResult{checked.status()});
-    return;
-  }
-  w->bytes = checked->bytes;
-  w->fresh_ids = checked->fresh_ids;
-  w->stream.assign(stream);
-  w->done = std::move(done);
-  Enqueue(*impl_, std::move(w));
+  auto w = MakeWriter(impl_->options, stream, expected, std::move(events), impl_->NowMs());
+  if (!w.ok()) return done(AppendResult{w.status()});
+  (*w)->done = std::move(done);
+  Enqueue(*impl_, std::move(*w));
 }
 
 void RocksEventStore::AppendManyAsync(std::vector<StreamAppend> parts,
                                       std::function<void(AppendResult)> done) {
-  Result<std::vector<size_t>> bytes = CheckAppendMany(impl_->options, parts, impl_->NowMs());
-  if (!bytes.ok()) return done(AppendResult{bytes.status()});
-  // The first part is the queued writer; the others ride along in `more`, written with it or
-  // not at all. Its bytes are the whole append's, for the group commit's bound.
-  auto w = std::make_unique<Writer>();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    Writer& part = i == 0 ? *w : w->more.emplace_back();
-    part.stream = std::move(parts[i].stream);
-    part.expected = parts[i].expected;
-    part.events = std::move(parts[i].events);
-    part.bytes = (*bytes)[i];
-    part.fresh_ids = true;
-    if (i > 0) w->bytes += part.bytes;
-  }
-  w->done = std::move(done);
-  Enqueue(*impl_, std::move(w));
+  auto w = MakeManyWriter(impl_->options, std::move(parts), impl_->NowMs());
+  if (!w.ok()) return done(AppendResult{w.status()});
+  (*w)->done = std::move(done);
+  Enqueue(*impl_, std::move(*w));
+}
+
+void RocksEventStore::AppendRecordsAsync(std::vector<RecordedEvent> records,
+                                         std::function<void(AppendResult)> done) {
+  auto w = MakeRecordsWriter(impl_->options, std::move(records));
+  if (!w.ok()) return done(AppendResult{w.status()});
+  (*w)->done = std::move(done);
+  Enqueue(*impl_, std::move(*w));
 }
 
 }  // namespace taskledger

@@ -23,186 +23,38 @@ namespace {
 constexpr std::chrono::microseconds kArrivalGap{50};
 constexpr size_t kMaxExpectedWriters = 1024;
 
-// An event staged earlier in the same group, for idempotency checks within the group.
-struct Staged {
-  std::string_view stream;
-  const NewEvent* event;
-  uint64_t position;
-  uint64_t version;
-};
-
-bool SameContent(std::string_view stream, const NewEvent& e, std::string_view other_stream,
-                 std::string_view type, std::string_view data) {
-  return stream == other_stream && e.type == type && e.data == data;
-}
-
-// What an append's event ids say: positions already holding them (a retry), or a conflict.
-struct IdCheck {
-  Status problem;
-  std::vector<uint64_t> positions;
-  std::optional<uint64_t> version;
-  bool staged = false;  // found in this group, not yet durable
-};
-
-using StagedIds = std::unordered_map<Uuid, Staged, UuidHash>;
-
-IdCheck CheckIds(const RocksEventStore::Impl& impl, const Writer& w, const StagedIds& staged) {
-  IdCheck out;
-  for (const NewEvent& e : w.events) {
-    if (auto s = staged.find(e.id); s != staged.end()) {
-      if (!SameContent(w.stream, e, s->second.stream, s->second.event->type,
-                       s->second.event->data)) {
-        out.problem = Status::IdempotencyConflict("event id " + e.id.ToString() +
-                                                  " is already used with different content");
-        return out;
-      }
-      out.positions.push_back(s->second.position);
-      out.version = s->second.version;
-      out.staged = true;
-      continue;
-    }
-    std::string pos;
-    rocksdb::Status st =
-        impl.db->db->Get(rocksdb::ReadOptions(), impl.db->ids, e.id.AsBytes(), &pos);
-    if (st.IsNotFound()) continue;
-    if (!st.ok() || pos.size() != 8) {
-      out.problem = st.ok() ? Status::Corruption("unreadable id index entry")
-                            : impl.FromRocks(st, "id lookup");
-      return out;
-    }
-    std::string value;
-    st = impl.db->db->Get(rocksdb::ReadOptions(), impl.db->log, pos, &value);
-    EventView stored;
-    if (!st.ok() || !record::Decode(value, &stored)) {
-      out.problem = st.ok() ? Status::Corruption("unreadable record for a stored id")
-                            : impl.FromRocks(st, "reading a stored event");
-      return out;
-    }
-    if (!SameContent(w.stream, e, stored.stream, stored.type, stored.data)) {
-      out.problem = Status::IdempotencyConflict(
-          "event id " + e.id.ToString() + " is already stored at position " +
-          std::to_string(stored.position) + " with different content");
-      return out;
-    }
-    out.positions.push_back(stored.position);
-    out.version = stored.version;
-  }
-  return out;
-}
-
 }  // namespace
 
 void RocksEventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer>>& group) {
   rocksdb::WriteBatch batch;
-  Head next = tail;
-  next.recorded_at_ms = std::max(NowMs(), tail.recorded_at_ms);
-  std::unordered_map<std::string_view, std::optional<uint64_t>> versions;
-  StagedIds staged;
-  std::vector<Writer*> in_batch;
-
-  for (const auto& owned : group) {
-    Writer* w = owned.get();
-    std::vector<NewEvent>& events = w->events;
-    // Idempotency: ids the store just assigned are new (74 random bits and the current time);
-    // others may be stored already, or staged by an earlier writer of this group.
-    IdCheck seen;
-    if (!w->fresh_ids) seen = CheckIds(*this, *w, staged);
-    if (seen.problem.ok() && !seen.positions.empty() && seen.positions.size() != events.size()) {
-      seen.problem = Status::IdempotencyConflict(
-          "some but not all of the append's event ids are already stored");
+  StoredLookups stored;
+  stored.stream_version = [this](std::string_view stream) -> Result<std::optional<uint64_t>> {
+    if (auto c = stream_versions.find(stream); c != stream_versions.end()) {
+      return std::optional<uint64_t>(c->second);
     }
-    if (!seen.problem.ok()) {
-      w->result.status = seen.problem;
-      continue;
-    }
-    if (!seen.positions.empty()) {  // a retry of an append that already happened
-      w->result.first_position = seen.positions.front();
-      w->result.last_position = seen.positions.back();
-      w->result.stream_version = seen.version;
-      w->result.duplicate = true;
-      if (seen.staged) in_batch.push_back(w);  // only as durable as the batch it rides in
-      continue;
-    }
-
-    // Optimistic concurrency against each stream's version, this group's earlier writes
-    // included; a multi-stream append checks every part before it stages any. The common
-    // single-stream append allocates nothing for that.
-    const auto each_part = [w](auto&& fn) {
-      if (!fn(*w)) return false;
-      for (Writer& more : w->more) {
-        if (!fn(more)) return false;
-      }
-      return true;
-    };
-    // Versions after this append's earlier parts (a multi-stream append naming a stream twice).
-    std::unordered_map<std::string_view, std::optional<uint64_t>> mine;
-    // The stream's version before this append; remembered in `versions` for the ones after it.
-    const auto version_of = [&](std::string_view stream) -> Result<std::optional<uint64_t>> {
-      if (auto m = mine.find(stream); m != mine.end()) return m->second;
-      if (auto v = versions.find(stream); v != versions.end()) return v->second;
-      std::optional<uint64_t> current;
-      if (auto c = stream_versions.find(stream); c != stream_versions.end()) {
-        current = c->second;
-      } else {
-        auto stored = LastStreamVersion(*db, stream);
-        if (!stored.ok()) return stored.status();
-        current = *stored;
-      }
-      versions.emplace(stream, current);
-      return current;
-    };
-    const bool matches = each_part([&](const Writer& part) {
-      auto current = version_of(part.stream);
-      if (!current.ok()) {
-        w->result.status = current.status();
-        return false;
-      }
-      if (!part.expected.Matches(*current)) {
-        w->result.status = Status::WrongExpectedVersion(
-            "stream '" + std::string(part.stream) + "' is at version " +
-            (*current ? std::to_string(**current) : std::string("none (no events)")) +
-            ", expected " + part.expected.ToString());
-        w->result.stream_version = *current;
-        return false;
-      }
-      if (!w->more.empty()) {
-        mine[part.stream] = *current ? **current + part.events.size() : part.events.size() - 1;
-      }
-      return true;
-    });
-    if (!matches) continue;
-
-    w->result.first_position = next.position + 1;
-    each_part([&](const Writer& part) {
-      const auto vit = versions.find(part.stream);  // every part's stream is there: checked above
-      uint64_t version = vit->second ? *vit->second + 1 : 0;
-      for (const NewEvent& e : part.events) {
-        EventView v;
-        v.position = ++next.position;
-        v.stream = part.stream;
-        v.version = version;
-        v.id = e.id;
-        v.type = e.type;
-        v.recorded_at_ms = next.recorded_at_ms;
-        v.actor = e.actor;
-        v.correlation_id = e.correlation_id;
-        v.causation_id = e.causation_id;
-        v.data = e.data;
-        const std::string key = record::BigEndian(v.position);
-        const std::string value = record::Encode(v, next.hash, hasher, &next.hash);
-        batch.Put(db->log, key, value);
-        batch.Put(db->streams, record::StreamKey(part.stream, version), key);
-        batch.Put(db->ids, e.id.AsBytes(), key);
-        if (!w->fresh_ids) staged.emplace(e.id, Staged{part.stream, &e, v.position, version});
-        ++version;
-      }
-      vit->second = version - 1;
-      w->result.stream_version = version - 1;
-      return true;
-    });
-    w->result.last_position = next.position;
-    in_batch.push_back(w);
-  }
+    return LastStreamVersion(*db, stream);
+  };
+  stored.record_of = [this](const Uuid& id) -> Result<std::optional<RecordedEvent>> {
+    std::string pos;
+    rocksdb::Status st = db->db->Get(rocksdb::ReadOptions(), db->ids, id.AsBytes(), &pos);
+    if (st.IsNotFound()) return std::optional<RecordedEvent>();
+    if (!st.ok()) return FromRocks(st, "id lookup");
+    if (pos.size() != 8) return Status::Corruption("unreadable id index entry");
+    auto r = ReadRecord(*this, *db, record::FromBigEndian(pos));
+    if (!r.ok()) return r.status();
+    return std::optional<RecordedEvent>(std::move(*r));
+  };
+  StagedGroup staged = StageGroup(group, tail, NowMs(), hasher, stored,
+                                  [&](const EventView& e, std::string value) {
+                                    const std::string key = record::BigEndian(e.position);
+                                    batch.Put(db->log, key, value);
+                                    batch.Put(db->streams, record::StreamKey(e.stream, e.version),
+                                              key);
+                                    batch.Put(db->ids, e.id.AsBytes(), key);
+                                  });
+  const Head& next = staged.next;
+  std::vector<Writer*>& in_batch = staged.in_batch;
+  const auto& versions = staged.versions;
 
   if (next.position == tail.position) return;  // nothing new to write
   batch.Put(db->meta, kHeadKey, EncodeHead(next));

@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "events/event_store.h"
+#include "events/group_stage.h"
+#include "events/head_watch.h"
 #include "events/rocks_event_store.h"
 #include "events/rocksdb_guard.h"
 #include "events/util/disk_space.h"
@@ -45,20 +47,6 @@ struct OpenDb {
   rocksdb::ColumnFamilyHandle* meta = nullptr;
 };
 
-// One queued append, owned by the queue until the committer has written it and called `done`.
-struct Writer {
-  std::string stream;
-  ExpectedVersion expected = ExpectedVersion::Any();
-  std::vector<NewEvent> events;
-  size_t bytes = 0;
-  bool fresh_ids = false;  // the store assigned every id, so none needs an idempotency lookup
-  AppendResult result;
-  std::function<void(AppendResult)> done;
-  // AppendMany: the parts after this one, written with it or not at all (stream, expected and
-  // events used; fresh ids always).
-  std::vector<Writer> more;
-};
-
 // EventStore over RocksDB (rocks_event_store.h says what it promises beyond the contract).
 // The state lives in Impl, which the committer and notifier threads hold by pointer.
 class RocksEventStore final : public EventStore {
@@ -72,6 +60,8 @@ class RocksEventStore final : public EventStore {
                    std::function<void(AppendResult)> done) override;
   void AppendManyAsync(std::vector<StreamAppend> parts,
                        std::function<void(AppendResult)> done) override;
+  void AppendRecordsAsync(std::vector<RecordedEvent> records,
+                          std::function<void(AppendResult)> done) override;
 
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, uint64_t from_version,
                                                 size_t max_count) const override;
@@ -90,6 +80,7 @@ class RocksEventStore final : public EventStore {
   Status write_status() const override;
   uint64_t recoveries() const override;
   Result<Head> Checkpoint(const std::string& dir) const override;
+  std::string location() const override;
 
  private:
   std::unique_ptr<Impl> impl_;
@@ -130,7 +121,7 @@ struct RocksEventStore::Impl {
   // the disk was full, kReadOnly until restart otherwise.
   void FailWrites(const rocksdb::Status& st, std::string_view what);
   // Makes `h` the visible head, wakes waiters and runs subscriptions.
-  void Publish(const Head& h);
+  void Publish(const Head& h) { watch.Publish(h); }
 
   const std::string dir;
   RocksStoreOptions options;
@@ -170,14 +161,7 @@ struct RocksEventStore::Impl {
   std::atomic<uint64_t> stat_recoveries{0};
 
   // The head readers see. A position is published only after its batch is synced.
-  mutable std::mutex head_mu;
-  mutable std::condition_variable head_cv;
-  Head head;             // guarded by head_mu
-  bool closing = false;  // guarded by head_mu
-
-  std::mutex subs_mu;  // held while callbacks run, so Unsubscribe waits for a running callback
-  std::vector<std::pair<SubscriptionId, std::function<void(uint64_t)>>> subs;  // guarded
-  SubscriptionId next_sub = 1;                                                 // guarded
+  HeadWatch watch;
 };
 
 inline std::string PositionText(uint64_t p) { return "position " + std::to_string(p); }

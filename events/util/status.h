@@ -30,6 +30,7 @@ class [[nodiscard]] Status {
     kAlreadyExists,
     kNoSpace,      // the disk is (nearly) full: writes are refused until space is freed
     kUnsupported,  // a kind of input (a file format, a media type) this program does not take
+    kUnavailable,  // the storage server cannot be reached: writes resume by themselves once it is
   };
 
   Status() = default;
@@ -57,6 +58,7 @@ class [[nodiscard]] Status {
   static Status AlreadyExists(std::string m) { return Status(Code::kAlreadyExists, std::move(m)); }
   static Status NoSpace(std::string m) { return Status(Code::kNoSpace, std::move(m)); }
   static Status Unsupported(std::string m) { return Status(Code::kUnsupported, std::move(m)); }
+  static Status Unavailable(std::string m) { return Status(Code::kUnavailable, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -126,6 +128,8 @@ inline const char* CodeName(Status::Code code) {
       return "NoSpace";
     case Status::Code::kUnsupported:
       return "Unsupported";
+    case Status::Code::kUnavailable:
+      return "Unavailable";
   }
   return "Unknown";
 }

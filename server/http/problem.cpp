@@ -178,6 +178,18 @@ Problem FromStatusCode(const Status& s) {
       p.retry_after_s = 30;
       return p;
     }
+    case C::kUnavailable: {
+      // The database is being failed over or restarted: the client retries, with the same
+      // Idempotency-Key, and it is applied once.
+      spdlog::warn("storage: {}", s.ToString());
+      Problem p = MakeProblem(http::status::service_unavailable, "storage-unavailable",
+                              "The log's database cannot be reached",
+                              "the event log's database cannot be reached: this request may not "
+                              "have been recorded. Reading goes on; retry it (with the same "
+                              "Idempotency-Key) and it is applied once");
+      p.retry_after_s = 2;
+      return p;
+    }
     case C::kReadOnly:
     case C::kIOError:
     case C::kCorruption: {

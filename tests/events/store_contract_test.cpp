@@ -250,13 +250,13 @@ TEMPLATE_LIST_TEST_CASE("waiters and subscribers hear of new events", "[events][
   CHECK(heard == 1);
 }
 
-TEMPLATE_LIST_TEST_CASE("a checkpoint opens as a store with the same head", "[events][contract]",
+TEMPLATE_LIST_TEST_CASE("a checkpoint opens as a RocksDB store with the same head", "[events][contract]",
                         StoreImplementations) {
   StoreFixture f(OpenerOf<TestType>());
   for (int i = 0; i < 5; ++i) f.MustAppend("s");
   TempDir out;
   REQUIRE(f.store().Checkpoint(out.Sub("cp")).ok());
-  auto copy = TestType::Open(out.Sub("cp"), StoreOptions{});
+  auto copy = OpenRocksEventStore(out.Sub("cp"));  // every implementation's copy is a directory
   REQUIRE(copy.ok());
   CHECK((*copy)->head().hash == f.store().head().hash);
   CHECK((*copy)->Verify().ok);
