@@ -17,9 +17,11 @@ cd "$root"
 # independent implementation; python3-docx, python3-openpyxl: the Word and Excel files the import
 # tests send, written by independent writers; libreoffice-writer-nogui: old .doc files converted
 # on import; chromium: the dashboard's end-to-end test; python3-aiosmtpd: the SMTP server the
-# email tests send to (read back with Python's own email package); clang-format: the layout check.
+# email tests send to (read back with Python's own email package); clang-format: the layout check;
+# postgresql-15: the servers the PostgreSQL store's tests start in temporary directories (as the
+# `postgres` user the package creates; the package's own cluster is not used).
 "$root/deploy/install-deps.sh" python3 python3-icalendar python3-docx python3-openpyxl python3-aiosmtpd \
-  libreoffice-writer-nogui chromium clang-format
+  libreoffice-writer-nogui chromium clang-format postgresql-15
 "$root/deploy/check-format.sh"
 "$root/deploy/build-web.sh"
 

@@ -65,8 +65,10 @@ Result<Head> CopyLog(const EventStore& from, EventStore& to, uint64_t through,
     auto mine = from.Get(start.position);
     if (!mine.ok()) return mine.status();
     if (mine->hash != start.hash) {
-      return Status::FailedPrecondition("the target log is not a prefix of the source: they differ "
-                                        "at position " + std::to_string(start.position));
+      return Status::FailedPrecondition(
+          "the target log is not a prefix of the source: they differ "
+          "at position " +
+          std::to_string(start.position));
     }
   }
   constexpr size_t kBatchRecords = 5000;

@@ -188,8 +188,8 @@ class Stager {
     std::unordered_map<std::string_view, uint64_t> versions;
     std::vector<std::pair<const RecordedEvent*, std::string>> values;
     const auto refuse = [&](const RecordedEvent& r, std::string why) {
-      w->result.status = Status::Corruption("the record at position " +
-                                            std::to_string(r.position) + " " + why);
+      w->result.status =
+          Status::Corruption("the record at position " + std::to_string(r.position) + " " + why);
     };
     for (const RecordedEvent& r : w->records) {
       if (r.position != next.position + 1) {
@@ -216,7 +216,8 @@ class Stager {
         w->result.status = held.status();
         return;
       }
-      if (*held) return refuse(r, "has an id already stored at " + std::to_string((*held)->position));
+      if (*held)
+        return refuse(r, "has an id already stored at " + std::to_string((*held)->position));
       Hash chained;
       std::string value = record::Encode(ViewOf(r), next.hash, hasher_, &chained);
       if (chained != r.hash) return refuse(r, "does not chain to the one before it");

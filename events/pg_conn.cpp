@@ -61,9 +61,9 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& uri,
                                                 std::string_view application_name) {
   const std::string app(application_name);
   // Earlier keywords are defaults; the expanded URI (dbname) overrides them.
-  const char* keys[] = {"connect_timeout", "keepalives",      "keepalives_idle",
-                        "keepalives_interval", "keepalives_count", "application_name",
-                        "dbname",          nullptr};
+  const char* keys[] = {
+      "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+      "keepalives_count", "application_name", "dbname",          nullptr};
   const char* values[] = {"5", "1", "5", "2", "5", app.c_str(), uri.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (!conn) return Status::Unavailable("out of memory connecting to " + Redacted(uri));

@@ -61,7 +61,8 @@ Status CheckSchema(pg::PgConn& conn, bool create) {
     auto version = conn.Exec("SELECT value FROM taskledger_meta WHERE key = 'schema_version'");
     if (!version.ok()) return version.status();
     if (PQntuples(version->get()) == 1) found = PQgetvalue(version->get(), 0, 0);
-    if (found.empty()) return Status::FailedPrecondition("the database's taskledger_meta says no schema version");
+    if (found.empty())
+      return Status::FailedPrecondition("the database's taskledger_meta says no schema version");
   }
   if (found.empty()) {
     if (!create) return Status::NotFound("the database holds no TaskLedger log");
@@ -91,6 +92,8 @@ bool IsPostgresUri(std::string_view location) {
   return location.starts_with("postgresql://") || location.starts_with("postgres://") ||
          location.find('=') != std::string_view::npos;
 }
+
+std::string RedactedUri(const std::string& uri) { return pg::Redacted(uri); }
 
 PgEventStore::Impl::Impl(std::string u, PgStoreOptions o)
     : uri(std::move(u)),
@@ -220,10 +223,10 @@ Result<std::unique_ptr<EventStore>> OpenPgEventStore(const std::string& uri,
                                {std::to_string(head->position)}, /*binary=*/true);
     if (!last.ok()) return last.status();
     EventView e;
-    const bool found = PQntuples(last->get()) == 1 &&
-                       record::Decode(std::string_view(PQgetvalue(last->get(), 0, 0),
-                                                       PQgetlength(last->get(), 0, 0)),
-                                      &e);
+    const bool found =
+        PQntuples(last->get()) == 1 &&
+        record::Decode(
+            std::string_view(PQgetvalue(last->get(), 0, 0), PQgetlength(last->get(), 0, 0)), &e);
     if ((!found || e.hash != head->hash) && !impl->options.allow_damaged) {
       return Status::Corruption("refusing to serve a damaged log in " + impl->where +
                                 ": the record at the head (position " +
@@ -372,9 +375,9 @@ VerifyReport PgEventStore::Verify(uint64_t from_position,
       problem = "record claims position " + std::to_string(e.position);
       return false;
     }
-    const Hash h = hasher.Digest(
-        std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
-        record::Body(value));
+    const Hash h =
+        hasher.Digest(std::string_view(reinterpret_cast<const char*>(prev.data()), prev.size()),
+                      record::Body(value));
     if (h != e.hash) {
       problem = "hash does not match the record's content and chain";
       return false;
@@ -396,8 +399,7 @@ VerifyReport PgEventStore::Verify(uint64_t from_position,
   });
   if (!problem.empty()) return fail(expect, problem);
   if (!s.ok()) return fail(expect, s.message());
-  if (report.head.position > 0 && expect - 1 == report.head.position &&
-      prev != report.head.hash) {
+  if (report.head.position > 0 && expect - 1 == report.head.position && prev != report.head.hash) {
     return fail(report.head.position, "the head hash does not match the last record");
   }
   return report;

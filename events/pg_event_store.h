@@ -48,6 +48,9 @@ inline constexpr int kPgSchemaVersion = 1;
 // key=value settings) rather than a directory.
 bool IsPostgresUri(std::string_view location);
 
+// `uri` without its password, for messages and logs.
+std::string RedactedUri(const std::string& uri);
+
 // Connects to the database at `uri` and opens its log, creating the schema when the database
 // has none (with create_if_missing). kUnavailable when the server cannot be reached or refuses
 // the login, kFailedPrecondition when the database holds another schema version, kCorruption

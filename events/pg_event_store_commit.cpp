@@ -150,8 +150,8 @@ Status PgEventStore::Impl::CommitStaged(const std::vector<std::unique_ptr<Writer
     if (!r.ok()) return r.status();
     for (int i = 0; i < PQntuples(r->get()); ++i) {
       EventView e;
-      if (!record::Decode(
-              std::string_view(PQgetvalue(r->get(), i, 0), PQgetlength(r->get(), i, 0)), &e)) {
+      if (!record::Decode(std::string_view(PQgetvalue(r->get(), i, 0), PQgetlength(r->get(), i, 0)),
+                          &e)) {
         return Status::Corruption("unreadable record for a stored id");
       }
       held.emplace(e.id, e.ToOwned());
@@ -173,17 +173,17 @@ Status PgEventStore::Impl::CommitStaged(const std::vector<std::unique_ptr<Writer
   std::string copy(kCopyHeader, sizeof(kCopyHeader) - 1);
   pg::AppendBigEndian(copy, 0, 4);  // flags
   pg::AppendBigEndian(copy, 0, 4);  // header extension
-  *staged = StageGroup(group, tail, NowMs(), hasher, stored,
-                       [&](const EventView& e, std::string value) {
-                         pg::AppendBigEndian(copy, 7, 2);
-                         CopyInt8(copy, e.position);
-                         CopyField(copy, e.stream);
-                         CopyInt8(copy, e.version);
-                         CopyField(copy, e.id.AsBytes());
-                         CopyField(copy, e.type);
-                         CopyInt8(copy, static_cast<uint64_t>(e.recorded_at_ms));
-                         CopyField(copy, value);
-                       });
+  *staged =
+      StageGroup(group, tail, NowMs(), hasher, stored, [&](const EventView& e, std::string value) {
+        pg::AppendBigEndian(copy, 7, 2);
+        CopyInt8(copy, e.position);
+        CopyField(copy, e.stream);
+        CopyInt8(copy, e.version);
+        CopyField(copy, e.id.AsBytes());
+        CopyField(copy, e.type);
+        CopyInt8(copy, static_cast<uint64_t>(e.recorded_at_ms));
+        CopyField(copy, value);
+      });
   const Head& next = staged->next;
   if (next.position == tail.position) return db.Exec("ROLLBACK").status();
   pg::AppendBigEndian(copy, 0xffff, 2);  // the trailer: -1
@@ -197,10 +197,10 @@ Status PgEventStore::Impl::CommitStaged(const std::vector<std::unique_ptr<Writer
   }
   const std::string pos = std::to_string(next.position);
   const std::string hash(reinterpret_cast<const char*>(next.hash.data()), next.hash.size());
-  return db.Exec("UPDATE taskledger_head SET position = " + pos +
-                 ", hash = " + pg::ByteaLiteral(hash) +
-                 ", recorded_at_ms = " + std::to_string(next.recorded_at_ms) +
-                 "; SELECT pg_notify('taskledger_log', '" + pos + "'); COMMIT")
+  return db
+      .Exec("UPDATE taskledger_head SET position = " + pos + ", hash = " + pg::ByteaLiteral(hash) +
+            ", recorded_at_ms = " + std::to_string(next.recorded_at_ms) +
+            "; SELECT pg_notify('taskledger_log', '" + pos + "'); COMMIT")
       .status();
 }
 

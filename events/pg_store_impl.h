@@ -92,15 +92,15 @@ struct PgEventStore::Impl {
   std::mutex queue_mu;
   std::condition_variable queue_cv;
   std::deque<std::unique_ptr<Writer>> writers;  // guarded by queue_mu
-  bool stopping = false;                               // guarded by queue_mu
-  bool closed = false;                                 // guarded by queue_mu
+  bool stopping = false;                        // guarded by queue_mu
+  bool closed = false;                          // guarded by queue_mu
   Status write_error;  // guarded by queue_mu: why the last attempt to write failed (ok: none)
   std::thread committer;
 
   std::mutex answer_mu;
   std::condition_variable answer_cv;
   std::deque<std::vector<std::unique_ptr<Writer>>> answers;  // guarded by answer_mu
-  bool notifier_stopping = false;                                   // guarded by answer_mu
+  bool notifier_stopping = false;                            // guarded by answer_mu
   std::thread notifier;
 
   std::thread listener;

@@ -44,14 +44,13 @@ void RocksEventStore::Impl::CommitGroup(const std::vector<std::unique_ptr<Writer
     if (!r.ok()) return r.status();
     return std::optional<RecordedEvent>(std::move(*r));
   };
-  StagedGroup staged = StageGroup(group, tail, NowMs(), hasher, stored,
-                                  [&](const EventView& e, std::string value) {
-                                    const std::string key = record::BigEndian(e.position);
-                                    batch.Put(db->log, key, value);
-                                    batch.Put(db->streams, record::StreamKey(e.stream, e.version),
-                                              key);
-                                    batch.Put(db->ids, e.id.AsBytes(), key);
-                                  });
+  StagedGroup staged =
+      StageGroup(group, tail, NowMs(), hasher, stored, [&](const EventView& e, std::string value) {
+        const std::string key = record::BigEndian(e.position);
+        batch.Put(db->log, key, value);
+        batch.Put(db->streams, record::StreamKey(e.stream, e.version), key);
+        batch.Put(db->ids, e.id.AsBytes(), key);
+      });
   const Head& next = staged.next;
   std::vector<Writer*>& in_batch = staged.in_batch;
   const auto& versions = staged.versions;

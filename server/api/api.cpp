@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 
 #include "domain/text.h"
@@ -11,6 +12,10 @@
 #include "server/http/log_sink.h"
 
 namespace taskledger::server {
+
+namespace {
+constexpr const char* kPositionHeader = "TaskLedger-Position";
+}  // namespace
 
 using nlohmann::json;
 
@@ -71,7 +76,16 @@ Api::Api(App& app, ApiOptions options)
   Add(
       http::verb::get, "/healthz",
       [this](Call& c) {
-        c.Json(http::status::ok, {{"status", "ok"}, {"position", app_.store().head().position}});
+        const Status writes = app_.store().write_status();
+        c.Json(http::status::ok,
+               {{"status", "ok"},
+                {"node", options_.node_name},
+                {"store", app_.store().shared() ? "postgresql" : "rocksdb"},
+                {"position", app_.store().head().position},
+                {"folded", app_.folded_position()},
+                {"lag", app_.lag()},
+                {"writes", writes.ok() ? std::string("ok") : std::string(CodeName(writes.code()))},
+                {"delivers", app_.webhooks() != nullptr || app_.mail() != nullptr}});
       },
       {}, /*public_route=*/true);
   Add(
@@ -220,11 +234,15 @@ void Api::Handle(Request&& req, Responder responder) {
       spdlog::info("{} {} {} {}us {}", method, logged_target, status, micros, actor);
     }
   };
-  call->reply = [record, reply = std::move(responder.reply)](Response res) {
+  // Every answer says how far this node's state reaches in the log: a client that sends it back
+  // (TaskLedger-Position) to any node reads what it has seen, its own writes included.
+  call->reply = [this, record, reply = std::move(responder.reply)](Response res) {
+    res.set(kPositionHeader, std::to_string(app_.folded_position()));
     record(res);
     reply(std::move(res));
   };
-  call->stream = [record, stream = std::move(responder.stream)](Response head) {
+  call->stream = [this, record, stream = std::move(responder.stream)](Response head) {
+    head.set(kPositionHeader, std::to_string(app_.folded_position()));
     record(head);
     return stream(std::move(head));
   };
@@ -283,12 +301,36 @@ void Api::Handle(Request&& req, Responder responder) {
   if (Status s = CheckQuery(call->query, match->query, &param); !s.ok()) {
     return call->Fail(BadRequest(s.message(), param));
   }
-  try {
-    match->handler(*call);
-  } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", method, logged_target, e.what());
-    call->Fail(Internal());
+  const auto run = [call, match, method, logged_target] {
+    try {
+      match->handler(*call);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", method, logged_target, e.what());
+      call->Fail(Internal());
+    }
+  };
+  const std::string_view seen = call->req[kPositionHeader];
+  if (seen.empty()) return run();
+  uint64_t position = 0;
+  const auto [end, ec] = std::from_chars(seen.data(), seen.data() + seen.size(), position);
+  if (ec != std::errc() || end != seen.data() + seen.size()) {
+    return call->Fail(
+        BadRequest("TaskLedger-Position must be a log position (a whole number) "
+                   "from an earlier answer's TaskLedger-Position header",
+                   std::string(kPositionHeader)));
   }
+  // Read-your-writes across nodes: wait (briefly, off the I/O thread) for this node to fold
+  // what the client has seen elsewhere.
+  app_.WhenFolded(position, [this, call, run, position](bool caught_up) {
+    post_([this, call, run, position, caught_up] {
+      if (caught_up) return run();
+      call->Fail(Unavailable("Not caught up",
+                             "this node has not yet read the log up to position " +
+                                 std::to_string(position) + " (it is at " +
+                                 std::to_string(app_.folded_position()) + "); retry shortly",
+                             1));
+    });
+  });
 }
 
 }  // namespace taskledger::server

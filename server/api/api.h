@@ -51,6 +51,9 @@ struct Call {
 std::string_view OpenApiJson();
 
 struct ApiOptions {
+  // This node's name, in /healthz and /metrics (several nodes may serve one log). Default: the
+  // host name.
+  std::string node_name;
   // Event streams (the dashboard's live updates) open at once; more are answered 503 and the
   // page polls instead. Sized for a province's schools. Default: 5,000.
   size_t max_event_streams = 5000;

@@ -256,6 +256,11 @@ void Api::AddReadRoutes() {
     m += "# TYPE taskledger_group_commit_write_seconds counter\n";
     m += "taskledger_group_commit_write_seconds_total " + std::to_string(w.write_micros / 1e6) +
          "\n";
+    m += "taskledger_node_info{node=\"" + options_.node_name + "\",store=\"" +
+         (app_.store().shared() ? "postgresql" : "rocksdb") + "\"} 1\n";
+    line("taskledger_store_writable", app_.store().write_status().ok() ? 1 : 0);
+    line("taskledger_store_recoveries_total", app_.store().recoveries());
+    line("taskledger_delivering", app_.webhooks() != nullptr || app_.mail() != nullptr ? 1 : 0);
     line("taskledger_log_position", h.position);
     const uint64_t folded = app_.folded_position();
     line("taskledger_projection_position", folded);

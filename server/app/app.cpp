@@ -53,6 +53,8 @@ App::App(AppOptions options)
 }
 
 App::~App() {
+  stop_following_ = true;
+  if (follower_.joinable()) follower_.join();
   StopMail(0);
   StopWebhooks(0);
   if (checkpoints_) checkpoints_->Stop();
@@ -83,9 +85,17 @@ CommandOutcome App::Folded(const std::string& stream, const AppendResult& r) {
 
 Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   std::unique_ptr<App> app(new App(std::move(options)));
-  RocksStoreOptions so = app->options_.store;
-  if (!so.clock_ms && app->options_.clock_ms) so.clock_ms = app->options_.clock_ms;
-  auto store = OpenRocksEventStore(app->options_.data_dir, so);
+  const AppOptions& o = app->options_;
+  auto store = [&]() -> Result<std::unique_ptr<EventStore>> {
+    if (o.store_uri.empty()) {
+      RocksStoreOptions so = o.store;
+      if (!so.clock_ms && o.clock_ms) so.clock_ms = o.clock_ms;
+      return OpenRocksEventStore(o.data_dir, so);
+    }
+    PgStoreOptions so = o.pg_store;
+    if (!so.clock_ms && o.clock_ms) so.clock_ms = o.clock_ms;
+    return OpenPgEventStore(o.store_uri, so);
+  }();
   if (!store.ok()) return store.status();
   app->store_ = std::move(*store);
   app->checkpoints_ =
@@ -111,11 +121,49 @@ Result<std::unique_ptr<App>> App::Open(AppOptions options) {
   if (!folded.ok()) return folded;
   opened.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (app->store_->shared()) app->follower_ = std::thread([a = app.get()] { a->Follow(); });
   return app;
 }
 
+void App::Follow() {
+  while (!stop_following_) {
+    const uint64_t folded = folded_position();
+    const uint64_t head = store_->WaitForAppend(folded, std::chrono::milliseconds(100));
+    if (head > folded_position()) CatchUp(head);
+    std::vector<FoldWaiter> ready;
+    {
+      const auto now = std::chrono::steady_clock::now();
+      const uint64_t at = folded_position();
+      std::lock_guard lock(waiters_mu_);
+      std::erase_if(waiters_, [&](FoldWaiter& w) {
+        if (w.position > at && w.deadline > now) return false;
+        ready.push_back(std::move(w));
+        return true;
+      });
+    }
+    for (FoldWaiter& w : ready) w.fn(w.position <= folded_position());
+  }
+  std::lock_guard lock(waiters_mu_);
+  for (FoldWaiter& w : waiters_) w.fn(false);
+  waiters_.clear();
+}
+
+void App::WhenFolded(uint64_t position, std::function<void(bool)> fn) {
+  if (position <= folded_position() || !store_->shared()) return fn(true);
+  std::lock_guard lock(waiters_mu_);
+  waiters_.push_back(
+      {position, std::chrono::steady_clock::now() + options_.catch_up_wait, std::move(fn)});
+}
+
 void App::CatchUp(uint64_t to_position) {
-  if (Status s = Fold(to_position); !s.ok()) {
+  Status s = Fold(to_position);
+  if (s.code() == Status::Code::kUnavailable) {
+    // The log's database is out of reach: the state stays where it is and catches up once it
+    // answers again (the follower keeps trying).
+    spdlog::warn("folding the log: {}", s.message());
+    return;
+  }
+  if (!s.ok()) {
     // The log holds what the projection cannot fold: every answer from here on would describe a
     // ledger that no longer matches the log. Stop, loudly; the log is intact for whoever looks.
     options_.on_fold_failure(s.message());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <list>
@@ -18,9 +19,12 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "domain/commands.h"
 #include "domain/ledger.h"
+#include "events/pg_event_store.h"
 #include "events/rocks_event_store.h"
 #include "events/util/fair_shared_mutex.h"
 #include "server/app/checkpointer.h"
@@ -40,8 +44,17 @@ namespace taskledger::server {
 [[noreturn]] void FailStop(const std::string& why);
 
 struct AppOptions {
+  // The node's own files: the log (unless store_uri names a database), checkpoints, outboxes,
+  // deliverable files.
   std::string data_dir = "./data";
+  // The log in a PostgreSQL database (a libpq URI) that other nodes may share; empty: the
+  // RocksDB log in data_dir.
+  std::string store_uri;
   RocksStoreOptions store;
+  PgStoreOptions pg_store;
+  // How long a request carrying a log position (TaskLedger-Position) waits for this node to
+  // fold up to it. Default: 5 s.
+  std::chrono::milliseconds catch_up_wait{5000};
   std::function<int64_t()> clock_ms;  // default: the system clock
   // Deliverable files: where their bytes go and the free space kept (store.min_free_bytes is
   // the event log's; the webhook outbox takes ServiceOptions::outbox).
@@ -160,6 +173,17 @@ class App {
 
   // The log position the state is folded to: every command answered so far is in it. Lock-free.
   uint64_t folded_position() const { return folded_.load(std::memory_order_acquire); }
+  // Runs `fn(true)` once the state is folded to `position` (at once if it is), or `fn(false)`
+  // after catch_up_wait if it is not by then: a client reading its own write, made on another
+  // node, from this one. On the follower's thread (or the caller's, at once): `fn` must be quick.
+  // A store no other process writes is folded up to everything it acknowledged: there `fn` runs
+  // at once.
+  void WhenFolded(uint64_t position, std::function<void(bool)> fn);
+  // How far the state is behind the log as this node knows it (0 without other writers).
+  uint64_t lag() const {
+    const uint64_t head = store_->head().position, folded = folded_position();
+    return head > folded ? head - folded : 0;
+  }
 
   // A ledger of `plan` (its tasks, every agency) folded to at least folded_position(), for long
   // renders (reports, exports): a replica of its own, never the state commands fold into, so a
@@ -224,6 +248,8 @@ class App {
  private:
   explicit App(AppOptions options);
   void StartReplicas();
+  // With a shared log: folds what other nodes append as it arrives, and answers WhenFolded.
+  void Follow();
   // The log up to the end of `day`, from the nearest checkpoint.
   Result<std::unique_ptr<State>> FoldAsOf(domain::Date day, std::string_view plan,
                                           bool details) const;
@@ -272,6 +298,16 @@ class App {
   std::unique_ptr<webhooks::Service> webhooks_;
   std::unique_ptr<webhooks::mail::MailHost> mail_host_;
   std::unique_ptr<webhooks::mail::MailService> mail_;
+  // The follower (a shared log only) and the requests waiting for it (WhenFolded).
+  struct FoldWaiter {
+    uint64_t position;
+    std::chrono::steady_clock::time_point deadline;
+    std::function<void(bool)> fn;
+  };
+  std::mutex waiters_mu_;
+  std::vector<FoldWaiter> waiters_;  // by waiters_mu_
+  std::atomic<bool> stop_following_{false};
+  std::thread follower_;
 };
 
 }  // namespace taskledger::server

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "events/pg_event_store.h"
+#include "events/rocks_event_store.h"
 #include "events/util/sha256.h"
 #include "webhooks/mail/mail.h"
 #include "webhooks/notifications.h"
@@ -131,7 +133,35 @@ Result<BackupResult> Backup(App& app, const std::string& to) {
   return r;
 }
 
-Result<BackupResult> Restore(const std::string& from, const std::string& data_dir) {
+namespace {
+
+// Copies the backup's log (a RocksDB store) into the empty database at `store_uri`, from a
+// scratch copy of the backup (opening a store writes to its directory; the backup stays as it
+// was).
+Status RestoreLog(const std::string& from, const std::string& scratch,
+                  const std::string& store_uri) {
+  std::error_code ec;
+  fs::copy(from, scratch, fs::copy_options::recursive, ec);
+  if (ec) return Status::IOError("copying " + from + " to " + scratch + ": " + ec.message());
+  fs::remove(scratch + "/LOCK", ec);
+  RocksStoreOptions ro;
+  ro.create_if_missing = false;
+  auto source = OpenRocksEventStore(scratch, ro);
+  if (!source.ok()) return source.status();
+  auto target = OpenPgEventStore(store_uri);
+  if (!target.ok()) return target.status();
+  if ((*target)->head().position != 0) {
+    return Status::AlreadyExists(RedactedUri(store_uri) +
+                                 " holds a log already; restore into an empty database");
+  }
+  auto copied = CopyLog(**source, **target);
+  return copied.ok() ? Status::Ok() : copied.status();
+}
+
+}  // namespace
+
+Result<BackupResult> Restore(const std::string& from, const std::string& data_dir,
+                             const std::string& store_uri) {
   std::error_code ec;
   if (!fs::exists(from + "/CURRENT", ec)) {
     return Status::InvalidArgument(from + " is not a TaskLedger backup (no CURRENT file)");
@@ -141,15 +171,29 @@ Result<BackupResult> Restore(const std::string& from, const std::string& data_di
                                  " exists and is not empty; restore into a new directory");
   }
   fs::create_directories(data_dir, ec);
-  fs::copy(from, data_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-  if (ec) return Status::IOError("copying " + from + " to " + data_dir + ": " + ec.message());
-  fs::remove(data_dir + "/BACKUP.json", ec);
-  fs::remove(data_dir + "/LOCK", ec);
+  if (store_uri.empty()) {
+    fs::copy(from, data_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing,
+             ec);
+    if (ec) return Status::IOError("copying " + from + " to " + data_dir + ": " + ec.message());
+    fs::remove(data_dir + "/BACKUP.json", ec);
+    fs::remove(data_dir + "/LOCK", ec);
+  } else {
+    const std::string scratch = data_dir + "/.restoring-log";
+    Status s = RestoreLog(from, scratch, store_uri);
+    fs::remove_all(scratch, ec);
+    if (!s.ok()) return s;
+    for (const char* sub : {"webhooks", "mail", "files"}) {
+      if (!fs::exists(from + "/" + sub, ec)) continue;
+      fs::copy(from + "/" + sub, data_dir + "/" + sub, fs::copy_options::recursive, ec);
+      if (ec) return Status::IOError("copying " + from + "/" + sub + ": " + ec.message());
+    }
+  }
   BackupResult r;
   r.dir = data_dir;
   {
     AppOptions o;
     o.data_dir = data_dir;
+    o.store_uri = store_uri;
     auto app = App::Open(o);  // folds the whole log: the domain reads every event
     if (!app.ok()) return app.status();
     const VerifyReport v = (*app)->store().Verify();

@@ -65,7 +65,7 @@ Status State::FoldLog(const EventStore& store, uint64_t to, Progress* progress,
                               " cannot be folded: " + failed.message());
   }
   if (!s.ok()) {
-    return s.code() == Status::Code::kCorruption
+    return s.code() == Status::Code::kCorruption || s.code() == Status::Code::kUnavailable
                ? s
                : Status::IOError("reading the log to fold it: " + s.message());
   }

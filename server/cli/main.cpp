@@ -2,6 +2,8 @@
 //   taskledger serve --data-dir DIR --listen HOST:PORT [--demo]
 //   taskledger token create --role coordinator|agency|auditor [--agency ID] --data-dir DIR
 //   taskledger import|export|verify|replay|backup|load-demo ...      (see --help)
+//   taskledger migrate --from DIR --to postgresql://...               (and back)
+// Every command that opens a log takes --store postgresql://... to use a shared database log.
 // Options come from flags, then TASKLEDGER_* environment variables, then a config file
 // (--config FILE or TASKLEDGER_CONFIG; TOML/INI, e.g. `[serve]` / `listen = "0.0.0.0:8080"`).
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -61,10 +63,17 @@ int main(int argc, char** argv) {
       ->envname("TASKLEDGER_LIBREOFFICE")
       ->capture_default_str();
   std::string data_dir = "./data";
+  std::string store_uri;
   const auto data_opt = [&](CLI::App* sub) {
-    sub->add_option("--data-dir", data_dir, "the store's directory")
+    sub->add_option("--data-dir", data_dir,
+                    "the node's directory: the log (unless --store), checkpoints, outboxes, files")
         ->envname("TASKLEDGER_DATA_DIR")
         ->capture_default_str();
+    sub->add_option("--store", store_uri,
+                    "keep the log in PostgreSQL: a libpq URI (postgresql://user@host:5432/db, "
+                    "several hosts with target_session_attrs=read-write). Keep the password out "
+                    "of it: PGPASSFILE or ~/.pgpass. Default: the RocksDB log in --data-dir")
+        ->envname("TASKLEDGER_STORE");
   };
 
   ServeOptions so;
@@ -86,6 +95,10 @@ int main(int argc, char** argv) {
       ->add_option("--backup-dir", so.api.backup_dir,
                    "where POST /v1/backups writes backups (default: <data-dir>-backups)")
       ->envname("TASKLEDGER_BACKUP_DIR");
+  serve
+      ->add_option("--node-name", so.api.node_name,
+                   "this node's name in /healthz and /metrics (default: the host name)")
+      ->envname("TASKLEDGER_NODE_NAME");
   serve->add_option("--threads", so.threads, "I/O threads")
       ->envname("TASKLEDGER_THREADS")
       ->capture_default_str();
@@ -282,6 +295,19 @@ int main(int argc, char** argv) {
       "and list them");
   data_opt(checkpoint);
 
+  auto* migrate = cli.add_subcommand(
+      "migrate",
+      "copy a log, record for record with its hash chain, from a RocksDB directory or a "
+      "PostgreSQL database to the other (offline: stop the servers first); both are verified");
+  std::string migrate_from, migrate_to;
+  migrate->add_option("--from", migrate_from, "a data directory or a postgresql:// URI")
+      ->required();
+  migrate
+      ->add_option("--to", migrate_to,
+                   "a new or empty data directory or database, or one holding a prefix of the "
+                   "log (the copy goes on from there)")
+      ->required();
+
   auto* load_demo = cli.add_subcommand("load-demo", "load the demo data offline (as serve --demo)");
   data_opt(load_demo);
   load_demo->add_option("--demo-dir", so.demo_dir, "where the demo data is")
@@ -290,7 +316,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (*verify && !verify_file.empty()) return tools::VerifyFile(verify_file);
-  if (*restore) return tools::Restore(restore_from, data_dir);
+  if (*restore) return tools::Restore(restore_from, data_dir, store_uri);
+  if (*migrate) return tools::Migrate(migrate_from, migrate_to);
   std::optional<uint64_t> min_free;
   if (!min_free_space.empty()) {
     min_free = SizeBytes(min_free_space);
@@ -308,8 +335,8 @@ int main(int argc, char** argv) {
     std::cerr << "taskledger: --block-cache wants a size of at least 1MiB, like 512MiB\n";
     return 2;
   }
-  auto app =
-      tools::OpenOrExit(data_dir, ClockFrom(clock_start), min_free, checkpoints, *cache_bytes);
+  auto app = tools::OpenOrExit({data_dir, store_uri}, ClockFrom(clock_start), min_free, checkpoints,
+                               *cache_bytes);
   if (so.api.backup_dir.empty()) {
     std::string base = data_dir;
     while (base.size() > 1 && base.back() == '/') base.pop_back();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
@@ -271,6 +272,10 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   app->checkpoints().Start();
   boost::asio::io_context io(static_cast<int>(o.threads));
   ApiOptions api_options = o.api;
+  if (api_options.node_name.empty()) {
+    char host[256] = {};
+    api_options.node_name = ::gethostname(host, sizeof host - 1) == 0 ? host : "taskledger";
+  }
   api_options.public_url = webhook_options->base_url;
   api_options.calendar.alarm_days_before = webhook_options->reminders.days_before;
   api_options.calendar.alarm_hour = webhook_options->reminders.hour;

@@ -8,6 +8,7 @@
 #include "domain/date.h"
 #include "domain/import.h"
 #include "events/log_export.h"
+#include "events/pg_event_store.h"
 #include "events/util/disk_space.h"
 #include "events/util/progress.h"
 #include "events/util/sha256.h"
@@ -33,11 +34,13 @@ std::string Pretty(const json& j) { return j.dump(2, ' ', false, json::error_han
 
 }  // namespace
 
-std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
+std::unique_ptr<App> OpenOrExit(const Where& where, std::function<int64_t()> clock,
                                 std::optional<uint64_t> min_free_bytes,
                                 CheckpointOptions checkpoints, size_t block_cache_bytes) {
   AppOptions o;
-  o.data_dir = dir;
+  o.data_dir = where.data_dir;
+  o.store_uri = where.store_uri;
+  const std::string dir = where.store_uri.empty() ? where.data_dir : RedactedUri(where.store_uri);
   o.checkpoints = checkpoints;
   o.store.block_cache_bytes = block_cache_bytes;
   o.clock_ms = std::move(clock);
@@ -145,13 +148,70 @@ int Backup(App& app, const std::string& to) {
   return 0;
 }
 
-int Restore(const std::string& from, const std::string& data_dir) {
-  auto r = server::Restore(from, data_dir);
+int Restore(const std::string& from, const std::string& data_dir, const std::string& store_uri) {
+  auto r = server::Restore(from, data_dir, store_uri);
   if (!r.ok()) return Fail(r.status().ToString(), 2);
   std::cout << "restored position " << r->head.position << " (" << ToHex(r->head.hash)
             << "), chain verified, " << r->files << " files"
             << (r->outbox ? ", the webhook outbox" : "") << (r->mail ? ", the mail outbox" : "")
-            << " into " << data_dir << "\n";
+            << " into " << data_dir
+            << (store_uri.empty() ? "" : ", the log into " + RedactedUri(store_uri)) << "\n";
+  return 0;
+}
+
+namespace {
+
+// A log to copy from (it must exist) or to (created when missing).
+Result<std::unique_ptr<EventStore>> OpenLog(const std::string& where, bool create) {
+  if (IsPostgresUri(where)) {
+    PgStoreOptions o;
+    o.create_if_missing = create;
+    o.application_name = "taskledger migrate";
+    return OpenPgEventStore(where, o);
+  }
+  RocksStoreOptions o;
+  o.create_if_missing = create;
+  return OpenRocksEventStore(where, o);
+}
+
+std::string Named(const std::string& where) {
+  return IsPostgresUri(where) ? RedactedUri(where) : where;
+}
+
+}  // namespace
+
+int Migrate(const std::string& from, const std::string& to) {
+  auto source = OpenLog(from, /*create=*/false);
+  if (!source.ok())
+    return Fail("cannot open " + Named(from) + ": " + source.status().ToString(), 2);
+  auto target = OpenLog(to, /*create=*/true);
+  if (!target.ok()) return Fail("cannot open " + Named(to) + ": " + target.status().ToString(), 2);
+  const uint64_t head = (*source)->head().position, start = (*target)->head().position;
+  Progress bar = Progress::Terminal("migrate", head > start ? head - start : 0);
+  auto copied = CopyLog(**source, **target, head, [&](uint64_t n) { bar.Update(n); });
+  bar.Finish();
+  if (!copied.ok()) return Fail("copying the log: " + copied.status().ToString());
+  // Both sides walk their whole chain: the copy is the same log, byte for byte.
+  using Side = std::pair<EventStore*, const std::string*>;
+  for (const auto& [store, name] : {Side{source->get(), &from}, Side{target->get(), &to}}) {
+    const VerifyReport v = store->Verify();
+    if (!v.ok) {
+      return Fail(Named(*name) + " does not verify at position " +
+                  std::to_string(v.first_bad_position) + ": " + v.problem);
+    }
+  }
+  const Head a = (*source)->head(), b = (*target)->head();
+  if (b.position != head || (head > 0 && b.hash != (*source)->Get(head)->hash)) {
+    return Fail("the copy ends at position " + std::to_string(b.position) + ", not " +
+                std::to_string(head));
+  }
+  std::cout << "migrated " << (head - start) << " events (positions " << (start + 1) << "-" << head
+            << ") from " << Named(from) << " to " << Named(to) << "; both verify, head "
+            << ToHex(b.hash) << "\n";
+  if (a.position > head) {
+    std::cout << "note: " << Named(from) << " took " << (a.position - head)
+              << " more events during the copy; run migrate again to copy them\n";
+  }
   return 0;
 }
 

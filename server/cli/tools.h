@@ -10,9 +10,15 @@
 
 namespace taskledger::server::tools {
 
-// Opens `dir` with `clock` (empty: the system clock) and the free-space floor (nullopt: the
+// Where a node keeps things: its directory, and the log's database (empty: the log is in the
+// directory).
+struct Where {
+  std::string data_dir;
+  std::string store_uri;
+};
+// Opens `where` with `clock` (empty: the system clock) and the free-space floor (nullopt: the
 // default), or prints why not and exits 2.
-std::unique_ptr<App> OpenOrExit(const std::string& dir, std::function<int64_t()> clock,
+std::unique_ptr<App> OpenOrExit(const Where& where, std::function<int64_t()> clock,
                                 std::optional<uint64_t> min_free_bytes = std::nullopt,
                                 CheckpointOptions checkpoints = {},
                                 size_t block_cache_bytes = 64u << 20);
@@ -29,8 +35,11 @@ int VerifyStore(App& app);
 int VerifyFile(const std::string& path);
 // A backup of the log, the webhook outbox and the files in `to` (backup.h).
 int Backup(App& app, const std::string& to);
-// Copies a backup into a new data directory and checks that it opens and verifies.
-int Restore(const std::string& from, const std::string& data_dir);
+// Copies a backup into a new data directory (and its log into an empty database, with
+// `store_uri`) and checks that it opens and verifies.
+int Restore(const std::string& from, const std::string& data_dir, const std::string& store_uri);
+// Copies the log in `from` (a directory or a postgresql:// URI) to `to`, and verifies both.
+int Migrate(const std::string& from, const std::string& to);
 // Writes the log after position `after` as JSON Lines to `out` ("-": stdout).
 int Export(App& app, uint64_t after, const std::string& out);
 

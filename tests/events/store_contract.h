@@ -1,9 +1,9 @@
 // The implementations of EventStore that the contract tests (store_contract_test.cpp,
-// store_contract_async_test.cpp) run against: RocksDB and PostgreSQL. Each is a type with Open(dir, options): a store in
-// `dir` (empty at first, then the one it opened before) taking the contract's options only. A
-// second implementation is one more type in StoreImplementations, and every contract test runs
-// against it too; what only one implementation promises (crashes, full disks, damaged files) is
-// tested beside it, not here.
+// store_contract_async_test.cpp) run against: RocksDB and PostgreSQL. Each is a type with Open(dir,
+// options): a store in `dir` (empty at first, then the one it opened before) taking the contract's
+// options only. A second implementation is one more type in StoreImplementations, and every
+// contract test runs against it too; what only one implementation promises (crashes, full disks,
+// damaged files) is tested beside it, not here.
 #pragma once
 
 #include <chrono>
@@ -16,8 +16,8 @@
 #include "events/event_store.h"
 #include "events/pg_event_store.h"
 #include "events/rocks_event_store.h"
-#include "tests/support/pg_server.h"
 #include "tests/events/store_fixture.h"
+#include "tests/support/pg_server.h"
 
 namespace taskledger::testing {
 

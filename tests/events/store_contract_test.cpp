@@ -250,8 +250,8 @@ TEMPLATE_LIST_TEST_CASE("waiters and subscribers hear of new events", "[events][
   CHECK(heard == 1);
 }
 
-TEMPLATE_LIST_TEST_CASE("a checkpoint opens as a RocksDB store with the same head", "[events][contract]",
-                        StoreImplementations) {
+TEMPLATE_LIST_TEST_CASE("a checkpoint opens as a RocksDB store with the same head",
+                        "[events][contract]", StoreImplementations) {
   StoreFixture f(OpenerOf<TestType>());
   for (int i = 0; i < 5; ++i) f.MustAppend("s");
   TempDir out;

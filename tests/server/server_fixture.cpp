@@ -256,18 +256,23 @@ void ServerProcess::Kill() {
   pid_ = -1;
 }
 
-ApiFixture::ApiFixture(const std::string& clock_start, std::vector<std::string> extra)
-    : clock_start_(clock_start), extra_(std::move(extra)) {
+ApiFixture::ApiFixture(const std::string& clock_start, std::vector<std::string> extra,
+                       std::string store_uri)
+    : clock_start_(clock_start), extra_(std::move(extra)), store_uri_(std::move(store_uri)) {
   const std::string data = dir.Sub("data");
+  if (!store_uri_.empty()) extra_.insert(extra_.end(), {"--store", store_uri_});
   const auto token = [&](std::vector<std::string> args) {
     args.insert(args.begin(),
                 {"token", "create", "--data-dir", data, "--clock-start", clock_start_});
+    if (!store_uri_.empty()) args.insert(args.end(), {"--store", store_uri_});
     ToolRun r = RunTool(args);
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
     return r.last_word();
   };
-  REQUIRE(RunTool({"load-demo", "--data-dir", data, "--clock-start", clock_start_}).exit_code == 0);
+  std::vector<std::string> demo = {"load-demo", "--data-dir", data, "--clock-start", clock_start_};
+  if (!store_uri_.empty()) demo.insert(demo.end(), {"--store", store_uri_});
+  REQUIRE(RunTool(demo).exit_code == 0);
   coordinator = token({"--role", "coordinator", "--name", "Phòng GDTrH"});
   auditor = token({"--role", "auditor", "--name", "Thanh tra"});
   agency_hp = token({"--role", "agency", "--agency", "so-gddt-hp"});

@@ -87,9 +87,10 @@ class ServerProcess {
 // of the API want it: `as(token)` sends requests with that bearer token.
 class ApiFixture {
  public:
-  // `extra`: more flags for `serve`.
+  // `extra`: more flags for `serve`; `store_uri`: the log in that PostgreSQL database (every
+  // tool and the server get --store).
   explicit ApiFixture(const std::string& clock_start = "2026-03-02",
-                      std::vector<std::string> extra = {});
+                      std::vector<std::string> extra = {}, std::string store_uri = {});
   ~ApiFixture();
 
   HttpResult Get(const std::string& token, const std::string& target,
@@ -106,6 +107,8 @@ class ApiFixture {
   HttpResult Send(const std::string& token, const std::string& method, const std::string& target,
                   const nlohmann::json& body = nullptr);
 
+  const std::string& store_uri() const { return store_uri_; }
+
   TempDir dir;
   std::string coordinator, auditor, agency_hp, agency_bk;  // tokens
   std::unique_ptr<ServerProcess> server;
@@ -114,6 +117,7 @@ class ApiFixture {
   std::vector<std::string> ServeArgs() const;
   std::string clock_start_;
   std::vector<std::string> extra_;
+  std::string store_uri_;
 };
 
 }  // namespace taskledger::testing

@@ -121,8 +121,7 @@ std::unique_ptr<PgServer> PgServer::Start(PgServerOptions options) {
 
 void PgServer::StartPostmaster() {
   const std::string data = dir_ + "/data";
-  auto [out, ok] =
-      Run(As(bin_ + "/pg_ctl -D " + data + " -l " + dir_ + "/log -w -t 60 start"));
+  auto [out, ok] = Run(As(bin_ + "/pg_ctl -D " + data + " -l " + dir_ + "/log -w -t 60 start"));
   if (!ok) throw std::runtime_error("pg_ctl start failed: " + out + "\n" + Slurp(dir_ + "/log"));
 }
 
@@ -167,9 +166,7 @@ void PgServer::Kill() {
 
 void PgServer::Restart() { StartPostmaster(); }
 
-void PgServer::Stop() {
-  Run(As(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop"));
-}
+void PgServer::Stop() { Run(As(bin_ + "/pg_ctl -D " + dir_ + "/data -m fast -w stop")); }
 
 void PgServer::Promote() {
   auto [out, ok] = Run(As(bin_ + "/pg_ctl -D " + dir_ + "/data -w promote"));
