@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "events/util/coding.h"
+
 namespace taskledger::pg {
 namespace {
 
@@ -72,6 +74,9 @@ Result<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& uri,
     PQfinish(conn);
     return Status::Unavailable("cannot connect to " + Redacted(uri) + ": " + why);
   }
+  // The server's notices ("relation … already exists, skipping") are not for the operator's log.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PgConn>(new PgConn(conn));
 }
 
@@ -153,30 +158,13 @@ void AppendBigEndian(std::string& out, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-std::string ByteaLiteral(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'\\x";
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out + "'::bytea";
-}
+std::string ByteaLiteral(std::string_view bytes) { return "'\\x" + Hex(bytes) + "'::bytea"; }
 
 bool DecodeByteaText(std::string_view text, std::string* out) {
-  if (!text.starts_with("\\x") || text.size() % 2 != 0) return false;
-  out->clear();
-  const auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 2; i < text.size(); i += 2) {
-    const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi << 4 | lo));
-  }
+  if (!text.starts_with("\\x")) return false;
+  auto bytes = FromHexText(text.substr(2));
+  if (!bytes) return false;
+  *out = std::move(*bytes);
   return true;
 }
 

@@ -1,13 +1,12 @@
 #include "webhooks/outbox.h"
 
-#include <rocksdb/utilities/checkpoint.h>
-
 #include <charconv>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "events/util/sha256.h"
 #include "webhooks/outbox_impl.h"
+#include "webhooks/seal.h"
 
 namespace taskledger::webhooks {
 
@@ -41,35 +40,33 @@ Outbox::Outbox(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Outbox::~Outbox() = default;
 
 Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir, OutboxOptions options) {
-  // The signing secrets are in here: owner only, whatever the umask.
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
-                               std::filesystem::perm_options::replace, ec);
-  if (ec) return Status::IOError("webhook outbox: cannot restrict " + dir + ": " + ec.message());
-  auto impl = std::make_unique<Impl>(dir, std::move(options));
-  if (Status s = impl->Open(); !s.ok()) return s;
+  if (!options.store_uri.empty() && options.seal_key.size() != 32) {
+    return Status::InvalidArgument(
+        "an outbox in a shared database needs a secrets key (--secrets-key-file): the signing "
+        "secrets are not stored there in clear");
+  }
+  auto kv = options.store_uri.empty() ? OpenRocksKv(dir, options)
+                                      : OpenPgKv(options.store_uri, options.box);
+  if (!kv.ok()) return kv.status();
+  auto impl = std::make_unique<Impl>(std::move(*kv), std::move(options));
   if (Status s = impl->IndexDone(); !s.ok()) return s;
   return std::unique_ptr<Outbox>(new Outbox(std::move(impl)));
 }
 
-Status Outbox::write_status() const { return impl_->write_status(); }
+Status Outbox::write_status() const { return impl_->kv->write_status(); }
 
-bool Outbox::TryRecover() { return impl_->TryRecover(); }
+bool Outbox::TryRecover() { return impl_->kv->TryRecover(); }
 
 Result<std::vector<Message>> Outbox::Enqueue(std::vector<Message> messages, Cursors cursors,
                                              bool sync) {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   std::vector<Message> added;
-  std::string existing;
   for (Message& m : messages) {
     if (!m.key.empty()) {
       const std::string dk = DedupeKey(m.endpoint, m.key);
-      const auto s = (*db)->Get(rocksdb::ReadOptions(), dk, &existing);
-      if (s.ok()) continue;  // enqueued before: never twice
-      if (!s.IsNotFound()) return impl_->From(s, "reading a dedupe key");
+      auto existing = impl_->kv->Get(dk);
+      if (!existing.ok()) return existing.status();
+      if (*existing) continue;  // enqueued before: never twice
       batch.Put(dk, m.id);
     }
     batch.Put(MessageKey(m.id), Encode(m));
@@ -81,13 +78,12 @@ Result<std::vector<Message>> Outbox::Enqueue(std::vector<Message> messages, Curs
   if (cursors.log) batch.Put("c:log", BigEndian(*cursors.log));
   if (cursors.clock) batch.Put("c:clock", BigEndian(static_cast<uint64_t>(*cursors.clock)));
   if (batch.Count() == 0) return added;
-  db->reset();  // Write() takes its own reference; a reopen must not wait for this one
-  if (Status s = impl_->Write(batch, sync, "enqueueing"); !s.ok()) return s;
+  if (Status s = impl_->kv->Write(batch, sync, "enqueueing"); !s.ok()) return s;
   return added;
 }
 
 Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_next_ms, bool sync) {
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Put(MessageKey(m.id), Encode(m));
   if (previous_next_ms > 0) batch.Delete(QueueKey(previous_next_ms, m.id));
   if (m.state == MessageState::kPending) {
@@ -104,36 +100,41 @@ Status Outbox::Save(const Message& m, const Attempt* attempt, int64_t previous_n
                               .dump(-1, ' ', false, json::error_handler_t::replace);
     batch.Put(AttemptPrefix(m.id) + BigEndian(static_cast<uint64_t>(attempt->n), 4), a);
   }
-  return impl_->Write(batch, sync, "saving message " + m.id);
+  return impl_->kv->Write(batch, sync, "saving message " + m.id);
 }
 
-Result<Message> Outbox::Get(const std::string& id) const {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
-  return impl_->Load(**db, id, true);
-}
+Result<Message> Outbox::Get(const std::string& id) const { return impl_->Load(id, true); }
 
 Result<std::vector<Message>> Outbox::Pending() const {
   return impl_->LoadAll("q", 9, /*bodies=*/true);  // to be sent: with what to send
 }
+
+Result<std::vector<std::string>> Outbox::PendingIds() const {
+  std::vector<std::string> ids;
+  Status s = impl_->kv->Scan("q", "", [&](std::string_view k, std::string_view) {
+    ids.emplace_back(k.substr(9));
+    return true;
+  });
+  if (!s.ok()) return s;
+  return ids;
+}
+
+bool Outbox::shared() const { return !impl_->options.store_uri.empty(); }
 
 Result<std::vector<Message>> Outbox::Unrecorded() const {
   return impl_->LoadAll("r", 1, /*bodies=*/false);
 }
 
 Status Outbox::MarkRecorded(const std::string& id) {
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Delete(UnrecordedKey(id));
-  return impl_->Write(batch, false, "marking " + id);
+  return impl_->kv->Write(batch, false, "marking " + id);
 }
 
 Result<std::vector<Message>> Outbox::List(const std::string& endpoint, size_t limit,
                                           std::string_view cursor) const {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
   const std::string prefix = EndpointPrefix(endpoint);
-  std::vector<Message> out;
-  std::unique_ptr<rocksdb::Iterator> it((*db)->NewIterator(rocksdb::ReadOptions()));
+  std::string before;
   if (!cursor.empty()) {
     const size_t dot = cursor.find('.');
     int64_t created = 0;
@@ -141,51 +142,46 @@ Result<std::vector<Message>> Outbox::List(const std::string& endpoint, size_t li
         std::from_chars(cursor.data(), cursor.data() + dot, created).ec != std::errc()) {
       return Status::InvalidArgument("after: not a cursor from a previous page");
     }
-    const std::string at =
+    before =
         prefix + BigEndian(static_cast<uint64_t>(created)) + std::string(cursor.substr(dot + 1));
-    it->SeekForPrev(at);
-    if (it->Valid() && it->key().ToStringView() == at) it->Prev();
-  } else {
-    std::string end = prefix;
-    end.back() = '\x01';
-    it->SeekForPrev(end);
   }
-  for (; it->Valid() && out.size() < limit; it->Prev()) {
-    const std::string_view k = it->key().ToStringView();
-    if (!k.starts_with(prefix)) break;
-    auto m = impl_->Load(**db, std::string(k.substr(prefix.size() + 8)), /*body=*/false);
+  std::vector<std::string> ids;
+  Status s = impl_->kv->ScanBack(prefix, before, [&](std::string_view k, std::string_view) {
+    ids.emplace_back(k.substr(prefix.size() + 8));
+    return ids.size() < limit;
+  });
+  if (!s.ok()) return s;
+  std::vector<Message> out;
+  for (const std::string& id : ids) {
+    auto m = impl_->Load(id, /*body=*/false);
     if (!m.ok()) return m.status();
     out.push_back(std::move(*m));
   }
-  if (Status s = impl_->From(it->status(), "listing deliveries"); !s.ok()) return s;
   return out;
 }
 
 Status Outbox::ForEachSince(const std::string& endpoint, int64_t since_ms,
                             const std::function<void(const Message&)>& fn) const {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
   const std::string prefix = EndpointPrefix(endpoint);
-  Status failed = Status::Ok();
-  Status s = impl_->Scan(
-      **db, prefix, prefix + BigEndian(static_cast<uint64_t>(std::max<int64_t>(since_ms, 0))),
+  std::vector<std::string> ids;
+  Status s = impl_->kv->Scan(
+      prefix, prefix + BigEndian(static_cast<uint64_t>(std::max<int64_t>(since_ms, 0))),
       [&](std::string_view k, std::string_view) {
-        auto m = impl_->Load(**db, std::string(k.substr(prefix.size() + 8)), true);
-        if (!m.ok()) {
-          failed = m.status();
-          return false;
-        }
-        fn(*m);
+        ids.emplace_back(k.substr(prefix.size() + 8));
         return true;
       });
-  return s.ok() ? failed : s;
+  if (!s.ok()) return s;
+  for (const std::string& id : ids) {
+    auto m = impl_->Load(id, true);
+    if (!m.ok()) return m.status();
+    fn(*m);
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<Attempt>> Outbox::Attempts(const std::string& id) const {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
   std::vector<Attempt> out;
-  Status s = impl_->Scan(**db, AttemptPrefix(id), "", [&](std::string_view, std::string_view v) {
+  Status s = impl_->kv->Scan(AttemptPrefix(id), "", [&](std::string_view, std::string_view v) {
     const json j = json::parse(v, nullptr, false);
     if (!j.is_object()) return true;
     out.push_back(Attempt{j.value("n", 0), j.value("at", int64_t{0}), j.value("status", 0),
@@ -199,30 +195,34 @@ Result<std::vector<Attempt>> Outbox::Attempts(const std::string& id) const {
 
 Outbox::Cursors Outbox::cursors() const {
   Cursors c;
-  auto db = impl_->Db();
-  if (!db.ok()) return c;
-  std::string v;
-  if ((*db)->Get(rocksdb::ReadOptions(), "c:log", &v).ok()) c.log = FromBigEndian(v);
-  if ((*db)->Get(rocksdb::ReadOptions(), "c:clock", &v).ok()) {
-    c.clock = static_cast<int64_t>(FromBigEndian(v));
+  if (auto v = impl_->kv->Get("c:log"); v.ok() && *v) c.log = FromBigEndian(**v);
+  if (auto v = impl_->kv->Get("c:clock"); v.ok() && *v) {
+    c.clock = static_cast<int64_t>(FromBigEndian(**v));
   }
   return c;
 }
 
 Status Outbox::PutSecrets(const std::string& endpoint, const Secrets& s) {
-  rocksdb::WriteBatch batch;
-  batch.Put(Key('s', endpoint), json{{"current", s.current},
-                                     {"previous", s.previous},
-                                     {"previous_until", s.previous_until_ms}}
-                                    .dump());
-  return impl_->Write(batch, true, "storing a secret");
+  KvBatch batch;
+  const std::string plain = json{
+      {"current", s.current},
+      {"previous", s.previous},
+      {"previous_until",
+       s.previous_until_ms}}.dump();
+  const std::string& key = impl_->options.seal_key;
+  batch.Put(Key('s', endpoint), key.empty() ? plain : Seal(key, plain));
+  return impl_->kv->Write(batch, true, "storing a secret");
 }
 
 std::optional<Secrets> Outbox::GetSecrets(const std::string& endpoint) const {
-  auto db = impl_->Db();
-  if (!db.ok()) return std::nullopt;
-  std::string v;
-  if (!(*db)->Get(rocksdb::ReadOptions(), Key('s', endpoint), &v).ok()) return std::nullopt;
+  auto stored = impl_->kv->Get(Key('s', endpoint));
+  if (!stored.ok() || !*stored) return std::nullopt;
+  std::string v = std::move(**stored);
+  if (IsSealed(v)) {
+    auto plain = Unseal(impl_->options.seal_key, v);
+    if (!plain.ok()) return std::nullopt;
+    v = std::move(*plain);
+  }
   const json j = json::parse(v, nullptr, false);
   if (!j.is_object()) return std::nullopt;
   return Secrets{j.value("current", ""), j.value("previous", ""),
@@ -230,30 +230,27 @@ std::optional<Secrets> Outbox::GetSecrets(const std::string& endpoint) const {
 }
 
 Status Outbox::DeleteSecrets(const std::string& endpoint) {
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Delete(Key('s', endpoint));
-  return impl_->Write(batch, true, "deleting a secret");
+  return impl_->kv->Write(batch, true, "deleting a secret");
 }
 
 Status Outbox::PutHealth(const std::string& endpoint, const Health& h) {
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   batch.Put(Key('h', endpoint), json{{"failing_since", h.failing_since_ms},
                                      {"last_success", h.last_success_ms},
                                      {"last_failure", h.last_failure_ms},
                                      {"last_error", h.last_error}}
                                     .dump(-1, ' ', false, json::error_handler_t::replace));
-  return impl_->Write(batch, false, "storing health");
+  return impl_->kv->Write(batch, false, "storing health");
 }
 
 Result<Health> Outbox::GetHealth(const std::string& endpoint) const {
   Health h;
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
-  std::string v;
-  const rocksdb::Status s = (*db)->Get(rocksdb::ReadOptions(), Key('h', endpoint), &v);
-  if (s.IsNotFound()) return h;
-  if (!s.ok()) return Status::IOError("reading the health of " + endpoint + ": " + s.ToString());
-  const json j = json::parse(v, nullptr, false);
+  auto v = impl_->kv->Get(Key('h', endpoint));
+  if (!v.ok()) return Status(v.status()).In("reading the health of " + endpoint);
+  if (!*v) return h;
+  const json j = json::parse(**v, nullptr, false);
   if (!j.is_object()) return Status::Corruption("the health of " + endpoint + " is unreadable");
   h.failing_since_ms = j.value("failing_since", int64_t{0});
   h.last_success_ms = j.value("last_success", int64_t{0});
@@ -263,13 +260,11 @@ Result<Health> Outbox::GetHealth(const std::string& endpoint) const {
 }
 
 Result<PruneResult> Outbox::Prune(int64_t before_ms, size_t limit) {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
   PruneResult r;
-  rocksdb::WriteBatch batch;
+  KvBatch batch;
   const std::string end = DoneKey(before_ms, "");
-  std::string ignored;
-  Status s = impl_->Scan(**db, "d", "", [&](std::string_view k, std::string_view) {
+  Status failed;
+  Status s = impl_->kv->Scan("d", "", [&](std::string_view k, std::string_view) {
     if (k >= end || r.examined >= limit) {
       r.more = k < end;
       return false;
@@ -278,7 +273,7 @@ Result<PruneResult> Outbox::Prune(int64_t before_ms, size_t limit) {
     const std::string key(k);
     const std::string id(k.substr(9));
     const int64_t done = static_cast<int64_t>(FromBigEndian(k.substr(1, 8)));
-    auto m = impl_->Load(**db, id, false);
+    auto m = impl_->Load(id, false);
     // An index entry that no longer describes its message (resent since, or gone) just goes.
     if (!m.ok() || m->state == MessageState::kPending || m->done_ms != done) {
       batch.Delete(key);
@@ -286,7 +281,12 @@ Result<PruneResult> Outbox::Prune(int64_t before_ms, size_t limit) {
     }
     // What the log does not record is never dropped: an outcome still to be recorded waits,
     // and a ping (about no task) is kept for good, leaving the index.
-    if ((*db)->Get(rocksdb::ReadOptions(), UnrecordedKey(id), &ignored).ok()) {
+    auto unrecorded = impl_->kv->Get(UnrecordedKey(id));
+    if (!unrecorded.ok()) {
+      failed = unrecorded.status();
+      return false;
+    }
+    if (*unrecorded) {
       ++r.kept;
       return true;
     }
@@ -306,20 +306,12 @@ Result<PruneResult> Outbox::Prune(int64_t before_ms, size_t limit) {
     return true;
   });
   if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
   if (batch.Count() == 0) return r;
-  db->reset();
-  if (Status w = impl_->Write(batch, false, "pruning old deliveries"); !w.ok()) return w;
+  if (Status w = impl_->kv->Write(batch, false, "pruning old deliveries"); !w.ok()) return w;
   return r;
 }
 
-Status Outbox::Checkpoint(const std::string& dir) const {
-  auto db = impl_->Db();
-  if (!db.ok()) return db.status();
-  rocksdb::Checkpoint* raw = nullptr;
-  rocksdb::Status st = rocksdb::Checkpoint::Create(db->get(), &raw);
-  if (!st.ok()) return impl_->From(st, "creating a checkpoint");
-  std::unique_ptr<rocksdb::Checkpoint> cp(raw);
-  return impl_->From(cp->CreateCheckpoint(dir), "writing a checkpoint");
-}
+Status Outbox::Checkpoint(const std::string& dir) const { return impl_->kv->Checkpoint(dir); }
 
 }  // namespace taskledger::webhooks

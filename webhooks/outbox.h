@@ -1,5 +1,7 @@
 // The outbox: what is due to be sent, what became of each attempt, and the signing secrets, in a
-// RocksDB store of its own (<data dir>/webhooks), beside the event log and never inside it.
+// store of its own beside the event log and never inside it: RocksDB in <data dir>/webhooks, or,
+// with the log on PostgreSQL, a table in the same database that every node shares (kv.h), its
+// secrets sealed with a key from the configuration.
 //
 // Durability. Everything the outbox holds is either derived from the log (notifications of log
 // events and reminders, enqueued in one batch with the cursor that says how far the log and the
@@ -86,6 +88,13 @@ struct Health {
 };
 
 struct OutboxOptions {
+  // Keep the outbox in this PostgreSQL database (the log's), as box `box` of table taskledger_kv,
+  // shared by every node; empty: RocksDB in the directory Open is given.
+  std::string store_uri;
+  std::string box = "webhooks";
+  // 32 bytes: secrets (PutSecrets) are stored sealed with it (AES-256-GCM, seal.h); empty: as
+  // they are (a RocksDB outbox, owner-only on the node's disk). A database outbox needs one.
+  std::string seal_key;
   // RocksDB environment, for fault injection in tests. Default: nullptr (the default Env).
   rocksdb::Env* env = nullptr;
   // Writes are refused with kNoSpace while the disk has less free space than this (as the
@@ -104,6 +113,7 @@ struct PruneResult {
 
 class Outbox {
  public:
+  // The outbox in `dir`, or in options.store_uri when set.
   static Result<std::unique_ptr<Outbox>> Open(const std::string& dir, OutboxOptions options = {});
   ~Outbox();
 
@@ -117,7 +127,7 @@ class Outbox {
   // at most, with their bodies, attempts and index entries; never one whose outcome the event
   // log does not record yet, nor a ping (its outcome is nowhere else).
   Result<PruneResult> Prune(int64_t before_ms, size_t limit);
-  // A consistent copy in `dir` (a RocksDB checkpoint), for backups.
+  // A consistent copy in `dir` (a RocksDB store), for backups.
   Status Checkpoint(const std::string& dir) const;
 
   // Adds `messages` except those whose (endpoint, key) was ever enqueued before, and moves the
@@ -135,6 +145,11 @@ class Outbox {
   Result<Message> Get(const std::string& id) const;
   // All pending messages, by next attempt.
   Result<std::vector<Message>> Pending() const;
+  // The ids of the pending messages, by next attempt (no message read): for an engine to pick
+  // up what other nodes enqueued into a shared outbox.
+  Result<std::vector<std::string>> PendingIds() const;
+  // Whether the outbox is shared with other nodes (a database outbox).
+  bool shared() const;
   // Messages (without bodies) whose outcome is not in the event log yet.
   Result<std::vector<Message>> Unrecorded() const;
   // The outcome of `id` is in the event log now.

@@ -1,4 +1,4 @@
-// The outbox's keys and its RocksDB instance behind a write guard. Private to webhooks/.
+// The outbox's keys and its store. Private to webhooks/.
 //
 // Keys, one letter of kind first:
 //   m<id>                          message (JSON)
@@ -15,17 +15,11 @@
 //   c:done-index                   the d keys cover every finished message
 #pragma once
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
 #include <memory>
-#include <mutex>
 #include <string>
 
-#include "events/rocksdb_guard.h"
 #include "events/util/coding.h"
-#include "events/util/disk_space.h"
-#include "events/util/reopenable.h"
+#include "webhooks/kv.h"
 #include "webhooks/outbox.h"
 
 namespace taskledger::webhooks {
@@ -72,46 +66,21 @@ inline constexpr std::string_view kDoneIndexKey = "c:done-index";
 std::string Encode(const Message& m);
 Result<Message> Decode(std::string_view text);
 
-// The RocksDB instance and how it is written. Every write goes through Write(), one at a time:
-// after one fails no other may touch that instance (rocksdb_guard.h), and one thread checking
-// while another fails would not be enough.
-// Thread-safety: used from any thread. The const members are set at construction; `dbs` hands
-// out the instance under its own lock (Reopenable); the write state is guarded by `write_mu`.
+// The outbox's store (kv.h) and how it reads messages.
+// Thread-safety: used from any thread; the store is thread-safe.
 struct Outbox::Impl {
-  Impl(std::string dir, OutboxOptions options);
+  Impl(std::unique_ptr<KvStore> kv, OutboxOptions options)
+      : kv(std::move(kv)), options(std::move(options)) {}
 
-  // Opens RocksDB in `dir` and installs it for readers.
-  Status Open();
-  // The instance for a read; kBusy while it is being reopened (after 10 s of waiting).
-  Result<std::shared_ptr<rocksdb::DB>> Db() const;
-  // Writes `batch`: refused without writing while the outbox is failed or the disk under its
-  // floor (kNoSpace); a failed write fails the outbox (kNoSpace when the disk was full, which
-  // TryRecover heals; kIOError otherwise, until restart).
-  Status Write(rocksdb::WriteBatch& batch, bool sync, std::string_view what);
-  Status write_status() const;
-  // When the outbox failed on a full disk and there is room again: closes and reopens it.
-  bool TryRecover();
-
-  Status From(const rocksdb::Status& s, std::string_view what) const;
   // The message `id`; its body too when `body`.
-  Result<Message> Load(rocksdb::DB& db, const std::string& id, bool body) const;
+  Result<Message> Load(const std::string& id, bool body) const;
   // The messages an index names: keys starting with `prefix`, the id from byte `id_at` on.
   Result<std::vector<Message>> LoadAll(const std::string& prefix, size_t id_at, bool bodies) const;
-  // Calls fn(key, value) for keys starting with `prefix` from `start` on; fn returns false to
-  // stop.
-  Status Scan(rocksdb::DB& db, const std::string& prefix, const std::string& start,
-              const std::function<bool(std::string_view, std::string_view)>& fn) const;
   // Adds d keys for finished messages stored before the retention index existed (once).
   Status IndexDone();
 
-  const std::string dir;
+  std::unique_ptr<KvStore> kv;
   const OutboxOptions options;
-  SpaceFloor space;
-  std::shared_ptr<WriteErrorListener> listener = std::make_shared<WriteErrorListener>();
-  Reopenable<rocksdb::DB> dbs;
-  mutable std::mutex write_mu;  // held for every write, and for a reopen
-  Status write_error;           // by write_mu
-  bool recoverable = false;     // by write_mu
 };
 
 }  // namespace taskledger::webhooks

@@ -108,9 +108,24 @@ void Service::Impl::Tick() {
     if (!outbox->write_status().ok()) return Arm();
   }
   if (!dispatching) Dispatch();
+  Refresh();
   Pump();
   Prune();
   Arm();
+}
+
+void Service::Impl::Refresh() {
+  const int64_t now = host.NowMs();
+  if (!outbox->shared() || now < next_refresh_ms) return;
+  next_refresh_ms = now + 1000;
+  // Other nodes' API calls (pings, redeliveries) enqueue into the shared outbox.
+  auto ids = outbox->PendingIds();
+  if (!ids.ok()) return;
+  for (const std::string& id : *ids) {
+    if (pending.contains(id)) continue;
+    auto m = outbox->Get(id);
+    if (m.ok() && m->state == MessageState::kPending) Add(std::move(*m));
+  }
 }
 
 void Service::Impl::Prune() {

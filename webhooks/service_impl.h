@@ -57,6 +57,7 @@ struct Service::Impl : std::enable_shared_from_this<Service::Impl> {
   int64_t clock_cursor = 0;
   int64_t next_recovery_ms = 0;  // when a failed outbox may try to reopen next
   int64_t next_prune_ms = 0;     // when retention runs next
+  int64_t next_refresh_ms = 0;   // when a shared outbox is looked at for others' messages next
   std::mt19937_64 rng{std::random_device{}()};
 
   // service.cpp
@@ -64,6 +65,8 @@ struct Service::Impl : std::enable_shared_from_this<Service::Impl> {
   void Arm();
   // Removes finished messages older than the retention, a bounded step at a time.
   void Prune();
+  // A shared outbox: takes in, once a second, the pending messages other nodes enqueued.
+  void Refresh();
   // Runs fn on the engine thread and returns its result; inline when the thread is not running.
   template <class R>
   R OnThread(std::function<R()> fn) {

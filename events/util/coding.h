@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,9 @@ inline std::string Hex(std::string_view bytes) {
   }
   return out;
 }
+
+// Hex digits (either case) back to bytes; nullopt when `hex` is not that.
+std::optional<std::string> FromHexText(std::string_view hex);
 
 // Base64 (RFC 4648 §4, padded), and back: kInvalidArgument when `text` is not that.
 std::string Base64(std::string_view bytes);

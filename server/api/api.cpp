@@ -85,7 +85,7 @@ Api::Api(App& app, ApiOptions options)
                 {"folded", app_.folded_position()},
                 {"lag", app_.lag()},
                 {"writes", writes.ok() ? std::string("ok") : std::string(CodeName(writes.code()))},
-                {"delivers", app_.webhooks() != nullptr || app_.mail() != nullptr}});
+                {"delivers", app_.delivering()}});
       },
       {}, /*public_route=*/true);
   Add(

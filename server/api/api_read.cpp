@@ -260,7 +260,7 @@ void Api::AddReadRoutes() {
          (app_.store().shared() ? "postgresql" : "rocksdb") + "\"} 1\n";
     line("taskledger_store_writable", app_.store().write_status().ok() ? 1 : 0);
     line("taskledger_store_recoveries_total", app_.store().recoveries());
-    line("taskledger_delivering", app_.webhooks() != nullptr || app_.mail() != nullptr ? 1 : 0);
+    line("taskledger_delivering", app_.delivering() ? 1 : 0);
     line("taskledger_log_position", h.position);
     const uint64_t folded = app_.folded_position();
     line("taskledger_projection_position", folded);

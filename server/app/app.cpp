@@ -55,6 +55,7 @@ App::App(AppOptions options)
 App::~App() {
   stop_following_ = true;
   if (follower_.joinable()) follower_.join();
+  if (delivery_lock_.joinable()) delivery_lock_.join();
   StopMail(0);
   StopWebhooks(0);
   if (checkpoints_) checkpoints_->Stop();

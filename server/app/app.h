@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -52,6 +53,12 @@ struct AppOptions {
   std::string store_uri;
   RocksStoreOptions store;
   PgStoreOptions pg_store;
+  // 32 bytes that seal the outboxes' secrets when they are kept in the log's database (the
+  // configuration's secrets key file); required with store_uri.
+  std::string secrets_key;
+  // How often a node that does not deliver tries to take the delivery lock, and the one that
+  // does checks that it still holds it. Default: 1 s.
+  std::chrono::milliseconds delivery_lock_interval{1000};
   // How long a request carrying a log position (TaskLedger-Position) waits for this node to
   // fold up to it. Default: 5 s.
   std::chrono::milliseconds catch_up_wait{5000};
@@ -146,19 +153,33 @@ class App {
   // Appends a decision made elsewhere (webhook subscriptions); `done` as for Execute.
   void Submit(domain::Decision decision, std::function<void(Result<CommandOutcome>)> done);
 
-  // Starts delivering webhooks, with the outbox in <data_dir>/webhooks. Serve only: the offline
-  // tools never send anything.
+  // Opens the webhooks service, with the outbox in <data_dir>/webhooks (or, with a shared log, in
+  // its database), and starts delivering, unless the log is shared: then only the node holding
+  // the delivery lock delivers (StartDeliveryLock). Serve only: the offline tools never send
+  // anything.
   Status StartWebhooks(webhooks::ServiceOptions options);
   // Finishes the deliveries in flight (up to `drain_ms`) and stops; pending ones wait for the
   // next start.
   void StopWebhooks(int64_t drain_ms);
-  // The running webhooks service; null unless started.
-  webhooks::Service* webhooks() { return webhooks_.get(); }
+  // The webhooks service (delivering or not: its outbox takes API calls either way); null unless
+  // opened.
+  webhooks::Service* webhooks() { return webhooks_.load(); }
   // Starts the mail service, with its outbox in <data_dir>/mail (serve only), and stops it.
   Status StartMail(webhooks::mail::MailOptions options);
   void StopMail(int64_t drain_ms);
-  // The running mail service; null unless started (no SMTP relay configured: none).
-  webhooks::mail::MailService* mail() { return mail_.get(); }
+  // The mail service; null unless opened (no SMTP relay configured: none).
+  webhooks::mail::MailService* mail() { return mail_.load(); }
+  // With a shared log: competes for the PostgreSQL advisory lock that lets one node deliver
+  // webhooks, mail and reminders; the holder starts both services, and stops them the moment it
+  // cannot show it still holds the lock (then opens fresh ones, not delivering, and competes
+  // again). Without one: nothing (this node delivers).
+  void StartDeliveryLock();
+  // Where this node keeps outbox `box` ("webhooks", "mail"): its directory's options, or the
+  // log's database with the secrets key.
+  webhooks::OutboxOptions OutboxOptionsFor(const char* box,
+                                           webhooks::OutboxOptions base = {}) const;
+  // Whether this node delivers now.
+  bool delivering() const { return delivering_.load(); }
 
   // Webhook secret changes (a secret stored in the outbox, then its event appended) hold one of
   // these from before the secret is stored until the event is durable or refused.
@@ -295,9 +316,20 @@ class App {
   int secret_changes_ = 0;       // by secrets_mu_: in progress
   bool secrets_paused_ = false;  // by secrets_mu_: a backup is copying
   std::unique_ptr<webhooks::Host> webhook_host_;
-  std::unique_ptr<webhooks::Service> webhooks_;
   std::unique_ptr<webhooks::mail::MailHost> mail_host_;
-  std::unique_ptr<webhooks::mail::MailService> mail_;
+  // Every service opened, the current one last: a node that loses the delivery lock stops its
+  // services and opens fresh ones; the old ones stay (stopped) while API calls may hold them.
+  std::optional<webhooks::ServiceOptions> webhook_options_;
+  std::optional<webhooks::mail::MailOptions> mail_options_;
+  std::vector<std::unique_ptr<webhooks::Service>> webhook_services_;
+  std::vector<std::unique_ptr<webhooks::mail::MailService>> mail_services_;
+  std::atomic<webhooks::Service*> webhooks_{nullptr};
+  std::atomic<webhooks::mail::MailService*> mail_{nullptr};
+  std::atomic<bool> delivering_{false};
+  std::thread delivery_lock_;
+  Status OpenWebhooks();
+  Status OpenMail();
+  void HoldDeliveryLock();
   // The follower (a shared log only) and the requests waiting for it (WhenFolded).
   struct FoldWaiter {
     uint64_t position;

@@ -69,8 +69,9 @@ Result<bool> CopyOutbox(App& app, const std::string& name, const webhooks::Outbo
     if (Status s = running->Checkpoint(copy); !s.ok()) return s;
     return true;
   }
-  if (!fs::exists(app.data_dir() + "/" + name, ec)) return false;
-  auto box = webhooks::Outbox::Open(app.data_dir() + "/" + name);
+  const webhooks::OutboxOptions where = app.OutboxOptionsFor(name.c_str());
+  if (where.store_uri.empty() && !fs::exists(app.data_dir() + "/" + name, ec)) return false;
+  auto box = webhooks::Outbox::Open(app.data_dir() + "/" + name, where);
   if (!box.ok()) return box.status();
   if (Status s = (*box)->Checkpoint(copy); !s.ok()) return s;
   return true;

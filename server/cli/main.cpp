@@ -16,6 +16,7 @@
 #include "server/cli/serve.h"
 #include "server/cli/tools.h"
 #include "server/office/office.h"
+#include "webhooks/seal.h"
 
 using namespace taskledger;
 using namespace taskledger::server;
@@ -75,6 +76,12 @@ int main(int argc, char** argv) {
                     "of it: PGPASSFILE or ~/.pgpass. Default: the RocksDB log in --data-dir")
         ->envname("TASKLEDGER_STORE");
   };
+  std::string secrets_key_file;
+  cli.add_option("--secrets-key-file", secrets_key_file,
+                 "with --store: a file of 64 hex digits (openssl rand -hex 32) that seals the "
+                 "webhook signing secrets and the mail link key kept in the database; the same "
+                 "on every node, and kept out of the database's backups")
+      ->envname("TASKLEDGER_SECRETS_KEY_FILE");
 
   ServeOptions so;
   auto* serve = cli.add_subcommand("serve", "serve the HTTP API");
@@ -335,8 +342,22 @@ int main(int argc, char** argv) {
     std::cerr << "taskledger: --block-cache wants a size of at least 1MiB, like 512MiB\n";
     return 2;
   }
-  auto app = tools::OpenOrExit({data_dir, store_uri}, ClockFrom(clock_start), min_free, checkpoints,
-                               *cache_bytes);
+  std::string secrets_key;
+  if (!secrets_key_file.empty()) {
+    auto key = webhooks::ReadSealKey(secrets_key_file);
+    if (!key.ok()) {
+      std::cerr << "taskledger: " << key.status().message() << "\n";
+      return 2;
+    }
+    secrets_key = *key;
+  } else if (!store_uri.empty() && *serve) {
+    std::cerr << "taskledger: --store needs --secrets-key-file (TASKLEDGER_SECRETS_KEY_FILE): the "
+                 "outboxes' secrets are kept in the database sealed with it; make one with "
+                 "`openssl rand -hex 32 > key && chmod 600 key`\n";
+    return 2;
+  }
+  auto app = tools::OpenOrExit({data_dir, store_uri, secrets_key}, ClockFrom(clock_start), min_free,
+                               checkpoints, *cache_bytes);
   if (so.api.backup_dir.empty()) {
     std::string base = data_dir;
     while (base.size() > 1 && base.back() == '/') base.pop_back();

@@ -262,6 +262,8 @@ int Serve(std::unique_ptr<App> app, const ServeOptions& o) {
   } else {
     spdlog::info("no --smtp-url: no mail is sent (email subscriptions can still be managed)");
   }
+  // With the log shared by several nodes, one delivers at a time (the others take over).
+  app->StartDeliveryLock();
   if (webhook_options->base_url.empty()) {
     spdlog::warn(
         "no --public-url: sign-in sheets will point at the address the coordinator's page was "

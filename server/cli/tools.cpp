@@ -40,6 +40,7 @@ std::unique_ptr<App> OpenOrExit(const Where& where, std::function<int64_t()> clo
   AppOptions o;
   o.data_dir = where.data_dir;
   o.store_uri = where.store_uri;
+  o.secrets_key = where.secrets_key;
   const std::string dir = where.store_uri.empty() ? where.data_dir : RedactedUri(where.store_uri);
   o.checkpoints = checkpoints;
   o.store.block_cache_bytes = block_cache_bytes;

@@ -15,6 +15,7 @@ namespace taskledger::server::tools {
 struct Where {
   std::string data_dir;
   std::string store_uri;
+  std::string secrets_key;  // 32 bytes, for outboxes in the database; empty: none
 };
 // Opens `where` with `clock` (empty: the system clock) and the free-space floor (nullopt: the
 // default), or prints why not and exits 2.

@@ -260,7 +260,11 @@ ApiFixture::ApiFixture(const std::string& clock_start, std::vector<std::string> 
                        std::string store_uri)
     : clock_start_(clock_start), extra_(std::move(extra)), store_uri_(std::move(store_uri)) {
   const std::string data = dir.Sub("data");
-  if (!store_uri_.empty()) extra_.insert(extra_.end(), {"--store", store_uri_});
+  if (!store_uri_.empty()) {
+    std::ofstream(dir.Sub("secrets.key")) << std::string(64, 'a') << "\n";
+    const std::vector<std::string> args = store_args();
+    extra_.insert(extra_.end(), args.begin(), args.end());
+  }
   const auto token = [&](std::vector<std::string> args) {
     args.insert(args.begin(),
                 {"token", "create", "--data-dir", data, "--clock-start", clock_start_});
@@ -278,6 +282,10 @@ ApiFixture::ApiFixture(const std::string& clock_start, std::vector<std::string> 
   agency_hp = token({"--role", "agency", "--agency", "so-gddt-hp"});
   agency_bk = token({"--role", "agency", "--agency", "so-gddt-bk"});
   server = std::make_unique<ServerProcess>(data, ServeArgs());
+}
+
+std::vector<std::string> ApiFixture::store_args() const {
+  return {"--store", store_uri_, "--secrets-key-file", dir.Sub("secrets.key")};
 }
 
 std::vector<std::string> ApiFixture::ServeArgs() const {

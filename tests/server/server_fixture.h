@@ -108,6 +108,8 @@ class ApiFixture {
                   const nlohmann::json& body = nullptr);
 
   const std::string& store_uri() const { return store_uri_; }
+  // What another node on the same database is started with: --store and --secrets-key-file.
+  std::vector<std::string> store_args() const;
 
   TempDir dir;
   std::string coordinator, auditor, agency_hp, agency_bk;  // tokens

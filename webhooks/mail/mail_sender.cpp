@@ -37,11 +37,14 @@ void MailService::Impl::SenderLoop() {
     }
     const std::string id = due.begin()->second;
     due.erase(due.begin());
+    if (sending.contains(id)) continue;  // taken in twice (a shared outbox's refresh)
     if (!Pace(lock)) break;
     ++in_flight;
+    sending.insert(id);
     lock.unlock();
     Send(smtp, id);
     lock.lock();
+    sending.erase(id);
     --in_flight;
     cv.notify_all();
   }

@@ -77,11 +77,39 @@ bool MailService::Impl::Dispatch() {
   return more;
 }
 
+void MailService::Impl::Refresh() {
+  if (!outbox->shared()) return;
+  // Other nodes' API calls (tests, confirmations) enqueue into the shared outbox.
+  auto ids = outbox->PendingIds();
+  if (!ids.ok()) return;
+  std::vector<std::pair<int64_t, std::string>> found;
+  {
+    std::lock_guard lock(mu);
+    std::set<std::string_view> known(sending.begin(), sending.end());
+    for (const auto& [at, id] : due) known.insert(id);
+    for (const std::string& id : *ids) {
+      if (!known.contains(id)) found.emplace_back(0, id);
+    }
+  }
+  for (auto& [at, id] : found) {
+    auto m = outbox->Get(id);
+    at = m.ok() && m->state == MessageState::kPending ? m->next_ms : -1;
+  }
+  {
+    std::lock_guard lock(mu);
+    for (auto& [at, id] : found) {
+      if (at >= 0 && !sending.contains(id)) due.emplace(at, std::move(id));
+    }
+  }
+  cv.notify_all();
+}
+
 void MailService::Impl::DispatchLoop() {
   std::unique_lock lock(mu);
   while (!stopping) {
     lock.unlock();
     const bool more = Dispatch();
+    Refresh();
     lock.lock();
     if (!more) dispatch_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stopping; });
   }
@@ -149,7 +177,7 @@ MailService::~MailService() { Stop(0); }
 Result<std::unique_ptr<MailService>> MailService::Open(const std::string& dir, MailHost& host,
                                                        MailOptions options) {
   auto impl = std::make_shared<Impl>(host, std::move(options));
-  auto outbox = Outbox::Open(dir);
+  auto outbox = Outbox::Open(dir, impl->options.outbox);
   if (!outbox.ok()) return outbox.status();
   impl->outbox = std::move(*outbox);
   // The key that signs the links in mails: made once, kept with the outbox, never in the log.

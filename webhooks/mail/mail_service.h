@@ -57,6 +57,8 @@ class MailHost {
 
 struct MailOptions {
   SmtpSettings smtp;
+  // Where the outbox is kept (outbox.h): the directory Open is given, or the log's database.
+  OutboxOptions outbox;
   // When reminders go out: the server's policy (the webhooks' --webhook-reminder-* flags).
   ReminderPolicy reminders;
   // Where the dashboard and the API are reached from outside: the links in mails.

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   std::mutex mu;
   std::condition_variable cv;               // senders wait on it, with mu
   std::multimap<int64_t, std::string> due;  // by mu: next attempt -> message id
+  std::set<std::string> sending;            // by mu: ids a sender is working on
   bool stopping = false;                    // by mu
   int in_flight = 0;                        // by mu
   double tokens = 1;                        // by mu: the rate limit's bucket
@@ -46,6 +48,8 @@ struct MailService::Impl : std::enable_shared_from_this<Impl> {
   // A signed link for `m`'s address, valid for `valid_s` seconds from now.
   std::string Link(LinkPurpose purpose, const Mailbox& m, int64_t valid_s) const;
 
+  // A shared outbox: takes in the pending mails other nodes enqueued (each dispatch round).
+  void Refresh();
   // One round: the log's news and the reminders now due, enqueued with the cursors they reach.
   bool Dispatch();
 

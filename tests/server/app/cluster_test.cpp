@@ -4,9 +4,12 @@
 // between RocksDB and PostgreSQL.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
+#include <map>
 #include <thread>
 
 #include "tests/server/server_fixture.h"
+#include "tests/server/webhook_receiver.h"
 #include "tests/support/pg_server.h"
 
 using namespace taskledger::testing;
@@ -37,8 +40,10 @@ TEST_CASE("two nodes on one PostgreSQL log: each reads what the other wrote",
   PgServer& pg = PgServer::Shared();
   ApiFixture a("2026-03-02", {"--rate-limit", "0", "--node-name", "a"}, pg.NewDatabase());
   TempDir b_dir;
-  ServerProcess b(b_dir.Sub("data"), {"--clock-start", "2026-03-02", "--rate-limit", "0",
-                                      "--node-name", "b", "--store", a.store_uri()});
+  std::vector<std::string> b_args = {"--clock-start", "2026-03-02", "--rate-limit", "0",
+                                     "--node-name",   "b"};
+  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
+  ServerProcess b(b_dir.Sub("data"), b_args);
 
   // Both answer with the same log.
   const json health_a = HttpCall(a.server->port(), "GET", "/healthz").json();
@@ -80,8 +85,9 @@ TEST_CASE("conflicting commands on two nodes: one wins, the other is decided aga
   PgServer& pg = PgServer::Shared();
   ApiFixture a("2026-03-02", {"--rate-limit", "0"}, pg.NewDatabase());
   TempDir b_dir;
-  ServerProcess b(b_dir.Sub("data"),
-                  {"--clock-start", "2026-03-02", "--rate-limit", "0", "--store", a.store_uri()});
+  std::vector<std::string> b_args = {"--clock-start", "2026-03-02", "--rate-limit", "0"};
+  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
+  ServerProcess b(b_dir.Sub("data"), b_args);
   const std::string etag = a.Get(a.coordinator, kTask).header("etag");
   REQUIRE(!etag.empty());
 
@@ -166,7 +172,9 @@ TEST_CASE("bad store configuration stops start-up with a clear message",
   REQUIRE(RunTool({"verify", "--data-dir", dir.Sub("d"), "--store", uri}).exit_code == 0);
   pg.Psql("UPDATE taskledger_meta SET value = '99' WHERE key = 'schema_version'",
           uri.substr(uri.rfind('/') + 1));
-  r = RunTool({"serve", "--data-dir", dir.Sub("d"), "--listen", "127.0.0.1:0", "--store", uri});
+  std::ofstream(dir.Sub("key")) << std::string(64, '7');
+  r = RunTool({"serve", "--data-dir", dir.Sub("d"), "--listen", "127.0.0.1:0", "--store", uri,
+               "--secrets-key-file", dir.Sub("key")});
   CHECK(r.exit_code != 0);
   CHECK(r.out.find("schema version 99") != std::string::npos);
 }
@@ -214,4 +222,96 @@ TEST_CASE("migrate copies a log from RocksDB to PostgreSQL and back with its cha
   CHECK(diverged.exit_code != 0);
   CHECK(diverged.out.find("not a prefix") != std::string::npos);
   CHECK(head_of({"--data-dir", dir.Sub("node"), "--store", uri}) == before);
+}
+
+TEST_CASE("kill -9 of the node that delivers: another takes over and every notification arrives",
+          "[server][integration][cluster][webhooks]") {
+  PgServer& pg = PgServer::Shared();
+  // The first attempt of each delivery fails; the retry comes 3 s later, from whichever node
+  // delivers then.
+  WebhookReceiver receiver([](const Hit& h) { return Answer{h.n == 1 ? 500 : 204}; });
+  const std::vector<std::string> fast = {
+      "--webhook-addresses", "loopback", "--webhook-retry", "0,3s,1s",
+      "--webhook-jitter",    "0",        "--rate-limit",    "0"};
+  ApiFixture a("2026-03-02", fast, pg.NewDatabase());
+  std::vector<std::string> b_args = {"--clock-start", "2026-03-02"};
+  b_args.insert(b_args.end(), fast.begin(), fast.end());
+  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
+  TempDir b_dir;
+  auto b = std::make_unique<ServerProcess>(b_dir.Sub("data"), b_args);
+
+  // Exactly one node delivers.
+  const auto delivers = [](uint16_t port) {
+    const HttpResult h = HttpCall(port, "GET", "/healthz");
+    return h.status == 200 && h.json().value("delivers", false);
+  };
+  bool a_delivers = false, b_delivers = false;
+  for (int i = 0; i < 100 && a_delivers == b_delivers; ++i) {
+    a_delivers = delivers(a.server->port());
+    b_delivers = delivers(b->port());
+    if (a_delivers == b_delivers) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(a_delivers != b_delivers);
+
+  // A subscription made on one node, a change on the other: the first attempt reaches the
+  // receiver (and fails).
+  const HttpResult hook =
+      HttpCall(b->port(), "POST", "/v1/webhooks",
+               json{{"url", receiver.url()}, {"agency", "so-gddt-hp"}}.dump(), Auth(a.coordinator));
+  REQUIRE(hook.status == 201);
+  const std::string task = "/v1/tasks/hp-tieng-anh-2025:III.1";
+  REQUIRE(a.PostJson(a.coordinator, task + "/comments", {{"text", "Trước khi dừng"}}).status ==
+          201);
+  REQUIRE(receiver.WaitForCount(1));
+  const std::string first_id = receiver.hits()[0].id;
+
+  // The delivering node dies with the retry still to come.
+  const auto killed_at = std::chrono::steady_clock::now();
+  uint16_t survivor = 0;
+  if (a_delivers) {
+    a.server->Kill();
+    survivor = b->port();
+  } else {
+    b->Kill();
+    survivor = a.server->port();
+  }
+  bool took_over = false;
+  while (!took_over && std::chrono::steady_clock::now() - killed_at < std::chrono::seconds(30)) {
+    took_over = delivers(survivor);
+    if (!took_over) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const double takeover_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
+  INFO("took over after " << takeover_s << " s");
+  REQUIRE(took_over);
+  CHECK(takeover_s < 30);
+
+  // A change after the kill, on the survivor.
+  const HttpResult after = HttpCall(survivor, "POST", task + "/comments",
+                                    json{{"text", "Sau khi dừng"}}.dump(), Auth(a.coordinator));
+  REQUIRE(after.status == 201);
+
+  // Both arrive in the end: the one tried before the kill again under its webhook-id, the new
+  // one (first attempt failing, then its retry).
+  REQUIRE(receiver.WaitForCount(4, 20000));
+  std::map<std::string, int> delivered;  // webhook-id -> attempts answered 204
+  for (const Hit& h : receiver.hits()) delivered[h.id] += h.n == 1 ? 0 : 1;
+  CHECK(delivered.size() == 2);
+  CHECK(delivered[first_id] == 1);
+
+  // Each outcome is in the log once.
+  std::vector<json> told;
+  for (int i = 0; i < 100; ++i) {
+    told.clear();
+    const HttpResult h = HttpCall(survivor, "GET", task + "/history", {}, Auth(a.auditor));
+    REQUIRE(h.status == 200);
+    const json history = h.json();
+    for (const json& e : history["events"]) {
+      if (e["type"] == "task.notification_delivered") told.push_back(e);
+    }
+    if (told.size() >= 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(told.size() == 2);
+  CHECK(told[0]["data"]["message"] != told[1]["data"]["message"]);
 }
