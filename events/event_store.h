@@ -151,6 +151,9 @@ class EventStore {
 
   // The last acknowledged position and its hash. Every position up to it is readable.
   virtual Head head() const = 0;
+  // The head as the storage holds it now: for a shared log, read from the database, with other
+  // processes' appends (and head() moves to it). Default: head().
+  virtual Result<Head> LatestHead() const { return head(); }
   // The stream's last version; nullopt when it has no events.
   virtual Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const = 0;
   // The last position recorded at or before `unix_ms` (0 when none): the log as of that instant.

@@ -303,6 +303,15 @@ Status PgEventStore::Scan(uint64_t from_position, uint64_t to_position,
 
 Head PgEventStore::head() const { return impl_->watch.Get(); }
 
+Result<Head> PgEventStore::LatestHead() const {
+  auto conn = impl_->readers.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto h = Impl::ReadHead(**conn);
+  if (!h.ok()) return h.status();
+  impl_->watch.Publish(*h, /*forward_only=*/true);
+  return head();
+}
+
 Result<std::optional<uint64_t>> PgEventStore::StreamVersion(std::string_view stream) const {
   auto conn = impl_->readers.Acquire();
   if (!conn.ok()) return conn.status();

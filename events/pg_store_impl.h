@@ -42,6 +42,7 @@ class PgEventStore final : public EventStore {
   Status Scan(uint64_t from_position, uint64_t to_position,
               const std::function<bool(const EventView&)>& fn) const override;
   Head head() const override;
+  Result<Head> LatestHead() const override;
   Result<std::optional<uint64_t>> StreamVersion(std::string_view stream) const override;
   Result<uint64_t> PositionAt(int64_t unix_ms) const override;
   uint64_t WaitForAppend(uint64_t after, std::chrono::milliseconds timeout) const override;

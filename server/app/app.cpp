@@ -236,22 +236,19 @@ void App::Execute(domain::Command command, domain::Actor actor, CommandOptions o
   if (!p->options.idempotency_key.empty()) {
     p->idem_slot = p->options.token_id + ":" + ShortDigest(p->options.idempotency_key);
     p->fingerprint = ShortDigest(p->options.fingerprint);
+    if (store_->shared()) {
+      // A retry may follow an answer this node never gave (a 503 while the database failed
+      // over; another node): fold the log as the database has it now, so the first request, if
+      // it was recorded, is found.
+      auto latest = store_->LatestHead();
+      if (!latest.ok()) return p->done(latest.status());
+      if (latest->position > folded_position()) CatchUp(latest->position);
+    }
     {
       std::shared_lock lock(mu_);
-      if (auto it = state_->idem.find(p->idem_slot); it != state_->idem.end()) {
-        if (it->second.fingerprint != p->fingerprint) {
-          lock.unlock();
-          return p->done(Status::IdempotencyConflict(
-              "Idempotency-Key was first used for a different request"));
-        }
-        CommandOutcome o;
-        o.stream = it->second.stream;
-        o.first_position = it->second.first_position;
-        o.last_position = it->second.last_position;
-        o.version = it->second.version;
-        o.replayed = true;
+      if (auto replayed = Replayed(*p); replayed) {
         lock.unlock();
-        return p->done(o);
+        return p->done(std::move(*replayed));
       }
     }
     std::lock_guard lock(inflight_mu_);
@@ -260,6 +257,23 @@ void App::Execute(domain::Command command, domain::Actor actor, CommandOptions o
     }
   }
   Attempt(std::move(p));
+}
+
+std::optional<Result<CommandOutcome>> App::Replayed(const Pending& p) const {
+  if (p.idem_slot.empty()) return std::nullopt;
+  auto it = state_->idem.find(p.idem_slot);
+  if (it == state_->idem.end()) return std::nullopt;
+  if (it->second.fingerprint != p.fingerprint) {
+    return Result<CommandOutcome>(
+        Status::IdempotencyConflict("Idempotency-Key was first used for a different request"));
+  }
+  CommandOutcome o;
+  o.stream = it->second.stream;
+  o.first_position = it->second.first_position;
+  o.last_position = it->second.last_position;
+  o.version = it->second.version;
+  o.replayed = true;
+  return Result<CommandOutcome>(std::move(o));
 }
 
 void App::Attempt(std::shared_ptr<Pending> p) {
@@ -271,10 +285,16 @@ void App::Attempt(std::shared_ptr<Pending> p) {
     p->done(std::move(r));
   };
   ++p->attempts;
-  Result<domain::Decision> decision = [&] {
+  std::optional<Result<CommandOutcome>> replayed;
+  Result<domain::Decision> decision = [&]() -> Result<domain::Decision> {
     std::shared_lock lock(mu_);
+    // Decided again after a conflict: the request itself may be what changed the task (its
+    // first try, answered 503, was recorded after all).
+    if (p->attempts > 1) replayed = Replayed(*p);
+    if (replayed) return Status::Ok();
     return domain::Decide(state_->ledger, p->command, p->actor, clock_());
   }();
+  if (replayed) return finish(p, std::move(*replayed));
   if (!decision.ok()) return finish(p, decision.status());
   domain::Decision d = std::move(*decision);
   if (p->options.if_match && d.expected.kind() != ExpectedVersion::Kind::kNoStream) {

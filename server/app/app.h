@@ -284,6 +284,8 @@ class App {
   // Folds the log up to (at least) a durable append and describes it.
   CommandOutcome Folded(const std::string& stream, const AppendResult& r);
   void Attempt(std::shared_ptr<struct Pending> p);
+  // The answer already given to `p`'s Idempotency-Key, if the log holds it; under mu_.
+  std::optional<Result<CommandOutcome>> Replayed(const struct Pending& p) const;
 
   AppOptions options_;
   std::function<int64_t()> clock_;
