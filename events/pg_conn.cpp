@@ -90,12 +90,17 @@ Result<PgResult> PgConn::Exec(const std::string& sql) {
 }
 
 Result<PgResult> PgConn::Query(const std::string& sql, const std::vector<std::string>& params,
-                               bool binary) {
+                               bool binary, const std::vector<size_t>& raw) {
   std::vector<const char*> values;
+  std::vector<int> lengths(params.size()), formats(params.size());
   values.reserve(params.size());
   for (const std::string& p : params) values.push_back(p.c_str());
+  for (size_t i : raw) {
+    lengths[i] = static_cast<int>(params[i].size());
+    formats[i] = 1;
+  }
   PgResult r(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                          values.data(), nullptr, nullptr, binary ? 1 : 0));
+                          values.data(), lengths.data(), formats.data(), binary ? 1 : 0));
   const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ErrorOf(conn_, r.get(), "a query");
   return r;

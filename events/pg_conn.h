@@ -1,5 +1,6 @@
-// A thin layer over libpq for the PostgreSQL event store: connections, results that free
-// themselves, and PostgreSQL's errors as Status values. Private to events/.
+// A thin layer over libpq for what TaskLedger keeps in PostgreSQL (the event log, the outboxes,
+// deliverable files): connections, results that free themselves, and PostgreSQL's errors as
+// Status values. For the stores' implementations only.
 //
 // Thread-safety: a PgConn is used by one thread at a time; a PgPool by any number.
 #pragma once
@@ -49,9 +50,10 @@ class PgConn {
   // result, or why one failed.
   Result<PgResult> Exec(const std::string& sql);
   // One statement with text parameters; `binary`: results in binary
-  // (bytea as raw bytes, integers big-endian).
+  // (bytea as raw bytes, integers big-endian). Parameters whose index is in `raw` go as binary
+  // (a bytea's raw bytes, no escaping).
   Result<PgResult> Query(const std::string& sql, const std::vector<std::string>& params,
-                         bool binary = false);
+                         bool binary = false, const std::vector<size_t>& raw = {});
   // COPY … FROM STDIN with `data` as its whole input.
   Status CopyIn(const std::string& sql, std::string_view data);
 

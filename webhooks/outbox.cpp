@@ -53,6 +53,34 @@ Result<std::unique_ptr<Outbox>> Outbox::Open(const std::string& dir, OutboxOptio
   return std::unique_ptr<Outbox>(new Outbox(std::move(impl)));
 }
 
+Result<size_t> Outbox::Copy(const std::string& from_dir, const std::string& to_dir,
+                            const OutboxOptions& to) {
+  auto from = OpenRocksKv(from_dir, {});
+  if (!from.ok()) return from.status();
+  auto target = Open(to_dir, to);
+  if (!target.ok()) return target.status();
+  KvStore& kv = *(*target)->impl_->kv;
+  const std::string& seal = to.seal_key;
+  KvBatch batch;
+  size_t n = 0;
+  Status failed;
+  const auto flush = [&] {
+    if (batch.Count() > 0) failed = kv.Write(batch, true, "copying an outbox");
+    batch = KvBatch();
+    return failed.ok();
+  };
+  Status s = (*from)->Scan("", "", [&](std::string_view k, std::string_view v) {
+    const bool clear_secret = k.starts_with("s") && !seal.empty() && !IsSealed(v);
+    batch.Put(k, clear_secret ? Seal(seal, v) : std::string(v));
+    ++n;
+    return batch.Count() < 1000 || flush();
+  });
+  if (s.ok() && failed.ok()) flush();
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  return n;
+}
+
 Status Outbox::write_status() const { return impl_->kv->write_status(); }
 
 bool Outbox::TryRecover() { return impl_->kv->TryRecover(); }

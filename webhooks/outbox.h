@@ -127,6 +127,11 @@ class Outbox {
   // at most, with their bodies, attempts and index entries; never one whose outcome the event
   // log does not record yet, nor a ping (its outcome is nowhere else).
   Result<PruneResult> Prune(int64_t before_ms, size_t limit);
+  // Copies every entry of the outbox in directory `from_dir` (a backup's) into the outbox
+  // `to` opens (a database's, which should be empty), secrets sealed as `to` keeps them. The
+  // number of entries copied.
+  static Result<size_t> Copy(const std::string& from_dir, const std::string& to_dir,
+                             const OutboxOptions& to);
   // A consistent copy in `dir` (a RocksDB store), for backups.
   Status Checkpoint(const std::string& dir) const;
 

@@ -48,7 +48,11 @@ struct Pending {
 App::App(AppOptions options)
     : options_(std::move(options)),
       clock_(OrSystemClock(options_.clock_ms)),
-      files_(options_.data_dir + "/files", options_.files) {
+      files_(options_.data_dir + "/files", [this] {
+        FileStoreOptions o = options_.files;
+        o.store_uri = options_.store_uri;
+        return o;
+      }()) {
   StartReplicas();
 }
 

@@ -127,7 +127,8 @@ Result<BackupResult> Backup(App& app, const std::string& to) {
   if (r.mail) {
     if (Status s = MoveInto(mail_copy, to + "/mail"); !s.ok()) return s;
   }
-  auto files = CopyFiles(app.data_dir() + "/files", to + "/files");
+  auto files = app.files().in_database() ? app.files().CopyTo(to + "/files")
+                                         : CopyFiles(app.data_dir() + "/files", to + "/files");
   if (!files.ok()) return files.status();
   r.files = *files;
   std::ofstream(to + "/BACKUP.json") << Manifest(r).dump(2) << "\n";
@@ -162,7 +163,7 @@ Status RestoreLog(const std::string& from, const std::string& scratch,
 }  // namespace
 
 Result<BackupResult> Restore(const std::string& from, const std::string& data_dir,
-                             const std::string& store_uri) {
+                             const std::string& store_uri, const std::string& secrets_key) {
   std::error_code ec;
   if (!fs::exists(from + "/CURRENT", ec)) {
     return Status::InvalidArgument(from + " is not a TaskLedger backup (no CURRENT file)");
@@ -183,10 +184,24 @@ Result<BackupResult> Restore(const std::string& from, const std::string& data_di
     Status s = RestoreLog(from, scratch, store_uri);
     fs::remove_all(scratch, ec);
     if (!s.ok()) return s;
-    for (const char* sub : {"webhooks", "mail", "files"}) {
-      if (!fs::exists(from + "/" + sub, ec)) continue;
-      fs::copy(from + "/" + sub, data_dir + "/" + sub, fs::copy_options::recursive, ec);
-      if (ec) return Status::IOError("copying " + from + "/" + sub + ": " + ec.message());
+    // The outboxes and the files go where the nodes read them: the database.
+    for (const char* box : {"webhooks", "mail"}) {
+      if (!fs::exists(from + "/" + box, ec)) continue;
+      webhooks::OutboxOptions o;
+      o.store_uri = store_uri;
+      o.box = box;
+      o.seal_key = secrets_key;
+      auto copied = webhooks::Outbox::Copy(from + "/" + box, data_dir + "/" + box, o);
+      if (!copied.ok()) return copied.status();
+    }
+    FileStoreOptions fo;
+    fo.store_uri = store_uri;
+    FileStore files(data_dir + "/files", fo);
+    for (const auto& e : fs::recursive_directory_iterator(from + "/files", ec)) {
+      if (!e.is_regular_file() || !IsFileName(e.path())) continue;
+      auto bytes = ReadWholeFile(e.path().string());
+      if (!bytes.ok()) return bytes.status();
+      if (auto put = files.Put(*bytes); !put.ok()) return put.status();
     }
   }
   BackupResult r;
@@ -195,6 +210,7 @@ Result<BackupResult> Restore(const std::string& from, const std::string& data_di
     AppOptions o;
     o.data_dir = data_dir;
     o.store_uri = store_uri;
+    o.secrets_key = secrets_key;
     auto app = App::Open(o);  // folds the whole log: the domain reads every event
     if (!app.ok()) return app.status();
     const VerifyReport v = (*app)->store().Verify();
@@ -205,12 +221,14 @@ Result<BackupResult> Restore(const std::string& from, const std::string& data_di
     r.head = (*app)->store().head();
   }
   for (auto [name, opened] : {std::pair{"/webhooks", &r.outbox}, std::pair{"/mail", &r.mail}}) {
-    if (!fs::exists(data_dir + name, ec)) continue;
-    auto box = webhooks::Outbox::Open(data_dir + name);
-    if (!box.ok()) return box.status();
+    if (!fs::exists((store_uri.empty() ? data_dir : from) + name, ec)) continue;
+    if (store_uri.empty()) {
+      auto box = webhooks::Outbox::Open(data_dir + name);
+      if (!box.ok()) return box.status();
+    }
     *opened = true;
   }
-  for (const auto& e : fs::recursive_directory_iterator(data_dir + "/files", ec)) {
+  for (const auto& e : fs::recursive_directory_iterator(from + "/files", ec)) {
     if (e.is_regular_file() && IsFileName(e.path())) ++r.files;
   }
   return r;

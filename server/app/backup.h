@@ -37,9 +37,10 @@ Result<BackupResult> Backup(App& app, const std::string& to);
 
 // Copies the backup in `from` to `data_dir` (which must not exist, or be empty), then opens it:
 // the log folds and its chain verifies, the outbox opens. The backup itself is left untouched.
-// With `store_uri`, the log goes into that database, which must hold none, and the directory
-// gets the rest (outboxes, files).
+// With `store_uri`, the log, the outboxes (their secrets sealed with `secrets_key`) and the files
+// go into that database, which must hold no log yet.
 Result<BackupResult> Restore(const std::string& from, const std::string& data_dir,
-                             const std::string& store_uri = {});
+                             const std::string& store_uri = {},
+                             const std::string& secrets_key = {});
 
 }  // namespace taskledger::server

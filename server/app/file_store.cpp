@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "events/file_io.h"
+#include "events/pg_conn.h"
 #include "events/rocksdb_guard.h"
 #include "events/util/sha256.h"
 
@@ -47,8 +48,13 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return s.str();
 }
 
+FileStore::~FileStore() = default;
+
 FileStore::FileStore(std::string dir, FileStoreOptions options)
     : dir_(std::move(dir)),
+      pool_(options.store_uri.empty()
+                ? nullptr
+                : std::make_unique<pg::PgPool>(options.store_uri, "taskledger files", 2)),
       fs_(options.fs ? options.fs : rocksdb::FileSystem::Default().get()),
       space_(dir_.substr(0, dir_.rfind('/') == std::string::npos ? dir_.size() : dir_.rfind('/')),
              options.min_free_bytes, std::move(options.free_bytes)) {}
@@ -57,9 +63,31 @@ std::string FileStore::PathOf(std::string_view hex) const {
   return dir_ + "/" + std::string(hex.substr(0, 2)) + "/" + std::string(hex);
 }
 
+Status FileStore::Init() const {
+  std::call_once(made_, [this] {
+    auto c = pool_->Acquire();
+    made_status_ = c.ok() ? (*c)->Exec(
+                                    "CREATE TABLE IF NOT EXISTS taskledger_files "
+                                    "(sha256 text PRIMARY KEY, bytes bytea NOT NULL)")
+                                .status()
+                          : c.status();
+  });
+  return made_status_;
+}
+
 Result<std::string> FileStore::Put(std::string_view bytes) {
   Sha256 hasher;
   const std::string hex = ToHex(hasher.Digest(bytes));
+  if (pool_) {
+    if (Status s = Init(); !s.ok()) return s;
+    auto c = pool_->Acquire();
+    if (!c.ok()) return c.status();
+    auto r = (*c)->Query(
+        "INSERT INTO taskledger_files (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        {hex, std::string(bytes)}, false, {1});
+    if (!r.ok()) return r.status();
+    return hex;
+  }
   const std::string path = PathOf(hex);
   if (fs_->FileExists(path, rocksdb::IOOptions(), nullptr).ok()) return hex;
   // The file and the floor's room beside it, or nothing at all.
@@ -93,10 +121,41 @@ Result<std::string> FileStore::Put(std::string_view bytes) {
 
 Result<std::string> FileStore::Get(std::string_view hex) const {
   if (!IsHex64(hex)) return Status::NotFound("no such file");
+  if (pool_) {
+    if (Status s = Init(); !s.ok()) return s;
+    auto c = pool_->Acquire();
+    if (!c.ok()) return c.status();
+    auto r = (*c)->Query("SELECT bytes FROM taskledger_files WHERE sha256 = $1", {std::string(hex)},
+                         /*binary=*/true);
+    if (!r.ok()) return r.status();
+    if (PQntuples(r->get()) == 0) {
+      return Status::NotFound("the file " + std::string(hex) + " is not stored here");
+    }
+    return std::string(PQgetvalue(r->get(), 0, 0), PQgetlength(r->get(), 0, 0));
+  }
   std::string bytes;
   const rocksdb::IOStatus s = rocksdb::ReadFileToString(fs_, PathOf(hex), &bytes);
   if (!s.ok()) return Status::NotFound("the file " + std::string(hex) + " is not stored here");
   return bytes;
+}
+
+Result<size_t> FileStore::CopyTo(const std::string& dir) const {
+  if (!pool_) return Status::Unsupported("a directory store's files are linked, not copied");
+  if (Status s = Init(); !s.ok()) return s;
+  auto c = pool_->Acquire();
+  if (!c.ok()) return c.status();
+  auto names = (*c)->Query("SELECT sha256 FROM taskledger_files ORDER BY sha256", {});
+  if (!names.ok()) return names.status();
+  FileStore copy(dir);
+  size_t n = 0;
+  for (int i = 0; i < PQntuples(names->get()); ++i) {
+    auto bytes = Get(PQgetvalue(names->get(), i, 0));
+    if (!bytes.ok()) return bytes.status();
+    auto put = copy.Put(*bytes);
+    if (!put.ok()) return put.status();
+    ++n;
+  }
+  return n;
 }
 
 }  // namespace taskledger::server

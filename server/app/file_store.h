@@ -1,5 +1,7 @@
-// Deliverable files, kept by their SHA-256 under the data directory (files/ab/abcdef…): the same
-// file submitted twice is stored once, and the name in the log is the proof of its content.
+// Deliverable files, kept by their SHA-256 under the data directory (files/ab/abcdef…), or, with
+// the log on PostgreSQL, in its database so that every node serves them: the same file submitted
+// twice is stored once, and the name in the log is the proof of its content. In the database a
+// Put returns once the row is committed (synchronously replicated where the cluster is).
 //
 // Durability: Put() returns once the file and its directory entries are synced, so an event that
 // names the hash never points at a file a crash could lose. A full disk: Put() is kNoSpace
@@ -10,6 +12,8 @@
 // and are renamed into place).
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +24,9 @@
 namespace rocksdb {
 class FileSystem;
 }
+namespace taskledger::pg {
+class PgPool;
+}
 
 namespace taskledger::server {
 
@@ -27,6 +34,9 @@ namespace taskledger::server {
 Result<std::string> ReadWholeFile(const std::string& path);
 
 struct FileStoreOptions {
+  // Keep the files in this PostgreSQL database (the log's; table taskledger_files), where every
+  // node reads them; empty: under the directory.
+  std::string store_uri;
   // Where bytes go. Default: nullptr (the real file system).
   rocksdb::FileSystem* fs = nullptr;
   // Free space kept beside each file stored, as the event store's floor. Default: its default.
@@ -37,16 +47,25 @@ struct FileStoreOptions {
 class FileStore {
  public:
   explicit FileStore(std::string dir, FileStoreOptions options = {});
+  ~FileStore();
 
   // Stores `bytes`; returns their SHA-256 in hex.
   Result<std::string> Put(std::string_view bytes);
   // The contents of the file with this hash.
   Result<std::string> Get(std::string_view sha256_hex) const;
+  // Copies every file into `dir` as a directory store holds them (backups); the number copied.
+  // A directory store's backup links them instead (backup.cpp).
+  Result<size_t> CopyTo(const std::string& dir) const;
   const std::string& dir() const { return dir_; }
+  bool in_database() const { return pool_ != nullptr; }
 
  private:
   std::string PathOf(std::string_view hex) const;
+  Status Init() const;
   std::string dir_;
+  std::unique_ptr<pg::PgPool> pool_;  // in the database: its connections
+  mutable std::once_flag made_;       // the table, made on first use
+  mutable Status made_status_;
   rocksdb::FileSystem* fs_;
   SpaceFloor space_;
 };

@@ -322,8 +322,22 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
 
+  std::string secrets_key;
+  if (!secrets_key_file.empty()) {
+    auto key = webhooks::ReadSealKey(secrets_key_file);
+    if (!key.ok()) {
+      std::cerr << "taskledger: " << key.status().message() << "\n";
+      return 2;
+    }
+    secrets_key = *key;
+  } else if (!store_uri.empty() && (*serve || *restore)) {
+    std::cerr << "taskledger: --store needs --secrets-key-file (TASKLEDGER_SECRETS_KEY_FILE): the "
+                 "outboxes' secrets are kept in the database sealed with it; make one with "
+                 "`openssl rand -hex 32 > key && chmod 600 key`\n";
+    return 2;
+  }
   if (*verify && !verify_file.empty()) return tools::VerifyFile(verify_file);
-  if (*restore) return tools::Restore(restore_from, data_dir, store_uri);
+  if (*restore) return tools::Restore(restore_from, {data_dir, store_uri, secrets_key});
   if (*migrate) return tools::Migrate(migrate_from, migrate_to);
   std::optional<uint64_t> min_free;
   if (!min_free_space.empty()) {
@@ -340,20 +354,6 @@ int main(int argc, char** argv) {
   const std::optional<uint64_t> cache_bytes = SizeBytes(block_cache);
   if (!cache_bytes || *cache_bytes < (1u << 20)) {
     std::cerr << "taskledger: --block-cache wants a size of at least 1MiB, like 512MiB\n";
-    return 2;
-  }
-  std::string secrets_key;
-  if (!secrets_key_file.empty()) {
-    auto key = webhooks::ReadSealKey(secrets_key_file);
-    if (!key.ok()) {
-      std::cerr << "taskledger: " << key.status().message() << "\n";
-      return 2;
-    }
-    secrets_key = *key;
-  } else if (!store_uri.empty() && *serve) {
-    std::cerr << "taskledger: --store needs --secrets-key-file (TASKLEDGER_SECRETS_KEY_FILE): the "
-                 "outboxes' secrets are kept in the database sealed with it; make one with "
-                 "`openssl rand -hex 32 > key && chmod 600 key`\n";
     return 2;
   }
   auto app = tools::OpenOrExit({data_dir, store_uri, secrets_key}, ClockFrom(clock_start), min_free,

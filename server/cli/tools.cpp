@@ -149,8 +149,10 @@ int Backup(App& app, const std::string& to) {
   return 0;
 }
 
-int Restore(const std::string& from, const std::string& data_dir, const std::string& store_uri) {
-  auto r = server::Restore(from, data_dir, store_uri);
+int Restore(const std::string& from, const Where& to) {
+  const std::string& data_dir = to.data_dir;
+  const std::string& store_uri = to.store_uri;
+  auto r = server::Restore(from, data_dir, store_uri, to.secrets_key);
   if (!r.ok()) return Fail(r.status().ToString(), 2);
   std::cout << "restored position " << r->head.position << " (" << ToHex(r->head.hash)
             << "), chain verified, " << r->files << " files"

@@ -38,7 +38,7 @@ int VerifyFile(const std::string& path);
 int Backup(App& app, const std::string& to);
 // Copies a backup into a new data directory (and its log into an empty database, with
 // `store_uri`) and checks that it opens and verifies.
-int Restore(const std::string& from, const std::string& data_dir, const std::string& store_uri);
+int Restore(const std::string& from, const Where& to);
 // Copies the log in `from` (a directory or a postgresql:// URI) to `to`, and verifies both.
 int Migrate(const std::string& from, const std::string& to);
 // Writes the log after position `after` as JSON Lines to `out` ("-": stdout).

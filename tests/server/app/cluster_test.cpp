@@ -13,6 +13,7 @@
 #include "tests/server/server_fixture.h"
 #include "tests/server/webhook_receiver.h"
 #include "tests/support/pg_server.h"
+#include "webhooks/signature.h"
 
 using namespace taskledger::testing;
 using nlohmann::json;
@@ -420,4 +421,76 @@ TEST_CASE(
   INFO(verify.out);
   CHECK(verify.exit_code == 0);
   CHECK(verify.out.find("ok:") != std::string::npos);
+}
+
+TEST_CASE("a PostgreSQL node's backup is one directory, and restores into another database",
+          "[server][integration][cluster][backup]") {
+  PgServer& pg = PgServer::Shared();
+  WebhookReceiver receiver;
+  const std::vector<std::string> fast = {
+      "--webhook-addresses", "loopback", "--webhook-retry", "0,200ms",
+      "--webhook-jitter",    "0",        "--rate-limit",    "0"};
+  ApiFixture f("2026-03-02", fast, pg.NewDatabase());
+  HttpResult r = f.PostJson(f.coordinator, "/v1/webhooks",
+                            {{"url", receiver.url()}, {"agency", "so-gddt-hp"}});
+  REQUIRE(r.status == 201);
+  const std::string secret = r.json()["secret"];
+  const std::string task = "/v1/tasks/hp-tieng-anh-2025:III.1";
+  const std::string pdf(200000, 'Q');
+  r = f.Post(f.agency_hp, task + "/deliverables",
+             "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Báo cáo.pdf\"\r\n"
+             "\r\n" +
+                 pdf + "\r\n--b--\r\n",
+             {{"Content-Type", "multipart/form-data; boundary=b"}});
+  REQUIRE(r.status == 201);
+  const std::string deliverable = r.json()["task"]["occurrences"][0]["deliverables"][0]["id"];
+  const std::string file_path = task + "/deliverables/" + deliverable + "/file";
+
+  // Another node on the same database serves the file: it is in the database, not on A's disk.
+  std::vector<std::string> b_args = {"--clock-start", "2026-03-02"};
+  b_args.insert(b_args.end(), fast.begin(), fast.end());
+  for (const std::string& arg : f.store_args()) b_args.push_back(arg);
+  TempDir b_dir;
+  {
+    ServerProcess b(b_dir.Sub("data"), b_args);
+    const HttpResult file = HttpCall(b.port(), "GET", file_path, {}, Auth(f.coordinator));
+    REQUIRE(file.status == 200);
+    CHECK(file.body == pdf);
+  }
+
+  r = f.Post(f.coordinator, "/v1/backups", "", {{"Content-Type", "application/json"}});
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  const json backup = r.json();
+  CHECK(backup["files"] == 1);
+  CHECK(backup["outbox"] == true);
+  const std::string copy = f.dir.Sub("data-backups/" + backup["name"].get<std::string>());
+
+  // Into a new database: the log, the outbox (with its secrets) and the file.
+  const std::string target = pg.NewDatabase();
+  const ToolRun run = RunTool({"restore", "--from", copy, "--data-dir", b_dir.Sub("restored"),
+                               "--store", target, "--secrets-key-file", f.dir.Sub("secrets.key")});
+  INFO(run.out);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("chain verified") != std::string::npos);
+  std::vector<std::string> c_args = {
+      "--clock-start", "2026-03-02",         "--store",
+      target,          "--secrets-key-file", f.dir.Sub("secrets.key")};
+  c_args.insert(c_args.end(), fast.begin(), fast.end());
+  ServerProcess c(b_dir.Sub("restored"), c_args);
+  const HttpResult file = HttpCall(c.port(), "GET", file_path, {}, Auth(f.coordinator));
+  REQUIRE(file.status == 200);
+  CHECK(file.body == pdf);
+  // Deliveries go on from the restored database, signed with the secret the receiver holds.
+  f.server->Stop();
+  const size_t before = receiver.hits().size();
+  REQUIRE(HttpCall(c.port(), "POST", task + "/comments", json{{"text", "Sau khôi phục"}}.dump(),
+                   Auth(f.coordinator))
+              .status == 201);
+  REQUIRE(receiver.WaitForCount(before + 1, 15000));
+  const Hit hit = receiver.hits().back();
+  const auto key = taskledger::webhooks::SecretKey(secret);
+  REQUIRE(key.ok());
+  CHECK(taskledger::webhooks::Verify(*key, hit.id, std::stoll(hit.timestamp), hit.body,
+                                     hit.signature, std::stoll(hit.timestamp)));
 }
