@@ -15,8 +15,9 @@
 namespace taskledger {
 namespace {
 
-// Serialises schema creation among processes starting at once.
-constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(7346152904)";
+// Serialises schema creation among processes starting at once (CREATE … IF NOT EXISTS is not
+// safe against a concurrent creator).
+constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(1953066600)";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS taskledger_meta (key text PRIMARY KEY, value text NOT NULL);
@@ -46,6 +47,12 @@ CREATE OR REPLACE TRIGGER taskledger_events_append_only
 CREATE OR REPLACE TRIGGER taskledger_events_no_truncate
   BEFORE TRUNCATE ON taskledger_events
   FOR EACH STATEMENT EXECUTE FUNCTION taskledger_append_only();
+CREATE TABLE IF NOT EXISTS taskledger_kv (
+  box text NOT NULL,
+  key bytea NOT NULL,
+  value bytea NOT NULL,
+  PRIMARY KEY (box, key));
+CREATE TABLE IF NOT EXISTS taskledger_files (sha256 text PRIMARY KEY, bytes bytea NOT NULL);
 INSERT INTO taskledger_meta VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
 )sql";
 

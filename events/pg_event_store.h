@@ -41,7 +41,9 @@ struct PgStoreOptions : StoreOptions {
   std::string application_name = "taskledger";
 };
 
-// The schema version this build reads and writes (table taskledger_meta, key schema_version).
+// The schema version this build reads and writes (table taskledger_meta, key schema_version):
+// the log (taskledger_events, taskledger_head), the outboxes (taskledger_kv) and the deliverable
+// files (taskledger_files).
 inline constexpr int kPgSchemaVersion = 1;
 
 // Whether `location` names a PostgreSQL database (a postgresql:// or postgres:// URI, or libpq

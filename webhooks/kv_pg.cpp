@@ -12,12 +12,9 @@
 namespace taskledger::webhooks {
 namespace {
 
-constexpr const char* kTable = R"sql(
-CREATE TABLE IF NOT EXISTS taskledger_kv (
-  box text NOT NULL,
-  key bytea NOT NULL,
-  value bytea NOT NULL,
-  PRIMARY KEY (box, key)))sql";
+// The event store creates the table with the rest of the schema (events/pg_event_store.cpp);
+// this only checks it is there.
+constexpr const char* kTable = "SELECT 'taskledger_kv'::regclass";
 
 constexpr int kPage = 1000;
 

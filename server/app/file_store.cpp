@@ -63,23 +63,10 @@ std::string FileStore::PathOf(std::string_view hex) const {
   return dir_ + "/" + std::string(hex.substr(0, 2)) + "/" + std::string(hex);
 }
 
-Status FileStore::Init() const {
-  std::call_once(made_, [this] {
-    auto c = pool_->Acquire();
-    made_status_ = c.ok() ? (*c)->Exec(
-                                    "CREATE TABLE IF NOT EXISTS taskledger_files "
-                                    "(sha256 text PRIMARY KEY, bytes bytea NOT NULL)")
-                                .status()
-                          : c.status();
-  });
-  return made_status_;
-}
-
 Result<std::string> FileStore::Put(std::string_view bytes) {
   Sha256 hasher;
   const std::string hex = ToHex(hasher.Digest(bytes));
   if (pool_) {
-    if (Status s = Init(); !s.ok()) return s;
     auto c = pool_->Acquire();
     if (!c.ok()) return c.status();
     auto r = (*c)->Query(
@@ -122,7 +109,6 @@ Result<std::string> FileStore::Put(std::string_view bytes) {
 Result<std::string> FileStore::Get(std::string_view hex) const {
   if (!IsHex64(hex)) return Status::NotFound("no such file");
   if (pool_) {
-    if (Status s = Init(); !s.ok()) return s;
     auto c = pool_->Acquire();
     if (!c.ok()) return c.status();
     auto r = (*c)->Query("SELECT bytes FROM taskledger_files WHERE sha256 = $1", {std::string(hex)},
@@ -141,7 +127,6 @@ Result<std::string> FileStore::Get(std::string_view hex) const {
 
 Result<size_t> FileStore::CopyTo(const std::string& dir) const {
   if (!pool_) return Status::Unsupported("a directory store's files are linked, not copied");
-  if (Status s = Init(); !s.ok()) return s;
   auto c = pool_->Acquire();
   if (!c.ok()) return c.status();
   auto names = (*c)->Query("SELECT sha256 FROM taskledger_files ORDER BY sha256", {});

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,11 +60,9 @@ class FileStore {
 
  private:
   std::string PathOf(std::string_view hex) const;
-  Status Init() const;
   std::string dir_;
-  std::unique_ptr<pg::PgPool> pool_;  // in the database: its connections
-  mutable std::once_flag made_;       // the table, made on first use
-  mutable Status made_status_;
+  // In the database (table taskledger_files, made with the log's schema): its connections.
+  std::unique_ptr<pg::PgPool> pool_;
   rocksdb::FileSystem* fs_;
   SpaceFloor space_;
 };
