@@ -180,7 +180,13 @@ void PgEventStore::Impl::RunListener() {
       }
       if (listener_stopping) break;
       auto h = listen->healthy() ? ReadHead(*listen) : Result<Head>(Status::Unavailable("lost"));
-      if (h.ok()) watch.Publish(*h, /*forward_only=*/true);
+      if (h.ok()) {
+        watch.Publish(*h, /*forward_only=*/true);
+        // The database answers again: appends may go on (the committer reconnects on its next
+        // group), and write_status() says so even before one is tried.
+        std::lock_guard lock(queue_mu);
+        if (write_error.code() == Status::Code::kUnavailable) write_error = Status::Ok();
+      }
     } else {
       for (int i = 0; i < 10 && !listener_stopping; ++i) {
         std::this_thread::sleep_for(options.poll_interval / 10);

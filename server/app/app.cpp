@@ -243,7 +243,11 @@ void App::Execute(domain::Command command, domain::Actor actor, CommandOptions o
     if (store_->shared()) {
       // A retry may follow an answer this node never gave (a 503 while the database failed
       // over; another node): fold the log as the database has it now, so the first request, if
-      // it was recorded, is found.
+      // it was recorded, is found. While the database is known to be out of reach, say so at
+      // once rather than wait on a connection from this (I/O) thread.
+      if (Status w = store_->write_status(); w.code() == Status::Code::kUnavailable) {
+        return p->done(w);
+      }
       auto latest = store_->LatestHead();
       if (!latest.ok()) return p->done(latest.status());
       if (latest->position > folded_position()) CatchUp(latest->position);
