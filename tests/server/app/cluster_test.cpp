@@ -10,9 +10,11 @@
 #include <set>
 #include <thread>
 
+#include "tests/server/email_helpers.h"
 #include "tests/server/server_fixture.h"
 #include "tests/server/webhook_receiver.h"
 #include "tests/support/pg_server.h"
+#include "tests/support/smtp_sink.h"
 #include "webhooks/signature.h"
 
 using namespace taskledger::testing;
@@ -495,4 +497,70 @@ TEST_CASE("a PostgreSQL node's backup is one directory, and restores into anothe
   REQUIRE(key.ok());
   CHECK(taskledger::webhooks::Verify(*key, hit.id, std::stoll(hit.timestamp), hit.body,
                                      hit.signature, std::stoll(hit.timestamp)));
+}
+
+TEST_CASE(
+    "mail on two nodes: either node queues it, the delivering one sends it, and after a "
+    "kill -9 the other does",
+    "[server][integration][cluster][email]") {
+  PgServer& pg = PgServer::Shared();
+  SmtpSink sink;
+  std::vector<std::string> flags = MailFlags(sink);
+  flags.insert(flags.end(), {"--rate-limit", "0"});
+  ApiFixture a("2026-03-02", flags, pg.NewDatabase());
+  std::vector<std::string> b_args = {"--clock-start", "2026-03-02"};
+  b_args.insert(b_args.end(), flags.begin(), flags.end());
+  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
+  TempDir b_dir;
+  auto b = std::make_unique<ServerProcess>(b_dir.Sub("data"), b_args);
+  const auto delivers = [](uint16_t port) {
+    const HttpResult h = HttpCall(port, "GET", "/healthz");
+    return h.status == 200 && h.json().value("delivers", false);
+  };
+  bool a_delivers = false;
+  for (int i = 0; i < 100; ++i) {
+    a_delivers = delivers(a.server->port());
+    if (a_delivers != delivers(b->port())) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const uint16_t other = a_delivers ? b->port() : a.server->port();
+
+  // An address added on the node that does not deliver: its confirmation goes out anyway.
+  const std::string address = "vanthu.hp@sogddt-hp.gov.vn";
+  const HttpResult created =
+      HttpCall(other, "POST", "/v1/email-subscriptions",
+               json{{"address", address}, {"digest", "none"}}.dump(), Auth(a.agency_hp));
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const std::string id = created.json()["id"];
+  std::vector<json> mail = sink.WaitFor(1);
+  REQUIRE(mail.size() == 1);
+  const std::string text = mail[0]["parts"][0]["text"];
+  const std::string prefix = std::string(kPublic) + "/v1/email/confirm?t=";
+  const size_t at = text.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const std::string confirm =
+      text.substr(at + std::string(kPublic).size(),
+                  text.find_first_of(" \r\n", at) - at - std::string(kPublic).size());
+
+  // The delivering node dies; the other confirms the address (the link key is shared, sealed in
+  // the database) and sends a test mail once it has taken over.
+  if (a_delivers) {
+    a.server->Kill();
+  } else {
+    b->Kill();
+  }
+  REQUIRE(HttpCall(other, "POST", confirm, "", {}).status == 200);
+  bool took_over = false;
+  for (int i = 0; i < 300 && !took_over; ++i) {
+    took_over = delivers(other);
+    if (!took_over) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(took_over);
+  REQUIRE(HttpCall(other, "POST", "/v1/email-subscriptions/" + id + "/test", "", Auth(a.agency_hp))
+              .status == 202);
+  mail = sink.WaitFor(2);
+  REQUIRE(mail.size() == 2);
+  CHECK(mail[1]["envelope"]["rcpt"] == json::array({address}));
+  CHECK(mail[0]["headers"]["message-id"] != mail[1]["headers"]["message-id"]);
 }
