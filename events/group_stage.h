@@ -4,8 +4,11 @@
 // record holding an event id) and writes what is staged. Private to events/.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +46,47 @@ Result<std::unique_ptr<Writer>> MakeManyWriter(const StoreOptions& options,
                                                int64_t now_ms);
 Result<std::unique_ptr<Writer>> MakeRecordsWriter(const StoreOptions& options,
                                                   std::vector<RecordedEvent> records);
+
+// Committed groups handed from a store's committer to its notifier thread, which answers them in
+// commit order while the committer writes the next group.
+// Thread-safety: Push and Stop from any thread; Run on the notifier thread.
+class AnswerQueue {
+ public:
+  void Push(std::vector<std::unique_ptr<Writer>> group) {
+    {
+      std::lock_guard lock(mu_);
+      groups_.push_back(std::move(group));
+    }
+    cv_.notify_one();
+  }
+  // Answers every group pushed, in order; returns once Stop() was called and all are answered.
+  void Run() {
+    for (;;) {
+      std::vector<std::unique_ptr<Writer>> group;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !groups_.empty(); });
+        if (groups_.empty()) return;
+        group = std::move(groups_.front());
+        groups_.pop_front();
+      }
+      for (const auto& w : group) w->done(std::move(w->result));
+    }
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<std::unique_ptr<Writer>>> groups_;  // by mu_
+  bool stopping_ = false;                                    // by mu_
+};
 
 // What is stored, as the group sees it before its own writes.
 struct StoredLookups {

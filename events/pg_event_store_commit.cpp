@@ -270,26 +270,8 @@ void PgEventStore::Impl::RunCommitter() {
     } else {
       for (const auto& w : group) w->result = AppendResult{refused};
     }
-    {
-      std::lock_guard lock(answer_mu);
-      answers.push_back(std::move(group));
-    }
-    answer_cv.notify_one();
+    answers.Push(std::move(group));
     group.clear();
-  }
-}
-
-void PgEventStore::Impl::RunNotifier() {
-  for (;;) {
-    std::vector<std::unique_ptr<Writer>> group;
-    {
-      std::unique_lock lock(answer_mu);
-      answer_cv.wait(lock, [this] { return notifier_stopping || !answers.empty(); });
-      if (answers.empty()) return;
-      group = std::move(answers.front());
-      answers.pop_front();
-    }
-    for (const auto& w : group) w->done(std::move(w->result));
   }
 }
 

@@ -74,8 +74,6 @@ struct PgEventStore::Impl {
   // The committer: takes what is queued (up to max_group_bytes), commits it in one transaction
   // and hands the group to the notifier. Returns when stopping and the queue is empty.
   void RunCommitter();
-  // Answers committed groups in commit order.
-  void RunNotifier();
   // Listens for other processes' appends (and looks at the head every poll_interval).
   void RunListener();
   // One group in one transaction; fills in every writer's result. Committer only.
@@ -98,10 +96,7 @@ struct PgEventStore::Impl {
   Status write_error;  // guarded by queue_mu: why the last attempt to write failed (ok: none)
   std::thread committer;
 
-  std::mutex answer_mu;
-  std::condition_variable answer_cv;
-  std::deque<std::vector<std::unique_ptr<Writer>>> answers;  // guarded by answer_mu
-  bool notifier_stopping = false;                            // guarded by answer_mu
+  AnswerQueue answers;
   std::thread notifier;
 
   std::thread listener;

@@ -95,11 +95,7 @@ void RocksEventStore::Close() {
   }
   impl_->queue_cv.notify_all();
   if (impl_->committer.joinable()) impl_->committer.join();
-  {
-    std::lock_guard lock(impl_->answer_mu);
-    impl_->notifier_stopping = true;
-  }
-  impl_->answer_cv.notify_all();
+  impl_->answers.Stop();
   if (impl_->notifier.joinable()) impl_->notifier.join();
   // Flush memtables on a clean close so the next open has no WAL to replay. RocksDB does not do
   // this itself when the WAL is on; a crash instead replays at most max_total_wal_size.
@@ -130,7 +126,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksEventStore(const std::string& dir,
   impl->tail = head;
   impl->watch.Reset(head);
   impl->committer = std::thread([p = impl.get()] { p->RunCommitter(); });
-  impl->notifier = std::thread([p = impl.get()] { p->RunNotifier(); });
+  impl->notifier = std::thread([p = impl.get()] { p->answers.Run(); });
   return std::unique_ptr<EventStore>(std::make_unique<RocksEventStore>(std::move(impl)));
 }
 

@@ -104,10 +104,6 @@ struct RocksEventStore::Impl {
   // The committer thread: takes every queued append (up to max_group_bytes), commits them in one
   // synced batch, and reports each result. Returns when `stopping` is set and the queue is empty.
   void RunCommitter();
-  // The notifier thread: answers committed groups in commit order, so the committer goes back
-  // to the next group (and its sync) while the previous one's callbacks run. Returns when
-  // `notifier_stopping` is set and every group handed to it has been answered.
-  void RunNotifier();
   // Commits what it can of `group` in one synced batch and fills in every writer's result.
   // Called only on the committer thread.
   void CommitGroup(const std::vector<std::unique_ptr<Writer>>& group);
@@ -142,11 +138,9 @@ struct RocksEventStore::Impl {
   bool stopping = false;                                // guarded by queue_mu
   bool closed = false;  // guarded by queue_mu: Close() has run (or is running)
   std::thread committer;
-  // Committed groups waiting for their callbacks, handed from the committer to the notifier.
-  std::mutex answer_mu;
-  std::condition_variable answer_cv;
-  std::deque<std::vector<std::unique_ptr<Writer>>> answers;  // guarded by answer_mu
-  bool notifier_stopping = false;                            // guarded by answer_mu
+  // Committed groups waiting for their callbacks, handed from the committer to the notifier
+  // thread (answers.Run), so the committer goes on to the next group and its sync meanwhile.
+  AnswerQueue answers;
   std::thread notifier;
   Head tail;      // committer-only: the last committed head
   Sha256 hasher;  // committer-only

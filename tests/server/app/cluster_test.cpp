@@ -32,6 +32,20 @@ std::vector<std::pair<std::string, std::string>> Auth(const std::string& token,
   return h;
 }
 
+// The flags of a second node on `first`'s database: the same clock, `flags`, the same store.
+std::vector<std::string> SecondNode(const ApiFixture& first, std::vector<std::string> flags) {
+  std::vector<std::string> args = {"--clock-start", "2026-03-02"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  for (const std::string& arg : first.store_args()) args.push_back(arg);
+  return args;
+}
+
+// Whether the node on `port` says it delivers (it holds the delivery lock).
+bool Delivers(uint16_t port) {
+  const HttpResult h = HttpCall(port, "GET", "/healthz");
+  return h.status == 200 && h.json().value("delivers", false);
+}
+
 int CommentCount(uint16_t port, const std::string& token, const std::string& position = {}) {
   const HttpResult r = HttpCall(port, "GET", kTask, {}, Auth(token, position));
   REQUIRE(r.status == 200);
@@ -45,10 +59,7 @@ TEST_CASE("two nodes on one PostgreSQL log: each reads what the other wrote",
   PgServer& pg = PgServer::Shared();
   ApiFixture a("2026-03-02", {"--rate-limit", "0", "--node-name", "a"}, pg.NewDatabase());
   TempDir b_dir;
-  std::vector<std::string> b_args = {"--clock-start", "2026-03-02", "--rate-limit", "0",
-                                     "--node-name",   "b"};
-  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
-  ServerProcess b(b_dir.Sub("data"), b_args);
+  ServerProcess b(b_dir.Sub("data"), SecondNode(a, {"--rate-limit", "0", "--node-name", "b"}));
 
   // Both answer with the same log.
   const json health_a = HttpCall(a.server->port(), "GET", "/healthz").json();
@@ -90,9 +101,7 @@ TEST_CASE("conflicting commands on two nodes: one wins, the other is decided aga
   PgServer& pg = PgServer::Shared();
   ApiFixture a("2026-03-02", {"--rate-limit", "0"}, pg.NewDatabase());
   TempDir b_dir;
-  std::vector<std::string> b_args = {"--clock-start", "2026-03-02", "--rate-limit", "0"};
-  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
-  ServerProcess b(b_dir.Sub("data"), b_args);
+  ServerProcess b(b_dir.Sub("data"), SecondNode(a, {"--rate-limit", "0"}));
   const std::string etag = a.Get(a.coordinator, kTask).header("etag");
   REQUIRE(!etag.empty());
 
@@ -239,21 +248,15 @@ TEST_CASE("kill -9 of the node that delivers: another takes over and every notif
       "--webhook-addresses", "loopback", "--webhook-retry", "0,3s,1s",
       "--webhook-jitter",    "0",        "--rate-limit",    "0"};
   ApiFixture a("2026-03-02", fast, pg.NewDatabase());
-  std::vector<std::string> b_args = {"--clock-start", "2026-03-02"};
-  b_args.insert(b_args.end(), fast.begin(), fast.end());
-  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
+  const std::vector<std::string> b_args = SecondNode(a, fast);
   TempDir b_dir;
   auto b = std::make_unique<ServerProcess>(b_dir.Sub("data"), b_args);
 
   // Exactly one node delivers.
-  const auto delivers = [](uint16_t port) {
-    const HttpResult h = HttpCall(port, "GET", "/healthz");
-    return h.status == 200 && h.json().value("delivers", false);
-  };
   bool a_delivers = false, b_delivers = false;
   for (int i = 0; i < 100 && a_delivers == b_delivers; ++i) {
-    a_delivers = delivers(a.server->port());
-    b_delivers = delivers(b->port());
+    a_delivers = Delivers(a.server->port());
+    b_delivers = Delivers(b->port());
     if (a_delivers == b_delivers) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   REQUIRE(a_delivers != b_delivers);
@@ -282,7 +285,7 @@ TEST_CASE("kill -9 of the node that delivers: another takes over and every notif
   }
   bool took_over = false;
   while (!took_over && std::chrono::steady_clock::now() - killed_at < std::chrono::seconds(30)) {
-    took_over = delivers(survivor);
+    took_over = Delivers(survivor);
     if (!took_over) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   const double takeover_s =
@@ -352,10 +355,8 @@ TEST_CASE(
                           ",127.0.0.1:" + std::to_string(standby->port()) + "/" + db +
                           "?target_session_attrs=read-write&connect_timeout=2";
   ApiFixture a("2026-03-02", {"--rate-limit", "0"}, uri);
-  std::vector<std::string> b_args = {"--clock-start", "2026-03-02", "--rate-limit", "0"};
-  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
   TempDir b_dir;
-  ServerProcess b(b_dir.Sub("data"), b_args);
+  ServerProcess b(b_dir.Sub("data"), SecondNode(a, {"--rate-limit", "0"}));
 
   // Writers on both nodes, each request with its own Idempotency-Key, retried with the same key
   // after a 503 until it is answered 2xx.
@@ -451,9 +452,7 @@ TEST_CASE("a PostgreSQL node's backup is one directory, and restores into anothe
   const std::string file_path = task + "/deliverables/" + deliverable + "/file";
 
   // Another node on the same database serves the file: it is in the database, not on A's disk.
-  std::vector<std::string> b_args = {"--clock-start", "2026-03-02"};
-  b_args.insert(b_args.end(), fast.begin(), fast.end());
-  for (const std::string& arg : f.store_args()) b_args.push_back(arg);
+  const std::vector<std::string> b_args = SecondNode(f, fast);
   TempDir b_dir;
   {
     ServerProcess b(b_dir.Sub("data"), b_args);
@@ -508,19 +507,13 @@ TEST_CASE(
   std::vector<std::string> flags = MailFlags(sink);
   flags.insert(flags.end(), {"--rate-limit", "0"});
   ApiFixture a("2026-03-02", flags, pg.NewDatabase());
-  std::vector<std::string> b_args = {"--clock-start", "2026-03-02"};
-  b_args.insert(b_args.end(), flags.begin(), flags.end());
-  for (const std::string& arg : a.store_args()) b_args.push_back(arg);
+  const std::vector<std::string> b_args = SecondNode(a, flags);
   TempDir b_dir;
   auto b = std::make_unique<ServerProcess>(b_dir.Sub("data"), b_args);
-  const auto delivers = [](uint16_t port) {
-    const HttpResult h = HttpCall(port, "GET", "/healthz");
-    return h.status == 200 && h.json().value("delivers", false);
-  };
   bool a_delivers = false;
   for (int i = 0; i < 100; ++i) {
-    a_delivers = delivers(a.server->port());
-    if (a_delivers != delivers(b->port())) break;
+    a_delivers = Delivers(a.server->port());
+    if (a_delivers != Delivers(b->port())) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   const uint16_t other = a_delivers ? b->port() : a.server->port();
@@ -553,7 +546,7 @@ TEST_CASE(
   REQUIRE(HttpCall(other, "POST", confirm, "", {}).status == 200);
   bool took_over = false;
   for (int i = 0; i < 300 && !took_over; ++i) {
-    took_over = delivers(other);
+    took_over = Delivers(other);
     if (!took_over) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   REQUIRE(took_over);
